@@ -1,0 +1,134 @@
+"""Readers for the cells people paste from papers: `7x7/2`, `112×112×64`, `2.7K`, `1,072K`.
+
+Each reader returns a value or raises `InputError` naming what it expected; the caller
+attaches the cell's location. Numbers stay exact: a claim like `2.7K` is kept as the
+integer mantissa 27 with 1 decimal, never as a float.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from inception_cost.errors import InputError
+
+EMPTY = frozenset({"", "-", "–", "—", "n/a"})  # noqa: RUF001 (dashes people paste)
+
+_INT = r"\d{1,3}(?:,\d{3})+|\d+"
+_PATCH = re.compile(rf"^({_INT})\s*[x×*]\s*({_INT})\s*(?:/\s*({_INT}))?$", re.I)
+_SHAPE = re.compile(rf"^({_INT})\s*[x×*]\s*({_INT})\s*[x×*]\s*({_INT})$", re.I)
+_QUANTITY = re.compile(rf"^({_INT})(?:\.(\d+))?\s*([kmgt]i?)?$", re.I)
+_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
+
+#: Prefix letter -> power of the base (1,000 or 1,024).
+PREFIX_POWER = {"": 0, "K": 1, "M": 2, "G": 3, "T": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class Patch:
+    """A `patch size/stride` cell: kernel height, width and stride."""
+
+    kh: int
+    kw: int
+    stride: int
+
+    def __str__(self) -> str:
+        return f"{self.kh}x{self.kw}/{self.stride}"
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A printed number with its prefix and precision, exactly as the paper wrote it.
+
+    `2.7K` is mantissa 27, decimals 1, prefix "K". Whether K means 1,000 or 1,024 is a
+    reading the audit decides (`binary`), unless the text says `Ki`.
+    """
+
+    text: str
+    mantissa: int
+    decimals: int
+    prefix: str
+    binary: bool | None = None
+
+    def scale(self, binary: bool) -> int:
+        """The multiplier of one printed unit under the decimal or binary reading."""
+        return (1024 if binary else 1000) ** PREFIX_POWER[self.prefix]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def is_empty(text: str) -> bool:
+    return text.strip().lower() in EMPTY
+
+
+def _int(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def parse_count(text: str, what: str) -> int:
+    """A positive whole number such as `192` or `1,024`."""
+    t = text.strip()
+    if not re.fullmatch(_INT, t):
+        raise InputError(f"{what} {t!r} is not a whole number", "a positive integer such as 64")
+    value = _int(t)
+    if value <= 0:
+        raise InputError(f"{what} must be positive, got {t}", "a positive integer such as 64")
+    return value
+
+
+def parse_patch(text: str) -> Patch:
+    """`7x7/2`, `7×7/2`, `3x3` (stride 1)."""
+    m = _PATCH.match(text.strip())
+    if not m:
+        raise InputError(f"malformed patch size {text.strip()!r}", "KxK/S such as 7x7/2")
+    kh, kw = _int(m[1]), _int(m[2])
+    stride = _int(m[3]) if m[3] else 1
+    if min(kh, kw, stride) <= 0:
+        raise InputError(
+            f"patch size {text.strip()!r} has a zero size or stride", "KxK/S with K, S >= 1"
+        )
+    return Patch(kh, kw, stride)
+
+
+def parse_shape(text: str) -> tuple[int, int, int]:
+    """`112x112x64` -> (112, 112, 64): height, width, channels."""
+    m = _SHAPE.match(text.strip())
+    if not m:
+        raise InputError(f"malformed size {text.strip()!r}", "HxWxC such as 112x112x64")
+    shape = (_int(m[1]), _int(m[2]), _int(m[3]))
+    if min(shape) <= 0:
+        raise InputError(f"size {text.strip()!r} has a zero dimension", "HxWxC, all >= 1")
+    return shape
+
+
+def parse_quantity(text: str, what: str = "number") -> Quantity:
+    """`2.7K`, `1,072K`, `34M`, `1.5G`, `60,000`, `112 Ki` -> an exact `Quantity`."""
+    t = text.strip()
+    m = _QUANTITY.match(t)
+    if not m:
+        raise InputError(
+            f"malformed {what} {t!r}", "a number with an optional K, M, G or Ki suffix, like 2.7K"
+        )
+    whole, frac, prefix = m[1], m[2] or "", (m[3] or "")
+    mantissa = int(whole.replace(",", "") + frac)
+    if mantissa <= 0:
+        raise InputError(f"{what} must be positive, got {t}", "a positive number such as 2.7K")
+    binary = True if prefix.lower().endswith("i") else None
+    return Quantity(t, mantissa, len(frac), prefix[:1].upper(), binary)
+
+
+def parse_percent(text: str) -> tuple[int, int]:
+    """`40%` -> (40, 100) as an exact ratio."""
+    m = _PERCENT.match(text.strip())
+    if not m:
+        raise InputError(f"malformed rate {text.strip()!r}", "a percentage such as 40%")
+    whole, _, frac = m[1].partition(".")
+    num, den = int(whole + frac), 100 * 10 ** len(frac)
+    if not 0 <= num < den:
+        raise InputError(f"rate {text.strip()} is not below 100%", "a percentage from 0% to 99%")
+    return num, den
+
+
+def format_shape(shape: tuple[int, ...]) -> str:
+    return "x".join(str(d) for d in shape)

@@ -1,0 +1,241 @@
+"""The cost rule of each primitive op, and a network's per-op, per-block and total costs.
+
+Everything is an exact Python int. Multiply-adds (MACs) count only the products of a
+convolution or linear layer; bias adds, comparisons, divisions and exponentials are
+"other ops", kept apart by category so any tool's convention can be rebuilt from them
+(docs/conventions.md says what each category holds for each op).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from inception_cost.network import (
+    Block,
+    Concat,
+    Conv2d,
+    Dropout,
+    Linear,
+    LocalResponseNorm,
+    Network,
+    Op,
+    Pool2d,
+    ReLU,
+    Softmax,
+)
+
+DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int8": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class OtherOps:
+    """Non-MAC arithmetic by category: comparisons, additions, multiplications, divisions, exp/pow."""
+
+    compare: int = 0
+    add: int = 0
+    mul: int = 0
+    div: int = 0
+    exp: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.compare + self.add + self.mul + self.div + self.exp
+
+    def __add__(self, other: OtherOps) -> OtherOps:
+        return OtherOps(
+            self.compare + other.compare,
+            self.add + other.add,
+            self.mul + other.mul,
+            self.div + other.div,
+            self.exp + other.exp,
+        )
+
+    def times(self, n: int) -> OtherOps:
+        return OtherOps(self.compare * n, self.add * n, self.mul * n, self.div * n, self.exp * n)
+
+
+ZERO = OtherOps()
+
+
+@dataclass(frozen=True, slots=True)
+class OpCost:
+    """What one op costs for the whole batch."""
+
+    op: Op
+    weights: int
+    biases: int
+    macs: int
+    other: OtherOps
+    activations: int  # output elements this op writes to new memory (0 when in place)
+
+    @property
+    def params(self) -> int:
+        return self.weights + self.biases
+
+
+@dataclass(frozen=True, slots=True)
+class BlockCost:
+    """A table row's cost: the sums of its ops, and its depth in parameterised layers."""
+
+    block: Block
+    ops: tuple[OpCost, ...]
+    weights: int
+    biases: int
+    macs: int
+    other: OtherOps
+    activations: int
+    depth: int
+
+    @property
+    def params(self) -> int:
+        return self.weights + self.biases
+
+    @property
+    def name(self) -> str:
+        return self.block.name
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    weights: int
+    biases: int
+    macs: int
+    other: OtherOps
+    activations: int
+    depth: int  # longest chain of convolution/linear layers
+    depth_with_pooling: int  # the same chain counting pooling layers too
+
+    @property
+    def params(self) -> int:
+        return self.weights + self.biases
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    network: Network
+    blocks: tuple[BlockCost, ...]
+    totals: Totals
+    batch: int
+    dtype: str
+    inplace: bool  # ReLU and dropout overwrite their input (no new activations)
+
+    @property
+    def itemsize(self) -> int:
+        return DTYPE_BYTES[self.dtype]
+
+    def bytes(self, elements: int) -> int:
+        return elements * self.itemsize
+
+
+def _valid_taps(size: int, out: int, k: int, stride: int, pad: int) -> int:
+    """Sum over output positions of the window taps that fall inside the input (not padding)."""
+    total = 0
+    for i in range(out):
+        start = i * stride - pad
+        total += min(start + k, size) - max(start, 0)
+    return total
+
+
+def op_cost(op: Op, batch: int = 1, inplace: bool = True) -> OpCost:
+    """The cost rule of one op (per image, times `batch`). See docs/conventions.md."""
+    ho, wo, co = op.out_shape
+    elements = ho * wo * co
+    weights = biases = macs = 0
+    other = ZERO
+    match op:
+        case Conv2d():
+            kh, kw = op.kernel
+            ci = op.in_shapes[0][2] // op.groups
+            weights = kh * kw * ci * co
+            macs = elements * kh * kw * ci
+            if op.bias:
+                biases = co
+                other = OtherOps(add=elements)
+        case Linear():
+            h, w, c = op.in_shapes[0]
+            weights = h * w * c * co
+            macs = weights
+            if op.bias:
+                biases = co
+                other = OtherOps(add=co)
+        case Pool2d():
+            h, w, c = op.in_shapes[0]
+            (kh, kw), s, (ph, pw) = op.kernel, op.stride, op.padding
+            taps = _valid_taps(h, ho, kh, s, ph) * _valid_taps(w, wo, kw, s, pw) * c
+            if op.mode == "max":
+                other = OtherOps(compare=taps - elements)
+            else:
+                other = OtherOps(add=taps - elements, div=elements)
+        case LocalResponseNorm():
+            # x^2 (mul), windowed sum over channels (add), * alpha/size (mul), + k (add),
+            # ^-beta (exp), * x (mul).
+            taps = ho * wo * _valid_taps(co, co, op.size, 1, (op.size - 1) // 2)
+            # (taps - elements) adds for the sums, plus one add of k per element.
+            other = OtherOps(add=taps, mul=3 * elements, exp=elements)
+        case ReLU():
+            other = OtherOps(compare=elements)
+        case Softmax():
+            # max (compare), x - max (add), exp, sum (add), divide; per position over C.
+            positions = ho * wo
+            other = OtherOps(
+                compare=positions * (co - 1),
+                add=elements + positions * (co - 1),
+                exp=elements,
+                div=elements,
+            )
+        case Dropout() | Concat():
+            pass
+        case _:
+            raise TypeError(f"no cost rule for {type(op).__name__}")
+    written = 0 if inplace and isinstance(op, ReLU | Dropout) else elements
+    return OpCost(op, weights, biases, macs * batch, other.times(batch), written * batch)
+
+
+def _depths(ops: Iterable[Op], start: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """Longest chains to each op: (layers with parameters, those plus pooling layers)."""
+    depth = dict(start)
+    for op in ops:
+        d, p = max((depth.get(i, (0, 0)) for i in op.inputs), default=(0, 0))
+        if isinstance(op, Conv2d) and op.layer or isinstance(op, Linear):
+            d, p = d + 1, p + 1
+        elif isinstance(op, Pool2d):
+            p += 1
+        depth[op.name] = (d, p)
+    return depth
+
+
+def analyse(network: Network, *, batch: int = 1, dtype: str = "float32", inplace: bool = True) -> Analysis:
+    """Cost every op and block of `network` for a batch of `batch` images."""
+    blocks: list[BlockCost] = []
+    other_total = ZERO
+    for block in network.blocks:
+        costs = tuple(op_cost(op, batch, inplace) for op in block.ops)
+        other = ZERO
+        for c in costs:
+            other = other + c.other
+        depth = _depths(block.ops, {block.input: (0, 0)})[block.output][0]
+        blocks.append(
+            BlockCost(
+                block,
+                costs,
+                sum(c.weights for c in costs),
+                sum(c.biases for c in costs),
+                sum(c.macs for c in costs),
+                other,
+                sum(c.activations for c in costs),
+                depth,
+            )
+        )
+        other_total = other_total + other
+    chains = _depths(network.ops(), {}).values()
+    totals = Totals(
+        sum(b.weights for b in blocks),
+        sum(b.biases for b in blocks),
+        sum(b.macs for b in blocks),
+        other_total,
+        sum(b.activations for b in blocks),
+        max((d for d, _ in chains), default=0),
+        max((p for _, p in chains), default=0),
+    )
+    return Analysis(network, tuple(blocks), totals, batch, dtype, inplace)

@@ -1,0 +1,396 @@
+"""Rows -> blocks of primitive ops, every hyper-parameter explicit.
+
+Each table row becomes a `Block`: a tiny graph of ops (conv, pool, LRN, ReLU, concat,
+linear, dropout, softmax) whose inputs name earlier ops. Shapes are (H, W, C) per
+image, as the paper writes them; the builder infers them and rejects layers that
+cannot exist (a kernel larger than its padded input). The cost model and the NumPy
+reference both read this object, never the spec.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from inception_cost.errors import InputError
+from inception_cost.spec import Conventions, Row, Spec, variant_row
+
+Shape = tuple[int, int, int]
+INPUT = "input"
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """A primitive operation. `inputs` name the ops (or `input`) it reads."""
+
+    kind: ClassVar[str] = "op"
+    name: str
+    inputs: tuple[str, ...]
+    in_shapes: tuple[Shape, ...]
+    out_shape: Shape
+
+
+@dataclass(frozen=True, slots=True)
+class Conv2d(Op):
+    """2-D convolution with symmetric zero padding; `groups` splits channels."""
+
+    kind: ClassVar[str] = "conv"
+    kernel: tuple[int, int] = (1, 1)
+    stride: int = 1
+    padding: tuple[int, int] = (0, 0)
+    groups: int = 1
+    bias: bool = True
+    layer: bool = True  # counts toward depth (a separable conv's depthwise half does not)
+
+
+@dataclass(frozen=True, slots=True)
+class Pool2d(Op):
+    """Max or average pooling; `ceil` rounds the output size up (Caffe, ceil_mode)."""
+
+    kind: ClassVar[str] = "pool"
+    mode: str = "max"  # max | avg
+    kernel: tuple[int, int] = (1, 1)
+    stride: int = 1
+    padding: tuple[int, int] = (0, 0)
+    ceil: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LocalResponseNorm(Op):
+    """Caffe's across-channel LRN: x / (k + alpha/size * sum of squares)^beta."""
+
+    kind: ClassVar[str] = "lrn"
+    size: int = 5
+    alpha: float = 1e-4
+    beta: float = 0.75
+    k: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ReLU(Op):
+    kind: ClassVar[str] = "relu"
+
+
+@dataclass(frozen=True, slots=True)
+class Concat(Op):
+    """Concatenation on channels, in `inputs` order."""
+
+    kind: ClassVar[str] = "concat"
+
+
+@dataclass(frozen=True, slots=True)
+class Linear(Op):
+    """Fully connected: flattens its (H, W, C) input in that order."""
+
+    kind: ClassVar[str] = "linear"
+    bias: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Dropout(Op):
+    """Identity at inference; `rate` is kept for the record."""
+
+    kind: ClassVar[str] = "dropout"
+    rate: tuple[int, int] = (0, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Softmax(Op):
+    """Softmax over channels at each position."""
+
+    kind: ClassVar[str] = "softmax"
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One table row built: its ops in execution order, reading `input`."""
+
+    name: str
+    type: str
+    row: Row
+    ops: tuple[Op, ...]
+    input: str
+    train_only: bool
+    variant: str = ""
+
+    @property
+    def output(self) -> str:
+        return self.ops[-1].name
+
+    @property
+    def out_shape(self) -> Shape:
+        return self.ops[-1].out_shape
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    name: str
+    input_shape: Shape
+    blocks: tuple[Block, ...]
+    conventions: Conventions
+    aux: bool  # training-only rows included
+
+    def ops(self):
+        for block in self.blocks:
+            yield from block.ops
+
+
+def pad_amount(padding: str | int, k: int) -> int:
+    """Pixels of zero padding on each side: `same` keeps the size at stride 1."""
+    if padding == "same":
+        return (k - 1) // 2
+    if padding == "valid":
+        return 0
+    return int(padding)
+
+
+def out_size(size: int, k: int, stride: int, pad: int, ceil: bool) -> int:
+    """Output length of a window sweep; ceil mode drops a last window starting in the padding."""
+    span = size + 2 * pad - k
+    if ceil:
+        out = -(-span // stride) + 1
+        if (out - 1) * stride >= size + pad:
+            out -= 1
+        return out
+    return span // stride + 1
+
+
+def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
+    """The network a spec describes; `aux` keeps training-only rows, `variant` swaps a row."""
+    if spec.input_shape is None:
+        raise InputError(
+            f"{spec.path} gives no input size",
+            'input = "HxWxC" in the front matter, or --input HxWxC',
+            f"{spec.path}:1:1",
+        )
+    swap: dict[str, Row] = {}
+    if variant:
+        for v in spec.variants:
+            if v.name == variant:
+                swap[v.row] = variant_row(spec, v)
+        if not swap:
+            names = ", ".join(sorted({v.name for v in spec.variants})) or "none in this spec"
+            raise InputError(f"unknown variant {variant!r}", f"one of {names}")
+    builder = _Builder(spec.conventions, {INPUT: spec.input_shape})
+    blocks: list[Block] = []
+    output_of: dict[str, str] = {}
+    previous: Row | None = None
+    for row in spec.rows:
+        source_row = row.input or (previous.name if previous else INPUT)
+        previous = row
+        if row.train_only and not aux:
+            continue
+        if source_row == INPUT:
+            source = INPUT
+        elif source_row in output_of:
+            source = output_of[source_row]
+        else:
+            raise InputError(
+                f"row {row.name!r} reads {source_row!r}, a training-only row left out at inference",
+                "an input column naming an inference row, or --aux",
+                row.loc,
+            )
+        built = swap.get(row.name, row)
+        ops = builder.block(built, source)
+        blocks.append(
+            Block(row.name, built.type, built, ops, source, row.train_only, variant if built is not row else "")
+        )
+        output_of[row.name] = ops[-1].name
+    return Network(spec.name, spec.input_shape, tuple(blocks), spec.conventions, aux)
+
+
+class _Builder:
+    """Turns one row into ops, tracking every tensor's shape."""
+
+    def __init__(self, conventions: Conventions, shapes: dict[str, Shape]):
+        self.conventions = conventions
+        self.shapes = shapes
+
+    def block(self, row: Row, source: str) -> tuple[Op, ...]:
+        self.row, self.ops = row, []
+        method = getattr(self, "_" + row.type.replace(" ", "_"))
+        method(row, source)
+        return tuple(self.ops)
+
+    # -- helpers -------------------------------------------------------------------
+    def _add(self, op: Op) -> str:
+        self.ops.append(op)
+        self.shapes[op.name] = op.out_shape
+        return op.name
+
+    def _window(self, src: str, kernel: tuple[int, int], stride: int, pad: int, ceil: bool) -> tuple[int, int]:
+        h, w, _ = self.shapes[src]
+        kh, kw = kernel
+        if kh > h + 2 * pad or kw > w + 2 * pad:
+            raise InputError(
+                f"{kh}x{kw} kernel is larger than its padded input {h + 2 * pad}x{w + 2 * pad}"
+                f" ({h}x{w}, padding {pad})",
+                f"a kernel of at most {h + 2 * pad}x{w + 2 * pad}, or more padding",
+                self.row.at("patch"),
+            )
+        return out_size(h, kh, stride, pad, ceil), out_size(w, kw, stride, pad, ceil)
+
+    def _filters(self, what: str) -> int:
+        if self.row.output is None:
+            raise InputError(
+                f"{self.row.type} row {self.row.name!r} has no output size",
+                f"an output size HxWxC whose C gives {what}",
+                self.row.at("output"),
+            )
+        return self.row.output[2]
+
+    def conv(
+        self, name: str, src: str, out_c: int, k: tuple[int, int], stride: int = 1,
+        pad: int | None = None, groups: int = 1, relu: bool = True, layer: bool = True,
+    ) -> str:
+        in_shape = self.shapes[src]
+        if pad is None:
+            pad = pad_amount(self.conventions.conv_padding, max(k))
+        if in_shape[2] % groups or out_c % groups:
+            raise InputError(
+                f"{name}: {in_shape[2]} input and {out_c} output channels do not split into"
+                f" {groups} groups",
+                "channel counts divisible by the groups",
+                self.row.loc,
+            )
+        ho, wo = self._window(src, k, stride, pad, ceil=False)
+        out = self._add(
+            Conv2d(name, (src,), (in_shape,), (ho, wo, out_c), k, stride, (pad, pad), groups,
+                   self.conventions.bias, layer)
+        )
+        return self.relu(out) if relu else out
+
+    def relu(self, src: str) -> str:
+        shape = self.shapes[src]
+        return self._add(ReLU(f"{src}/relu", (src,), (shape,), shape))
+
+    def pool(self, name: str, src: str, mode: str, k: tuple[int, int], stride: int, pad: int, ceil: bool) -> str:
+        in_shape = self.shapes[src]
+        ho, wo = self._window(src, k, stride, pad, ceil)
+        return self._add(
+            Pool2d(name, (src,), (in_shape,), (ho, wo, in_shape[2]), mode, k, stride, (pad, pad), ceil)
+        )
+
+    def _activation(self, default: str) -> bool:
+        return (self.row.activation or default) == "relu"
+
+    def _patch(self):
+        if self.row.patch is None:
+            raise InputError(
+                f"{self.row.type} row {self.row.name!r} has no patch size",
+                "a patch size/stride such as 3x3/1",
+                self.row.at("patch"),
+            )
+        return self.row.patch
+
+    # -- one method per row type ---------------------------------------------------
+    def _convolution(self, row: Row, src: str) -> None:
+        patch = self._patch()
+        filters = self._filters("the number of filters")
+        k = patch.kh
+        reduce_fields = [f for f in ("n3x3_reduce", "n5x5_reduce") if getattr(row, f)]
+        if len(reduce_fields) > 1:
+            raise InputError(
+                "a convolution row has both #3x3 reduce and #5x5 reduce",
+                "at most one 1x1 reduction before the convolution",
+                row.at(reduce_fields[1]),
+            )
+        own = {3: "n3x3", 5: "n5x5"}.get(k) if patch.kh == patch.kw else None
+        if own and getattr(row, own) is not None and getattr(row, own) != filters:
+            raise InputError(
+                f"inconsistent channel counts: output size has {filters} channels,"
+                f" #{k}x{k} says {getattr(row, own)}",
+                "the same number of filters in both cells",
+                row.at(own),
+            )
+        relu = self._activation(self.conventions.conv_activation)
+        if reduce_fields:
+            src = self.conv(f"{row.name}/reduce", src, getattr(row, reduce_fields[0]), (1, 1), relu=relu)
+            name = f"{row.name}/{patch.kh}x{patch.kw}"
+        else:
+            name = row.name
+        self.conv(name, src, filters, (patch.kh, patch.kw), patch.stride, relu=relu)
+
+    def _separable_convolution(self, row: Row, src: str) -> None:
+        patch = self._patch()
+        filters = self._filters("the number of filters")
+        multiplier = row.multiplier or 1
+        in_c = self.shapes[src][2]
+        depthwise = self.conv(
+            f"{row.name}/depthwise", src, in_c * multiplier, (patch.kh, patch.kw), patch.stride,
+            groups=in_c, relu=False, layer=False,
+        )
+        self.conv(f"{row.name}/pointwise", depthwise, filters, (1, 1),
+                  relu=self._activation(self.conventions.conv_activation))
+
+    def _pool(self, row: Row, src: str, mode: str) -> None:
+        patch = self._patch()
+        pad = pad_amount(self.conventions.pool_padding, patch.kh)
+        ceil = self.conventions.pool_rounding == "ceil"
+        self.pool(row.name, src, mode, (patch.kh, patch.kw), patch.stride, pad, ceil)
+
+    def _max_pool(self, row: Row, src: str) -> None:
+        self._pool(row, src, "max")
+
+    def _avg_pool(self, row: Row, src: str) -> None:
+        self._pool(row, src, "avg")
+
+    def _local_response_norm(self, row: Row, src: str) -> None:
+        lrn = self.conventions.lrn
+        shape = self.shapes[src]
+        self._add(LocalResponseNorm(row.name, (src,), (shape,), shape, lrn.size, lrn.alpha, lrn.beta, lrn.k))
+
+    def _inception(self, row: Row, src: str) -> None:
+        """The paper's module (Figure 2b): 1x1; reduce -> 3x3; reduce -> 5x5; pool -> proj.
+
+        A blank count drops that piece: no reduce means the 3x3 or 5x5 sees the input
+        directly, no pool proj means the pooled input passes through (the naive module).
+        """
+        relu = self._activation(self.conventions.conv_activation)
+        n = row.name
+        outs: list[str] = []
+        if row.n1x1:
+            outs.append(self.conv(f"{n}/1x1", src, row.n1x1, (1, 1), relu=relu))
+        for k, reduce_, filters in ((3, row.n3x3_reduce, row.n3x3), (5, row.n5x5_reduce, row.n5x5)):
+            if filters is None:
+                if reduce_ is not None:
+                    raise InputError(
+                        f"#{k}x{k} reduce is given but #{k}x{k} is blank",
+                        f"a #{k}x{k} count after its reduction",
+                        row.at(f"n{k}x{k}_reduce"),
+                    )
+                continue
+            x = src
+            if reduce_:
+                x = self.conv(f"{n}/{k}x{k}_reduce", x, reduce_, (1, 1), relu=relu)
+            outs.append(self.conv(f"{n}/{k}x{k}", x, filters, (k, k), pad=(k - 1) // 2, relu=relu))
+        pooled = self.pool(f"{n}/pool", src, "max", (3, 3), 1, 1, ceil=False)
+        if row.pool_proj:
+            pooled = self.conv(f"{n}/pool_proj", pooled, row.pool_proj, (1, 1), relu=relu)
+        outs.append(pooled)
+        if len(outs) == 1:
+            raise InputError(
+                f"inception row {n!r} has no convolution branch",
+                "counts in #1x1, #3x3 or #5x5",
+                row.loc,
+            )
+        shapes = tuple(self.shapes[o] for o in outs)
+        h, w, _ = shapes[0]
+        self._add(Concat(f"{n}/output", tuple(outs), shapes, (h, w, sum(s[2] for s in shapes))))
+
+    def _dropout(self, row: Row, src: str) -> None:
+        shape = self.shapes[src]
+        self._add(Dropout(row.name, (src,), (shape,), shape, row.rate or (0, 1)))
+
+    def _linear(self, row: Row, src: str) -> None:
+        shape = self.shapes[src]
+        out = self._add(
+            Linear(row.name, (src,), (shape,), (1, 1, self._filters("the number of units")),
+                   self.conventions.bias)
+        )
+        if self._activation("none"):
+            self.relu(out)
+
+    def _softmax(self, row: Row, src: str) -> None:
+        shape = self.shapes[src]
+        self._add(Softmax(row.name, (src,), (shape,), shape))

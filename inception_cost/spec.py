@@ -1,0 +1,755 @@
+"""The layer-table reader: spec text -> `Spec`, a typed row per table row.
+
+A spec is a Markdown file (TOML front matter between `+++` lines, then one pipe table
+in the paper's own columns) or a CSV file with the same headers. Every row and cell
+keeps its file:line:col so that later errors and audit verdicts can point at it.
+The format is documented in docs/spec-format.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from inception_cost.cells import (
+    Patch,
+    Quantity,
+    is_empty,
+    parse_count,
+    parse_patch,
+    parse_percent,
+    parse_quantity,
+    parse_shape,
+)
+from inception_cost.errors import InputError, Location
+
+MODELS_DIR = Path(__file__).parent / "models"
+
+Shape = tuple[int, int, int]
+
+# Column field -> accepted headers, compared after `_norm` (case, spaces, punctuation).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "type": ("type", "layer", "layer type"),
+    "patch": ("patch size/stride", "patch size", "patch", "kernel/stride", "size/stride"),
+    "output": ("output size", "output", "output shape"),
+    "depth": ("depth",),
+    "n1x1": ("#1x1", "1x1"),
+    "n3x3_reduce": ("#3x3 reduce", "3x3 reduce", "#3x3 red", "3x3 reduction"),
+    "n3x3": ("#3x3", "3x3"),
+    "n5x5_reduce": ("#5x5 reduce", "5x5 reduce", "#5x5 red", "5x5 reduction"),
+    "n5x5": ("#5x5", "5x5"),
+    "pool_proj": ("pool proj", "pool/proj", "pool projection", "proj"),
+    "params": ("params", "parameters", "param", "#params"),
+    "ops": ("ops", "operations", "mult-adds", "multiply-adds"),
+    "name": ("name",),
+    "input": ("input", "from"),
+    "phase": ("phase", "used in"),
+    "activation": ("activation",),
+    "added": ("added", "addition"),
+}
+#: The paper's columns, in Table 1's order; the rest are this tool's additions.
+PAPER_FIELDS = (
+    "type",
+    "patch",
+    "output",
+    "depth",
+    "n1x1",
+    "n3x3_reduce",
+    "n3x3",
+    "n5x5_reduce",
+    "n5x5",
+    "pool_proj",
+    "params",
+    "ops",
+)
+EXTRA_FIELDS = ("name", "input", "phase", "activation", "added")
+REQUIRED_FIELDS = ("type", "patch", "output")
+BRANCH_FIELDS = ("n1x1", "n3x3_reduce", "n3x3", "n5x5_reduce", "n5x5", "pool_proj")
+
+# Canonical row type -> accepted spellings (compared after `_norm`), and the prefix
+# that names an unnamed row of that type (conv1, pool1, norm1, ...).
+ROW_TYPES: dict[str, tuple[tuple[str, ...], str]] = {
+    "convolution": (("convolution", "conv", "convolutional"), "conv"),
+    "separable convolution": (
+        ("separable convolution", "separable conv", "depthwise separable convolution"),
+        "conv",
+    ),
+    "max pool": (("max pool", "maxpool", "max pooling"), "pool"),
+    "avg pool": (("avg pool", "average pool", "avgpool", "average pooling", "avg pooling"), "pool"),
+    "local response norm": (
+        ("local response norm", "local response normalization", "lrn", "norm"),
+        "norm",
+    ),
+    "inception": (("inception",), "inception"),
+    "dropout": (("dropout",), "dropout"),
+    "linear": (("linear", "fc", "fully connected", "dense"), "fc"),
+    "softmax": (("softmax",), "softmax"),
+}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.lower().replace("×", "x"))
+
+
+_HEADER_ALIASES = {_norm(a): f for f, aliases in COLUMNS.items() for a in aliases}
+_TYPE_ALIASES = {_norm(a): t for t, (aliases, _) in ROW_TYPES.items() for a in aliases}
+_OUTPUT_ONLY = ("computed", "verdict")  # columns our own outputs add; ignored on read
+
+
+@dataclass(frozen=True, slots=True)
+class Lrn:
+    """Local response normalization across channels (Caffe's formula, BVLC's values)."""
+
+    size: int = 5
+    alpha: float = 0.0001
+    beta: float = 0.75
+    k: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Conventions:
+    """How the table's rows become layers. Each is a named, documented setting."""
+
+    pool_rounding: str = "ceil"  # ceil | floor
+    conv_padding: str | int = "same"  # same: (k-1)//2 each side | valid: 0 | N
+    pool_padding: str | int = "valid"
+    bias: bool = True  # convolution and linear layers carry a bias term
+    conv_activation: str = "relu"  # relu | none
+    lrn: Lrn = Lrn()
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimReading:
+    """What the claimed `params` and `ops` columns mean; `auto` lets the audit infer it."""
+
+    params_unit: str = "auto"  # decimal (K = 1,000) | binary (K = 1,024) | auto
+    params_bias: str = "auto"  # with | without | auto
+    ops: str = "auto"  # multiply-adds | flops | auto
+    ops_unit: str = "auto"  # decimal | binary | auto
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    citation: str = ""
+    table: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PaperClaim:
+    """A paper-level claim from the front matter, e.g. the 1.5 billion multiply-add budget."""
+
+    id: str
+    text: str
+    source: str
+    quantity: str  # macs | params | depth | depth_with_pooling | params_ratio
+    value: Quantity
+    relation: str  # equal | at most | at least
+    against: str
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """An alternative reading of one row (e.g. conv1 as a separable convolution)."""
+
+    row: str
+    name: str
+    title: str
+    source: str
+    cells: tuple[tuple[str, str], ...]  # column field -> cell text replacing the row's
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One table row, typed. `raw` and `locs` keep each cell's text and position."""
+
+    index: int
+    name: str
+    type: str
+    loc: Location
+    raw: dict[str, str]
+    locs: dict[str, Location]
+    patch: Patch | None = None
+    output: Shape | None = None
+    depth: int | None = None
+    n1x1: int | None = None
+    n3x3_reduce: int | None = None
+    n3x3: int | None = None
+    n5x5_reduce: int | None = None
+    n5x5: int | None = None
+    pool_proj: int | None = None
+    params: Quantity | None = None
+    ops: Quantity | None = None
+    input: str | None = None
+    train_only: bool = False
+    activation: str | None = None
+    added: str = ""
+    rate: tuple[int, int] | None = None
+    multiplier: int | None = None
+    named: bool = False  # the name was written in the spec, not generated
+
+    def at(self, column: str) -> Location:
+        """The location of a cell, or of the row when the cell is absent."""
+        return self.locs.get(column, self.loc)
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    path: str
+    name: str
+    title: str
+    source: Source
+    input_shape: Shape | None
+    conventions: Conventions
+    reading: ClaimReading
+    claims: tuple[PaperClaim, ...]
+    variants: tuple[Variant, ...]
+    rows: tuple[Row, ...]
+    columns: tuple[str, ...]  # the column fields the table has, in its order
+    overrides: tuple[str, ...] = field(default=())  # settings changed from the file's
+
+    def row(self, name: str) -> Row:
+        for r in self.rows:
+            if r.name == name:
+                return r
+        raise KeyError(name)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_text(path: str | Path) -> str:
+    """The file's text, or an `InputError` that says why it cannot be read."""
+    p = Path(path)
+    where = f"{p}:1:1"
+    if p.is_dir():
+        raise InputError(f"{p} is a directory", "a spec file (.md or .csv)", where)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"no such file {p}", "an existing spec file (.md or .csv)", where) from None
+    except OSError as exc:
+        raise InputError(f"cannot read {p}: {exc.strerror}", "a readable file", where) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(
+            f"byte 0x{data[exc.start]:02x} is not UTF-8", "a UTF-8 text file", f"{p}:{line}:{col}"
+        ) from None
+    if not text.strip():
+        raise InputError(f"{p} is empty", "a front matter and a layer table", where)
+    return text
+
+
+def load(path: str | Path) -> Spec:
+    """Read a spec file (.csv by suffix, Markdown otherwise)."""
+    text = read_text(path)
+    if str(path).lower().endswith(".csv"):
+        return parse_csv(text, str(path))
+    return parse_markdown(text, str(path))
+
+
+def model_names() -> list[str]:
+    return sorted(p.stem for p in MODELS_DIR.glob("*.md"))
+
+
+def model_path(name: str) -> Path:
+    path = MODELS_DIR / f"{name}.md"
+    if not path.is_file():
+        raise InputError(f"unknown model {name!r}", "one of " + ", ".join(model_names()))
+    return path
+
+
+def load_model(name: str) -> Spec:
+    """A bundled spec by name (`googlenet`)."""
+    return load(model_path(name))
+
+
+def parse_markdown(text: str, path: str = "<spec>") -> Spec:
+    """Front matter (optional) then the first pipe table; other prose is ignored."""
+    lines = text.splitlines()
+    meta: dict = {}
+    start = 0
+    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    if lines[first].strip() == "+++":
+        end = next((i for i in range(first + 1, len(lines)) if lines[i].strip() == "+++"), None)
+        if end is None:
+            raise InputError(
+                "front matter opened with +++ is never closed",
+                "a closing +++ line",
+                Location(path, first + 1, 1),
+            )
+        meta = _toml(lines[first + 1 : end], path, first + 2)
+        start = end + 1
+    table = _find_table(lines, start, path)
+    return _build(meta, table, path, Location(path, first + 1, 1))
+
+
+def parse_csv(text: str, path: str = "<spec>") -> Spec:
+    """A CSV table with the same headers; metadata comes from overrides (`--input`)."""
+    import csv
+
+    table: list[tuple[int, list[tuple[str, int]]]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        fields = next(csv.reader([line]))
+        cells, pos = [], 0
+        for value in fields:
+            found = line.find(value, pos) if value else pos
+            col = (found if found >= 0 else pos) + 1
+            cells.append((value, col))
+            pos = max(pos, col - 1 + len(value)) + 1
+        table.append((number, cells))
+    return _build({}, table, path, Location(path, 1, 1))
+
+
+def _toml(lines: list[str], path: str, first_line: int) -> dict:
+    import tomllib
+
+    try:
+        return tomllib.loads("\n".join(lines))
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        line, col = (int(m[1]), int(m[2])) if m else (1, 1)
+        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg) or "invalid TOML"
+        raise InputError(
+            f"bad TOML front matter: {msg}",
+            "key = value lines (https://toml.io)",
+            Location(path, first_line + line - 1, col),
+        ) from None
+
+
+def _split_row(line: str) -> list[tuple[str, int]]:
+    """Cells of a pipe-table line with their 1-based columns; `\\|` is a literal pipe."""
+    cells: list[tuple[str, int]] = []
+    start = line.index("|") + 1
+    i, n = start, len(line)
+    buf: list[str] = []
+    while i <= n:
+        ch = line[i] if i < n else "|"
+        if ch == "\\" and i + 1 < n and line[i + 1] == "|":
+            buf.append("|")
+            i += 2
+            continue
+        if ch == "|":
+            raw = "".join(buf)
+            lead = len(raw) - len(raw.lstrip())
+            cells.append((raw.strip(), start + lead + 1))
+            buf, start = [], i + 1
+        else:
+            buf.append(ch)
+        i += 1
+    if cells and not cells[-1][0] and line.rstrip().endswith("|"):
+        cells.pop()  # the closing pipe
+    return cells
+
+
+def _find_table(lines: list[str], start: int, path: str) -> list[tuple[int, list]]:
+    rows: list[tuple[int, list]] = []
+    for i in range(start, len(lines)):
+        stripped = lines[i].strip()
+        if stripped.startswith("|"):
+            rows.append((i + 1, _split_row(lines[i])))
+        elif rows:
+            break
+    if not rows:
+        raise InputError(
+            "no layer table found",
+            "a Markdown pipe table whose header names the paper's columns (type, ...)",
+            Location(path, start + 1, 1),
+        )
+    if len(rows) < 2 or not all(re.fullmatch(r":?-+:?", c) for c, _ in rows[1][1]):
+        line = rows[1][0] if len(rows) > 1 else rows[0][0]
+        raise InputError(
+            "the table's second line is not a separator row",
+            "a line like |---|---| under the header",
+            Location(path, line, 1),
+        )
+    return [rows[0], *rows[2:]]
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _build(meta: dict, table: list[tuple[int, list]], path: str, meta_loc: Location) -> Spec:
+    header_line, header = table[0]
+    fields: list[str | None] = []
+    for text, col in header:
+        key = _norm(text)
+        if key.startswith(_OUTPUT_ONLY):
+            fields.append(None)
+            continue
+        if key not in _HEADER_ALIASES:
+            raise InputError(
+                f"unknown column {text!r}",
+                "one of " + ", ".join(a[0] for a in COLUMNS.values()) + " (docs/spec-format.md)",
+                Location(path, header_line, col),
+            )
+        f = _HEADER_ALIASES[key]
+        if f in fields:
+            raise InputError(
+                f"column {text!r} appears twice", "each column once", Location(path, header_line, col)
+            )
+        fields.append(f)
+    for required in REQUIRED_FIELDS:
+        if required not in fields:
+            raise InputError(
+                f"the header has no {COLUMNS[required][0]!r} column",
+                "the paper's columns: " + ", ".join(COLUMNS[f][0] for f in PAPER_FIELDS),
+                Location(path, header_line, 1),
+            )
+    if len(table) == 1:
+        raise InputError("the table has no rows", "one row per layer", Location(path, header_line, 1))
+
+    rows: list[Row] = []
+    names: dict[str, Row] = {}
+    counters: dict[str, int] = {}
+    for line, cells in table[1:]:
+        if len(cells) != len(fields):
+            raise InputError(
+                f"row has {len(cells)} cells, the header has {len(fields)}",
+                f"{len(fields)} cells separated by |",
+                Location(path, line, 1),
+            )
+        row = _row(len(rows), line, cells, fields, path, names, counters)
+        names[row.name] = row
+        rows.append(row)
+
+    columns = tuple(f for f in fields if f)
+    spec = _metadata(meta, path, meta_loc, tuple(rows), columns)
+    for v in spec.variants:
+        variant_row(spec, v)  # fail now, not when the audit first asks
+    return spec
+
+
+def _row(
+    index: int,
+    line: int,
+    cells: list[tuple[str, int]],
+    fields: list[str | None],
+    path: str,
+    names: dict[str, Row],
+    counters: dict[str, int],
+) -> Row:
+    raw: dict[str, str] = {}
+    locs: dict[str, Location] = {}
+    for f, (text, col) in zip(fields, cells, strict=True):
+        if f is None or is_empty(text):
+            continue
+        raw[f] = text
+        locs[f] = Location(path, line, col)
+    loc = Location(path, line, cells[0][1] if cells else 1)
+    if "type" not in raw:
+        raise InputError("row has no type", "a layer type such as convolution", loc)
+    values = _typed_cells(raw, locs)
+    name = values.pop("name", None)
+    kind = values["type"]
+    if name is None:
+        prefix = ROW_TYPES[kind][1]
+        counters[prefix] = counters.get(prefix, 0) + 1
+        name = f"{prefix}{counters[prefix]}"
+        while name in names:
+            counters[prefix] += 1
+            name = f"{prefix}{counters[prefix]}"
+    elif name in names:
+        where = locs.get("name", locs["type"])
+        raise InputError(f"row name {name!r} is used twice", "a unique name per row", where)
+    else:
+        values["named"] = True
+    source = values.get("input")
+    if source is not None and source != "input" and source not in names:
+        raise InputError(
+            f"input {source!r} names no earlier row",
+            "the name of a row above this one, or 'input'",
+            locs["input"],
+        )
+    return Row(index=index, name=name, loc=loc, raw=raw, locs=locs, **values)
+
+
+def _typed_cells(raw: dict[str, str], locs: dict[str, Location]) -> dict:
+    """Parse each cell by its column; errors carry the cell's location."""
+    out: dict = {}
+    for f, text in raw.items():
+        try:
+            if f == "type":
+                out.update(_parse_type(text))
+            elif f == "patch":
+                out["patch"] = parse_patch(text)
+            elif f == "output":
+                out["output"] = parse_shape(text)
+            elif f == "depth":
+                t = text.strip()
+                out["depth"] = 0 if t == "0" else parse_count(t, "depth")
+            elif f in BRANCH_FIELDS:
+                out[f] = parse_count(text, COLUMNS[f][0])
+            elif f in ("params", "ops"):
+                out[f] = parse_quantity(text, f"claimed {f}")
+            elif f == "name":
+                if "name" not in out:
+                    out["name"] = text.strip()
+            elif f == "input":
+                out["input"] = text.strip()
+            elif f == "phase":
+                out["train_only"] = _parse_phase(text)
+            elif f == "activation":
+                out["activation"] = _parse_activation(text)
+            elif f == "added":
+                out["added"] = text.strip()
+        except InputError as exc:
+            exc.where = locs[f]
+            raise
+    return out
+
+
+def _parse_type(text: str) -> dict:
+    m = re.fullmatch(r"\s*([^()]*?)\s*(?:\(([^()]*)\))?\s*", text)
+    if not m or _norm(m[1]) not in _TYPE_ALIASES:
+        raise InputError(
+            f"unknown layer type {text.strip()!r}",
+            "one of " + ", ".join(ROW_TYPES) + " (docs/spec-format.md)",
+        )
+    out: dict = {"type": _TYPE_ALIASES[_norm(m[1])]}
+    for item in (m[2] or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        if item.endswith("%"):
+            out["rate"] = parse_percent(item)
+        elif mm := re.fullmatch(r"(?:x|depth multiplier\s*)(\d+)", item, re.I):
+            out["multiplier"] = parse_count(mm[1], "depth multiplier")
+        else:
+            out["name"] = item
+    return out
+
+
+def _parse_phase(text: str) -> bool:
+    key = _norm(text)
+    if key in ("train", "training", "trainingonly", "trainonly"):
+        return True
+    if key in ("inference", "both", "all", "test"):
+        return False
+    raise InputError(f"unknown phase {text.strip()!r}", "train (training only) or inference")
+
+
+def _parse_activation(text: str) -> str:
+    key = _norm(text)
+    if key in ("relu", "none", "linear"):
+        return "none" if key == "linear" else key
+    raise InputError(f"unknown activation {text.strip()!r}", "relu or none")
+
+
+# --------------------------------------------------------------------------- metadata
+
+_META_KEYS = {"name", "title", "input", "source", "conventions", "claimed", "claims", "variants"}
+
+
+def _metadata(meta: dict, path: str, loc: Location, rows: tuple[Row, ...], columns) -> Spec:
+    _check_keys(meta, _META_KEYS, "front matter", loc)
+    name = _str(meta, "name", loc) or Path(path).stem
+    input_text = _str(meta, "input", loc)
+    try:
+        input_shape = parse_shape(input_text) if input_text else None
+    except InputError as exc:
+        exc.where = loc
+        raise
+    source = meta.get("source", {})
+    _check_keys(source, {"citation", "table", "url"}, "[source]", loc)
+    spec = Spec(
+        path=path,
+        name=name,
+        title=_str(meta, "title", loc) or name,
+        source=Source(**{k: str(v) for k, v in source.items()}),
+        input_shape=input_shape,
+        conventions=_conventions(meta.get("conventions", {}), loc),
+        reading=_reading(meta.get("claimed", {}), loc),
+        claims=tuple(_claim(c, path, loc) for c in _list(meta, "claims", loc)),
+        variants=tuple(_variant(v, path, loc) for v in _list(meta, "variants", loc)),
+        rows=rows,
+        columns=columns,
+    )
+    return spec
+
+
+def _check_keys(table: object, allowed: set[str], where: str, loc: Location) -> None:
+    if not isinstance(table, dict):
+        raise InputError(f"{where} is not a table", "a TOML table", loc)
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise InputError(
+            f"unknown key {unknown[0]!r} in {where}", "one of " + ", ".join(sorted(allowed)), loc
+        )
+
+
+def _str(table: dict, key: str, loc: Location) -> str:
+    value = table.get(key, "")
+    if not isinstance(value, str):
+        raise InputError(f"{key} must be a string", f'{key} = "..."', loc)
+    return value
+
+
+def _list(table: dict, key: str, loc: Location) -> list[dict]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise InputError(f"{key} must be an array of tables", f"[[{key}]] sections", loc)
+    return value
+
+
+def _choice(table: dict, key: str, allowed: tuple, default, loc: Location):
+    value = table.get(key, default)
+    if value not in allowed:
+        raise InputError(
+            f"{key} = {value!r} is not allowed", "one of " + ", ".join(map(str, allowed)), loc
+        )
+    return value
+
+
+def parse_padding(value: object, what: str = "padding") -> str | int:
+    """`same`, `valid` or a whole number of pixels on each side."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str):
+        v = value.strip().lower()
+        if v in ("same", "valid"):
+            return v
+        if v.isdigit():
+            return int(v)
+    raise InputError(f"{what} {value!r} is not allowed", "same, valid or a whole number N >= 0")
+
+
+def _conventions(table: dict, loc: Location) -> Conventions:
+    keys = {"pool_rounding", "conv_padding", "pool_padding", "bias", "conv_activation", "lrn"}
+    _check_keys(table, keys, "[conventions]", loc)
+    lrn_table = table.get("lrn", {})
+    _check_keys(lrn_table, {"size", "alpha", "beta", "k"}, "[conventions.lrn]", loc)
+    try:
+        lrn = Lrn(**{k: v for k, v in lrn_table.items()})
+        if not isinstance(lrn.size, int) or lrn.size < 1:
+            raise InputError("lrn size must be a positive integer", "size = 5", loc)
+        bias = table.get("bias", True)
+        if not isinstance(bias, bool):
+            raise InputError("bias must be true or false", "bias = true", loc)
+        return Conventions(
+            pool_rounding=_choice(table, "pool_rounding", ("ceil", "floor"), "ceil", loc),
+            conv_padding=parse_padding(table.get("conv_padding", "same"), "conv_padding"),
+            pool_padding=parse_padding(table.get("pool_padding", "valid"), "pool_padding"),
+            bias=bias,
+            conv_activation=_choice(table, "conv_activation", ("relu", "none"), "relu", loc),
+            lrn=lrn,
+        )
+    except InputError as exc:
+        exc.where = exc.where or loc
+        raise
+
+
+def _reading(table: dict, loc: Location) -> ClaimReading:
+    _check_keys(table, {"params_unit", "params_bias", "ops", "ops_unit"}, "[claimed]", loc)
+    units = ("auto", "decimal", "binary")
+    return ClaimReading(
+        params_unit=_choice(table, "params_unit", units, "auto", loc),
+        params_bias=_choice(table, "params_bias", ("auto", "with", "without"), "auto", loc),
+        ops=_choice(table, "ops", ("auto", "multiply-adds", "flops"), "auto", loc),
+        ops_unit=_choice(table, "ops_unit", units, "auto", loc),
+    )
+
+
+CLAIM_QUANTITIES = ("macs", "params", "depth", "depth_with_pooling", "params_ratio")
+
+
+def _claim(table: dict, path: str, loc: Location) -> PaperClaim:
+    keys = {"id", "text", "source", "quantity", "value", "relation", "against"}
+    _check_keys(table, keys, "[[claims]]", loc)
+    cid = _str(table, "id", loc)
+    if not cid:
+        raise InputError("a claim has no id", 'id = "budget"', loc)
+    value = table.get("value")
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InputError(f"claim {cid!r} value must be an integer or a string", 'value = "1.5G"', loc)
+    try:
+        quantity = parse_quantity(str(value), f"claim {cid!r} value")
+    except InputError as exc:
+        exc.where = loc
+        raise
+    return PaperClaim(
+        id=cid,
+        text=_str(table, "text", loc),
+        source=_str(table, "source", loc),
+        quantity=_choice(table, "quantity", CLAIM_QUANTITIES, None, loc),
+        value=quantity,
+        relation=_choice(table, "relation", ("equal", "at most", "at least"), "equal", loc),
+        against=_str(table, "against", loc),
+        loc=loc,
+    )
+
+
+def _variant(table: dict, path: str, loc: Location) -> Variant:
+    meta_keys = {"row", "name", "title", "source"}
+    cells = {k: v for k, v in table.items() if k not in meta_keys}
+    for key in cells:
+        if key not in COLUMNS or not isinstance(cells[key], str | int):
+            raise InputError(
+                f"variant key {key!r} is not a column",
+                "row, name, title, source, or a column field (type, patch, output, ...)",
+                loc,
+            )
+    for key in ("row", "name"):
+        if not _str(table, key, loc):
+            raise InputError(f"a variant has no {key}", f'{key} = "..."', loc)
+    return Variant(
+        row=table["row"],
+        name=table["name"],
+        title=_str(table, "title", loc),
+        source=_str(table, "source", loc),
+        cells=tuple((k, str(v)) for k, v in cells.items()),
+        loc=loc,
+    )
+
+
+def variant_row(spec: Spec, variant: Variant) -> Row:
+    """The row as the variant reads it: the original row with some cells replaced."""
+    try:
+        row = spec.row(variant.row)
+    except KeyError:
+        raise InputError(
+            f"variant {variant.name!r} names no row {variant.row!r}",
+            "the name of a table row such as conv1",
+            variant.loc,
+        ) from None
+    raw = {**row.raw, **dict(variant.cells)}
+    locs = {**row.locs, **{k: variant.loc for k, _ in variant.cells}}
+    values = _typed_cells(raw, locs)
+    values.pop("name", None)
+    return replace(row, raw=raw, locs=locs, **values)
+
+
+def with_overrides(
+    spec: Spec,
+    *,
+    input_shape: Shape | None = None,
+    bias: bool | None = None,
+    pool_rounding: str | None = None,
+    conv_padding: str | int | None = None,
+) -> Spec:
+    """The spec with settings given on the command line; the file itself is untouched."""
+    changed: list[str] = list(spec.overrides)
+    conv = spec.conventions
+    updates = {
+        "bias": bias,
+        "pool_rounding": pool_rounding,
+        "conv_padding": conv_padding,
+    }
+    for key, value in updates.items():
+        if value is not None and value != getattr(conv, key):
+            conv = replace(conv, **{key: value})
+            changed.append(key)
+    shape = spec.input_shape
+    if input_shape is not None and input_shape != shape:
+        shape = input_shape
+        changed.append("input")
+    return replace(spec, input_shape=shape, conventions=conv, overrides=tuple(changed))
