@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from inception_cost.errors import InputError
 
-EMPTY = frozenset({"", "-", "–", "—", "n/a"})  # noqa: RUF001 (dashes people paste)
+EMPTY = frozenset({"", "-", "–", "—", "n/a"})
 
 _INT = r"\d{1,3}(?:,\d{3})+|\d+"
 _PATCH = re.compile(rf"^({_INT})\s*[x×*]\s*({_INT})\s*(?:/\s*({_INT}))?$", re.I)

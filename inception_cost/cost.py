@@ -30,7 +30,7 @@ DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int8": 
 
 @dataclass(frozen=True, slots=True)
 class OtherOps:
-    """Non-MAC arithmetic by category: comparisons, additions, multiplications, divisions, exp/pow."""
+    """Non-MAC arithmetic by category: comparisons, adds, multiplies, divisions, exp/pow."""
 
     compare: int = 0
     add: int = 0
@@ -197,7 +197,7 @@ def _depths(ops: Iterable[Op], start: dict[str, tuple[int, int]]) -> dict[str, t
     depth = dict(start)
     for op in ops:
         d, p = max((depth.get(i, (0, 0)) for i in op.inputs), default=(0, 0))
-        if isinstance(op, Conv2d) and op.layer or isinstance(op, Linear):
+        if (isinstance(op, Conv2d) and op.layer) or isinstance(op, Linear):
             d, p = d + 1, p + 1
         elif isinstance(op, Pool2d):
             p += 1
@@ -205,7 +205,9 @@ def _depths(ops: Iterable[Op], start: dict[str, tuple[int, int]]) -> dict[str, t
     return depth
 
 
-def analyse(network: Network, *, batch: int = 1, dtype: str = "float32", inplace: bool = True) -> Analysis:
+def analyse(
+    network: Network, *, batch: int = 1, dtype: str = "float32", inplace: bool = True
+) -> Analysis:
     """Cost every op and block of `network` for a batch of `batch` images."""
     blocks: list[BlockCost] = []
     other_total = ZERO

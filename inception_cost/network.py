@@ -193,7 +193,15 @@ def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
         built = swap.get(row.name, row)
         ops = builder.block(built, source)
         blocks.append(
-            Block(row.name, built.type, built, ops, source, row.train_only, variant if built is not row else "")
+            Block(
+                row.name,
+                built.type,
+                built,
+                ops,
+                source,
+                row.train_only,
+                variant if built is not row else "",
+            )
         )
         output_of[row.name] = ops[-1].name
     return Network(spec.name, spec.input_shape, tuple(blocks), spec.conventions, aux)
@@ -218,7 +226,9 @@ class _Builder:
         self.shapes[op.name] = op.out_shape
         return op.name
 
-    def _window(self, src: str, kernel: tuple[int, int], stride: int, pad: int, ceil: bool) -> tuple[int, int]:
+    def _window(
+        self, src: str, kernel: tuple[int, int], stride: int, pad: int, ceil: bool
+    ) -> tuple[int, int]:
         h, w, _ = self.shapes[src]
         kh, kw = kernel
         if kh > h + 2 * pad or kw > w + 2 * pad:
@@ -240,8 +250,16 @@ class _Builder:
         return self.row.output[2]
 
     def conv(
-        self, name: str, src: str, out_c: int, k: tuple[int, int], stride: int = 1,
-        pad: int | None = None, groups: int = 1, relu: bool = True, layer: bool = True,
+        self,
+        name: str,
+        src: str,
+        out_c: int,
+        k: tuple[int, int],
+        stride: int = 1,
+        pad: int | None = None,
+        groups: int = 1,
+        relu: bool = True,
+        layer: bool = True,
     ) -> str:
         in_shape = self.shapes[src]
         if pad is None:
@@ -255,8 +273,18 @@ class _Builder:
             )
         ho, wo = self._window(src, k, stride, pad, ceil=False)
         out = self._add(
-            Conv2d(name, (src,), (in_shape,), (ho, wo, out_c), k, stride, (pad, pad), groups,
-                   self.conventions.bias, layer)
+            Conv2d(
+                name,
+                (src,),
+                (in_shape,),
+                (ho, wo, out_c),
+                k,
+                stride,
+                (pad, pad),
+                groups,
+                self.conventions.bias,
+                layer,
+            )
         )
         return self.relu(out) if relu else out
 
@@ -264,11 +292,15 @@ class _Builder:
         shape = self.shapes[src]
         return self._add(ReLU(f"{src}/relu", (src,), (shape,), shape))
 
-    def pool(self, name: str, src: str, mode: str, k: tuple[int, int], stride: int, pad: int, ceil: bool) -> str:
+    def pool(
+        self, name: str, src: str, mode: str, k: tuple[int, int], stride: int, pad: int, ceil: bool
+    ) -> str:
         in_shape = self.shapes[src]
         ho, wo = self._window(src, k, stride, pad, ceil)
         return self._add(
-            Pool2d(name, (src,), (in_shape,), (ho, wo, in_shape[2]), mode, k, stride, (pad, pad), ceil)
+            Pool2d(
+                name, (src,), (in_shape,), (ho, wo, in_shape[2]), mode, k, stride, (pad, pad), ceil
+            )
         )
 
     def _activation(self, default: str) -> bool:
@@ -305,7 +337,9 @@ class _Builder:
             )
         relu = self._activation(self.conventions.conv_activation)
         if reduce_fields:
-            src = self.conv(f"{row.name}/reduce", src, getattr(row, reduce_fields[0]), (1, 1), relu=relu)
+            src = self.conv(
+                f"{row.name}/reduce", src, getattr(row, reduce_fields[0]), (1, 1), relu=relu
+            )
             name = f"{row.name}/{patch.kh}x{patch.kw}"
         else:
             name = row.name
@@ -317,11 +351,22 @@ class _Builder:
         multiplier = row.multiplier or 1
         in_c = self.shapes[src][2]
         depthwise = self.conv(
-            f"{row.name}/depthwise", src, in_c * multiplier, (patch.kh, patch.kw), patch.stride,
-            groups=in_c, relu=False, layer=False,
+            f"{row.name}/depthwise",
+            src,
+            in_c * multiplier,
+            (patch.kh, patch.kw),
+            patch.stride,
+            groups=in_c,
+            relu=False,
+            layer=False,
         )
-        self.conv(f"{row.name}/pointwise", depthwise, filters, (1, 1),
-                  relu=self._activation(self.conventions.conv_activation))
+        self.conv(
+            f"{row.name}/pointwise",
+            depthwise,
+            filters,
+            (1, 1),
+            relu=self._activation(self.conventions.conv_activation),
+        )
 
     def _pool(self, row: Row, src: str, mode: str) -> None:
         patch = self._patch()
@@ -338,7 +383,11 @@ class _Builder:
     def _local_response_norm(self, row: Row, src: str) -> None:
         lrn = self.conventions.lrn
         shape = self.shapes[src]
-        self._add(LocalResponseNorm(row.name, (src,), (shape,), shape, lrn.size, lrn.alpha, lrn.beta, lrn.k))
+        self._add(
+            LocalResponseNorm(
+                row.name, (src,), (shape,), shape, lrn.size, lrn.alpha, lrn.beta, lrn.k
+            )
+        )
 
     def _inception(self, row: Row, src: str) -> None:
         """The paper's module (Figure 2b): 1x1; reduce -> 3x3; reduce -> 5x5; pool -> proj.
@@ -385,8 +434,13 @@ class _Builder:
     def _linear(self, row: Row, src: str) -> None:
         shape = self.shapes[src]
         out = self._add(
-            Linear(row.name, (src,), (shape,), (1, 1, self._filters("the number of units")),
-                   self.conventions.bias)
+            Linear(
+                row.name,
+                (src,),
+                (shape,),
+                (1, 1, self._filters("the number of units")),
+                self.conventions.bias,
+            )
         )
         if self._activation("none"):
             self.relu(out)

@@ -230,7 +230,9 @@ def read_text(path: str | Path) -> str:
     try:
         data = p.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"no such file {p}", "an existing spec file (.md or .csv)", where) from None
+        raise InputError(
+            f"no such file {p}", "an existing spec file (.md or .csv)", where
+        ) from None
     except OSError as exc:
         raise InputError(f"cannot read {p}: {exc.strerror}", "a readable file", where) from None
     try:
@@ -246,12 +248,13 @@ def read_text(path: str | Path) -> str:
     return text
 
 
-def load(path: str | Path) -> Spec:
-    """Read a spec file (.csv by suffix, Markdown otherwise)."""
+def load(path: str | Path, label: str | None = None) -> Spec:
+    """Read a spec file (.csv by suffix, Markdown otherwise); `label` names it in messages."""
     text = read_text(path)
+    name = label or str(path)
     if str(path).lower().endswith(".csv"):
-        return parse_csv(text, str(path))
-    return parse_markdown(text, str(path))
+        return parse_csv(text, name)
+    return parse_markdown(text, name)
 
 
 def model_names() -> list[str]:
@@ -266,8 +269,8 @@ def model_path(name: str) -> Path:
 
 
 def load_model(name: str) -> Spec:
-    """A bundled spec by name (`googlenet`)."""
-    return load(model_path(name))
+    """A bundled spec by name (`googlenet`), located as inception_cost/models/NAME.md."""
+    return load(model_path(name), f"inception_cost/models/{name}.md")
 
 
 def parse_markdown(text: str, path: str = "<spec>") -> Spec:
@@ -395,7 +398,9 @@ def _build(meta: dict, table: list[tuple[int, list]], path: str, meta_loc: Locat
         f = _HEADER_ALIASES[key]
         if f in fields:
             raise InputError(
-                f"column {text!r} appears twice", "each column once", Location(path, header_line, col)
+                f"column {text!r} appears twice",
+                "each column once",
+                Location(path, header_line, col),
             )
         fields.append(f)
     for required in REQUIRED_FIELDS:
@@ -406,7 +411,9 @@ def _build(meta: dict, table: list[tuple[int, list]], path: str, meta_loc: Locat
                 Location(path, header_line, 1),
             )
     if len(table) == 1:
-        raise InputError("the table has no rows", "one row per layer", Location(path, header_line, 1))
+        raise InputError(
+            "the table has no rows", "one row per layer", Location(path, header_line, 1)
+        )
 
     rows: list[Row] = []
     names: dict[str, Row] = {}
@@ -670,7 +677,9 @@ def _claim(table: dict, path: str, loc: Location) -> PaperClaim:
         raise InputError("a claim has no id", 'id = "budget"', loc)
     value = table.get("value")
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InputError(f"claim {cid!r} value must be an integer or a string", 'value = "1.5G"', loc)
+        raise InputError(
+            f"claim {cid!r} value must be an integer or a string", 'value = "1.5G"', loc
+        )
     try:
         quantity = parse_quantity(str(value), f"claim {cid!r} value")
     except InputError as exc:

@@ -1,0 +1,335 @@
+"""Claimed vs computed: a verdict for every number the paper printed.
+
+Row claims (output size, depth, params, ops) come from the table; paper-level claims
+(a budget, a depth, a ratio to another network) from the front matter. What a claimed
+column means (K = 1,000 or 1,024; biases in or out; multiply-adds or FLOPs) is a
+reading; with `auto` the audit tries each and keeps the one that fits most rows, and
+says how well every reading fits. Variants re-read one row (conv1 as a separable
+convolution) and show which reading reproduces the claims.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from inception_cost import cost, network
+from inception_cost.cells import Quantity, format_shape
+from inception_cost.errors import Location
+from inception_cost.spec import Spec, Variant, load_model, model_names
+
+MATCH, TRUNCATED, MISMATCH, UNCHECKED = "match", "truncated", "mismatch", "not checkable"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One meaning of a claimed column: its unit base and what it counts."""
+
+    column: str  # params | ops
+    binary: bool  # K = 1,024 (Ki) rather than 1,000
+    counts: str  # params: "weights only" | "weights + biases"; ops: "multiply-adds" | "FLOPs"
+
+    @property
+    def label(self) -> str:
+        base = "binary (K = 1,024)" if self.binary else "decimal (K = 1,000)"
+        return f"{self.counts}, {base}"
+
+    def computed(self, block: cost.BlockCost, batch: int) -> int:
+        if self.column == "params":
+            return block.weights + (block.biases if self.counts == "weights + biases" else 0)
+        macs = block.macs // batch
+        return 2 * macs if self.counts == "FLOPs" else macs
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A computed value against its claim. `claimed_value` is exact (2.7 Ki = 2764.8)."""
+
+    status: str
+    computed: int
+    claimed: Quantity
+    claimed_value: Fraction
+
+    @property
+    def difference(self) -> Fraction:
+        return self.computed - self.claimed_value
+
+    @property
+    def percent(self) -> Fraction:
+        return self.difference * 100 / self.claimed_value
+
+
+@dataclass(frozen=True, slots=True)
+class ExactVerdict:
+    """An output size or depth: equal or not."""
+
+    status: str
+    computed: str
+    claimed: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingFit:
+    reading: Reading
+    matches: int
+    truncated: int
+    rows: int
+    chosen: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RowAudit:
+    name: str
+    loc: Location
+    output: ExactVerdict | None
+    depth: ExactVerdict | None
+    params: Verdict | None
+    ops: Verdict | None
+    note: str  # how the row's two claims relate, where that explains a mismatch
+    params_elsewhere: tuple[Reading, ...] = ()  # other readings under which params matches
+    ops_elsewhere: tuple[Reading, ...] = ()
+
+    @property
+    def verdicts(self) -> tuple:
+        return tuple(v for v in (self.output, self.depth, self.params, self.ops) if v)
+
+
+@dataclass(frozen=True, slots=True)
+class VariantAudit:
+    variant: Variant
+    row: RowAudit
+    totals: cost.Totals
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimCheck:
+    """A paper-level claim checked under one reading of the network."""
+
+    reading: str  # "as tabled" or a variant's name
+    computed: Fraction | None
+    status: str  # match | mismatch | within | over | not checkable
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimAudit:
+    claim: object  # spec.PaperClaim
+    checks: tuple[ClaimCheck, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Audit:
+    rows: tuple[RowAudit, ...]
+    params_fits: tuple[ReadingFit, ...]
+    ops_fits: tuple[ReadingFit, ...]
+    params_reading: Reading
+    ops_reading: Reading
+    variants: tuple[VariantAudit, ...]
+    claims: tuple[ClaimAudit, ...]
+
+    def row(self, name: str) -> RowAudit | None:
+        return next((r for r in self.rows if r.name == name), None)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many checks of each status, over rows and paper-level claims (as tabled)."""
+        out: dict[str, int] = {}
+        for r in self.rows:
+            for v in r.verdicts:
+                out[v.status] = out.get(v.status, 0) + 1
+        for c in self.claims:
+            status = c.checks[0].status
+            out[status] = out.get(status, 0) + 1
+        return out
+
+
+def judge(computed: int, claimed: Quantity, binary: bool) -> Verdict:
+    """Match if the computed value rounds to the printed one; truncated if it only truncates."""
+    scale = claimed.scale(binary if claimed.binary is None else claimed.binary)
+    step = Fraction(scale, 10**claimed.decimals)
+    value = claimed.mantissa * step
+    if abs(computed - value) * 2 <= step:
+        status = MATCH
+    elif value <= computed < value + step:
+        status = TRUNCATED
+    else:
+        status = MISMATCH
+    return Verdict(status, computed, claimed, value)
+
+
+def _readings(column: str, setting_unit: str, setting_counts: str) -> list[Reading]:
+    if column == "params":
+        counts = {"without": ["weights only"], "with": ["weights + biases"]}.get(
+            setting_counts, ["weights only", "weights + biases"]
+        )
+    else:
+        counts = {"multiply-adds": ["multiply-adds"], "flops": ["FLOPs"]}.get(
+            setting_counts, ["multiply-adds", "FLOPs"]
+        )
+    bases = {"decimal": [False], "binary": [True]}.get(setting_unit, [False, True])
+    return [Reading(column, b, c) for c in counts for b in bases]
+
+
+def _fit(column: str, allowed: list[Reading], blocks, batch: int) -> tuple[ReadingFit, ...]:
+    every = _readings(column, "auto", "auto")
+    claimed = [(b, getattr(b.block.row, column)) for b in blocks if getattr(b.block.row, column)]
+    scored = []
+    for reading in every:
+        statuses = [judge(reading.computed(b, batch), q, reading.binary).status for b, q in claimed]
+        scored.append((reading, statuses.count(MATCH), statuses.count(TRUNCATED)))
+    candidates = [s for s in scored if s[0] in allowed]
+    # Most exact matches, then most truncated ones; ties keep the first (decimal, no biases).
+    best = max(candidates, key=lambda s: (s[1], s[2]))[0]
+    return tuple(ReadingFit(r, m, t, len(claimed), r == best) for r, m, t in scored)
+
+
+def _row_audit(block: cost.BlockCost, params: Reading, ops: Reading, batch: int) -> RowAudit:
+    row = block.block.row
+    out = depth = pv = ov = None
+    if row.output is not None:
+        got, want = format_shape(block.block.out_shape), format_shape(row.output)
+        out = ExactVerdict(MATCH if got == want else MISMATCH, got, want)
+    if row.depth is not None:
+        depth = ExactVerdict(
+            MATCH if block.depth == row.depth else MISMATCH, str(block.depth), str(row.depth)
+        )
+    if row.params:
+        pv = judge(params.computed(block, batch), row.params, params.binary)
+    if row.ops:
+        ov = judge(ops.computed(block, batch), row.ops, ops.binary)
+    return RowAudit(
+        block.name,
+        row.loc,
+        out,
+        depth,
+        pv,
+        ov,
+        _note(block, pv, ov, ops),
+        _elsewhere(block, pv, batch),
+        _elsewhere(block, ov, batch),
+    )
+
+
+def _elsewhere(block: cost.BlockCost, verdict: Verdict | None, batch: int) -> tuple[Reading, ...]:
+    """For a claim that misses under the chosen reading: the readings under which it matches."""
+    if verdict is None or verdict.status == MATCH:
+        return ()
+    column = "params" if verdict.claimed is block.block.row.params else "ops"
+    return tuple(
+        r
+        for r in _readings(column, "auto", "auto")
+        if judge(r.computed(block, batch), verdict.claimed, r.binary).status == MATCH
+    )
+
+
+def _interval(v: Verdict) -> tuple[Fraction, Fraction]:
+    half = v.claimed_value / v.claimed.mantissa / 2  # half a printed unit
+    return v.claimed_value - half, v.claimed_value + half
+
+
+def _note(block: cost.BlockCost, pv: Verdict | None, ov: Verdict | None, ops: Reading) -> str:
+    """Do the row's params and ops claims agree with each other (ops = params x positions)?"""
+    if not (pv and ov) or MISMATCH not in (pv.status, ov.status):
+        return ""
+    spatial = {c.op.out_shape[:2] for c in block.ops if c.macs}
+    if len(spatial) != 1:
+        return ""
+    h, w = spatial.pop()
+    factor = h * w * (2 if ops.counts == "FLOPs" else 1)
+    lo, hi = _interval(pv)
+    olo, ohi = _interval(ov)
+    implied = pv.claimed_value * factor
+    agree = lo * factor <= ohi and olo <= hi * factor
+    where = f"{pv.claimed} x {h}x{w} positions = {_mega(implied)}"
+    if pv.status == ov.status == MISMATCH:
+        if agree:
+            return (
+                f"the two claims agree with each other ({where}, claimed {ov.claimed});"
+                " the disagreement is with the row's own columns"
+            )
+        return f"the two claims disagree with each other too ({where}, claimed {ov.claimed})"
+    if pv.status == MISMATCH:
+        if agree:
+            return (
+                f"the ops claim follows from the row's columns; the params claim fits the ops"
+                f" claim ({where}, claimed {ov.claimed}) but not the columns"
+            )
+        return (
+            f"the ops claim follows from the row's columns; the params claim follows from"
+            f" neither them nor the ops claim ({where}, not {ov.claimed})"
+        )
+    if agree:
+        return (
+            f"the params claim follows from the row's columns; the ops claim fits the params"
+            f" claim ({where}, claimed {ov.claimed}) but not the columns"
+        )
+    return (
+        f"the params claim follows from the row's columns; the ops claim follows from"
+        f" neither them nor the params claim ({where}, not {ov.claimed})"
+    )
+
+
+def _mega(value: Fraction) -> str:
+    return f"{float(value) / 1e6:,.1f}M"
+
+
+def audit(spec: Spec, analysis: cost.Analysis) -> Audit:
+    """Verdicts for every claim of `spec`, against `analysis` and the spec's variants."""
+    batch = analysis.batch
+    blocks = analysis.blocks
+    r = spec.reading
+    params_fits = _fit("params", _readings("params", r.params_unit, r.params_bias), blocks, batch)
+    ops_fits = _fit("ops", _readings("ops", r.ops_unit, r.ops), blocks, batch)
+    pr = next(f.reading for f in params_fits if f.chosen)
+    orr = next(f.reading for f in ops_fits if f.chosen)
+    rows = tuple(_row_audit(b, pr, orr, batch) for b in blocks)
+
+    inference = analysis
+    if analysis.network.aux or analysis.batch != 1:
+        inference = cost.analyse(network.build(spec), dtype=analysis.dtype)
+    readings: list[tuple[str, cost.Totals]] = [("as tabled", inference.totals)]
+    variants = []
+    for v in spec.variants:
+        va = cost.analyse(network.build(spec, variant=v.name), dtype=analysis.dtype)
+        block = next(b for b in va.blocks if b.name == v.row)
+        variants.append(VariantAudit(v, _row_audit(block, pr, orr, 1), va.totals))
+        readings.append((v.name, va.totals))
+    claims = tuple(ClaimAudit(c, tuple(_check(c, n, t) for n, t in readings)) for c in spec.claims)
+    return Audit(rows, params_fits, ops_fits, pr, orr, tuple(variants), claims)
+
+
+def _check(claim, reading: str, totals: cost.Totals) -> ClaimCheck:
+    q = claim.value
+    value = Fraction(q.mantissa * q.scale(bool(q.binary)), 10**q.decimals)
+    if claim.quantity == "params_ratio":
+        if claim.against not in model_names():
+            return ClaimCheck(
+                reading,
+                None,
+                UNCHECKED,
+                f"needs the {claim.against} spec, which is not bundled yet",
+            )
+        other = cost.analyse(network.build(load_model(claim.against))).totals.params
+        computed = Fraction(other, totals.params)
+        note = (
+            f"{other:,} / {totals.params:,} parameters (both with biases as the specs count them)"
+        )
+    else:
+        computed = Fraction(
+            {
+                "macs": totals.macs,
+                "params": totals.params,
+                "depth": totals.depth,
+                "depth_with_pooling": totals.depth_with_pooling,
+            }[claim.quantity]
+        )
+        note = ""
+    if claim.relation == "equal":
+        step = Fraction(q.scale(bool(q.binary)), 10**q.decimals)
+        status = MATCH if abs(computed - value) * 2 <= step else MISMATCH
+    else:
+        ok = computed <= value if claim.relation == "at most" else computed >= value
+        status = "within" if ok else "over" if claim.relation == "at most" else "under"
+    if not note and computed != value:
+        note = f"{float((computed - value) * 100 / value):+.1f}% against the claim"
+    return ClaimCheck(reading, computed, status, note)

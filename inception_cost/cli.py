@@ -1,0 +1,194 @@
+"""The `inception-cost` command: options in, one library call, a renderer out."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from inception_cost import __version__
+from inception_cost.errors import InputError
+
+FORMATS = ("rich", "markdown", "csv", "json")
+DTYPES = ("float32", "float16", "bfloat16", "float64", "int8")
+
+
+class _Cli(click.Group):
+    """Every error is one line and exit code 2; never a traceback."""
+
+    def main(self, *args, **kwargs):
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except InputError as exc:
+            _fail(str(exc) if exc.where else f"inception-cost: {exc}")
+        except click.UsageError as exc:
+            path = exc.ctx.command_path if exc.ctx else "inception-cost"
+            _fail(f"{path}: error: {exc.format_message()} (see {path} --help)")
+        except click.ClickException as exc:
+            _fail(f"inception-cost: error: {exc.format_message()}", exc.exit_code)
+        except click.Abort:
+            _fail("inception-cost: aborted", 1)
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(line: str, code: int = 2) -> None:
+    click.echo(line.replace("\n", " "), err=True)
+    sys.exit(code)
+
+
+class _Shape(click.ParamType):
+    name = "HxWxC"
+
+    def convert(self, value, param, ctx):
+        from inception_cost.cells import parse_shape
+
+        try:
+            return parse_shape(value)
+        except InputError as exc:
+            self.fail(f"{exc.message}; expected {exc.expected}", param, ctx)
+
+
+class _Padding(click.ParamType):
+    name = "same|valid|N"
+
+    def convert(self, value, param, ctx):
+        from inception_cost.spec import parse_padding
+
+        try:
+            return parse_padding(value)
+        except InputError as exc:
+            self.fail(f"{exc.message}; expected {exc.expected}", param, ctx)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="inception-cost")
+def cli() -> None:
+    """Count what every layer of a CNN costs, from the paper's own table, and audit its claims."""
+
+
+def _load(spec_file: str | None, model: str | None):
+    from inception_cost import spec
+
+    if spec_file and model:
+        raise click.UsageError("give a SPEC file or --model, not both")
+    if spec_file:
+        return spec.load(spec_file)
+    return spec.load_model(model or "googlenet")
+
+
+def _emit(text: str, output: str | None, force: bool, spec_file: str | None) -> None:
+    if output:
+        from inception_cost.output import write_output
+
+        write_output(output, text, force=force, protect=[spec_file] if spec_file else [])
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.argument("spec_file", metavar="[SPEC]", required=False)
+@click.option(
+    "--model", "-m", metavar="NAME", help="A bundled spec (see `models`); default googlenet."
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@click.option("--flops", is_flag=True, help="Show FLOPs = 2 x multiply-adds instead of MACs.")
+@click.option(
+    "--batch",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Images per batch: scales MACs, other ops and activations, not params.",
+)
+@click.option("--bias/--no-bias", default=None, help="Layers carry biases (default: the spec's).")
+@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
+@click.option("--expand", is_flag=True, help="One line per op inside each block.")
+@click.option("--input", "input_shape", type=_Shape(), help="Input size, overriding the spec's.")
+@click.option(
+    "--dtype",
+    type=click.Choice(DTYPES),
+    default="float32",
+    show_default=True,
+    help="Element type for activation bytes.",
+)
+@click.option(
+    "--pool-rounding",
+    type=click.Choice(("ceil", "floor")),
+    help="How pooling output sizes round (default: the spec's).",
+)
+@click.option("--padding", type=_Padding(), help="Convolution padding (default: the spec's).")
+@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
+@click.option(
+    "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+)
+@click.option("--force", is_flag=True, help="Let --output replace an existing file.")
+def table(
+    spec_file,
+    model,
+    fmt,
+    flops,
+    batch,
+    bias,
+    aux,
+    expand,
+    input_shape,
+    dtype,
+    pool_rounding,
+    padding,
+    variant,
+    output,
+    force,
+) -> None:
+    """Per-layer shapes, params, multiply-adds and activations, with the paper's claims audited.
+
+    SPEC is a Markdown or CSV layer table (docs/spec-format.md); with neither SPEC nor
+    --model the bundled GoogLeNet (Table 1 of Szegedy et al. 2014) is analysed.
+    """
+    from inception_cost.render import render
+    from inception_cost.report import make_report
+    from inception_cost.spec import with_overrides
+
+    if spec_file is None and model is None and fmt == "rich" and not output:
+        click.echo("No SPEC given: analysing the bundled GoogLeNet (--model googlenet).", err=True)
+    spec = with_overrides(
+        _load(spec_file, model),
+        input_shape=input_shape,
+        bias=bias,
+        pool_rounding=pool_rounding,
+        conv_padding=padding,
+    )
+    report = make_report(
+        spec, aux=aux, batch=batch, dtype=dtype, flops=flops, expand=expand, variant=variant or ""
+    )
+    if fmt == "rich":
+        if not output:
+            render(report, "rich")
+            return
+        import io
+
+        from inception_cost.render.terminal import make_console
+
+        buf = io.StringIO()
+        render(report, "rich", make_console(buf))
+        text = buf.getvalue()
+    else:
+        text = render(report, fmt)
+    _emit(text, output, force, spec_file)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+def models(fmt) -> None:
+    """List the bundled specs with their totals and how many claims hold."""
+    from inception_cost.catalog import summaries
+    from inception_cost.render.catalog import render_models
+
+    text = render_models(summaries(), fmt)
+    if text is not None:
+        click.echo(text, nl=False)
+
+
+def main() -> None:
+    cli(prog_name="inception-cost")

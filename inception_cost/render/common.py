@@ -1,0 +1,159 @@
+"""What every renderer says the same way: the settings header, verdict words, findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Audit, ReadingFit, Verdict
+from inception_cost.cost import BlockCost
+from inception_cost.errors import Location
+
+GLYPH = {MATCH: "✓", TRUNCATED: "≈", MISMATCH: "✗"}
+LEGEND = (
+    "✓ the claim as printed (rounded) · ≈ matches only if the printed value was truncated"
+    " · ✗ mismatch (see findings)"
+)
+
+
+def padding_text(value: str | int) -> str:
+    if value == "same":
+        return "same ((k-1)/2 each side)"
+    if value == "valid":
+        return "valid (none)"
+    return f"{value} px each side"
+
+
+def fits_text(fits: tuple[ReadingFit, ...]) -> str:
+    chosen = next(f for f in fits if f.chosen)
+    extra = f" (+{chosen.truncated} truncated)" if chosen.truncated else ""
+    return f"{chosen.reading.label}, fits {chosen.matches} of {chosen.rows} rows{extra}"
+
+
+def settings_lines(report) -> list[str]:
+    """The conventions in force, one topic a line; every output starts with these."""
+    spec, a = report.spec, report.analysis
+    c = spec.conventions
+    shape = "x".join(map(str, spec.input_shape))
+    phase = (
+        "training (auxiliary classifiers included)"
+        if a.network.aux
+        else "inference (training-only rows left out; --aux includes them)"
+    )
+    unit = (
+        "FLOP = 2 x MAC (one multiply and one add); FLOPs column = 2 x MACs"
+        if report.flops
+        else "MAC = one multiply-add of a convolution or linear layer (bias adds are other ops)"
+    )
+    lines = [
+        f"input {shape} · batch {a.batch} · {a.dtype} ({a.itemsize} bytes) · {phase}",
+        f"convolutions: padding {padding_text(c.conv_padding)},"
+        f" biases {'counted' if c.bias else 'none'},"
+        f" activation {c.conv_activation} · pooling: {c.pool_rounding} rounding,"
+        f" padding {padding_text(c.pool_padding)} · LRN size {c.lrn.size}",
+        unit,
+        "other ops = comparisons, adds, muls, divs, exp/pow · activations = elements of new tensors"
+        + (" (ReLU, dropout in place)" if a.inplace else ""),
+        f"claimed params read as {fits_text(report.audit.params_fits)}",
+        f"claimed ops read as {fits_text(report.audit.ops_fits)}",
+        "units: K = 10^3, M = 10^6, G = 10^9 unless a line says K = 1,024",
+    ]
+    if spec.overrides:
+        lines.append("changed from the spec: " + ", ".join(spec.overrides))
+    return lines
+
+
+def exact(value: Fraction) -> str:
+    """A terminating fraction as an exact decimal string (claims are decimal numbers)."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    digits = 0
+    while (value * 10**digits).denominator != 1:
+        digits += 1
+        if digits > 30:
+            return f"{float(value):.6f}"
+    scaled = value * 10**digits
+    sign = "-" if scaled < 0 else ""
+    text = str(abs(scaled.numerator)).rjust(digits + 1, "0")
+    return f"{sign}{text[:-digits]}.{text[-digits:]}"
+
+
+def si(value: int | Fraction, digits: int = 1) -> str:
+    """A count in K/M/G for a narrow cell (the unit letter is always printed)."""
+    v = float(value)
+    for unit, scale in (("G", 1e9), ("M", 1e6), ("K", 1e3)):
+        if abs(v) >= scale:
+            return f"{v / scale:,.{digits}f}{unit}"
+    return f"{int(value):,}" if Fraction(value).denominator == 1 else f"{v:,.1f}"
+
+
+def number(value: int | Fraction, sign: bool = False) -> str:
+    """Exact with thousands separators; one decimal where the value is not whole."""
+    value = Fraction(value)
+    plus = "+" if sign else ""
+    if value.denominator == 1:
+        return f"{value.numerator:{plus},}"
+    return f"{float(value):{plus},.1f}"
+
+
+def verdict_text(v: Verdict) -> str:
+    """`computed 9,408, claimed 2.7K = 2,764.8: mismatch, +6,643.2 (+240.3%)`."""
+    text = f"computed {v.computed:,}, claimed {v.claimed} = {number(v.claimed_value)}"
+    if v.status == MATCH:
+        return text + ": match"
+    return f"{text}: {v.status}, {number(v.difference, True)} ({float(v.percent):+.1f}%)"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What does not hold in one row, a sentence per point."""
+
+    loc: Location
+    row: str
+    points: tuple[str, ...]
+
+
+def findings(audit: Audit) -> list[Finding]:
+    """Per row with a claim that does not hold: each verdict, then how its claims relate."""
+    out: list[Finding] = []
+    for r in audit.rows:
+        points: list[str] = []
+        for what, v in (("output size", r.output), ("depth", r.depth)):
+            if v and v.status == MISMATCH:
+                points.append(f"{what}: computed {v.computed}, claimed {v.claimed}")
+        for what, v, reading, elsewhere in (
+            ("params", r.params, audit.params_reading, r.params_elsewhere),
+            ("ops", r.ops, audit.ops_reading, r.ops_elsewhere),
+        ):
+            if v and v.status != MATCH:
+                text = f"{what} ({reading.counts}): {verdict_text(v)}"
+                if elsewhere:
+                    text += "; matches as " + " or as ".join(x.label for x in elsewhere)
+                points.append(text)
+        if r.note:
+            points.append(r.note)
+        if points:
+            out.append(Finding(r.loc, r.name, tuple(points)))
+    return out
+
+
+def claim_lines(audit: Audit) -> list[tuple[str, str, list[str]]]:
+    """Paper-level claims: (claim id, quoted text with source, one line per reading)."""
+    out = []
+    for ca in audit.claims:
+        c = ca.claim
+        lines = []
+        for check in ca.checks:
+            if check.computed is None:
+                lines.append(f"{check.reading}: {check.status} ({check.note})")
+                continue
+            value = check.computed
+            shown = f"{value.numerator:,}" if value.denominator == 1 else f"{float(value):,.2f}"
+            note = f" ({check.note})" if check.note else ""
+            lines.append(f"{check.reading}: {shown} against {c.value}: {check.status}{note}")
+        out.append((c.id, f"“{c.text}” ({c.source})", lines))
+    return out
+
+
+def ops_value(report, cost: BlockCost) -> int:
+    return 2 * cost.macs if report.flops else cost.macs

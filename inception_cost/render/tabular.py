@@ -1,0 +1,305 @@
+"""CSV (one row per table row) and JSON (everything, exact ints, schema versioned)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from inception_cost import __version__
+from inception_cost.audit import ExactVerdict, ReadingFit, Verdict
+from inception_cost.cost import BlockCost, OtherOps
+from inception_cost.render.common import exact, findings, settings_lines
+from inception_cost.spec import COLUMNS
+
+SCHEMA_VERSION = 1
+
+
+def spec_cells(report) -> list[tuple[str, str]]:
+    """(header, field) of the spec's own columns, as the spec wrote them."""
+    return [(COLUMNS[f][0], f) for f in report.spec.columns]
+
+
+def computed_cells(report, cost: BlockCost | None) -> dict[str, str]:
+    """The computed columns every tabular output adds; blank for rows left out."""
+    if cost is None:
+        return dict.fromkeys(computed_headers(report), "")
+    ra = report.audit.row(cost.name)
+    a = report.analysis
+    cells = {
+        "computed output size": "x".join(map(str, cost.block.out_shape)),
+        "verdict output size": _status(ra.output),
+        "computed depth": str(cost.depth),
+        "verdict depth": _status(ra.depth),
+        "computed weights": str(cost.weights),
+        "computed biases": str(cost.biases),
+        "computed params": str(cost.params),
+        "verdict params": _status(ra.params),
+        "computed MACs": str(cost.macs),
+    }
+    if report.flops:
+        cells["computed FLOPs"] = str(2 * cost.macs)
+    cells.update(
+        {
+            "verdict ops": _status(ra.ops),
+            "computed other ops": str(cost.other.total),
+            "computed activations": str(cost.activations),
+            "computed activation bytes": str(a.bytes(cost.activations)),
+        }
+    )
+    return cells
+
+
+def computed_headers(report) -> list[str]:
+    heads = [
+        "computed output size",
+        "verdict output size",
+        "computed depth",
+        "verdict depth",
+        "computed weights",
+        "computed biases",
+        "computed params",
+        "verdict params",
+        "computed MACs",
+    ]
+    if report.flops:
+        heads.append("computed FLOPs")
+    heads += [
+        "verdict ops",
+        "computed other ops",
+        "computed activations",
+        "computed activation bytes",
+    ]
+    return heads
+
+
+def _num(value) -> int | str:
+    """Exact: an int when whole, else the exact decimal as a string (no float rounding)."""
+    return value.numerator if value.denominator == 1 else exact(value)
+
+
+def _status(v: Verdict | ExactVerdict | None) -> str:
+    return v.status if v else ""
+
+
+def rows(report) -> list[list[str]]:
+    """The header and one line per spec row: its cells, then the computed columns."""
+    costs = {b.name: b for b in report.analysis.blocks}
+    spec_cols = spec_cells(report)
+    out = [[h for h, _ in spec_cols] + computed_headers(report)]
+    for row in report.spec.rows:
+        computed = computed_cells(report, costs.get(row.name))
+        out.append([row.raw.get(f, "") for _, f in spec_cols] + list(computed.values()))
+    return out
+
+
+def to_csv(report) -> str:
+    import csv
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows(report))
+    return buf.getvalue()
+
+
+def _other(o: OtherOps) -> dict:
+    return {
+        "compare": o.compare,
+        "add": o.add,
+        "mul": o.mul,
+        "div": o.div,
+        "exp": o.exp,
+        "total": o.total,
+    }
+
+
+def _verdict(v: Verdict | ExactVerdict | None) -> dict | None:
+    if v is None:
+        return None
+    if isinstance(v, ExactVerdict):
+        return {"status": v.status, "computed": v.computed, "claimed": v.claimed}
+    return {
+        "status": v.status,
+        "computed": v.computed,
+        "claimed": v.claimed.text,
+        "claimed_value": _num(v.claimed_value),
+        "difference": _num(v.difference),
+        "percent": round(float(v.percent), 3),
+    }
+
+
+def _fit(f: ReadingFit) -> dict:
+    return {
+        "reading": f.reading.label,
+        "counts": f.reading.counts,
+        "binary": f.reading.binary,
+        "matches": f.matches,
+        "truncated": f.truncated,
+        "rows": f.rows,
+        "chosen": f.chosen,
+    }
+
+
+def _op(report, c) -> dict:
+    op = c.op
+    d = {
+        "name": op.name,
+        "kind": op.kind,
+        "inputs": list(op.inputs),
+        "in_shapes": [list(s) for s in op.in_shapes],
+        "out_shape": list(op.out_shape),
+        "weights": c.weights,
+        "biases": c.biases,
+        "macs": c.macs,
+        "other_ops": _other(c.other),
+        "activations": c.activations,
+    }
+    for attr in (
+        "kernel",
+        "stride",
+        "padding",
+        "groups",
+        "mode",
+        "ceil",
+        "size",
+        "alpha",
+        "beta",
+        "k",
+    ):
+        if hasattr(op, attr):
+            value = getattr(op, attr)
+            d[attr] = list(value) if isinstance(value, tuple) else value
+    return d
+
+
+def _block(report, b: BlockCost) -> dict:
+    ra = report.audit.row(b.name)
+    row = b.block.row
+    d = {
+        "name": b.name,
+        "type": b.block.type,
+        "location": {"file": row.loc.path, "line": row.loc.line, "col": row.loc.col},
+        "cells": dict(row.raw),
+        "input": b.block.input,
+        "train_only": b.block.train_only,
+        "added": row.added,
+        "out_shape": list(b.block.out_shape),
+        "depth": b.depth,
+        "weights": b.weights,
+        "biases": b.biases,
+        "params": b.params,
+        "macs": b.macs,
+        "other_ops": _other(b.other),
+        "activations": b.activations,
+        "activation_bytes": report.analysis.bytes(b.activations),
+        "verdicts": {
+            "output_size": _verdict(ra.output),
+            "depth": _verdict(ra.depth),
+            "params": _verdict(ra.params),
+            "ops": _verdict(ra.ops),
+        },
+        "note": ra.note,
+        "ops": [_op(report, c) for c in b.ops],
+    }
+    if report.flops:
+        d["flops"] = 2 * b.macs
+    return d
+
+
+def to_dict(report) -> dict:
+    spec, a, au = report.spec, report.analysis, report.audit
+    c = spec.conventions
+    t = a.totals
+    totals = {
+        "weights": t.weights,
+        "biases": t.biases,
+        "params": t.params,
+        "macs": t.macs,
+        "other_ops": _other(t.other),
+        "activations": t.activations,
+        "activation_bytes": a.bytes(t.activations),
+        "depth": t.depth,
+        "depth_with_pooling": t.depth_with_pooling,
+    }
+    if report.flops:
+        totals["flops"] = 2 * t.macs
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "inception-cost", "version": __version__},
+        "model": {
+            "name": spec.name,
+            "title": spec.title,
+            "path": spec.path,
+            "source": {
+                "citation": spec.source.citation,
+                "table": spec.source.table,
+                "url": spec.source.url,
+            },
+            "input_shape": list(spec.input_shape),
+        },
+        "settings": {
+            "batch": a.batch,
+            "dtype": a.dtype,
+            "itemsize": a.itemsize,
+            "aux": a.network.aux,
+            "flops": report.flops,
+            "inplace": a.inplace,
+            "pool_rounding": c.pool_rounding,
+            "conv_padding": c.conv_padding,
+            "pool_padding": c.pool_padding,
+            "bias": c.bias,
+            "conv_activation": c.conv_activation,
+            "lrn": {"size": c.lrn.size, "alpha": c.lrn.alpha, "beta": c.lrn.beta, "k": c.lrn.k},
+            "overrides": list(spec.overrides),
+            "header": settings_lines(report),
+        },
+        "blocks": [_block(report, b) for b in a.blocks],
+        "totals": totals,
+        "audit": {
+            "counts": au.counts,
+            "params_reading": au.params_reading.label,
+            "ops_reading": au.ops_reading.label,
+            "params_fits": [_fit(f) for f in au.params_fits],
+            "ops_fits": [_fit(f) for f in au.ops_fits],
+            "findings": [
+                {"location": str(f.loc), "row": f.row, "points": list(f.points)}
+                for f in findings(au)
+            ],
+            "variants": [
+                {
+                    "row": v.variant.row,
+                    "name": v.variant.name,
+                    "title": v.variant.title,
+                    "source": v.variant.source,
+                    "verdicts": {"params": _verdict(v.row.params), "ops": _verdict(v.row.ops)},
+                    "params_matches_as": [r.label for r in v.row.params_elsewhere],
+                    "note": v.row.note,
+                    "total_params": v.totals.params,
+                    "total_macs": v.totals.macs,
+                }
+                for v in au.variants
+            ],
+            "claims": [
+                {
+                    "id": ca.claim.id,
+                    "text": ca.claim.text,
+                    "source": ca.claim.source,
+                    "quantity": ca.claim.quantity,
+                    "claimed": ca.claim.value.text,
+                    "relation": ca.claim.relation,
+                    "checks": [
+                        {
+                            "reading": ch.reading,
+                            "computed": None if ch.computed is None else _num(ch.computed),
+                            "status": ch.status,
+                            "note": ch.note,
+                        }
+                        for ch in ca.checks
+                    ],
+                }
+                for ca in au.claims
+            ],
+        },
+    }
+
+
+def to_json(report) -> str:
+    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,42 @@
+"""One call from a spec to everything `table` prints: analysis, audit and the options.
+
+`make_report` is the library face of `inception-cost table`; every renderer reads the
+`Report` it returns and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from inception_cost import audit as audit_mod
+from inception_cost import cost, network
+from inception_cost.spec import Spec
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    spec: Spec
+    analysis: cost.Analysis
+    audit: audit_mod.Audit
+    flops: bool = False  # show FLOPs = 2 x MACs
+    expand: bool = False  # one line per op inside each block
+
+
+def make_report(
+    spec: Spec,
+    *,
+    aux: bool = False,
+    batch: int = 1,
+    dtype: str = "float32",
+    flops: bool = False,
+    expand: bool = False,
+    inplace: bool = True,
+    variant: str = "",
+) -> Report:
+    """Build, cost and audit `spec` (see `spec.with_overrides` for command-line settings).
+
+    `variant` analyses one of the spec's alternative readings in place of the row it replaces.
+    """
+    net = network.build(spec, aux=aux, variant=variant)
+    analysis = cost.analyse(net, batch=batch, dtype=dtype, inplace=inplace)
+    return Report(spec, analysis, audit_mod.audit(spec, analysis), flops, expand)
