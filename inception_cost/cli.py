@@ -63,7 +63,7 @@ class _Padding(click.ParamType):
             self.fail(f"{exc.message}; expected {exc.expected}", param, ctx)
 
 
-@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("inception-cost", cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="inception-cost")
 def cli() -> None:
     """Count what every layer of a CNN costs, from the paper's own table, and audit its claims."""
@@ -150,8 +150,6 @@ def table(
     from inception_cost.report import make_report
     from inception_cost.spec import with_overrides
 
-    if spec_file is None and model is None and fmt == "rich" and not output:
-        click.echo("No SPEC given: analysing the bundled GoogLeNet (--model googlenet).", err=True)
     spec = with_overrides(
         _load(spec_file, model),
         input_shape=input_shape,
@@ -162,6 +160,8 @@ def table(
     report = make_report(
         spec, aux=aux, batch=batch, dtype=dtype, flops=flops, expand=expand, variant=variant or ""
     )
+    if spec_file is None and model is None and fmt == "rich" and not output:
+        click.echo("No SPEC given: analysing the bundled GoogLeNet (--model googlenet).", err=True)
     if fmt == "rich":
         if not output:
             render(report, "rich")

@@ -20,6 +20,7 @@ class Report:
     audit: audit_mod.Audit
     flops: bool = False  # show FLOPs = 2 x MACs
     expand: bool = False  # one line per op inside each block
+    variant: str = ""  # the alternative reading analysed, if any
 
 
 def make_report(
@@ -39,4 +40,4 @@ def make_report(
     """
     net = network.build(spec, aux=aux, variant=variant)
     analysis = cost.analyse(net, batch=batch, dtype=dtype, inplace=inplace)
-    return Report(spec, analysis, audit_mod.audit(spec, analysis), flops, expand)
+    return Report(spec, analysis, audit_mod.audit(spec, analysis), flops, expand, variant)

@@ -18,46 +18,47 @@ LEGEND = (
 
 def padding_text(value: str | int) -> str:
     if value == "same":
-        return "same ((k-1)/2 each side)"
+        return "same padding ((k-1)/2 each side)"
     if value == "valid":
-        return "valid (none)"
-    return f"{value} px each side"
+        return "no padding"
+    return f"padding {value} px each side"
 
 
 def fits_text(fits: tuple[ReadingFit, ...]) -> str:
     chosen = next(f for f in fits if f.chosen)
     extra = f" (+{chosen.truncated} truncated)" if chosen.truncated else ""
-    return f"{chosen.reading.label}, fits {chosen.matches} of {chosen.rows} rows{extra}"
+    return f"{chosen.reading.label}: fits {chosen.matches} of {chosen.rows} rows{extra}"
 
 
 def settings_lines(report) -> list[str]:
-    """The conventions in force, one topic a line; every output starts with these."""
+    """The conventions in force, each line under 100 columns; every output starts with these."""
     spec, a = report.spec, report.analysis
     c = spec.conventions
     shape = "x".join(map(str, spec.input_shape))
     phase = (
-        "training (auxiliary classifiers included)"
+        "training: auxiliary rows included"
         if a.network.aux
-        else "inference (training-only rows left out; --aux includes them)"
+        else "inference: training-only rows left out (--aux)"
     )
     unit = (
-        "FLOP = 2 x MAC (one multiply and one add); FLOPs column = 2 x MACs"
+        "FLOP = 2 x MAC (a multiply and an add)"
         if report.flops
-        else "MAC = one multiply-add of a convolution or linear layer (bias adds are other ops)"
+        else "MAC = one multiply-add in a conv or linear layer; bias adds are other ops"
     )
     lines = [
         f"input {shape} · batch {a.batch} · {a.dtype} ({a.itemsize} bytes) · {phase}",
-        f"convolutions: padding {padding_text(c.conv_padding)},"
-        f" biases {'counted' if c.bias else 'none'},"
-        f" activation {c.conv_activation} · pooling: {c.pool_rounding} rounding,"
-        f" padding {padding_text(c.pool_padding)} · LRN size {c.lrn.size}",
-        unit,
-        "other ops = comparisons, adds, muls, divs, exp/pow · activations = elements of new tensors"
+        f"convolutions: {padding_text(c.conv_padding)}, {'biases' if c.bias else 'no biases'},"
+        f" {c.conv_activation} · pooling: {c.pool_rounding} rounding,"
+        f" {padding_text(c.pool_padding)}",
+        f"LRN across {c.lrn.size} channels · {unit}",
+        "other ops: compares, adds, muls, divs, exp · activations: elements written"
         + (" (ReLU, dropout in place)" if a.inplace else ""),
         f"claimed params read as {fits_text(report.audit.params_fits)}",
         f"claimed ops read as {fits_text(report.audit.ops_fits)}",
         "units: K = 10^3, M = 10^6, G = 10^9 unless a line says K = 1,024",
     ]
+    if report.variant:
+        lines.append(f"reading: variant {report.variant} in place of the row it replaces")
     if spec.overrides:
         lines.append("changed from the spec: " + ", ".join(spec.overrides))
     return lines

@@ -1,0 +1,108 @@
+"""The audit of GoogLeNet's Table 1 against the fact-checked findings, and its rules."""
+
+import pytest
+
+from inception_cost import spec
+from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, judge
+from inception_cost.cells import parse_quantity
+from inception_cost.report import make_report
+
+
+@pytest.fixture(scope="module")
+def audit():
+    return make_report(spec.load_model("googlenet")).audit
+
+
+def test_judge_rounds_within_printed_precision():
+    q = parse_quantity("2.7K")
+    assert judge(2_712, q, binary=False).status == MATCH  # 2,650 .. 2,750
+    assert judge(2_751, q, binary=False).status == TRUNCATED  # 2.751K printed as 2.7K
+    assert judge(2_801, q, binary=False).status == MISMATCH
+    assert judge(2_712, q, binary=True).status == MISMATCH  # 2,713.6 .. 2,816
+    assert judge(73_608_192, parse_quantity("73M"), False).status == TRUNCATED
+    assert judge(73_499_999, parse_quantity("73M"), False).status == MATCH
+
+
+def test_params_reading_is_binary_weights_only(audit):
+    # conv2's 114,688 weights are exactly 112 Ki, the linear layer's 1,024,000 1000 Ki.
+    assert audit.params_reading.binary and audit.params_reading.counts == "weights only"
+    for name in ("conv2", "fc1"):
+        v = audit.row(name).params
+        assert v.status == MATCH and v.difference == 0
+    decimal = next(
+        f for f in audit.params_fits if not f.reading.binary and f.reading.counts == "weights only"
+    )
+    chosen = next(f for f in audit.params_fits if f.chosen)
+    assert chosen.matches > decimal.matches
+
+
+def test_ops_reading_is_decimal_multiply_adds(audit):
+    assert not audit.ops_reading.binary and audit.ops_reading.counts == "multiply-adds"
+    statuses = {r.name: r.ops.status for r in audit.rows if r.ops}
+    assert {n for n, s in statuses.items() if s == MISMATCH} == {"conv1", "5a"}
+    assert statuses["4a"] == TRUNCATED
+
+
+def test_conv1_anomaly(audit):
+    r = audit.row("conv1")
+    assert (r.params.computed, r.params.status) == (9_408, MISMATCH)
+    assert (r.ops.computed, r.ops.status) == (118_013_952, MISMATCH)
+    assert "agree with each other" in r.note and "own columns" in r.note
+
+
+def test_5a_claims_agree_with_each_other_not_with_columns(audit):
+    r = audit.row("5a")
+    assert r.params.computed == 1_042_432 and r.ops.computed == 51_079_168
+    assert r.params.status == r.ops.status == MISMATCH
+    assert "agree with each other" in r.note
+
+
+def test_4c_params_claim_follows_from_nothing(audit):
+    r = audit.row("4c")
+    assert r.ops.status == MATCH and r.params.status == MISMATCH
+    assert "neither" in r.note
+
+
+def test_output_sizes_and_depths_all_hold(audit):
+    for r in audit.rows:
+        for v in (r.output, r.depth):
+            assert v is None or v.status == MATCH, r.name
+
+
+def test_separable_reading_reproduces_both_conv1_claims(audit):
+    v = audit.variants[0]
+    assert v.variant.name == "separable"
+    assert v.row.params.computed == 2_712 and v.row.ops.computed == 34_019_328
+    assert v.row.ops.status == MATCH
+    # 2.7K is 2,712 only read as K = 1,000: the audit says so rather than hiding it.
+    assert any(not r.binary and r.counts == "weights only" for r in v.row.params_elsewhere)
+    assert v.totals.macs == 1_498_677_248
+
+
+def test_paper_level_claims(audit):
+    checks = {c.claim.id: {ch.reading: ch for ch in c.checks} for c in audit.claims}
+    assert checks["budget"]["as tabled"].status == "over"
+    assert checks["budget"]["separable"].status == "within"
+    assert checks["depth"]["as tabled"].status == MATCH
+    assert checks["depth-with-pooling"]["as tabled"].status == MATCH
+    assert checks["alexnet-ratio"]["as tabled"].status == "not checkable"
+
+
+def test_fixed_reading_is_respected(tmp_path):
+    text = (
+        spec.model_path("googlenet")
+        .read_text()
+        .replace('params_unit = "auto"', 'params_unit = "decimal"')
+    )
+    path = tmp_path / "g.md"
+    path.write_text(text)
+    audit = make_report(spec.load(path)).audit
+    assert not audit.params_reading.binary
+    # The binary reading still shows how well it would have fitted.
+    assert any(f.reading.binary and f.matches for f in audit.params_fits)
+
+
+def test_audit_is_per_image_whatever_the_batch():
+    a1 = make_report(spec.load_model("googlenet")).audit
+    a8 = make_report(spec.load_model("googlenet"), batch=8).audit
+    assert [r.ops.status for r in a1.rows if r.ops] == [r.ops.status for r in a8.rows if r.ops]

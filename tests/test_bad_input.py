@@ -1,0 +1,185 @@
+"""Every kind of bad input: one line `FILE:LINE:COL: error: ...; expected ...`, exit 2."""
+
+import re
+
+import pytest
+
+from tests.conftest import HEADER, spec_text
+
+LINE = re.compile(r"^\S+:\d+:\d+: error: .+; expected .+$")
+
+
+def check(result, where: str, what: str):
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    err = result.stderr
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+    assert LINE.match(err.strip()), err
+    assert where in err and what in err, err
+
+
+def test_missing_file(run, tmp_path):
+    check(run("table", str(tmp_path / "nope.md")), "nope.md:1:1", "no such file")
+
+
+def test_directory(run, tmp_path):
+    check(run("table", str(tmp_path)), ":1:1", "is a directory")
+
+
+def test_empty_file(run, write):
+    check(run("table", str(write(""))), "spec.md:1:1", "is empty")
+
+
+def test_not_utf8(run, write):
+    check(
+        run("table", str(write(b'+++\ninput = "8x8x3"\n+++\n| caf\xe9 |\n'))),
+        "spec.md:4:6",
+        "not UTF-8",
+    )
+
+
+def test_no_table(run, write):
+    check(
+        run("table", str(write('+++\ninput = "8x8x3"\n+++\n\nJust prose.\n'))),
+        "spec.md:4:1",
+        "no layer table",
+    )
+
+
+def test_header_without_required_column(run, write):
+    text = '+++\ninput = "8x8x3"\n+++\n| type | output size |\n|---|---|\n| softmax | 8x8x3 |\n'
+    check(run("table", str(write(text))), "spec.md:4:1", "no 'patch size/stride' column")
+
+
+def test_unknown_column(run, write):
+    text = spec_text("| softmax | | 8x8x3 | | | |\n").replace("| ops |", "| opz |")
+    check(run("table", str(write(text))), "spec.md:5:", "unknown column 'opz'")
+
+
+def test_wrong_number_of_cells(run, write):
+    check(
+        run("table", str(write(spec_text("| softmax | | 8x8x3 |\n")))),
+        "spec.md:7:1",
+        "row has 3 cells",
+    )
+
+
+def test_unknown_layer_type(run, write):
+    check(
+        run("table", str(write(spec_text("| convolutoin | 3x3/1 | 8x8x3 | | | |\n")))),
+        "spec.md:7:3",
+        "unknown layer type",
+    )
+
+
+def test_malformed_patch_size(run, write):
+    check(
+        run("table", str(write(spec_text("| convolution | 3x3/ | 8x8x3 | | | |\n")))),
+        "spec.md:7:17",
+        "malformed patch size",
+    )
+
+
+def test_malformed_output_size(run, write):
+    check(
+        run("table", str(write(spec_text("| convolution | 3x3/1 | 8x8 | | | |\n")))),
+        "spec.md:7:25",
+        "malformed size",
+    )
+
+
+@pytest.mark.parametrize("cell", ["0", "-3"])
+def test_zero_or_negative_numbers(run, write, cell):
+    text = (
+        '+++\ninput = "8x8x3"\n+++\n'
+        "| type | patch size/stride | output size | #1x1 |\n|---|---|---|---|\n"
+        f"| inception | | 8x8x3 | {cell} |\n"
+    )
+    check(run("table", str(write(text))), "spec.md:6:", "#1x1")
+
+
+def test_zero_claim(run, write):
+    check(
+        run("table", str(write(spec_text("| convolution | 3x3/1 | 8x8x3 | | 0K | |\n")))),
+        "spec.md:7:",
+        "must be positive",
+    )
+
+
+def test_kernel_larger_than_padded_input(run, write):
+    rows = "| max pool | 9x9/1 | 1x1x3 | | | |\n"
+    check(
+        run("table", str(write(spec_text(rows)))),
+        "spec.md:7:14",
+        "larger than its padded input 8x8",
+    )
+
+
+def test_inconsistent_channel_counts(run, write):
+    text = (
+        '+++\ninput = "8x8x3"\n+++\n'
+        "| type | patch size/stride | output size | #3x3 reduce | #3x3 |\n"
+        "|---|---|---|---|---|\n| convolution | 3x3/1 | 8x8x192 | 64 | 128 |\n"
+    )
+    check(run("table", str(write(text))), "spec.md:6:", "inconsistent channel counts")
+
+
+def test_bad_toml_front_matter(run, write):
+    check(
+        run("table", str(write('+++\ninput = "8x8x3\n+++\n' + HEADER))),
+        "spec.md:2:",
+        "bad TOML front matter",
+    )
+
+
+def test_unclosed_front_matter(run, write):
+    check(
+        run("table", str(write('+++\ninput = "8x8x3"\n' + HEADER))), "spec.md:1:1", "never closed"
+    )
+
+
+def test_csv_without_input_size(run, write):
+    path = write("type,patch size/stride,output size\nsoftmax,,1x1x3\n", "t.csv")
+    check(run("table", str(path)), "t.csv:1:1", "gives no input size")
+
+
+def test_input_naming_no_earlier_row(run, write):
+    text = spec_text("| softmax | | 8x8x3 | | | |\n").replace("| ops |", "| input |")
+    text = text.replace("| softmax | | 8x8x3 | | | |", "| softmax | | 8x8x3 | | | 4a |")
+    check(run("table", str(write(text))), "spec.md:7:", "input '4a' names no earlier row")
+
+
+def test_unknown_model_name(run):
+    result = run("table", "--model", "alexnett")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert (
+        result.stderr
+        == "inception-cost: error: unknown model 'alexnett'; expected one of googlenet\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (["--format", "xml"], "'xml' is not one of"),
+        (["--batch", "0"], "0 is not in the range"),
+        (["--dtype", "float8"], "'float8' is not one of"),
+        (["--input", "12x12"], "malformed size '12x12'"),
+        (["--padding", "half"], "padding 'half' is not allowed"),
+        (["--variant", "nope"], "unknown variant 'nope'"),
+        (["--frobnicate"], "No such option"),
+    ],
+)
+def test_unknown_option_values(run, args, what):
+    result = run("table", *args)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and what in result.stderr
+    assert result.stderr.startswith("inception-cost")
+
+
+def test_spec_and_model_together(run, write):
+    result = run(
+        "table", str(write(spec_text("| softmax | | 8x8x3 | | | |\n"))), "--model", "googlenet"
+    )
+    assert result.exit_code == 2 and "not both" in result.stderr

@@ -1,0 +1,170 @@
+"""The commands end to end: formats, options, --output, width, colour."""
+
+import csv
+import io
+import json
+
+from inception_cost import spec
+from inception_cost.render.tabular import to_dict
+from inception_cost.report import make_report
+
+
+def test_default_is_bundled_googlenet_and_says_so(run):
+    result = run("table")
+    assert result.exit_code == 0
+    assert "bundled GoogLeNet" in result.stderr
+    assert "6,998,552" in result.stdout and "1,582,671,872 MACs" in result.stdout
+
+
+def test_rich_fits_100_columns_and_header_names_conventions(run):
+    out = run("table", "--model", "googlenet", env={"COLUMNS": "100"}).stdout
+    table_lines = [line for line in out.splitlines() if line.startswith(" ")]
+    assert max(len(line) for line in out.splitlines()) <= 100
+    assert any(line.startswith(" conv1 ") for line in table_lines)
+    for phrase in (
+        "input 224x224x3 · batch 1 · float32 (4 bytes)",
+        "convolutions: same padding ((k-1)/2 each side), biases, relu",
+        "pooling: ceil rounding, no padding",
+        "LRN across 5 channels",
+        "MAC = one multiply-add",
+        "activations: elements written (ReLU, dropout in place)",
+    ):
+        assert phrase in out
+    assert "K = 1,024" in out  # the inferred reading of the params column is stated
+
+
+def test_plain_text_when_piped_or_no_color(run):
+    out = run("table", env={"NO_COLOR": "1"}).stdout
+    assert "\x1b[" not in out
+    assert "✗" in out and "✓" in out  # verdicts survive without colour
+
+
+def test_flops_batch_and_bias_options(run):
+    rows = list(
+        csv.DictReader(
+            io.StringIO(run("table", "--format", "csv", "--flops", "--batch", "4").stdout)
+        )
+    )
+    conv1 = rows[0]
+    assert int(conv1["computed MACs"]) == 4 * 118_013_952
+    assert int(conv1["computed FLOPs"]) == 8 * 118_013_952
+    assert int(conv1["computed params"]) == 9_472  # not scaled by the batch
+    data = json.loads(run("table", "--format", "json", "--no-bias").stdout)
+    assert data["totals"]["params"] == 6_990_272
+    assert "bias" in data["settings"]["overrides"]
+
+
+def test_aux_includes_training_only_rows(run):
+    data = json.loads(run("table", "--format", "json", "--aux").stdout)
+    assert data["totals"]["params"] == 13_378_280
+    names = [b["name"] for b in data["blocks"]]
+    assert "aux1/pool" in names and "aux2/classifier" in names
+    plain = json.loads(run("table", "--format", "json").stdout)
+    assert "aux1/pool" not in [b["name"] for b in plain["blocks"]]
+
+
+def test_json_has_schema_version_and_exact_ints(run):
+    data = json.loads(run("table", "--format", "json").stdout)
+    assert data["schema_version"] == 1
+    assert data["totals"]["macs"] == 1_582_671_872 and isinstance(data["totals"]["macs"], int)
+    conv1 = data["blocks"][0]
+    assert conv1["verdicts"]["params"] == {
+        "status": "mismatch",
+        "computed": 9408,
+        "claimed": "2.7K",
+        "claimed_value": "2764.8",
+        "difference": "6643.2",
+        "percent": 240.278,
+    }
+
+
+def test_csv_one_row_per_layer_with_claims_and_verdicts(run):
+    rows = list(csv.DictReader(io.StringIO(run("table", "--format", "csv").stdout)))
+    assert len(rows) == len(spec.load_model("googlenet").rows)
+    five_a = next(r for r in rows if r["type"] == "inception (5a)")
+    assert (five_a["params"], five_a["verdict params"], five_a["computed weights"]) == (
+        "1072K",
+        "mismatch",
+        "1042432",
+    )
+
+
+def test_markdown_reads_back_as_the_same_analysis(run, tmp_path):
+    out = tmp_path / "g.md"
+    assert (
+        run("table", "--format", "markdown", "--input", "256x256x3", "-o", str(out)).exit_code == 0
+    )
+    back = make_report(spec.load(out))
+    first = make_report(
+        spec.with_overrides(spec.load_model("googlenet"), input_shape=(256, 256, 3))
+    )
+    a, b = to_dict(first), to_dict(back)
+    for d in (a, b):
+        d["model"].pop("path")
+        d["audit"].pop("findings")
+        d["settings"].pop("overrides")
+        d["settings"].pop("header")
+        for block in d["blocks"]:
+            block.pop("location")
+    assert a == b
+    assert back.analysis.totals.macs != 1_582_671_872  # the override really changed it
+
+
+def test_csv_output_reads_back_with_input(run, tmp_path):
+    out = tmp_path / "g.csv"
+    run("table", "--format", "csv", "-o", str(out))
+    again = run("table", str(out), "--input", "224x224x3", "--format", "json")
+    assert again.exit_code == 0, again.stderr
+    assert json.loads(again.stdout)["totals"]["params"] == 6_998_552
+
+
+def test_output_refuses_to_overwrite_without_force(run, tmp_path):
+    out = tmp_path / "t.csv"
+    out.write_text("precious")
+    result = run("table", "--format", "csv", "-o", str(out))
+    assert result.exit_code == 2 and "exists" in result.stderr and "--force" in result.stderr
+    assert out.read_text() == "precious"
+    assert run("table", "--format", "csv", "-o", str(out), "--force").exit_code == 0
+    assert out.read_text().startswith("type,")
+    assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]  # no temporary left behind
+
+
+def test_output_never_replaces_the_spec_being_read(run, tmp_path):
+    path = tmp_path / "g.md"
+    path.write_text(spec.model_path("googlenet").read_text())
+    before = path.read_text()
+    result = run("table", str(path), "--format", "markdown", "-o", str(path), "--force")
+    assert result.exit_code == 2 and "is the spec being read" in result.stderr
+    assert path.read_text() == before
+
+
+def test_expand_lists_branch_ops(run):
+    out = run("table", "--expand", env={"COLUMNS": "140"}).stdout
+    assert "3x3_reduce" in out and "pool_proj" in out and "conv 5x5/1" in out
+
+
+def test_variant_option_analyses_the_alternative_reading(run):
+    data = json.loads(run("table", "--format", "json", "--variant", "separable").stdout)
+    assert data["totals"]["macs"] == 1_498_677_248
+    assert data["blocks"][0]["type"] == "separable convolution"
+
+
+def test_models_lists_bundled_specs(run):
+    data = json.loads(run("models", "--format", "json").stdout)
+    googlenet = next(m for m in data if m["name"] == "googlenet")
+    assert googlenet["params"] == 6_998_552 and googlenet["macs"] == 1_582_671_872
+    assert googlenet["claims_differ"] > 0 and googlenet["not_checkable"] == 1
+    assert "googlenet" in run("models").stdout
+
+
+def test_python_dash_m_and_version(run):
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "inception_cost", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.startswith("inception-cost, version ")

@@ -1,0 +1,107 @@
+"""The spec reader: aliases, names, locations, CSV, front matter."""
+
+import pytest
+
+from inception_cost import spec
+from inception_cost.errors import InputError
+from tests.conftest import spec_text
+
+
+def test_headers_match_case_space_punctuation_insensitively():
+    text = (
+        '+++\ninput = "28x28x192"\n+++\n'
+        "| Type | Patch Size / Stride | OUTPUT SIZE | 1x1 | 3x3 reduce | #3x3 | 5x5 red"
+        " | #5x5 | Pool/Proj |\n"
+        "|:--|:-:|--:|---|---|---|---|---|---|\n"
+        "| inception (3a) | | 28x28x256 | 64 | 96 | 128 | 16 | 32 | 32 |\n"
+    )
+    s = spec.parse_markdown(text)
+    row = s.rows[0]
+    assert row.name == "3a"
+    assert (row.n1x1, row.n3x3_reduce, row.n3x3, row.n5x5_reduce, row.n5x5, row.pool_proj) == (
+        64,
+        96,
+        128,
+        16,
+        32,
+        32,
+    )
+
+
+def test_unnamed_rows_get_stable_names():
+    rows = (
+        "| convolution | 3x3/1 | 8x8x4 | | | |\n"
+        "| max pool | 2x2/2 | 4x4x4 | | | |\n"
+        "| lrn | | 4x4x4 | | | |\n"
+        "| convolution | 3x3/1 | 4x4x4 | | | |\n"
+        "| avg pool | 4x4/1 | 1x1x4 | | | |\n"
+        "| dropout (40%) | | 1x1x4 | | | |\n"
+        "| linear | | 1x1x2 | | | |\n"
+        "| softmax | | 1x1x2 | | | |\n"
+    )
+    s = spec.parse_markdown(spec_text(rows))
+    assert [r.name for r in s.rows] == [
+        "conv1",
+        "pool1",
+        "norm1",
+        "conv2",
+        "pool2",
+        "dropout1",
+        "fc1",
+        "softmax1",
+    ]
+    assert s.rows[5].rate == (40, 100)
+
+
+def test_every_row_keeps_its_location():
+    s = spec.parse_markdown(spec_text("| convolution | 3x3/1 | 8x8x4 | | 1K | 1M |\n"), "x.md")
+    row = s.rows[0]
+    assert (row.loc.line, row.loc.col) == (7, 3)
+    assert str(row.at("params")) == "x.md:7:35"
+
+
+def test_csv_spec_reads_the_same_headers(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "type,patch size/stride,output size,params\n"
+        "convolution,7x7/2,112x112x64,2.7K\n"
+        'max pool,"3x3/2",56x56x64,\n'
+    )
+    s = spec.load(path)
+    assert s.input_shape is None
+    assert [r.type for r in s.rows] == ["convolution", "max pool"]
+    assert s.rows[0].params.text == "2.7K"
+    assert str(s.rows[1].at("patch")).endswith(":3:11")  # after `max pool,"`
+    s = spec.with_overrides(s, input_shape=(224, 224, 3))
+    assert s.input_shape == (224, 224, 3) and s.overrides == ("input",)
+
+
+def test_googlenet_bundled_rows():
+    s = spec.load_model("googlenet")
+    names = [r.name for r in s.rows]
+    assert names[:6] == ["conv1", "pool1", "norm1", "conv2", "norm2", "pool2"]
+    assert names.count("3a") == 1 and "5b" in names
+    assert [r.name for r in s.rows if r.train_only][:2] == ["aux1/pool", "aux1/conv"]
+    assert all(s.row(n).added for n in ("norm1", "norm2", "aux1/pool", "aux2/softmax"))
+    assert s.conventions.pool_rounding == "ceil" and s.conventions.bias
+    assert {c.id for c in s.claims} == {"budget", "depth", "depth-with-pooling", "alexnet-ratio"}
+    conv1 = spec.variant_row(s, s.variants[0])
+    assert conv1.type == "separable convolution" and conv1.multiplier == 8
+
+
+def test_front_matter_unknown_key_is_named():
+    with pytest.raises(InputError, match="unknown key 'inptu'"):
+        spec.parse_markdown(spec_text("| softmax | | 8x8x3 | | | |\n", 'inptu = "8x8x3"'))
+
+
+def test_second_table_and_prose_are_ignored():
+    text = spec_text("| softmax | | 8x8x3 | | | |\n") + "\nSome prose.\n\n| a | b |\n|---|---|\n"
+    assert len(spec.parse_markdown(text).rows) == 1
+
+
+def test_escaped_pipe_in_a_cell():
+    text = spec_text("| softmax | | 8x8x3 | | | |\n").replace(
+        "| depth | params | ops |", "| depth | params | added |"
+    )
+    text = text.replace("| softmax | | 8x8x3 | | | |", "| softmax | | 8x8x3 | | | a \\| b |")
+    assert spec.parse_markdown(text).rows[0].added == "a | b"
