@@ -105,7 +105,13 @@ def _emit(text: str, output: str | None, force: bool, spec_file: str | None) -> 
 @click.option("--bias/--no-bias", default=None, help="Layers carry biases (default: the spec's).")
 @click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
 @click.option("--expand", is_flag=True, help="One line per op inside each block.")
-@click.option("--input", "input_shape", type=_Shape(), help="Input size, overriding the spec's.")
+@click.option(
+    "--input",
+    "input_shape",
+    type=_Shape(),
+    metavar="HxWxC",
+    help="Input size, overriding the spec's.",
+)
 @click.option(
     "--dtype",
     type=click.Choice(DTYPES),
@@ -118,7 +124,12 @@ def _emit(text: str, output: str | None, force: bool, spec_file: str | None) -> 
     type=click.Choice(("ceil", "floor")),
     help="How pooling output sizes round (default: the spec's).",
 )
-@click.option("--padding", type=_Padding(), help="Convolution padding (default: the spec's).")
+@click.option(
+    "--padding",
+    type=_Padding(),
+    metavar="same|valid|N",
+    help="Convolution padding (default: the spec's).",
+)
 @click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
 @click.option(
     "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."

@@ -10,10 +10,7 @@ from inception_cost.cost import BlockCost
 from inception_cost.errors import Location
 
 GLYPH = {MATCH: "✓", TRUNCATED: "≈", MISMATCH: "✗"}
-LEGEND = (
-    "✓ the claim as printed (rounded) · ≈ matches only if the printed value was truncated"
-    " · ✗ mismatch (see findings)"
-)
+LEGEND = "✓ matches as printed (rounded) · ≈ only if the print truncated · ✗ mismatch"
 
 
 def padding_text(value: str | int) -> str:

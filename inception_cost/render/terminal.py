@@ -12,6 +12,7 @@ import sys
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -120,40 +121,36 @@ def print_report(report, console: Console | None = None) -> None:
         si(t.activations),
     )
     console.print(table)
-    console.print(
-        Text(
-            f"params = weights + biases (exact) · {ops_name}, other ops, activations in"
-            f" K = 10^3, M = 10^6, G = 10^9 · claim Σ = the claims as printed, summed · d = depth"
-            " · + added to the paper's table · ᵀ training only"
-            " · exact values: --format csv or json",
-            style="dim",
-        )
-    )
-    console.print(
-        Text(
-            f"total: {number(t.params)} params ({number(t.weights)} weights"
-            f" + {number(t.biases)} biases) · {number(2 * t.macs if report.flops else t.macs)}"
-            f" {ops_name} · {number(t.other.total)} other ops · activations"
-            f" {number(t.activations)} elements = {si(a.bytes(t.activations))}B"
-        )
-    )
+    ops_total = 2 * t.macs if report.flops else t.macs
+    for line in (
+        "d = depth · + added to the paper's table · ᵀ training only"
+        " · Σ = the claims as printed, summed",
+        f"params exact; {ops_name}, other ops, activations rounded to K/M/G"
+        " (--format csv|json are exact)",
+        f"total: {number(t.params)} params ({number(t.weights)} weights"
+        f" + {number(t.biases)} biases) · {number(ops_total)} {ops_name}",
+        f"       {number(t.other.total)} other ops · {number(t.activations)} activations"
+        f" = {number(a.bytes(t.activations))} bytes",
+    ):
+        console.print(Text(line, style="dim" if not line.startswith(("total", " ")) else ""))
 
     found = findings(au)
     console.print()
-    console.print(Text("Findings", style="bold"), Text(f"  {LEGEND}", style="dim"))
+    console.print(Text("Findings", style="bold"))
+    console.print(Text(f"  {LEGEND}", style="dim"))
     if not found:
         console.print("  every claim holds")
     for f in found:
         console.print(Text(f"  {f.row}", style="bold") + Text(f"  {f.loc}", style="dim"))
         for point in f.points:
-            console.print(Text(f"    {point}"))
+            _indent(console, Text(point), 4)
 
     if au.variants:
         console.print()
         console.print(Text("Alternative readings", style="bold"))
         for v in au.variants:
             p, o = v.row.params, v.row.ops
-            line = Text(f"  {v.variant.row} as {v.variant.name}: {v.variant.title}. ")
+            line = Text(f"{v.variant.row} as {v.variant.name}: {v.variant.title}. ")
             if p:
                 line += _mark(f"params {p.computed:,} vs {p.claimed}", p)
             if o:
@@ -165,16 +162,21 @@ def print_report(report, console: Console | None = None) -> None:
                     + ")"
                 )
             line += Text(f"; network {v.totals.params:,} params, {v.totals.macs:,} MACs.")
-            console.print(line)
-            console.print(Text(f"    source: {v.variant.source}", style="dim"))
+            _indent(console, line, 2)
+            _indent(console, Text(f"source: {v.variant.source}", style="dim"), 4)
 
     if au.claims:
         console.print()
         console.print(Text("Paper-level claims", style="bold"))
         for cid, text, lines in claim_lines(au):
-            console.print(Text(f"  {cid}: ", style="bold") + Text(text))
+            _indent(console, Text(f"{cid}: ", style="bold") + Text(text), 2)
             for line in lines:
-                console.print(f"    {line}")
+                _indent(console, Text(line), 4)
+
+
+def _indent(console: Console, text: Text, left: int) -> None:
+    """Print with a hanging indent, so wrapped lines stay under their first."""
+    console.print(Padding(text, (0, 0, 0, left), expand=False))
 
 
 def _claim_sum(claims) -> str:

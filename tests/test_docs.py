@@ -1,0 +1,44 @@
+"""Every command output shown in README.md and docs/ is what the tool prints today."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("regen", ROOT / "docs" / "regen.py")
+regen = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(regen)
+
+CASES = [(p, cmd, body) for p in regen.FILES for cmd, body in regen.blocks(p.read_text())]
+
+
+def test_docs_show_outputs():
+    assert len(CASES) >= 5
+    assert {p.name for p, _, _ in CASES} >= {"README.md", "cli.md", "googlenet-audit.md"}
+
+
+@pytest.mark.parametrize(
+    ("path", "cmd", "body"), CASES, ids=[f"{p.name}: {c}" for p, c, _ in CASES]
+)
+def test_shown_output_is_current(path, cmd, body):
+    assert regen.run(cmd) == body, f"{path.name} is stale: run `python docs/regen.py`"
+
+
+def test_readme_first_screen_has_the_two_commands():
+    lines = (ROOT / "README.md").read_text().splitlines()[:40]
+    text = "\n".join(lines)
+    assert "<!-- ci:main -->" in text and "<!-- ci:test -->" in text
+    assert "inception-cost table --model googlenet" in text
+    assert "pytest" in text
+
+
+def test_spec_format_example_is_a_valid_spec():
+    from inception_cost import cost, network, spec
+
+    text = (ROOT / "docs" / "spec-format.md").read_text()
+    example = text.split("```markdown\n", 1)[1].split("```\n", 1)[0]
+    s = spec.parse_markdown(example, "example.md")
+    a = cost.analyse(network.build(s))
+    assert [b.block.out_shape for b in a.blocks] == [(32, 32, 16), (16, 16, 16), (1, 1, 10)]
+    assert a.blocks[2].weights == 16 * 16 * 16 * 10
