@@ -10,7 +10,7 @@ convolution) and show which reading reproduces the claims.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from inception_cost import cost, network
@@ -126,9 +126,14 @@ class Audit:
     ops_reading: Reading
     variants: tuple[VariantAudit, ...]
     claims: tuple[ClaimAudit, ...]
+    _by_name: dict[str, RowAudit] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Renderers look a row up per table row: a scan would make them quadratic.
+        object.__setattr__(self, "_by_name", {r.name: r for r in self.rows})
 
     def row(self, name: str) -> RowAudit | None:
-        return next((r for r in self.rows if r.name == name), None)
+        return self._by_name.get(name)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -146,15 +151,24 @@ class Audit:
 def judge(computed: int, claimed: Quantity, binary: bool) -> Verdict:
     """Match if the computed value rounds to the printed one; truncated if it only truncates."""
     scale = claimed.scale(binary if claimed.binary is None else claimed.binary)
-    step = Fraction(scale, 10**claimed.decimals)
+    value = Fraction(claimed.mantissa * scale, 10**claimed.decimals)
+    return Verdict(_status(computed, claimed, binary), computed, claimed, value)
+
+
+def _status(computed: int, claimed: Quantity, binary: bool) -> str:
+    """`judge`'s status in integers: the printed value is mantissa x scale / 10^decimals.
+
+    Both sides are multiplied by 10^decimals so a table of 100,000 rows and four readings
+    never builds a Fraction.
+    """
+    step = claimed.scale(binary if claimed.binary is None else claimed.binary)
     value = claimed.mantissa * step
-    if abs(computed - value) * 2 <= step:
-        status = MATCH
-    elif value <= computed < value + step:
-        status = TRUNCATED
-    else:
-        status = MISMATCH
-    return Verdict(status, computed, claimed, value)
+    scaled = computed * 10**claimed.decimals
+    if abs(scaled - value) * 2 <= step:
+        return MATCH
+    if value <= scaled < value + step:
+        return TRUNCATED
+    return MISMATCH
 
 
 def _readings(column: str, setting_unit: str, setting_counts: str) -> list[Reading]:
@@ -175,7 +189,7 @@ def _fit(column: str, allowed: list[Reading], blocks, batch: int) -> tuple[Readi
     claimed = [(b, getattr(b.block.row, column)) for b in blocks if getattr(b.block.row, column)]
     scored = []
     for reading in every:
-        statuses = [judge(reading.computed(b, batch), q, reading.binary).status for b, q in claimed]
+        statuses = [_status(reading.computed(b, batch), q, reading.binary) for b, q in claimed]
         scored.append((reading, statuses.count(MATCH), statuses.count(TRUNCATED)))
     candidates = [s for s in scored if s[0] in allowed]
     # Most exact matches, then most truncated ones; ties keep the first (decimal, no biases).
@@ -218,7 +232,7 @@ def _elsewhere(block: cost.BlockCost, verdict: Verdict | None, batch: int) -> tu
     return tuple(
         r
         for r in _readings(column, "auto", "auto")
-        if judge(r.computed(block, batch), verdict.claimed, r.binary).status == MATCH
+        if _status(r.computed(block, batch), verdict.claimed, r.binary) == MATCH
     )
 
 

@@ -43,6 +43,10 @@ class OtherOps:
         return self.compare + self.add + self.mul + self.div + self.exp
 
     def __add__(self, other: OtherOps) -> OtherOps:
+        if other is ZERO:
+            return self
+        if self is ZERO:
+            return other
         return OtherOps(
             self.compare + other.compare,
             self.add + other.add,
@@ -52,6 +56,8 @@ class OtherOps:
         )
 
     def times(self, n: int) -> OtherOps:
+        if n == 1 or self is ZERO:
+            return self
         return OtherOps(self.compare * n, self.add * n, self.mul * n, self.div * n, self.exp * n)
 
 
@@ -188,7 +194,7 @@ def op_cost(op: Op, batch: int = 1, inplace: bool = True) -> OpCost:
             pass
         case _:
             raise TypeError(f"no cost rule for {type(op).__name__}")
-    written = 0 if inplace and isinstance(op, ReLU | Dropout) else elements
+    written = 0 if inplace and isinstance(op, (ReLU, Dropout)) else elements
     return OpCost(op, weights, biases, macs * batch, other.times(batch), written * batch)
 
 

@@ -331,24 +331,13 @@ def _toml(lines: list[str], path: str, first_line: int) -> dict:
 
 def _split_row(line: str) -> list[tuple[str, int]]:
     """Cells of a pipe-table line with their 1-based columns; `\\|` is a literal pipe."""
+    body = line.replace("\\|", "\0")  # one character standing for the two of `\|`
+    pos = body.index("|") + 1
     cells: list[tuple[str, int]] = []
-    start = line.index("|") + 1
-    i, n = start, len(line)
-    buf: list[str] = []
-    while i <= n:
-        ch = line[i] if i < n else "|"
-        if ch == "\\" and i + 1 < n and line[i + 1] == "|":
-            buf.append("|")
-            i += 2
-            continue
-        if ch == "|":
-            raw = "".join(buf)
-            lead = len(raw) - len(raw.lstrip())
-            cells.append((raw.strip(), start + lead + 1))
-            buf, start = [], i + 1
-        else:
-            buf.append(ch)
-        i += 1
+    for part in body[pos:].split("|"):
+        text = part.strip()
+        cells.append((text.replace("\0", "|"), pos + len(part) - len(part.lstrip()) + 1))
+        pos += len(part) + part.count("\0") + 1  # columns count the original `\|` as two
     if cells and not cells[-1][0] and line.rstrip().endswith("|"):
         cells.pop()  # the closing pipe
     return cells

@@ -168,3 +168,23 @@ def test_python_dash_m_and_version(run):
         check=True,
     )
     assert out.stdout.startswith("inception-cost, version ")
+
+
+def test_scripted_formats_import_neither_numpy_nor_rich():
+    """The CSV, JSON and Markdown paths stay light: start-up is their whole cost."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from inception_cost.cli import cli\n"
+        "for fmt in ('csv', 'json', 'markdown'):\n"
+        "    try:\n"
+        "        cli.main(['table', '--format', fmt], prog_name='inception-cost')\n"
+        "    except SystemExit as exc:\n"
+        "        assert exc.code == 0, exc.code\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'rich')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1] == "[]"

@@ -1,0 +1,91 @@
+"""Cold-start time of `inception-cost table` against the import floor of its libraries.
+
+Each command runs as a new process, interleaved with the others so the shared machine's
+noise falls on all of them alike; the median of `--runs` runs is quoted. The floors are
+`python -c "import click"` (all the CSV path needs) and `python -c "import click,
+rich.console, rich.table"` (what the rich path needs). The issue's goal: each command
+<= 1.5x its floor. Bytecode caching is on, as on a user's machine from the second run
+(PYTHONDONTWRITEBYTECODE is removed from the children's environment).
+
+    python benchmarks/startup.py [--runs 21]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+GOAL = 1.5
+
+
+def _script() -> list[str]:
+    """The installed console script beside this interpreter, else `python -m`."""
+    exe = Path(sys.executable).with_name("inception-cost")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "inception_cost"]
+
+
+def commands() -> dict[str, list[str]]:
+    py, tool = sys.executable, _script()
+    return {
+        "python -c pass": [py, "-c", "pass"],
+        "floor: import click": [py, "-c", "import click"],
+        "floor: import click, rich": [py, "-c", "import click, rich.console, rich.table"],
+        "table --format csv": [*tool, "table", "--model", "googlenet", "--format", "csv"],
+        "table --format rich": [*tool, "table", "--model", "googlenet", "--format", "rich"],
+    }
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["COLUMNS"] = "100"
+    return env
+
+
+def _run(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def imported(argv: list[str], env: dict[str, str]) -> set[str]:
+    """Top-level packages a command imports, read from `python -X importtime`."""
+    env = {**env, "PYTHONPROFILEIMPORTTIME": "1"}
+    err = subprocess.run(argv, env=env, check=True, capture_output=True, text=True).stderr
+    names = (line.rsplit("|", 1)[-1].strip() for line in err.splitlines() if "|" in line)
+    return {n.split(".")[0] for n in names}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21)
+    args = parser.parse_args()
+    env, cmds = _env(), commands()
+    for argv in cmds.values():  # warm the bytecode and file caches
+        _run(argv, env)
+    times: dict[str, list[float]] = {name: [] for name in cmds}
+    for _ in range(args.runs):
+        for name, argv in cmds.items():
+            times[name].append(_run(argv, env))
+    med = {name: statistics.median(ts) * 1000 for name, ts in times.items()}
+    print(f"Python {sys.version.split()[0]}; median of {args.runs} cold processes, milliseconds")
+    for name, ms in med.items():
+        q1, _, q3 = (t * 1000 for t in statistics.quantiles(times[name], n=4))
+        print(f"  {name:<28} {ms:7.1f} ms   (quartiles {q1:.1f}-{q3:.1f})")
+    for name, floor in (
+        ("table --format csv", "floor: import click"),
+        ("table --format rich", "floor: import click, rich"),
+    ):
+        ratio = med[name] / med[floor]
+        verdict = "meets" if ratio <= GOAL else "misses"
+        print(f"  {name} / {floor.removeprefix('floor: ')}: {ratio:.2f}x ({verdict} <= {GOAL}x)")
+    heavy = imported(cmds["table --format csv"], env) & {"numpy", "rich"}
+    print(f"  the csv path imports {', '.join(sorted(heavy)) or 'neither numpy nor rich'}")
+
+
+if __name__ == "__main__":
+    main()
