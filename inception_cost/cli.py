@@ -88,6 +88,24 @@ def _emit(text: str, output: str | None, force: bool, spec_file: str | None) -> 
         click.echo(text, nl=False)
 
 
+def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
+    """Print or write `render(result, fmt)`; rich goes straight to the terminal."""
+    if fmt == "rich" and not output:
+        render(result, "rich")
+        return
+    if fmt == "rich":
+        import io
+
+        from inception_cost.render.terminal import make_console
+
+        buf = io.StringIO()
+        render(result, "rich", make_console(buf))
+        text = buf.getvalue()
+    else:
+        text = render(result, fmt)
+    _emit(text, output, force, spec_file)
+
+
 @cli.command()
 @click.argument("spec_file", metavar="[SPEC]", required=False)
 @click.option(
@@ -173,20 +191,67 @@ def table(
     )
     if spec_file is None and model is None and fmt == "rich" and not output:
         click.echo("No SPEC given: analysing the bundled GoogLeNet (--model googlenet).", err=True)
-    if fmt == "rich":
-        if not output:
-            render(report, "rich")
-            return
-        import io
+    _deliver(render, report, fmt, output, force, spec_file)
 
-        from inception_cost.render.terminal import make_console
 
-        buf = io.StringIO()
-        render(report, "rich", make_console(buf))
-        text = buf.getvalue()
+@cli.command("compare-bottleneck")
+@click.argument("spec_file", metavar="[SPEC]", required=False)
+@click.option(
+    "--model", "-m", metavar="NAME", help="Compare the inception modules of a bundled spec."
+)
+@click.option("--input", "input_shape", type=_Shape(), metavar="HxWxC", help="Custom: input size.")
+@click.option("--kernel", type=click.IntRange(min=1), metavar="K", help="Custom: KxK convolution.")
+@click.option("--out", type=click.IntRange(min=1), metavar="N", help="Custom: output maps.")
+@click.option(
+    "--reduce", "reduce_to", type=click.IntRange(min=1), metavar="R", help="Custom: 1x1 maps first."
+)
+@click.option(
+    "--stride",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    metavar="S",
+    help="Custom: stride of the KxK convolution.",
+)
+@click.option(
+    "--padding",
+    type=_Padding(),
+    default="same",
+    show_default=True,
+    metavar="same|valid|N",
+    help="Custom: padding of the KxK convolution.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@click.option(
+    "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+)
+@click.option("--force", is_flag=True, help="Let --output replace an existing file.")
+def compare_bottleneck(
+    spec_file, model, input_shape, kernel, out, reduce_to, stride, padding, fmt, output, force
+) -> None:
+    """What the 1x1 reduction saves: the study notes' examples, a network, or your setting.
+
+    With no arguments: the notes' worked examples, each claim judged. With SPEC or
+    --model: every inception module against the naive module, then the whole network.
+    With --input, --kernel, --out and --reduce: that one setting.
+    """
+    from inception_cost import bottleneck
+    from inception_cost.render.bottleneck import render
+
+    custom = {"--input": input_shape, "--kernel": kernel, "--out": out, "--reduce": reduce_to}
+    given = [name for name, value in custom.items() if value is not None]
+    if given and (spec_file or model):
+        raise click.UsageError(f"{given[0]} sets up a custom comparison; give it without a SPEC")
+    if given:
+        missing = [name for name, value in custom.items() if value is None]
+        if missing:
+            raise click.UsageError(f"a custom comparison also needs {', '.join(missing)}")
+        result = (bottleneck.custom(input_shape, kernel, out, reduce_to, stride, padding),)
+    elif spec_file or model:
+        result = bottleneck.modules(_load(spec_file, model))
     else:
-        text = render(report, fmt)
-    _emit(text, output, force, spec_file)
+        result = bottleneck.examples()
+    _deliver(render, result, fmt, output, force, spec_file)
 
 
 @cli.command()

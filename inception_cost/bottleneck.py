@@ -1,0 +1,441 @@
+"""The 1x1 bottleneck, worked: the study notes' examples and every inception module.
+
+Two ways to produce the same output are built as ops and costed by `cost.op_cost` (the
+cost model `table` uses; no second formula): a convolution straight on the input against
+a 1x1 reduction first, a dense layer against global average pooling, one large kernel
+against a stack of 3x3s. The notes' claims are data (examples/bottleneck.toml) judged
+like a paper's table. For a network, each inception module is set against the naive
+module of the paper's Figure 2a, and the whole network against its naive twin.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path as FilePath
+
+from inception_cost import cost, network
+from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Verdict, judge
+from inception_cost.cells import Quantity, format_shape, parse_quantity, parse_shape
+from inception_cost.errors import InputError
+from inception_cost.network import Conv2d, Linear, Pool2d, Shape, out_size, pad_amount
+from inception_cost.spec import Spec, parse_padding
+
+EXAMPLES = FilePath(__file__).parent / "examples" / "bottleneck.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """One way to compute the output: its layers, costed, and their sums."""
+
+    label: str
+    layers: tuple[cost.OpCost, ...]
+
+    @property
+    def weights(self) -> int:
+        return sum(c.weights for c in self.layers)
+
+    @property
+    def biases(self) -> int:
+        return sum(c.biases for c in self.layers)
+
+    @property
+    def params(self) -> int:
+        return self.weights + self.biases
+
+    @property
+    def macs(self) -> int:
+        return sum(c.macs for c in self.layers)
+
+    @property
+    def out_shape(self) -> Shape:
+        return self.layers[-1].op.out_shape
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A claim of the notes against the computed quantity it names."""
+
+    quantity: str
+    text: str  # the notes' words
+    computed: str
+    claimed: str
+    status: str  # match | truncated | mismatch
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """One setting computed both ways, with the quantities claims may name."""
+
+    reading: str  # what this reading of the setting assumes
+    setting: str  # the setting in one line
+    baseline: Path  # direct / fully connected / one large kernel
+    alternative: Path  # reduced / global average pooling / stacked small kernels
+    quantities: tuple[tuple[str, int | str], ...]
+    checks: tuple[Check, ...] = ()
+    findings: tuple[str, ...] = ()
+
+    @property
+    def macs_ratio(self) -> Fraction | None:
+        """Baseline MACs per alternative MAC (the saving factor); None if it has none."""
+        return (
+            Fraction(self.baseline.macs, self.alternative.macs) if self.alternative.macs else None
+        )
+
+    @property
+    def params_ratio(self) -> Fraction | None:
+        return (
+            Fraction(self.baseline.params, self.alternative.params)
+            if self.alternative.params
+            else None
+        )
+
+    def quantity(self, name: str) -> int | str:
+        return dict(self.quantities)[name]
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A worked example of the notes: its words, and the setting under each reading."""
+
+    id: str
+    title: str
+    source: str
+    quote: str
+    lesson: str
+    readings: tuple[Comparison, ...]  # the first is the one the notes' arithmetic uses
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleComparison:
+    """An inception module as built against the naive module on the same input."""
+
+    name: str
+    in_shape: Shape
+    naive: cost.BlockCost
+    built: cost.BlockCost
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkComparison:
+    """Every module of a network, then the whole network naive against as built."""
+
+    model: str
+    modules: tuple[ModuleComparison, ...]
+    naive: cost.Totals
+    built: cost.Totals
+    naive_out: Shape  # the last inception module's output in the naive network
+    built_out: Shape
+
+
+# -- the comparisons --------------------------------------------------------------
+
+
+def _conv(name: str, in_shape: Shape, out_c: int, k: int, stride: int, pad: int) -> Conv2d:
+    h, w, _ = in_shape
+    if k > h + 2 * pad or k > w + 2 * pad:
+        raise InputError(
+            f"{name}: a {k}x{k} kernel is larger than its padded input"
+            f" {h + 2 * pad}x{w + 2 * pad} ({h}x{w}, padding {pad})",
+            f"a kernel of at most {min(h, w) + 2 * pad}, or more padding",
+        )
+    ho, wo = out_size(h, k, stride, pad, False), out_size(w, k, stride, pad, False)
+    return Conv2d(
+        name, ("input",), (in_shape,), (ho, wo, out_c), (k, k), stride, (pad, pad), 1, False
+    )
+
+
+def _path(label: str, *ops) -> Path:
+    return Path(label, tuple(cost.op_cost(op) for op in ops))
+
+
+def reduction(
+    in_shape: Shape, kernel: int, out: int, reduce_to: int, stride: int = 1, padding="same"
+) -> Comparison:
+    """A kxk convolution on the input against a 1x1 to `reduce_to` maps, then the kxk.
+
+    Weights only (the notes count no biases). `padding` is same | valid | N for the kxk.
+    """
+    _positive(kernel=kernel, out=out, reduce=reduce_to, stride=stride)
+    pad = pad_amount(padding, kernel)
+    direct = _conv(f"{kernel}x{kernel}", in_shape, out, kernel, stride, pad)
+    squeeze = _conv("1x1 reduce", in_shape, reduce_to, 1, 1, 0)
+    conv = _conv(f"{kernel}x{kernel}", squeeze.out_shape, out, kernel, stride, pad)
+    reduced = _path(f"1x1 to {reduce_to}, then {kernel}x{kernel}", squeeze, conv)
+    baseline = _path(f"{kernel}x{kernel} on the input", direct)
+    findings = []
+    if reduce_to >= in_shape[2]:
+        findings.append(
+            f"the 1x1 layer expands {in_shape[2]} channels to {reduce_to}; it does not reduce"
+        )
+    return Comparison(
+        reading=f"padding {pad}" if padding not in ("same", "valid") else f"{padding} padding",
+        setting=(
+            f"{format_shape(in_shape)} -> {out} maps, {kernel}x{kernel}/{stride}, padding {pad};"
+            f" reduction to {reduce_to}"
+        ),
+        baseline=baseline,
+        alternative=reduced,
+        quantities=(
+            ("output", format_shape(direct.out_shape)),
+            ("direct_macs", baseline.macs),
+            ("direct_weights", baseline.weights),
+            ("reduce_term_macs", reduced.layers[0].macs),
+            ("conv_term_macs", reduced.layers[1].macs),
+            ("reduced_macs", reduced.macs),
+            ("reduced_weights", reduced.weights),
+        ),
+        findings=tuple(findings),
+    )
+
+
+def custom(
+    in_shape: Shape, kernel: int, out: int, reduce_to: int, stride: int = 1, padding="same"
+) -> Example:
+    """A setting given on the command line, as an example without claims."""
+    r = reduction(in_shape, kernel, out, reduce_to, stride, padding)
+    title = (
+        f"{kernel}x{kernel} convolution on {format_shape(in_shape)} to {out} maps,"
+        f" with and without {reduce_to} 1x1 filters first"
+    )
+    return Example("custom", title, "command line", "", "", (r,))
+
+
+def pooling(in_shape: Shape, out: int) -> Comparison:
+    """A dense layer from the whole HxWxC map to `out` units against averaging each map."""
+    _positive(out=out)
+    h, w, c = in_shape
+    fc = Linear("fully connected", ("input",), (in_shape,), (1, 1, out), False)
+    pool = Pool2d("global average pool", ("input",), (in_shape,), (1, 1, c), "avg", (h, w), 1)
+    baseline, alternative = _path("fully connected", fc), _path("global average pooling", pool)
+    return Comparison(
+        reading="weights only",
+        setting=f"{format_shape(in_shape)} -> {out} units",
+        baseline=baseline,
+        alternative=alternative,
+        quantities=(
+            ("fc_weights", baseline.weights),
+            ("fc_macs", baseline.macs),
+            ("gap_weights", alternative.weights),
+            ("gap_other_ops", alternative.layers[0].other.total),
+        ),
+    )
+
+
+def stacking(in_shape: Shape, kernel: int, small: int = 3, count: int = 0) -> Comparison:
+    """One kxk convolution against `count` stacked small ones covering the same window."""
+    _positive(kernel=kernel, small=small)
+    if small < 2:
+        raise InputError(f"small kernel {small} grows no window", "a small kernel of 2 or more")
+    count = count or -(-(kernel - 1) // (small - 1))
+    c = in_shape[2]
+    large = _conv(f"{kernel}x{kernel}", in_shape, c, kernel, 1, pad_amount("same", kernel))
+    layers, shape = [], in_shape
+    for i in range(count):
+        layers.append(_conv(f"{small}x{small} ({i + 1})", shape, c, small, 1, (small - 1) // 2))
+        shape = layers[-1].out_shape
+    baseline = _path(f"one {kernel}x{kernel}", large)
+    alternative = _path(f"{count} x {small}x{small}", *layers)
+    field = 1 + count * (small - 1)
+    findings = []
+    if field != kernel:
+        findings.append(
+            f"{count} stacked {small}x{small} see {field}x{field}, not {kernel}x{kernel}"
+        )
+    return Comparison(
+        reading="size-preserving padding",
+        setting=f"{format_shape(in_shape)}, C = {c} in and out",
+        baseline=baseline,
+        alternative=alternative,
+        quantities=(
+            ("large_weights_per_pair", kernel * kernel),
+            ("stack_weights_per_pair", count * small * small),
+            ("stack_receptive_field", field),
+            ("large_weights", baseline.weights),
+            ("stack_weights", alternative.weights),
+            ("large_macs", baseline.macs),
+            ("stack_macs", alternative.macs),
+        ),
+        findings=tuple(findings),
+    )
+
+
+def _positive(**values: int) -> None:
+    for name, value in values.items():
+        if value <= 0:
+            raise InputError(f"--{name} must be positive, got {value}", f"a {name} of 1 or more")
+
+
+# -- the notes' examples -------------------------------------------------------------
+
+
+def examples(path: FilePath = EXAMPLES) -> tuple[Example, ...]:
+    """The worked examples in `path`, each computed under every reading and judged."""
+    where = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(
+            f"cannot read the examples: {exc}", "a TOML examples file", where
+        ) from None
+    return tuple(_example(e, where) for e in data.get("examples", []))
+
+
+def _example(entry: dict, where: str) -> Example:
+    try:
+        settings = [entry, *({**entry, **r} for r in entry.get("readings", []))]
+        readings = [_setting(s) for s in settings]
+        claims = [(c, _claimed(c)) for c in entry.get("claims", [])]
+        judged = tuple(
+            dataclasses.replace(
+                r,
+                reading=s.get("reading", r.reading),
+                checks=tuple(_check(r, c, q, claims) for c, q in claims),
+                findings=r.findings + _size_note(s, i),
+            )
+            for i, (s, r) in enumerate(zip(settings, readings, strict=True))
+        )
+        return Example(
+            entry["id"],
+            entry["title"],
+            entry["source"],
+            entry["quote"],
+            entry.get("lesson", ""),
+            _contradictions(judged),
+        )
+    except KeyError as exc:
+        raise InputError(
+            f"an example lacks {exc}", "id, title, source, quote, kind", where
+        ) from None
+
+
+def _setting(s: dict) -> Comparison:
+    shape = parse_shape(s["input"])
+    if s["kind"] == "reduce":
+        padding = parse_padding(s.get("padding", "same"))
+        return reduction(shape, s["kernel"], s["out"], s["reduce"], s.get("stride", 1), padding)
+    if s["kind"] == "gap":
+        return pooling(shape, s["out"])
+    if s["kind"] == "stack":
+        return stacking(shape, s["kernel"], s.get("small", 3), s.get("count", 0))
+    raise InputError(f"unknown example kind {s['kind']!r}", "reduce, gap or stack")
+
+
+def _size_note(s: dict, index: int) -> tuple[str, ...]:
+    return (s["size_note"],) if "size_note" in s and index == 0 else ()
+
+
+def _claimed(claim: dict) -> Quantity | str:
+    text = str(claim["value"]).strip()
+    if claim["quantity"] == "output":
+        return format_shape(parse_shape(text))
+    if text == "0":
+        return Quantity("0", 0, 0, "")
+    return parse_quantity(text, claim["quantity"])
+
+
+def _check(r: Comparison, claim: dict, claimed, claims: list) -> Check:
+    name = claim["quantity"]
+    if name not in dict(r.quantities):
+        known = ", ".join(n for n, _ in r.quantities)
+        raise InputError(f"a claim names {name!r}", f"one of {known}")
+    computed = r.quantity(name)
+    if isinstance(claimed, str):
+        status = MATCH if computed == claimed else MISMATCH
+        return Check(name, claim["text"], computed, claimed, status, "")
+    verdict = judge(computed, claimed, binary=False)
+    note = _explain(verdict, claim, claims)
+    return Check(name, claim["text"], f"{computed:,}", claimed.text, verdict.status, note)
+
+
+def _explain(v: Verdict, claim: dict, claims: list) -> str:
+    """Why a claim misses: its own product worked out, or the claimed terms it adds up."""
+    parts = []
+    if v.status == TRUNCATED:
+        parts.append(f"{v.computed:,} rounds to {_rounded(v)}; {v.claimed} truncates it")
+    if "expression" in claim:
+        value = math.prod(int(f) for f in claim["expression"].split("*"))
+        shown = claim["expression"].replace("*", " x ")
+        same = "the computed value" if value == v.computed else f"not the computed {v.computed:,}"
+        if v.status == MISMATCH or value != v.computed:
+            parts.append(f"the notes' own product {shown} is {value:,} ({same})")
+    if "terms" in claim and v.status == MISMATCH:
+        given = {c["quantity"]: q for c, q in claims}
+        terms = [given[t] for t in claim["terms"] if t in given]
+        total = sum(q.mantissa * q.scale(False) // 10**q.decimals for q in terms)
+        if total == v.claimed_value:
+            shown = " + ".join(q.text for q in terms)
+            parts.append(f"it is the sum of the claimed terms {shown}: the error is in a term")
+    return "; ".join(parts)
+
+
+def _rounded(v: Verdict) -> str:
+    """The computed value printed with the claim's own prefix and precision, rounded."""
+    step = Fraction(v.claimed.scale(False), 10**v.claimed.decimals)
+    mantissa = round(Fraction(v.computed) / step)
+    text = str(mantissa).rjust(v.claimed.decimals + 1, "0")
+    if v.claimed.decimals:
+        text = f"{text[: -v.claimed.decimals]}.{text[-v.claimed.decimals :]}"
+    return text + v.claimed.prefix
+
+
+def _contradictions(readings: tuple[Comparison, ...]) -> tuple[Comparison, ...]:
+    """Say where a stated reading does not give the output the notes' arithmetic uses."""
+    first, out = readings[0], [readings[0]]
+    for r in readings[1:]:
+        found = [
+            f"read this way the output is {c.computed}, not the {c.claimed} the notes write"
+            f" and compute with: their arithmetic follows the first reading ({first.reading})"
+            for c in r.checks
+            if c.quantity == "output" and c.status == MISMATCH
+        ]
+        out.append(dataclasses.replace(r, findings=r.findings + tuple(found)))
+    return tuple(out)
+
+
+# -- a network's modules ---------------------------------------------------------------
+
+
+def naive_row(row):
+    """The naive module of the paper's Figure 2a: no reductions, the pool passed through."""
+    return dataclasses.replace(row, n3x3_reduce=None, n5x5_reduce=None, pool_proj=None)
+
+
+def modules(spec: Spec) -> NetworkComparison:
+    """Each inception module naive vs built on its real input; then the networks' totals."""
+    built = cost.analyse(network.build(spec))
+    compared = []
+    for block in built.blocks:
+        if block.block.type != "inception":
+            continue
+        in_shape = block.ops[0].op.in_shapes[0]
+        alone = dataclasses.replace(
+            spec,
+            input_shape=in_shape,
+            rows=(dataclasses.replace(naive_row(block.block.row), input=None),),
+            variants=(),
+        )
+        naive = cost.analyse(network.build(alone)).blocks[0]
+        compared.append(ModuleComparison(block.name, in_shape, naive, block))
+    if not compared:
+        raise InputError(
+            f"{spec.name} has no inception rows", "a spec with inception modules", spec.path
+        )
+    naive_spec = dataclasses.replace(
+        spec,
+        rows=tuple(naive_row(r) if r.type == "inception" else r for r in spec.rows),
+        variants=(),
+    )
+    naive_net = cost.analyse(network.build(naive_spec))
+    last = compared[-1].name
+
+    def out_of(a: cost.Analysis) -> Shape:
+        return next(b.block.out_shape for b in a.blocks if b.name == last)
+
+    return NetworkComparison(
+        spec.name, tuple(compared), naive_net.totals, built.totals, out_of(naive_net), out_of(built)
+    )

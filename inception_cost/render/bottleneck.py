@@ -1,0 +1,401 @@
+"""`compare-bottleneck` in every format: the notes' examples, or a network's modules.
+
+Rich and Markdown print each example's words, paths, saving and verdicts; CSV is one
+row per computed quantity (claims and verdicts beside it) or per module; JSON has
+everything with exact ints. Only `print_rich` imports rich.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from fractions import Fraction
+
+from inception_cost import __version__
+from inception_cost.bottleneck import Comparison, Example, NetworkComparison, Path
+from inception_cost.cells import format_shape
+from inception_cost.render.common import GLYPH, LEGEND, si
+
+SCHEMA_VERSION = 1
+UNITS = "MACs = multiply-adds of the convolution or dense layers; weights exclude biases"
+NETWORK_UNITS = (
+    "MACs = multiply-adds of conv and linear layers; params include biases; inference rows only"
+)
+
+
+def render(result, fmt: str, console=None) -> str | None:
+    """`result` (examples or a network comparison) as text in `fmt`; rich prints."""
+    network = isinstance(result, NetworkComparison)
+    if fmt == "json":
+        return json.dumps(_network_json(result) if network else _examples_json(result), indent=2)
+    if fmt == "csv":
+        return _network_csv(result) if network else _examples_csv(result)
+    if fmt == "markdown":
+        return _network_markdown(result) if network else _examples_markdown(result)
+    _print_rich(result, console)
+    return None
+
+
+# -- words shared by every format ------------------------------------------------------
+
+
+def ratio(value: Fraction | None) -> str:
+    return "-" if value is None else f"{float(value):,.1f}x"
+
+
+def saving_line(c: Comparison) -> str:
+    r = c.macs_ratio
+    if r is None:
+        other = sum(x.other.total for x in c.alternative.layers)
+        return (
+            f"{c.baseline.macs:,} MACs against none ({other:,} other ops: the averaging's adds"
+            f" and divides); {c.baseline.weights:,} weights against {c.alternative.weights:,}"
+        )
+    saved = (1 - 1 / r) * 100
+    params = (
+        f"{ratio(c.params_ratio)} fewer weights"
+        if c.params_ratio
+        else f"{c.baseline.weights:,} weights against none"
+    )
+    if r < 1:
+        return f"the alternative costs {float(1 / r):.1f}x the MACs; {params}"
+    return f"{ratio(r)} fewer MACs ({float(saved):.1f}% saved); {params}"
+
+
+def _layers(path: Path) -> list[tuple[str, str, str, str]]:
+    """(label, output, weights, MACs) for the path, then each layer when there are several."""
+    rows = [(path.label, format_shape(path.out_shape), f"{path.weights:,}", f"{path.macs:,}")]
+    if len(path.layers) > 1:
+        rows += [
+            (f"↳ {c.op.name}", format_shape(c.op.out_shape), f"{c.weights:,}", f"{c.macs:,}")
+            for c in path.layers
+        ]
+    return rows
+
+
+def _check_line(check) -> str:
+    note = f"; {check.note}" if check.note else ""
+    return (
+        f"{GLYPH[check.status]} {check.quantity}: claimed {check.claimed}, computed"
+        f" {check.computed}: {check.status}{note}"
+    )
+
+
+def _module_cells(m) -> list[str]:
+    n, b = m.naive, m.built
+    return [
+        m.name,
+        format_shape(m.in_shape),
+        format_shape(n.block.out_shape),
+        format_shape(b.block.out_shape),
+        f"{n.params:,}",
+        f"{b.params:,}",
+        f"{n.macs:,}",
+        f"{b.macs:,}",
+        ratio(Fraction(n.macs, b.macs)),
+    ]
+
+
+MODULE_HEADERS = [
+    "module",
+    "input",
+    "naive output",
+    "built output",
+    "naive params",
+    "built params",
+    "naive MACs",
+    "built MACs",
+    "naive/built MACs",
+]
+
+
+def _short(cells: list[str]) -> list[str]:
+    """The module row for a 100-column terminal: counts in K/M/G, one output column."""
+    name, shape, naive_out, _, *counts, times = cells
+    return [name, shape, naive_out, *(si(int(c.replace(",", ""))) for c in counts), times]
+
+
+def _network_total(nc: NetworkComparison) -> list[str]:
+    return [
+        "network",
+        "",
+        format_shape(nc.naive_out),
+        format_shape(nc.built_out),
+        f"{nc.naive.params:,}",
+        f"{nc.built.params:,}",
+        f"{nc.naive.macs:,}",
+        f"{nc.built.macs:,}",
+        ratio(Fraction(nc.naive.macs, nc.built.macs)),
+    ]
+
+
+def network_summary(nc: NetworkComparison) -> str:
+    times = Fraction(nc.naive.macs, nc.built.macs)
+    return (
+        f"Built naive, {nc.model} would need {nc.naive.macs:,} MACs and {nc.naive.params:,}"
+        f" params: {float(times):.1f}x the MACs and"
+        f" {float(Fraction(nc.naive.params, nc.built.params)):.1f}x the params of the network"
+        f" as built ({nc.built.macs:,} MACs, {nc.built.params:,} params)."
+    )
+
+
+# -- rich --------------------------------------------------------------------------------
+
+
+def _print_rich(result, console=None) -> None:
+    from rich import box
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    from inception_cost.render.terminal import make_console
+
+    console = console or make_console()
+
+    def table(headers: list[str], rows: list[list[str]]) -> Table:
+        t = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+        for i, h in enumerate(headers):
+            t.add_column(h, justify="left" if i == 0 else "right", no_wrap=True)
+        for r in rows:
+            t.add_row(*r)
+        return t
+
+    def line(text: str, style: str = "", indent: int = 2) -> None:
+        console.print(Padding(Text(text, style=style), (0, 0, 0, indent), expand=False))
+
+    if isinstance(result, NetworkComparison):
+        console.print(
+            Text(f"{result.model}: each inception module naive against built", style="bold")
+        )
+        line(UNITS.split(";")[0] + "; params include biases", "dim", 0)
+        line(
+            "naive = Figure 2a: 1x1, 3x3 and 5x5 on the input, the 3x3 max pool passed"
+            " through; each module here reads the built network's input",
+            "dim",
+            0,
+        )
+        rows = [_short(_module_cells(m)) for m in result.modules]
+        headers = [
+            "module",
+            "input",
+            "naive out",
+            "naive params",
+            "built params",
+            "naive MACs",
+            "built MACs",
+            "MACs x",
+        ]
+        console.print(table(headers, [*rows, _short(_network_total(result))]))
+        line(
+            "MACs x = naive / built; network row: every module naive, each reading the previous"
+            " naive output",
+            "dim",
+            0,
+        )
+        line(network_summary(result), indent=0)
+        return
+
+    console.print(Text(f"{UNITS} · {LEGEND}", style="dim"))
+    for ex in result:
+        console.print()
+        console.print(Text(f"{ex.id}. {ex.title}", style="bold"))
+        line(f"{ex.source}: “{ex.quote}”" if ex.quote else ex.source, "italic")
+        for r in ex.readings:
+            line(f"reading: {r.reading} · {r.setting}", "bold" if r is ex.readings[0] else "")
+            rows = [list(x) for x in _layers(r.baseline) + _layers(r.alternative)]
+            console.print(Padding(table(["path", "output", "weights", "MACs"], rows), (0, 0, 0, 2)))
+            line(saving_line(r), indent=4)
+            for f in r.findings:
+                line(f"note: {f}", indent=4)
+            for c in r.checks:
+                style = {"match": "green", "truncated": "yellow"}.get(c.status, "bold red")
+                line(_check_line(c), style, 4)
+        if ex.lesson:
+            line(f"lesson: {ex.lesson}")
+
+
+# -- markdown ----------------------------------------------------------------------------
+
+
+def _md_table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
+    return out
+
+
+def _examples_markdown(examples: tuple[Example, ...]) -> str:
+    out = [f"<!-- inception-cost {__version__} compare-bottleneck -->", "", f"{UNITS}. {LEGEND}."]
+    for ex in examples:
+        out += [
+            "",
+            f"## {ex.id}. {ex.title}",
+            "",
+            f"{ex.source}: “{ex.quote}”" if ex.quote else ex.source,
+        ]
+        for r in ex.readings:
+            out += ["", f"**Reading: {r.reading}** ({r.setting})", ""]
+            rows = [list(x) for x in _layers(r.baseline) + _layers(r.alternative)]
+            out += _md_table(["path", "output", "weights", "MACs"], rows)
+            out += ["", f"- saving: {saving_line(r)}"]
+            out += [f"- note: {f}" for f in r.findings]
+            out += [f"- {_check_line(c)}" for c in r.checks]
+        if ex.lesson:
+            out += ["", f"Lesson: {ex.lesson}"]
+    return "\n".join(out) + "\n"
+
+
+def _network_markdown(nc: NetworkComparison) -> str:
+    out = [
+        f"<!-- inception-cost {__version__} compare-bottleneck --model {nc.model} -->",
+        "",
+        f"{NETWORK_UNITS}. Naive = the paper's Figure 2a module (no 1x1 reductions, the"
+        " pool passed through) on the input the built network gives it; the network row"
+        " builds every module naive.",
+        "",
+        *_md_table(MODULE_HEADERS, [*map(_module_cells, nc.modules), _network_total(nc)]),
+        "",
+        network_summary(nc),
+    ]
+    return "\n".join(out) + "\n"
+
+
+# -- csv ----------------------------------------------------------------------------------
+
+
+def _csv(headers: list[str], rows: list[list]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(headers)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def _examples_csv(examples: tuple[Example, ...]) -> str:
+    rows = []
+    for ex in examples:
+        for r in ex.readings:
+            checks = {c.quantity: c for c in r.checks}
+            for name, value in r.quantities:
+                c = checks.get(name)
+                rows.append(
+                    [
+                        ex.id,
+                        r.reading,
+                        r.setting,
+                        name,
+                        value,
+                        c.claimed if c else "",
+                        c.status if c else "",
+                        c.note if c else "",
+                    ]
+                )
+    headers = ["example", "reading", "setting", "quantity", "computed", "claimed", "verdict"]
+    return _csv([*headers, "note"], rows)
+
+
+def _network_csv(nc: NetworkComparison) -> str:
+    def plain(cells: list[str]) -> list[str]:
+        return [c.replace(",", "") for c in cells]
+
+    rows = [plain(_module_cells(m)) for m in nc.modules] + [plain(_network_total(nc))]
+    return _csv(MODULE_HEADERS, rows)
+
+
+# -- json -----------------------------------------------------------------------------------
+
+
+def _path_json(p: Path) -> dict:
+    return {
+        "label": p.label,
+        "output": list(p.out_shape),
+        "weights": p.weights,
+        "biases": p.biases,
+        "macs": p.macs,
+        "layers": [
+            {
+                "name": c.op.name,
+                "kind": c.op.kind,
+                "input": list(c.op.in_shapes[0]),
+                "output": list(c.op.out_shape),
+                "weights": c.weights,
+                "macs": c.macs,
+                "other_ops": c.other.total,
+            }
+            for c in p.layers
+        ],
+    }
+
+
+def _fraction(value: Fraction | None) -> list[int] | None:
+    return None if value is None else [value.numerator, value.denominator]
+
+
+def _examples_json(examples: tuple[Example, ...]) -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": f"inception-cost {__version__}",
+        "units": UNITS,
+        "examples": [
+            {
+                "id": ex.id,
+                "title": ex.title,
+                "source": ex.source,
+                "quote": ex.quote,
+                "lesson": ex.lesson,
+                "readings": [
+                    {
+                        "reading": r.reading,
+                        "setting": r.setting,
+                        "baseline": _path_json(r.baseline),
+                        "alternative": _path_json(r.alternative),
+                        "macs_ratio": _fraction(r.macs_ratio),
+                        "quantities": dict(r.quantities),
+                        "checks": [
+                            {
+                                "quantity": c.quantity,
+                                "text": c.text,
+                                "claimed": c.claimed,
+                                "computed": r.quantity(c.quantity),
+                                "verdict": c.status,
+                                "note": c.note,
+                            }
+                            for c in r.checks
+                        ],
+                        "findings": list(r.findings),
+                    }
+                    for r in ex.readings
+                ],
+            }
+            for ex in examples
+        ],
+    }
+
+
+def _counts(x) -> dict:
+    """A block's or a network's exact counts."""
+    return {"weights": x.weights, "biases": x.biases, "params": x.params, "macs": x.macs}
+
+
+def _network_json(nc: NetworkComparison) -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": f"inception-cost {__version__}",
+        "units": NETWORK_UNITS,
+        "model": nc.model,
+        "modules": [
+            {
+                "name": m.name,
+                "input": list(m.in_shape),
+                "naive": {"output": list(m.naive.block.out_shape), **_counts(m.naive)},
+                "built": {"output": list(m.built.block.out_shape), **_counts(m.built)},
+                "macs_ratio": _fraction(Fraction(m.naive.macs, m.built.macs)),
+            }
+            for m in nc.modules
+        ],
+        "network": {
+            "naive": _counts(nc.naive),
+            "built": _counts(nc.built),
+            "macs_ratio": _fraction(Fraction(nc.naive.macs, nc.built.macs)),
+        },
+    }

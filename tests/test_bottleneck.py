@@ -1,0 +1,233 @@
+"""compare-bottleneck: the notes' examples by hand, GoogLeNet's modules by hand, torch.
+
+Expected values are written out as the products the notes (and the issue) give, never
+taken from the code under test.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
+
+from inception_cost import bottleneck, spec
+
+EXAMPLES = {e.id: e for e in bottleneck.examples()}
+
+
+def _checks(reading):
+    return {c.quantity: c for c in reading.checks}
+
+
+def test_example_a_direct_and_reduced_by_hand():
+    r = EXAMPLES["A"].readings[0]
+    assert r.baseline.macs == 14 * 14 * 48 * 5 * 5 * 480 == 112_896_000
+    assert [c.macs for c in r.alternative.layers] == [1_505_280, 3_763_200]
+    assert r.alternative.macs == 5_268_480
+    assert r.baseline.weights == 576_000
+    assert [c.weights for c in r.alternative.layers] == [7_680, 19_200]
+    assert {c.quantity: c.status for c in r.checks} == {
+        "direct_macs": "match",
+        "reduced_macs": "match",
+    }
+
+
+def test_example_b_flags_the_wrong_second_term():
+    r = EXAMPLES["B"].readings[0]
+    assert r.baseline.macs == 11 * 11 * 30 * 5 * 5 * 300 == 27_225_000
+    assert [c.macs for c in r.alternative.layers] == [181_500, 11 * 11 * 5 * 5 * 5 * 30]
+    assert r.alternative.macs == 635_250
+    checks = _checks(r)
+    assert checks["direct_macs"].status == "match"
+    assert checks["reduce_term_macs"].status == "match"
+    assert checks["conv_term_macs"].status == "mismatch"
+    assert "453,750" in checks["conv_term_macs"].note
+    assert checks["reduced_macs"].status == "mismatch"
+    assert "181500 + 21780" in checks["reduced_macs"].note
+
+
+def test_example_b_padding_zero_reading_contradicts_the_output():
+    stated = EXAMPLES["B"].readings[1]
+    assert stated.baseline.out_shape == (7, 7, 30)
+    assert stated.baseline.macs == 7 * 7 * 30 * 5 * 5 * 300 == 11_025_000
+    assert [c.macs for c in stated.alternative.layers] == [181_500, 183_750]
+    assert stated.alternative.macs == 365_250
+    assert _checks(stated)["output"].status == "mismatch"
+    assert any("7x7x30, not the 11x11x30" in f for f in stated.findings)
+
+
+def test_example_c_gap_claim_is_truncated():
+    r = EXAMPLES["C"].readings[0]
+    assert r.baseline.weights == 7 * 7 * 1024 * 1024 == 51_380_224
+    assert r.alternative.weights == 0
+    fc = _checks(r)["fc_weights"]
+    assert fc.status == "truncated" and "51.4M" in fc.note
+    assert _checks(r)["gap_weights"].status == "match"
+
+
+@pytest.mark.parametrize(("eid", "small", "large", "field"), [("D1", 27, 49, 7), ("D2", 18, 25, 5)])
+def test_example_d_stacks_by_hand(eid, small, large, field):
+    r = EXAMPLES[eid].readings[0]
+    positions, pairs = 56 * 56, 256 * 256
+    assert r.quantity("stack_weights_per_pair") == small
+    assert r.quantity("large_weights_per_pair") == large
+    assert r.quantity("stack_receptive_field") == field
+    assert r.alternative.weights == small * pairs
+    assert r.baseline.macs == positions * large * pairs
+    assert r.alternative.macs == positions * small * pairs
+    assert all(c.status == "match" for c in r.checks)
+
+
+def _torch_macs(*layers: nn.Module, shape) -> tuple[int, tuple]:
+    h, w, c = shape
+    x = torch.zeros(1, c, h, w)
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        y = nn.Sequential(*layers)(x)
+    return counter.get_total_flops() // 2, (y.shape[2], y.shape[3], y.shape[1])
+
+
+@pytest.mark.parametrize(("eid", "reading"), [("A", 0), ("B", 0), ("B", 1)])
+def test_direct_and_reduced_paths_match_torch_flop_counter(eid, reading):
+    r = EXAMPLES[eid].readings[reading]
+    conv = r.baseline.layers[0].op
+    k, pad, cin, cout = conv.kernel[0], conv.padding[0], conv.in_shapes[0][2], conv.out_shape[2]
+    reduce_to = r.alternative.layers[0].op.out_shape[2]
+    shape = conv.in_shapes[0]
+    macs, out = _torch_macs(nn.Conv2d(cin, cout, k, padding=pad, bias=False), shape=shape)
+    assert (macs, out) == (r.baseline.macs, r.baseline.out_shape)
+    macs, out = _torch_macs(
+        nn.Conv2d(cin, reduce_to, 1, bias=False),
+        nn.Conv2d(reduce_to, cout, k, padding=pad, bias=False),
+        shape=shape,
+    )
+    assert (macs, out) == (r.alternative.macs, r.alternative.out_shape)
+
+
+# GoogLeNet Table 1: (name, spatial size, #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj)
+TABLE1 = [
+    ("3a", 28, 64, 96, 128, 16, 32, 32),
+    ("3b", 28, 128, 128, 192, 32, 96, 64),
+    ("4a", 14, 192, 96, 208, 16, 48, 64),
+    ("4b", 14, 160, 112, 224, 24, 64, 64),
+    ("4c", 14, 128, 128, 256, 24, 64, 64),
+    ("4d", 14, 112, 144, 288, 32, 64, 64),
+    ("4e", 14, 256, 160, 320, 32, 128, 128),
+    ("5a", 7, 256, 160, 320, 32, 128, 128),
+    ("5b", 7, 384, 192, 384, 48, 128, 128),
+]
+
+
+def test_googlenet_modules_naive_vs_built_by_hand():
+    result = bottleneck.modules(spec.load_model("googlenet"))
+    got = {m.name: m for m in result.modules}
+    assert list(got) == [t[0] for t in TABLE1]
+    c_in = 192
+    for name, s, n1, r3, n3, r5, n5, proj in TABLE1:
+        m = got[name]
+        assert m.in_shape == (s, s, c_in)
+        naive_weights = c_in * (n1 + 9 * n3 + 25 * n5)
+        assert m.naive.weights == naive_weights
+        assert m.naive.biases == n1 + n3 + n5
+        assert m.naive.macs == s * s * naive_weights
+        assert m.naive.block.out_shape == (s, s, n1 + n3 + n5 + c_in)
+        built = c_in * (n1 + r3 + r5 + proj) + 9 * r3 * n3 + 25 * r5 * n5
+        assert m.built.macs == s * s * built
+        c_in = n1 + n3 + n5 + proj
+
+
+def test_googlenet_whole_network_naive_by_hand():
+    result = bottleneck.modules(spec.load_model("googlenet"))
+    stem = 112 * 112 * 64 * 7 * 7 * 3 + 56 * 56 * 64 * 64 + 56 * 56 * 192 * 3 * 3 * 64
+    macs, c = stem, 192
+    for _, s, n1, _, n3, _, n5, _ in TABLE1:
+        macs += s * s * c * (n1 + 9 * n3 + 25 * n5)
+        c += n1 + n3 + n5
+    macs += c * 1000  # the classifier after global average pooling
+    assert result.naive.macs == macs == 12_568_061_056
+    assert result.built.macs == 1_582_671_872
+    assert result.naive_out == (7, 7, c) == (7, 7, 4944)
+
+
+def test_custom_setting_and_expansion_is_said(run):
+    out = run(
+        "compare-bottleneck",
+        "--input",
+        "28x28x192",
+        "--kernel",
+        "5",
+        "--out",
+        "32",
+        "--reduce",
+        "16",
+        "--format",
+        "json",
+    )
+    assert out.exit_code == 0
+    r = json.loads(out.stdout)["examples"][0]["readings"][0]
+    assert r["baseline"]["macs"] == 28 * 28 * 32 * 25 * 192
+    assert r["alternative"]["macs"] == 28 * 28 * 16 * 192 + 28 * 28 * 32 * 25 * 16
+    out = run(
+        "compare-bottleneck", "--input", "8x8x16", "--kernel", "3", "--out", "8", "--reduce", "32"
+    )
+    assert out.exit_code == 0 and "expands 16 channels to 32" in out.stdout
+
+
+def test_default_output_names_the_wrong_term(run):
+    out = run("compare-bottleneck", env={"NO_COLOR": "1"})
+    assert out.exit_code == 0
+    assert "✗ conv_term_macs: claimed 21780, computed 453,750: mismatch" in out.stdout
+    assert "≈ fc_weights: claimed 51.3M" in out.stdout
+
+
+def test_csv_has_every_quantity_with_its_verdict(run):
+    out = run("compare-bottleneck", "--format", "csv")
+    lines = out.stdout.splitlines()
+    assert lines[0] == "example,reading,setting,quantity,computed,claimed,verdict,note"
+    row = next(
+        line for line in lines if line.startswith("B,") and ",conv_term_macs,453750," in line
+    )
+    assert ",21780,mismatch," in row
+
+
+def test_markdown_and_network_formats(run):
+    md = run("compare-bottleneck", "--model", "googlenet", "--format", "markdown").stdout
+    assert "| network |  | 7x7x4944 | 7x7x1024 |" in md
+    data = json.loads(run("compare-bottleneck", "-m", "googlenet", "--format", "json").stdout)
+    assert data["schema_version"] == 1
+    assert data["network"]["built"]["macs"] == 1_582_671_872
+    assert isinstance(data["network"]["naive"]["macs"], int)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--input", "28x28x192", "--kernel", "5", "--out", "32"], "also needs --reduce"),
+        (["--input", "28x28x192", "--kernel", "0", "--out", "32", "--reduce", "4"], "--kernel"),
+        (["--input", "28x28x0", "--kernel", "3", "--out", "32", "--reduce", "4"], "zero"),
+        (
+            ["--input", "3x3x8", "--kernel", "7", "--out", "4", "--reduce", "2", "--padding", "0"],
+            "7x7 kernel is larger than its padded input 3x3",
+        ),
+        (["-m", "googlenet", "--input", "8x8x8"], "without a SPEC"),
+        (
+            ["--input", "8x8x8", "--kernel", "3", "--out", "4", "--reduce", "2", "--padding", "-1"],
+            "padding",
+        ),
+    ],
+)
+def test_bad_values_are_one_line_exit_2(run, args, message):
+    out = run("compare-bottleneck", *args)
+    assert out.exit_code == 2
+    assert message in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
+
+
+def test_spec_without_inception_rows_is_refused(run, write):
+    from conftest import spec_text
+
+    path = write(spec_text("| convolution | 3x3/1 | 8x8x4 | 1 | | |\n"))
+    out = run("compare-bottleneck", str(path))
+    assert out.exit_code == 2 and "has no inception rows" in out.stderr
