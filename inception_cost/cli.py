@@ -254,6 +254,84 @@ def compare_bottleneck(
     _deliver(render, result, fmt, output, force, spec_file)
 
 
+class _Bytes(click.ParamType):
+    name = "SIZE"
+
+    def convert(self, value, param, ctx):
+        from inception_cost.verify import parse_bytes
+
+        try:
+            return parse_bytes(value)
+        except InputError as exc:
+            self.fail(f"{exc.message}; expected {exc.expected}", param, ctx)
+
+
+@cli.command()
+@click.argument("spec_file", metavar="[SPEC]", required=False)
+@click.option(
+    "--model", "-m", metavar="NAME", help="A bundled spec (see `models`); default googlenet."
+)
+@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option(
+    "--dtype", type=click.Choice(("float32", "float64")), default="float32", show_default=True
+)
+@click.option("--aux", is_flag=True, help="Run the training-only rows (auxiliary classifiers) too.")
+@click.option(
+    "--max-memory",
+    type=_Bytes(),
+    metavar="SIZE",
+    help="Refuse runs whose estimated peak exceeds SIZE (4G, 512M, 2GiB);"
+    " default half the available memory.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@click.option(
+    "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+)
+@click.option("--force", is_flag=True, help="Let --output replace an existing file.")
+def verify(spec_file, model, batch, seed, dtype, aux, max_memory, fmt, output, force) -> None:
+    """Run the network with the NumPy reference and hold every op against the analysis.
+
+    Exit 0 when every op's shape and multiply-adds equal the analysis, every activation
+    is finite and each softmax sums to 1; 1 on any mismatch (named); 2 on bad input.
+    """
+    from inception_cost.render.verify import render
+    from inception_cost.verify import verify as run_verify
+
+    spec = _load(spec_file, model)
+    with _progress(spec) as on_block:
+        result = run_verify(
+            spec,
+            aux=aux,
+            batch=batch,
+            seed=seed,
+            dtype=dtype,
+            max_memory=max_memory,
+            on_block=on_block,
+        )
+    _deliver(render, result, fmt, output, force, spec_file)
+    if not result.ok:
+        sys.exit(1)
+
+
+def _progress(spec):
+    """A transient progress bar over blocks on a terminal's stderr; nothing elsewhere."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    @contextlib.contextmanager
+    def bar():
+        with Progress(console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task(f"running {spec.name}", total=len(spec.rows))
+            yield lambda _name: progress.advance(task)
+
+    return bar()
+
+
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
 def models(fmt) -> None:

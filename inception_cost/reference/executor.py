@@ -1,0 +1,117 @@
+"""Run a `Network` forward with the NumPy kernels and record what really executed.
+
+The executor walks the ops in the network's order, frees each activation after its
+last reader, lets a ReLU overwrite an input nobody reads later, and returns the outputs
+(ops no other op reads) and a trace: per op, the executed shapes, the multiply-adds the
+kernels counted, whether the output is finite, and the time it took.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from inception_cost.network import INPUT, Network, Op, Shape
+from inception_cost.reference import kernels
+
+
+@dataclass(frozen=True, slots=True)
+class OpTrace:
+    name: str
+    kind: str
+    block: str
+    in_shapes: tuple[Shape, ...]  # per image, as executed
+    out_shape: Shape
+    macs: int  # for the whole batch, counted by the kernel
+    seconds: float
+    finite: bool | None  # None when not checked
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    outputs: dict[str, np.ndarray]  # op name -> (N, H, W, C) for ops no other op reads
+    trace: tuple[OpTrace, ...]
+    batch: int
+    seconds: float
+
+
+def last_readers(network: Network) -> dict[str, int]:
+    """Tensor name -> index of the last op (in network order) that reads it."""
+    last: dict[str, int] = {}
+    for i, op in enumerate(network.ops()):
+        for name in op.inputs:
+            last[name] = i
+    return last
+
+
+def _execute(op: Op, xs: list[np.ndarray], weights: dict, inplace: bool) -> tuple[np.ndarray, int]:
+    w, b = weights.get(f"{op.name}.weight"), weights.get(f"{op.name}.bias")
+    match op.kind:
+        case "conv":
+            return kernels.conv2d(xs[0], w, b, op.stride, op.padding[0], op.groups)
+        case "linear":
+            return kernels.linear(xs[0], w, b)
+        case "pool":
+            pool = kernels.max_pool2d if op.mode == "max" else kernels.avg_pool2d
+            return pool(xs[0], op.kernel, op.stride, op.padding, op.ceil), 0
+        case "lrn":
+            return kernels.local_response_norm(xs[0], op.size, op.alpha, op.beta, op.k), 0
+        case "relu":
+            return kernels.relu(xs[0], inplace), 0
+        case "concat":
+            return kernels.concat(xs), 0
+        case "dropout":
+            return kernels.dropout(xs[0]), 0
+        case "softmax":
+            return kernels.softmax(xs[0]), 0
+    raise TypeError(f"the reference has no kernel for {op.kind}")
+
+
+def run(
+    network: Network,
+    weights: dict[str, np.ndarray],
+    x: np.ndarray,
+    *,
+    check_finite: bool = True,
+    on_block: Callable[[str], None] | None = None,
+) -> Run:
+    """Forward `x` (N, H, W, C) through `network`; `on_block` is called after each block."""
+    last = last_readers(network)
+    env: dict[str, np.ndarray] = {INPUT: x}
+    trace: list[OpTrace] = []
+    index = 0
+    start = time.perf_counter()
+    for block in network.blocks:
+        for op in block.ops:
+            xs = [env[name] for name in op.inputs]
+            inplace = (
+                op.kind == "relu" and last.get(op.inputs[0]) == index and op.inputs[0] != INPUT
+            )
+            t0 = time.perf_counter()
+            y, macs = _execute(op, xs, weights, inplace)
+            seconds = time.perf_counter() - t0
+            finite = bool(np.isfinite(y).all()) if check_finite else None
+            trace.append(
+                OpTrace(
+                    op.name,
+                    op.kind,
+                    block.name,
+                    tuple(a.shape[1:] for a in xs),
+                    y.shape[1:],
+                    macs,
+                    seconds,
+                    finite,
+                )
+            )
+            for name in op.inputs:
+                if last.get(name) == index:
+                    del env[name]
+            env[op.name] = y
+            index += 1
+        if on_block:
+            on_block(block.name)
+    outputs = {name: a for name, a in env.items() if name not in last}
+    return Run(outputs, tuple(trace), x.shape[0], time.perf_counter() - start)

@@ -1,0 +1,215 @@
+"""`verify` in every format: per block, analysed against executed, then the checks.
+
+Rich and Markdown show one row per block (shape and MACs analysed vs run, a verdict
+glyph, time and GFLOP/s); CSV has one row per op; JSON has every op with exact ints.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from inception_cost import __version__
+from inception_cost.cells import format_shape
+from inception_cost.render.common import GLYPH
+
+SCHEMA_VERSION = 1
+
+
+def render(result, fmt: str, console=None) -> str | None:
+    if fmt == "json":
+        return json.dumps(_json(result), indent=2)
+    if fmt == "csv":
+        return _csv(result)
+    if fmt == "markdown":
+        return _markdown(result)
+    _rich(result, console)
+    return None
+
+
+def _glyph(ok: bool) -> str:
+    return GLYPH["match" if ok else "mismatch"]
+
+
+def _gflops(macs: int, seconds: float) -> str:
+    return f"{2 * macs / seconds / 1e9:,.1f}" if seconds > 0 and macs else ""
+
+
+def header_lines(v) -> list[str]:
+    e = v.estimate
+    return [
+        f"{v.model}: NumPy reference forward pass, batch {v.batch}, {v.dtype}, seed {v.seed},"
+        f" {'with' if v.aux else 'without'} training-only rows",
+        "MACs = multiply-adds counted by the kernels from the operands they multiplied,"
+        " beside the cost model's; GFLOP/s = 2 x MACs / time",
+        f"memory: about {e.total / 1e6:,.1f} MB at the peak ({e.peak_op}: weights"
+        f" {e.weights / 1e6:,.1f} MB, activations {e.peak_activations / 1e6:,.1f} MB,"
+        f" workspace {e.peak_workspace / 1e6:,.1f} MB); limit {v.limit / 1e6:,.0f} MB"
+        " (MB = 10^6 bytes)",
+    ]
+
+
+def _rows(v) -> list[list[str]]:
+    rows = [
+        [
+            b.name,
+            format_shape(b.analytic_shape),
+            format_shape(b.executed_shape),
+            f"{b.analytic_macs:,}",
+            f"{b.executed_macs:,}",
+            _glyph(b.ok),
+            f"{b.seconds * 1000:,.1f}",
+            _gflops(b.executed_macs, b.seconds),
+        ]
+        for b in v.blocks
+    ]
+    block_seconds = sum(b.seconds for b in v.blocks)
+    rows.append(
+        [
+            "total",
+            "",
+            "",
+            f"{v.analytic_macs:,}",
+            f"{v.executed_macs:,}",
+            _glyph(all(b.ok for b in v.blocks)),
+            f"{block_seconds * 1000:,.1f}",
+            _gflops(v.executed_macs, block_seconds),
+        ]
+    )
+    return rows
+
+
+HEADERS = ["block", "output", "run output", "MACs", "run MACs", "", "ms", "GFLOP/s"]
+
+
+def check_lines(v) -> list[str]:
+    lines = [f"{_glyph(v.finite)} every activation is finite"]
+    lines += [
+        f"{_glyph(s.ok)} {s.name} sums to 1 per image within {s.tolerance:.0e}"
+        f" (worst {s.worst:.1e})"
+        for s in v.softmax
+    ]
+    if v.ok:
+        lines.append(
+            f"verified: all {sum(len(b.ops) for b in v.blocks)} ops ran with the analysed"
+            " shapes and multiply-adds"
+        )
+    else:
+        lines += [f"✗ mismatch: {m}" for m in v.mismatches()]
+    return lines
+
+
+def _rich(v, console=None) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from inception_cost.render.terminal import make_console
+
+    console = console or make_console()
+    for i, line in enumerate(header_lines(v)):
+        console.print(Text(line, style="bold" if i == 0 else "dim"))
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+    for i, h in enumerate(HEADERS):
+        t.add_column(h, justify="left" if i == 0 else "right", no_wrap=True)
+    for row in _rows(v):
+        style = None if row[5] == _glyph(True) else "bold red"
+        t.add_row(*row, style=style)
+    console.print(t)
+    for line in check_lines(v):
+        console.print(Text(line, style="green" if line.startswith(("✓", "verified")) else "red"))
+
+
+def _markdown(v) -> str:
+    out = [f"<!-- inception-cost {__version__} verify -->", ""]
+    out += [f"{line}  " for line in header_lines(v)]
+    out += ["", "| " + " | ".join(h or "verdict" for h in HEADERS) + " |"]
+    out += ["|" + "---|" * len(HEADERS)]
+    out += ["| " + " | ".join(r) + " |" for r in _rows(v)]
+    out += [""] + [f"- {line}" for line in check_lines(v)]
+    return "\n".join(out) + "\n"
+
+
+def _csv(v) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(
+        [
+            "block",
+            "op",
+            "kind",
+            "output",
+            "run output",
+            "MACs",
+            "run MACs",
+            "verdict",
+            "finite",
+            "seconds",
+        ]
+    )
+    for b in v.blocks:
+        for o in b.ops:
+            w.writerow(
+                [
+                    b.name,
+                    o.name,
+                    o.kind,
+                    format_shape(o.analytic_shape),
+                    format_shape(o.executed_shape),
+                    o.analytic_macs,
+                    o.executed_macs,
+                    "match" if o.ok else "mismatch",
+                    o.finite,
+                    f"{o.seconds:.6f}",
+                ]
+            )
+    return buf.getvalue()
+
+
+def _json(v) -> dict:
+    e = v.estimate
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": f"inception-cost {__version__}",
+        "model": v.model,
+        "batch": v.batch,
+        "dtype": v.dtype,
+        "seed": v.seed,
+        "aux": v.aux,
+        "ok": v.ok,
+        "macs": {"analysed": v.analytic_macs, "run": v.executed_macs},
+        "memory_bytes": {
+            "estimate": e.total,
+            "weights": e.weights,
+            "activations": e.peak_activations,
+            "workspace": e.peak_workspace,
+            "peak_op": e.peak_op,
+            "limit": v.limit,
+        },
+        "finite": v.finite,
+        "softmax": [{"name": s.name, "worst": s.worst, "ok": s.ok} for s in v.softmax],
+        "mismatches": v.mismatches(),
+        "blocks": [
+            {
+                "name": b.name,
+                "type": b.type,
+                "ok": b.ok,
+                "ops": [
+                    {
+                        "name": o.name,
+                        "kind": o.kind,
+                        "output": list(o.analytic_shape),
+                        "run_output": list(o.executed_shape),
+                        "macs": o.analytic_macs,
+                        "run_macs": o.executed_macs,
+                        "finite": o.finite,
+                        "seconds": o.seconds,
+                    }
+                    for o in b.ops
+                ],
+            }
+            for b in v.blocks
+        ],
+        "seconds": v.seconds,
+    }

@@ -1,0 +1,222 @@
+"""The analysis held against a real run: every op's shape and multiply-adds, executed.
+
+`verify` builds the spec's network once, costs it with the cost model and runs it with
+the NumPy reference (whose kernels count their own multiply-adds), then compares op by op.
+Before anything is allocated the run's peak memory is estimated and refused if it is
+over the limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from inception_cost import cost, network
+from inception_cost.errors import InputError
+from inception_cost.network import Shape
+from inception_cost.spec import Spec
+
+TOLERANCE = {"float32": 1e-4, "float64": 1e-12}  # |sum of a softmax - 1|
+
+
+@dataclass(frozen=True, slots=True)
+class OpCheck:
+    name: str
+    kind: str
+    analytic_shape: Shape
+    executed_shape: Shape
+    analytic_macs: int
+    executed_macs: int
+    seconds: float
+    finite: bool
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.analytic_shape == self.executed_shape
+            and self.analytic_macs == self.executed_macs
+            and self.finite
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BlockCheck:
+    name: str
+    type: str
+    ops: tuple[OpCheck, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(o.ok for o in self.ops)
+
+    @property
+    def analytic_shape(self) -> Shape:
+        return self.ops[-1].analytic_shape
+
+    @property
+    def executed_shape(self) -> Shape:
+        return self.ops[-1].executed_shape
+
+    @property
+    def analytic_macs(self) -> int:
+        return sum(o.analytic_macs for o in self.ops)
+
+    @property
+    def executed_macs(self) -> int:
+        return sum(o.executed_macs for o in self.ops)
+
+    @property
+    def seconds(self) -> float:
+        return sum(o.seconds for o in self.ops)
+
+
+@dataclass(frozen=True, slots=True)
+class SoftmaxCheck:
+    name: str
+    worst: float  # the largest |sum - 1| over the batch's images and positions
+    tolerance: float
+
+    @property
+    def ok(self) -> bool:
+        return self.worst <= self.tolerance
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    model: str
+    batch: int
+    dtype: str
+    seed: int
+    aux: bool
+    blocks: tuple[BlockCheck, ...]
+    softmax: tuple[SoftmaxCheck, ...]
+    estimate: object  # reference.memory.MemoryEstimate
+    limit: int  # bytes allowed
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return all(b.ok for b in self.blocks) and all(s.ok for s in self.softmax)
+
+    @property
+    def analytic_macs(self) -> int:
+        return sum(b.analytic_macs for b in self.blocks)
+
+    @property
+    def executed_macs(self) -> int:
+        return sum(b.executed_macs for b in self.blocks)
+
+    @property
+    def finite(self) -> bool:
+        return all(o.finite for b in self.blocks for o in b.ops)
+
+    def mismatches(self) -> list[str]:
+        """One line per op or check that failed, naming it."""
+        out = []
+        for b in self.blocks:
+            for o in b.ops:
+                if o.analytic_shape != o.executed_shape:
+                    out.append(
+                        f"{o.name}: shape {o.analytic_shape} analysed, {o.executed_shape} run"
+                    )
+                if o.analytic_macs != o.executed_macs:
+                    out.append(
+                        f"{o.name}: {o.analytic_macs:,} MACs analysed, {o.executed_macs:,} run"
+                    )
+                if not o.finite:
+                    out.append(f"{o.name}: output has NaN or infinite values")
+        out += [
+            f"{s.name}: a softmax sums to 1 {s.worst:+.2e} off (tolerance {s.tolerance:.0e})"
+            for s in self.softmax
+            if not s.ok
+        ]
+        return out
+
+
+def default_limit() -> int:
+    """Half of the memory the system has available now (4 GiB if it does not say)."""
+    from inception_cost.reference.memory import available
+
+    free = available()
+    return free // 2 if free else 4 * 2**30
+
+
+def verify(
+    spec: Spec,
+    *,
+    aux: bool = False,
+    batch: int = 1,
+    seed: int = 0,
+    dtype: str = "float32",
+    max_memory: int | None = None,
+    on_block: Callable[[str], None] | None = None,
+) -> Verification:
+    """Run `spec`'s network on a seeded batch and compare it with the analysis, op by op."""
+    from inception_cost.reference import executor, memory, weights
+
+    if dtype not in memory.ITEMSIZE:
+        raise InputError(f"the reference runs float32 or float64, not {dtype}", "--dtype float32")
+    net = network.build(spec, aux=aux)
+    limit = max_memory if max_memory is not None else default_limit()
+    need = memory.estimate(net, batch, dtype)
+    if need.total > limit:
+        raise InputError(
+            f"a batch of {batch} in {dtype} needs about {_gb(need.total)} at its peak"
+            f" ({need.peak_op}), over the {_gb(limit)} limit",
+            "a smaller --batch or a larger --max-memory",
+        )
+    analysis = cost.analyse(net, batch=batch)
+    w = weights.init_weights(net, seed, dtype)
+    x = weights.random_input(net.input_shape, batch, seed, dtype)
+    run = executor.run(net, w, x, on_block=on_block)
+    executed = {t.name: t for t in run.trace}
+    blocks = tuple(
+        BlockCheck(
+            b.name,
+            b.block.type,
+            tuple(
+                OpCheck(
+                    c.op.name,
+                    c.op.kind,
+                    c.op.out_shape,
+                    tuple(executed[c.op.name].out_shape),
+                    c.macs,
+                    executed[c.op.name].macs,
+                    executed[c.op.name].seconds,
+                    bool(executed[c.op.name].finite),
+                )
+                for c in b.ops
+            ),
+        )
+        for b in analysis.blocks
+    )
+    softmax = tuple(
+        SoftmaxCheck(name, float(abs(out.sum(axis=3) - 1).max()), TOLERANCE[dtype])
+        for name, out in run.outputs.items()
+        if executed[name].kind == "softmax"
+    )
+    return Verification(
+        spec.name, batch, dtype, seed, aux, blocks, softmax, need, limit, run.seconds
+    )
+
+
+def _gb(n: int) -> str:
+    return f"{n / 1e9:,.2f} GB"
+
+
+def parse_bytes(text: str) -> int:
+    """`512M`, `2G`, `1.5GiB`, `800MB`, `1000000` -> bytes (K/M/G = 10^3.., Ki/Mi/Gi = 2^10..)."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(i?)B?\s*", text, re.I)
+    if not m or (m[3] and not m[2]):
+        raise InputError(
+            f"memory size {text.strip()!r} is not understood", "a size such as 4G, 512M or 2GiB"
+        )
+    power = " KMGT".index(m[2].upper() or " ")
+    scale = (1024 if m[3] else 1000) ** power
+    whole, _, frac = m[1].partition(".")
+    value = (int(whole + frac) * scale) // 10 ** len(frac)
+    if value <= 0:
+        raise InputError("--max-memory must be positive", "a size such as 4G")
+    return value
