@@ -8,6 +8,7 @@ over the limit.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -158,7 +159,7 @@ def verify(
         raise InputError(f"the reference runs float32 or float64, not {dtype}", "--dtype float32")
     net = network.build(spec, aux=aux)
     limit = max_memory if max_memory is not None else default_limit()
-    need = memory.estimate(net, batch, dtype)
+    need = dataclasses.replace(memory.estimate(net, batch, dtype), process=memory.resident())
     if need.total > limit:
         raise InputError(
             f"a batch of {batch} in {dtype} needs about {_gb(need.total)} at its peak"

@@ -35,6 +35,14 @@ def _pad(x: np.ndarray, ph: int, pw: int, h_to: int, w_to: int, fill: float) -> 
     return out
 
 
+CHUNK_BYTES = 2 * 2**20  # one im2col chunk: small enough to stay in a core's L2 cache
+
+
+def chunk_rows(ho: int, wo: int, k_cols: int, itemsize: int) -> int:
+    """Output rows (of `wo` positions) per im2col chunk of at most CHUNK_BYTES."""
+    return max(1, min(ho, CHUNK_BYTES // (wo * k_cols * itemsize)))
+
+
 def conv2d(
     x: np.ndarray,
     weight: np.ndarray,
@@ -45,9 +53,10 @@ def conv2d(
 ) -> tuple[np.ndarray, int]:
     """y[n, i, j, o] = b[o] + sum over (p, q, c) of xpad[n, i*s + p, j*s + q, c] w[p, q, c, o].
 
-    x (N, H, W, Cin), weight (kh, kw, Cin/groups, Cout), bias (Cout,) or None. One GEMM
-    per group on the im2col matrix (N*Ho*Wo, kh*kw*Cin/groups); a 1x1 stride-1
-    convolution is a GEMM on x itself. Returns y (N, Ho, Wo, Cout) and the MACs executed.
+    x (N, H, W, Cin), weight (kh, kw, Cin/groups, Cout), bias (Cout,) or None. A 1x1
+    stride-1 convolution is one GEMM on x itself; otherwise the im2col matrix is built
+    a few output rows at a time (`chunk_rows`), each chunk one GEMM per group, so it is
+    multiplied while still in cache. Returns y (N, Ho, Wo, Cout) and the MACs executed.
     """
     n, h, w, cin = x.shape
     kh, kw, cg, cout = weight.shape
@@ -57,49 +66,79 @@ def conv2d(
         )
     ho = out_length(h, kh, stride, padding, False)
     wo = out_length(w, kw, stride, padding, False)
-    og = cout // groups
-    if kh == kw == 1 and stride == 1 and padding == 0:
-        windows = x[:, :, :, None, None, :]  # a view: the GEMM reads x itself
-    else:
-        xp = _pad(x, padding, padding, h + 2 * padding, w + 2 * padding, 0.0)
-        sn, sh, sw, sc = xp.strides
-        shape, steps = (n, ho, wo, kh, kw, cin), (sn, sh * stride, sw * stride, sh, sw, sc)
-        windows = as_strided(xp, shape, steps, writeable=False)
-    m = n * ho * wo
-    if groups == 1:
-        a = windows.reshape(m, kh * kw * cin)  # the im2col copy
-        y = a @ weight.reshape(kh * kw * cin, cout)
-        macs = a.shape[0] * a.shape[1] * cout
-    else:
-        y = np.empty((m, cout), dtype=x.dtype)
-        macs = 0
-        for g in range(groups):
-            a = windows[..., g * cg : (g + 1) * cg].reshape(m, kh * kw * cg)
-            b = weight[..., g * og : (g + 1) * og].reshape(kh * kw * cg, og)
-            np.matmul(a, b, out=y[:, g * og : (g + 1) * og])
+    if kh == kw == 1 and stride == 1 and padding == 0 and groups == 1:
+        flat, b = x.reshape(n * h * w, cin), weight.reshape(cin, cout)  # views: no im2col
+        y = np.empty((n * h * w, cout), dtype=x.dtype)
+        step, macs = chunk_rows(n * h * w, 1, cin, x.itemsize), 0
+        for r in range(0, n * h * w, step):
+            a, out = flat[r : r + step], y[r : r + step]
+            np.matmul(a, b, out=out)
+            if bias is not None:
+                out += bias  # while the chunk is still in cache
             macs += a.shape[0] * a.shape[1] * b.shape[1]
-    if bias is not None:
-        y += bias
+    else:
+        xp = np.ascontiguousarray(_pad(x, padding, padding, h + 2 * padding, w + 2 * padding, 0.0))
+        sn, sh, sw, sc = xp.strides
+        og, k_cols = cout // groups, kh * kw * cg
+        kernels = [weight[..., g * og : (g + 1) * og].reshape(k_cols, og) for g in range(groups)]
+        if groups == 1:  # a window row (kw x cin) is one contiguous run of the input row
+            shape, steps = (n, ho, wo, kh, kw * cin), (sn, sh * stride, sw * stride, sh, sc)
+        else:
+            shape, steps = (n, ho, wo, kh, kw, cin), (sn, sh * stride, sw * stride, sh, sw, sc)
+        windows = as_strided(xp, shape, steps, writeable=False)
+        y = np.empty((n, ho, wo, cout), dtype=x.dtype)
+        rows, macs = chunk_rows(ho, wo, k_cols, x.itemsize), 0
+        for i in range(n):
+            for r in range(0, ho, rows):
+                out = y[i, r : r + rows].reshape(-1, cout)
+                for g, b in enumerate(kernels):
+                    part = windows[i, r : r + rows]
+                    if groups > 1:
+                        part = part[..., g * cg : (g + 1) * cg]
+                    a = part.reshape(-1, k_cols)
+                    np.matmul(a, b, out=out if groups == 1 else out[:, g * og : (g + 1) * og])
+                    macs += a.shape[0] * a.shape[1] * b.shape[1]
+                if bias is not None:
+                    out += bias
     return y.reshape(n, ho, wo, cout), macs
 
 
-def _windows(xp: np.ndarray, k: int, stride: int, count: int, axis: int, reduce) -> np.ndarray:
-    """Reduce `k` strided slices along `axis` (1 = H, 2 = W): one pass per kernel tap."""
-    index = [slice(None)] * 4
-    index[axis] = slice(0, stride * (count - 1) + 1, stride)
-    out = xp[tuple(index)].copy()
-    for i in range(1, k):
-        index[axis] = slice(i, i + stride * (count - 1) + 1, stride)
-        reduce(out, xp[tuple(index)], out=out)
+def _sweep(x: np.ndarray, k: int, stride: int, pad: int, count: int, axis: int, reduce, fill):
+    """Reduce the k taps of each window along `axis` (1 = H, 2 = W) without padding x:
+    each tap touches only the outputs whose window it falls in inside the input, so
+    padding cells are never read (they would add 0 to a sum and never win a max)."""
+    size = x.shape[axis]
+
+    def at(a, sl):
+        index = [slice(None)] * 4
+        index[axis] = sl
+        return a[tuple(index)]
+
+    taps = []
+    for t in range(k):
+        lo = max(0, -(-(pad - t) // stride))  # first output whose tap t is inside
+        hi = min(count, (size - 1 - t + pad) // stride + 1)
+        if lo < hi:
+            src = slice(lo * stride - pad + t, (hi - 1) * stride - pad + t + 1, stride)
+            taps.append((lo, hi, src))
+    full = next((tap for tap in taps if tap[:2] == (0, count)), None)
+    if full is not None:
+        out = at(x, full[2]).copy()
+        taps.remove(full)
+    else:
+        shape = list(x.shape)
+        shape[axis] = count
+        out = np.full(shape, fill, dtype=x.dtype)
+    for lo, hi, src in taps:
+        part = at(out, slice(lo, hi))
+        reduce(part, at(x, src), out=part)
     return out
 
 
 def _pool_sizes(x, kernel, stride, padding, ceil):
-    """Output size and the padded extent its windows span."""
     _, h, w, _ = x.shape
     (kh, kw), (ph, pw) = kernel, padding
-    ho, wo = out_length(h, kh, stride, ph, ceil), out_length(w, kw, stride, pw, ceil)
-    return ho, wo, (ho - 1) * stride + kh, (wo - 1) * stride + kw
+    return out_length(h, kh, stride, ph, ceil), out_length(w, kw, stride, pw, ceil)
 
 
 def max_pool2d(
@@ -109,10 +148,12 @@ def max_pool2d(
 
     Separable: a max over kh rows, then over kw columns. (N, H, W, C) -> (N, Ho, Wo, C).
     """
-    ho, wo, hn, wn = _pool_sizes(x, kernel, stride, padding, ceil)
-    xp = _pad(x, padding[0], padding[1], hn, wn, -np.inf)
-    rows = _windows(xp, kernel[0], stride, ho, 1, np.maximum)
-    return _windows(rows, kernel[1], stride, wo, 2, np.maximum)
+    ho, wo = _pool_sizes(x, kernel, stride, padding, ceil)
+    y = np.empty((x.shape[0], ho, wo, x.shape[3]), dtype=x.dtype)
+    for i in range(x.shape[0]):  # an image at a time: its passes stay in cache
+        rows = _sweep(x[i : i + 1], kernel[0], stride, padding[0], ho, 1, np.maximum, -np.inf)
+        y[i : i + 1] = _sweep(rows, kernel[1], stride, padding[1], wo, 2, np.maximum, -np.inf)
+    return y
 
 
 def avg_pool2d(
@@ -121,10 +162,10 @@ def avg_pool2d(
     """y = window sum / window size, the size clipped to the padded input as Caffe and
     torch (count_include_pad) do: padding counts, overhang past it does not."""
     _, h, w, _ = x.shape
-    ho, wo, hn, wn = _pool_sizes(x, kernel, stride, padding, ceil)
+    ho, wo = _pool_sizes(x, kernel, stride, padding, ceil)
     (kh, kw), (ph, pw) = kernel, padding
-    xp = _pad(x, ph, pw, hn, wn, 0.0)
-    total = _windows(_windows(xp, kh, stride, ho, 1, np.add), kw, stride, wo, 2, np.add)
+    rows = _sweep(x, kh, stride, ph, ho, 1, np.add, 0.0)
+    total = _sweep(rows, kw, stride, pw, wo, 2, np.add, 0.0)
     starts_h, starts_w = np.arange(ho) * stride - ph, np.arange(wo) * stride - pw
     dh = np.minimum(starts_h + kh, h + ph) - starts_h
     dw = np.minimum(starts_w + kw, w + pw) - starts_w
@@ -136,25 +177,32 @@ def local_response_norm(
     x: np.ndarray, size: int = 5, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0
 ) -> np.ndarray:
     """Caffe's across-channel LRN: y = x / (k + alpha/size * sum of x^2 over `size`
-    channels centred on c)^beta; the window is zero-padded at the channel ends."""
-    n, h, w, c = x.shape
-    before = size // 2
-    sq = np.zeros((n, h, w, c + size - 1), dtype=x.dtype)
-    np.multiply(x, x, out=sq[..., before : before + c])
-    acc = sq[..., :c].copy()
-    for i in range(1, size):
-        acc += sq[..., i : i + c]
-    del sq
-    acc *= alpha / size
-    acc += k
-    if beta == 0.75:  # s^-0.75 = r * sqrt(r) with r = s^-0.5: two square roots, no pow
-        np.sqrt(acc, out=acc)
-        np.reciprocal(acc, out=acc)
-        acc *= np.sqrt(acc)
-    else:
-        np.power(acc, -beta, out=acc)
-    acc *= x
-    return acc
+    channels centred on c)^beta; the window is cut at the channel ends (zero padding).
+
+    Computed a block of positions at a time (CHUNK_BYTES / 4 each), so its dozen
+    elementwise passes run in cache rather than over the whole tensor in memory.
+    """
+    c = x.shape[3]
+    flat = x.reshape(-1, c)
+    y = np.empty_like(flat)
+    step = max(1, CHUNK_BYTES // 8 // (c * x.itemsize))
+    for r in range(0, flat.shape[0], step):
+        block, acc = flat[r : r + step], y[r : r + step]
+        sq = block * block
+        acc[...] = sq
+        for d in range(1, size // 2 + 1):  # channels before c
+            acc[:, d:] += sq[:, : c - d]
+        for d in range(1, (size - 1) // 2 + 1):  # channels after c
+            acc[:, : c - d] += sq[:, d:]
+        acc *= alpha / size
+        acc += k
+        if beta == 0.75:  # s^0.75 = sqrt(s) * sqrt(sqrt(s)): two square roots, no pow
+            np.sqrt(acc, out=acc)
+            acc *= np.sqrt(acc)
+        else:
+            np.power(acc, beta, out=acc)
+        np.divide(block, acc, out=acc)
+    return y.reshape(x.shape)
 
 
 def relu(x: np.ndarray, inplace: bool = False) -> np.ndarray:

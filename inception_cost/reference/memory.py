@@ -2,9 +2,8 @@
 
 The estimate walks the executor's schedule: all weights, the input batch, every live
 activation (freed after its last reader; a ReLU on a dying input writes in place) and the
-largest temporary each kernel makes (the padded input and im2col matrix of a
-convolution, the padded input and one-direction partial result of a pooling, the padded
-squares and the sum of an LRN).
+largest temporary each kernel makes (a convolution's padded input and one im2col chunk, a
+pooling's one-direction partial result, an LRN block's squares).
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ import os
 from dataclasses import dataclass
 
 from inception_cost.network import INPUT, Network, Op
+from inception_cost.reference import kernels
 from inception_cost.reference.executor import last_readers
 from inception_cost.reference.weights import weight_shape
 
@@ -25,10 +25,16 @@ class MemoryEstimate:
     peak_activations: int  # bytes of activations live at the peak
     peak_workspace: int  # bytes of the kernel temporaries at the peak
     peak_op: str  # the op at the peak
+    process: int = 0  # bytes the process already holds (interpreter, libraries), if counted
+
+    @property
+    def run(self) -> int:
+        """The analytic bytes of the run itself."""
+        return self.weights + self.peak_activations + self.peak_workspace
 
     @property
     def total(self) -> int:
-        return self.weights + self.peak_activations + self.peak_workspace
+        return self.process + self.run
 
 
 def _elements(shape) -> int:
@@ -38,22 +44,25 @@ def _elements(shape) -> int:
     return n
 
 
-def workspace(op: Op, batch: int) -> int:
+def workspace(op: Op, batch: int, itemsize: int) -> int:
     """Elements of the temporaries `op`'s kernel allocates besides its output."""
     (h, w, c), out = op.in_shapes[0], op.out_shape
     if op.kind == "conv":
         kh, kw = op.kernel
-        if (kh, kw, op.stride, op.padding[0]) == (1, 1, 1, 0):
-            return 0
         p = op.padding[0]
-        padded = (h + 2 * p) * (w + 2 * p) * c if p else 0
-        return batch * (padded + out[0] * out[1] * kh * kw * c // op.groups)
+        if (kh, kw, op.stride, p, op.groups) == (1, 1, 1, 0, 1):
+            return 0  # the GEMM reads the input itself
+        k_cols = kh * kw * c // op.groups
+        chunk = kernels.chunk_rows(out[0], out[1], k_cols, itemsize) * out[1] * k_cols
+        return (batch * (h + 2 * p) * (w + 2 * p) * c if p else 0) + chunk
     if op.kind == "pool":
-        kh, kw = op.kernel
-        hn, wn = (out[0] - 1) * op.stride + kh, (out[1] - 1) * op.stride + kw
-        return batch * (hn * wn * c + out[0] * wn * c)
+        rows = out[0] * w * c  # the first sweep's result
+        if op.mode == "max":
+            return rows + out[0] * out[1] * c  # one image at a time
+        return batch * rows
     if op.kind == "lrn":
-        return batch * h * w * (2 * c + op.size - 1)
+        step = max(1, kernels.CHUNK_BYTES // 8 // (c * itemsize))
+        return 2 * step * c  # the squares and a square root of one block
     if op.kind == "softmax":
         return batch * _elements(out)
     return 0
@@ -74,7 +83,7 @@ def estimate(network: Network, batch: int, dtype: str = "float32") -> MemoryEsti
         inplace = op.kind in ("relu", "dropout") and last.get(op.inputs[0]) == i
         new = 0 if inplace else batch * _elements(op.out_shape)
         held = sum(live.values()) + new
-        scratch = workspace(op, batch)
+        scratch = workspace(op, batch, size)
         if held + scratch > peak[0] + peak[1]:
             peak = (held, scratch, op.name)
         for name in op.inputs:
@@ -82,6 +91,15 @@ def estimate(network: Network, batch: int, dtype: str = "float32") -> MemoryEsti
                 live.pop(name, None)
         live[op.name] = new if not inplace else batch * _elements(op.out_shape)
     return MemoryEstimate(weights * size, peak[0] * size, peak[1] * size, peak[2])
+
+
+def resident() -> int:
+    """Bytes this process holds in memory now (0 where /proc does not say)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def available() -> int | None:

@@ -40,9 +40,9 @@ def init_weights(network: Network, seed: int = 0, dtype: str = "float32") -> dic
             continue
         shape = weight_shape(op)
         fan_in = int(np.prod(shape[:-1]))
-        out[f"{op.name}.weight"] = (rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(
-            dtype
-        )
+        weight = rng.standard_normal(shape, dtype=np.dtype(dtype).type)  # no float64 copy
+        weight *= np.sqrt(2.0 / fan_in)
+        out[f"{op.name}.weight"] = weight
         if op.bias:
             out[f"{op.name}.bias"] = rng.uniform(-0.01, 0.01, shape[-1]).astype(dtype)
     return out

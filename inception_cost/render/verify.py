@@ -44,9 +44,9 @@ def header_lines(v) -> list[str]:
         "MACs = multiply-adds counted by the kernels from the operands they multiplied,"
         " beside the cost model's; GFLOP/s = 2 x MACs / time",
         f"memory: about {e.total / 1e6:,.1f} MB at the peak ({e.peak_op}: weights"
-        f" {e.weights / 1e6:,.1f} MB, activations {e.peak_activations / 1e6:,.1f} MB,"
-        f" workspace {e.peak_workspace / 1e6:,.1f} MB); limit {v.limit / 1e6:,.0f} MB"
-        " (MB = 10^6 bytes)",
+        f" {e.weights / 1e6:,.1f}, activations {e.peak_activations / 1e6:,.1f}, workspace"
+        f" {e.peak_workspace / 1e6:,.1f}, process before the run {e.process / 1e6:,.1f});"
+        f" limit {v.limit / 1e6:,.1f} MB (MB = 10^6 bytes)",
     ]
 
 
@@ -181,6 +181,8 @@ def _json(v) -> dict:
         "macs": {"analysed": v.analytic_macs, "run": v.executed_macs},
         "memory_bytes": {
             "estimate": e.total,
+            "run": e.run,
+            "process": e.process,
             "weights": e.weights,
             "activations": e.peak_activations,
             "workspace": e.peak_workspace,
