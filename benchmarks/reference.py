@@ -2,13 +2,13 @@
 
 One process, the same Network object and the same weights, 2 threads each (NumPy's BLAS
 and torch's intra-op pool). For batch 1 and 8: median milliseconds per image over
-interleaved runs, GFLOP/s (2 x MACs / time), the ratio NumPy/PyTorch, and the share of
+alternating blocks of runs, GFLOP/s (2 x MACs / time), the ratio NumPy/PyTorch, and the share of
 the machine's float32 GEMM peak (np.matmul 2048^3, measured in the same run). Then the
 peak RSS of `inception-cost verify --batch 8` in a child process beside the analytic
 estimate. Goals: ratio <= 0.8 at batch 1 and 8; >= 40% of the GEMM peak at batch 8;
 peak RSS <= 1.5x the estimate.
 
-    python benchmarks/reference.py [--runs 7] [--model googlenet]
+    python benchmarks/reference.py [--runs 5] [--rounds 3] [--model googlenet]
 """
 
 from __future__ import annotations
@@ -76,6 +76,23 @@ def to_torch(w: dict[str, np.ndarray]) -> dict[str, torch.Tensor]:
     return out
 
 
+def timed(fn, runs: int) -> list[float]:
+    """`runs` timed calls after a pause and one untimed call.
+
+    Runs come in blocks, not interleaved one by one: after a call, NumPy's OpenBLAS and
+    torch's OpenMP threads keep spinning for a while, and a call of the other library
+    right then would share the two cores with them.
+    """
+    time.sleep(0.5)
+    fn()
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
 def gemm_peak(runs: int = 5) -> float:
     a = np.random.default_rng(0).standard_normal((2048, 2048), dtype=np.float32)
     a @ a
@@ -126,7 +143,8 @@ def baseline_rss() -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per block")
+    parser.add_argument("--rounds", type=int, default=3, help="blocks of each library")
     parser.add_argument("--model", default="googlenet")
     args = parser.parse_args()
     torch.set_num_threads(2)
@@ -140,7 +158,10 @@ def main() -> None:
     peak = gemm_peak()
     print(f"machine: float32 GEMM peak {peak:,.1f} GFLOP/s (np.matmul 2048^3, median of 5);")
     print(f"  NumPy {np.__version__}, PyTorch {torch.__version__}, 2 threads each")
-    print(f"{args.model}, float32, median of {args.runs} interleaved runs after 2 warm-ups:")
+    print(
+        f"{args.model}, float32, median of {args.rounds} alternating blocks x {args.runs} runs"
+        " (each block after a pause and a warm-up run):"
+    )
     print(
         f"  {'batch':>5} {'NumPy ms/img':>13} {'torch ms/img':>13} {'ratio':>6}"
         f" {'NumPy GFLOP/s':>14} {'torch GFLOP/s':>14} {'NumPy %peak':>12} {'torch %peak':>12}"
@@ -152,16 +173,9 @@ def main() -> None:
         tx = torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2)))
         ours, theirs = [], []
         with torch.no_grad():
-            for i in range(args.runs + 2):
-                t = time.perf_counter()
-                executor.run(net, w, x, check_finite=False)
-                a = time.perf_counter() - t
-                t = time.perf_counter()
-                torch_forward(net, tw, tx)
-                b = time.perf_counter() - t
-                if i >= 2:
-                    ours.append(a)
-                    theirs.append(b)
+            for _ in range(args.rounds):
+                ours += timed(lambda x=x: executor.run(net, w, x, check_finite=False), args.runs)
+                theirs += timed(lambda tx=tx: torch_forward(net, tw, tx), args.runs)
         a, b = statistics.median(ours), statistics.median(theirs)
         ga, gb = 2 * macs / a / 1e9, 2 * macs / b / 1e9
         results[batch] = (a / b, ga / peak)
