@@ -39,28 +39,25 @@ def _fail(line: str, code: int = 2) -> None:
     sys.exit(code)
 
 
-class _Shape(click.ParamType):
-    name = "HxWxC"
+class _Parsed(click.ParamType):
+    """An option value read by one of the library's parsers, imported only when used."""
+
+    def __init__(self, name: str, module: str, parser: str):
+        self.name, self._module, self._parser = name, module, parser
 
     def convert(self, value, param, ctx):
-        from inception_cost.cells import parse_shape
+        import importlib
 
+        parse = getattr(importlib.import_module(self._module), self._parser)
         try:
-            return parse_shape(value)
+            return parse(value)
         except InputError as exc:
             self.fail(f"{exc.message}; expected {exc.expected}", param, ctx)
 
 
-class _Padding(click.ParamType):
-    name = "same|valid|N"
-
-    def convert(self, value, param, ctx):
-        from inception_cost.spec import parse_padding
-
-        try:
-            return parse_padding(value)
-        except InputError as exc:
-            self.fail(f"{exc.message}; expected {exc.expected}", param, ctx)
+_Shape = _Parsed("HxWxC", "inception_cost.cells", "parse_shape")
+_Padding = _Parsed("same|valid|N", "inception_cost.spec", "parse_padding")
+_Bytes = _Parsed("SIZE", "inception_cost.verify", "parse_bytes")
 
 
 @click.group("inception-cost", cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
@@ -126,7 +123,7 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
 @click.option(
     "--input",
     "input_shape",
-    type=_Shape(),
+    type=_Shape,
     metavar="HxWxC",
     help="Input size, overriding the spec's.",
 )
@@ -144,7 +141,7 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
 )
 @click.option(
     "--padding",
-    type=_Padding(),
+    type=_Padding,
     metavar="same|valid|N",
     help="Convolution padding (default: the spec's).",
 )
@@ -199,7 +196,7 @@ def table(
 @click.option(
     "--model", "-m", metavar="NAME", help="Compare the inception modules of a bundled spec."
 )
-@click.option("--input", "input_shape", type=_Shape(), metavar="HxWxC", help="Custom: input size.")
+@click.option("--input", "input_shape", type=_Shape, metavar="HxWxC", help="Custom: input size.")
 @click.option("--kernel", type=click.IntRange(min=1), metavar="K", help="Custom: KxK convolution.")
 @click.option("--out", type=click.IntRange(min=1), metavar="N", help="Custom: output maps.")
 @click.option(
@@ -215,7 +212,7 @@ def table(
 )
 @click.option(
     "--padding",
-    type=_Padding(),
+    type=_Padding,
     default="same",
     show_default=True,
     metavar="same|valid|N",
@@ -254,18 +251,6 @@ def compare_bottleneck(
     _deliver(render, result, fmt, output, force, spec_file)
 
 
-class _Bytes(click.ParamType):
-    name = "SIZE"
-
-    def convert(self, value, param, ctx):
-        from inception_cost.verify import parse_bytes
-
-        try:
-            return parse_bytes(value)
-        except InputError as exc:
-            self.fail(f"{exc.message}; expected {exc.expected}", param, ctx)
-
-
 @cli.command()
 @click.argument("spec_file", metavar="[SPEC]", required=False)
 @click.option(
@@ -279,7 +264,7 @@ class _Bytes(click.ParamType):
 @click.option("--aux", is_flag=True, help="Run the training-only rows (auxiliary classifiers) too.")
 @click.option(
     "--max-memory",
-    type=_Bytes(),
+    type=_Bytes,
     metavar="SIZE",
     help="Refuse runs whose estimated peak exceeds SIZE (4G, 512M, 2GiB);"
     " default half the available memory.",
