@@ -284,7 +284,7 @@ def verify(spec_file, model, batch, seed, dtype, aux, max_memory, fmt, output, f
     from inception_cost.verify import verify as run_verify
 
     spec = _load(spec_file, model)
-    with _progress(spec) as on_block:
+    with _progress(spec, aux) as on_block:
         result = run_verify(
             spec,
             aux=aux,
@@ -299,7 +299,7 @@ def verify(spec_file, model, batch, seed, dtype, aux, max_memory, fmt, output, f
         sys.exit(1)
 
 
-def _progress(spec):
+def _progress(spec, aux: bool):
     """A transient progress bar over blocks on a terminal's stderr; nothing elsewhere."""
     import contextlib
 
@@ -311,7 +311,8 @@ def _progress(spec):
     @contextlib.contextmanager
     def bar():
         with Progress(console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task(f"running {spec.name}", total=len(spec.rows))
+            blocks = sum(1 for row in spec.rows if aux or not row.train_only)
+            task = progress.add_task(f"running {spec.name}", total=blocks)
             yield lambda _name: progress.advance(task)
 
     return bar()
