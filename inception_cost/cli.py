@@ -147,6 +147,14 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
 )
 @click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
 @click.option(
+    "--as",
+    "as_preset",
+    metavar="PRESET",
+    help="Count params and operations as a tool does (see `conventions`): torchinfo, fvcore,"
+    " thop, ptflops, ptflops-aten, torchprofile, flop-counter, calflops, netscope, keras,"
+    " paper, ours.",
+)
+@click.option(
     "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
 )
 @click.option("--force", is_flag=True, help="Let --output replace an existing file.")
@@ -164,6 +172,7 @@ def table(
     pool_rounding,
     padding,
     variant,
+    as_preset,
     output,
     force,
 ) -> None:
@@ -183,8 +192,17 @@ def table(
         pool_rounding=pool_rounding,
         conv_padding=padding,
     )
+    if flops and as_preset:
+        raise click.UsageError("give --flops or --as, not both (--as flop-counter counts FLOPs)")
     report = make_report(
-        spec, aux=aux, batch=batch, dtype=dtype, flops=flops, expand=expand, variant=variant or ""
+        spec,
+        aux=aux,
+        batch=batch,
+        dtype=dtype,
+        flops=flops,
+        expand=expand,
+        variant=variant or "",
+        preset=as_preset or "",
     )
     if spec_file is None and model is None and fmt == "rich" and not output:
         click.echo("No SPEC given: analysing the bundled GoogLeNet (--model googlenet).", err=True)
@@ -316,6 +334,33 @@ def _progress(spec, aux: bool):
             yield lambda _name: progress.advance(task)
 
     return bar()
+
+
+@cli.command()
+@click.argument("spec_file", metavar="[SPEC]", required=False)
+@click.option(
+    "--model", "-m", metavar="NAME", help="A bundled spec (see `models`); default googlenet."
+)
+@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@click.option(
+    "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+)
+@click.option("--force", is_flag=True, help="Let --output replace an existing file.")
+def conventions(spec_file, model, batch, fmt, output, force) -> None:
+    """One network counted the way every popular tool counts it, and why they differ.
+
+    Each preset is a documented weighting of the cost model's own categories (bias adds,
+    ReLU, pooling, LRN, x2); docs/conventions.md says where each rule was read.
+    """
+    from inception_cost import cost, network
+    from inception_cost.presets import PRESETS, count
+    from inception_cost.render.presets import render
+
+    spec = _load(spec_file, model)
+    analysis = cost.analyse(network.build(spec), batch=batch)
+    counts = [count(analysis, p) for p in PRESETS.values()]
+    _deliver(render, (spec.name, batch, counts), fmt, output, force, spec_file)
 
 
 @cli.command()

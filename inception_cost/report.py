@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from inception_cost import audit as audit_mod
 from inception_cost import cost, network
+from inception_cost.errors import InputError
 from inception_cost.spec import Spec
 
 
@@ -21,6 +22,7 @@ class Report:
     flops: bool = False  # show FLOPs = 2 x MACs
     expand: bool = False  # one line per op inside each block
     variant: str = ""  # the alternative reading analysed, if any
+    preset: str = ""  # count params and operations as this tool does (presets.PRESETS)
 
 
 def make_report(
@@ -33,11 +35,18 @@ def make_report(
     expand: bool = False,
     inplace: bool = True,
     variant: str = "",
+    preset: str = "",
 ) -> Report:
     """Build, cost and audit `spec` (see `spec.with_overrides` for command-line settings).
 
-    `variant` analyses one of the spec's alternative readings in place of the row it replaces.
+    `variant` analyses one of the spec's alternative readings in place of the row it replaces;
+    `preset` counts the table as a tool does (see `presets`), the audit still on our counts.
     """
+    if preset:
+        from inception_cost.presets import PRESETS
+
+        if preset not in PRESETS:
+            raise InputError(f"unknown preset {preset!r}", "one of " + ", ".join(PRESETS))
     net = network.build(spec, aux=aux, variant=variant)
     analysis = cost.analyse(net, batch=batch, dtype=dtype, inplace=inplace)
-    return Report(spec, analysis, audit_mod.audit(spec, analysis), flops, expand, variant)
+    return Report(spec, analysis, audit_mod.audit(spec, analysis), flops, expand, variant, preset)

@@ -26,6 +26,7 @@ INCEPTION = {
 class Inception(nn.Module):
     def __init__(self, cin, n1, r3, n3, r5, n5, proj):
         super().__init__()
+        self.relu = nn.ReLU()  # a module, as torchvision writes it: hook-based tools see it
         self.b1 = nn.Conv2d(cin, n1, 1)
         self.r3 = nn.Conv2d(cin, r3, 1)
         self.c3 = nn.Conv2d(r3, n3, 3, padding=1)
@@ -35,7 +36,7 @@ class Inception(nn.Module):
         self.proj = nn.Conv2d(cin, proj, 1)
 
     def forward(self, x):
-        r = torch.relu
+        r = self.relu
         return torch.cat(
             [
                 r(self.b1(x)),
@@ -50,15 +51,16 @@ class Inception(nn.Module):
 class AuxHead(nn.Module):
     def __init__(self, cin):
         super().__init__()
+        self.relu = nn.ReLU()  # a module, as torchvision writes it: hook-based tools see it
         self.pool = nn.AvgPool2d(5, 3, ceil_mode=True)
         self.conv = nn.Conv2d(cin, 128, 1)
         self.fc = nn.Linear(128 * 4 * 4, 1024)
         self.classifier = nn.Linear(1024, 1000)
 
     def forward(self, x):
-        x = torch.relu(self.conv(self.pool(x)))
+        x = self.relu(self.conv(self.pool(x)))
         # Our layout flattens (H, W, C); torch's (C, H, W): a permutation, same counts.
-        x = torch.relu(self.fc(x.permute(0, 2, 3, 1).flatten(1)))
+        x = self.relu(self.fc(x.permute(0, 2, 3, 1).flatten(1)))
         return torch.softmax(self.classifier(x), 1)
 
 
@@ -67,6 +69,7 @@ class GoogLeNet(nn.Module):
 
     def __init__(self):
         super().__init__()
+        self.relu = nn.ReLU()  # a module, as torchvision writes it: hook-based tools see it
         self.conv1 = nn.Conv2d(3, 64, 7, 2, 3)
         self.pool1 = nn.MaxPool2d(3, 2, ceil_mode=True)
         self.norm1 = nn.LocalResponseNorm(5, 1e-4, 0.75, 1.0)
@@ -83,7 +86,7 @@ class GoogLeNet(nn.Module):
         self.aux2 = AuxHead(528)
 
     def forward(self, x):
-        r = torch.relu
+        r = self.relu
         x = self.norm1(self.pool1(r(self.conv1(x))))
         x = self.pool2(self.norm2(r(self.conv2(r(self.conv2_reduce(x))))))
         heads = []
@@ -115,3 +118,22 @@ def torch_name(op_name: str) -> str:
         "pool": "pool",
     }
     return f"inc.{block}.{short[part]}"
+
+
+class InferenceGoogLeNet(nn.Module):
+    """The network without its auxiliary heads: what the tools measure at inference."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = GoogLeNet()
+        del self.net.aux1, self.net.aux2
+
+    def forward(self, x):
+        n, r = self.net, self.net.relu
+        x = n.norm1(n.pool1(r(n.conv1(x))))
+        x = n.pool2(n.norm2(r(n.conv2(r(n.conv2_reduce(x))))))
+        for name, module in n.inc.items():
+            x = module(x)
+            if name in ("3b", "4e"):
+                x = (n.pool3 if name == "3b" else n.pool4)(x)
+        return torch.softmax(n.fc(n.pool5(x).flatten(1)), 1)

@@ -56,6 +56,17 @@ def settings_lines(report) -> list[str]:
     ]
     if report.variant:
         lines.append(f"reading: variant {report.variant} in place of the row it replaces")
+    p = _preset(report)
+    if p:
+        lines.append(
+            f"counted as {p.name} ({p.tool}): "
+            + (
+                f"params {'with' if p.biases else 'without'} biases"
+                if p.counts_params
+                else "params as ours (the tool reports none)"
+            )
+            + f", operations in {p.unit}; the claims are judged on our counts, not the preset's"
+        )
     if spec.overrides:
         lines.append("changed from the spec: " + ", ".join(spec.overrides))
     return lines
@@ -153,5 +164,55 @@ def claim_lines(audit: Audit) -> list[tuple[str, str, list[str]]]:
     return out
 
 
-def ops_value(report, cost: BlockCost) -> int:
-    return 2 * cost.macs if report.flops else cost.macs
+def _preset(report):
+    if not report.preset:
+        return None
+    from inception_cost.presets import PRESETS
+
+    return PRESETS[report.preset]
+
+
+def ops_name(report) -> str:
+    """The operation count's unit: MACs, FLOPs (--flops), or a preset's own name."""
+    p = _preset(report)
+    if p:
+        return p.unit
+    return "FLOPs" if report.flops else "MACs"
+
+
+def op_ops(report, c) -> int | None:
+    """One op's operation count as the report counts it (None: the preset counts none)."""
+    p = _preset(report)
+    if p:
+        from inception_cost.presets import op_count
+
+        return op_count(p, c, report.analysis.batch) if p.counts_ops else None
+    return 2 * c.macs if report.flops else c.macs
+
+
+def op_params(report, c) -> int:
+    p = _preset(report)
+    if p:
+        from inception_cost.presets import param_parts
+
+        return sum(param_parts(p, c).values())
+    return c.params
+
+
+def ops_value(report, cost: BlockCost) -> int | None:
+    """A block's operation count as the report counts it."""
+    values = [op_ops(report, c) for c in cost.ops]
+    return None if None in values else sum(values)
+
+
+def params_value(report, cost: BlockCost) -> int:
+    return sum(op_params(report, c) for c in cost.ops)
+
+
+def ops_total(report) -> int | None:
+    values = [ops_value(report, b) for b in report.analysis.blocks]
+    return None if None in values else sum(values)
+
+
+def params_total(report) -> int:
+    return sum(params_value(report, b) for b in report.analysis.blocks)

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import json
 
-from inception_cost.render.common import LEGEND, claim_lines, findings, number, settings_lines
+from inception_cost.render.common import (
+    LEGEND,
+    claim_lines,
+    findings,
+    number,
+    ops_name,
+    params_total,
+    settings_lines,
+)
+from inception_cost.render.common import ops_total as common_ops_total
 from inception_cost.render.tabular import rows
 
 
@@ -83,12 +92,25 @@ def to_markdown(report) -> str:
     out += ["| " + " | ".join(_cell(c) for c in line) + " |" for line in table[1:]]
     ops = "FLOPs" if report.flops else "MACs"
     ops_total = 2 * t.macs if report.flops else t.macs
+    ops_total_as = common_ops_total(report)
     out += [
         "",
         "## Totals",
         "",
         f"- params: {number(t.params)} ({number(t.weights)} weights + {number(t.biases)} biases)",
         f"- {ops}: {number(ops_total)}",
+        *(
+            [
+                f"- as {report.preset}: {number(params_total(report))} params, "
+                + (
+                    f"{number(ops_total_as)} {ops_name(report)}"
+                    if ops_total_as is not None
+                    else "no operation count"
+                )
+            ]
+            if report.preset
+            else []
+        ),
         f"- other ops: {number(t.other.total)}",
         f"- activations: {number(t.activations)} elements, {number(a.bytes(t.activations))} bytes",
         f"- depth: {t.depth} layers with parameters, {t.depth_with_pooling} with pooling",

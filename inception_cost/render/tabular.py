@@ -8,7 +8,16 @@ import json
 from inception_cost import __version__
 from inception_cost.audit import ExactVerdict, ReadingFit, Verdict
 from inception_cost.cost import BlockCost, OtherOps
-from inception_cost.render.common import exact, findings, settings_lines
+from inception_cost.render.common import (
+    exact,
+    findings,
+    ops_name,
+    ops_total,
+    ops_value,
+    params_total,
+    params_value,
+    settings_lines,
+)
 from inception_cost.spec import COLUMNS
 
 SCHEMA_VERSION = 1
@@ -46,6 +55,10 @@ def computed_cells(report, cost: BlockCost | None) -> dict[str, str]:
             "computed activation bytes": str(a.bytes(cost.activations)),
         }
     )
+    if report.preset:
+        ops = ops_value(report, cost)
+        cells[f"computed {report.preset} params"] = str(params_value(report, cost))
+        cells[f"computed {report.preset} ops"] = "" if ops is None else str(ops)
     return cells
 
 
@@ -69,6 +82,8 @@ def computed_headers(report) -> list[str]:
         "computed activations",
         "computed activation bytes",
     ]
+    if report.preset:
+        heads += [f"computed {report.preset} params", f"computed {report.preset} ops"]
     return heads
 
 
@@ -201,6 +216,8 @@ def _block(report, b: BlockCost) -> dict:
     }
     if report.flops:
         d["flops"] = 2 * b.macs
+    if report.preset:
+        d["as_preset"] = {"params": params_value(report, b), "ops": ops_value(report, b)}
     return d
 
 
@@ -221,6 +238,13 @@ def to_dict(report) -> dict:
     }
     if report.flops:
         totals["flops"] = 2 * t.macs
+    if report.preset:
+        totals["as_preset"] = {
+            "preset": report.preset,
+            "unit": ops_name(report),
+            "params": params_total(report),
+            "ops": ops_total(report),
+        }
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "inception-cost", "version": __version__},

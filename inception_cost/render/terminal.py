@@ -24,7 +24,13 @@ from inception_cost.render.common import (
     claim_lines,
     findings,
     number,
+    op_ops,
+    op_params,
+    ops_name,
+    ops_total,
     ops_value,
+    params_total,
+    params_value,
     settings_lines,
     si,
 )
@@ -50,7 +56,7 @@ def _mark(text: str, verdict) -> Text:
 def print_report(report, console: Console | None = None) -> None:
     console = console or make_console()
     spec, a, au = report.spec, report.analysis, report.audit
-    ops_name = "FLOPs" if report.flops else "MACs"
+    unit = ops_name(report)
     console.print(Text(f"{spec.title} — {spec.source.table or spec.path}", style="bold"))
     for line in settings_lines(report):
         console.print(Text(line, style="dim"))
@@ -62,7 +68,7 @@ def print_report(report, console: Console | None = None) -> None:
     table.add_column("d", justify="right", no_wrap=True)
     table.add_column("params", justify="right", no_wrap=True)
     table.add_column("claim", justify="right", no_wrap=True)
-    table.add_column(ops_name, justify="right", no_wrap=True)
+    table.add_column(unit.split(" ")[0], justify="right", no_wrap=True)
     table.add_column("claim", justify="right", no_wrap=True)
     table.add_column("other", justify="right", no_wrap=True)
     table.add_column("act.", justify="right", no_wrap=True)
@@ -83,9 +89,9 @@ def print_report(report, console: Console | None = None) -> None:
                 ra.output if ra.output and ra.output.status != MATCH else None,
             ),
             _mark(str(b.depth), ra.depth if ra.depth and ra.depth.status != MATCH else None),
-            number(b.params) if b.params else "",
+            number(params_value(report, b)) if params_value(report, b) else "",
             _mark(row.params.text, ra.params) if row.params else "",
-            si(ops_value(report, b)) if b.macs else "",
+            si(ops_value(report, b)) if ops_value(report, b) else "",
             _mark(row.ops.text, ra.ops) if row.ops else "",
             si(b.other.total),
             si(b.activations),
@@ -97,9 +103,9 @@ def print_report(report, console: Console | None = None) -> None:
                     Text(_op_type(c.op), style="dim"),
                     Text(format_shape(c.op.out_shape), style="dim"),
                     "",
-                    Text(number(c.params), style="dim") if c.params else "",
+                    Text(number(op_params(report, c)), style="dim") if op_params(report, c) else "",
                     "",
-                    Text(si(2 * c.macs if report.flops else c.macs), style="dim") if c.macs else "",
+                    Text(si(op_ops(report, c)), style="dim") if op_ops(report, c) else "",
                     "",
                     Text(si(c.other.total), style="dim") if c.other.total else "",
                     Text(si(c.activations), style="dim") if c.activations else "",
@@ -113,22 +119,30 @@ def print_report(report, console: Console | None = None) -> None:
         "",
         "",
         str(t.depth),
-        Text(number(t.params), style="bold"),
+        Text(number(params_total(report)), style="bold"),
         _claim_sum(claimed_params),
-        Text(si(2 * t.macs if report.flops else t.macs), style="bold"),
+        Text(si(ops_total(report)) if ops_total(report) is not None else "-", style="bold"),
         _claim_sum(claimed_ops),
         si(t.other.total),
         si(t.activations),
     )
     console.print(table)
-    ops_total = 2 * t.macs if report.flops else t.macs
+    total_ops = ops_total(report)
+    shown = f"{number(total_ops)} {unit}" if total_ops is not None else "no operation count"
     for line in (
         "d = depth · + added to the paper's table · ᵀ training only"
         " · Σ = the claims as printed, summed",
-        f"params exact; {ops_name}, other ops, activations rounded to K/M/G"
+        f"params exact; {unit.split(' ')[0]}, other ops, activations rounded to K/M/G"
         " (--format csv|json are exact)",
         f"total: {number(t.params)} params ({number(t.weights)} weights"
-        f" + {number(t.biases)} biases) · {number(ops_total)} {ops_name}",
+        f" + {number(t.biases)} biases) · {number(t.macs)} MACs"
+        + (
+            f" · as {report.preset}: {number(params_total(report))} params, {shown}"
+            if report.preset
+            else f" · {shown}"
+            if report.flops
+            else ""
+        ),
         f"       {number(t.other.total)} other ops · {number(t.activations)} activations"
         f" = {number(a.bytes(t.activations))} bytes",
     ):

@@ -1,0 +1,307 @@
+"""One network counted the way each popular tool counts it, from our own categories.
+
+The cost model keeps every kind of work apart (multiply-adds, bias adds, ReLU, pooling,
+LRN, softmax), so any tool's number is a weighted sum of the same primitive counts. A
+preset is that weighting, written as data with the source it was read from; nothing
+here stores a tool's result. `count(analysis, preset)` gives its params and its
+operation count, per op, per block and in total, with the categories that make it
+differ from ours.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from inception_cost import cost
+
+# Primitive counts of one op (for the whole batch), from its shapes and the cost model.
+PRIMITIVES = (
+    "macs",  # products of a convolution or linear layer
+    "conv_bias",  # a convolution's output elements, where it has a bias
+    "linear_bias",  # a linear layer's outputs, where it has a bias
+    "relu",  # ReLU elements
+    "max_pool_in",
+    "max_pool_out",
+    "avg_pool_in",
+    "avg_pool_out",
+    "lrn",  # LRN elements
+    "lrn_window",  # LRN positions x (C + size - 1): the channel-padded squares it averages
+    "lrn_macc",  # LRN elements x size: the sum of squares written as multiply-adds
+    "groups_ignored",  # a grouped convolution's MACs counted as if it were dense, less its own
+    "softmax",  # softmax elements
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Preset:
+    """A tool's counting rule as weights on the primitives."""
+
+    name: str
+    tool: str  # the tool and version the rule was read from
+    unit: str  # what the tool calls its operation count
+    terms: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]  # (category, ((primitive, k),))
+    biases: bool  # biases counted in params
+    lrn_params: int  # parameters the tool gives each LRN layer
+    source: str  # where the rule was read
+    notes: str = ""
+    counts_ops: bool = True
+    counts_params: bool = True  # False: the tool reports no parameter count
+    also: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()  # a second figure, e.g. MACs
+
+
+MACS = ("multiply-adds", (("macs", 1),))
+BIAS = ("bias adds", (("conv_bias", 1), ("linear_bias", 1)))
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset(
+            "ours",
+            "inception-cost",
+            "MACs",
+            (MACS,),
+            True,
+            0,
+            "docs/conventions.md: a MAC is one multiply-add of a conv or linear layer;"
+            " bias adds and the rest are other ops",
+        ),
+        Preset(
+            "paper",
+            "Szegedy et al. 2014, Table 1, as the audit reads it",
+            "multiply-adds",
+            (MACS,),
+            False,
+            0,
+            "the audit's inferred reading of GoogLeNet's Table 1: params are weights only,"
+            " ops are multiply-adds (see `table`'s header for the fit)",
+        ),
+        Preset(
+            "torchinfo",
+            "torchinfo 1.8.0",
+            "mult-adds",
+            (MACS, BIAS),
+            True,
+            0,
+            "torchinfo/layer_info.py, LayerInfo.calculate_macs: weight.nelement() x output"
+            " positions, and the same for bias (conv); weight and bias elements (linear)",
+        ),
+        Preset(
+            "fvcore",
+            "fvcore 0.1.5",
+            "flops",
+            (MACS,),
+            True,
+            0,
+            "fvcore/nn/jit_handles.py conv_flop_jit and addmm_flop_jit: products only,"
+            ' no bias ("one flop is one fused multiply-add"); relu, pooling and LRN are'
+            " skipped as unsupported ops",
+        ),
+        Preset(
+            "thop",
+            "thop 0.1.1",
+            "MACs",
+            (MACS, ("avg pool outputs", (("avg_pool_out", 1),))),
+            True,
+            0,
+            "thop/vision/basic_hooks.py: count_convNd and count_linear (products, no bias),"
+            " count_avgpool (one per output), zero_ops for ReLU and max pooling",
+        ),
+        Preset(
+            "ptflops",
+            "ptflops 0.7.5, pytorch backend",
+            "MACs",
+            (
+                MACS,
+                BIAS,
+                ("ReLU x2", (("relu", 2),)),
+                ("pool inputs x2", (("max_pool_in", 2), ("avg_pool_in", 2))),
+                ("LRN internals", (("lrn", 3), ("lrn_window", 1))),
+            ),
+            True,
+            0,
+            "ptflops/pytorch_ops.py: module hooks (conv and linear with bias, ReLU = output"
+            " elements, pooling = input elements) and FUNCTIONAL_MAPPING/TENSOR_OPS_MAPPING"
+            " patches, which count F.relu and F.max_pool2d again inside nn.ReLU and"
+            " nn.MaxPool2d, and LRN's Tensor.mul/add and F.avg_pool3d",
+            notes="nn.ReLU and pooling modules are counted by their hook and again by the"
+            " patched functional they call",
+        ),
+        Preset(
+            "ptflops-aten",
+            "ptflops 0.7.5, aten backend",
+            "MACs",
+            (MACS, BIAS),
+            True,
+            0,
+            "ptflops/aten_ops.py: aten.convolution and aten.addmm with their bias; other"
+            " aten ops are not counted",
+        ),
+        Preset(
+            "torchprofile",
+            "torchprofile 0.1.0",
+            "MACs",
+            (
+                MACS,
+                ("LRN mul, avg pool, mul", (("lrn", 3),)),
+                ("avg pool outputs", (("avg_pool_out", 1),)),
+            ),
+            True,
+            0,
+            "torchprofile/handlers.py: aten::_convolution and aten::addmm/linear (products,"
+            " no bias), aten::mul and aten::avg_pool* (one per output element); add, div,"
+            " pow, relu and max pooling are zero-cost ops",
+            counts_params=False,
+        ),
+        Preset(
+            "flop-counter",
+            "torch.utils.flop_counter (PyTorch 2.13)",
+            "FLOPs",
+            (MACS, ("x2", (("macs", 1),))),
+            True,
+            0,
+            "torch/utils/flop_counter.py conv_flop and addmm_flop: 2 x products, no bias;"
+            " nothing else is registered",
+            counts_params=False,
+        ),
+        Preset(
+            "calflops",
+            "calflops 0.3.2",
+            "FLOPs",
+            (
+                MACS,
+                ("x2", (("macs", 1),)),
+                ("conv bias adds", (("conv_bias", 1),)),
+                ("ReLU", (("relu", 1),)),
+                ("pool inputs", (("max_pool_in", 1), ("avg_pool_in", 1))),
+                ("LRN internals", (("lrn", 3), ("lrn_window", 1))),
+            ),
+            True,
+            0,
+            "calflops/pytorch_ops.py: FLOPs = 2 x MACs for conv and linear, + conv bias,"
+            " ReLU and pooling via patched functionals (input elements for pools), LRN"
+            " through its Tensor.mul/add and F.avg_pool3d; MACs count products only",
+            also=(MACS,),
+        ),
+        Preset(
+            "netscope",
+            "Netscope CNN Analyzer (dgschwend/netscope)",
+            "MACCs",
+            (
+                MACS,
+                ("LRN sum of squares as MACCs", (("lrn_macc", 1),)),
+                ("groups ignored", (("groups_ignored", 1),)),
+            ),
+            False,
+            2,
+            "src/analyzer.coffee: convolution macc = k x k x Hout x Wout x Cin x Cout"
+            " (no bias, no groups), inner product Win x Hin x Cin x Cout; LRN macc = elements x"
+            " local_size and d.mem.param = 2 (alpha, beta); ReLU, pooling, softmax go to"
+            " comp/add/div/exp, not macc; params without biases",
+        ),
+        Preset(
+            "keras",
+            "Keras model.summary()",
+            "-",
+            (),
+            True,
+            0,
+            "keras Layer.count_params: weights and biases; pooling and normalisation"
+            " without weights have none; Keras reports no operation count",
+            counts_ops=False,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PresetCount:
+    """A preset applied to one analysis."""
+
+    preset: Preset
+    params: int | None  # None when the tool reports no parameter count
+    ops: int | None  # None when the tool counts no operations
+    categories: tuple[tuple[str, int], ...]  # each category's share of `ops`
+    also: int | None  # the preset's second figure (calflops' MACs)
+    param_parts: tuple[tuple[str, int], ...]  # weights, biases, LRN parameters
+
+
+def primitives(c: cost.OpCost, batch: int) -> Counter:
+    """The primitive counts of one costed op, for the whole batch."""
+    op, out = c.op, c.op.out_shape
+    n_out = batch * out[0] * out[1] * out[2]
+    p: Counter = Counter(macs=c.macs)
+    if op.kind == "conv":
+        p["conv_bias"] = n_out if c.biases else 0
+        p["groups_ignored"] = c.macs * (op.groups - 1)
+    elif op.kind == "linear" and c.biases:
+        p["linear_bias"] = n_out
+    elif op.kind == "relu":
+        p["relu"] = n_out
+    elif op.kind == "pool":
+        h, w, ch = op.in_shapes[0]
+        p[f"{op.mode}_pool_in"] = batch * h * w * ch
+        p[f"{op.mode}_pool_out"] = n_out
+    elif op.kind == "lrn":
+        p["lrn"] = n_out
+        p["lrn_window"] = batch * out[0] * out[1] * (out[2] + op.size - 1)
+        p["lrn_macc"] = n_out * op.size
+    elif op.kind == "softmax":
+        p["softmax"] = n_out
+    return p
+
+
+def _weigh(terms, p: Counter) -> list[tuple[str, int]]:
+    return [(label, sum(k * p[name] for name, k in weights)) for label, weights in terms]
+
+
+def op_count(preset: Preset, c: cost.OpCost, batch: int) -> int:
+    """The preset's operation count of one op."""
+    return sum(v for _, v in _weigh(preset.terms, primitives(c, batch)))
+
+
+def param_parts(preset: Preset, c: cost.OpCost) -> Counter:
+    """The parameters the preset gives one op, by kind."""
+    return Counter(
+        {
+            "weights": c.weights,
+            "biases": c.biases if preset.biases else 0,
+            "LRN alpha and beta": preset.lrn_params if c.op.kind == "lrn" else 0,
+        }
+    )
+
+
+def count(analysis: cost.Analysis, preset: Preset) -> PresetCount:
+    """`preset`'s params and operation count of the analysed network."""
+    total: Counter = Counter()
+    params: Counter = Counter()
+    for b in analysis.blocks:
+        for c in b.ops:
+            total.update(primitives(c, analysis.batch))
+            params.update(param_parts(preset, c))
+    categories = tuple(_weigh(preset.terms, total))
+    also = sum(v for _, v in _weigh(preset.also, total)) if preset.also else None
+    ops = sum(v for _, v in categories) if preset.counts_ops else None
+    parts = tuple((k, params[k]) for k in ("weights", "biases", "LRN alpha and beta"))
+    total_params = sum(params.values()) if preset.counts_params else None
+    return PresetCount(preset, total_params, ops, categories, also, parts)
+
+
+def difference(ours: PresetCount, theirs: PresetCount) -> list[tuple[str, int]]:
+    """The operation categories in which `theirs` differs from `ours` (MACs are one)."""
+    return _delta(ours.categories, theirs.categories)
+
+
+def params_difference(ours: PresetCount, theirs: PresetCount) -> list[tuple[str, int]]:
+    """The parameter kinds in which `theirs` differs from `ours`."""
+    if theirs.params is None:
+        return []
+    return _delta(ours.param_parts, theirs.param_parts)
+
+
+def _delta(base, other) -> list[tuple[str, int]]:
+    mine, theirs = dict(base), dict(other)
+    labels = [*mine, *(k for k in theirs if k not in mine)]
+    return [
+        (k, theirs.get(k, 0) - mine.get(k, 0)) for k in labels if theirs.get(k, 0) != mine.get(k, 0)
+    ]

@@ -1,0 +1,154 @@
+"""`conventions` in every format: one row per preset, its counts, and why they differ."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from inception_cost import __version__
+from inception_cost.presets import PresetCount, difference, params_difference
+
+SCHEMA_VERSION = 1
+
+
+def _ops(c: PresetCount) -> str:
+    if c.ops is None:
+        return "-"
+    if c.also is not None:
+        return f"{c.also:,} / {c.ops:,}"
+    return f"{c.ops:,}"
+
+
+def _unit(c: PresetCount) -> str:
+    return f"MACs / {c.preset.unit}" if c.also is not None else c.preset.unit
+
+
+def _diff(ours: PresetCount, c: PresetCount) -> str:
+    if c.ops is None:
+        return ""
+    delta = c.ops - ours.ops
+    return f"{delta:+,}" if delta else "0"
+
+
+def _why(ours: PresetCount, c: PresetCount) -> str:
+    parts = [f"{label} {v:+,}" for label, v in difference(ours, c)]
+    if c.ops is None:
+        parts = ["counts no operations"]
+    if c.params is None:
+        parts.append("reports no parameter count")
+    params = [f"{label} {v:+,}" for label, v in params_difference(ours, c)]
+    if params:
+        parts.append("params: " + ", ".join(params))
+    return "; ".join(parts) or "the same rule"
+
+
+def rows(counts: list[PresetCount]) -> list[list[str]]:
+    ours = counts[0]
+    return [
+        [
+            c.preset.name,
+            "-" if c.params is None else f"{c.params:,}",
+            _ops(c),
+            _unit(c),
+            _diff(ours, c),
+        ]
+        for c in counts
+    ]
+
+
+HEADERS = ["preset", "params", "operations", "unit", "vs ours"]
+
+
+def why_lines(counts: list[PresetCount]) -> list[str]:
+    """What makes each preset differ from ours, one line each."""
+    ours = counts[0]
+    return [f"{c.preset.name}: {_why(ours, c)}" for c in counts[1:]]
+
+
+def header(model: str, batch: int) -> str:
+    return (
+        f"{model}, batch {batch}, inference rows only: every tool's count rebuilt from the"
+        " cost model's categories"
+    )
+
+
+def render(result, fmt: str, console=None) -> str | None:
+    model, batch, counts = result
+    if fmt == "json":
+        return json.dumps(_json(model, batch, counts), indent=2)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["preset", "tool", "params", "ops", "unit", "macs_also", "vs_ours", "why"])
+        ours = counts[0]
+        for c in counts:
+            w.writerow(
+                [
+                    c.preset.name,
+                    c.preset.tool,
+                    "" if c.params is None else c.params,
+                    "" if c.ops is None else c.ops,
+                    c.preset.unit,
+                    "" if c.also is None else c.also,
+                    "" if c.ops is None else c.ops - ours.ops,
+                    _why(ours, c),
+                ]
+            )
+        return buf.getvalue()
+    if fmt == "markdown":
+        out = [f"<!-- inception-cost {__version__} conventions -->", "", header(model, batch), ""]
+        out += ["| " + " | ".join(HEADERS) + " |", "|---|---:|---:|---|---:|"]
+        out += ["| " + " | ".join(r) + " |" for r in rows(counts)]
+        out += ["", "What makes the difference:", ""]
+        out += [f"- {line}" for line in why_lines(counts)]
+        out += ["", "Where each rule was read:", ""]
+        out += [f"- `{c.preset.name}` ({c.preset.tool}): {c.preset.source}" for c in counts]
+        return "\n".join(out) + "\n"
+    from rich import box
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    from inception_cost.render.terminal import make_console
+
+    console = console or make_console()
+    console.print(Text(header(model, batch), style="bold"))
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+    for i, h in enumerate(HEADERS):
+        t.add_column(h, justify="right" if i in (1, 2, 4) else "left", no_wrap=True)
+    for r in rows(counts):
+        t.add_row(*r)
+    console.print(t)
+    console.print(Text("What makes the difference:", style="bold"))
+    for line in why_lines(counts):
+        console.print(Padding(Text(line), (0, 0, 0, 2), expand=False))
+    console.print(
+        Text("Where each rule was read: inception-cost conventions --format markdown", "dim")
+    )
+    return None
+
+
+def _json(model: str, batch: int, counts: list[PresetCount]) -> dict:
+    ours = counts[0]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": f"inception-cost {__version__}",
+        "model": model,
+        "batch": batch,
+        "presets": [
+            {
+                "name": c.preset.name,
+                "tool": c.preset.tool,
+                "unit": c.preset.unit,
+                "params": c.params,
+                "ops": c.ops,
+                "macs_also": c.also,
+                "categories": dict(c.categories),
+                "difference": dict(difference(ours, c)),
+                "params_parts": dict(c.param_parts),
+                "source": c.preset.source,
+            }
+            for c in counts
+        ],
+    }

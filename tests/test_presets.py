@@ -1,0 +1,173 @@
+"""Convention presets: each tool's figure rebuilt from the analysis, held against the tool
+itself, run here on the GoogLeNet written in torch (no auxiliary heads, batch 1)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import warnings
+
+import pytest
+import torch
+from torch_googlenet import InferenceGoogLeNet
+
+from inception_cost import cost, network, spec
+from inception_cost.presets import PRESETS, count, primitives
+
+ANALYSIS = cost.analyse(network.build(spec.load_model("googlenet")))
+
+
+def ours(name: str):
+    return count(ANALYSIS, PRESETS[name])
+
+
+def _model():
+    torch.manual_seed(0)
+    return InferenceGoogLeNet().eval()
+
+
+X = torch.zeros(1, 3, 224, 224)
+
+
+def test_torchinfo():
+    import torchinfo
+
+    s = torchinfo.summary(_model(), input_size=(1, 3, 224, 224), verbose=0)
+    c = ours("torchinfo")
+    assert (s.total_params, s.total_mult_adds) == (c.params, c.ops) == (6_998_552, 1_585_899_032)
+
+
+def test_fvcore():
+    from fvcore.nn import FlopCountAnalysis, parameter_count
+
+    model = _model()
+    with contextlib.redirect_stderr(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        flops = FlopCountAnalysis(model, X)
+        flops.unsupported_ops_warnings(False)
+        total = flops.total()
+    c = ours("fvcore")
+    assert (parameter_count(model)[""], total) == (c.params, c.ops) == (6_998_552, 1_582_671_872)
+
+
+def test_thop():
+    import thop
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        macs, params = thop.profile(_model(), inputs=(X,), verbose=False)
+    c = ours("thop")
+    assert (int(params), int(macs)) == (c.params, c.ops) == (6_998_552, 1_582_672_896)
+
+
+@pytest.mark.parametrize(
+    ("backend", "preset", "expected"),
+    [("pytorch", "ptflops", 1_601_439_480), ("aten", "ptflops-aten", 1_585_899_032)],
+)
+def test_ptflops(backend, preset, expected):
+    from ptflops import get_model_complexity_info
+
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        macs, params = get_model_complexity_info(
+            _model(), (3, 224, 224), as_strings=False, print_per_layer_stat=False, backend=backend
+        )
+    c = ours(preset)
+    assert (params, macs) == (c.params, c.ops) == (6_998_552, expected)
+
+
+def test_torchprofile():
+    from torchprofile import profile_macs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        macs = profile_macs(_model(), X)
+    assert macs == ours("torchprofile").ops == 1_585_081_344
+
+
+def test_flop_counter():
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        _model()(X)
+    assert counter.get_total_flops() == ours("flop-counter").ops == 3_165_343_744
+
+
+def test_calflops():
+    from calflops import calculate_flops
+
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        flops, macs, params = calculate_flops(
+            model=_model(),
+            input_shape=(1, 3, 224, 224),
+            output_as_string=False,
+            print_results=False,
+            print_detailed=False,
+        )
+    c = ours("calflops")
+    assert (params, macs, flops) == (c.params, c.also, c.ops)
+    assert (c.also, c.ops) == (1_582_671_872, 3_177_958_304)
+
+
+def test_primitives_by_hand():
+    ops = {c.op.name: c for b in ANALYSIS.blocks for c in b.ops}
+    norm1 = primitives(ops["norm1"], 1)
+    assert norm1["lrn"] == 56 * 56 * 64 and norm1["lrn_window"] == 56 * 56 * (64 + 5 - 1)
+    pool1 = primitives(ops["pool1"], 2)
+    assert pool1["max_pool_in"] == 2 * 112 * 112 * 64 and pool1["max_pool_out"] == 2 * 56 * 56 * 64
+    assert primitives(ops["conv1"], 1)["conv_bias"] == 112 * 112 * 64
+    assert primitives(ops["fc1"], 1)["linear_bias"] == 1000
+
+
+def test_paper_netscope_keras_by_hand():
+    assert ours("paper").params == 6_990_272 and ours("paper").ops == 1_582_671_872
+    assert ours("keras").ops is None and ours("keras").params == 6_998_552
+    # Netscope: no biases, alpha and beta of the two LRNs; LRN as size x elements MACCs
+    lrn = 56 * 56 * 64 + 56 * 56 * 192
+    assert ours("netscope").params == 6_990_272 + 2 * 2
+    assert ours("netscope").ops == 1_582_671_872 + 5 * lrn
+
+
+def test_conventions_command_formats(run):
+    data = json.loads(run("conventions", "--format", "json").stdout)
+    by = {p["name"]: p for p in data["presets"]}
+    assert by["ptflops"]["ops"] == 1_601_439_480
+    assert by["ptflops"]["difference"]["ReLU x2"] == 2 * 3_226_160
+    assert by["calflops"]["macs_also"] == 1_582_671_872
+    csv_text = run("conventions", "--format", "csv").stdout
+    expected = (
+        'torchinfo,torchinfo 1.8.0,6998552,1585899032,mult-adds,,3227160,"bias adds +3,227,160"'
+    )
+    assert expected in csv_text.splitlines()
+    out = run("conventions", "--batch", "2", "--format", "json").stdout
+    assert {p["name"]: p for p in json.loads(out)["presets"]}["torchinfo"][
+        "ops"
+    ] == 2 * 1_585_899_032
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_table_as_preset_totals_equal_the_preset(run, name):
+    data = json.loads(run("table", "--as", name, "--format", "json").stdout)
+    c = ours(name)
+    got = data["totals"]["as_preset"]
+    params = 6_998_552 if c.params is None else c.params  # ours, where the tool reports none
+    assert (got["params"], got["ops"]) == (params, c.ops)
+    assert sum(b["as_preset"]["params"] for b in data["blocks"]) == params
+
+
+def test_table_as_preset_rich_says_so_and_markdown_reads_back(run, tmp_path):
+    out = run("table", "--as", "ptflops", env={"NO_COLOR": "1"}).stdout
+    assert "counted as ptflops (ptflops 0.7.5, pytorch backend)" in out
+    assert "as ptflops: 6,998,552 params, 1,601,439,480 MACs" in " ".join(out.split())
+    md = tmp_path / "as.md"
+    md.write_text(run("table", "--as", "thop", "--format", "markdown").stdout)
+    back = json.loads(run("table", str(md), "--format", "json").stdout)
+    assert back["totals"]["macs"] == 1_582_671_872
+
+
+def test_as_and_flops_together_is_refused(run):
+    out = run("table", "--as", "thop", "--flops")
+    assert out.exit_code == 2 and "not both" in out.stderr
+    out = run("table", "--as", "nope")
+    assert out.exit_code == 2 and "unknown preset 'nope'" in out.stderr
