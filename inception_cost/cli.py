@@ -359,7 +359,10 @@ def conventions(spec_file, model, batch, fmt, output, force) -> None:
 
     spec = _load(spec_file, model)
     analysis = cost.analyse(network.build(spec), batch=batch)
-    counts = [count(analysis, p) for p in PRESETS.values()]
+    kept = None
+    if any(row.train_only for row in spec.rows):
+        kept = cost.analyse(network.build(spec, aux=True), batch=batch)
+    counts = [count(analysis, p, kept) for p in PRESETS.values()]
     _deliver(render, (spec.name, batch, counts), fmt, output, force, spec_file)
 
 

@@ -47,6 +47,7 @@ class Preset:
     notes: str = ""
     counts_ops: bool = True
     counts_params: bool = True  # False: the tool reports no parameter count
+    unrun_params: bool = False  # counts the params of modules the model holds but never runs
     also: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()  # a second figure, e.g. MACs
 
 
@@ -85,6 +86,7 @@ PRESETS: dict[str, Preset] = {
             0,
             "torchinfo/layer_info.py, LayerInfo.calculate_macs: weight.nelement() x output"
             " positions, and the same for bias (conv); weight and bias elements (linear)",
+            unrun_params=True,
         ),
         Preset(
             "fvcore",
@@ -96,6 +98,7 @@ PRESETS: dict[str, Preset] = {
             "fvcore/nn/jit_handles.py conv_flop_jit and addmm_flop_jit: products only,"
             ' no bias ("one flop is one fused multiply-add"); relu, pooling and LRN are'
             " skipped as unsupported ops",
+            unrun_params=True,
         ),
         Preset(
             "thop",
@@ -126,6 +129,7 @@ PRESETS: dict[str, Preset] = {
             " nn.MaxPool2d, and LRN's Tensor.mul/add and F.avg_pool3d",
             notes="nn.ReLU and pooling modules are counted by their hook and again by the"
             " patched functional they call",
+            unrun_params=True,
         ),
         Preset(
             "ptflops-aten",
@@ -136,6 +140,7 @@ PRESETS: dict[str, Preset] = {
             0,
             "ptflops/aten_ops.py: aten.convolution and aten.addmm with their bias; other"
             " aten ops are not counted",
+            unrun_params=True,
         ),
         Preset(
             "torchprofile",
@@ -182,6 +187,7 @@ PRESETS: dict[str, Preset] = {
             " ReLU and pooling via patched functionals (input elements for pools), LRN"
             " through its Tensor.mul/add and F.avg_pool3d; MACs count products only",
             also=(MACS,),
+            unrun_params=True,
         ),
         Preset(
             "netscope",
@@ -224,6 +230,7 @@ class PresetCount:
     categories: tuple[tuple[str, int], ...]  # each category's share of `ops`
     also: int | None  # the preset's second figure (calflops' MACs)
     param_parts: tuple[tuple[str, int], ...]  # weights, biases, LRN parameters
+    params_kept: int | None = None  # params when the training-only rows stay in the model
 
 
 def primitives(c: cost.OpCost, batch: int) -> Counter:
@@ -271,8 +278,15 @@ def param_parts(preset: Preset, c: cost.OpCost) -> Counter:
     )
 
 
-def count(analysis: cost.Analysis, preset: Preset) -> PresetCount:
-    """`preset`'s params and operation count of the analysed network."""
+def count(
+    analysis: cost.Analysis, preset: Preset, kept: cost.Analysis | None = None
+) -> PresetCount:
+    """`preset`'s params and operation count of the analysed network.
+
+    `kept` is the same network analysed with its training-only rows: a model that keeps
+    them (torchvision's GoogLeNet with aux_logits) but does not run them at inference
+    has their parameters counted by tools that sum every registered parameter.
+    """
     total: Counter = Counter()
     params: Counter = Counter()
     for b in analysis.blocks:
@@ -284,7 +298,16 @@ def count(analysis: cost.Analysis, preset: Preset) -> PresetCount:
     ops = sum(v for _, v in categories) if preset.counts_ops else None
     parts = tuple((k, params[k]) for k in ("weights", "biases", "LRN alpha and beta"))
     total_params = sum(params.values()) if preset.counts_params else None
-    return PresetCount(preset, total_params, ops, categories, also, parts)
+    with_kept = None
+    if kept is not None and total_params is not None:
+        unrun = sum(
+            sum(param_parts(preset, c).values())
+            for b in kept.blocks
+            if b.block.train_only
+            for c in b.ops
+        )
+        with_kept = total_params + (unrun if preset.unrun_params else 0)
+    return PresetCount(preset, total_params, ops, categories, also, parts, with_kept)
 
 
 def difference(ours: PresetCount, theirs: PresetCount) -> list[tuple[str, int]]:

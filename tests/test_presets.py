@@ -10,16 +10,18 @@ import warnings
 
 import pytest
 import torch
-from torch_googlenet import InferenceGoogLeNet
+from torch_googlenet import AuxKeptGoogLeNet, InferenceGoogLeNet
 
 from inception_cost import cost, network, spec
 from inception_cost.presets import PRESETS, count, primitives
 
-ANALYSIS = cost.analyse(network.build(spec.load_model("googlenet")))
+GOOGLENET = spec.load_model("googlenet")
+ANALYSIS = cost.analyse(network.build(GOOGLENET))
+KEPT = cost.analyse(network.build(GOOGLENET, aux=True))
 
 
 def ours(name: str):
-    return count(ANALYSIS, PRESETS[name])
+    return count(ANALYSIS, PRESETS[name], KEPT)
 
 
 def _model():
@@ -137,7 +139,8 @@ def test_conventions_command_formats(run):
     assert by["calflops"]["macs_also"] == 1_582_671_872
     csv_text = run("conventions", "--format", "csv").stdout
     expected = (
-        'torchinfo,torchinfo 1.8.0,6998552,1585899032,mult-adds,,3227160,"bias adds +3,227,160"'
+        "torchinfo,torchinfo 1.8.0,6998552,13378280,1585899032,mult-adds,,3227160,"
+        '"bias adds +3,227,160"'
     )
     assert expected in csv_text.splitlines()
     out = run("conventions", "--batch", "2", "--format", "json").stdout
@@ -171,3 +174,48 @@ def test_as_and_flops_together_is_refused(run):
     assert out.exit_code == 2 and "not both" in out.stderr
     out = run("table", "--as", "nope")
     assert out.exit_code == 2 and "unknown preset 'nope'" in out.stderr
+
+
+def _params_with_aux_kept(tool: str) -> int:
+    """What each tool reports as params for a model holding its unrun auxiliary heads."""
+    model, quiet = AuxKeptGoogLeNet().eval(), contextlib.redirect_stdout(io.StringIO())
+    with quiet, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if tool == "torchinfo":
+            import torchinfo
+
+            return torchinfo.summary(model, input_size=(1, 3, 224, 224), verbose=0).total_params
+        if tool == "fvcore":
+            from fvcore.nn import parameter_count
+
+            return parameter_count(model)[""]
+        if tool == "thop":
+            import thop
+
+            return int(thop.profile(model, inputs=(X,), verbose=False)[1])
+        if tool in ("ptflops", "ptflops-aten"):
+            from ptflops import get_model_complexity_info
+
+            backend = "aten" if tool == "ptflops-aten" else "pytorch"
+            return get_model_complexity_info(
+                model, (3, 224, 224), as_strings=False, print_per_layer_stat=False, backend=backend
+            )[1]
+        from calflops import calculate_flops
+
+        return calculate_flops(
+            model=model,
+            input_shape=(1, 3, 224, 224),
+            output_as_string=False,
+            print_results=False,
+            print_detailed=False,
+        )[2]
+
+
+@pytest.mark.parametrize(
+    "tool", ["torchinfo", "fvcore", "thop", "ptflops", "ptflops-aten", "calflops"]
+)
+def test_params_with_unrun_auxiliary_heads(tool):
+    c = ours(tool)
+    assert _params_with_aux_kept(tool) == c.params_kept
+    # 13,378,280 = inference params + both heads (our --aux total); thop counts only what ran
+    assert c.params_kept == (6_998_552 if tool == "thop" else 13_378_280)

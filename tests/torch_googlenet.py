@@ -137,3 +137,12 @@ class InferenceGoogLeNet(nn.Module):
             if name in ("3b", "4e"):
                 x = (n.pool3 if name == "3b" else n.pool4)(x)
         return torch.softmax(n.fc(n.pool5(x).flatten(1)), 1)
+
+
+class AuxKeptGoogLeNet(InferenceGoogLeNet):
+    """Inference with the auxiliary heads still registered, as torchvision's GoogLeNet
+    keeps them (aux_logits=True) and skips them in eval mode."""
+
+    def __init__(self):
+        super().__init__()
+        self.net.aux1, self.net.aux2 = AuxHead(512), AuxHead(528)

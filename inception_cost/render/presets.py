@@ -13,15 +13,11 @@ SCHEMA_VERSION = 1
 
 
 def _ops(c: PresetCount) -> str:
-    if c.ops is None:
-        return "-"
-    if c.also is not None:
-        return f"{c.also:,} / {c.ops:,}"
-    return f"{c.ops:,}"
+    return "-" if c.ops is None else f"{c.ops:,}"
 
 
 def _unit(c: PresetCount) -> str:
-    return f"MACs / {c.preset.unit}" if c.also is not None else c.preset.unit
+    return c.preset.unit
 
 
 def _diff(ours: PresetCount, c: PresetCount) -> str:
@@ -33,6 +29,8 @@ def _diff(ours: PresetCount, c: PresetCount) -> str:
 
 def _why(ours: PresetCount, c: PresetCount) -> str:
     parts = [f"{label} {v:+,}" for label, v in difference(ours, c)]
+    if c.also is not None:
+        parts.append(f"also reports {c.also:,} MACs")
     if c.ops is None:
         parts = ["counts no operations"]
     if c.params is None:
@@ -43,21 +41,31 @@ def _why(ours: PresetCount, c: PresetCount) -> str:
     return "; ".join(parts) or "the same rule"
 
 
+def _num(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"
+
+
+def kept(counts: list[PresetCount]) -> bool:
+    """Whether the spec has training-only rows, so the 'aux kept' column says something."""
+    return counts[0].params_kept is not None
+
+
 def rows(counts: list[PresetCount]) -> list[list[str]]:
     ours = counts[0]
-    return [
-        [
-            c.preset.name,
-            "-" if c.params is None else f"{c.params:,}",
-            _ops(c),
-            _unit(c),
-            _diff(ours, c),
-        ]
-        for c in counts
-    ]
+    out = []
+    for c in counts:
+        row = [c.preset.name, _num(c.params), _ops(c), _unit(c), _diff(ours, c)]
+        if kept(counts):
+            row.insert(2, _num(c.params_kept))
+        out.append(row)
+    return out
 
 
-HEADERS = ["preset", "params", "operations", "unit", "vs ours"]
+def headers(counts: list[PresetCount]) -> list[str]:
+    h = ["preset", "params", "operations", "unit", "vs ours"]
+    if kept(counts):
+        h.insert(2, "aux kept")
+    return h
 
 
 def why_lines(counts: list[PresetCount]) -> list[str]:
@@ -68,8 +76,8 @@ def why_lines(counts: list[PresetCount]) -> list[str]:
 
 def header(model: str, batch: int) -> str:
     return (
-        f"{model}, batch {batch}, inference rows only: every tool's count rebuilt from the"
-        " cost model's categories"
+        f"{model}, batch {batch}, inference: every tool's count rebuilt from the cost model's"
+        " categories; 'aux kept' = the training-only rows held in the model but not run"
     )
 
 
@@ -80,7 +88,19 @@ def render(result, fmt: str, console=None) -> str | None:
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["preset", "tool", "params", "ops", "unit", "macs_also", "vs_ours", "why"])
+        w.writerow(
+            [
+                "preset",
+                "tool",
+                "params",
+                "params_aux_kept",
+                "ops",
+                "unit",
+                "macs_also",
+                "vs_ours",
+                "why",
+            ]
+        )
         ours = counts[0]
         for c in counts:
             w.writerow(
@@ -88,6 +108,7 @@ def render(result, fmt: str, console=None) -> str | None:
                     c.preset.name,
                     c.preset.tool,
                     "" if c.params is None else c.params,
+                    "" if c.params_kept is None else c.params_kept,
                     "" if c.ops is None else c.ops,
                     c.preset.unit,
                     "" if c.also is None else c.also,
@@ -98,7 +119,8 @@ def render(result, fmt: str, console=None) -> str | None:
         return buf.getvalue()
     if fmt == "markdown":
         out = [f"<!-- inception-cost {__version__} conventions -->", "", header(model, batch), ""]
-        out += ["| " + " | ".join(HEADERS) + " |", "|---|---:|---:|---|---:|"]
+        h = headers(counts)
+        out += ["| " + " | ".join(h) + " |", "|---|" + "---:|" * (len(h) - 3) + "---|---:|"]
         out += ["| " + " | ".join(r) + " |" for r in rows(counts)]
         out += ["", "What makes the difference:", ""]
         out += [f"- {line}" for line in why_lines(counts)]
@@ -115,8 +137,8 @@ def render(result, fmt: str, console=None) -> str | None:
     console = console or make_console()
     console.print(Text(header(model, batch), style="bold"))
     t = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
-    for i, h in enumerate(HEADERS):
-        t.add_column(h, justify="right" if i in (1, 2, 4) else "left", no_wrap=True)
+    for h in headers(counts):
+        t.add_column(h, justify="left" if h in ("preset", "unit") else "right", no_wrap=True)
     for r in rows(counts):
         t.add_row(*r)
     console.print(t)
@@ -142,6 +164,7 @@ def _json(model: str, batch: int, counts: list[PresetCount]) -> dict:
                 "tool": c.preset.tool,
                 "unit": c.preset.unit,
                 "params": c.params,
+                "params_aux_kept": c.params_kept,
                 "ops": c.ops,
                 "macs_also": c.also,
                 "categories": dict(c.categories),
