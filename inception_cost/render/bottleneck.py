@@ -7,15 +7,13 @@ everything with exact ints. Only `print_rich` imports rich.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from fractions import Fraction
 
 from inception_cost import __version__
 from inception_cost.bottleneck import Comparison, Example, NetworkComparison, Path
 from inception_cost.cells import format_shape
-from inception_cost.render.common import GLYPH, LEGEND, si
+from inception_cost.render.common import GLYPH, LEGEND, csv_text, si
 
 SCHEMA_VERSION = 1
 UNITS = "MACs = multiply-adds of the convolution or dense layers; weights exclude biases"
@@ -263,14 +261,6 @@ def _network_markdown(nc: NetworkComparison) -> str:
 # -- csv ----------------------------------------------------------------------------------
 
 
-def _csv(headers: list[str], rows: list[list]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(headers)
-    w.writerows(rows)
-    return buf.getvalue()
-
-
 def _examples_csv(examples: tuple[Example, ...]) -> str:
     rows = []
     for ex in examples:
@@ -291,7 +281,7 @@ def _examples_csv(examples: tuple[Example, ...]) -> str:
                     ]
                 )
     headers = ["example", "reading", "setting", "quantity", "computed", "claimed", "verdict"]
-    return _csv([*headers, "note"], rows)
+    return csv_text([*headers, "note"], rows)
 
 
 def _network_csv(nc: NetworkComparison) -> str:
@@ -299,7 +289,7 @@ def _network_csv(nc: NetworkComparison) -> str:
         return [c.replace(",", "") for c in cells]
 
     rows = [plain(_module_cells(m)) for m in nc.modules] + [plain(_network_total(nc))]
-    return _csv(MODULE_HEADERS, rows)
+    return csv_text(MODULE_HEADERS, rows)
 
 
 # -- json -----------------------------------------------------------------------------------

@@ -13,6 +13,18 @@ GLYPH = {MATCH: "✓", TRUNCATED: "≈", MISMATCH: "✗"}
 LEGEND = "✓ matches as printed (rounded) · ≈ only if the print truncated · ✗ mismatch"
 
 
+def csv_text(headers: list[str], rows) -> str:
+    """Rows as CSV text with a header line ("\n" line ends, the csv module's quoting)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
 def padding_text(value: str | int) -> str:
     if value == "same":
         return "same padding ((k-1)/2 each side)"

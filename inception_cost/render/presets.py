@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from inception_cost import __version__
 from inception_cost.presets import PresetCount, difference, params_difference
+from inception_cost.render.common import csv_text
 
 SCHEMA_VERSION = 1
 
@@ -39,6 +38,10 @@ def _why(ours: PresetCount, c: PresetCount) -> str:
     if params:
         parts.append("params: " + ", ".join(params))
     return "; ".join(parts) or "the same rule"
+
+
+def _blank(value: int | None) -> int | str:
+    return "" if value is None else value
 
 
 def _num(value: int | None) -> str:
@@ -86,37 +89,25 @@ def render(result, fmt: str, console=None) -> str | None:
     if fmt == "json":
         return json.dumps(_json(model, batch, counts), indent=2)
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(
-            [
-                "preset",
-                "tool",
-                "params",
-                "params_aux_kept",
-                "ops",
-                "unit",
-                "macs_also",
-                "vs_ours",
-                "why",
-            ]
-        )
         ours = counts[0]
-        for c in counts:
-            w.writerow(
+        names = ["preset", "tool", "params", "params_aux_kept", "ops", "unit", "macs_also"]
+        return csv_text(
+            [*names, "vs_ours", "why"],
+            [
                 [
                     c.preset.name,
                     c.preset.tool,
-                    "" if c.params is None else c.params,
-                    "" if c.params_kept is None else c.params_kept,
-                    "" if c.ops is None else c.ops,
+                    _blank(c.params),
+                    _blank(c.params_kept),
+                    _blank(c.ops),
                     c.preset.unit,
-                    "" if c.also is None else c.also,
+                    _blank(c.also),
                     "" if c.ops is None else c.ops - ours.ops,
                     _why(ours, c),
                 ]
-            )
-        return buf.getvalue()
+                for c in counts
+            ],
+        )
     if fmt == "markdown":
         out = [f"<!-- inception-cost {__version__} conventions -->", "", header(model, batch), ""]
         h = headers(counts)

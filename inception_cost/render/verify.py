@@ -6,13 +6,11 @@ glyph, time and GFLOP/s); CSV has one row per op; JSON has every op with exact i
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from inception_cost import __version__
 from inception_cost.cells import format_shape
-from inception_cost.render.common import GLYPH
+from inception_cost.render.common import GLYPH, csv_text
 
 SCHEMA_VERSION = 1
 
@@ -132,39 +130,35 @@ def _markdown(v) -> str:
 
 
 def _csv(v) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(
+    headers = [
+        "block",
+        "op",
+        "kind",
+        "output",
+        "run output",
+        "MACs",
+        "run MACs",
+        "verdict",
+        "finite",
+        "seconds",
+    ]
+    rows = [
         [
-            "block",
-            "op",
-            "kind",
-            "output",
-            "run output",
-            "MACs",
-            "run MACs",
-            "verdict",
-            "finite",
-            "seconds",
+            b.name,
+            o.name,
+            o.kind,
+            format_shape(o.analytic_shape),
+            format_shape(o.executed_shape),
+            o.analytic_macs,
+            o.executed_macs,
+            "match" if o.ok else "mismatch",
+            o.finite,
+            f"{o.seconds:.6f}",
         ]
-    )
-    for b in v.blocks:
-        for o in b.ops:
-            w.writerow(
-                [
-                    b.name,
-                    o.name,
-                    o.kind,
-                    format_shape(o.analytic_shape),
-                    format_shape(o.executed_shape),
-                    o.analytic_macs,
-                    o.executed_macs,
-                    "match" if o.ok else "mismatch",
-                    o.finite,
-                    f"{o.seconds:.6f}",
-                ]
-            )
-    return buf.getvalue()
+        for b in v.blocks
+        for o in b.ops
+    ]
+    return csv_text(headers, rows)
 
 
 def _json(v) -> dict:
