@@ -21,7 +21,7 @@ from inception_cost import cost, network
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Verdict, judge
 from inception_cost.cells import Quantity, format_shape, parse_quantity, parse_shape
 from inception_cost.errors import InputError
-from inception_cost.network import Conv2d, Linear, Pool2d, Shape, out_size, pad_amount
+from inception_cost.network import Conv2d, Linear, Pool2d, Shape, pad_amount, window
 from inception_cost.spec import Spec, parse_padding
 
 EXAMPLES = FilePath(__file__).parent / "examples" / "bottleneck.toml"
@@ -137,13 +137,11 @@ class NetworkComparison:
 
 def _conv(name: str, in_shape: Shape, out_c: int, k: int, stride: int, pad: int) -> Conv2d:
     h, w, _ = in_shape
-    if k > h + 2 * pad or k > w + 2 * pad:
-        raise InputError(
-            f"{name}: a {k}x{k} kernel is larger than its padded input"
-            f" {h + 2 * pad}x{w + 2 * pad} ({h}x{w}, padding {pad})",
-            f"a kernel of at most {min(h, w) + 2 * pad}, or more padding",
-        )
-    ho, wo = out_size(h, k, stride, pad, False), out_size(w, k, stride, pad, False)
+    try:
+        ho, wo = window(h, w, (k, k), stride, pad, False)
+    except InputError as exc:
+        exc.message = f"{name}: {exc.message}"
+        raise
     return Conv2d(
         name, ("input",), (in_shape,), (ho, wo, out_c), (k, k), stride, (pad, pad), 1, False
     )

@@ -76,6 +76,26 @@ def _load(spec_file: str | None, model: str | None):
     return spec.load_model(model or "googlenet")
 
 
+def _spec_source(model_help: str):
+    """The SPEC argument and --model, which every command reading a spec takes."""
+
+    def decorate(command):
+        command = click.option("--model", "-m", metavar="NAME", help=model_help)(command)
+        return click.argument("spec_file", metavar="[SPEC]", required=False)(command)
+
+    return decorate
+
+
+def _output_options(command):
+    """--output FILE and --force, for every command that prints a result."""
+    command = click.option("--force", is_flag=True, help="Let --output replace an existing file.")(
+        command
+    )
+    return click.option(
+        "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+    )(command)
+
+
 def _emit(text: str, output: str | None, force: bool, spec_file: str | None) -> None:
     if output:
         from inception_cost.output import write_output
@@ -104,10 +124,7 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
 
 
 @cli.command()
-@click.argument("spec_file", metavar="[SPEC]", required=False)
-@click.option(
-    "--model", "-m", metavar="NAME", help="A bundled spec (see `models`); default googlenet."
-)
+@_spec_source("A bundled spec (see `models`); default googlenet.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
 @click.option("--flops", is_flag=True, help="Show FLOPs = 2 x multiply-adds instead of MACs.")
 @click.option(
@@ -154,10 +171,7 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
     " thop, ptflops, ptflops-aten, torchprofile, flop-counter, calflops, netscope, keras,"
     " paper, ours.",
 )
-@click.option(
-    "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
-)
-@click.option("--force", is_flag=True, help="Let --output replace an existing file.")
+@_output_options
 def table(
     spec_file,
     model,
@@ -210,10 +224,7 @@ def table(
 
 
 @cli.command("compare-bottleneck")
-@click.argument("spec_file", metavar="[SPEC]", required=False)
-@click.option(
-    "--model", "-m", metavar="NAME", help="Compare the inception modules of a bundled spec."
-)
+@_spec_source("Compare the inception modules of a bundled spec.")
 @click.option("--input", "input_shape", type=_Shape, metavar="HxWxC", help="Custom: input size.")
 @click.option("--kernel", type=click.IntRange(min=1), metavar="K", help="Custom: KxK convolution.")
 @click.option("--out", type=click.IntRange(min=1), metavar="N", help="Custom: output maps.")
@@ -237,10 +248,7 @@ def table(
     help="Custom: padding of the KxK convolution.",
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
-@click.option(
-    "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
-)
-@click.option("--force", is_flag=True, help="Let --output replace an existing file.")
+@_output_options
 def compare_bottleneck(
     spec_file, model, input_shape, kernel, out, reduce_to, stride, padding, fmt, output, force
 ) -> None:
@@ -270,10 +278,7 @@ def compare_bottleneck(
 
 
 @cli.command()
-@click.argument("spec_file", metavar="[SPEC]", required=False)
-@click.option(
-    "--model", "-m", metavar="NAME", help="A bundled spec (see `models`); default googlenet."
-)
+@_spec_source("A bundled spec (see `models`); default googlenet.")
 @click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option(
@@ -288,10 +293,7 @@ def compare_bottleneck(
     " default half the available memory.",
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
-@click.option(
-    "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
-)
-@click.option("--force", is_flag=True, help="Let --output replace an existing file.")
+@_output_options
 def verify(spec_file, model, batch, seed, dtype, aux, max_memory, fmt, output, force) -> None:
     """Run the network with the NumPy reference and hold every op against the analysis.
 
@@ -337,16 +339,10 @@ def _progress(spec, aux: bool):
 
 
 @cli.command()
-@click.argument("spec_file", metavar="[SPEC]", required=False)
-@click.option(
-    "--model", "-m", metavar="NAME", help="A bundled spec (see `models`); default googlenet."
-)
+@_spec_source("A bundled spec (see `models`); default googlenet.")
 @click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
-@click.option(
-    "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
-)
-@click.option("--force", is_flag=True, help="Let --output replace an existing file.")
+@_output_options
 def conventions(spec_file, model, batch, fmt, output, force) -> None:
     """One network counted the way every popular tool counts it, and why they differ.
 

@@ -155,6 +155,21 @@ def out_size(size: int, k: int, stride: int, pad: int, ceil: bool) -> int:
     return span // stride + 1
 
 
+def window(
+    h: int, w: int, kernel: tuple[int, int], stride: int, pad: int, ceil: bool
+) -> tuple[int, int]:
+    """Output height and width of a window sweep; a kernel larger than its padded input
+    cannot exist."""
+    kh, kw = kernel
+    if kh > h + 2 * pad or kw > w + 2 * pad:
+        raise InputError(
+            f"{kh}x{kw} kernel is larger than its padded input {h + 2 * pad}x{w + 2 * pad}"
+            f" ({h}x{w}, padding {pad})",
+            f"a kernel of at most {h + 2 * pad}x{w + 2 * pad}, or more padding",
+        )
+    return out_size(h, kh, stride, pad, ceil), out_size(w, kw, stride, pad, ceil)
+
+
 def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
     """The network a spec describes; `aux` keeps training-only rows, `variant` swaps a row."""
     if spec.input_shape is None:
@@ -230,15 +245,11 @@ class _Builder:
         self, src: str, kernel: tuple[int, int], stride: int, pad: int, ceil: bool
     ) -> tuple[int, int]:
         h, w, _ = self.shapes[src]
-        kh, kw = kernel
-        if kh > h + 2 * pad or kw > w + 2 * pad:
-            raise InputError(
-                f"{kh}x{kw} kernel is larger than its padded input {h + 2 * pad}x{w + 2 * pad}"
-                f" ({h}x{w}, padding {pad})",
-                f"a kernel of at most {h + 2 * pad}x{w + 2 * pad}, or more padding",
-                self.row.at("patch"),
-            )
-        return out_size(h, kh, stride, pad, ceil), out_size(w, kw, stride, pad, ceil)
+        try:
+            return window(h, w, kernel, stride, pad, ceil)
+        except InputError as exc:
+            exc.where = self.row.at("patch")
+            raise
 
     def _filters(self, what: str) -> int:
         if self.row.output is None:

@@ -15,10 +15,10 @@ from inception_cost.render.common import (
     findings,
     number,
     ops_name,
+    ops_total,
     params_total,
     settings_lines,
 )
-from inception_cost.render.common import ops_total as common_ops_total
 from inception_cost.render.tabular import rows
 
 
@@ -91,20 +91,20 @@ def to_markdown(report) -> str:
     out.append("|" + "---|" * len(table[0]))
     out += ["| " + " | ".join(_cell(c) for c in line) + " |" for line in table[1:]]
     ops = "FLOPs" if report.flops else "MACs"
-    ops_total = 2 * t.macs if report.flops else t.macs
-    ops_total_as = common_ops_total(report)
+    ours = 2 * t.macs if report.flops else t.macs  # the preset's count gets its own line
+    as_preset = ops_total(report)
     out += [
         "",
         "## Totals",
         "",
         f"- params: {number(t.params)} ({number(t.weights)} weights + {number(t.biases)} biases)",
-        f"- {ops}: {number(ops_total)}",
+        f"- {ops}: {number(ours)}",
         *(
             [
                 f"- as {report.preset}: {number(params_total(report))} params, "
                 + (
-                    f"{number(ops_total_as)} {ops_name(report)}"
-                    if ops_total_as is not None
+                    f"{number(as_preset)} {ops_name(report)}"
+                    if as_preset is not None
                     else "no operation count"
                 )
             ]
