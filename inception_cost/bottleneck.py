@@ -140,7 +140,7 @@ def _conv(name: str, in_shape: Shape, out_c: int, k: int, stride: int, pad: int)
     try:
         ho, wo = window(h, w, (k, k), stride, pad, False)
     except InputError as exc:
-        exc.message = f"{name}: {exc.message}"
+        exc.message = f"{name} convolution: {exc.message}"
         raise
     return Conv2d(
         name, ("input",), (in_shape,), (ho, wo, out_c), (k, k), stride, (pad, pad), 1, False
