@@ -27,7 +27,7 @@ class Reading:
 
     column: str  # params | ops
     binary: bool  # K = 1,024 (Ki) rather than 1,000
-    counts: str  # params: "weights only" | "weights + biases"; ops: "multiply-adds" | "FLOPs"
+    counts: str  # params: weights only | weights + biases; ops: multiply-adds | FLOPs | connections
 
     @property
     def label(self) -> str:
@@ -37,6 +37,8 @@ class Reading:
     def computed(self, block: cost.BlockCost, batch: int) -> int:
         if self.column == "params":
             return block.weights + (block.biases if self.counts == "weights + biases" else 0)
+        if self.counts == "connections":
+            return block.connections // batch
         macs = block.macs // batch
         return 2 * macs if self.counts == "FLOPs" else macs
 
@@ -97,8 +99,9 @@ class RowAudit:
 @dataclass(frozen=True, slots=True)
 class VariantAudit:
     variant: Variant
-    row: RowAudit
+    row: RowAudit | None  # the row the variant replaces, if it replaces one
     totals: cost.Totals
+    changed: tuple[tuple[RowAudit, RowAudit], ...] = ()  # (as tabled, as the variant reads)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,15 +180,18 @@ def _readings(column: str, setting_unit: str, setting_counts: str) -> list[Readi
             setting_counts, ["weights only", "weights + biases"]
         )
     else:
-        counts = {"multiply-adds": ["multiply-adds"], "flops": ["FLOPs"]}.get(
-            setting_counts, ["multiply-adds", "FLOPs"]
-        )
+        counts = {
+            "multiply-adds": ["multiply-adds"],
+            "flops": ["FLOPs"],
+            "connections": ["connections"],
+        }.get(setting_counts, ["multiply-adds", "FLOPs"])
     bases = {"decimal": [False], "binary": [True]}.get(setting_unit, [False, True])
     return [Reading(column, b, c) for c in counts for b in bases]
 
 
 def _fit(column: str, allowed: list[Reading], blocks, batch: int) -> tuple[ReadingFit, ...]:
     every = _readings(column, "auto", "auto")
+    every += [r for r in allowed if r not in every]  # connections: only where the spec says
     claimed = [(b, getattr(b.block.row, column)) for b in blocks if getattr(b.block.row, column)]
     scored = []
     for reading in every:
@@ -303,47 +309,73 @@ def audit(spec: Spec, analysis: cost.Analysis) -> Audit:
         inference = cost.analyse(network.build(spec), dtype=analysis.dtype)
     readings: list[tuple[str, cost.Totals]] = [("as tabled", inference.totals)]
     variants = []
+    base = {r.name: r for r in rows} if inference is analysis else None
     for v in spec.variants:
         va = cost.analyse(network.build(spec, variant=v.name), dtype=analysis.dtype)
-        block = next(b for b in va.blocks if b.name == v.row)
-        variants.append(VariantAudit(v, _row_audit(block, pr, orr, 1), va.totals))
+        row = None
+        if v.cells:
+            block = next(b for b in va.blocks if b.name == v.row)
+            row = _row_audit(block, pr, orr, 1)
+        changed = []
+        if v.conventions or v.input_shape:
+            if base is None:
+                base = {b.name: _row_audit(b, pr, orr, 1) for b in inference.blocks}
+            for b in va.blocks:
+                mine = _row_audit(b, pr, orr, 1)
+                before = base.get(b.name)
+                if before and _statuses(before) != _statuses(mine):
+                    changed.append((before, mine))
+        variants.append(VariantAudit(v, row, va.totals, tuple(changed)))
         readings.append((v.name, va.totals))
     claims = tuple(ClaimAudit(c, tuple(_check(c, n, t) for n, t in readings)) for c in spec.claims)
     return Audit(rows, params_fits, ops_fits, pr, orr, tuple(variants), claims)
 
 
+def _statuses(r: RowAudit) -> tuple:
+    return tuple(v.status if v else None for v in (r.output, r.depth, r.params, r.ops))
+
+
+_TOTALS = ("macs", "params", "depth", "depth_with_pooling", "connections", "neurons")
+
+
+def totals_of(name: str) -> cost.Totals:
+    """A bundled network's inference totals (for claims that compare networks)."""
+    return cost.analyse(network.build(load_model(name))).totals
+
+
 def _check(claim, reading: str, totals: cost.Totals) -> ClaimCheck:
     q = claim.value
     value = Fraction(q.mantissa * q.scale(bool(q.binary)), 10**q.decimals)
+    if claim.against and claim.against not in model_names():
+        return ClaimCheck(
+            reading, None, UNCHECKED, f"needs the {claim.against} spec, which is not bundled"
+        )
+    note = ""
     if claim.quantity == "params_ratio":
-        if claim.against not in model_names():
-            return ClaimCheck(
-                reading,
-                None,
-                UNCHECKED,
-                f"needs the {claim.against} spec, which is not bundled yet",
-            )
-        other = cost.analyse(network.build(load_model(claim.against))).totals.params
+        other = totals_of(claim.against).params
         computed = Fraction(other, totals.params)
         note = (
             f"{other:,} / {totals.params:,} parameters (both with biases as the specs count them)"
         )
+    elif claim.quantity == "depth_ratio":
+        other = totals_of(claim.against).depth
+        computed = Fraction(totals.depth, other)
+        note = f"{totals.depth} / {other} layers with weights ({claim.against})"
     else:
-        computed = Fraction(
-            {
-                "macs": totals.macs,
-                "params": totals.params,
-                "depth": totals.depth,
-                "depth_with_pooling": totals.depth_with_pooling,
-            }[claim.quantity]
-        )
-        note = ""
+        if claim.against:  # a claim this paper makes about another network
+            totals = totals_of(claim.against)
+            note = f"{claim.against}: "
+        computed = Fraction(getattr(totals, claim.quantity))
     if claim.relation == "equal":
-        step = Fraction(q.scale(bool(q.binary)), 10**q.decimals)
-        status = MATCH if abs(computed - value) * 2 <= step else MISMATCH
+        status = MATCH
+        if computed.denominator == 1:
+            status = _status(computed.numerator, q, bool(q.binary))
+        else:
+            step = Fraction(q.scale(bool(q.binary)), 10**q.decimals)
+            status = MATCH if abs(computed - value) * 2 <= step else MISMATCH
     else:
         ok = computed <= value if claim.relation == "at most" else computed >= value
         status = "within" if ok else "over" if claim.relation == "at most" else "under"
-    if not note and computed != value:
-        note = f"{float((computed - value) * 100 / value):+.1f}% against the claim"
+    if note.endswith(": ") or (not note and computed != value):
+        note += f"{float((computed - value) * 100 / value):+.1f}% against the claim"
     return ClaimCheck(reading, computed, status, note)

@@ -12,17 +12,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from inception_cost.network import (
+    Add,
+    BatchNorm,
     Block,
     Concat,
     Conv2d,
     Dropout,
+    Flatten,
     Linear,
     LocalResponseNorm,
     Network,
     Op,
     Pool2d,
+    Rbf,
     ReLU,
+    Shortcut,
     Softmax,
+    Subsample,
+    Tanh,
 )
 
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int8": 1}
@@ -74,10 +81,17 @@ class OpCost:
     macs: int
     other: OtherOps
     activations: int  # output elements this op writes to new memory (0 when in place)
+    fixed: int = 0  # parameters not trained: BN running statistics, LeNet's RBF prototypes
+    bias_adds: int = 0  # additions of a bias (or subsampling) term, one per output unit
 
     @property
     def params(self) -> int:
         return self.weights + self.biases
+
+    @property
+    def connections(self) -> int:
+        """LeNet-5's unit: each input a unit multiplies, plus its bias."""
+        return self.macs + self.bias_adds
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +106,8 @@ class BlockCost:
     other: OtherOps
     activations: int
     depth: int
+    fixed: int = 0
+    connections: int = 0
 
     @property
     def params(self) -> int:
@@ -109,8 +125,11 @@ class Totals:
     macs: int
     other: OtherOps
     activations: int
-    depth: int  # longest chain of convolution/linear layers
+    depth: int  # longest chain of layers with weights (conv, linear, subsampling, RBF)
     depth_with_pooling: int  # the same chain counting pooling layers too
+    fixed: int = 0
+    connections: int = 0
+    neurons: int = 0  # output units of the layers with weights, per image
 
     @property
     def params(self) -> int:
@@ -147,24 +166,46 @@ def op_cost(op: Op, batch: int = 1, inplace: bool = True) -> OpCost:
     """The cost rule of one op (per image, times `batch`). See docs/conventions.md."""
     ho, wo, co = op.out_shape
     elements = ho * wo * co
-    weights = biases = macs = 0
+    weights = biases = macs = fixed = bias_adds = 0
     other = ZERO
     match op:
         case Conv2d():
             kh, kw = op.kernel
-            ci = op.in_shapes[0][2] // op.groups
-            weights = kh * kw * ci * co
-            macs = elements * kh * kw * ci
+            if op.table:
+                weights = kh * kw * sum(len(t) for t in op.table)
+            else:
+                weights = kh * kw * (op.in_shapes[0][2] // op.groups) * co
+            macs = ho * wo * weights
             if op.bias:
-                biases = co
+                biases, bias_adds = co, elements
                 other = OtherOps(add=elements)
         case Linear():
             h, w, c = op.in_shapes[0]
             weights = h * w * c * co
             macs = weights
             if op.bias:
-                biases = co
+                biases, bias_adds = co, co
                 other = OtherOps(add=co)
+        case Subsample():
+            # coefficient x (window sum) + bias per map; counted as the paper's connections
+            # are, k x k multiply-adds with a tied coefficient (a depthwise convolution).
+            kh, kw = op.kernel
+            weights, biases = co, co
+            macs, bias_adds = elements * kh * kw, elements
+            other = OtherOps(add=elements)
+        case Rbf():
+            h, w, c = op.in_shapes[0]
+            fixed = macs = h * w * c * co  # (x_j - w_ij)^2 summed: a square-accumulate each
+            other = OtherOps(add=macs)  # the subtractions
+        case BatchNorm():
+            # gamma (weights), beta (biases) trained; running mean and variance fixed.
+            # At inference a multiply and an add per element (the four folded into two).
+            weights, biases, fixed = co, co, 2 * co
+            other = OtherOps(add=elements, mul=elements)
+        case Tanh():
+            other = OtherOps(mul=2 * elements, exp=elements)
+        case Add():
+            other = OtherOps(add=elements * (len(op.inputs) - 1))
         case Pool2d():
             h, w, c = op.in_shapes[0]
             (kh, kw), s, (ph, pw) = op.kernel, op.stride, op.padding
@@ -190,12 +231,28 @@ def op_cost(op: Op, batch: int = 1, inplace: bool = True) -> OpCost:
                 exp=elements,
                 div=elements,
             )
-        case Dropout() | Concat():
+        case Dropout() | Concat() | Flatten() | Shortcut():
             pass
         case _:
             raise TypeError(f"no cost rule for {type(op).__name__}")
-    written = 0 if inplace and isinstance(op, (ReLU, Dropout)) else elements
-    return OpCost(op, weights, biases, macs * batch, other.times(batch), written * batch)
+    written = (
+        0 if isinstance(op, Flatten) or (inplace and isinstance(op, ReLU | Dropout)) else elements
+    )
+    return OpCost(
+        op,
+        weights,
+        biases,
+        macs * batch,
+        other.times(batch),
+        written * batch,
+        fixed,
+        bias_adds * batch,
+    )
+
+
+def weighted(op: Op) -> bool:
+    """A layer with weights, the kind a network's depth counts (BN normalizes a layer)."""
+    return (isinstance(op, Conv2d) and op.layer) or isinstance(op, Linear | Subsample | Rbf)
 
 
 def _depths(ops: Iterable[Op], start: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
@@ -203,7 +260,7 @@ def _depths(ops: Iterable[Op], start: dict[str, tuple[int, int]]) -> dict[str, t
     depth = dict(start)
     for op in ops:
         d, p = max((depth.get(i, (0, 0)) for i in op.inputs), default=(0, 0))
-        if (isinstance(op, Conv2d) and op.layer) or isinstance(op, Linear):
+        if weighted(op):
             d, p = d + 1, p + 1
         elif isinstance(op, Pool2d):
             p += 1
@@ -233,6 +290,8 @@ def analyse(
                 other,
                 sum(c.activations for c in costs),
                 depth,
+                sum(c.fixed for c in costs),
+                sum(c.connections for c in costs),
             )
         )
         other_total = other_total + other
@@ -245,5 +304,13 @@ def analyse(
         sum(b.activations for b in blocks),
         max((d for d, _ in chains), default=0),
         max((p for _, p in chains), default=0),
+        sum(b.fixed for b in blocks),
+        sum(b.connections for b in blocks),
+        sum(
+            c.op.out_shape[0] * c.op.out_shape[1] * c.op.out_shape[2]
+            for b in blocks
+            for c in b.ops
+            if weighted(c.op)
+        ),
     )
     return Analysis(network, tuple(blocks), totals, batch, dtype, inplace)

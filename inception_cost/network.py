@@ -1,7 +1,8 @@
 """Rows -> blocks of primitive ops, every hyper-parameter explicit.
 
-Each table row becomes a `Block`: a tiny graph of ops (conv, pool, LRN, ReLU, concat,
-linear, dropout, softmax) whose inputs name earlier ops. Shapes are (H, W, C) per
+Each table row becomes a `Block`: a tiny graph of ops (conv, pool, LRN, batch norm,
+activations, concat, residual add, linear, dropout, softmax, LeNet-5's subsampling and
+RBF units) whose inputs name earlier ops. Shapes are (H, W, C) per
 image, as the paper writes them; the builder infers them and rejects layers that
 cannot exist (a kernel larger than its padded input). The cost model and the NumPy
 reference both read this object, never the spec.
@@ -41,6 +42,14 @@ class Conv2d(Op):
     groups: int = 1
     bias: bool = True
     layer: bool = True  # counts toward depth (a separable conv's depthwise half does not)
+    # per output channel, the input channels it reads (LeNet-5's C3); () = all of its group
+    table: tuple[tuple[int, ...], ...] = ()
+
+    def reads(self, out_channel: int) -> int:
+        """How many input channels one output channel's filter spans."""
+        if self.table:
+            return len(self.table[out_channel])
+        return self.in_shapes[0][2] // self.groups
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +76,63 @@ class LocalResponseNorm(Op):
 
 
 @dataclass(frozen=True, slots=True)
+class BatchNorm(Op):
+    """Batch normalization at inference: (x - mean) / sqrt(var + eps) * gamma + beta."""
+
+    kind: ClassVar[str] = "bn"
+    eps: float = 1e-5
+
+
+@dataclass(frozen=True, slots=True)
 class ReLU(Op):
     kind: ClassVar[str] = "relu"
+
+
+@dataclass(frozen=True, slots=True)
+class Tanh(Op):
+    """LeNet-5's squashing function A tanh(S a), A = 1.7159, S = 2/3 (its Appendix A)."""
+
+    kind: ClassVar[str] = "tanh"
+    amplitude: float = 1.7159
+    slope: float = 2 / 3
+
+
+@dataclass(frozen=True, slots=True)
+class Subsample(Op):
+    """LeNet-5's trainable subsampling: per map, coefficient x (sum of a k x k window) + bias."""
+
+    kind: ClassVar[str] = "subsample"
+    kernel: tuple[int, int] = (2, 2)
+    stride: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Rbf(Op):
+    """Euclidean RBF units: y_i = sum_j (x_j - w_ij)^2, with fixed (untrained) w."""
+
+    kind: ClassVar[str] = "rbf"
+
+
+@dataclass(frozen=True, slots=True)
+class Add(Op):
+    """Element-wise sum of its inputs: a residual connection."""
+
+    kind: ClassVar[str] = "add"
+
+
+@dataclass(frozen=True, slots=True)
+class Shortcut(Op):
+    """ResNet's option-A shortcut: every `stride`-th position, zero channels appended."""
+
+    kind: ClassVar[str] = "shortcut"
+    stride: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Flatten(Op):
+    """(H, W, C) -> (1, 1, H*W*C), in that order."""
+
+    kind: ClassVar[str] = "flatten"
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,12 +245,17 @@ def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
     swap: dict[str, Row] = {}
     if variant:
         for v in spec.variants:
-            if v.name == variant:
+            if v.name == variant and v.cells:
                 swap[v.row] = variant_row(spec, v)
-        if not swap:
+        if not any(v.name == variant for v in spec.variants):
             names = ", ".join(sorted({v.name for v in spec.variants})) or "none in this spec"
             raise InputError(f"unknown variant {variant!r}", f"one of {names}")
-    builder = _Builder(spec.conventions, {INPUT: spec.input_shape})
+    conventions, input_shape = spec.conventions, spec.input_shape
+    for v in spec.variants:
+        if v.name == variant:
+            conventions = v.conventions or conventions
+            input_shape = v.input_shape or input_shape
+    builder = _Builder(conventions, {INPUT: input_shape}, spec.connection_tables)
     blocks: list[Block] = []
     output_of: dict[str, str] = {}
     previous: Row | None = None
@@ -219,15 +288,21 @@ def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
             )
         )
         output_of[row.name] = ops[-1].name
-    return Network(spec.name, spec.input_shape, tuple(blocks), spec.conventions, aux)
+    return Network(spec.name, input_shape, tuple(blocks), conventions, aux)
 
 
 class _Builder:
     """Turns one row into ops, tracking every tensor's shape."""
 
-    def __init__(self, conventions: Conventions, shapes: dict[str, Shape]):
+    def __init__(
+        self,
+        conventions: Conventions,
+        shapes: dict[str, Shape],
+        tables: dict[str, tuple[tuple[int, ...], ...]],
+    ):
         self.conventions = conventions
         self.shapes = shapes
+        self.tables = tables
 
     def block(self, row: Row, source: str) -> tuple[Op, ...]:
         self.row, self.ops = row, []
@@ -252,6 +327,8 @@ class _Builder:
             raise
 
     def _filters(self, what: str) -> int:
+        if self.row.filters is not None:
+            return self.row.filters
         if self.row.output is None:
             raise InputError(
                 f"{self.row.type} row {self.row.name!r} has no output size",
@@ -269,9 +346,11 @@ class _Builder:
         stride: int = 1,
         pad: int | None = None,
         groups: int = 1,
-        relu: bool = True,
+        act: str = "relu",
         layer: bool = True,
+        table: tuple[tuple[int, ...], ...] = (),
     ) -> str:
+        """A convolution, then batch norm where the conventions put one, then `act`."""
         in_shape = self.shapes[src]
         if pad is None:
             pad = pad_amount(self.conventions.conv_padding, max(k))
@@ -280,8 +359,18 @@ class _Builder:
                 f"{name}: {in_shape[2]} input and {out_c} output channels do not split into"
                 f" {groups} groups",
                 "channel counts divisible by the groups",
-                self.row.loc,
+                self.row.at("groups"),
             )
+        if table and (len(table) != out_c or max(max(t) for t in table) >= in_shape[2]):
+            raise InputError(
+                f"{name}: connection table {self.row.table!r} has {len(table)} output maps"
+                f" reading maps up to {max(max(t) for t in table) + 1}; the layer has {out_c}"
+                f" outputs and {in_shape[2]} inputs",
+                "a table with one column per output map and one row per input map",
+                self.row.at("table"),
+            )
+        c = self.conventions
+        norm = c.batch_norm and layer
         ho, wo = self._window(src, k, stride, pad, ceil=False)
         out = self._add(
             Conv2d(
@@ -293,15 +382,24 @@ class _Builder:
                 stride,
                 (pad, pad),
                 groups,
-                self.conventions.bias,
+                c.bias and (c.bn_conv_bias or not norm),
                 layer,
+                table,
             )
         )
-        return self.relu(out) if relu else out
+        if norm:
+            out = self._add(
+                BatchNorm(f"{name}/bn", (out,), (self.shapes[out],), self.shapes[out], c.bn_eps)
+            )
+        return self.activate(out, act)
 
-    def relu(self, src: str) -> str:
+    def activate(self, src: str, act: str) -> str:
+        """`src` through the named activation (relu, tanh) or unchanged (none)."""
+        if act == "none":
+            return src
         shape = self.shapes[src]
-        return self._add(ReLU(f"{src}/relu", (src,), (shape,), shape))
+        kind = ReLU if act == "relu" else Tanh
+        return self._add(kind(f"{src}/{act}", (src,), (shape,), shape))
 
     def pool(
         self, name: str, src: str, mode: str, k: tuple[int, int], stride: int, pad: int, ceil: bool
@@ -314,17 +412,22 @@ class _Builder:
             )
         )
 
-    def _activation(self, default: str) -> bool:
-        return (self.row.activation or default) == "relu"
+    def _activation(self, default: str) -> str:
+        return self.row.activation or default
 
-    def _patch(self):
-        if self.row.patch is None:
+    def _patch(self, default=None):
+        patch = self.row.patch or default
+        if patch is None:
             raise InputError(
                 f"{self.row.type} row {self.row.name!r} has no patch size",
                 "a patch size/stride such as 3x3/1",
                 self.row.at("patch"),
             )
-        return self.row.patch
+        return patch
+
+    def _pad(self, setting: str | int, k: int) -> int:
+        """The row's own padding cell, else the conventions' setting."""
+        return pad_amount(self.row.padding if self.row.padding is not None else setting, k)
 
     # -- one method per row type ---------------------------------------------------
     def _convolution(self, row: Row, src: str) -> None:
@@ -346,15 +449,26 @@ class _Builder:
                 "the same number of filters in both cells",
                 row.at(own),
             )
-        relu = self._activation(self.conventions.conv_activation)
+        act = self._activation(self.conventions.conv_activation)
         if reduce_fields:
             src = self.conv(
-                f"{row.name}/reduce", src, getattr(row, reduce_fields[0]), (1, 1), relu=relu
+                f"{row.name}/reduce", src, getattr(row, reduce_fields[0]), (1, 1), act=act
             )
             name = f"{row.name}/{patch.kh}x{patch.kw}"
         else:
             name = row.name
-        self.conv(name, src, filters, (patch.kh, patch.kw), patch.stride, relu=relu)
+        table = self.tables[row.table] if row.table else ()
+        self.conv(
+            name,
+            src,
+            filters,
+            (patch.kh, patch.kw),
+            patch.stride,
+            pad=self._pad(self.conventions.conv_padding, max(patch.kh, patch.kw)),
+            groups=row.groups or 1,
+            act=act,
+            table=table,
+        )
 
     def _separable_convolution(self, row: Row, src: str) -> None:
         patch = self._patch()
@@ -368,7 +482,7 @@ class _Builder:
             (patch.kh, patch.kw),
             patch.stride,
             groups=in_c,
-            relu=False,
+            act="none",
             layer=False,
         )
         self.conv(
@@ -376,12 +490,12 @@ class _Builder:
             depthwise,
             filters,
             (1, 1),
-            relu=self._activation(self.conventions.conv_activation),
+            act=self._activation(self.conventions.conv_activation),
         )
 
     def _pool(self, row: Row, src: str, mode: str) -> None:
-        patch = self._patch()
-        pad = pad_amount(self.conventions.pool_padding, patch.kh)
+        patch = self._patch(self.conventions.pool_patch)
+        pad = self._pad(self.conventions.pool_padding, patch.kh)
         ceil = self.conventions.pool_rounding == "ceil"
         self.pool(row.name, src, mode, (patch.kh, patch.kw), patch.stride, pad, ceil)
 
@@ -390,6 +504,10 @@ class _Builder:
 
     def _avg_pool(self, row: Row, src: str) -> None:
         self._pool(row, src, "avg")
+
+    def _global_avg_pool(self, row: Row, src: str) -> None:
+        h, w, _ = self.shapes[src]
+        self.pool(row.name, src, "avg", (h, w), 1, 0, ceil=False)
 
     def _local_response_norm(self, row: Row, src: str) -> None:
         lrn = self.conventions.lrn
@@ -400,17 +518,35 @@ class _Builder:
             )
         )
 
+    def _batch_norm(self, row: Row, src: str) -> None:
+        shape = self.shapes[src]
+        self._add(BatchNorm(row.name, (src,), (shape,), shape, self.conventions.bn_eps))
+
+    def _subsampling(self, row: Row, src: str) -> None:
+        patch = self._patch()
+        h, w, c = self.shapes[src]
+        ho, wo = self._window(src, (patch.kh, patch.kw), patch.stride, 0, ceil=False)
+        out = self._add(
+            Subsample(
+                row.name, (src,), ((h, w, c),), (ho, wo, c), (patch.kh, patch.kw), patch.stride
+            )
+        )
+        self.activate(out, self._activation(self.conventions.conv_activation))
+
     def _inception(self, row: Row, src: str) -> None:
         """The paper's module (Figure 2b): 1x1; reduce -> 3x3; reduce -> 5x5; pool -> proj.
 
         A blank count drops that piece: no reduce means the 3x3 or 5x5 sees the input
-        directly, no pool proj means the pooled input passes through (the naive module).
+        directly, no pool proj means the pooled input passes through (the naive module,
+        also what `inception = "naive"` builds). With `inception_5x5 = "two 3x3"` the 5x5
+        is two stacked 3x3 convolutions of #5x5 filters each.
         """
-        relu = self._activation(self.conventions.conv_activation)
+        act = self._activation(self.conventions.conv_activation)
+        naive = self.conventions.inception == "naive"
         n = row.name
         outs: list[str] = []
         if row.n1x1:
-            outs.append(self.conv(f"{n}/1x1", src, row.n1x1, (1, 1), relu=relu))
+            outs.append(self.conv(f"{n}/1x1", src, row.n1x1, (1, 1), act=act))
         for k, reduce_, filters in ((3, row.n3x3_reduce, row.n3x3), (5, row.n5x5_reduce, row.n5x5)):
             if filters is None:
                 if reduce_ is not None:
@@ -421,12 +557,18 @@ class _Builder:
                     )
                 continue
             x = src
-            if reduce_:
-                x = self.conv(f"{n}/{k}x{k}_reduce", x, reduce_, (1, 1), relu=relu)
-            outs.append(self.conv(f"{n}/{k}x{k}", x, filters, (k, k), pad=(k - 1) // 2, relu=relu))
+            if reduce_ and not naive:
+                x = self.conv(f"{n}/{k}x{k}_reduce", x, reduce_, (1, 1), act=act)
+            if k == 5 and self.conventions.inception_5x5 == "two 3x3":
+                x = self.conv(f"{n}/5x5a", x, filters, (3, 3), pad=1, act=act)
+                outs.append(self.conv(f"{n}/5x5b", x, filters, (3, 3), pad=1, act=act))
+            else:
+                outs.append(
+                    self.conv(f"{n}/{k}x{k}", x, filters, (k, k), pad=(k - 1) // 2, act=act)
+                )
         pooled = self.pool(f"{n}/pool", src, "max", (3, 3), 1, 1, ceil=False)
-        if row.pool_proj:
-            pooled = self.conv(f"{n}/pool_proj", pooled, row.pool_proj, (1, 1), relu=relu)
+        if row.pool_proj and not naive:
+            pooled = self.conv(f"{n}/pool_proj", pooled, row.pool_proj, (1, 1), act=act)
         outs.append(pooled)
         if len(outs) == 1:
             raise InputError(
@@ -438,9 +580,75 @@ class _Builder:
         h, w, _ = shapes[0]
         self._add(Concat(f"{n}/output", tuple(outs), shapes, (h, w, sum(s[2] for s in shapes))))
 
+    def _residual(self, row: Row, src: str) -> None:
+        """A stage of ResNet's Table 1: its bracketed block, repeated, each block's output
+        the sum of its convolutions and a shortcut, then the activation.
+
+        The stage's first block downsamples by input size / output size (the paper:
+        "performed by conv3_1, conv4_1, and conv5_1 with a stride of 2"), in its first
+        convolution or its first 3x3 (`residual_stride`); where the shape changes the
+        shortcut is a 1x1 projection or option A's zero padding (`shortcut`).
+        """
+        if row.block is None:
+            raise InputError(
+                f"residual row {row.name!r} has no building block",
+                "a building block such as [3x3, 64; 3x3, 64] x 2",
+                row.at("block"),
+            )
+        h = self.shapes[src][0]
+        stride = 1
+        if row.output is not None and row.output[0] != h:
+            if h % row.output[0]:
+                raise InputError(
+                    f"output height {row.output[0]} does not divide the input height {h}",
+                    "an output size that is the input size divided by a whole stride",
+                    row.at("output"),
+                )
+            stride = h // row.output[0]
+        layers = row.block.layers
+        at = 0
+        if self.conventions.residual_stride == "3x3":
+            at = next((j for j, (kh, _, _) in enumerate(layers) if kh > 1), 0)
+        act = self._activation(self.conventions.conv_activation)
+        stem = row.name.removesuffix("_x") + "_" if row.name.endswith("_x") else row.name + "/"
+        for i in range(row.block.repeat):
+            prefix = f"{stem}{i + 1}"
+            s = stride if i == 0 else 1
+            x = src
+            for j, (kh, kw, c) in enumerate(layers):
+                last = j == len(layers) - 1
+                x = self.conv(
+                    f"{prefix}/conv{j + 1}",
+                    x,
+                    c,
+                    (kh, kw),
+                    s if j == at else 1,
+                    act="none" if last else act,
+                )
+            shortcut = src
+            hi, wi, ci = self.shapes[src]
+            out_shape = self.shapes[x]
+            if s != 1 or ci != out_shape[2]:
+                if self.conventions.shortcut == "projection":
+                    shortcut = self.conv(
+                        f"{prefix}/projection", src, out_shape[2], (1, 1), s, 0, act="none"
+                    )
+                else:
+                    shortcut = self._add(
+                        Shortcut(f"{prefix}/shortcut", (src,), ((hi, wi, ci),), out_shape, s)
+                    )
+            added = self._add(
+                Add(f"{prefix}/add", (x, shortcut), (out_shape, self.shapes[shortcut]), out_shape)
+            )
+            src = self.activate(added, act)
+
     def _dropout(self, row: Row, src: str) -> None:
         shape = self.shapes[src]
         self._add(Dropout(row.name, (src,), (shape,), shape, row.rate or (0, 1)))
+
+    def _flatten(self, row: Row, src: str) -> None:
+        h, w, c = shape = self.shapes[src]
+        self._add(Flatten(row.name, (src,), (shape,), (1, 1, h * w * c)))
 
     def _linear(self, row: Row, src: str) -> None:
         shape = self.shapes[src]
@@ -453,8 +661,11 @@ class _Builder:
                 self.conventions.bias,
             )
         )
-        if self._activation("none"):
-            self.relu(out)
+        self.activate(out, self._activation("none"))
+
+    def _rbf(self, row: Row, src: str) -> None:
+        shape = self.shapes[src]
+        self._add(Rbf(row.name, (src,), (shape,), (1, 1, self._filters("the number of units"))))
 
     def _softmax(self, row: Row, src: str) -> None:
         shape = self.shapes[src]

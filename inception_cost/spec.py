@@ -30,7 +30,7 @@ Shape = tuple[int, int, int]
 
 # Column field -> accepted headers, compared after `_norm` (case, spaces, punctuation).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "type": ("type", "layer", "layer type"),
+    "type": ("type", "layer", "layer type", "convnet configuration", "configuration"),
     "patch": ("patch size/stride", "patch size", "patch", "kernel/stride", "size/stride"),
     "output": ("output size", "output", "output shape"),
     "depth": ("depth",),
@@ -41,12 +41,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "n5x5": ("#5x5", "5x5"),
     "pool_proj": ("pool proj", "pool/proj", "pool projection", "proj"),
     "params": ("params", "parameters", "param", "#params"),
-    "ops": ("ops", "operations", "mult-adds", "multiply-adds"),
-    "name": ("name",),
+    "ops": ("ops", "operations", "mult-adds", "multiply-adds", "connections", "#connections"),
+    "name": ("name", "layer name"),
     "input": ("input", "from"),
     "phase": ("phase", "used in"),
     "activation": ("activation",),
     "added": ("added", "addition"),
+    "groups": ("groups", "#groups"),
+    "padding": ("padding", "pad"),
+    "block": ("building block", "residual block", "block"),
+    "table": ("connection table", "connections table"),
 }
 #: The paper's columns, in Table 1's order; the rest are this tool's additions.
 PAPER_FIELDS = (
@@ -63,8 +67,18 @@ PAPER_FIELDS = (
     "params",
     "ops",
 )
-EXTRA_FIELDS = ("name", "input", "phase", "activation", "added")
-REQUIRED_FIELDS = ("type", "patch", "output")
+EXTRA_FIELDS = (
+    "name",
+    "input",
+    "phase",
+    "activation",
+    "added",
+    "groups",
+    "padding",
+    "block",
+    "table",
+)
+REQUIRED_FIELDS = ("type",)
 BRANCH_FIELDS = ("n1x1", "n3x3_reduce", "n3x3", "n5x5_reduce", "n5x5", "pool_proj")
 
 # Canonical row type -> accepted spellings (compared after `_norm`), and the prefix
@@ -85,7 +99,21 @@ ROW_TYPES: dict[str, tuple[tuple[str, ...], str]] = {
     "dropout": (("dropout",), "dropout"),
     "linear": (("linear", "fc", "fully connected", "dense"), "fc"),
     "softmax": (("softmax",), "softmax"),
+    "subsampling": (("subsampling", "trainable subsampling"), "subsampling"),
+    "rbf": (("rbf", "euclidean rbf", "rbf output", "radial basis function"), "rbf"),
+    "batch norm": (("batch norm", "batchnorm", "batch normalization", "bn"), "bn"),
+    "flatten": (("flatten",), "flatten"),
+    "global avg pool": (
+        ("global avg pool", "global average pool", "global average pooling", "gap"),
+        "pool",
+    ),
+    "residual": (("residual", "residual stage", "residual blocks"), "res"),
 }
+# VGG's Table 1 writes a layer as one token: conv3-64 (3x3, 64 filters), FC-4096.
+_CONV_TOKEN = re.compile(r"conv\s*(\d+)\s*-\s*(\d+)", re.I)
+_FC_TOKEN = re.compile(r"fc\s*-\s*(\d+)", re.I)
+_BLOCK_LAYER = re.compile(r"(\d+)\s*[x×]\s*(\d+)\s*,\s*(\d[\d,]*)")
+_BLOCK = re.compile(r"\[(.*)\]\s*[x×*]\s*(\d+)")
 
 
 def _norm(text: str) -> str:
@@ -115,8 +143,45 @@ class Conventions:
     conv_padding: str | int = "same"  # same: (k-1)//2 each side | valid: 0 | N
     pool_padding: str | int = "valid"
     bias: bool = True  # convolution and linear layers carry a bias term
-    conv_activation: str = "relu"  # relu | none
+    conv_activation: str = "relu"  # relu | tanh | none
     lrn: Lrn = Lrn()
+    pool_patch: Patch | None = None  # the window of a pool row that gives none (VGG: 2x2/2)
+    batch_norm: bool = False  # batch norm after every convolution, before its activation
+    bn_conv_bias: bool = False  # a convolution followed by batch norm keeps its bias
+    bn_eps: float = 1e-5
+    residual_stride: str = "first"  # first: a downsampling block's first conv | 3x3
+    shortcut: str = "projection"  # projection | zero-pad: where a residual's shape changes
+    inception_5x5: str = "5x5"  # 5x5 | two 3x3: the module's 5x5 branch
+    inception: str = "reduced"  # reduced (Figure 2b) | naive (Figure 2a): no 1x1 reductions
+
+    def changed(self) -> tuple[str, ...]:
+        """The network-shaping settings that differ from the defaults (for the header)."""
+        base = Conventions()
+        return tuple(
+            k
+            for k in (
+                "pool_patch",
+                "batch_norm",
+                "bn_conv_bias",
+                "residual_stride",
+                "shortcut",
+                "inception_5x5",
+                "inception",
+            )
+            if getattr(self, k) != getattr(base, k)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ResidualBlock:
+    """A bracketed building block of ResNet's Table 1: [3x3, 64; 3x3, 64] x 2."""
+
+    layers: tuple[tuple[int, int, int], ...]  # (kh, kw, filters) of each conv, in order
+    repeat: int
+
+    @property
+    def out_channels(self) -> int:
+        return self.layers[-1][2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +190,7 @@ class ClaimReading:
 
     params_unit: str = "auto"  # decimal (K = 1,000) | binary (K = 1,024) | auto
     params_bias: str = "auto"  # with | without | auto
-    ops: str = "auto"  # multiply-adds | flops | auto
+    ops: str = "auto"  # multiply-adds | flops | connections | auto
     ops_unit: str = "auto"  # decimal | binary | auto
 
 
@@ -143,7 +208,7 @@ class PaperClaim:
     id: str
     text: str
     source: str
-    quantity: str  # macs | params | depth | depth_with_pooling | params_ratio
+    quantity: str  # one of CLAIM_QUANTITIES
     value: Quantity
     relation: str  # equal | at most | at least
     against: str
@@ -152,14 +217,17 @@ class PaperClaim:
 
 @dataclass(frozen=True, slots=True)
 class Variant:
-    """An alternative reading of one row (e.g. conv1 as a separable convolution)."""
+    """An alternative reading: of one row (conv1 as a separable convolution), of the
+    conventions (ResNet's stride in the 3x3), or of the input size (AlexNet at 224)."""
 
-    row: str
+    row: str  # "" when the variant changes no row
     name: str
     title: str
     source: str
     cells: tuple[tuple[str, str], ...]  # column field -> cell text replacing the row's
     loc: Location
+    conventions: Conventions | None = None  # the spec's conventions with the changes applied
+    input_shape: Shape | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +257,11 @@ class Row:
     added: str = ""
     rate: tuple[int, int] | None = None
     multiplier: int | None = None
+    filters: int | None = None  # from a type token such as conv3-64 or FC-4096
+    groups: int | None = None
+    padding: str | int | None = None
+    block: ResidualBlock | None = None
+    table: str | None = None  # a connection table of the front matter (LeNet's Table I)
     named: bool = False  # the name was written in the spec, not generated
 
     def at(self, column: str) -> Location:
@@ -210,6 +283,8 @@ class Spec:
     rows: tuple[Row, ...]
     columns: tuple[str, ...]  # the column fields the table has, in its order
     overrides: tuple[str, ...] = field(default=())  # settings changed from the file's
+    # name -> per output map, the input maps it reads (LeNet-5's Table I)
+    connection_tables: dict[str, tuple[tuple[int, ...], ...]] = field(default_factory=dict)
 
     def row(self, name: str) -> Row:
         for r in self.rows:
@@ -421,7 +496,8 @@ def _build(meta: dict, table: list[tuple[int, list]], path: str, meta_loc: Locat
     columns = tuple(f for f in fields if f)
     spec = _metadata(meta, path, meta_loc, tuple(rows), columns)
     for v in spec.variants:
-        variant_row(spec, v)  # fail now, not when the audit first asks
+        if v.cells:
+            variant_row(spec, v)  # fail now, not when the audit first asks
     return spec
 
 
@@ -475,7 +551,8 @@ def _typed_cells(raw: dict[str, str], locs: dict[str, Location]) -> dict:
     for f, text in raw.items():
         try:
             if f == "type":
-                out.update(_parse_type(text))
+                for key, value in _parse_type(text).items():
+                    out.setdefault(key, value)
             elif f == "patch":
                 out["patch"] = parse_patch(text)
             elif f == "output":
@@ -498,14 +575,45 @@ def _typed_cells(raw: dict[str, str], locs: dict[str, Location]) -> dict:
                 out["activation"] = _parse_activation(text)
             elif f == "added":
                 out["added"] = text.strip()
+            elif f == "groups":
+                out["groups"] = parse_count(text, "groups")
+            elif f == "padding":
+                out["padding"] = parse_padding(text)
+            elif f == "block":
+                out["block"] = parse_block(text)
+            elif f == "table":
+                out["table"] = text.strip()
         except InputError as exc:
             exc.where = locs[f]
             raise
     return out
 
 
+def parse_block(text: str) -> ResidualBlock:
+    """`[1x1, 64; 3x3, 64; 1x1, 256] x 3`: ResNet's bracketed block and its repeat count."""
+    m = _BLOCK.fullmatch(text.strip())
+    layers = []
+    for part in m[1].split(";") if m else []:
+        lm = _BLOCK_LAYER.fullmatch(part.strip())
+        if not lm:
+            break
+        layers.append((int(lm[1]), int(lm[2]), parse_count(lm[3], "block filters")))
+    else:
+        if m and layers and int(m[2]) > 0:
+            return ResidualBlock(tuple(layers), int(m[2]))
+    raise InputError(
+        f"malformed building block {text.strip()!r}",
+        "[KxK, C; KxK, C] x N, as in [3x3, 64; 3x3, 64] x 2",
+    )
+
+
 def _parse_type(text: str) -> dict:
     m = re.fullmatch(r"\s*([^()]*?)\s*(?:\(([^()]*)\))?\s*", text)
+    if m and (tm := _CONV_TOKEN.fullmatch(m[1])):
+        k = parse_count(tm[1], "kernel size")
+        return {"type": "convolution", "patch": Patch(k, k, 1), "filters": int(tm[2])}
+    if m and (tm := _FC_TOKEN.fullmatch(m[1])):
+        return {"type": "linear", "filters": parse_count(tm[1], "units")}
     if not m or _norm(m[1]) not in _TYPE_ALIASES:
         raise InputError(
             f"unknown layer type {text.strip()!r}",
@@ -536,14 +644,27 @@ def _parse_phase(text: str) -> bool:
 
 def _parse_activation(text: str) -> str:
     key = _norm(text)
-    if key in ("relu", "none", "linear"):
+    if key in ACTIVATIONS or key == "linear":
         return "none" if key == "linear" else key
-    raise InputError(f"unknown activation {text.strip()!r}", "relu or none")
+    raise InputError(f"unknown activation {text.strip()!r}", "relu, tanh or none")
+
+
+ACTIVATIONS = ("relu", "tanh", "none")
 
 
 # --------------------------------------------------------------------------- metadata
 
-_META_KEYS = {"name", "title", "input", "source", "conventions", "claimed", "claims", "variants"}
+_META_KEYS = {
+    "name",
+    "title",
+    "input",
+    "source",
+    "conventions",
+    "claimed",
+    "claims",
+    "variants",
+    "connection_tables",
+}
 
 
 def _metadata(meta: dict, path: str, loc: Location, rows: tuple[Row, ...], columns) -> Spec:
@@ -566,11 +687,52 @@ def _metadata(meta: dict, path: str, loc: Location, rows: tuple[Row, ...], colum
         conventions=_conventions(meta.get("conventions", {}), loc),
         reading=_reading(meta.get("claimed", {}), loc),
         claims=tuple(_claim(c, path, loc) for c in _list(meta, "claims", loc)),
-        variants=tuple(_variant(v, path, loc) for v in _list(meta, "variants", loc)),
+        variants=(),
         rows=rows,
         columns=columns,
+        connection_tables=_connection_tables(meta.get("connection_tables", {}), loc),
     )
-    return spec
+    variants = tuple(_variant(v, spec, loc) for v in _list(meta, "variants", loc))
+    for row in rows:
+        if row.table is not None and row.table not in spec.connection_tables:
+            raise InputError(
+                f"connection table {row.table!r} is not in the front matter",
+                "a [connection_tables] entry of that name",
+                row.at("table"),
+            )
+    return replace(spec, variants=variants)
+
+
+def _connection_tables(table: dict, loc: Location) -> dict[str, tuple[tuple[int, ...], ...]]:
+    """Each table is written as the paper prints it: one string per input map, an X in
+    the column of every output map that reads it."""
+    _check_keys(table, set(table), "[connection_tables]", loc)
+    out = {}
+    for name, lines in table.items():
+        if (
+            not isinstance(lines, list)
+            or not lines
+            or not all(isinstance(x, str) and x for x in lines)
+            or len({len(x) for x in lines}) != 1
+        ):
+            raise InputError(
+                f"connection table {name!r} is not a list of equal-length strings",
+                'one string per input map, such as "X...XXX..XXXX.XX"',
+                loc,
+            )
+        width = len(lines[0])
+        reads = tuple(
+            tuple(i for i, line in enumerate(lines) if line[j] in "Xx") for j in range(width)
+        )
+        if not all(reads):
+            j = next(j for j, r in enumerate(reads) if not r)
+            raise InputError(
+                f"connection table {name!r}: output map {j} reads no input map",
+                "an X in every column",
+                loc,
+            )
+        out[name] = reads
+    return out
 
 
 def _check_keys(table: object, allowed: set[str], where: str, loc: Location) -> None:
@@ -620,7 +782,22 @@ def parse_padding(value: object, what: str = "padding") -> str | int:
 
 
 def _conventions(table: dict, loc: Location) -> Conventions:
-    keys = {"pool_rounding", "conv_padding", "pool_padding", "bias", "conv_activation", "lrn"}
+    keys = {
+        "pool_rounding",
+        "conv_padding",
+        "pool_padding",
+        "bias",
+        "conv_activation",
+        "lrn",
+        "pool_patch",
+        "batch_norm",
+        "bn_conv_bias",
+        "bn_eps",
+        "residual_stride",
+        "shortcut",
+        "inception_5x5",
+        "inception",
+    }
     _check_keys(table, keys, "[conventions]", loc)
     lrn_table = table.get("lrn", {})
     _check_keys(lrn_table, {"size", "alpha", "beta", "k"}, "[conventions.lrn]", loc)
@@ -628,16 +805,32 @@ def _conventions(table: dict, loc: Location) -> Conventions:
         lrn = Lrn(**{k: v for k, v in lrn_table.items()})
         if not isinstance(lrn.size, int) or lrn.size < 1:
             raise InputError("lrn size must be a positive integer", "size = 5", loc)
-        bias = table.get("bias", True)
-        if not isinstance(bias, bool):
-            raise InputError("bias must be true or false", "bias = true", loc)
+        flags = {}
+        for key, default in (("bias", True), ("batch_norm", False), ("bn_conv_bias", False)):
+            flags[key] = table.get(key, default)
+            if not isinstance(flags[key], bool):
+                raise InputError(
+                    f"{key} must be true or false", f"{key} = {str(default).lower()}", loc
+                )
+        eps = table.get("bn_eps", 1e-5)
+        if isinstance(eps, bool) or not isinstance(eps, int | float) or eps <= 0:
+            raise InputError("bn_eps must be a positive number", "bn_eps = 1e-5", loc)
+        pool_patch = table.get("pool_patch")
         return Conventions(
             pool_rounding=_choice(table, "pool_rounding", ("ceil", "floor"), "ceil", loc),
             conv_padding=parse_padding(table.get("conv_padding", "same"), "conv_padding"),
             pool_padding=parse_padding(table.get("pool_padding", "valid"), "pool_padding"),
-            bias=bias,
-            conv_activation=_choice(table, "conv_activation", ("relu", "none"), "relu", loc),
+            bias=flags["bias"],
+            conv_activation=_choice(table, "conv_activation", ACTIVATIONS, "relu", loc),
             lrn=lrn,
+            pool_patch=parse_patch(str(pool_patch)) if pool_patch is not None else None,
+            batch_norm=flags["batch_norm"],
+            bn_conv_bias=flags["bn_conv_bias"],
+            bn_eps=float(eps),
+            residual_stride=_choice(table, "residual_stride", ("first", "3x3"), "first", loc),
+            shortcut=_choice(table, "shortcut", ("projection", "zero-pad"), "projection", loc),
+            inception_5x5=_choice(table, "inception_5x5", ("5x5", "two 3x3"), "5x5", loc),
+            inception=_choice(table, "inception", ("reduced", "naive"), "reduced", loc),
         )
     except InputError as exc:
         exc.where = exc.where or loc
@@ -650,12 +843,21 @@ def _reading(table: dict, loc: Location) -> ClaimReading:
     return ClaimReading(
         params_unit=_choice(table, "params_unit", units, "auto", loc),
         params_bias=_choice(table, "params_bias", ("auto", "with", "without"), "auto", loc),
-        ops=_choice(table, "ops", ("auto", "multiply-adds", "flops"), "auto", loc),
+        ops=_choice(table, "ops", ("auto", "multiply-adds", "flops", "connections"), "auto", loc),
         ops_unit=_choice(table, "ops_unit", units, "auto", loc),
     )
 
 
-CLAIM_QUANTITIES = ("macs", "params", "depth", "depth_with_pooling", "params_ratio")
+CLAIM_QUANTITIES = (
+    "macs",
+    "params",
+    "depth",
+    "depth_with_pooling",
+    "params_ratio",  # the `against` network's params / this one's
+    "depth_ratio",  # this network's depth / the `against` network's
+    "connections",  # multiply-adds + bias adds (LeNet-5's unit)
+    "neurons",  # output units of the layers with weights
+)
 
 
 def _claim(table: dict, path: str, loc: Location) -> PaperClaim:
@@ -686,8 +888,8 @@ def _claim(table: dict, path: str, loc: Location) -> PaperClaim:
     )
 
 
-def _variant(table: dict, path: str, loc: Location) -> Variant:
-    meta_keys = {"row", "name", "title", "source"}
+def _variant(table: dict, spec: Spec, loc: Location) -> Variant:
+    meta_keys = {"row", "name", "title", "source", "conventions", "input"}
     cells = {k: v for k, v in table.items() if k not in meta_keys}
     for key in cells:
         if key not in COLUMNS or not isinstance(cells[key], str | int):
@@ -696,17 +898,50 @@ def _variant(table: dict, path: str, loc: Location) -> Variant:
                 "row, name, title, source, or a column field (type, patch, output, ...)",
                 loc,
             )
-    for key in ("row", "name"):
-        if not _str(table, key, loc):
-            raise InputError(f"a variant has no {key}", f'{key} = "..."', loc)
+    if not _str(table, "name", loc):
+        raise InputError("a variant has no name", 'name = "..."', loc)
+    if cells and not _str(table, "row", loc):
+        raise InputError("a variant that replaces cells has no row", 'row = "conv1"', loc)
+    if not (cells or "conventions" in table or "input" in table):
+        raise InputError(
+            f"variant {table['name']!r} changes nothing",
+            "cells of a row, a [variants.conventions] table or an input size",
+            loc,
+        )
+    conventions = None
+    if "conventions" in table:
+        merged = {**_convention_table(spec.conventions), **table["conventions"]}
+        conventions = _conventions(merged, loc)
+    input_shape = None
+    if "input" in table:
+        try:
+            input_shape = parse_shape(_str(table, "input", loc))
+        except InputError as exc:
+            exc.where = loc
+            raise
     return Variant(
-        row=table["row"],
+        row=_str(table, "row", loc),
         name=table["name"],
         title=_str(table, "title", loc),
         source=_str(table, "source", loc),
         cells=tuple((k, str(v)) for k, v in cells.items()),
         loc=loc,
+        conventions=conventions,
+        input_shape=input_shape,
     )
+
+
+def _convention_table(c: Conventions) -> dict:
+    """Conventions back as the front matter's keys, so a variant can change a few."""
+    out = {
+        k: getattr(c, k)
+        for k in Conventions.__dataclass_fields__
+        if k not in ("lrn", "pool_patch") and getattr(c, k) is not None
+    }
+    out["lrn"] = {k: getattr(c.lrn, k) for k in Lrn.__dataclass_fields__}
+    if c.pool_patch is not None:
+        out["pool_patch"] = str(c.pool_patch)
+    return out
 
 
 def variant_row(spec: Spec, variant: Variant) -> Row:

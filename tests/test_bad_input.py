@@ -48,8 +48,8 @@ def test_no_table(run, write):
 
 
 def test_header_without_required_column(run, write):
-    text = '+++\ninput = "8x8x3"\n+++\n| type | output size |\n|---|---|\n| softmax | 8x8x3 |\n'
-    check(run("table", str(write(text))), "spec.md:4:1", "no 'patch size/stride' column")
+    text = '+++\ninput = "8x8x3"\n+++\n| patch size | output size |\n|---|---|\n| 3x3 | 8x8x3 |\n'
+    check(run("table", str(write(text))), "spec.md:4:1", "no 'type' column")
 
 
 def test_unknown_column(run, write):

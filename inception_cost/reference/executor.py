@@ -50,8 +50,25 @@ def last_readers(network: Network) -> dict[str, int]:
 def _execute(op: Op, xs: list[np.ndarray], weights: dict, inplace: bool) -> tuple[np.ndarray, int]:
     w, b = weights.get(f"{op.name}.weight"), weights.get(f"{op.name}.bias")
     match op.kind:
+        case "conv" if op.table:
+            return kernels.conv2d_table(xs[0], w, b, op.table, op.stride, op.padding[0])
         case "conv":
             return kernels.conv2d(xs[0], w, b, op.stride, op.padding[0], op.groups)
+        case "subsample":
+            return kernels.subsample(xs[0], w, b, op.kernel, op.stride)
+        case "rbf":
+            return kernels.rbf(xs[0], w)
+        case "bn":
+            mean, var = weights[f"{op.name}.mean"], weights[f"{op.name}.var"]
+            return kernels.batch_norm(xs[0], w, b, mean, var, op.eps), 0
+        case "tanh":
+            return kernels.scaled_tanh(xs[0], op.amplitude, op.slope), 0
+        case "add":
+            return kernels.add(xs), 0
+        case "shortcut":
+            return kernels.zero_pad_shortcut(xs[0], op.stride, op.out_shape[2]), 0
+        case "flatten":
+            return kernels.flatten(xs[0]), 0
         case "linear":
             return kernels.linear(xs[0], w, b)
         case "pool":

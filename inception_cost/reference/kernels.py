@@ -238,3 +238,93 @@ def softmax(x: np.ndarray) -> np.ndarray:
     e = np.exp(x - x.max(axis=3, keepdims=True))
     e /= e.sum(axis=3, keepdims=True)
     return e
+
+
+def conv2d_table(
+    x: np.ndarray,
+    weight: np.ndarray,
+    bias: np.ndarray | None,
+    table: tuple[tuple[int, ...], ...],
+    stride: int = 1,
+    padding: int = 0,
+) -> tuple[np.ndarray, int]:
+    """A convolution whose output map o reads only the input maps `table[o]` (LeNet-5's
+    C3). `weight` is HWIO with zeros outside the table (the layout torch can load); only
+    the connected weights are multiplied, and only those MACs are counted."""
+    outs, macs = [], 0
+    for o, reads in enumerate(table):
+        idx = list(reads)
+        y, m = conv2d(x[..., idx], weight[:, :, idx, o : o + 1], None, stride, padding)
+        outs.append(y)
+        macs += m
+    y = np.concatenate(outs, axis=3)
+    if bias is not None:
+        y += bias
+    return y, macs
+
+
+def subsample(
+    x: np.ndarray, coef: np.ndarray, bias: np.ndarray, kernel: tuple[int, int], stride: int
+) -> tuple[np.ndarray, int]:
+    """LeNet-5's subsampling: coef[c] x (sum of the window) + bias[c], computed as the
+    depthwise convolution whose k x k weights are all coef[c], so each input of a
+    window is multiplied once: the k x k connections the paper counts."""
+    c = x.shape[3]
+    tied = np.broadcast_to(coef, (*kernel, 1, c)).astype(x.dtype)
+    return conv2d(x, tied, bias, stride, 0, groups=c)
+
+
+def batch_norm(
+    x: np.ndarray,
+    gamma: np.ndarray,
+    beta: np.ndarray,
+    mean: np.ndarray,
+    var: np.ndarray,
+    eps: float,
+) -> np.ndarray:
+    """Inference batch norm, folded to one multiply and one add per element."""
+    scale = (gamma / np.sqrt(var + eps)).astype(x.dtype)
+    y = x * scale
+    y += (beta - mean * scale).astype(x.dtype)
+    return y
+
+
+def scaled_tanh(x: np.ndarray, amplitude: float, slope: float) -> np.ndarray:
+    """LeNet-5's squashing function A tanh(S x)."""
+    y = np.tanh(x * x.dtype.type(slope))
+    y *= x.dtype.type(amplitude)
+    return y
+
+
+def rbf(x: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, int]:
+    """Euclidean RBF units: y[n, i] = sum_j (x[n, j] - w[j, i])^2, w (in, units).
+
+    Expanded as |x|^2 - 2 x.w + |w|^2 so the products are one GEMM; returns y
+    (N, 1, 1, units) and the square-accumulates counted, N x in x units.
+    """
+    n = x.shape[0]
+    flat = x.reshape(n, -1)
+    y = (flat * flat).sum(axis=1, keepdims=True) - 2 * (flat @ centres)
+    y += (centres * centres).sum(axis=0)
+    return y.reshape(n, 1, 1, -1), n * centres.shape[0] * centres.shape[1]
+
+
+def add(xs: list[np.ndarray]) -> np.ndarray:
+    """Element-wise sum: a residual connection."""
+    y = xs[0] + xs[1]
+    for more in xs[2:]:
+        y += more
+    return y
+
+
+def zero_pad_shortcut(x: np.ndarray, stride: int, channels: int) -> np.ndarray:
+    """ResNet's option A: every `stride`-th position, zeros appended up to `channels`."""
+    sub = x[:, ::stride, ::stride, :]
+    out = np.zeros((*sub.shape[:3], channels), dtype=x.dtype)
+    out[..., : x.shape[3]] = sub
+    return out
+
+
+def flatten(x: np.ndarray) -> np.ndarray:
+    """(N, H, W, C) -> (N, 1, 1, H*W*C), in (H, W, C) order: a view."""
+    return x.reshape(x.shape[0], 1, 1, -1)

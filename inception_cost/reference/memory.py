@@ -73,9 +73,11 @@ def estimate(network: Network, batch: int, dtype: str = "float32") -> MemoryEsti
     size = ITEMSIZE[dtype]
     weights = 0
     for op in network.ops():
-        if op.kind in ("conv", "linear"):
+        if op.kind in ("conv", "linear", "rbf"):
             shape = weight_shape(op)
-            weights += _elements(shape) + (shape[-1] if op.bias else 0)
+            weights += _elements(shape) + (shape[-1] if getattr(op, "bias", False) else 0)
+        elif op.kind in ("bn", "subsample"):
+            weights += (4 if op.kind == "bn" else 2) * op.out_shape[2]
     last = last_readers(network)
     live = {INPUT: batch * _elements(network.input_shape)}
     peak = (sum(live.values()), 0, "input")

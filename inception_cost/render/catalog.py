@@ -71,16 +71,28 @@ def render_models(items, fmt: str) -> str | None:
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     short = {"claims hold": "hold", "claims differ": "differ", "not checkable": "unchecked"}
-    for h in (short.get(h, h) for h in HEADERS):
-        table.add_column(
-            h, justify="left" if h in ("name", "title", "input") else "right", no_wrap=h != "title"
-        )
+    lines = []
     for s in items:
         cells = _cells(s)
         cells[3] = number(s.params)
         cells[4] = si(s.macs, 2)
-        table.add_row(*map(str, cells))
+        lines.append([str(c) for c in cells])
+    heads = [short.get(h, h) for h in HEADERS]
+    widths = [max([len(h), *(len(line[i]) for line in lines)]) for i, h in enumerate(heads)]
     console = make_console()
+    # the title gives way: cut to what the other columns leave of the console's width
+    room = max(12, console.width - sum(widths[:-1]) - 3 * (len(heads) - 1) - 6)
+    for h, width in zip(heads, widths, strict=True):
+        table.add_column(
+            h,
+            justify="left" if h in ("name", "title", "input") else "right",
+            no_wrap=True,
+            min_width=None if h == "title" else width,
+        )
+    for line in lines:
+        title = line[-1]
+        line[-1] = title if len(title) <= room else title[: room - 1] + "…"
+        table.add_row(*line)
     console.print(table)
     console.print(
         "params exact (weights + biases, as each spec counts them) · MACs at batch 1, G = 10^9"

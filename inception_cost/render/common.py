@@ -66,6 +66,8 @@ def settings_lines(report) -> list[str]:
         f"claimed ops read as {fits_text(report.audit.ops_fits)}",
         "units: K = 10^3, M = 10^6, G = 10^9 unless a line says K = 1,024",
     ]
+    if c.changed():
+        lines.append("network: " + "; ".join(network_settings(c)))
     if report.variant:
         lines.append(f"reading: variant {report.variant} in place of the row it replaces")
     p = _preset(report)
@@ -82,6 +84,38 @@ def settings_lines(report) -> list[str]:
     if spec.overrides:
         lines.append("changed from the spec: " + ", ".join(spec.overrides))
     return lines
+
+
+def network_settings(c) -> list[str]:
+    """The network-shaping conventions that differ from the defaults, in words."""
+    words = {
+        "pool_patch": f"pool rows without a patch use {c.pool_patch}",
+        "batch_norm": f"batch norm after every convolution (eps {c.bn_eps})",
+        "bn_conv_bias": "convolutions keep their bias before batch norm",
+        "residual_stride": f"a downsampling block strides in its {c.residual_stride}"
+        + (" convolution" if c.residual_stride == "first" else ""),
+        "shortcut": f"{c.shortcut} shortcuts where a block's shape changes",
+        "inception_5x5": "each inception 5x5 is two stacked 3x3",
+        "inception": "naive inception modules (no 1x1 reductions or pool projections)",
+    }
+    if c.batch_norm and not c.bn_conv_bias:
+        words["batch_norm"] += ", which replaces the convolution's bias"
+    return [words[k] for k in c.changed()]
+
+
+def variant_changes(v, limit: int | None = None) -> list[str]:
+    """The row verdicts a whole-network variant (input size, conventions) changes; past
+    `limit` of them, one line says how many more."""
+    out: list[str] = []
+    for before, mine in v.changed:
+        for field in ("output", "depth", "params", "ops"):
+            old, new = getattr(before, field), getattr(mine, field)
+            if new is not None and (old is None or old.status != new.status):
+                got = new.computed if isinstance(new.computed, str) else f"{new.computed:,}"
+                out.append(f"{mine.name} {field} {got} vs claimed {new.claimed}: {new.status}")
+    if limit is not None and len(out) > limit:
+        out[limit:] = [f"{len(out) - limit} more row verdicts change (--format json lists all)"]
+    return out
 
 
 def exact(value: Fraction) -> str:
@@ -189,6 +223,8 @@ def ops_name(report) -> str:
     p = _preset(report)
     if p:
         return p.unit
+    if connections(report):
+        return "connections"
     return "FLOPs" if report.flops else "MACs"
 
 
@@ -199,7 +235,14 @@ def op_ops(report, c) -> int | None:
         from inception_cost.presets import op_count
 
         return op_count(p, c, report.analysis.batch) if p.counts_ops else None
+    if connections(report):
+        return c.connections
     return 2 * c.macs if report.flops else c.macs
+
+
+def connections(report) -> bool:
+    """The spec's ops column counts connections (LeNet-5): the table shows those."""
+    return not report.flops and report.audit.ops_reading.counts == "connections"
 
 
 def op_params(report, c) -> int:

@@ -18,6 +18,7 @@ from inception_cost.render.common import (
     ops_total,
     params_total,
     settings_lines,
+    variant_changes,
 )
 from inception_cost.render.tabular import rows
 
@@ -50,6 +51,11 @@ def front_matter(spec) -> str:
         f"pool_padding = {_value(c.pool_padding)}",
         f"bias = {_value(c.bias)}",
         f"conv_activation = {_value(c.conv_activation)}",
+        *(
+            f"{k} = {_value(str(getattr(c, k)) if k == 'pool_patch' else getattr(c, k))}"
+            for k in c.changed()
+        ),
+        *([f"bn_eps = {_value(c.bn_eps)}"] if c.batch_norm else []),
         "",
         "[conventions.lrn]",
         f"size = {c.lrn.size}",
@@ -69,10 +75,30 @@ def front_matter(spec) -> str:
         lines += [f"value = {_value(claim.value.text)}", f"relation = {_value(claim.relation)}"]
         if claim.against:
             lines.append(f"against = {_value(claim.against)}")
+    if spec.connection_tables:
+        lines += ["", "[connection_tables]"]
+        for name, reads in spec.connection_tables.items():
+            inputs = max(max(r) for r in reads) + 1
+            rows = ["".join("X" if i in r else "." for r in reads) for i in range(inputs)]
+            lines.append(f"{_value(name)} = [{', '.join(_value(x) for x in rows)}]")
     for v in spec.variants:
-        lines += ["", "[[variants]]", f"row = {_value(v.row)}", f"name = {_value(v.name)}"]
+        lines += ["", "[[variants]]"]
+        lines += [f"row = {_value(v.row)}"] if v.row else []
+        lines += [f"name = {_value(v.name)}"]
         lines += [f"title = {_value(v.title)}", f"source = {_value(v.source)}"]
         lines += [f"{k} = {_value(text)}" for k, text in v.cells]
+        if v.input_shape:
+            lines.append(f"input = {_value('x'.join(map(str, v.input_shape)))}")
+        if v.conventions:
+            changed = [
+                (k, getattr(v.conventions, k))
+                for k in v.conventions.__dataclass_fields__
+                if k != "lrn" and getattr(v.conventions, k) != getattr(spec.conventions, k)
+            ]
+            inner = ", ".join(
+                f"{k} = {_value(str(x) if k == 'pool_patch' else x)}" for k, x in changed
+            )
+            lines.append(f"conventions = {{ {inner} }}")
     return "+++\n" + "\n".join(lines) + "\n+++\n"
 
 
@@ -97,7 +123,8 @@ def to_markdown(report) -> str:
         "",
         "## Totals",
         "",
-        f"- params: {number(t.params)} ({number(t.weights)} weights + {number(t.biases)} biases)",
+        f"- params: {number(t.params)} ({number(t.weights)} weights + {number(t.biases)} biases)"
+        + (f"; {number(t.fixed)} fixed, not trained" if t.fixed else ""),
         f"- {ops}: {number(ours)}",
         *(
             [
@@ -128,6 +155,14 @@ def to_markdown(report) -> str:
     if report.audit.variants:
         out += ["", "## Alternative readings", ""]
         for v in report.audit.variants:
+            if v.row is None:
+                changes = variant_changes(v, 4) or ["no row verdict changes"]
+                out.append(
+                    f"- **{v.variant.name}** ({v.variant.title}; {v.variant.source}): "
+                    + "; ".join(changes)
+                    + f"; network {v.totals.params:,} params, {v.totals.macs:,} MACs"
+                )
+                continue
             p, o = v.row.params, v.row.ops
             out.append(
                 f"- {v.variant.row} as **{v.variant.name}**"

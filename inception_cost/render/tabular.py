@@ -9,6 +9,7 @@ from inception_cost import __version__
 from inception_cost.audit import ExactVerdict, ReadingFit, Verdict
 from inception_cost.cost import BlockCost, OtherOps
 from inception_cost.render.common import (
+    connections,
     exact,
     findings,
     ops_name,
@@ -17,6 +18,7 @@ from inception_cost.render.common import (
     params_total,
     params_value,
     settings_lines,
+    variant_changes,
 )
 from inception_cost.spec import COLUMNS
 
@@ -47,6 +49,8 @@ def computed_cells(report, cost: BlockCost | None) -> dict[str, str]:
     }
     if report.flops:
         cells["computed FLOPs"] = str(2 * cost.macs)
+    if connections(report):
+        cells["computed connections"] = str(cost.connections)
     cells.update(
         {
             "verdict ops": _status(ra.ops),
@@ -76,6 +80,8 @@ def computed_headers(report) -> list[str]:
     ]
     if report.flops:
         heads.append("computed FLOPs")
+    if connections(report):
+        heads.append("computed connections")
     heads += [
         "verdict ops",
         "computed other ops",
@@ -293,9 +299,13 @@ def to_dict(report) -> dict:
                     "name": v.variant.name,
                     "title": v.variant.title,
                     "source": v.variant.source,
-                    "verdicts": {"params": _verdict(v.row.params), "ops": _verdict(v.row.ops)},
-                    "params_matches_as": [r.label for r in v.row.params_elsewhere],
-                    "note": v.row.note,
+                    "verdicts": {
+                        "params": _verdict(v.row.params) if v.row else None,
+                        "ops": _verdict(v.row.ops) if v.row else None,
+                    },
+                    "params_matches_as": [r.label for r in v.row.params_elsewhere] if v.row else [],
+                    "note": v.row.note if v.row else "",
+                    "changes": variant_changes(v),
                     "total_params": v.totals.params,
                     "total_macs": v.totals.macs,
                 }

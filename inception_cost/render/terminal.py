@@ -33,6 +33,7 @@ from inception_cost.render.common import (
     params_value,
     settings_lines,
     si,
+    variant_changes,
 )
 
 STYLE = {MATCH: "green", TRUNCATED: "yellow", MISMATCH: "bold red"}
@@ -135,12 +136,14 @@ def print_report(report, console: Console | None = None) -> None:
         f"params exact; {unit.split(' ')[0]}, other ops, activations rounded to K/M/G"
         " (--format csv|json are exact)",
         f"total: {number(t.params)} params ({number(t.weights)} weights"
-        f" + {number(t.biases)} biases) · {number(t.macs)} MACs"
+        f" + {number(t.biases)} biases)"
+        + (f" + {number(t.fixed)} fixed, not trained" if t.fixed else "")
+        + f" · {number(t.macs)} MACs"
         + (
             f" · as {report.preset}: {number(params_total(report))} params, {shown}"
             if report.preset
             else f" · {shown}"
-            if report.flops
+            if report.flops or unit == "connections"
             else ""
         ),
         f"       {number(t.other.total)} other ops · {number(t.activations)} activations"
@@ -163,6 +166,13 @@ def print_report(report, console: Console | None = None) -> None:
         console.print()
         console.print(Text("Alternative readings", style="bold"))
         for v in au.variants:
+            if v.row is None:
+                changes = variant_changes(v, 4) or ["no row verdict changes"]
+                line = Text(f"{v.variant.name}: {v.variant.title}. " + "; ".join(changes))
+                line += Text(f"; network {v.totals.params:,} params, {v.totals.macs:,} MACs.")
+                _indent(console, line, 2)
+                _indent(console, Text(f"source: {v.variant.source}", style="dim"), 4)
+                continue
             p, o = v.row.params, v.row.ops
             line = Text(f"{v.variant.row} as {v.variant.name}: {v.variant.title}. ")
             if p:
