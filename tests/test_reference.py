@@ -280,3 +280,57 @@ def test_memory_estimate_by_hand():
     assert e.peak_op == "conv1"
     assert e.peak_activations == (224 * 224 * 3 + 112 * 112 * 64) * 4
     assert e.peak_workspace == (230 * 230 * 3 + 31 * 112 * 7 * 7 * 3) * 4
+
+
+# ------------------------------------------------------------------ the other networks' kernels
+
+
+def test_subsample_by_hand():
+    x = np.arange(16, dtype="float64").reshape(1, 4, 4, 1)
+    y, macs = kernels.subsample(x, np.array([0.5]), np.array([1.0]), (2, 2), 2)
+    # top-left window 0 + 1 + 4 + 5 = 10: 0.5 x 10 + 1
+    assert y[0, :, :, 0].tolist() == [[6.0, 10.0], [22.0, 26.0]]
+    assert macs == 4 * 4  # four outputs, four connections each
+
+
+def test_rbf_by_hand():
+    x = np.array([[[[1.0, 2.0]]]])
+    centres = np.array([[1.0, 0.0], [0.0, 2.0]])  # (in, units): unit 0 = (1, 0), unit 1 = (0, 2)
+    y, macs = kernels.rbf(x, centres)
+    assert y.ravel().tolist() == [4.0, 1.0]  # (0^2 + 2^2), (1^2 + 0^2)
+    assert macs == 4
+
+
+def test_table_conv_counts_only_connected_weights():
+    table = ((0,), (0, 1), (1, 2))
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((1, 5, 5, 3))
+    w = rng.standard_normal((3, 3, 3, 3))
+    for o, reads in enumerate(table):
+        w[:, :, [i for i in range(3) if i not in reads], o] = 0
+    y, macs = kernels.conv2d_table(x, w, np.zeros(3), table)
+    dense, _ = kernels.conv2d(x, w, np.zeros(3))
+    np.testing.assert_allclose(y, dense, rtol=1e-12)  # the zeros change nothing
+    assert macs == 3 * 3 * 9 * (1 + 2 + 2)  # positions x taps x connected inputs
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_batch_norm_add_shortcut_tanh_match_torch(dtype):
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((2, 6, 5, 4)).astype(dtype)
+    g, b, m = (rng.standard_normal(4).astype(dtype) for _ in range(3))
+    v = rng.uniform(0.5, 2, 4).astype(dtype)
+    t = F.batch_norm(nchw(x), *(torch.from_numpy(a) for a in (m, v, g, b)), eps=1e-3)
+    np.testing.assert_allclose(kernels.batch_norm(x, g, b, m, v, 1e-3), nhwc(t), **TOL[dtype])
+    np.testing.assert_array_equal(kernels.add([x, x, x]), nhwc(nchw(x) * 3))
+    sc = kernels.zero_pad_shortcut(x, 2, 7)
+    want = F.pad(nchw(x)[:, :, ::2, ::2], (0, 0, 0, 0, 0, 3))
+    np.testing.assert_array_equal(sc, nhwc(want))
+    squash = 1.7159 * torch.tanh(nchw(x) * (2 / 3))
+    np.testing.assert_allclose(kernels.scaled_tanh(x, 1.7159, 2 / 3), nhwc(squash), **TOL[dtype])
+
+
+@pytest.mark.parametrize("model", spec.model_names())
+def test_verify_passes_on_every_bundled_model(model):
+    result = verify(spec.load_model(model))
+    assert result.ok, result.mismatches()

@@ -78,7 +78,8 @@ def conv2d(
             macs += a.shape[0] * a.shape[1] * b.shape[1]
     else:
         xp = np.ascontiguousarray(_pad(x, padding, padding, h + 2 * padding, w + 2 * padding, 0.0))
-        sn, sh, sw, sc = xp.strides
+        # C order: a channel step is one item (numpy lets a size-1 axis carry any stride)
+        sn, sh, sw, sc = (*xp.strides[:3], xp.itemsize)
         og, k_cols = cout // groups, kh * kw * cg
         kernels = [weight[..., g * og : (g + 1) * og].reshape(k_cols, og) for g in range(groups)]
         if groups == 1:  # a window row (kw x cin) is one contiguous run of the input row
