@@ -1,9 +1,12 @@
-"""The bundled specs and their totals, for `inception-cost models`."""
+"""The bundled specs: their totals (`inception-cost models`) and every paper-level claim
+they carry with its verdict (`inception-cost claims`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
+from inception_cost import cost, network
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED
 from inception_cost.report import make_report
 from inception_cost.spec import load_model, model_names
@@ -41,4 +44,87 @@ def summaries() -> list[ModelSummary]:
                 counts.get("not checkable", 0),
             )
         )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    """One paper-level claim of a bundled spec, checked under one reading of its network."""
+
+    model: str
+    id: str
+    text: str
+    source: str
+    quantity: str
+    claimed: str
+    relation: str
+    against: str  # the other network a comparison claim names
+    reading: str  # "as tabled" or a variant's name
+    computed: Fraction | None
+    status: str
+    note: str
+
+
+def claim_rows(models: list[str] | None = None) -> list[ClaimRow]:
+    """Every claim of the named bundled specs (all of them by default), every reading."""
+    out = []
+    for name in models or model_names():
+        for ca in make_report(load_model(name)).audit.claims:
+            c = ca.claim
+            for check in ca.checks:
+                out.append(
+                    ClaimRow(
+                        name,
+                        c.id,
+                        c.text,
+                        c.source,
+                        c.quantity,
+                        c.value.text,
+                        c.relation,
+                        c.against,
+                        check.reading,
+                        check.computed,
+                        check.status,
+                        check.note,
+                    )
+                )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """How a network hands its last feature map to its first fully connected layer."""
+
+    model: str
+    pooled: bool  # global average pooling first (GoogLeNet, ResNet) or a flattened map
+    map_shape: tuple[int, int, int]  # the feature map the head starts from
+    units: int  # the first fully connected layer's outputs
+    params: int  # that layer's parameters (with its bias)
+    other: int  # what the other head would cost it: flattened if pooled, pooled if not
+    total: int  # the network's parameters
+
+
+def heads(models: list[str] | None = None) -> list[Head]:
+    """GAP against a fully connected head in the real networks (the notes' example C)."""
+    out = []
+    for name in models or model_names():
+        analysis = cost.analyse(network.build(load_model(name)))
+        ops = {c.op.name: c for b in analysis.blocks for c in b.ops}
+        first = next((c for c in ops.values() if c.op.kind == "linear"), None)
+        if first is None:
+            continue
+        source = ops.get(first.op.inputs[0])
+        while source is not None and source.op.kind in ("dropout", "flatten", "relu"):
+            source = ops.get(source.op.inputs[0])
+        pooled = (
+            source is not None
+            and source.op.kind == "pool"
+            and source.op.kernel == source.op.in_shapes[0][:2]
+        )
+        shape = source.op.in_shapes[0] if pooled else first.op.in_shapes[0]
+        h, w, c = shape
+        units = first.op.out_shape[2]
+        bias = first.biases
+        other = (h * w * c * units + bias) if pooled else (c * units + bias)
+        out.append(Head(name, pooled, shape, units, first.params, other, analysis.totals.params))
     return out

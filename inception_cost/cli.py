@@ -374,5 +374,31 @@ def models(fmt) -> None:
         click.echo(text, nl=False)
 
 
+@cli.command()
+@click.option(
+    "--model",
+    "names",
+    multiple=True,
+    metavar="NAME",
+    help="Only this bundled spec (repeatable); all of them by default.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+def claims(names, fmt) -> None:
+    """List every paper-level claim of the bundled specs with its verdict.
+
+    CSV lists the claims only; the other formats add how each network's classifier
+    head costs against the other kind (global average pooling or a flattened map)."""
+    from inception_cost.catalog import claim_rows, heads
+    from inception_cost.render.catalog import render_claims
+    from inception_cost.spec import model_path
+
+    for name in names:
+        model_path(name)  # an unknown name fails here, in one line
+    chosen = list(names) or None
+    text = render_claims(claim_rows(chosen), fmt, heads(chosen))
+    if text is not None:
+        click.echo(text if text.endswith("\n") else text + "\n", nl=False)
+
+
 def main() -> None:
     cli(prog_name="inception-cost")

@@ -333,7 +333,11 @@ def load(path: str | Path, label: str | None = None) -> Spec:
 
 
 def model_names() -> list[str]:
-    return sorted(p.stem for p in MODELS_DIR.glob("*.md"))
+    """The bundled specs, numbers in names in numeric order (resnet18 before resnet101)."""
+    return sorted(
+        (p.stem for p in MODELS_DIR.glob("*.md")),
+        key=lambda n: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", n)],
+    )
 
 
 def model_path(name: str) -> Path:

@@ -155,7 +155,9 @@ def test_unknown_model_name(run):
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert (
         result.stderr
-        == "inception-cost: error: unknown model 'alexnett'; expected one of googlenet\n"
+        == "inception-cost: error: unknown model 'alexnett'; expected one of alexnet, googlenet,"
+        " googlenet-mnist, lenet5, resnet18, resnet34, resnet50, resnet101, resnet152, vgg11,"
+        " vgg11-lrn, vgg13, vgg16, vgg16-c, vgg19, zfnet\n"
     )
 
 
@@ -183,3 +185,75 @@ def test_spec_and_model_together(run, write):
         "table", str(write(spec_text("| softmax | | 8x8x3 | | | |\n"))), "--model", "googlenet"
     )
     assert result.exit_code == 2 and "not both" in result.stderr
+
+
+# ------------------------------------------------------------------ the other networks' cells
+
+RES = '+++\ninput = "8x8x4"\n+++\n| type | output size | building block | groups |\n|---|---|---|---|\n'
+
+
+def test_malformed_building_block(run, write):
+    text = RES + "| residual | 8x8x4 | [3x3 64; 3x3, 64] x 2 | |\n"
+    check(run("table", str(write(text))), "spec.md:6:22", "malformed building block")
+
+
+def test_residual_stride_must_divide(run, write):
+    text = RES + "| residual | 3x3x4 | [3x3, 4; 3x3, 4] x 1 | |\n"
+    check(run("table", str(write(text))), "spec.md:6:14", "does not divide the input height 8")
+
+
+def test_residual_without_block(run, write):
+    check(
+        run("table", str(write(RES + "| residual | 8x8x4 | | |\n"))),
+        "spec.md:6:",
+        "no building block",
+    )
+
+
+def test_groups_must_divide_channels(run, write):
+    text = RES.replace("building block", "patch size/stride") + "| conv | 8x8x6 | 3x3/1 | 4 |\n"
+    check(run("table", str(write(text))), "spec.md:6:26", "do not split into 4 groups")
+
+
+def test_unknown_connection_table(run, write):
+    text = (
+        '+++\ninput = "8x8x2"\n+++\n| type | patch size/stride | output size | connection table |\n'
+        "|---|---|---|---|\n| conv | 3x3/1 | 8x8x2 | Table II |\n"
+    )
+    check(run("table", str(write(text))), "spec.md:6:26", "connection table 'Table II' is not")
+
+
+def test_connection_table_of_the_wrong_size(run, write):
+    text = (
+        '+++\ninput = "8x8x2"\n[connection_tables]\nT = ["XX", "X."]\n+++\n'
+        "| type | patch size/stride | output size | connection table |\n"
+        "|---|---|---|---|\n| conv | 3x3/1 | 8x8x3 | T |\n"
+    )
+    check(run("table", str(write(text))), "spec.md:8:26", "connection table 'T' has 2 output maps")
+
+
+def test_connection_table_with_an_unread_output(run, write):
+    text = '+++\ninput = "8x8x2"\n[connection_tables]\nT = ["X.", "X."]\n+++\n' + HEADER
+    check(
+        run("table", str(write(text + "| softmax | | 8x8x2 | | | |\n"))),
+        "spec.md:1:1",
+        "output map 1 reads no",
+    )
+
+
+def test_variant_that_changes_nothing(run, write):
+    text = '+++\ninput = "8x8x2"\n[[variants]]\nname = "x"\n+++\n' + HEADER
+    check(
+        run("table", str(write(text + "| softmax | | 8x8x2 | | | |\n"))),
+        "spec.md:1:1",
+        "changes nothing",
+    )
+
+
+def test_bad_convention_value(run, write):
+    text = '+++\ninput = "8x8x2"\n[conventions]\nshortcut = "identity"\n+++\n' + HEADER
+    check(
+        run("table", str(write(text + "| softmax | | 8x8x2 | | | |\n"))),
+        "spec.md:1:1",
+        "shortcut = 'identity' is not allowed",
+    )

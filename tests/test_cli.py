@@ -153,8 +153,14 @@ def test_models_lists_bundled_specs(run):
     data = json.loads(run("models", "--format", "json").stdout)
     googlenet = next(m for m in data if m["name"] == "googlenet")
     assert googlenet["params"] == 6_998_552 and googlenet["macs"] == 1_582_671_872
-    assert googlenet["claims_differ"] > 0 and googlenet["not_checkable"] == 1
-    assert "googlenet" in run("models").stdout
+    # the 12x claim is checkable now that AlexNet is bundled
+    assert googlenet["claims_differ"] > 0 and googlenet["not_checkable"] == 0
+    lenet = next(m for m in data if m["name"] == "lenet5")
+    assert (lenet["claims_hold"], lenet["claims_differ"]) == (22, 0)  # 6 rows x 3 + 3 + depth
+    assert [m["name"] for m in data][:3] == ["alexnet", "googlenet", "googlenet-mnist"]
+    text = run("models").stdout
+    assert all(len(line) <= 100 for line in text.splitlines())
+    assert "resnet152" in text
 
 
 def test_python_dash_m_and_version(run):
@@ -188,3 +194,26 @@ def test_scripted_formats_import_neither_numpy_nor_rich():
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[-1] == "[]"
+
+
+def test_claims_lists_every_claim_with_its_verdict(run):
+    data = json.loads(run("claims", "--format", "json").stdout)
+    tabled = {(c["model"], c["claim"]): c for c in data["claims"] if c["reading"] == "as tabled"}
+    ratio = tabled[("googlenet", "alexnet-ratio")]
+    assert ratio["verdict"] == "mismatch" and ratio["computed"].startswith("8.71")
+    assert tabled[("lenet5", "connections")]["computed"] == "340908"
+    assert tabled[("resnet152", "vgg16-flops")]["verdict"] == "mismatch"
+    heads = {h["model"]: h for h in data["heads"]}
+    assert heads["vgg16"]["params"] == 7 * 7 * 512 * 4096 + 4096 and not heads["vgg16"]["pooled"]
+    g = heads["googlenet"]
+    assert g["pooled"] and g["params"] == 1024 * 1000 + 1000
+    assert g["other_head_params"] == 7 * 7 * 1024 * 1000 + 1000
+    text = run("claims", "--model", "googlenet").stdout
+    assert "8.71 vs 12: mismatch" in text and "alexnet ·" not in text
+
+
+def test_claims_csv_and_unknown_model(run):
+    rows = run("claims", "--model", "lenet5", "--format", "csv").stdout.splitlines()
+    assert rows[0].startswith("model,claim,reading") and len(rows) == 4
+    bad = run("claims", "--model", "lenet")
+    assert bad.exit_code == 2 and "unknown model 'lenet'" in bad.stderr

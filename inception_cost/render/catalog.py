@@ -99,3 +99,127 @@ def render_models(items, fmt: str) -> str | None:
         " · hold / differ / unchecked: the spec's row verdicts and paper-level claims"
     )
     return None
+
+
+CLAIM_HEADERS = ("model", "claim", "reading", "quantity", "relation", "claimed", "computed")
+CLAIM_HEADERS += ("verdict", "note", "against", "text", "source")
+
+
+def _computed(value) -> str:
+    if value is None:
+        return ""
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{float(value):.4g}"
+
+
+def _claim_cells(r) -> list:
+    return [
+        r.model,
+        r.id,
+        r.reading,
+        r.quantity,
+        r.relation,
+        r.claimed,
+        _computed(r.computed),
+        r.status,
+        r.note,
+        r.against,
+        r.text,
+        r.source,
+    ]
+
+
+def head_lines(items) -> list[str]:
+    """The GAP-against-FC comparison, one sentence per network."""
+    out = []
+    for h in items:
+        shape = "x".join(map(str, h.map_shape))
+        share = f"{100 * h.params / h.total:.1f}% of {h.total:,}"
+        if h.pooled:
+            out.append(
+                f"{h.model}: global average pooling of {shape}, then fc {h.units}:"
+                f" {h.params:,} params ({share}); flattening the map instead:"
+                f" {h.other:,} (+{h.other - h.params:,})"
+            )
+        else:
+            out.append(
+                f"{h.model}: {shape} flattened into fc {h.units}: {h.params:,} params ({share});"
+                f" with global average pooling: {h.other:,} ({h.other - h.params:,})"
+            )
+    return out
+
+
+HEADS_TITLE = "Global average pooling against a fully connected head (the notes' example C)"
+
+
+def render_claims(rows, fmt: str, items=()) -> str | None:
+    """Each claim with its verdict, then the heads; rich and markdown quote a claim once."""
+    if fmt == "json":
+        keys = [h.replace(" ", "_") for h in CLAIM_HEADERS]
+        data = {
+            "claims": [dict(zip(keys, _claim_cells(r), strict=True)) for r in rows],
+            "heads": [
+                {
+                    "model": h.model,
+                    "pooled": h.pooled,
+                    "map_shape": list(h.map_shape),
+                    "units": h.units,
+                    "params": h.params,
+                    "other_head_params": h.other,
+                    "network_params": h.total,
+                }
+                for h in items
+            ],
+        }
+        return json.dumps(data, indent=2) + "\n"
+    if fmt == "csv":
+        from inception_cost.render.common import csv_text
+
+        return csv_text(list(CLAIM_HEADERS), (_claim_cells(r) for r in rows))
+    held = sum(r.status in ("match", "within") for r in rows if r.reading == "as tabled")
+    tabled = sum(r.reading == "as tabled" for r in rows)
+    lines: list[str] = []
+    previous = None
+    for r in rows:
+        if (r.model, r.id) != previous:
+            previous = (r.model, r.id)
+            lines.append(f"{r.model} · {r.id}: “{r.text}” ({r.source})")
+        shown = "" if r.computed is None else _shown(r.computed)
+        note = f" ({r.note})" if r.note else ""
+        relation = "vs" if r.relation == "equal" else f"vs {r.relation}"
+        lines.append(f"    {r.reading}: {shown} {relation} {r.claimed}: {r.status}{note}")
+    summary = f"{held} of {tabled} claims hold as tabled (a variant's readings are listed under it)"
+    if fmt == "markdown":
+        body = []
+        for line in lines:
+            body.append(f"  - {line.strip()}" if line.startswith("    ") else f"- {line}")
+        body += ["", summary]
+        if items:
+            body += ["", f"## {HEADS_TITLE}", "", *(f"- {x}" for x in head_lines(items))]
+        return "\n".join(body) + "\n"
+    from rich.text import Text
+
+    from inception_cost.render.terminal import make_console
+
+    console = make_console()
+    for line in lines:
+        if line.startswith("    "):
+            status = line.rsplit(": ", 1)[-1].split(" ")[0]
+            style = {"match": "green", "within": "green", "truncated": "yellow"}.get(status, "red")
+            console.print(Text(line, style=style if status != "not" else "dim"))
+        else:
+            console.print(Text(line, style="bold"))
+    console.print(Text(summary, style="dim"))
+    if items:
+        console.print()
+        console.print(Text(HEADS_TITLE, style="bold"))
+        for line in head_lines(items):
+            console.print(Text("  " + line))
+    return None
+
+
+def _shown(value) -> str:
+    if value.denominator == 1:
+        return f"{value.numerator:,}"
+    return f"{float(value):,.2f}"
