@@ -189,7 +189,10 @@ def test_spec_and_model_together(run, write):
 
 # ------------------------------------------------------------------ the other networks' cells
 
-RES = '+++\ninput = "8x8x4"\n+++\n| type | output size | building block | groups |\n|---|---|---|---|\n'
+RES = (
+    '+++\ninput = "8x8x4"\n+++\n'
+    "| type | output size | building block | groups |\n|---|---|---|---|\n"
+)
 
 
 def test_malformed_building_block(run, write):

@@ -30,7 +30,7 @@ def padding_text(value: str | int) -> str:
         return "same padding ((k-1)/2 each side)"
     if value == "valid":
         return "no padding"
-    return f"padding {value} px each side"
+    return f"{value} px padding"
 
 
 def fits_text(fits: tuple[ReadingFit, ...]) -> str:
@@ -59,11 +59,11 @@ def settings_lines(report) -> list[str]:
         f"convolutions: {padding_text(c.conv_padding)}, {'biases' if c.bias else 'no biases'},"
         f" {c.conv_activation} · pooling: {c.pool_rounding} rounding,"
         f" {padding_text(c.pool_padding)}",
-        f"LRN across {c.lrn.size} channels · {unit}",
+        (f"LRN across {c.lrn.size} channels · " if _has(a, "lrn") else "") + unit,
         "other ops: compares, adds, muls, divs, exp · activations: elements written"
         + (" (ReLU, dropout in place)" if a.inplace else ""),
-        f"claimed params read as {fits_text(report.audit.params_fits)}",
-        f"claimed ops read as {fits_text(report.audit.ops_fits)}",
+        _claimed("params", report.audit.params_fits),
+        _claimed("ops", report.audit.ops_fits),
         "units: K = 10^3, M = 10^6, G = 10^9 unless a line says K = 1,024",
     ]
     if c.changed():
@@ -84,6 +84,16 @@ def settings_lines(report) -> list[str]:
     if spec.overrides:
         lines.append("changed from the spec: " + ", ".join(spec.overrides))
     return lines
+
+
+def _has(analysis, kind: str) -> bool:
+    return any(c.op.kind == kind for b in analysis.blocks for c in b.ops)
+
+
+def _claimed(column: str, fits: tuple[ReadingFit, ...]) -> str:
+    if not fits[0].rows:
+        return f"claimed {column}: none in the table"
+    return f"claimed {column} read as {fits_text(fits)}"
 
 
 def network_settings(c) -> list[str]:

@@ -78,6 +78,8 @@ def print_report(report, console: Console | None = None) -> None:
         "local response norm": "lrn",
         "separable convolution": "sep. conv",
         "convolution": "conv",
+        "global avg pool": "avg pool (all)",
+        "batch norm": "bn",
     }
     for b in a.blocks:
         row, ra = b.block.row, au.row(b.name)
