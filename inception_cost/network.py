@@ -62,6 +62,7 @@ class Pool2d(Op):
     stride: int = 1
     padding: tuple[int, int] = (0, 0)
     ceil: bool = False
+    whole: bool = False  # global: the window is the whole map (frameworks' adaptive pool)
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,13 +403,30 @@ class _Builder:
         return self._add(kind(f"{src}/{act}", (src,), (shape,), shape))
 
     def pool(
-        self, name: str, src: str, mode: str, k: tuple[int, int], stride: int, pad: int, ceil: bool
+        self,
+        name: str,
+        src: str,
+        mode: str,
+        k: tuple[int, int],
+        stride: int,
+        pad: int,
+        ceil: bool,
+        whole: bool = False,
     ) -> str:
         in_shape = self.shapes[src]
         ho, wo = self._window(src, k, stride, pad, ceil)
         return self._add(
             Pool2d(
-                name, (src,), (in_shape,), (ho, wo, in_shape[2]), mode, k, stride, (pad, pad), ceil
+                name,
+                (src,),
+                (in_shape,),
+                (ho, wo, in_shape[2]),
+                mode,
+                k,
+                stride,
+                (pad, pad),
+                ceil,
+                whole,
             )
         )
 
@@ -507,7 +525,7 @@ class _Builder:
 
     def _global_avg_pool(self, row: Row, src: str) -> None:
         h, w, _ = self.shapes[src]
-        self.pool(row.name, src, "avg", (h, w), 1, 0, ceil=False)
+        self.pool(row.name, src, "avg", (h, w), 1, 0, ceil=False, whole=True)
 
     def _local_response_norm(self, row: Row, src: str) -> None:
         lrn = self.conventions.lrn

@@ -30,7 +30,32 @@ PRIMITIVES = (
     "lrn_macc",  # LRN elements x size: the sum of squares written as multiply-adds
     "groups_ignored",  # a grouped convolution's MACs counted as if it were dense, less its own
     "softmax",  # softmax elements
+    "gap_in",  # a global (adaptive) average pool's input elements
+    "gap_out",
+    "bn",  # batch norm elements
+    "bn_channels",  # batch norm channels, times the batch
+    "tanh",  # tanh elements
 )
+
+#: The op kinds every tool's rule below was read and measured for (GoogLeNet's, then
+#: AlexNet's, VGG's, ResNet's and the MNIST GoogLeNet's, in torch). LeNet-5's
+#: subsampling and RBF units are custom modules: what a tool counts depends on how
+#: they are written, so no preset but ours and the paper's counts them.
+TOOL_KINDS = frozenset(
+    {"conv", "linear", "pool", "lrn", "relu", "concat", "dropout", "softmax", "flatten"}
+    | {"bn", "add", "shortcut", "tanh"}
+)
+GOOGLENET_KINDS = frozenset(
+    {"conv", "linear", "pool", "lrn", "relu", "concat", "dropout", "softmax", "flatten"}
+)
+KIND_WORDS = {
+    "bn": "batch norm",
+    "add": "residual add",
+    "shortcut": "zero-pad shortcut",
+    "tanh": "tanh",
+    "subsample": "trainable subsampling",
+    "rbf": "RBF units",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +74,8 @@ class Preset:
     counts_params: bool = True  # False: the tool reports no parameter count
     unrun_params: bool = False  # counts the params of modules the model holds but never runs
     also: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()  # a second figure, e.g. MACs
+    kinds: frozenset[str] | None = TOOL_KINDS  # op kinds the rule covers; None: every kind
+    fixed_params: bool = False  # counts untrained state (BN running statistics) as params
 
 
 MACS = ("multiply-adds", (("macs", 1),))
@@ -66,6 +93,7 @@ PRESETS: dict[str, Preset] = {
             0,
             "docs/conventions.md: a MAC is one multiply-add of a conv or linear layer;"
             " bias adds and the rest are other ops",
+            kinds=None,
         ),
         Preset(
             "paper",
@@ -76,39 +104,53 @@ PRESETS: dict[str, Preset] = {
             0,
             "the audit's inferred reading of GoogLeNet's Table 1: params are weights only,"
             " ops are multiply-adds (see `table`'s header for the fit)",
+            kinds=None,
         ),
         Preset(
             "torchinfo",
             "torchinfo 1.8.0",
             "mult-adds",
-            (MACS, BIAS),
+            (MACS, BIAS, ("batch norm gamma, beta", (("bn_channels", 2),))),
             True,
             0,
             "torchinfo/layer_info.py, LayerInfo.calculate_macs: weight.nelement() x output"
-            " positions, and the same for bias (conv); weight and bias elements (linear)",
+            " positions, and the same for bias (conv); weight and bias elements (linear);"
+            " other modules' parameter elements x batch (batch norm: 2C, not per position)",
             unrun_params=True,
         ),
         Preset(
             "fvcore",
             "fvcore 0.1.5",
             "flops",
-            (MACS,),
+            (
+                MACS,
+                ("batch norm", (("bn", 2),)),
+                ("adaptive avg pool inputs", (("gap_in", 1),)),
+            ),
             True,
             0,
             "fvcore/nn/jit_handles.py conv_flop_jit and addmm_flop_jit: products only,"
-            ' no bias ("one flop is one fused multiply-add"); relu, pooling and LRN are'
-            " skipped as unsupported ops",
+            ' no bias ("one flop is one fused multiply-add"); batchnorm_flop_jit 2 per'
+            " input element at inference (affine); adaptive_avg_pool2d one per input"
+            " element; relu, pooling, LRN and add are skipped as unsupported ops",
             unrun_params=True,
         ),
         Preset(
             "thop",
             "thop 0.1.1",
             "MACs",
-            (MACS, ("avg pool outputs", (("avg_pool_out", 1),))),
+            (
+                MACS,
+                ("avg pool outputs", (("avg_pool_out", 1),)),
+                ("batch norm", (("bn", 4),)),
+                ("adaptive avg pool", (("gap_in", 1), ("gap_out", 1))),
+            ),
             True,
             0,
             "thop/vision/basic_hooks.py: count_convNd and count_linear (products, no bias),"
-            " count_avgpool (one per output), zero_ops for ReLU and max pooling",
+            " count_avgpool (one per output), zero_ops for ReLU and max pooling;"
+            " count_normalization 4 per element (affine, training never checked),"
+            " count_adap_avgpool (kernel + 1) per output",
         ),
         Preset(
             "ptflops",
@@ -120,13 +162,16 @@ PRESETS: dict[str, Preset] = {
                 ("ReLU x2", (("relu", 2),)),
                 ("pool inputs x2", (("max_pool_in", 2), ("avg_pool_in", 2))),
                 ("LRN internals", (("lrn", 3), ("lrn_window", 1))),
+                ("batch norm", (("bn", 2),)),
+                ("adaptive avg pool inputs x2", (("gap_in", 2),)),
             ),
             True,
             0,
             "ptflops/pytorch_ops.py: module hooks (conv and linear with bias, ReLU = output"
-            " elements, pooling = input elements) and FUNCTIONAL_MAPPING/TENSOR_OPS_MAPPING"
-            " patches, which count F.relu and F.max_pool2d again inside nn.ReLU and"
-            " nn.MaxPool2d, and LRN's Tensor.mul/add and F.avg_pool3d",
+            " elements, pooling = input elements, bn_flops_counter_hook 2 per element) and"
+            " FUNCTIONAL_MAPPING/TENSOR_OPS_MAPPING patches, which count F.relu,"
+            " F.max_pool2d and F.adaptive_avg_pool2d again inside their modules, and LRN's"
+            " Tensor.mul/add and F.avg_pool3d; a + b in forward is not patched",
             notes="nn.ReLU and pooling modules are counted by their hook and again by the"
             " patched functional they call",
             unrun_params=True,
@@ -149,13 +194,16 @@ PRESETS: dict[str, Preset] = {
             (
                 MACS,
                 ("LRN mul, avg pool, mul", (("lrn", 3),)),
-                ("avg pool outputs", (("avg_pool_out", 1),)),
+                ("avg pool outputs", (("avg_pool_out", 1), ("gap_out", 1))),
+                ("batch norm", (("bn", 1),)),
+                ("tanh's two muls", (("tanh", 2),)),
             ),
             True,
             0,
             "torchprofile/handlers.py: aten::_convolution and aten::addmm/linear (products,"
-            " no bias), aten::mul and aten::avg_pool* (one per output element); add, div,"
-            " pow, relu and max pooling are zero-cost ops",
+            " no bias), aten::mul and aten::avg_pool*/mean (one per output element), _norm"
+            " (one per element, affine); add, div, pow, tanh, relu and max pooling are"
+            " zero-cost ops",
             counts_params=False,
         ),
         Preset(
@@ -178,14 +226,16 @@ PRESETS: dict[str, Preset] = {
                 ("x2", (("macs", 1),)),
                 ("conv bias adds", (("conv_bias", 1),)),
                 ("ReLU", (("relu", 1),)),
-                ("pool inputs", (("max_pool_in", 1), ("avg_pool_in", 1))),
+                ("pool inputs", (("max_pool_in", 1), ("avg_pool_in", 1), ("gap_in", 1))),
                 ("LRN internals", (("lrn", 3), ("lrn_window", 1))),
+                ("batch norm", (("bn", 2),)),
             ),
             True,
             0,
             "calflops/pytorch_ops.py: FLOPs = 2 x MACs for conv and linear, + conv bias,"
             " ReLU and pooling via patched functionals (input elements for pools), LRN"
-            " through its Tensor.mul/add and F.avg_pool3d; MACs count products only",
+            " through its Tensor.mul/add and F.avg_pool3d, _batch_norm_flops_compute 2 per"
+            " element; MACs count products only",
             also=(MACS,),
             unrun_params=True,
         ),
@@ -204,6 +254,7 @@ PRESETS: dict[str, Preset] = {
             " (no bias, no groups), inner product Win x Hin x Cin x Cout; LRN macc = elements x"
             " local_size and d.mem.param = 2 (alpha, beta); ReLU, pooling, softmax go to"
             " comp/add/div/exp, not macc; params without biases",
+            kinds=GOOGLENET_KINDS,
         ),
         Preset(
             "keras",
@@ -212,9 +263,11 @@ PRESETS: dict[str, Preset] = {
             (),
             True,
             0,
-            "keras Layer.count_params: weights and biases; pooling and normalisation"
-            " without weights have none; Keras reports no operation count",
+            "keras Layer.count_params: weights and biases, and non-trainable weights"
+            " (BatchNormalization's moving mean and variance: 4C in all); pooling and"
+            " LRN have none; Keras reports no operation count",
             counts_ops=False,
+            fixed_params=True,
         ),
     )
 }
@@ -231,6 +284,15 @@ class PresetCount:
     also: int | None  # the preset's second figure (calflops' MACs)
     param_parts: tuple[tuple[str, int], ...]  # weights, biases, LRN parameters
     params_kept: int | None = None  # params when the training-only rows stay in the model
+    unsupported: tuple[str, ...] = ()  # op kinds the tool's rule was not read for
+
+
+def unsupported(analysis: cost.Analysis, preset: Preset) -> tuple[str, ...]:
+    """The network's op kinds (in words) that `preset`'s rule does not cover."""
+    if preset.kinds is None:
+        return ()
+    kinds = {c.op.kind for b in analysis.blocks for c in b.ops} - preset.kinds
+    return tuple(sorted(KIND_WORDS.get(k, k) for k in kinds))
 
 
 def primitives(c: cost.OpCost, batch: int) -> Counter:
@@ -247,8 +309,14 @@ def primitives(c: cost.OpCost, batch: int) -> Counter:
         p["relu"] = n_out
     elif op.kind == "pool":
         h, w, ch = op.in_shapes[0]
-        p[f"{op.mode}_pool_in"] = batch * h * w * ch
-        p[f"{op.mode}_pool_out"] = n_out
+        kind = "gap" if op.whole else f"{op.mode}_pool"
+        p[f"{kind}_in"] = batch * h * w * ch
+        p[f"{kind}_out"] = n_out
+    elif op.kind == "bn":
+        p["bn"] = n_out
+        p["bn_channels"] = batch * out[2]
+    elif op.kind == "tanh":
+        p["tanh"] = n_out
     elif op.kind == "lrn":
         p["lrn"] = n_out
         p["lrn_window"] = batch * out[0] * out[1] * (out[2] + op.size - 1)
@@ -274,6 +342,7 @@ def param_parts(preset: Preset, c: cost.OpCost) -> Counter:
             "weights": c.weights,
             "biases": c.biases if preset.biases else 0,
             "LRN alpha and beta": preset.lrn_params if c.op.kind == "lrn" else 0,
+            "untrained state": c.fixed if preset.fixed_params else 0,
         }
     )
 
@@ -287,6 +356,9 @@ def count(
     them (torchvision's GoogLeNet with aux_logits) but does not run them at inference
     has their parameters counted by tools that sum every registered parameter.
     """
+    missing = unsupported(analysis, preset)
+    if missing:
+        return PresetCount(preset, None, None, (), None, (), None, missing)
     total: Counter = Counter()
     params: Counter = Counter()
     for b in analysis.blocks:
@@ -296,7 +368,9 @@ def count(
     categories = tuple(_weigh(preset.terms, total))
     also = sum(v for _, v in _weigh(preset.also, total)) if preset.also else None
     ops = sum(v for _, v in categories) if preset.counts_ops else None
-    parts = tuple((k, params[k]) for k in ("weights", "biases", "LRN alpha and beta"))
+    parts = tuple(
+        (k, params[k]) for k in ("weights", "biases", "LRN alpha and beta", "untrained state")
+    )
     total_params = sum(params.values()) if preset.counts_params else None
     with_kept = None
     if kept is not None and total_params is not None:

@@ -49,4 +49,13 @@ def make_report(
             raise InputError(f"unknown preset {preset!r}", "one of " + ", ".join(PRESETS))
     net = network.build(spec, aux=aux, variant=variant)
     analysis = cost.analyse(net, batch=batch, dtype=dtype, inplace=inplace)
+    if preset:
+        from inception_cost.presets import PRESETS, unsupported
+
+        missing = unsupported(analysis, PRESETS[preset])
+        if missing:
+            raise InputError(
+                f"the {preset} preset has no rule for {', '.join(missing)}, which {spec.name} uses",
+                "--as ours or --as paper, or a network without them",
+            )
     return Report(spec, analysis, audit_mod.audit(spec, analysis), flops, expand, variant, preset)

@@ -219,3 +219,102 @@ def test_params_with_unrun_auxiliary_heads(tool):
     assert _params_with_aux_kept(tool) == c.params_kept
     # 13,378,280 = inference params + both heads (our --aux total); thop counts only what ran
     assert c.params_kept == (6_998_552 if tool == "thop" else 13_378_280)
+
+
+# ------------------------------------------------------------------ the other networks
+
+
+def _tool_counts(model: torch.nn.Module, shape: tuple[int, int, int]) -> dict:
+    """Every tool's (params, ops) on `model`, as each one reports them."""
+    import thop
+    import torchinfo
+    from calflops import calculate_flops
+    from fvcore.nn import FlopCountAnalysis, parameter_count
+    from ptflops import get_model_complexity_info
+    from torch.utils.flop_counter import FlopCounterMode
+    from torchprofile import profile_macs
+
+    x = torch.zeros(1, *shape)
+    out = {}
+    s = torchinfo.summary(model, input_size=(1, *shape), verbose=0)
+    out["torchinfo"] = (s.total_params, s.total_mult_adds)
+    quiet = contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO())
+    with quiet[0], quiet[1], warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        flops = FlopCountAnalysis(model, x)
+        flops.unsupported_ops_warnings(False)
+        out["fvcore"] = (parameter_count(model)[""], flops.total())
+        macs, params = thop.profile(model, inputs=(x,), verbose=False)
+        out["thop"] = (int(params), int(macs))
+        for backend, name in (("pytorch", "ptflops"), ("aten", "ptflops-aten")):
+            macs, params = get_model_complexity_info(
+                model, shape, as_strings=False, print_per_layer_stat=False, backend=backend
+            )
+            out[name] = (params, macs)
+        out["torchprofile"] = (None, profile_macs(model, x))
+        flops, macs, params = calculate_flops(
+            model=model,
+            input_shape=(1, *shape),
+            output_as_string=False,
+            print_results=False,
+            print_detailed=False,
+        )
+        out["calflops"] = (params, flops)
+        out["calflops MACs"] = macs
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        model(x)
+    out["flop-counter"] = (None, counter.get_total_flops())
+    return out
+
+
+@pytest.mark.parametrize("name", ["resnet18", "alexnet", "googlenet-mnist"])
+def test_presets_match_the_tools_on_the_other_networks(name):
+    """Batch norm, residual adds, adaptive pooling, grouped convolutions, conv bias with BN.
+
+    The torch models end in nn.Softmax, which thop, ptflops and calflops count (a
+    torchvision model ends in logits): replaced by the identity, as the presets assume.
+    """
+    from torch_models import AlexNet, MnistGoogLeNet, ResNet
+
+    torch.manual_seed(0)
+    model = {"resnet18": lambda: ResNet(18), "alexnet": AlexNet, "googlenet-mnist": MnistGoogLeNet}
+    model = model[name]().eval()
+    model.softmax = torch.nn.Identity()
+    analysis = cost.analyse(network.build(spec.load_model(name)))
+    h, w, c = analysis.network.input_shape
+    tools = _tool_counts(model, (c, h, w))
+    for tool in ("torchinfo", "fvcore", "thop", "ptflops", "ptflops-aten", "calflops"):
+        mine = count(analysis, PRESETS[tool])
+        assert tools[tool] == (mine.params, mine.ops), tool
+    for tool in ("torchprofile", "flop-counter"):
+        assert tools[tool][1] == count(analysis, PRESETS[tool]).ops, tool
+    assert tools["calflops MACs"] == count(analysis, PRESETS["calflops"]).also
+
+
+def test_resnet50_presets_as_measured():
+    """The tools' figures on the torch ResNet-50 (no softmax), measured once and kept."""
+    analysis = cost.analyse(network.build(spec.load_model("resnet50")))
+    measured = {
+        "torchinfo": 3_858_027_368,
+        "fvcore": 3_879_247_872,
+        "thop": 3_900_424_192,
+        "ptflops": 3_899_118_568,
+        "ptflops-aten": 3_857_974_248,
+        "torchprofile": 3_868_562_432,
+        "flop-counter": 7_715_946_496,
+        "calflops": 7_747_105_792,
+    }
+    for tool, ops in measured.items():
+        assert count(analysis, PRESETS[tool]).ops == ops, tool
+    # Keras counts batch norm's moving mean and variance too: 2 x 26,560 channels
+    assert count(analysis, PRESETS["keras"]).params == 25_557_032 + 53_120
+
+
+def test_lenet5_has_no_tool_rule(run):
+    analysis = cost.analyse(network.build(spec.load_model("lenet5")))
+    fv = count(analysis, PRESETS["fvcore"])
+    assert (fv.params, fv.ops) == (None, None)
+    assert fv.unsupported == ("RBF units", "trainable subsampling")
+    assert count(analysis, PRESETS["ours"]).ops == 332_824
+    result = run("table", "--model", "lenet5", "--as", "thop")
+    assert result.exit_code == 2 and "thop preset has no rule for RBF units" in result.stderr

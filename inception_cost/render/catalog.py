@@ -80,9 +80,11 @@ def render_models(items, fmt: str) -> str | None:
     heads = [short.get(h, h) for h in HEADERS]
     widths = [max([len(h), *(len(line[i]) for line in lines)]) for i, h in enumerate(heads)]
     console = make_console()
-    # the title gives way: cut to what the other columns leave of the console's width
-    room = max(12, console.width - sum(widths[:-1]) - 3 * (len(heads) - 1) - 6)
-    for h, width in zip(heads, widths, strict=True):
+    # the title shows only where the other columns leave it room (markdown, csv, json
+    # always carry it)
+    room = console.width - sum(widths[:-1]) - 3 * len(heads) - 2
+    shown = heads if room >= 24 else heads[:-1]
+    for h, width in zip(shown, widths, strict=False):
         table.add_column(
             h,
             justify="left" if h in ("name", "title", "input") else "right",
@@ -90,9 +92,9 @@ def render_models(items, fmt: str) -> str | None:
             min_width=None if h == "title" else width,
         )
     for line in lines:
-        title = line[-1]
-        line[-1] = title if len(title) <= room else title[: room - 1] + "…"
-        table.add_row(*line)
+        if len(shown) == len(heads) and len(line[-1]) > room:
+            line[-1] = line[-1][: room - 1] + "…"
+        table.add_row(*line[: len(shown)])
     console.print(table)
     console.print(
         "params exact (weights + biases, as each spec counts them) · MACs at batch 1, G = 10^9"

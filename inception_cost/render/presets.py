@@ -27,6 +27,8 @@ def _diff(ours: PresetCount, c: PresetCount) -> str:
 
 
 def _why(ours: PresetCount, c: PresetCount) -> str:
+    if c.unsupported:
+        return "no rule read for " + ", ".join(c.unsupported)
     parts = [f"{label} {v:+,}" for label, v in difference(ours, c)]
     if c.also is not None:
         parts.append(f"also reports {c.also:,} MACs")
@@ -160,6 +162,7 @@ def _json(model: str, batch: int, counts: list[PresetCount]) -> dict:
                 "macs_also": c.also,
                 "categories": dict(c.categories),
                 "difference": dict(difference(ours, c)),
+                "unsupported": list(c.unsupported),
                 "params_parts": dict(c.param_parts),
                 "source": c.preset.source,
             }
