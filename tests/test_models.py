@@ -122,3 +122,18 @@ def test_googlenet_mnist_by_hand():
     assert stem.params == 9 * 192 + 192 + 2 * 192 and stem.fixed == 2 * 192
     assert net.blocks[-2].ops[0].out_shape == (1, 1, 10)
     assert t.depth == 1 + 3 * 9 + 1  # stem, three convs on the longest branch, fc
+
+
+@pytest.mark.parametrize("model", spec.model_names())
+def test_markdown_output_reads_back_as_the_same_network(model, tmp_path, run):
+    out = tmp_path / f"{model}.md"
+    assert (
+        run("table", "--model", model, "--format", "markdown", "--output", str(out)).exit_code == 0
+    )
+    again = spec.load(out)
+    original = spec.load_model(model)
+    assert again.connection_tables == original.connection_tables
+    assert [v.name for v in again.variants] == [v.name for v in original.variants]
+    for v in original.variants:
+        assert totals(model, v.name) == cost.analyse(network.build(again, variant=v.name)).totals
+    assert cost.analyse(network.build(again)).totals == totals(model)
