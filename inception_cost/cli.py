@@ -285,6 +285,7 @@ def compare_bottleneck(
     "--dtype", type=click.Choice(("float32", "float64")), default="float32", show_default=True
 )
 @click.option("--aux", is_flag=True, help="Run the training-only rows (auxiliary classifiers) too.")
+@click.option("--variant", metavar="NAME", help="Run an alternative reading named in the spec.")
 @click.option(
     "--max-memory",
     type=_Bytes,
@@ -294,7 +295,9 @@ def compare_bottleneck(
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
 @_output_options
-def verify(spec_file, model, batch, seed, dtype, aux, max_memory, fmt, output, force) -> None:
+def verify(
+    spec_file, model, batch, seed, dtype, aux, variant, max_memory, fmt, output, force
+) -> None:
     """Run the network with the NumPy reference and hold every op against the analysis.
 
     Exit 0 when every op's shape and multiply-adds equal the analysis, every activation
@@ -313,6 +316,7 @@ def verify(spec_file, model, batch, seed, dtype, aux, max_memory, fmt, output, f
             dtype=dtype,
             max_memory=max_memory,
             on_block=on_block,
+            variant=variant or "",
         )
     _deliver(render, result, fmt, output, force, spec_file)
     if not result.ok:

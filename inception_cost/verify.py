@@ -94,6 +94,7 @@ class Verification:
     estimate: object  # reference.memory.MemoryEstimate
     limit: int  # bytes allowed
     seconds: float
+    variant: str = ""  # the alternative reading run, if any
 
     @property
     def ok(self) -> bool:
@@ -151,13 +152,14 @@ def verify(
     dtype: str = "float32",
     max_memory: int | None = None,
     on_block: Callable[[str], None] | None = None,
+    variant: str = "",
 ) -> Verification:
     """Run `spec`'s network on a seeded batch and compare it with the analysis, op by op."""
     from inception_cost.reference import executor, memory, weights
 
     if dtype not in memory.ITEMSIZE:
         raise InputError(f"the reference runs float32 or float64, not {dtype}", "--dtype float32")
-    net = network.build(spec, aux=aux)
+    net = network.build(spec, aux=aux, variant=variant)
     limit = max_memory if max_memory is not None else default_limit()
     need = dataclasses.replace(memory.estimate(net, batch, dtype), process=memory.resident())
     if need.total > limit:
@@ -197,7 +199,7 @@ def verify(
         if executed[name].kind == "softmax"
     )
     return Verification(
-        spec.name, batch, dtype, seed, aux, blocks, softmax, need, limit, run.seconds
+        spec.name, batch, dtype, seed, aux, blocks, softmax, need, limit, run.seconds, variant
     )
 
 

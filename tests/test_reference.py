@@ -330,7 +330,15 @@ def test_batch_norm_add_shortcut_tanh_match_torch(dtype):
     np.testing.assert_allclose(kernels.scaled_tanh(x, 1.7159, 2 / 3), nhwc(squash), **TOL[dtype])
 
 
-@pytest.mark.parametrize("model", spec.model_names())
-def test_verify_passes_on_every_bundled_model(model):
-    result = verify(spec.load_model(model))
+READINGS = [
+    (m, variant)
+    for m in spec.model_names()
+    for variant in ("", *(v.name for v in spec.load_model(m).variants))
+]
+
+
+@pytest.mark.parametrize(("model", "variant"), READINGS)
+def test_verify_passes_on_every_bundled_model_and_variant(model, variant):
+    result = verify(spec.load_model(model), variant=variant)
     assert result.ok, result.mismatches()
+    assert result.analytic_macs == result.executed_macs > 0

@@ -38,7 +38,8 @@ def header_lines(v) -> list[str]:
     e = v.estimate
     return [
         f"{v.model}: NumPy reference forward pass, batch {v.batch}, {v.dtype}, seed {v.seed},"
-        f" {'with' if v.aux else 'without'} training-only rows",
+        f" {'with' if v.aux else 'without'} training-only rows"
+        + (f", variant {v.variant}" if v.variant else ""),
         "MACs = multiply-adds counted by the kernels from the operands they multiplied,"
         " beside the cost model's; GFLOP/s = 2 x MACs / time",
         f"memory: about {e.total / 1e6:,.1f} MB at the peak ({e.peak_op}: weights"
@@ -171,6 +172,7 @@ def _json(v) -> dict:
         "dtype": v.dtype,
         "seed": v.seed,
         "aux": v.aux,
+        "variant": v.variant,
         "ok": v.ok,
         "macs": {"analysed": v.analytic_macs, "run": v.executed_macs},
         "memory_bytes": {
