@@ -335,9 +335,6 @@ def _statuses(r: RowAudit) -> tuple:
     return tuple(v.status if v else None for v in (r.output, r.depth, r.params, r.ops))
 
 
-_TOTALS = ("macs", "params", "depth", "depth_with_pooling", "connections", "neurons")
-
-
 def totals_of(name: str) -> cost.Totals:
     """A bundled network's inference totals (for claims that compare networks)."""
     return cost.analyse(network.build(load_model(name))).totals
@@ -367,8 +364,7 @@ def _check(claim, reading: str, totals: cost.Totals) -> ClaimCheck:
             note = f"{claim.against}: "
         computed = Fraction(getattr(totals, claim.quantity))
     if claim.relation == "equal":
-        status = MATCH
-        if computed.denominator == 1:
+        if computed.denominator == 1:  # rounds to the claim, or only truncates to it
             status = _status(computed.numerator, q, bool(q.binary))
         else:
             step = Fraction(q.scale(bool(q.binary)), 10**q.decimals)

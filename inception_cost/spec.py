@@ -710,7 +710,8 @@ def _metadata(meta: dict, path: str, loc: Location, rows: tuple[Row, ...], colum
 def _connection_tables(table: dict, loc: Location) -> dict[str, tuple[tuple[int, ...], ...]]:
     """Each table is written as the paper prints it: one string per input map, an X in
     the column of every output map that reads it."""
-    _check_keys(table, set(table), "[connection_tables]", loc)
+    if not isinstance(table, dict):
+        raise InputError("[connection_tables] is not a table", "a TOML table: name = [...]", loc)
     out = {}
     for name, lines in table.items():
         if (

@@ -63,7 +63,7 @@ def print_report(report, console: Console | None = None) -> None:
         console.print(Text(line, style="dim"))
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_footer=False, padding=(0, 1))
-    table.add_column("layer", no_wrap=True)
+    table.add_column("layer", no_wrap=True, max_width=22)  # long op names give way
     table.add_column("type", no_wrap=True)
     table.add_column("output", no_wrap=True)
     table.add_column("d", justify="right", no_wrap=True)
