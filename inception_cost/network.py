@@ -236,26 +236,21 @@ def window(
 
 
 def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
-    """The network a spec describes; `aux` keeps training-only rows, `variant` swaps a row."""
+    """The network a spec describes; `aux` keeps training-only rows, `variant` reads it as
+    one of the spec's variants (a row swapped, other conventions, another input size)."""
     if spec.input_shape is None:
         raise InputError(
             f"{spec.path} gives no input size",
             'input = "HxWxC" in the front matter, or --input HxWxC',
             f"{spec.path}:1:1",
         )
-    swap: dict[str, Row] = {}
-    if variant:
-        for v in spec.variants:
-            if v.name == variant and v.cells:
-                swap[v.row] = variant_row(spec, v)
-        if not any(v.name == variant for v in spec.variants):
-            names = ", ".join(sorted({v.name for v in spec.variants})) or "none in this spec"
-            raise InputError(f"unknown variant {variant!r}", f"one of {names}")
-    conventions, input_shape = spec.conventions, spec.input_shape
-    for v in spec.variants:
-        if v.name == variant:
-            conventions = v.conventions or conventions
-            input_shape = v.input_shape or input_shape
+    chosen = next((v for v in spec.variants if v.name == variant), None)
+    if variant and chosen is None:
+        names = ", ".join(sorted({v.name for v in spec.variants})) or "none in this spec"
+        raise InputError(f"unknown variant {variant!r}", f"one of {names}")
+    swap = {chosen.row: variant_row(spec, chosen)} if chosen and chosen.cells else {}
+    conventions = (chosen and chosen.conventions) or spec.conventions
+    input_shape = (chosen and chosen.input_shape) or spec.input_shape
     builder = _Builder(conventions, {INPUT: input_shape}, spec.connection_tables)
     blocks: list[Block] = []
     output_of: dict[str, str] = {}

@@ -37,17 +37,15 @@ PRIMITIVES = (
     "tanh",  # tanh elements
 )
 
+#: The op kinds each rule was first read for: GoogLeNet's.
+GOOGLENET_KINDS = frozenset(
+    {"conv", "linear", "pool", "lrn", "relu", "concat", "dropout", "softmax", "flatten"}
+)
 #: The op kinds every tool's rule below was read and measured for (GoogLeNet's, then
 #: AlexNet's, VGG's, ResNet's and the MNIST GoogLeNet's, in torch). LeNet-5's
 #: subsampling and RBF units are custom modules: what a tool counts depends on how
 #: they are written, so no preset but ours and the paper's counts them.
-TOOL_KINDS = frozenset(
-    {"conv", "linear", "pool", "lrn", "relu", "concat", "dropout", "softmax", "flatten"}
-    | {"bn", "add", "shortcut", "tanh"}
-)
-GOOGLENET_KINDS = frozenset(
-    {"conv", "linear", "pool", "lrn", "relu", "concat", "dropout", "softmax", "flatten"}
-)
+TOOL_KINDS = GOOGLENET_KINDS | {"bn", "add", "shortcut", "tanh"}
 KIND_WORDS = {
     "bn": "batch norm",
     "add": "residual add",

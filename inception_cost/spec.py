@@ -682,29 +682,29 @@ def _metadata(meta: dict, path: str, loc: Location, rows: tuple[Row, ...], colum
         raise
     source = meta.get("source", {})
     _check_keys(source, {"citation", "table", "url"}, "[source]", loc)
-    spec = Spec(
-        path=path,
-        name=name,
-        title=_str(meta, "title", loc) or name,
-        source=Source(**{k: str(v) for k, v in source.items()}),
-        input_shape=input_shape,
-        conventions=_conventions(meta.get("conventions", {}), loc),
-        reading=_reading(meta.get("claimed", {}), loc),
-        claims=tuple(_claim(c, path, loc) for c in _list(meta, "claims", loc)),
-        variants=(),
-        rows=rows,
-        columns=columns,
-        connection_tables=_connection_tables(meta.get("connection_tables", {}), loc),
-    )
-    variants = tuple(_variant(v, spec, loc) for v in _list(meta, "variants", loc))
+    conventions = meta.get("conventions", {})
+    tables = _connection_tables(meta.get("connection_tables", {}), loc)
     for row in rows:
-        if row.table is not None and row.table not in spec.connection_tables:
+        if row.table is not None and row.table not in tables:
             raise InputError(
                 f"connection table {row.table!r} is not in the front matter",
                 "a [connection_tables] entry of that name",
                 row.at("table"),
             )
-    return replace(spec, variants=variants)
+    return Spec(
+        path=path,
+        name=name,
+        title=_str(meta, "title", loc) or name,
+        source=Source(**{k: str(v) for k, v in source.items()}),
+        input_shape=input_shape,
+        conventions=_conventions(conventions, loc),
+        reading=_reading(meta.get("claimed", {}), loc),
+        claims=tuple(_claim(c, path, loc) for c in _list(meta, "claims", loc)),
+        variants=tuple(_variant(v, conventions, loc) for v in _list(meta, "variants", loc)),
+        rows=rows,
+        columns=columns,
+        connection_tables=tables,
+    )
 
 
 def _connection_tables(table: dict, loc: Location) -> dict[str, tuple[tuple[int, ...], ...]]:
@@ -893,7 +893,8 @@ def _claim(table: dict, path: str, loc: Location) -> PaperClaim:
     )
 
 
-def _variant(table: dict, spec: Spec, loc: Location) -> Variant:
+def _variant(table: dict, conventions: dict, loc: Location) -> Variant:
+    """`conventions` is the front matter's own table: a variant's keys replace its keys."""
     meta_keys = {"row", "name", "title", "source", "conventions", "input"}
     cells = {k: v for k, v in table.items() if k not in meta_keys}
     for key in cells:
@@ -913,10 +914,13 @@ def _variant(table: dict, spec: Spec, loc: Location) -> Variant:
             "cells of a row, a [variants.conventions] table or an input size",
             loc,
         )
-    conventions = None
+    changed = None
     if "conventions" in table:
-        merged = {**_convention_table(spec.conventions), **table["conventions"]}
-        conventions = _conventions(merged, loc)
+        if not isinstance(table["conventions"], dict):
+            raise InputError(
+                "a variant's conventions is not a table", "conventions = { key = value }", loc
+            )
+        changed = _conventions({**conventions, **table["conventions"]}, loc)
     input_shape = None
     if "input" in table:
         try:
@@ -931,22 +935,9 @@ def _variant(table: dict, spec: Spec, loc: Location) -> Variant:
         source=_str(table, "source", loc),
         cells=tuple((k, str(v)) for k, v in cells.items()),
         loc=loc,
-        conventions=conventions,
+        conventions=changed,
         input_shape=input_shape,
     )
-
-
-def _convention_table(c: Conventions) -> dict:
-    """Conventions back as the front matter's keys, so a variant can change a few."""
-    out = {
-        k: getattr(c, k)
-        for k in Conventions.__dataclass_fields__
-        if k not in ("lrn", "pool_patch") and getattr(c, k) is not None
-    }
-    out["lrn"] = {k: getattr(c.lrn, k) for k in Lrn.__dataclass_fields__}
-    if c.pool_patch is not None:
-        out["pool_patch"] = str(c.pool_patch)
-    return out
 
 
 def variant_row(spec: Spec, variant: Variant) -> Row:

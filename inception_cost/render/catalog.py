@@ -1,9 +1,10 @@
-"""`inception-cost models` in each format."""
+"""`inception-cost models` and `inception-cost claims` in each format."""
 
 from __future__ import annotations
 
 import json
 
+from inception_cost.audit import UNCHECKED
 from inception_cost.render.common import number, si
 
 HEADERS = (
@@ -181,21 +182,19 @@ def render_claims(rows, fmt: str, items=()) -> str | None:
         return csv_text(list(CLAIM_HEADERS), (_claim_cells(r) for r in rows))
     held = sum(r.status in ("match", "within") for r in rows if r.reading == "as tabled")
     tabled = sum(r.reading == "as tabled" for r in rows)
-    lines: list[str] = []
+    lines: list[tuple[str, str | None]] = []  # (text, status); a claim's quote has none
     previous = None
     for r in rows:
         if (r.model, r.id) != previous:
             previous = (r.model, r.id)
-            lines.append(f"{r.model} · {r.id}: “{r.text}” ({r.source})")
+            lines.append((f"{r.model} · {r.id}: “{r.text}” ({r.source})", None))
         shown = "" if r.computed is None else _shown(r.computed)
         note = f" ({r.note})" if r.note else ""
         relation = "vs" if r.relation == "equal" else f"vs {r.relation}"
-        lines.append(f"    {r.reading}: {shown} {relation} {r.claimed}: {r.status}{note}")
+        lines.append((f"{r.reading}: {shown} {relation} {r.claimed}: {r.status}{note}", r.status))
     summary = f"{held} of {tabled} claims hold as tabled (a variant's readings are listed under it)"
     if fmt == "markdown":
-        body = []
-        for line in lines:
-            body.append(f"  - {line.strip()}" if line.startswith("    ") else f"- {line}")
+        body = [f"  - {text}" if status else f"- {text}" for text, status in lines]
         body += ["", summary]
         if items:
             body += ["", f"## {HEADS_TITLE}", "", *(f"- {x}" for x in head_lines(items))]
@@ -205,13 +204,12 @@ def render_claims(rows, fmt: str, items=()) -> str | None:
     from inception_cost.render.terminal import make_console
 
     console = make_console()
-    for line in lines:
-        if line.startswith("    "):
-            status = line.rsplit(": ", 1)[-1].split(" ")[0]
-            style = {"match": "green", "within": "green", "truncated": "yellow"}.get(status, "red")
-            console.print(Text(line, style=style if status != "not" else "dim"))
+    styles = {"match": "green", "within": "green", "truncated": "yellow", UNCHECKED: "dim"}
+    for text, status in lines:
+        if status:
+            console.print(Text("    " + text, style=styles.get(status, "red")))
         else:
-            console.print(Text(line, style="bold"))
+            console.print(Text(text, style="bold"))
     console.print(Text(summary, style="dim"))
     if items:
         console.print()
