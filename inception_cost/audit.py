@@ -327,7 +327,12 @@ def audit(spec: Spec, analysis: cost.Analysis) -> Audit:
                     changed.append((before, mine))
         variants.append(VariantAudit(v, row, va.totals, tuple(changed)))
         readings.append((v.name, va.totals))
-    claims = tuple(ClaimAudit(c, tuple(_check(c, n, t) for n, t in readings)) for c in spec.claims)
+    names = model_names()
+    others = {c.against: totals_of(c.against) for c in spec.claims if c.against in names}
+    claims = tuple(
+        ClaimAudit(c, tuple(_check(c, n, t, others.get(c.against)) for n, t in readings))
+        for c in spec.claims
+    )
     return Audit(rows, params_fits, ops_fits, pr, orr, tuple(variants), claims)
 
 
@@ -340,27 +345,27 @@ def totals_of(name: str) -> cost.Totals:
     return cost.analyse(network.build(load_model(name))).totals
 
 
-def _check(claim, reading: str, totals: cost.Totals) -> ClaimCheck:
+def _check(claim, reading: str, totals: cost.Totals, other: cost.Totals | None) -> ClaimCheck:
+    """`other` is the `against` network's totals, None when it is not bundled."""
     q = claim.value
     value = Fraction(q.mantissa * q.scale(bool(q.binary)), 10**q.decimals)
-    if claim.against and claim.against not in model_names():
+    if claim.against and other is None:
         return ClaimCheck(
             reading, None, UNCHECKED, f"needs the {claim.against} spec, which is not bundled"
         )
     note = ""
     if claim.quantity == "params_ratio":
-        other = totals_of(claim.against).params
-        computed = Fraction(other, totals.params)
+        computed = Fraction(other.params, totals.params)
         note = (
-            f"{other:,} / {totals.params:,} parameters (both with biases as the specs count them)"
+            f"{other.params:,} / {totals.params:,} parameters"
+            " (both with biases as the specs count them)"
         )
     elif claim.quantity == "depth_ratio":
-        other = totals_of(claim.against).depth
-        computed = Fraction(totals.depth, other)
-        note = f"{totals.depth} / {other} layers with weights ({claim.against})"
+        computed = Fraction(totals.depth, other.depth)
+        note = f"{totals.depth} / {other.depth} layers with weights ({claim.against})"
     else:
-        if claim.against:  # a claim this paper makes about another network
-            totals = totals_of(claim.against)
+        if other is not None:  # a claim this paper makes about another network
+            totals = other
             note = f"{claim.against}: "
         computed = Fraction(getattr(totals, claim.quantity))
     if claim.relation == "equal":

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from inception_cost import cost, network
+from inception_cost import cost
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED
 from inception_cost.report import make_report
 from inception_cost.spec import load_model, model_names
@@ -65,30 +65,26 @@ class ClaimRow:
     note: str
 
 
-def claim_rows(models: list[str] | None = None) -> list[ClaimRow]:
-    """Every claim of the named bundled specs (all of them by default), every reading."""
-    out = []
-    for name in models or model_names():
-        for ca in make_report(load_model(name)).audit.claims:
-            c = ca.claim
-            for check in ca.checks:
-                out.append(
-                    ClaimRow(
-                        name,
-                        c.id,
-                        c.text,
-                        c.source,
-                        c.quantity,
-                        c.value.text,
-                        c.relation,
-                        c.against,
-                        check.reading,
-                        check.computed,
-                        check.status,
-                        check.note,
-                    )
-                )
-    return out
+def _claim_rows(name: str, audit) -> list[ClaimRow]:
+    """Every claim of one spec's audit, every reading."""
+    return [
+        ClaimRow(
+            name,
+            ca.claim.id,
+            ca.claim.text,
+            ca.claim.source,
+            ca.claim.quantity,
+            ca.claim.value.text,
+            ca.claim.relation,
+            ca.claim.against,
+            check.reading,
+            check.computed,
+            check.status,
+            check.note,
+        )
+        for ca in audit.claims
+        for check in ca.checks
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,27 +100,37 @@ class Head:
     total: int  # the network's parameters
 
 
-def heads(models: list[str] | None = None) -> list[Head]:
-    """GAP against a fully connected head in the real networks (the notes' example C)."""
-    out = []
+def _head(name: str, analysis: cost.Analysis) -> Head | None:
+    """GAP against a fully connected head in one network (the notes' example C)."""
+    ops = {c.op.name: c for b in analysis.blocks for c in b.ops}
+    first = next((c for c in ops.values() if c.op.kind == "linear"), None)
+    if first is None:
+        return None
+    source = ops.get(first.op.inputs[0])
+    while source is not None and source.op.kind in ("dropout", "flatten", "relu"):
+        source = ops.get(source.op.inputs[0])
+    pooled = (
+        source is not None
+        and source.op.kind == "pool"
+        and source.op.kernel == source.op.in_shapes[0][:2]
+    )
+    shape = source.op.in_shapes[0] if pooled else first.op.in_shapes[0]
+    h, w, c = shape
+    units = first.op.out_shape[2]
+    bias = first.biases
+    other = (h * w * c * units + bias) if pooled else (c * units + bias)
+    return Head(name, pooled, shape, units, first.params, other, analysis.totals.params)
+
+
+def survey(models: list[str] | None = None) -> tuple[list[ClaimRow], list[Head]]:
+    """For `inception-cost claims`: the claims of the named bundled specs (all of them by
+    default) and their classifier heads, each spec built and audited once."""
+    rows: list[ClaimRow] = []
+    heads: list[Head] = []
     for name in models or model_names():
-        analysis = cost.analyse(network.build(load_model(name)))
-        ops = {c.op.name: c for b in analysis.blocks for c in b.ops}
-        first = next((c for c in ops.values() if c.op.kind == "linear"), None)
-        if first is None:
-            continue
-        source = ops.get(first.op.inputs[0])
-        while source is not None and source.op.kind in ("dropout", "flatten", "relu"):
-            source = ops.get(source.op.inputs[0])
-        pooled = (
-            source is not None
-            and source.op.kind == "pool"
-            and source.op.kernel == source.op.in_shapes[0][:2]
-        )
-        shape = source.op.in_shapes[0] if pooled else first.op.in_shapes[0]
-        h, w, c = shape
-        units = first.op.out_shape[2]
-        bias = first.biases
-        other = (h * w * c * units + bias) if pooled else (c * units + bias)
-        out.append(Head(name, pooled, shape, units, first.params, other, analysis.totals.params))
-    return out
+        report = make_report(load_model(name))
+        rows += _claim_rows(name, report.audit)
+        head = _head(name, report.analysis)
+        if head is not None:
+            heads.append(head)
+    return rows, heads

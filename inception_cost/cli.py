@@ -392,14 +392,13 @@ def claims(names, fmt) -> None:
 
     CSV lists the claims only; the other formats add how each network's classifier
     head costs against the other kind (global average pooling or a flattened map)."""
-    from inception_cost.catalog import claim_rows, heads
+    from inception_cost.catalog import survey
     from inception_cost.render.catalog import render_claims
     from inception_cost.spec import model_path
 
     for name in names:
         model_path(name)  # an unknown name fails here, in one line
-    chosen = list(names) or None
-    text = render_claims(claim_rows(chosen), fmt, heads(chosen))
+    text = render_claims(*survey(list(names) or None), fmt)
     if text is not None:
         click.echo(text if text.endswith("\n") else text + "\n", nl=False)
 

@@ -119,10 +119,10 @@ CASES = [
 
 @pytest.mark.parametrize(("model", "variant"), CASES)
 def test_params_and_macs_per_layer_match_torch(model, variant):
-    net, _, names = _case(model, variant)
     device = "cpu" if model == "lenet5" else "meta"  # meta: shapes without the weights
     with torch.device(device):
-        torch_model = _case(model, variant)[1].eval()
+        net, torch_model, names = _case(model, variant)
+    torch_model.eval()
     h, w, c = net.input_shape
     with FlopCounterMode(display=False) as counter:
         torch_model(torch.zeros(1, c, h, w, device=device))

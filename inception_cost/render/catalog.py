@@ -156,7 +156,7 @@ def head_lines(items) -> list[str]:
 HEADS_TITLE = "Global average pooling against a fully connected head (the notes' example C)"
 
 
-def render_claims(rows, fmt: str, items=()) -> str | None:
+def render_claims(rows, items, fmt: str) -> str | None:
     """Each claim with its verdict, then the heads; rich and markdown quote a claim once."""
     if fmt == "json":
         keys = [h.replace(" ", "_") for h in CLAIM_HEADERS]
