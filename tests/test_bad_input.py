@@ -235,28 +235,27 @@ def test_connection_table_of_the_wrong_size(run, write):
     check(run("table", str(write(text))), "spec.md:8:26", "connection table 'T' has 2 output maps")
 
 
+SOFTMAX = "| softmax | | 8x8x2 | | | |\n"
+
+
 def test_connection_table_with_an_unread_output(run, write):
-    text = '+++\ninput = "8x8x2"\n[connection_tables]\nT = ["X.", "X."]\n+++\n' + HEADER
+    front = 'input = "8x8x2"\n[connection_tables]\nT = ["X.", "X."]'
     check(
-        run("table", str(write(text + "| softmax | | 8x8x2 | | | |\n"))),
+        run("table", str(write(spec_text(SOFTMAX, front)))),
         "spec.md:1:1",
         "output map 1 reads no",
     )
 
 
 def test_variant_that_changes_nothing(run, write):
-    text = '+++\ninput = "8x8x2"\n[[variants]]\nname = "x"\n+++\n' + HEADER
-    check(
-        run("table", str(write(text + "| softmax | | 8x8x2 | | | |\n"))),
-        "spec.md:1:1",
-        "changes nothing",
-    )
+    front = 'input = "8x8x2"\n[[variants]]\nname = "x"'
+    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:1:1", "changes nothing")
 
 
 def test_bad_convention_value(run, write):
-    text = '+++\ninput = "8x8x2"\n[conventions]\nshortcut = "identity"\n+++\n' + HEADER
+    front = 'input = "8x8x2"\n[conventions]\nshortcut = "identity"'
     check(
-        run("table", str(write(text + "| softmax | | 8x8x2 | | | |\n"))),
+        run("table", str(write(spec_text(SOFTMAX, front)))),
         "spec.md:1:1",
         "shortcut = 'identity' is not allowed",
     )

@@ -26,6 +26,16 @@ def _params(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
 
 
+def _record_shapes(model: nn.Module, names: tuple[str, ...]) -> dict:
+    """Filled as `model` runs: each named child's output shape, batch left out."""
+    seen: dict = {}
+    for name in names:
+        getattr(model, name).register_forward_hook(
+            lambda _m, _i, out, name=name: seen.__setitem__(name, tuple(out.shape[1:]))
+        )
+    return seen
+
+
 def _macs(model: nn.Module, shape: tuple[int, ...]) -> tuple[int, torch.Tensor]:
     """Multiply-adds for one input: torch's counter gives 2 FLOPs per conv/linear MAC."""
     x = torch.empty(shape, device=next(model.parameters()).device)
@@ -54,11 +64,9 @@ def test_alexnet_params_and_macs(size):
 
 def test_zfnet_feature_sizes_and_params():
     model = _on_meta(ZFNet)
-    seen = {}
-    for name in ("conv1", "pool1", "conv2", "pool2", "conv3", "conv4", "conv5", "pool5"):
-        getattr(model, name).register_forward_hook(
-            lambda _m, _i, out, name=name: seen.__setitem__(name, tuple(out.shape[1:]))
-        )
+    seen = _record_shapes(
+        model, ("conv1", "pool1", "conv2", "pool2", "conv3", "conv4", "conv5", "pool5")
+    )
     _, y = _macs(model, (1, 3, 224, 224))
     # Zeiler & Fergus, Fig. 3: 110 -> 55 -> 26 -> 13 -> 13 -> 13 -> 6.
     assert seen == {
@@ -235,11 +243,7 @@ def test_lenet5_trainable_parameters():
 
 def test_lenet5_shapes():
     model = LeNet5().eval()
-    seen = {}
-    for name in ("c1", "s2", "c3", "s4", "c5", "f6"):
-        getattr(model, name).register_forward_hook(
-            lambda _m, _i, out, name=name: seen.__setitem__(name, tuple(out.shape[1:]))
-        )
+    seen = _record_shapes(model, ("c1", "s2", "c3", "s4", "c5", "f6"))
     with torch.no_grad():
         y = model(torch.randn(1, 1, 32, 32))
     # The paper's Fig. 2: 6@28x28, 6@14x14, 16@10x10, 16@5x5, 120, 84; then 10 RBF units.
