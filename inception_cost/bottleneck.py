@@ -398,9 +398,13 @@ def _contradictions(readings: tuple[Comparison, ...]) -> tuple[Comparison, ...]:
 # -- a network's modules ---------------------------------------------------------------
 
 
+REDUCTIONS = ("n3x3_reduce", "n5x5_reduce", "pool_proj")
+
+
 def naive_row(row):
     """The naive module of the paper's Figure 2a: no reductions, the pool passed through."""
-    return dataclasses.replace(row, n3x3_reduce=None, n5x5_reduce=None, pool_proj=None)
+    widths = {k: v for k, v in row.widths.items() if k not in REDUCTIONS}
+    return dataclasses.replace(row, widths=widths)
 
 
 def modules(spec: Spec) -> NetworkComparison:

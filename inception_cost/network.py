@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from inception_cost.errors import InputError
-from inception_cost.spec import Conventions, Row, Spec, variant_row
+from inception_cost.kinds import Kind, Layer, row_stride
+from inception_cost.spec import COLUMNS, Conventions, Row, Spec, variant_row
 
 Shape = tuple[int, int, int]
 INPUT = "input"
@@ -251,7 +252,7 @@ def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
     swap = {chosen.row: variant_row(spec, chosen)} if chosen and chosen.cells else {}
     conventions = (chosen and chosen.conventions) or spec.conventions
     input_shape = (chosen and chosen.input_shape) or spec.input_shape
-    builder = _Builder(conventions, {INPUT: input_shape}, spec.connection_tables)
+    builder = _Builder(conventions, {INPUT: input_shape}, spec.connection_tables, spec.kinds)
     blocks: list[Block] = []
     output_of: dict[str, str] = {}
     previous: Row | None = None
@@ -295,15 +296,35 @@ class _Builder:
         conventions: Conventions,
         shapes: dict[str, Shape],
         tables: dict[str, tuple[tuple[int, ...], ...]],
+        kinds: dict[str, Kind],
     ):
         self.conventions = conventions
         self.shapes = shapes
         self.tables = tables
+        self.kinds = kinds
+        self.layers = {
+            "convolution": self._convolution,
+            "separable convolution": self._separable_convolution,
+            "max pool": self._max_pool,
+            "avg pool": self._avg_pool,
+            "global avg pool": self._global_avg_pool,
+            "local response norm": self._local_response_norm,
+            "batch norm": self._batch_norm,
+            "subsampling": self._subsampling,
+            "dropout": self._dropout,
+            "flatten": self._flatten,
+            "linear": self._linear,
+            "rbf": self._rbf,
+            "softmax": self._softmax,
+        }
 
     def block(self, row: Row, source: str) -> tuple[Op, ...]:
+        """The row's ops: a layer type's own rule, or its module kind's declaration."""
         self.row, self.ops = row, []
-        method = getattr(self, "_" + row.type.replace(" ", "_"))
-        method(row, source)
+        if row.type in self.kinds:
+            self._module(row, source, self.kinds[row.type])
+        else:
+            self.layers[row.type](row, source)
         return tuple(self.ops)
 
     # -- helpers -------------------------------------------------------------------
@@ -345,6 +366,8 @@ class _Builder:
         act: str = "relu",
         layer: bool = True,
         table: tuple[tuple[int, ...], ...] = (),
+        norm: bool = True,
+        bias: bool = True,
     ) -> str:
         """A convolution, then batch norm where the conventions put one, then `act`."""
         in_shape = self.shapes[src]
@@ -366,7 +389,7 @@ class _Builder:
                 self.row.at("table"),
             )
         c = self.conventions
-        norm = c.batch_norm and layer
+        norm = c.batch_norm and layer and norm
         ho, wo = self._window(src, k, stride, pad, ceil=False)
         out = self._add(
             Conv2d(
@@ -378,7 +401,7 @@ class _Builder:
                 stride,
                 (pad, pad),
                 groups,
-                c.bias and (c.bn_conv_bias or not norm),
+                bias and c.bias and (c.bn_conv_bias or not norm),
                 layer,
                 table,
             )
@@ -447,7 +470,7 @@ class _Builder:
         patch = self._patch()
         filters = self._filters("the number of filters")
         k = patch.kh
-        reduce_fields = [f for f in ("n3x3_reduce", "n5x5_reduce") if getattr(row, f)]
+        reduce_fields = [f for f in ("n3x3_reduce", "n5x5_reduce") if row.widths.get(f)]
         if len(reduce_fields) > 1:
             raise InputError(
                 "a convolution row has both #3x3 reduce and #5x5 reduce",
@@ -455,17 +478,17 @@ class _Builder:
                 row.at(reduce_fields[1]),
             )
         own = {3: "n3x3", 5: "n5x5"}.get(k) if patch.kh == patch.kw else None
-        if own and getattr(row, own) is not None and getattr(row, own) != filters:
+        if own and row.widths.get(own) is not None and row.widths[own] != filters:
             raise InputError(
                 f"inconsistent channel counts: output size has {filters} channels,"
-                f" #{k}x{k} says {getattr(row, own)}",
+                f" #{k}x{k} says {row.widths[own]}",
                 "the same number of filters in both cells",
                 row.at(own),
             )
         act = self._activation(self.conventions.conv_activation)
         if reduce_fields:
             src = self.conv(
-                f"{row.name}/reduce", src, getattr(row, reduce_fields[0]), (1, 1), act=act
+                f"{row.name}/reduce", src, row.widths[reduce_fields[0]], (1, 1), act=act
             )
             name = f"{row.name}/{patch.kh}x{patch.kw}"
         else:
@@ -546,115 +569,6 @@ class _Builder:
         )
         self.activate(out, self._activation(self.conventions.conv_activation))
 
-    def _inception(self, row: Row, src: str) -> None:
-        """The paper's module (Figure 2b): 1x1; reduce -> 3x3; reduce -> 5x5; pool -> proj.
-
-        A blank count drops that piece: no reduce means the 3x3 or 5x5 sees the input
-        directly, no pool proj means the pooled input passes through (the naive module,
-        also what `inception = "naive"` builds). With `inception_5x5 = "two 3x3"` the 5x5
-        is two stacked 3x3 convolutions of #5x5 filters each.
-        """
-        act = self._activation(self.conventions.conv_activation)
-        naive = self.conventions.inception == "naive"
-        n = row.name
-        outs: list[str] = []
-        if row.n1x1:
-            outs.append(self.conv(f"{n}/1x1", src, row.n1x1, (1, 1), act=act))
-        for k, reduce_, filters in ((3, row.n3x3_reduce, row.n3x3), (5, row.n5x5_reduce, row.n5x5)):
-            if filters is None:
-                if reduce_ is not None:
-                    raise InputError(
-                        f"#{k}x{k} reduce is given but #{k}x{k} is blank",
-                        f"a #{k}x{k} count after its reduction",
-                        row.at(f"n{k}x{k}_reduce"),
-                    )
-                continue
-            x = src
-            if reduce_ and not naive:
-                x = self.conv(f"{n}/{k}x{k}_reduce", x, reduce_, (1, 1), act=act)
-            if k == 5 and self.conventions.inception_5x5 == "two 3x3":
-                x = self.conv(f"{n}/5x5a", x, filters, (3, 3), pad=1, act=act)
-                outs.append(self.conv(f"{n}/5x5b", x, filters, (3, 3), pad=1, act=act))
-            else:
-                outs.append(
-                    self.conv(f"{n}/{k}x{k}", x, filters, (k, k), pad=(k - 1) // 2, act=act)
-                )
-        pooled = self.pool(f"{n}/pool", src, "max", (3, 3), 1, 1, ceil=False)
-        if row.pool_proj and not naive:
-            pooled = self.conv(f"{n}/pool_proj", pooled, row.pool_proj, (1, 1), act=act)
-        outs.append(pooled)
-        if len(outs) == 1:
-            raise InputError(
-                f"inception row {n!r} has no convolution branch",
-                "counts in #1x1, #3x3 or #5x5",
-                row.loc,
-            )
-        shapes = tuple(self.shapes[o] for o in outs)
-        h, w, _ = shapes[0]
-        self._add(Concat(f"{n}/output", tuple(outs), shapes, (h, w, sum(s[2] for s in shapes))))
-
-    def _residual(self, row: Row, src: str) -> None:
-        """A stage of ResNet's Table 1: its bracketed block, repeated, each block's output
-        the sum of its convolutions and a shortcut, then the activation.
-
-        The stage's first block downsamples by input size / output size (the paper:
-        "performed by conv3_1, conv4_1, and conv5_1 with a stride of 2"), in its first
-        convolution or its first 3x3 (`residual_stride`); where the shape changes the
-        shortcut is a 1x1 projection or option A's zero padding (`shortcut`).
-        """
-        if row.block is None:
-            raise InputError(
-                f"residual row {row.name!r} has no building block",
-                "a building block such as [3x3, 64; 3x3, 64] x 2",
-                row.at("block"),
-            )
-        h = self.shapes[src][0]
-        stride = 1
-        if row.output is not None and row.output[0] != h:
-            if h % row.output[0]:
-                raise InputError(
-                    f"output height {row.output[0]} does not divide the input height {h}",
-                    "an output size that is the input size divided by a whole stride",
-                    row.at("output"),
-                )
-            stride = h // row.output[0]
-        layers = row.block.layers
-        at = 0
-        if self.conventions.residual_stride == "3x3":
-            at = next((j for j, (kh, _, _) in enumerate(layers) if kh > 1), 0)
-        act = self._activation(self.conventions.conv_activation)
-        stem = row.name.removesuffix("_x") + "_" if row.name.endswith("_x") else row.name + "/"
-        for i in range(row.block.repeat):
-            prefix = f"{stem}{i + 1}"
-            s = stride if i == 0 else 1
-            x = src
-            for j, (kh, kw, c) in enumerate(layers):
-                last = j == len(layers) - 1
-                x = self.conv(
-                    f"{prefix}/conv{j + 1}",
-                    x,
-                    c,
-                    (kh, kw),
-                    s if j == at else 1,
-                    act="none" if last else act,
-                )
-            shortcut = src
-            hi, wi, ci = self.shapes[src]
-            out_shape = self.shapes[x]
-            if s != 1 or ci != out_shape[2]:
-                if self.conventions.shortcut == "projection":
-                    shortcut = self.conv(
-                        f"{prefix}/projection", src, out_shape[2], (1, 1), s, 0, act="none"
-                    )
-                else:
-                    shortcut = self._add(
-                        Shortcut(f"{prefix}/shortcut", (src,), ((hi, wi, ci),), out_shape, s)
-                    )
-            added = self._add(
-                Add(f"{prefix}/add", (x, shortcut), (out_shape, self.shapes[shortcut]), out_shape)
-            )
-            src = self.activate(added, act)
-
     def _dropout(self, row: Row, src: str) -> None:
         shape = self.shapes[src]
         self._add(Dropout(row.name, (src,), (shape,), shape, row.rate or (0, 1)))
@@ -683,3 +597,227 @@ class _Builder:
     def _softmax(self, row: Row, src: str) -> None:
         shape = self.shapes[src]
         self._add(Softmax(row.name, (src,), (shape,), shape))
+
+    # -- module kinds (vocabulary/kinds.toml, a spec's [kinds.NAME]) --------------------
+    def _module(self, row: Row, src: str, kind: Kind) -> None:
+        """A row of a declared kind: its stem, its branches, their join; repeated where the
+        kind reads a repeat count, the first repetition taking the row's stride."""
+        kind = kind.under(self.conventions)
+        act = self._activation(self.conventions.conv_activation)
+        stride = self._module_stride(row, src, kind)
+        repeat = 1
+        if kind.repeat == "block":
+            repeat = self._building_block(row).repeat
+        elif kind.repeat:
+            repeat = row.repeat or 1
+        stem = row.name.removesuffix("_x") + "_" if row.name.endswith("_x") else row.name + "/"
+        for i in range(repeat):
+            prefix = f"{stem}{i + 1}" if kind.repeat else row.name
+            src = self._module_once(row, kind, src, prefix, stride if i == 0 else 1, act)
+
+    def _building_block(self, row: Row):
+        if row.block is None:
+            raise InputError(
+                f"{row.type} row {row.name!r} has no building block",
+                "a building block such as [3x3, 64; 3x3, 64] x 2",
+                row.at("block"),
+            )
+        return row.block
+
+    def _module_stride(self, row: Row, src: str, kind: Kind) -> int:
+        """The row's stride: written (a stride or patch cell), else from the sizes where the
+        kind says so (ResNet's stages), else the kind's default."""
+        given = row_stride(row)
+        if given is not None:
+            return given
+        h = self.shapes[src][0]
+        if kind.stride_from_sizes and row.output is not None and row.output[0] != h:
+            if h % row.output[0]:
+                raise InputError(
+                    f"output height {row.output[0]} does not divide the input height {h}",
+                    "an output size that is the input size divided by a whole stride",
+                    row.at("output"),
+                )
+            return h // row.output[0]
+        return kind.default_stride
+
+    def _module_once(
+        self, row: Row, kind: Kind, src: str, prefix: str, stride: int, act: str
+    ) -> str:
+        x = src
+        for i, layer in enumerate(kind.stem):
+            s = stride if self._strided(kind, kind.stem, i, True) else 1
+            x = self._layer(layer, x, prefix, s, act)
+        outs: list[str] = []
+        convs = 0
+        for branch in kind.branches:
+            if branch.identity:
+                outs.append(x)
+                continue
+            layers = self._branch_layers(row, branch)
+            if layers is None:
+                continue
+            y = x
+            for i, layer in enumerate(layers):
+                if self._skipped(row, layer):
+                    continue
+                s = stride if self._strided(kind, layers, i, not kind.stem) else 1
+                before = len(self.ops)
+                y = self._layer(layer, y, prefix, s, act)
+                convs += any(isinstance(op, Conv2d) for op in self.ops[before:])
+            outs.append(y)
+        if kind.require_conv and not convs:
+            needs = [COLUMNS[b.needs][0] for b in kind.branches if b.needs]
+            raise InputError(
+                f"{row.type} row {row.name!r} has no convolution branch",
+                "counts in " + ", ".join(needs[:-1]) + " or " + needs[-1],
+                row.loc,
+            )
+        return self._join(kind, src, outs, prefix, stride, act)
+
+    def _branch_layers(self, row: Row, branch) -> tuple[Layer, ...] | None:
+        """A branch's layers for this row; None where its column says "no such branch"."""
+        if branch.block:
+            block = self._building_block(row)
+            last = len(block.layers) - 1
+            return tuple(
+                Layer("conv", f"conv{j + 1}", (kh, kw), (str(c),), activation=j != last)
+                for j, (kh, kw, c) in enumerate(block.layers)
+            )
+        if branch.needs and not row.widths.get(branch.needs):
+            given = [c for layer in branch.layers for c in layer.columns() if row.widths.get(c)]
+            if given:
+                raise InputError(
+                    f"{COLUMNS[given[0]][0]} is given but {COLUMNS[branch.needs][0]} is blank",
+                    f"a {COLUMNS[branch.needs][0]} count after its reduction",
+                    row.at(given[0]),
+                )
+            return None
+        return branch.layers
+
+    def _skipped(self, row: Row, layer: Layer) -> bool:
+        if layer.skip_if_one and row.widths.get(layer.skip_if_one) == 1:
+            return True
+        return layer.optional and not all(row.widths.get(c) for c in layer.columns())
+
+    @staticmethod
+    def _strided(kind: Kind, layers: tuple[Layer, ...], i: int, first: bool) -> bool:
+        """Whether the row's stride goes to the i-th of these layers (`first`: these are
+        the first layers of the module, where "first" and "first spatial" point)."""
+        if layers[i].name in kind.stride:
+            return True
+        if not first:
+            return False
+        if "first" in kind.stride:
+            return i == 0
+        if "first spatial" in kind.stride:
+            spatial = [j for j, layer in enumerate(layers) if _kernel(layer) != (1, 1)]
+            return i == (spatial[0] if spatial else 0)
+        return False
+
+    def _factors(self, layer: Layer, src: str) -> int:
+        """A layer's filters: the product of its factors."""
+        out = 1
+        for f in layer.filters:
+            if f.isdigit():
+                out *= int(f)
+            elif f == "input":
+                out *= self.shapes[src][2]
+            elif f == "output":
+                out *= self._filters("the block's output channels")
+            elif self.row.widths.get(f):
+                out *= self.row.widths[f]
+            else:
+                raise InputError(
+                    f"{self.row.type} row {self.row.name!r} has no {COLUMNS[f][0]!r} count",
+                    f"a count in {COLUMNS[f][0]!r} (its {layer.name or 'layer'} reads it)",
+                    self.row.at(f),
+                )
+        return out
+
+    def _layer(self, layer: Layer, src: str, prefix: str, stride: int, act: str) -> str:
+        name = f"{prefix}/{layer.name}" if layer.name else prefix
+        shape = self.shapes[src]
+        if layer.op == "bn":
+            return self._add(BatchNorm(name, (src,), (shape,), shape, self.conventions.bn_eps))
+        if layer.op == "relu":
+            return self._add(ReLU(name, (src,), (shape,), shape))
+        k = _kernel(layer) if layer.kernel != "patch" else self._patch_kernel()
+        if layer.op == "pool":
+            mode = self.row.pool_modes.get(layer.mode_from, layer.mode)
+            pad = self._layer_pad(layer.padding, self.conventions.pool_padding, max(k))
+            ceil = (
+                self.conventions.pool_rounding == "ceil"
+                if layer.rounding == "convention"
+                else layer.rounding == "ceil"
+            )
+            return self.pool(name, src, mode, k, stride, pad, ceil)
+        filters = self._factors(layer, src)
+        return self.conv(
+            name,
+            src,
+            filters,
+            k,
+            stride,
+            pad=self._layer_pad(layer.padding, self.conventions.conv_padding, max(k)),
+            groups=shape[2] if layer.op == "dwconv" else 1,
+            act=act if layer.activation else "none",
+            norm=layer.norm,
+            bias=layer.bias,
+        )
+
+    def _patch_kernel(self) -> tuple[int, int]:
+        patch = self._patch()
+        return patch.kh, patch.kw
+
+    def _layer_pad(self, padding: str | int, setting: str | int, k: int) -> int:
+        if padding == "convention":
+            return self._pad(setting, k)
+        return pad_amount(padding, k)
+
+    def _join(
+        self, kind: Kind, src: str, outs: list[str], prefix: str, stride: int, act: str
+    ) -> str:
+        if kind.join == "concat":
+            if len(outs) == 1:
+                return outs[0]
+            shapes = tuple(self.shapes[o] for o in outs)
+            h, w, _ = shapes[0]
+            if any(s[:2] != (h, w) for s in shapes):
+                raise InputError(
+                    f"{self.row.type} row {self.row.name!r}: its branches come out"
+                    f" {', '.join('x'.join(map(str, s[:2])) for s in shapes)}",
+                    "branches of one size to concatenate (their strides and padding)",
+                    self.row.loc,
+                )
+            out_shape = (h, w, sum(s[2] for s in shapes))
+            return self._add(Concat(f"{prefix}/output", tuple(outs), shapes, out_shape))
+        x = outs[0]
+        out_shape = self.shapes[x]
+        if kind.shortcut == "none":
+            added = self._add(
+                Add(f"{prefix}/add", tuple(outs), tuple(self.shapes[o] for o in outs), out_shape)
+            )
+            return self.activate(added, act) if kind.join_activation else added
+        hi, wi, ci = self.shapes[src]
+        shortcut = src
+        if kind.shortcut == "if same shape" and self.shapes[src] != out_shape:
+            return x
+        if stride != 1 or ci != out_shape[2]:
+            if self.conventions.shortcut == "projection":
+                shortcut = self.conv(
+                    f"{prefix}/projection", src, out_shape[2], (1, 1), stride, 0, act="none"
+                )
+            else:
+                shortcut = self._add(
+                    Shortcut(f"{prefix}/shortcut", (src,), ((hi, wi, ci),), out_shape, stride)
+                )
+        added = self._add(
+            Add(f"{prefix}/add", (x, shortcut), (out_shape, self.shapes[shortcut]), out_shape)
+        )
+        return self.activate(added, act) if kind.join_activation else added
+
+
+def _kernel(layer: Layer) -> tuple[int, int]:
+    k = layer.kernel
+    return k if isinstance(k, tuple) else (int(k), int(k))

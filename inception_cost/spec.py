@@ -23,6 +23,7 @@ from inception_cost.cells import (
     parse_shape,
 )
 from inception_cost.errors import InputError, Location
+from inception_cost.kinds import Kind, builtin, check_row, declare
 
 MODELS_DIR = Path(__file__).parent / "models"
 
@@ -51,6 +52,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "padding": ("padding", "pad"),
     "block": ("building block", "residual block", "block"),
     "table": ("connection table", "connections table"),
+    # the columns of the other module kinds (vocabulary/kinds.toml)
+    "squeeze": ("s1x1", "squeeze", "squeeze 1x1", "#1x1 squeeze"),
+    "expand1x1": ("e1x1", "expand 1x1", "#1x1 expand"),
+    "expand3x3": ("e3x3", "expand 3x3", "#3x3 expand"),
+    "dbl3x3_reduce": ("double #3x3 reduce", "double 3x3 reduce", "#double 3x3 reduce"),
+    "dbl3x3": ("double #3x3", "double 3x3"),
+    "expansion": ("t", "expansion", "expansion factor", "expand ratio"),
+    "growth": ("growth rate", "growth", "k"),
+    "filters": ("c", "filters", "#filters", "channels", "output channels"),
+    "repeat": ("n", "repeat", "repeats", "layers"),
+    "stride": ("s", "stride"),
 }
 #: The paper's columns, in Table 1's order; the rest are this tool's additions.
 PAPER_FIELDS = (
@@ -77,9 +89,34 @@ EXTRA_FIELDS = (
     "padding",
     "block",
     "table",
+    "squeeze",
+    "expand1x1",
+    "expand3x3",
+    "dbl3x3_reduce",
+    "dbl3x3",
+    "expansion",
+    "growth",
+    "filters",
+    "repeat",
+    "stride",
 )
 REQUIRED_FIELDS = ("type",)
-BRANCH_FIELDS = ("n1x1", "n3x3_reduce", "n3x3", "n5x5_reduce", "n5x5", "pool_proj")
+#: The counts a module kind reads (vocabulary/kinds.toml); `0` may mean "no such branch".
+BRANCH_FIELDS = (
+    "n1x1",
+    "n3x3_reduce",
+    "n3x3",
+    "n5x5_reduce",
+    "n5x5",
+    "pool_proj",
+    "squeeze",
+    "expand1x1",
+    "expand3x3",
+    "dbl3x3_reduce",
+    "dbl3x3",
+    "expansion",
+    "growth",
+)
 
 # Canonical row type -> accepted spellings (compared after `_norm`), and the prefix
 # that names an unnamed row of that type (conv1, pool1, norm1, ...).
@@ -95,7 +132,6 @@ ROW_TYPES: dict[str, tuple[tuple[str, ...], str]] = {
         ("local response norm", "local response normalization", "lrn", "norm"),
         "norm",
     ),
-    "inception": (("inception",), "inception"),
     "dropout": (("dropout",), "dropout"),
     "linear": (("linear", "fc", "fully connected", "dense"), "fc"),
     "softmax": (("softmax",), "softmax"),
@@ -107,13 +143,14 @@ ROW_TYPES: dict[str, tuple[tuple[str, ...], str]] = {
         ("global avg pool", "global average pool", "global average pooling", "gap"),
         "pool",
     ),
-    "residual": (("residual", "residual stage", "residual blocks"), "res"),
 }
+# Module kinds (inception, residual, fire, ...) are declarations: vocabulary/kinds.toml.
 # VGG's Table 1 writes a layer as one token: conv3-64 (3x3, 64 filters), FC-4096.
 _CONV_TOKEN = re.compile(r"conv\s*(\d+)\s*-\s*(\d+)", re.I)
 _FC_TOKEN = re.compile(r"fc\s*-\s*(\d+)", re.I)
 _BLOCK_LAYER = re.compile(r"(\d+)\s*[x×]\s*(\d+)\s*,\s*(\d[\d,]*)")
 _BLOCK = re.compile(r"\[(.*)\]\s*[x×*]\s*(\d+)")
+_STRIDE_ONLY = re.compile(r"(?:stride|s|/)\s*(\d+)", re.I)  # a module's patch cell: stride 2
 
 
 def _norm(text: str) -> str:
@@ -122,6 +159,17 @@ def _norm(text: str) -> str:
 
 _HEADER_ALIASES = {_norm(a): f for f, aliases in COLUMNS.items() for a in aliases}
 _TYPE_ALIASES = {_norm(a): t for t, (aliases, _) in ROW_TYPES.items() for a in aliases}
+
+
+def type_names(kinds: dict[str, Kind]) -> dict[str, str]:
+    """Normalised spelling -> row type: the primitive layers', then each kind's (a spec's
+    own kinds come last, so their spellings win)."""
+    names = dict(_TYPE_ALIASES)
+    for kind in kinds.values():
+        names.update({_norm(s): kind.name for s in kind.spellings})
+    return names
+
+
 _OUTPUT_ONLY = ("computed", "verdict")  # columns our own outputs add; ignored on read
 
 
@@ -243,12 +291,11 @@ class Row:
     patch: Patch | None = None
     output: Shape | None = None
     depth: int | None = None
-    n1x1: int | None = None
-    n3x3_reduce: int | None = None
-    n3x3: int | None = None
-    n5x5_reduce: int | None = None
-    n5x5: int | None = None
-    pool_proj: int | None = None
+    # a module's counts by column field (#1x1, ..., s1x1, t); 0 is kept as written
+    widths: dict[str, int] = field(default_factory=dict)
+    pool_modes: dict[str, str] = field(default_factory=dict)  # `avg + 32`: column -> avg
+    repeat: int | None = None
+    stride: int | None = None  # a stride column, `stride 2` or `Conv dw / s2`
     params: Quantity | None = None
     ops: Quantity | None = None
     input: str | None = None
@@ -285,6 +332,7 @@ class Spec:
     overrides: tuple[str, ...] = field(default=())  # settings changed from the file's
     # name -> per output map, the input maps it reads (LeNet-5's Table I)
     connection_tables: dict[str, tuple[tuple[int, ...], ...]] = field(default_factory=dict)
+    kinds: dict[str, Kind] = field(default_factory=builtin)  # built-in and the spec's own
 
     def row(self, name: str) -> Row:
         for r in self.rows:
@@ -483,6 +531,7 @@ def _build(meta: dict, table: list[tuple[int, list]], path: str, meta_loc: Locat
             "the table has no rows", "one row per layer", Location(path, header_line, 1)
         )
 
+    kinds = _kinds(meta.get("kinds", {}), meta_loc)
     rows: list[Row] = []
     names: dict[str, Row] = {}
     counters: dict[str, int] = {}
@@ -493,12 +542,12 @@ def _build(meta: dict, table: list[tuple[int, list]], path: str, meta_loc: Locat
                 f"{len(fields)} cells separated by |",
                 Location(path, line, 1),
             )
-        row = _row(len(rows), line, cells, fields, path, names, counters)
+        row = _row(len(rows), line, cells, fields, path, names, counters, kinds)
         names[row.name] = row
         rows.append(row)
 
     columns = tuple(f for f in fields if f)
-    spec = _metadata(meta, path, meta_loc, tuple(rows), columns)
+    spec = _metadata(meta, path, meta_loc, tuple(rows), columns, kinds)
     for v in spec.variants:
         if v.cells:
             variant_row(spec, v)  # fail now, not when the audit first asks
@@ -513,6 +562,7 @@ def _row(
     path: str,
     names: dict[str, Row],
     counters: dict[str, int],
+    kinds: dict[str, Kind],
 ) -> Row:
     raw: dict[str, str] = {}
     locs: dict[str, Location] = {}
@@ -524,11 +574,11 @@ def _row(
     loc = Location(path, line, cells[0][1] if cells else 1)
     if "type" not in raw:
         raise InputError("row has no type", "a layer type such as convolution", loc)
-    values = _typed_cells(raw, locs)
+    values = _typed_cells(raw, locs, kinds)
     name = values.pop("name", None)
     kind = values["type"]
     if name is None:
-        prefix = ROW_TYPES[kind][1]
+        prefix = kinds[kind].prefix if kind in kinds else ROW_TYPES[kind][1]
         counters[prefix] = counters.get(prefix, 0) + 1
         name = f"{prefix}{counters[prefix]}"
         while name in names:
@@ -546,25 +596,67 @@ def _row(
             "the name of a row above this one, or 'input'",
             locs["input"],
         )
-    return Row(index=index, name=name, loc=loc, raw=raw, locs=locs, **values)
+    row = Row(index=index, name=name, loc=loc, raw=raw, locs=locs, **values)
+    _check_cells(row, kinds)
+    return row
 
 
-def _typed_cells(raw: dict[str, str], locs: dict[str, Location]) -> dict:
+def _check_cells(row: Row, kinds: dict[str, Kind]) -> None:
+    """Every cell is used or refused: a module row is held to its kind's columns, a layer
+    row may not carry a module's counts."""
+    if row.type in kinds:
+        check_row(kinds[row.type], row, COLUMNS)
+        return
+    used = set(_LAYER_COLUMNS.get(row.type, ()))
+    for f in row.raw:
+        if f in _MODULE_ONLY and f not in used:
+            raise InputError(
+                f"a {row.type} row does not read {COLUMNS[f][0]!r}",
+                "that cell blank, or a module kind that reads it (docs/spec-format.md)",
+                row.at(f),
+            )
+    if row.stride is not None and "stride" not in used:
+        raise InputError(
+            f"a {row.type} row has no place for a stride column",
+            "the stride in the patch size/stride cell",
+            row.at("stride"),
+        )
+
+
+# The columns a layer row reads beyond the common ones; the rest belong to module kinds.
+_LAYER_COLUMNS = {
+    "convolution": ("n3x3_reduce", "n5x5_reduce", "n3x3", "n5x5"),
+}
+_MODULE_ONLY = (*BRANCH_FIELDS, "repeat", "stride")
+
+
+def _typed_cells(raw: dict[str, str], locs: dict[str, Location], kinds: dict[str, Kind]) -> dict:
     """Parse each cell by its column; errors carry the cell's location."""
     out: dict = {}
     for f, text in raw.items():
         try:
             if f == "type":
-                for key, value in _parse_type(text).items():
+                for key, value in _parse_type(text, kinds).items():
                     out.setdefault(key, value)
             elif f == "patch":
-                out["patch"] = parse_patch(text)
+                if m := _STRIDE_ONLY.fullmatch(text.strip()):
+                    out["stride"] = parse_count(m[1], "stride")
+                    locs.setdefault("stride", locs[f])
+                else:
+                    out["patch"] = parse_patch(text)
             elif f == "output":
                 out["output"] = parse_shape(text)
             elif f == "depth":
                 t = text.strip()
                 out["depth"] = 0 if t == "0" else parse_count(t, "depth")
+            elif f == "pool_proj":
+                mode, width = parse_pool_proj(text)
+                out.setdefault("widths", {})[f] = width
+                if mode:
+                    out.setdefault("pool_modes", {})[f] = mode
             elif f in BRANCH_FIELDS:
+                out.setdefault("widths", {})[f] = parse_width(text, COLUMNS[f][0])
+            elif f in ("filters", "repeat", "stride"):
                 out[f] = parse_count(text, COLUMNS[f][0])
             elif f in ("params", "ops"):
                 out[f] = parse_quantity(text, f"claimed {f}")
@@ -611,19 +703,39 @@ def parse_block(text: str) -> ResidualBlock:
     )
 
 
-def _parse_type(text: str) -> dict:
+def parse_width(text: str, what: str) -> int:
+    """A module's count: a whole number, `0` kept (the kind says whether it means absent)."""
+    return 0 if text.strip() == "0" else parse_count(text, what)
+
+
+_POOL_PROJ = re.compile(r"(max|avg|average)\s*\+\s*(.+)", re.I)
+
+
+def parse_pool_proj(text: str) -> tuple[str, int]:
+    """`32`, `avg + 32`, `max + pass through` -> (pool kind or "", projection width)."""
+    m = _POOL_PROJ.fullmatch(text.strip())
+    if not m:
+        return "", parse_width(text, "pool proj")
+    mode = "avg" if m[1].lower().startswith("av") else "max"
+    if _norm(m[2]) in ("passthrough", "pass", "none"):
+        return mode, 0
+    return mode, parse_width(m[2], "pool proj")
+
+
+def _parse_type(text: str, kinds: dict[str, Kind]) -> dict:
     m = re.fullmatch(r"\s*([^()]*?)\s*(?:\(([^()]*)\))?\s*", text)
     if m and (tm := _CONV_TOKEN.fullmatch(m[1])):
         k = parse_count(tm[1], "kernel size")
         return {"type": "convolution", "patch": Patch(k, k, 1), "filters": int(tm[2])}
     if m and (tm := _FC_TOKEN.fullmatch(m[1])):
         return {"type": "linear", "filters": parse_count(tm[1], "units")}
-    if not m or _norm(m[1]) not in _TYPE_ALIASES:
+    types = type_names(kinds)
+    if not m or _norm(m[1]) not in types:
         raise InputError(
             f"unknown layer type {text.strip()!r}",
-            "one of " + ", ".join(ROW_TYPES) + " (docs/spec-format.md)",
+            "one of " + ", ".join([*ROW_TYPES, *kinds]) + " (docs/spec-format.md)",
         )
-    out: dict = {"type": _TYPE_ALIASES[_norm(m[1])]}
+    out: dict = {"type": types[_norm(m[1])]}
     for item in (m[2] or "").split(","):
         item = item.strip()
         if not item:
@@ -668,10 +780,13 @@ _META_KEYS = {
     "claims",
     "variants",
     "connection_tables",
+    "kinds",
 }
 
 
-def _metadata(meta: dict, path: str, loc: Location, rows: tuple[Row, ...], columns) -> Spec:
+def _metadata(
+    meta: dict, path: str, loc: Location, rows: tuple[Row, ...], columns, kinds: dict[str, Kind]
+) -> Spec:
     _check_keys(meta, _META_KEYS, "front matter", loc)
     name = _str(meta, "name", loc) or Path(path).stem
     input_text = _str(meta, "input", loc)
@@ -704,7 +819,24 @@ def _metadata(meta: dict, path: str, loc: Location, rows: tuple[Row, ...], colum
         rows=rows,
         columns=columns,
         connection_tables=tables,
+        kinds=kinds,
     )
+
+
+def _kinds(table: object, loc: Location) -> dict[str, Kind]:
+    """The built-in kinds and the spec's own `[kinds.NAME]` (docs/spec-format.md)."""
+    if not isinstance(table, dict):
+        raise InputError("[kinds] is not a table", "[kinds.NAME] sections", loc)
+    kinds = dict(builtin())
+    for name, declared in table.items():
+        if name in kinds or _norm(name) in _TYPE_ALIASES:
+            raise InputError(
+                f"kind {name!r} is built in",
+                "another name for your kind (its spellings may still read the same cells)",
+                loc,
+            )
+        kinds[name] = declare(name, declared, loc, set(COLUMNS))
+    return kinds
 
 
 def _connection_tables(table: dict, loc: Location) -> dict[str, tuple[tuple[int, ...], ...]]:
@@ -952,9 +1084,15 @@ def variant_row(spec: Spec, variant: Variant) -> Row:
         ) from None
     raw = {**row.raw, **dict(variant.cells)}
     locs = {**row.locs, **{k: variant.loc for k, _ in variant.cells}}
-    values = _typed_cells(raw, locs)
-    values.pop("name", None)
-    return replace(row, raw=raw, locs=locs, **values)
+    try:
+        values = _typed_cells(raw, locs, spec.kinds)
+        values.pop("name", None)
+        new = replace(row, raw=raw, locs=locs, **values)
+        _check_cells(new, spec.kinds)
+    except InputError as exc:
+        exc.message = f"variant {variant.name!r}: {exc.message}"
+        raise
+    return new
 
 
 def with_overrides(

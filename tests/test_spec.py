@@ -18,7 +18,7 @@ def test_headers_match_case_space_punctuation_insensitively():
     s = spec.parse_markdown(text)
     row = s.rows[0]
     assert row.name == "3a"
-    assert (row.n1x1, row.n3x3_reduce, row.n3x3, row.n5x5_reduce, row.n5x5, row.pool_proj) == (
+    assert tuple(row.widths.values()) == (
         64,
         96,
         128,

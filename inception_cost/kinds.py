@@ -1,0 +1,472 @@
+"""Module kinds as data: a block of a table row declared as branches of primitive layers.
+
+The built-in kinds (GoogLeNet's inception module, ResNet's residual stage, SqueezeNet's
+fire module, MobileNet's depthwise convolution and MobileNetV2's bottleneck, DenseNet's
+dense block, Inception v2's module and v3's grid reduction) live in
+`vocabulary/kinds.toml`; a spec declares its own under `[kinds.NAME]` in the same
+syntax (docs/spec-format.md, "Module kinds"). This module reads and checks the
+declarations; `network.py` builds a row from one.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from inception_cost.errors import InputError, Location
+
+KINDS_FILE = Path(__file__).parent / "vocabulary" / "kinds.toml"
+OPS = ("conv", "dwconv", "pool", "bn", "relu")
+JOINS = ("concat", "add")
+SHORTCUTS = ("none", "convention", "if same shape")
+ZERO = ("error", "absent")
+# The settings a kind may switch on, and their values (Conventions' choices).
+SWITCHES: dict[str, tuple[str, ...]] = {
+    "inception": ("reduced", "naive"),
+    "inception_5x5": ("5x5", "two 3x3", "3x3"),
+    "residual_stride": ("first", "3x3"),
+    "shortcut": ("projection", "zero-pad"),
+}
+_FACTOR = re.compile(r"\d+|[a-z_][a-z0-9_]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """One primitive layer of a branch; `filters` is a product of factors."""
+
+    op: str  # conv | dwconv | pool | bn | relu
+    name: str  # the op's name inside the block; "" names it after the row
+    kernel: int | str | tuple[int, int] = 1  # pixels, or "patch": the row's patch cell
+    filters: tuple[str, ...] = ()  # whole numbers, column fields, `input`, `output`
+    padding: str | int = "convention"  # convention | same | valid | N
+    mode: str = "max"  # a pool's kind
+    mode_from: str = ""  # the column whose cell names the pool (`avg + 32`)
+    rounding: str = "convention"  # a pool's output size: convention | floor | ceil
+    activation: bool = True  # followed by the row's activation
+    norm: bool = True  # followed by batch norm where the conventions put one
+    bias: bool = True  # keeps a bias where the conventions give one
+    optional: bool = False  # skipped when its filters' column is blank (or 0)
+    skip_if_one: str = ""  # skipped when this column reads 1 (MobileNetV2's t = 1)
+
+    def columns(self) -> tuple[str, ...]:
+        return tuple(f for f in self.filters if not f.isdigit() and f not in ("input", "output"))
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    layers: tuple[Layer, ...] = ()
+    needs: str = ""  # the column whose blank (or 0) cell means "no such branch"
+    block: str = ""  # the layers are the building-block cell of this column (ResNet)
+    identity: bool = False  # the module's input itself (DenseNet's concatenation)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What a setting's value changes in a kind: layers dropped or replaced, the stride."""
+
+    drop: tuple[str, ...] = ()
+    replace: tuple[tuple[str, tuple[Layer, ...]], ...] = ()
+    stride: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    name: str
+    title: str
+    spellings: tuple[str, ...]
+    prefix: str  # names an unnamed row: inception1, fire2, ...
+    branches: tuple[Branch, ...]
+    stem: tuple[Layer, ...] = ()
+    join: str = "concat"
+    shortcut: str = "none"
+    join_activation: bool = False
+    stride: tuple[str, ...] = ()  # layer names, "first" or "first spatial"
+    stride_from_sizes: bool = False
+    default_stride: int = 1
+    repeat: str = ""  # "block" (the building block's x N) or a column field
+    zero: str = "error"  # what a 0 in a column the kind may leave blank means
+    require_conv: bool = False
+    when: tuple[tuple[str, str, Change], ...] = ()
+    loc: Location | str | None = None
+
+    def layers(self) -> tuple[Layer, ...]:
+        every = [*self.stem, *(layer for b in self.branches for layer in b.layers)]
+        for _, _, change in self.when:
+            every += [layer for _, layers in change.replace for layer in layers]
+        return tuple(every)
+
+    def columns(self) -> frozenset[str]:
+        """The column fields a row of this kind reads."""
+        cols = {c for layer in self.layers() for c in layer.columns()}
+        cols |= {layer.mode_from for layer in self.layers() if layer.mode_from}
+        cols |= {layer.skip_if_one for layer in self.layers() if layer.skip_if_one}
+        cols |= {b.needs for b in self.branches if b.needs}
+        cols |= {b.block for b in self.branches if b.block}
+        if self.repeat and self.repeat != "block":
+            cols.add(self.repeat)
+        if any(layer.kernel == "patch" for layer in self.layers()) or self.stride:
+            cols |= {"patch", "stride"}
+        if any(layer.kernel == "patch" for layer in self.layers()):
+            cols.add("padding")
+        if any("output" in layer.filters for layer in self.layers()):
+            cols.add("filters")
+        return frozenset(cols)
+
+    def under(self, settings) -> Kind:
+        """The kind as the conventions' switches shape it (naive, two 3x3, ...)."""
+        kind = self
+        for setting, value, change in self.when:
+            if getattr(settings, setting) != value:
+                continue
+            swap = dict(change.replace)
+
+            def edit(layers: tuple[Layer, ...], swap=swap, drop=change.drop) -> tuple[Layer, ...]:
+                out: list[Layer] = []
+                for layer in layers:
+                    if layer.name in drop:
+                        continue
+                    out.extend(swap.get(layer.name, (layer,)))
+                return tuple(out)
+
+            kind = replace(
+                kind,
+                stem=edit(kind.stem),
+                branches=tuple(replace(b, layers=edit(b.layers)) for b in kind.branches),
+                stride=kind.stride if change.stride is None else change.stride,
+            )
+        return kind
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@cache
+def builtin() -> dict[str, Kind]:
+    """The kinds shipped with the tool, by name."""
+    table = tomllib.loads(KINDS_FILE.read_text(encoding="utf-8"))
+    where = "inception_cost/vocabulary/kinds.toml"
+    return {name: declare(name, t, f"{where}:1:1", set()) for name, t in table.items()}
+
+
+def declare(name: str, table: object, loc: Location | str, columns: set[str]) -> Kind:
+    """A kind from its TOML table; `columns`, when given, are the fields it may read."""
+    what = f"kind {name!r}"
+    _keys(
+        table,
+        {
+            "title",
+            "spellings",
+            "prefix",
+            "branches",
+            "stem",
+            "join",
+            "shortcut",
+            "join_activation",
+            "stride",
+            "stride_from_sizes",
+            "default_stride",
+            "repeat",
+            "zero",
+            "require_conv",
+            "when",
+        },
+        what,
+        loc,
+    )
+    assert isinstance(table, dict)
+    branches = table.get("branches")
+    if not isinstance(branches, list) or not branches:
+        raise InputError(f"{what} has no branches", "branches = [{ layers = [...] }]", loc)
+    spellings = table.get("spellings", [name.replace("_", " ")])
+    if not isinstance(spellings, list) or not all(isinstance(s, str) and s for s in spellings):
+        raise InputError(f"{what}: spellings is not a list of names", 'spellings = ["fire"]', loc)
+    kind = Kind(
+        name=name,
+        title=_text(table, "title", "", what, loc),
+        spellings=tuple(spellings),
+        prefix=_text(table, "prefix", name.replace("_", ""), what, loc),
+        branches=tuple(_branch(b, what, loc) for b in branches),
+        stem=_layers(table.get("stem", []), what, loc),
+        join=_pick(table, "join", JOINS, what, loc),
+        shortcut=_pick(table, "shortcut", SHORTCUTS, what, loc),
+        join_activation=_flag(table, "join_activation", False, what, loc),
+        stride=_names(table.get("stride", []), f"{what} stride", loc),
+        stride_from_sizes=_flag(table, "stride_from_sizes", False, what, loc),
+        default_stride=_whole(table.get("default_stride", 1), f"{what} default_stride", loc),
+        repeat=_text(table, "repeat", "", what, loc),
+        zero=_pick(table, "zero", ZERO, what, loc),
+        require_conv=_flag(table, "require_conv", False, what, loc),
+        when=_when(table.get("when", {}), what, loc),
+        loc=loc,
+    )
+    _check(kind, what, loc, columns)
+    return kind
+
+
+def _check(kind: Kind, what: str, loc, columns: set[str]) -> None:
+    if kind.join == "add" and kind.shortcut == "none" and len(kind.branches) < 2:
+        raise InputError(
+            f"{what} adds a single branch to nothing",
+            'shortcut = "convention" or "if same shape", or two branches',
+            loc,
+        )
+    if kind.shortcut != "none" and kind.join != "add":
+        raise InputError(f"{what} has a shortcut but joins by {kind.join}", 'join = "add"', loc)
+    named = {layer.name for layer in kind.layers()}
+    for target in {*kind.stride, *(s for _, _, c in kind.when for s in c.stride or ())}:
+        if target not in named and target not in ("first", "first spatial"):
+            raise InputError(
+                f"{what}: stride goes to {target!r}, which is no layer of it",
+                "a layer name, first or first spatial",
+                loc,
+            )
+    if kind.default_stride > 1 and not kind.stride:
+        raise InputError(
+            f"{what} has a default stride but no layer to put it in",
+            'stride = ["LAYER"]',
+            loc,
+        )
+    for _, _, change in kind.when:
+        for gone in [*change.drop, *(n for n, _ in change.replace)]:
+            if gone not in named:
+                raise InputError(
+                    f"{what}: a setting drops or replaces {gone!r}, which is no layer of it",
+                    "the name of one of its layers",
+                    loc,
+                )
+    if columns:
+        for column in sorted(kind.columns() - columns):
+            raise InputError(
+                f"{what} reads column {column!r}, which the vocabulary does not have",
+                "a column field such as " + ", ".join(sorted(columns)[:6]) + ", ...",
+                loc,
+            )
+
+
+def _branch(table: object, what: str, loc) -> Branch:
+    _keys(table, {"layers", "needs", "block", "identity"}, f"{what} branch", loc)
+    assert isinstance(table, dict)
+    branch = Branch(
+        layers=_layers(table.get("layers", []), what, loc),
+        needs=_text(table, "needs", "", what, loc),
+        block=_text(table, "block", "", what, loc),
+        identity=_flag(table, "identity", False, what, loc),
+    )
+    if sum((bool(branch.layers), bool(branch.block), branch.identity)) != 1:
+        raise InputError(
+            f"{what} has a branch that is not exactly one of layers, block or identity",
+            "layers = [...], block = COLUMN or identity = true",
+            loc,
+        )
+    return branch
+
+
+def _layers(items: object, what: str, loc) -> tuple[Layer, ...]:
+    if not isinstance(items, list):
+        raise InputError(f"{what}: layers is not a list", "layers = [{ op = ... }, ...]", loc)
+    return tuple(_layer(item, what, loc) for item in items)
+
+
+def _layer(table: object, what: str, loc) -> Layer:
+    keys = {f for f in Layer.__dataclass_fields__}
+    _keys(table, keys, f"{what} layer", loc)
+    assert isinstance(table, dict)
+    op = _pick(table, "op", OPS, what, loc, required=True)
+    name = _text(table, "name", "", what, loc)
+    kernel = table.get("kernel", 1)
+    if kernel != "patch":
+        kernel = _whole(kernel, f"{what} layer {name!r} kernel", loc)
+    filters = table.get("filters", "")
+    if isinstance(filters, int) and not isinstance(filters, bool):
+        filters = str(filters)
+    if not isinstance(filters, str):
+        raise InputError(f"{what} layer {name!r}: filters is not text", 'filters = "n1x1"', loc)
+    factors = tuple(f.strip() for f in filters.split("*")) if filters.strip() else ()
+    if any(not _FACTOR.fullmatch(f) for f in factors):
+        raise InputError(
+            f"{what} layer {name!r}: filters {filters!r} is not a product of factors",
+            'whole numbers, column fields, input or output joined by *, as "input * expansion"',
+            loc,
+        )
+    if op in ("conv",) and not factors:
+        raise InputError(f"{what} layer {name!r} has no filters", 'filters = "COLUMN"', loc)
+    padding = table.get("padding", "convention")
+    if not (padding in ("convention", "same", "valid") or _is_whole(padding)):
+        raise InputError(
+            f"{what} layer {name!r}: padding {padding!r} is not allowed",
+            "convention, same, valid or a whole number",
+            loc,
+        )
+    return Layer(
+        op=op,
+        name=name,
+        kernel=kernel,
+        filters=factors,
+        padding=padding,
+        mode=_pick(table, "mode", ("max", "avg"), what, loc),
+        mode_from=_text(table, "mode_from", "", what, loc),
+        rounding=_pick(table, "rounding", ("convention", "floor", "ceil"), what, loc),
+        activation=_flag(table, "activation", True, what, loc),
+        norm=_flag(table, "norm", True, what, loc),
+        bias=_flag(table, "bias", True, what, loc),
+        optional=_flag(table, "optional", False, what, loc),
+        skip_if_one=_text(table, "skip_if_one", "", what, loc),
+    )
+
+
+def _when(table: object, what: str, loc) -> tuple[tuple[str, str, Change], ...]:
+    _keys(table, set(SWITCHES), f"{what} when", loc)
+    assert isinstance(table, dict)
+    out = []
+    for setting, values in table.items():
+        _keys(values, set(SWITCHES[setting]), f"{what} when.{setting}", loc)
+        for value, change in values.items():
+            _keys(change, {"drop", "replace", "stride"}, f"{what} when.{setting}", loc)
+            swap = change.get("replace", {})
+            _keys(swap, set(swap) if isinstance(swap, dict) else set(), f"{what} replace", loc)
+            out.append(
+                (
+                    setting,
+                    value,
+                    Change(
+                        drop=_names(change.get("drop", []), f"{what} drop", loc),
+                        replace=tuple((k, _layers(v, what, loc)) for k, v in swap.items()),
+                        stride=(
+                            _names(change["stride"], f"{what} stride", loc)
+                            if "stride" in change
+                            else None
+                        ),
+                    ),
+                )
+            )
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _keys(table: object, allowed: set[str], where: str, loc) -> None:
+    if not isinstance(table, dict):
+        raise InputError(f"{where} is not a table", "a TOML table", loc)
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise InputError(
+            f"unknown key {unknown[0]!r} in {where}", "one of " + ", ".join(sorted(allowed)), loc
+        )
+
+
+def _text(table: dict, key: str, default: str, what: str, loc) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str):
+        raise InputError(f"{what}: {key} must be a string", f'{key} = "..."', loc)
+    return value
+
+
+def _flag(table: dict, key: str, default: bool, what: str, loc) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise InputError(f"{what}: {key} must be true or false", f"{key} = {default}", loc)
+    return value
+
+
+def _pick(table: dict, key: str, allowed: tuple[str, ...], what, loc, required=False) -> str:
+    if required and key not in table:
+        raise InputError(f"{what}: a layer has no {key}", "one of " + ", ".join(allowed), loc)
+    value = table.get(key, allowed[0])
+    if value not in allowed:
+        raise InputError(
+            f"{what}: {key} = {value!r} is not allowed", "one of " + ", ".join(allowed), loc
+        )
+    return value
+
+
+def _names(value: object, what: str, loc) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InputError(f"{what} is not a list of names", '["3x3", "pool"]', loc)
+    return tuple(value)
+
+
+def _is_whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _whole(value: object, what: str, loc) -> int:
+    if not _is_whole(value) or value == 0:
+        raise InputError(f"{what} must be a positive whole number", "a number such as 3", loc)
+    return int(value)
+
+
+# --------------------------------------------------------------------------- rows
+
+#: Columns every row may carry: its identity and the paper's claims about it.
+COMMON = frozenset(
+    {"type", "name", "input", "phase", "activation", "added", "output", "depth", "params", "ops"}
+)
+
+
+def check_row(kind: Kind, row, headers: dict[str, tuple[str, ...]]) -> None:
+    """Refuse a cell the kind would not use, a 0 it does not read as "no such branch", and
+    a stride it has no place for: nothing a user wrote is silently dropped."""
+    used = kind.columns()
+    for f in row.raw:
+        if f not in COMMON and f not in used:
+            raise InputError(
+                f"a {kind.name} row does not read {headers[f][0]!r}",
+                "that cell blank, or a kind that reads it: "
+                + (", ".join(headers[c][0] for c in sorted(used) if c in headers) or "none"),
+                row.at(f),
+            )
+    for f in row.pool_modes:
+        if not any(layer.mode_from == f for layer in kind.layers()):
+            raise InputError(
+                f"a {kind.name} row has no pool whose kind {headers[f][0]!r} could name",
+                f"a count alone in {headers[f][0]!r}",
+                row.at(f),
+            )
+    may_be_blank = {b.needs for b in kind.branches if b.needs}
+    may_be_blank |= {c for layer in kind.layers() if layer.optional for c in layer.columns()}
+    for f, value in row.widths.items():
+        if value == 0 and not (kind.zero == "absent" and f in may_be_blank):
+            raise InputError(
+                f"{headers[f][0]} is 0, which a {kind.name} row does not read as no such branch",
+                "a positive count"
+                + (", or a blank cell" if f in may_be_blank else ": the kind needs this column"),
+                row.at(f),
+            )
+    patch_layers = any(layer.kernel == "patch" for layer in kind.layers())
+    if row.patch is not None and not patch_layers:
+        kernels = {layer.kernel for layer in kind.layers() if layer.name in kind.stride} - {"patch"}
+        if (row.patch.kh, row.patch.kw) not in {(k, k) for k in kernels}:
+            raise InputError(
+                f"a {kind.name} row reads only a stride from {headers['patch'][0]!r},"
+                f" and {row.patch.kh}x{row.patch.kw} is not the kernel of its strided layers",
+                "the stride alone, as in stride 2",
+                row.at("patch"),
+            )
+    stride = row_stride(row)
+    places = {*kind.stride, *(s for _, _, c in kind.when for s in c.stride or ())}
+    if stride is not None and stride > 1 and not places:
+        where = "stride" if row.stride is not None else "patch"
+        raise InputError(
+            f"a {kind.name} row has no place for stride {stride}",
+            "stride 1, or a kind that says where its stride goes (stride = [...])",
+            row.at(where),
+        )
+
+
+def row_stride(row) -> int | None:
+    """The stride a row gives: its stride column (or `stride 2`), else its patch cell's."""
+    if row.stride is not None and row.patch is not None and row.stride != row.patch.stride:
+        raise InputError(
+            f"stride {row.stride} and patch {row.patch} disagree",
+            "one stride for the row",
+            row.at("stride"),
+        )
+    if row.stride is not None:
+        return row.stride
+    return row.patch.stride if row.patch is not None else None
