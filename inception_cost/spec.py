@@ -31,7 +31,7 @@ Shape = tuple[int, int, int]
 
 # Column field -> accepted headers, compared after `_norm` (case, spaces, punctuation).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "type": ("type", "layer", "layer type", "convnet configuration", "configuration"),
+    "type": ("type", "layer", "layer type", "convnet configuration", "configuration", "operator"),
     "patch": ("patch size/stride", "patch size", "patch", "kernel/stride", "size/stride"),
     "output": ("output size", "output", "output shape"),
     "depth": ("depth",),

@@ -1,0 +1,104 @@
+"""Module kinds as data: each built-in kind's example (docs/examples/) against hand
+arithmetic, against its torch twin layer by layer (params, output shape, MACs =
+flop_counter / 2) and end to end (the NumPy reference's outputs equal torch's), and
+through `verify`."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from test_torch_networks import _copy
+from torch.utils.flop_counter import FlopCounterMode
+from torch_kinds import TWINS
+
+from inception_cost import cost, network, spec
+from inception_cost.reference import executor, weights
+from inception_cost.verify import verify
+
+EXAMPLES = Path(__file__).parent.parent / "docs" / "examples"
+
+# (params, MACs), by hand in the comments; every convolution has a bias unless BN follows.
+HAND = {
+    # fire2 on 8 channels: squeeze 8*4+4, expand1x1 4*8+8, expand3x3 9*4*8+8 = 372;
+    # fire3 on 16: 16*4+4 + 40 + 296 = 404. MACs 256 positions x (32+32+288, 64+32+288).
+    "fire": (372 + 404, 256 * 352 + 256 * 384),
+    # conv 27*8 + BN 16; dw 9*8 + 16; 1x1 8*16 + 32; dw/2 9*16 + 32; 1x1 16*32 + 64.
+    # MACs: 64*216 + 64*72 + 64*128 + 16*144 + 16*512.
+    "depthwise": (232 + 88 + 160 + 176 + 576, 13824 + 4608 + 8192 + 2304 + 8192),
+    # t=1: dw 9*8 + 16, project 8*8 + 16; t=6 s=2: expand 8*48 + 96, dw 9*48 + 96,
+    # project 48*12 + 24; then on 12: 12*72 + 144, 9*72 + 144, 72*12 + 24.
+    # MACs: 64*(72+64); 64*384 + 16*(432+576); 16*(864+648+864).
+    "inverted-residual": (168 + 1608 + 2688, 8704 + 40704 + 38016),
+    # layer 1 on 16: BN 32, 16*16, BN 32, 9*16*4; layer 2 on 20: BN 40, 20*16, BN 32, 576.
+    "dense": (896 + 968, 64 * (256 + 576) + 64 * (320 + 576)),
+    # 3a on 16: 68 + 68 + 296 + 68 + 296 + 584 + 68; 3c on 24: 100 + 296 + 100 + 296 + 584.
+    # MACs 3a: 64 x 1408; 3c: 64*96*2 (reduces) + 16*288 + 64*288 + 16*576.
+    "inception-v2": (1448 + 1376, 64 * 1408 + 12288 + 4608 + 18432 + 9216),
+    # 8*4+4, 9*4*8+8, 8*4+4, 9*4*12+12, 9*12*12+12; MACs 81*32 + 16*288 + 81*32
+    # + 81*432 + 16*1296.
+    "reduction": (2120, 2592 + 4608 + 2592 + 34992 + 20736),
+}
+
+
+def _net(name: str) -> network.Network:
+    return network.build(spec.load(EXAMPLES / f"{name}.md"))
+
+
+@pytest.mark.parametrize("name", sorted(HAND))
+def test_example_totals_by_hand(name):
+    totals = cost.analyse(_net(name)).totals
+    assert (totals.params, totals.macs) == HAND[name]
+
+
+@pytest.mark.parametrize("name", sorted(HAND))
+def test_each_layer_matches_torch(name):
+    net, model = _net(name), TWINS[name]().eval()
+    modules = dict(model.m.items())
+    shapes = {}
+
+    def record(key):
+        def hook(_module, _inputs, out):
+            shapes[key] = tuple(out.shape)
+
+        return hook
+
+    for key, module in modules.items():
+        module.register_forward_hook(record(key))
+    h, w, c = net.input_shape
+    with FlopCounterMode(display=False) as counter:
+        model(torch.zeros(1, c, h, w))
+    flops = {k: sum(v.values()) for k, v in counter.get_flop_counts().items()}
+    checked = set()
+    for block in cost.analyse(net).blocks:
+        for c_op in block.ops:
+            if not (c_op.params or c_op.fixed):
+                continue
+            module = modules[c_op.op.name]
+            assert c_op.params == sum(p.numel() for p in module.parameters()), c_op.op.name
+            ho, wo, co = c_op.op.out_shape
+            assert shapes[c_op.op.name] == (1, co, ho, wo), c_op.op.name
+            if c_op.op.kind == "conv":
+                assert c_op.macs == flops[f"{type(model).__name__}.m.{c_op.op.name}"] // 2
+            checked.add(c_op.op.name)
+    assert checked == set(modules)  # every torch layer has its op
+
+
+@pytest.mark.parametrize("name", sorted(HAND))
+def test_reference_outputs_equal_torch(name):
+    net, model = _net(name), TWINS[name]().double().eval()
+    w = weights.init_weights(net, seed=5, dtype="float64")
+    with torch.no_grad():
+        _copy(net, w, model, lambda op: f"m.{op}")
+    x = weights.random_input(net.input_shape, 2, seed=5, dtype="float64")
+    (ours,) = executor.run(net, w, x).outputs.values()
+    with torch.no_grad():
+        theirs = model(torch.from_numpy(x).permute(0, 3, 1, 2)).permute(0, 2, 3, 1).numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(HAND))
+def test_verify_runs_every_kind(name):
+    v = verify(spec.load(EXAMPLES / f"{name}.md"), dtype="float64")
+    assert v.ok and not v.mismatches()
+    assert v.executed_macs == v.analytic_macs == HAND[name][1]
