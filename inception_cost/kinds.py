@@ -414,7 +414,7 @@ def check_row(kind: Kind, row, headers: dict[str, tuple[str, ...]]) -> None:
     a stride it has no place for: nothing a user wrote is silently dropped."""
     used = kind.columns()
     for f in row.raw:
-        if f not in COMMON and f not in used:
+        if f not in COMMON and f not in used and f in headers:
             raise InputError(
                 f"a {kind.name} row does not read {headers[f][0]!r}",
                 "that cell blank, or a kind that reads it: "

@@ -8,6 +8,7 @@ The format is documented in docs/spec-format.md.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +23,15 @@ from inception_cost.cells import (
     parse_quantity,
     parse_shape,
 )
+from inception_cost.columns import (
+    BRANCH_FIELDS,
+    COLUMNS,
+    HEADERS,
+    NOTE,
+    PAPER_FIELDS,
+    norm,
+)
+from inception_cost.columns import declare as declare_columns
 from inception_cost.errors import InputError, Location
 from inception_cost.kinds import Kind, builtin, check_row, declare
 
@@ -29,95 +39,7 @@ MODELS_DIR = Path(__file__).parent / "models"
 
 Shape = tuple[int, int, int]
 
-# Column field -> accepted headers, compared after `_norm` (case, spaces, punctuation).
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "type": ("type", "layer", "layer type", "convnet configuration", "configuration", "operator"),
-    "patch": ("patch size/stride", "patch size", "patch", "kernel/stride", "size/stride"),
-    "output": ("output size", "output", "output shape"),
-    "depth": ("depth",),
-    "n1x1": ("#1x1", "1x1"),
-    "n3x3_reduce": ("#3x3 reduce", "3x3 reduce", "#3x3 red", "3x3 reduction"),
-    "n3x3": ("#3x3", "3x3"),
-    "n5x5_reduce": ("#5x5 reduce", "5x5 reduce", "#5x5 red", "5x5 reduction"),
-    "n5x5": ("#5x5", "5x5"),
-    "pool_proj": ("pool proj", "pool/proj", "pool projection", "proj"),
-    "params": ("params", "parameters", "param", "#params"),
-    "ops": ("ops", "operations", "mult-adds", "multiply-adds", "connections", "#connections"),
-    "name": ("name", "layer name"),
-    "input": ("input", "from"),
-    "phase": ("phase", "used in"),
-    "activation": ("activation",),
-    "added": ("added", "addition"),
-    "groups": ("groups", "#groups"),
-    "padding": ("padding", "pad"),
-    "block": ("building block", "residual block", "block"),
-    "table": ("connection table", "connections table"),
-    # the columns of the other module kinds (vocabulary/kinds.toml)
-    "squeeze": ("s1x1", "squeeze", "squeeze 1x1", "#1x1 squeeze"),
-    "expand1x1": ("e1x1", "expand 1x1", "#1x1 expand"),
-    "expand3x3": ("e3x3", "expand 3x3", "#3x3 expand"),
-    "dbl3x3_reduce": ("double #3x3 reduce", "double 3x3 reduce", "#double 3x3 reduce"),
-    "dbl3x3": ("double #3x3", "double 3x3"),
-    "expansion": ("t", "expansion", "expansion factor", "expand ratio"),
-    "growth": ("growth rate", "growth", "k"),
-    "filters": ("c", "filters", "#filters", "channels", "output channels"),
-    "repeat": ("n", "repeat", "repeats", "layers"),
-    "stride": ("s", "stride"),
-}
-#: The paper's columns, in Table 1's order; the rest are this tool's additions.
-PAPER_FIELDS = (
-    "type",
-    "patch",
-    "output",
-    "depth",
-    "n1x1",
-    "n3x3_reduce",
-    "n3x3",
-    "n5x5_reduce",
-    "n5x5",
-    "pool_proj",
-    "params",
-    "ops",
-)
-EXTRA_FIELDS = (
-    "name",
-    "input",
-    "phase",
-    "activation",
-    "added",
-    "groups",
-    "padding",
-    "block",
-    "table",
-    "squeeze",
-    "expand1x1",
-    "expand3x3",
-    "dbl3x3_reduce",
-    "dbl3x3",
-    "expansion",
-    "growth",
-    "filters",
-    "repeat",
-    "stride",
-)
 REQUIRED_FIELDS = ("type",)
-#: The counts a module kind reads (vocabulary/kinds.toml); `0` may mean "no such branch".
-BRANCH_FIELDS = (
-    "n1x1",
-    "n3x3_reduce",
-    "n3x3",
-    "n5x5_reduce",
-    "n5x5",
-    "pool_proj",
-    "squeeze",
-    "expand1x1",
-    "expand3x3",
-    "dbl3x3_reduce",
-    "dbl3x3",
-    "expansion",
-    "growth",
-)
-
 # Canonical row type -> accepted spellings (compared after `_norm`), and the prefix
 # that names an unnamed row of that type (conv1, pool1, norm1, ...).
 ROW_TYPES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -153,11 +75,7 @@ _BLOCK = re.compile(r"\[(.*)\]\s*[x×*]\s*(\d+)")
 _STRIDE_ONLY = re.compile(r"(?:stride|s|/)\s*(\d+)", re.I)  # a module's patch cell: stride 2
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.lower().replace("×", "x"))
-
-
-_HEADER_ALIASES = {_norm(a): f for f, aliases in COLUMNS.items() for a in aliases}
+_norm = norm
 _TYPE_ALIASES = {_norm(a): t for t, (aliases, _) in ROW_TYPES.items() for a in aliases}
 
 
@@ -334,6 +252,10 @@ class Spec:
     connection_tables: dict[str, tuple[tuple[int, ...], ...]] = field(default_factory=dict)
     kinds: dict[str, Kind] = field(default_factory=builtin)  # built-in and the spec's own
 
+    def header(self, field: str) -> str:
+        """The header a column field prints under (a note column's as the spec wrote it)."""
+        return field.removeprefix(NOTE) if field.startswith(NOTE) else COLUMNS[field][0]
+
     def row(self, name: str) -> Row:
         for r in self.rows:
             if r.name == name:
@@ -499,19 +421,24 @@ def _find_table(lines: list[str], start: int, path: str) -> list[tuple[int, list
 
 def _build(meta: dict, table: list[tuple[int, list]], path: str, meta_loc: Location) -> Spec:
     header_line, header = table[0]
+    aliases = {**HEADERS, **declare_columns(meta.get("columns", {}), meta_loc)}
     fields: list[str | None] = []
     for text, col in header:
         key = _norm(text)
         if key.startswith(_OUTPUT_ONLY):
             fields.append(None)
             continue
-        if key not in _HEADER_ALIASES:
+        if key not in aliases:
+            near = difflib.get_close_matches(key, aliases, n=1)
+            hint = f" (did you mean {COLUMNS[aliases[near[0]]][0]!r}?)" if near else ""
             raise InputError(
-                f"unknown column {text!r}",
-                "one of " + ", ".join(a[0] for a in COLUMNS.values()) + " (docs/spec-format.md)",
+                f"unknown column {text!r}{hint}",
+                "one of "
+                + ", ".join(a[0] for a in COLUMNS.values())
+                + ", or a [columns] entry naming it (docs/spec-format.md)",
                 Location(path, header_line, col),
             )
-        f = _HEADER_ALIASES[key]
+        f = aliases[key]
         if f in fields:
             raise InputError(
                 f"column {text!r} appears twice",
@@ -634,6 +561,8 @@ def _typed_cells(raw: dict[str, str], locs: dict[str, Location], kinds: dict[str
     """Parse each cell by its column; errors carry the cell's location."""
     out: dict = {}
     for f, text in raw.items():
+        if f.startswith(NOTE):
+            continue  # an informational column: kept and echoed, never read
         try:
             if f == "type":
                 for key, value in _parse_type(text, kinds).items():
@@ -781,6 +710,7 @@ _META_KEYS = {
     "variants",
     "connection_tables",
     "kinds",
+    "columns",
 }
 
 

@@ -20,14 +20,13 @@ from inception_cost.render.common import (
     settings_lines,
     variant_changes,
 )
-from inception_cost.spec import COLUMNS
 
 SCHEMA_VERSION = 1
 
 
 def spec_cells(report) -> list[tuple[str, str]]:
     """(header, field) of the spec's own columns, as the spec wrote them."""
-    return [(COLUMNS[f][0], f) for f in report.spec.columns]
+    return [(report.spec.header(f), f) for f in report.spec.columns]
 
 
 def computed_cells(report, cost: BlockCost | None) -> dict[str, str]:
