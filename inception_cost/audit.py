@@ -90,10 +90,11 @@ class RowAudit:
     note: str  # how the row's two claims relate, where that explains a mismatch
     params_elsewhere: tuple[Reading, ...] = ()  # other readings under which params matches
     ops_elsewhere: tuple[Reading, ...] = ()
+    input: ExactVerdict | None = None  # the printed input size, where the table has one
 
     @property
     def verdicts(self) -> tuple:
-        return tuple(v for v in (self.output, self.depth, self.params, self.ops) if v)
+        return tuple(v for v in (self.input, self.output, self.depth, self.params, self.ops) if v)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +228,17 @@ def _row_audit(block: cost.BlockCost, params: Reading, ops: Reading, batch: int)
         _note(block, pv, ov, ops),
         _elsewhere(block, pv, batch),
         _elsewhere(block, ov, batch),
+        _input(block),
     )
+
+
+def _input(block: cost.BlockCost) -> ExactVerdict | None:
+    """A printed input size against the size the row really reads."""
+    row = block.block.row
+    if row.in_size is None:
+        return None
+    got, want = format_shape(block.ops[0].op.in_shapes[0]), format_shape(row.in_size)
+    return ExactVerdict(MATCH if got == want else MISMATCH, got, want)
 
 
 def _elsewhere(block: cost.BlockCost, verdict: Verdict | None, batch: int) -> tuple[Reading, ...]:
@@ -337,7 +348,7 @@ def audit(spec: Spec, analysis: cost.Analysis) -> Audit:
 
 
 def _statuses(r: RowAudit) -> tuple:
-    return tuple(v.status if v else None for v in (r.output, r.depth, r.params, r.ops))
+    return tuple(v.status if v else None for v in (r.input, r.output, r.depth, r.params, r.ops))
 
 
 def totals_of(name: str) -> cost.Totals:

@@ -132,3 +132,63 @@ def parse_percent(text: str) -> tuple[int, int]:
 
 def format_shape(shape: tuple[int, ...]) -> str:
     return "x".join(str(d) for d in shape)
+
+
+# --------------------------------------------------------------------------- as printed
+
+FOOTNOTE_MARKS = "*†‡§¶"
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+_FOOTNOTE = re.compile(rf"^(.*?\S)\s*([{FOOTNOTE_MARKS}]+|\^\w+)$")
+_FILTER_SHAPE = re.compile(
+    rf"^(?:(?P<pool>pool|max\s*pool|avg\s*pool)\s+)?(?P<dims>(?:(?:{_INT})\s*[x×*]\s*)*(?:{_INT}))"
+    r"(?:\s*(?P<dw>dw))?$",
+    re.I,
+)
+
+
+def unmark(text: str) -> str:
+    """A cell without the Markdown emphasis around it: `**inception (3a)**` -> `inception (3a)`."""
+    t = text.strip()
+    m = _EMPHASIS.fullmatch(t)
+    return m[2].strip() if m else t
+
+
+def split_footnote(text: str) -> tuple[str, str]:
+    """`convolution*` -> ("convolution", "*"); `2.7K†` -> ("2.7K", "†"); no mark -> (text, "")."""
+    m = _FOOTNOTE.match(text.strip())
+    if not m or not re.search(r"[0-9A-Za-z)\]]$", m[1]):
+        return text.strip(), ""
+    return m[1], m[2]
+
+
+@dataclass(frozen=True, slots=True)
+class FilterShape:
+    """MobileNet's `Filter Shape` cell: `3 × 3 × 3 × 32` (kh, kw, in, out), `3 × 3 × 32 dw`
+    (a depthwise kh, kw, channels), `Pool 7 × 7`, `1024 × 1000` (in, out of a linear)."""
+
+    kernel: tuple[int, int] | None
+    in_channels: int | None
+    out_channels: int | None
+    depthwise: bool = False
+    pool: bool = False
+
+
+def parse_filter_shape(text: str) -> FilterShape:
+    if text.strip().lower() == "classifier":  # MobileNet's softmax row
+        return FilterShape(None, None, None)
+    m = _FILTER_SHAPE.match(text.strip())
+    dims = [_int(d) for d in re.split(r"\s*[x×*]\s*", m["dims"])] if m else []
+    if m and min(dims, default=1) <= 0:
+        raise InputError(f"filter shape {text.strip()!r} has a zero", "sizes of at least 1")
+    if m and m["pool"] and len(dims) == 2 and not m["dw"]:
+        return FilterShape((dims[0], dims[1]), None, None, pool=True)
+    if m and m["dw"] and len(dims) == 3 and not m["pool"]:
+        return FilterShape((dims[0], dims[1]), dims[2], dims[2], depthwise=True)
+    if m and not (m["dw"] or m["pool"]) and len(dims) == 4:
+        return FilterShape((dims[0], dims[1]), dims[2], dims[3])
+    if m and not (m["dw"] or m["pool"]) and len(dims) == 2:
+        return FilterShape(None, dims[0], dims[1])
+    raise InputError(
+        f"malformed filter shape {text.strip()!r}",
+        "KxKxINxOUT (3 × 3 × 3 × 32), KxKxC dw, Pool KxK or INxOUT (1024 × 1000)",
+    )

@@ -22,6 +22,7 @@ ROLES = (
     "patch",
     "stride",
     "output size",
+    "input size",
     "width",
     "count",
     "claim",

@@ -110,7 +110,7 @@ class Kind:
         if any(layer.kernel == "patch" for layer in self.layers()) or self.stride:
             cols |= {"patch", "stride"}
         if any(layer.kernel == "patch" for layer in self.layers()):
-            cols.add("padding")
+            cols |= {"padding", "shape"}
         if any("output" in layer.filters for layer in self.layers()):
             cols.add("filters")
         return frozenset(cols)
@@ -405,7 +405,8 @@ def _whole(value: object, what: str, loc) -> int:
 
 #: Columns every row may carry: its identity and the paper's claims about it.
 COMMON = frozenset(
-    {"type", "name", "input", "phase", "activation", "added", "output", "depth", "params", "ops"}
+    {"type", "nametype", "name", "input", "in_size", "phase", "activation", "added", "output"}
+    | {"depth", "params", "ops"}
 )
 
 

@@ -256,6 +256,8 @@ def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
     blocks: list[Block] = []
     output_of: dict[str, str] = {}
     previous: Row | None = None
+    upstream = ""  # the first row whose size departs from the table's, named in errors
+    previous_built: Row | None = None
     for row in spec.rows:
         source_row = row.input or (previous.name if previous else INPUT)
         previous = row
@@ -272,7 +274,14 @@ def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
                 row.loc,
             )
         built = swap.get(row.name, row)
-        ops = builder.block(built, source)
+        try:
+            ops = builder.block(built, source)
+        except InputError as exc:
+            if upstream:
+                exc.message += f" (upstream: {upstream})"
+            raise
+        upstream = upstream or _diverges(built, ops, previous_built)
+        previous_built = built
         blocks.append(
             Block(
                 row.name,
@@ -286,6 +295,23 @@ def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
         )
         output_of[row.name] = ops[-1].name
     return Network(spec.name, input_shape, tuple(blocks), conventions, aux)
+
+
+def _diverges(row: Row, ops: tuple[Op, ...], before: Row | None) -> str:
+    """Where the computed sizes first leave the printed ones: this row's input size claim
+    (caused by the row before) or its output size claim."""
+    got_in, got_out = ops[0].in_shapes[0], ops[-1].out_shape
+    if row.in_size is not None and row.in_size != got_in and before is not None:
+        return (
+            f"row {before.name!r} at {before.loc} comes out {'x'.join(map(str, got_in))},"
+            f" where the next row's input size is {'x'.join(map(str, row.in_size))}"
+        )
+    if row.output is not None and row.output != got_out:
+        return (
+            f"row {row.name!r} at {row.loc} comes out {'x'.join(map(str, got_out))},"
+            f" where the table prints {'x'.join(map(str, row.output))}"
+        )
+    return ""
 
 
 class _Builder:
@@ -321,6 +347,16 @@ class _Builder:
     def block(self, row: Row, source: str) -> tuple[Op, ...]:
         """The row's ops: a layer type's own rule, or its module kind's declaration."""
         self.row, self.ops = row, []
+        if row.in_channels is not None:
+            h, w, c = self.shapes[source]
+            reads = h * w * c if row.type == "linear" else c
+            if reads != row.in_channels:
+                raise InputError(
+                    f"the filter shape says {row.in_channels} input channels;"
+                    f" row {row.name!r} reads {reads} ({h}x{w}x{c})",
+                    "the input channels of the row above",
+                    row.at("shape"),
+                )
         if row.type in self.kinds:
             self._module(row, source, self.kinds[row.type])
         else:
@@ -340,7 +376,7 @@ class _Builder:
         try:
             return window(h, w, kernel, stride, pad, ceil)
         except InputError as exc:
-            exc.where = self.row.at("patch")
+            exc.where = self.row.at("shape" if "shape" in self.row.locs else "patch")
             raise
 
     def _filters(self, what: str) -> int:

@@ -18,10 +18,13 @@ from inception_cost.cells import (
     Quantity,
     is_empty,
     parse_count,
+    parse_filter_shape,
     parse_patch,
     parse_percent,
     parse_quantity,
     parse_shape,
+    split_footnote,
+    unmark,
 )
 from inception_cost.columns import (
     BRANCH_FIELDS,
@@ -61,6 +64,7 @@ ROW_TYPES: dict[str, tuple[tuple[str, ...], str]] = {
     "rbf": (("rbf", "euclidean rbf", "rbf output", "radial basis function"), "rbf"),
     "batch norm": (("batch norm", "batchnorm", "batch normalization", "bn"), "bn"),
     "flatten": (("flatten",), "flatten"),
+    "input image": (("input image", "image", "input"), "input"),
     "global avg pool": (
         ("global avg pool", "global average pool", "global average pooling", "gap"),
         "pool",
@@ -228,6 +232,9 @@ class Row:
     block: ResidualBlock | None = None
     table: str | None = None  # a connection table of the front matter (LeNet's Table I)
     named: bool = False  # the name was written in the spec, not generated
+    in_channels: int | None = None  # a filter shape's input channels, checked when built
+    in_size: Shape | None = None  # a printed input size: a claim, audited as the output is
+    footnotes: tuple[tuple[str, str], ...] = ()  # (column field, mark) as printed
 
     def at(self, column: str) -> Location:
         """The location of a cell, or of the row when the cell is absent."""
@@ -251,6 +258,7 @@ class Spec:
     # name -> per output map, the input maps it reads (LeNet-5's Table I)
     connection_tables: dict[str, tuple[tuple[int, ...], ...]] = field(default_factory=dict)
     kinds: dict[str, Kind] = field(default_factory=builtin)  # built-in and the spec's own
+    footnotes: dict[str, str] = field(default_factory=dict)  # mark -> what the paper says
 
     def header(self, field: str) -> str:
         """The header a column field prints under (a note column's as the spec wrote it)."""
@@ -447,7 +455,7 @@ def _build(meta: dict, table: list[tuple[int, list]], path: str, meta_loc: Locat
             )
         fields.append(f)
     for required in REQUIRED_FIELDS:
-        if required not in fields:
+        if required not in fields and "nametype" not in fields:
             raise InputError(
                 f"the header has no {COLUMNS[required][0]!r} column",
                 "the paper's columns: " + ", ".join(COLUMNS[f][0] for f in PAPER_FIELDS),
@@ -459,6 +467,7 @@ def _build(meta: dict, table: list[tuple[int, list]], path: str, meta_loc: Locat
         )
 
     kinds = _kinds(meta.get("kinds", {}), meta_loc)
+    notes = _footnotes(meta.get("footnotes", {}), meta_loc)
     rows: list[Row] = []
     names: dict[str, Row] = {}
     counters: dict[str, int] = {}
@@ -469,12 +478,32 @@ def _build(meta: dict, table: list[tuple[int, list]], path: str, meta_loc: Locat
                 f"{len(fields)} cells separated by |",
                 Location(path, line, 1),
             )
-        row = _row(len(rows), line, cells, fields, path, names, counters, kinds)
+    typed = "type" if "type" in fields else "nametype"
+    for line, cells, copy in repeated(table[1:], fields.index(typed), path):
+        row = _row(len(rows), line, cells, fields, path, names, counters, kinds, copy)
+        for f, mark in row.footnotes:
+            if mark not in notes:
+                raise InputError(
+                    f"footnote {mark!r} is not explained",
+                    f'a [footnotes] entry such as "{mark}" = "what the paper\'s note says"',
+                    row.at(f),
+                )
         names[row.name] = row
         rows.append(row)
 
+    if rows[0].type == "input image":
+        image, rows = rows[0], [replace(r, index=r.index - 1) for r in rows[1:]]
+        meta = _image_input(meta, image)
+    for r in rows:
+        if r.type == "input image":
+            raise InputError(
+                "an input image row below the first row",
+                "the input image as the table's first row",
+                r.loc,
+            )
     columns = tuple(f for f in fields if f)
     spec = _metadata(meta, path, meta_loc, tuple(rows), columns, kinds)
+    spec = replace(spec, footnotes=notes)
     for v in spec.variants:
         if v.cells:
             variant_row(spec, v)  # fail now, not when the audit first asks
@@ -490,6 +519,7 @@ def _row(
     names: dict[str, Row],
     counters: dict[str, int],
     kinds: dict[str, Kind],
+    copy: int = 0,
 ) -> Row:
     raw: dict[str, str] = {}
     locs: dict[str, Location] = {}
@@ -504,6 +534,8 @@ def _row(
     values = _typed_cells(raw, locs, kinds)
     name = values.pop("name", None)
     kind = values["type"]
+    if name is not None and copy:
+        name = f"{name}_{copy}"
     if name is None:
         prefix = kinds[kind].prefix if kind in kinds else ROW_TYPES[kind][1]
         counters[prefix] = counters.get(prefix, 0) + 1
@@ -542,11 +574,32 @@ def _check_cells(row: Row, kinds: dict[str, Kind]) -> None:
                 "that cell blank, or a module kind that reads it (docs/spec-format.md)",
                 row.at(f),
             )
-    if row.stride is not None and "stride" not in used:
+    patched = row.type in _PATCHED
+    if row.stride is not None and row.stride > 1 and not (patched and row.patch):
         raise InputError(
-            f"a {row.type} row has no place for a stride column",
-            "the stride in the patch size/stride cell",
+            f"a {row.type} row has no place for stride {row.stride}",
+            "stride 1, or a row type with a kernel to stride (convolution, pool)",
             row.at("stride"),
+        )
+    if row.patch is not None and not patched:
+        where = "shape" if "shape" in row.raw else "patch"
+        raise InputError(
+            f"a {row.type} row has no kernel for {row.raw.get(where, str(row.patch))!r}",
+            "that cell blank (a kernel is read by convolution, pool and subsampling rows)",
+            row.at(where),
+        )
+    classifier = "shape" in row.raw and unmark(row.raw["shape"]).lower() == "classifier"
+    if classifier and row.type != "softmax":
+        raise InputError(
+            f"a {row.type} row is no classifier",
+            "a shape such as 3 × 3 × 3 × 32",
+            row.at("shape"),
+        )
+    if row.multiplier is not None and row.type != "separable convolution":
+        raise InputError(
+            f"a {row.type} row takes no multiplier x{row.multiplier}",
+            "a separable convolution (xN), or a repeat written before the type: 5x conv",
+            row.at("type"),
         )
 
 
@@ -554,63 +607,132 @@ def _check_cells(row: Row, kinds: dict[str, Kind]) -> None:
 _LAYER_COLUMNS = {
     "convolution": ("n3x3_reduce", "n5x5_reduce", "n3x3", "n5x5"),
 }
-_MODULE_ONLY = (*BRANCH_FIELDS, "repeat", "stride")
+_MODULE_ONLY = (*BRANCH_FIELDS, "repeat")
+_PATCHED = ("convolution", "separable convolution", "max pool", "avg pool", "subsampling")
 
 
 def _typed_cells(raw: dict[str, str], locs: dict[str, Location], kinds: dict[str, Kind]) -> dict:
-    """Parse each cell by its column; errors carry the cell's location."""
-    out: dict = {}
-    for f, text in raw.items():
+    """Parse each cell by its column's reader; errors carry the cell's location. A cell is
+    read without the Markdown emphasis around it, and a footnote mark is kept apart."""
+    out: dict = {"footnotes": ()}
+    for f, written in raw.items():
         if f.startswith(NOTE):
             continue  # an informational column: kept and echoed, never read
+        text, mark = split_footnote(unmark(written))
+        if mark:
+            out["footnotes"] += ((f, mark),)
         try:
-            if f == "type":
-                for key, value in _parse_type(text, kinds).items():
+            if f in ("type", "nametype"):
+                for key, value in _parse_type(text, kinds, f == "nametype").items():
                     out.setdefault(key, value)
-            elif f == "patch":
-                if m := _STRIDE_ONLY.fullmatch(text.strip()):
-                    out["stride"] = parse_count(m[1], "stride")
-                    locs.setdefault("stride", locs[f])
-                else:
-                    out["patch"] = parse_patch(text)
-            elif f == "output":
-                out["output"] = parse_shape(text)
-            elif f == "depth":
-                t = text.strip()
-                out["depth"] = 0 if t == "0" else parse_count(t, "depth")
-            elif f == "pool_proj":
-                mode, width = parse_pool_proj(text)
-                out.setdefault("widths", {})[f] = width
-                if mode:
-                    out.setdefault("pool_modes", {})[f] = mode
             elif f in BRANCH_FIELDS:
-                out.setdefault("widths", {})[f] = parse_width(text, COLUMNS[f][0])
-            elif f in ("filters", "repeat", "stride"):
-                out[f] = parse_count(text, COLUMNS[f][0])
-            elif f in ("params", "ops"):
-                out[f] = parse_quantity(text, f"claimed {f}")
-            elif f == "name":
-                if "name" not in out:
-                    out["name"] = text.strip()
-            elif f == "input":
-                out["input"] = text.strip()
-            elif f == "phase":
-                out["train_only"] = _parse_phase(text)
-            elif f == "activation":
-                out["activation"] = _parse_activation(text)
-            elif f == "added":
-                out["added"] = text.strip()
-            elif f == "groups":
-                out["groups"] = parse_count(text, "groups")
-            elif f == "padding":
-                out["padding"] = parse_padding(text)
-            elif f == "block":
-                out["block"] = parse_block(text)
-            elif f == "table":
-                out["table"] = text.strip()
+                _read_width(f, text, out)
+            else:
+                _READERS[f](text, out, locs)
         except InputError as exc:
             exc.where = locs[f]
             raise
+    return _fold_shape(out, raw, locs)
+
+
+def _read_width(f: str, text: str, out: dict) -> None:
+    if f == "pool_proj":
+        mode, width = parse_pool_proj(text)
+        if mode:
+            out.setdefault("pool_modes", {})[f] = mode
+    else:
+        width = parse_width(text, COLUMNS[f][0])
+    out.setdefault("widths", {})[f] = width
+
+
+def _read_patch(text: str, out: dict, locs: dict) -> None:
+    if m := _STRIDE_ONLY.fullmatch(text):
+        out["stride"] = parse_count(m[1], "stride")
+        locs.setdefault("stride", locs["patch"])
+        return
+    if m := _PATCH_FILTERS.fullmatch(text):  # 7x7/2 (x96): the filter count beside it
+        text = m[1]
+        out["filters"] = parse_count(m[2], "filters")
+    out["patch"] = parse_patch(text)
+
+
+_SQUARE = re.compile(r"(\d[\d,]*)\s*²\s*[x×*]\s*(\d[\d,]*)")  # MobileNetV2's 112² × 32
+
+
+def parse_size(text: str) -> Shape:
+    """`112x112x64`, `112 × 112 × 64` or `112² × 64`."""
+    if m := _SQUARE.fullmatch(text):
+        side = parse_count(m[1], "size")
+        return (side, side, parse_count(m[2], "channels"))
+    return parse_shape(text)
+
+
+def _read_input(text: str) -> dict:
+    """The row this row reads, or (MobileNetV2's `Input` column) its input size."""
+    if _SQUARE.fullmatch(text) or re.fullmatch(r"[\d,\s]+[x×*][\d,\s]+[x×*][\d,\s]+", text):
+        return {"in_size": parse_size(text)}
+    return {"input": text}
+
+
+def _read_depth(text: str, out: dict, locs: dict) -> None:
+    out["depth"] = 0 if text == "0" else parse_count(text, "depth")
+
+
+def _read_name(text: str, out: dict, locs: dict) -> None:
+    if "name" not in out:
+        out["name"] = text
+
+
+_READERS = {
+    "patch": _read_patch,
+    "output": lambda t, out, _: out.update(output=parse_size(t)),
+    "depth": _read_depth,
+    "filters": lambda t, out, _: out.update(filters=parse_count(t, "filters")),
+    "repeat": lambda t, out, _: out.update(repeat=parse_count(t, "repeat")),
+    "stride": lambda t, out, _: out.update(stride=parse_count(t, "stride")),
+    "params": lambda t, out, _: out.update(params=parse_quantity(t, "claimed params")),
+    "ops": lambda t, out, _: out.update(ops=parse_quantity(t, "claimed ops")),
+    "name": _read_name,
+    "input": lambda t, out, _: out.update(_read_input(t)),
+    "in_size": lambda t, out, _: out.update(in_size=parse_size(t)),
+    "phase": lambda t, out, _: out.update(train_only=_parse_phase(t)),
+    "activation": lambda t, out, _: out.update(activation=_parse_activation(t)),
+    "added": lambda t, out, _: out.update(added=t),
+    "groups": lambda t, out, _: out.update(groups=parse_count(t, "groups")),
+    "padding": lambda t, out, _: out.update(padding=parse_padding(t)),
+    "block": lambda t, out, _: out.update(block=parse_block(t)),
+    "table": lambda t, out, _: out.update(table=t),
+    "shape": lambda t, out, _: out.update(shape=parse_filter_shape(t)),
+}
+_PATCH_FILTERS = re.compile(r"(.*?)\s*\(\s*[x×]\s*(\d[\d,]*)\s*\)")
+
+
+def _fold_shape(out: dict, raw: dict[str, str], locs: dict) -> dict:
+    """A filter shape gives the row's kernel, filters and input channels; a stride written
+    with the type (`Conv / s2`) or in a stride column joins that kernel or the patch."""
+    shape = out.pop("shape", None)
+    if shape is not None and shape.kernel is not None:
+        if "patch" in out:
+            raise InputError(
+                "a filter shape and a patch size both give the kernel",
+                "one of the two",
+                locs["shape"],
+            )
+        out["patch"] = Patch(*shape.kernel, 1)
+    if shape is not None:
+        out["in_channels"] = shape.in_channels
+        if shape.out_channels is not None and not shape.depthwise:
+            out.setdefault("filters", shape.out_channels)
+    if out.get("stride") is not None and out.get("patch") is not None:
+        patch, stride = out["patch"], out["stride"]
+        written = "/" in raw.get("patch", "")
+        if written and patch.stride != stride:
+            raise InputError(
+                f"stride {stride} and patch {patch} disagree",
+                "one stride for the row",
+                locs.get("stride", locs.get("type")),
+            )
+        out["patch"] = replace(patch, stride=stride)
     return out
 
 
@@ -651,7 +773,24 @@ def parse_pool_proj(text: str) -> tuple[str, int]:
     return mode, parse_width(m[2], "pool proj")
 
 
-def _parse_type(text: str, kinds: dict[str, Kind]) -> dict:
+_TYPE_STRIDE = re.compile(r"(.*?)\s*/\s*s\s*(\d+)", re.I)  # Conv dw / s2
+_NAME_AS_TYPE = re.compile(r"([a-z][a-z ]*?)[\s_]*\d+[a-z]?", re.I)  # conv1, fire2, maxpool1
+
+
+def _parse_type(text: str, kinds: dict[str, Kind], named: bool = False) -> dict:
+    """A type cell: the type (a layer's or a kind's spelling), a `(name, xN, NN%)`
+    parenthesis, a `/ sN` stride; in a `layer name/type` column the name is the cell."""
+    given: dict = {}
+    if sm := _TYPE_STRIDE.fullmatch(text):
+        text, given["stride"] = sm[1], parse_count(sm[2], "stride")
+    if named:
+        given["name"] = text
+        if nm := _NAME_AS_TYPE.fullmatch(text):
+            text = nm[1]
+    return {**_parse_type_text(text, kinds), **given}
+
+
+def _parse_type_text(text: str, kinds: dict[str, Kind]) -> dict:
     m = re.fullmatch(r"\s*([^()]*?)\s*(?:\(([^()]*)\))?\s*", text)
     if m and (tm := _CONV_TOKEN.fullmatch(m[1])):
         k = parse_count(tm[1], "kernel size")
@@ -660,8 +799,10 @@ def _parse_type(text: str, kinds: dict[str, Kind]) -> dict:
         return {"type": "linear", "filters": parse_count(tm[1], "units")}
     types = type_names(kinds)
     if not m or _norm(m[1]) not in types:
+        near = difflib.get_close_matches(_norm(m[1]) if m else _norm(text), types, n=1)
+        hint = f" (did you mean {types[near[0]]!r}?)" if near else ""
         raise InputError(
-            f"unknown layer type {text.strip()!r}",
+            f"unknown layer type {text.strip()!r}{hint}",
             "one of " + ", ".join([*ROW_TYPES, *kinds]) + " (docs/spec-format.md)",
         )
     out: dict = {"type": types[_norm(m[1])]}
@@ -697,6 +838,93 @@ def _parse_activation(text: str) -> str:
 ACTIVATIONS = ("relu", "tanh", "none")
 
 
+_REPEAT = re.compile(r"(\d+)\s*[x×]\s+(?!\[)(.+)|(\d+)\s*[x×]\s*\[\s*(.*)", re.S)
+
+
+def repeated(table: list, at: int, path: str) -> list[tuple[int, list, int]]:
+    """The table rows with their repeats written out: `5× conv` is five rows, and
+    `5× [conv dw / s1` ... `conv / s1]` five times the group it brackets. Each row comes
+    with its copy number (0 when not repeated)."""
+    out: list[tuple[int, list, int]] = []
+    i = 0
+    while i < len(table):
+        line, cells = table[i]
+        text, col = cells[at]
+        m = _REPEAT.fullmatch(unmark(text))
+        if not m:
+            if unmark(text).endswith("]"):
+                raise InputError(
+                    "a ] closes no repeated group",
+                    "N× [ on the group's first row",
+                    Location(path, line, col),
+                )
+            out.append((line, cells, 0))
+            i += 1
+            continue
+        times = parse_count(m[1] or m[3], "repeat")
+        if m[2] is not None:  # one row
+            group = [(line, _with(cells, at, m[2]))]
+        else:
+            first = m[4].strip()
+            if first in ("", "]"):
+                raise InputError(
+                    "a repeat over an empty group",
+                    "N× [first row ... last row] around the rows it repeats",
+                    Location(path, line, col),
+                )
+            end = next((j for j in range(i, len(table)) if _closes(table[j][1][at][0])), None)
+            if end is None:
+                raise InputError(
+                    "a repeated group opened here is never closed",
+                    "a ] after the type of its last row",
+                    Location(path, line, col),
+                )
+            group = [(line, _with(cells, at, first)), *table[i + 1 : end + 1]]
+            group = [(ln, _with(cs, at, _unclose(cs[at][0]))) for ln, cs in group]
+            i = end
+        for copy in range(1, times + 1):
+            out.extend((ln, cs, copy) for ln, cs in group)
+        i += 1
+    return out
+
+
+def _closes(text: str) -> bool:
+    return unmark(text).endswith("]")
+
+
+def _unclose(text: str) -> str:
+    t = unmark(text)
+    return t[:-1].strip() if t.endswith("]") else t
+
+
+def _with(cells: list, at: int, text: str) -> list:
+    return [*cells[:at], (text, cells[at][1]), *cells[at + 1 :]]
+
+
+def _footnotes(table: object, loc: Location) -> dict[str, str]:
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise InputError("[footnotes] is not a table of text", '"*" = "the paper\'s note"', loc)
+    return dict(table)
+
+
+def _image_input(meta: dict, image: Row) -> dict:
+    """An `input image` first row gives the input size (and must agree with the front
+    matter's)."""
+    if image.output is None:
+        raise InputError(
+            "the input image row has no size", "its size in the output size column", image.loc
+        )
+    written = meta.get("input")
+    size = "x".join(map(str, image.output))
+    if written and isinstance(written, str) and parse_shape(written) != image.output:
+        raise InputError(
+            f"the input image row is {size}, the front matter's input {written}",
+            "one input size",
+            image.at("output"),
+        )
+    return {**meta, "input": size}
+
+
 # --------------------------------------------------------------------------- metadata
 
 _META_KEYS = {
@@ -711,6 +939,7 @@ _META_KEYS = {
     "connection_tables",
     "kinds",
     "columns",
+    "footnotes",
 }
 
 

@@ -183,7 +183,7 @@ def findings(audit: Audit) -> list[Finding]:
     out: list[Finding] = []
     for r in audit.rows:
         points: list[str] = []
-        for what, v in (("output size", r.output), ("depth", r.depth)):
+        for what, v in (("input size", r.input), ("output size", r.output), ("depth", r.depth)):
             if v and v.status == MISMATCH:
                 points.append(f"{what}: computed {v.computed}, claimed {v.claimed}")
         for what, v, reading, elsewhere in (
