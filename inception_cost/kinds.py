@@ -413,11 +413,20 @@ COMMON = frozenset(
 def check_row(kind: Kind, row, headers: dict[str, tuple[str, ...]]) -> None:
     """Refuse a cell the kind would not use, a 0 it does not read as "no such branch", and
     a stride it has no place for: nothing a user wrote is silently dropped."""
+    stride = row_stride(row)
+    places = {*kind.stride, *(s for _, _, c in kind.when for s in c.stride or ())}
+    if stride is not None and stride > 1 and not places:
+        where = "stride" if row.stride is not None else "patch"
+        raise InputError(
+            f"{_a(kind.name)} row has no place for stride {stride}",
+            "stride 1, or a kind that says where its stride goes (stride = [...])",
+            row.at(where),
+        )
     used = kind.columns()
     for f in row.raw:
         if f not in COMMON and f not in used and f in headers:
             raise InputError(
-                f"a {kind.name} row does not read {headers[f][0]!r}",
+                f"{_a(kind.name)} row does not read {headers[f][0]!r}",
                 "that cell blank, or a kind that reads it: "
                 + (", ".join(headers[c][0] for c in sorted(used) if c in headers) or "none"),
                 row.at(f),
@@ -425,7 +434,7 @@ def check_row(kind: Kind, row, headers: dict[str, tuple[str, ...]]) -> None:
     for f in row.pool_modes:
         if not any(layer.mode_from == f for layer in kind.layers()):
             raise InputError(
-                f"a {kind.name} row has no pool whose kind {headers[f][0]!r} could name",
+                f"{_a(kind.name)} row has no pool whose kind {headers[f][0]!r} could name",
                 f"a count alone in {headers[f][0]!r}",
                 row.at(f),
             )
@@ -434,7 +443,7 @@ def check_row(kind: Kind, row, headers: dict[str, tuple[str, ...]]) -> None:
     for f, value in row.widths.items():
         if value == 0 and not (kind.zero == "absent" and f in may_be_blank):
             raise InputError(
-                f"{headers[f][0]} is 0, which a {kind.name} row does not read as no such branch",
+                f"{headers[f][0]} is 0, which {_a(kind.name)} row does not read as no such branch",
                 "a positive count"
                 + (", or a blank cell" if f in may_be_blank else ": the kind needs this column"),
                 row.at(f),
@@ -444,20 +453,11 @@ def check_row(kind: Kind, row, headers: dict[str, tuple[str, ...]]) -> None:
         kernels = {layer.kernel for layer in kind.layers() if layer.name in kind.stride} - {"patch"}
         if (row.patch.kh, row.patch.kw) not in {(k, k) for k in kernels}:
             raise InputError(
-                f"a {kind.name} row reads only a stride from {headers['patch'][0]!r},"
+                f"{_a(kind.name)} row reads only a stride from {headers['patch'][0]!r},"
                 f" and {row.patch.kh}x{row.patch.kw} is not the kernel of its strided layers",
                 "the stride alone, as in stride 2",
                 row.at("patch"),
             )
-    stride = row_stride(row)
-    places = {*kind.stride, *(s for _, _, c in kind.when for s in c.stride or ())}
-    if stride is not None and stride > 1 and not places:
-        where = "stride" if row.stride is not None else "patch"
-        raise InputError(
-            f"a {kind.name} row has no place for stride {stride}",
-            "stride 1, or a kind that says where its stride goes (stride = [...])",
-            row.at(where),
-        )
 
 
 def row_stride(row) -> int | None:
@@ -471,3 +471,7 @@ def row_stride(row) -> int | None:
     if row.stride is not None:
         return row.stride
     return row.patch.stride if row.patch is not None else None
+
+
+def _a(name: str) -> str:
+    return ("an " if name[:1] in "aeiou" else "a ") + name

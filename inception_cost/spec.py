@@ -436,6 +436,8 @@ def _build(meta: dict, table: list[tuple[int, list]], path: str, meta_loc: Locat
         if key.startswith(_OUTPUT_ONLY):
             fields.append(None)
             continue
+        if key not in aliases and (bare := _norm(re.sub(r"\(.*?\)", "", text))) in aliases:
+            key = bare  # a header's own gloss: s1x1 (#1x1 squeeze)
         if key not in aliases:
             near = difflib.get_close_matches(key, aliases, n=1)
             hint = f" (did you mean {COLUMNS[aliases[near[0]]][0]!r}?)" if near else ""
@@ -529,7 +531,7 @@ def _row(
         raw[f] = text
         locs[f] = Location(path, line, col)
     loc = Location(path, line, cells[0][1] if cells else 1)
-    if "type" not in raw:
+    if "type" not in raw and "nametype" not in raw:
         raise InputError("row has no type", "a layer type such as convolution", loc)
     values = _typed_cells(raw, locs, kinds)
     name = values.pop("name", None)

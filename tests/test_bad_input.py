@@ -259,3 +259,153 @@ def test_bad_convention_value(run, write):
         "spec.md:1:1",
         "shortcut = 'identity' is not allowed",
     )
+
+
+# ------------------------------------------------------------------ kinds, columns, cells as printed
+
+FIRE = (
+    '+++\ninput = "8x8x8"\n+++\n'
+    "| type | output size | s1x1 | e1x1 | e3x3 | #3x3 |\n|---|---|---|---|---|---|\n"
+)
+
+
+def test_unknown_kind_suggests_the_nearest(run, write):
+    text = FIRE + "| fier | 8x8x16 | 4 | 8 | 8 | |\n"
+    check(run("table", str(write(text))), "spec.md:6:3", "unknown layer type 'fier' (did you mean")
+
+
+def test_zero_in_a_column_the_kind_requires(run, write):
+    text = FIRE + "| fire | 8x8x16 | 0 | 8 | 8 | |\n"
+    check(run("table", str(write(text))), "spec.md:6:19", "s1x1 is 0")
+
+
+def test_a_count_the_kind_needs_is_blank(run, write):
+    text = FIRE + "| fire | 8x8x16 | 4 | 8 | | |\n"
+    check(run("table", str(write(text))), "spec.md:6:", "has no 'e3x3' count")
+
+
+def test_a_cell_the_kind_does_not_read(run, write):
+    text = FIRE + "| fire | 8x8x16 | 4 | 8 | 8 | 8 |\n"
+    check(run("table", str(write(text))), "spec.md:6:31", "a fire row does not read '#3x3'")
+
+
+def test_a_module_stride_with_no_place(run, write):
+    text = (
+        '+++\ninput = "8x8x8"\n+++\n| type | patch size/stride | #1x1 |\n|---|---|---|\n'
+        "| inception | stride 2 | 4 |\n"
+    )
+    check(run("table", str(write(text))), "spec.md:6:15", "has no place for stride 2")
+
+
+def test_a_pool_kind_the_module_has_no_place_for(run, write):
+    text = (
+        '+++\ninput = "8x8x8"\n+++\n| type | #1x1 | pool proj |\n|---|---|---|\n'
+        "| inception | 4 | avg + 4 |\n"
+    )
+    check(run("table", str(write(text))), "spec.md:6:19", "no pool whose kind")
+
+
+def test_contradictory_stride_and_patch(run, write):
+    text = (
+        '+++\ninput = "8x8x8"\n+++\n| type | patch size/stride |\n|---|---|\n'
+        "| conv / s2 | 3x3/1 |\n"
+    )
+    check(run("table", str(write(text))), "spec.md:6:3", "stride 2 and patch 3x3/1 disagree")
+
+
+def test_multiplier_on_a_plain_convolution(run, write):
+    check(
+        run("table", str(write(spec_text("| convolution (x5) | 3x3/1 | 8x8x3 | | | |\n")))),
+        "spec.md:7:3",
+        "takes no multiplier x5",
+    )
+
+
+def test_repeat_over_an_empty_group(run, write):
+    check(
+        run("table", str(write(spec_text("| 5× [] | | | | | |\n")))),
+        "spec.md:7:3",
+        "a repeat over an empty group",
+    )
+
+
+def test_repeated_group_never_closed(run, write):
+    rows = "| 2× [convolution | 3x3/1 | 8x8x3 | | | |\n| softmax | | 8x8x3 | | | |\n"
+    check(run("table", str(write(spec_text(rows)))), "spec.md:7:3", "never closed")
+
+
+def test_unexplained_footnote(run, write):
+    check(
+        run("table", str(write(spec_text("| convolution* | 3x3/1 | 8x8x3 | | | |\n")))),
+        "spec.md:7:3",
+        "footnote '*' is not explained",
+    )
+
+
+def test_filter_shape_reading_other_channels(run, write):
+    text = (
+        '+++\ninput = "8x8x3"\n+++\n| Type / Stride | Filter Shape |\n|---|---|\n'
+        "| Conv / s1 | 3 × 3 × 4 × 32 |\n"
+    )
+    check(run("table", str(write(text))), "spec.md:6:15", "says 4 input channels")
+
+
+def test_input_image_row_disagreeing_with_the_front_matter(run, write):
+    rows = "| input image | | 9x9x3 | | | |\n| softmax | | 8x8x3 | | | |\n"
+    check(run("table", str(write(spec_text(rows)))), "spec.md:7:", "the input image row is 9x9x3")
+
+
+def test_declared_column_colliding_with_a_built_in(run, write):
+    front = 'input = "8x8x3"\n[columns]\n"Depth" = "note"'
+    check(
+        run("table", str(write(spec_text(SOFTMAX, front)))),
+        "spec.md:1:1",
+        "column 'Depth' is built in",
+    )
+
+
+def test_declared_column_naming_no_field(run, write):
+    front = 'input = "8x8x3"\n[columns]\n"Width" = "widht"'
+    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:1:1", "names no field")
+
+
+def test_kind_branch_naming_a_missing_column(run, write):
+    front = (
+        'input = "8x8x3"\n[kinds.mine]\n'
+        'branches = [{ layers = [{ op = "conv", name = "a", filters = "nope" }] }]'
+    )
+    check(
+        run("table", str(write(spec_text(SOFTMAX, front)))),
+        "spec.md:1:1",
+        "kind 'mine' reads column 'nope'",
+    )
+
+
+def test_kind_named_like_a_built_in(run, write):
+    front = 'input = "8x8x3"\n[kinds.fire]\nbranches = [{ identity = true }]'
+    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:1:1", "is built in")
+
+
+def test_kind_with_an_unknown_op(run, write):
+    front = 'input = "8x8x3"\n[kinds.mine]\nbranches = [{ layers = [{ op = "lstm" }] }]'
+    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:1:1", "op = 'lstm'")
+
+
+def test_kind_stride_to_no_layer(run, write):
+    front = (
+        'input = "8x8x3"\n[kinds.mine]\nstride = ["b"]\n'
+        'branches = [{ layers = [{ op = "conv", name = "a", filters = "8" }] }]'
+    )
+    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:1:1", "stride goes to 'b'")
+
+
+def test_kernel_larger_because_of_an_upstream_stride(run, write):
+    rows = (
+        "| max pool | 2x2/2 | 8x8x3 | | | |\n"  # printed 8x8, comes out 4x4
+        "| max pool | 5x5/1 | 4x4x3 | | | |\n"
+    )
+    check(
+        run("table", str(write(spec_text(rows)))),
+        "spec.md:8:14",
+        "spec.md:7:3 comes out 4x4x3, where the table prints 8x8x3",
+    )
