@@ -261,7 +261,7 @@ def test_bad_convention_value(run, write):
     )
 
 
-# ------------------------------------------------------------------ kinds, columns, cells as printed
+# ------------------------------------------------------------ kinds, columns, cells as printed
 
 FIRE = (
     '+++\ninput = "8x8x8"\n+++\n'
