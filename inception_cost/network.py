@@ -273,6 +273,9 @@ def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
                 "an input column naming an inference row, or --aux",
                 row.loc,
             )
+        if row.type == "local response norm" and not conventions.lrn_layers:
+            output_of[row.name] = source  # left out: the next row reads what it read
+            continue
         built = swap.get(row.name, row)
         try:
             ops = builder.block(built, source)

@@ -121,8 +121,9 @@ class Conventions:
     bn_eps: float = 1e-5
     residual_stride: str = "first"  # first: a downsampling block's first conv | 3x3
     shortcut: str = "projection"  # projection | zero-pad: where a residual's shape changes
-    inception_5x5: str = "5x5"  # 5x5 | two 3x3: the module's 5x5 branch
+    inception_5x5: str = "5x5"  # 5x5 | two 3x3 | 3x3 (torchvision): the module's 5x5 branch
     inception: str = "reduced"  # reduced (Figure 2b) | naive (Figure 2a): no 1x1 reductions
+    lrn_layers: bool = True  # false: the table's LRN rows are left out (torchvision)
 
     def changed(self) -> tuple[str, ...]:
         """The network-shaping settings that differ from the defaults (for the header)."""
@@ -137,6 +138,7 @@ class Conventions:
                 "shortcut",
                 "inception_5x5",
                 "inception",
+                "lrn_layers",
             )
             if getattr(self, k) != getattr(base, k)
         )
@@ -1095,6 +1097,7 @@ def _conventions(table: dict, loc: Location) -> Conventions:
         "shortcut",
         "inception_5x5",
         "inception",
+        "lrn_layers",
     }
     _check_keys(table, keys, "[conventions]", loc)
     lrn_table = table.get("lrn", {})
@@ -1104,7 +1107,12 @@ def _conventions(table: dict, loc: Location) -> Conventions:
         if not isinstance(lrn.size, int) or lrn.size < 1:
             raise InputError("lrn size must be a positive integer", "size = 5", loc)
         flags = {}
-        for key, default in (("bias", True), ("batch_norm", False), ("bn_conv_bias", False)):
+        for key, default in (
+            ("bias", True),
+            ("batch_norm", False),
+            ("bn_conv_bias", False),
+            ("lrn_layers", True),
+        ):
             flags[key] = table.get(key, default)
             if not isinstance(flags[key], bool):
                 raise InputError(
@@ -1127,8 +1135,9 @@ def _conventions(table: dict, loc: Location) -> Conventions:
             bn_eps=float(eps),
             residual_stride=_choice(table, "residual_stride", ("first", "3x3"), "first", loc),
             shortcut=_choice(table, "shortcut", ("projection", "zero-pad"), "projection", loc),
-            inception_5x5=_choice(table, "inception_5x5", ("5x5", "two 3x3"), "5x5", loc),
+            inception_5x5=_choice(table, "inception_5x5", ("5x5", "two 3x3", "3x3"), "5x5", loc),
             inception=_choice(table, "inception", ("reduced", "naive"), "reduced", loc),
+            lrn_layers=flags["lrn_layers"],
         )
     except InputError as exc:
         exc.where = exc.where or loc

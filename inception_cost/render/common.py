@@ -105,7 +105,10 @@ def network_settings(c) -> list[str]:
         "residual_stride": f"a downsampling block strides in its {c.residual_stride}"
         + (" convolution" if c.residual_stride == "first" else ""),
         "shortcut": f"{c.shortcut} shortcuts where a block's shape changes",
-        "inception_5x5": "each inception 5x5 is two stacked 3x3",
+        "inception_5x5": "each inception 5x5 is two stacked 3x3"
+        if c.inception_5x5 == "two 3x3"
+        else "each inception #5x5 branch is one 3x3 convolution (torchvision's googlenet.py)",
+        "lrn_layers": "the table's local response normalizations left out",
         "inception": "naive inception modules (no 1x1 reductions or pool projections)",
     }
     if c.batch_norm and not c.bn_conv_bias:
