@@ -325,7 +325,12 @@ def audit(spec: Spec, analysis: cost.Analysis) -> Audit:
         va = cost.analyse(network.build(spec, variant=v.name), dtype=analysis.dtype)
         row = None
         if v.cells:
-            block = next(b for b in va.blocks if b.name == v.row)
+            found = va
+            if spec.row(v.row).train_only:
+                found = cost.analyse(
+                    network.build(spec, aux=True, variant=v.name), dtype=analysis.dtype
+                )
+            block = next(b for b in found.blocks if b.name == v.row)
             row = _row_audit(block, pr, orr, 1)
         changed = []
         if v.conventions or v.input_shape:

@@ -14,11 +14,15 @@ from inception_cost.errors import InputError
 
 EMPTY = frozenset({"", "-", "–", "—", "n/a"})
 
-_INT = r"\d{1,3}(?:,\d{3})+|\d+"
+#: Numbers are written in ASCII digits 0-9 (`²`, `٣` or `３` are not digits here), and
+#: at most this many of them: far beyond any network, and far inside Python's limits.
+MAX_DIGITS = 18
+
+_INT = r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+"
 _PATCH = re.compile(rf"^({_INT})\s*[x×*]\s*({_INT})\s*(?:/\s*({_INT}))?$", re.I)
 _SHAPE = re.compile(rf"^({_INT})\s*[x×*]\s*({_INT})\s*[x×*]\s*({_INT})$", re.I)
-_QUANTITY = re.compile(rf"^({_INT})(?:\.(\d+))?\s*([kmgt]i?)?$", re.I)
-_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
+_QUANTITY = re.compile(rf"^({_INT})(?:\.([0-9]+))?\s*([kmgt]i?)?$", re.I)
+_PERCENT = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*%$")
 
 #: Prefix letter -> power of the base (1,000 or 1,024).
 PREFIX_POWER = {"": 0, "K": 1, "M": 2, "G": 3, "T": 4}
@@ -62,6 +66,34 @@ def is_empty(text: str) -> bool:
     return text.strip().lower() in EMPTY
 
 
+def check_digits(text: str, what: str) -> None:
+    """Refuse a number written with other than ASCII digits, or with too many of them."""
+    odd = next((c for c in text if c.isdigit() and not c.isascii()), None)
+    if odd is not None:
+        raise InputError(
+            f"{what} {text.strip()!r} has the non-ASCII digit {odd!r}", "the digits 0-9"
+        )
+    digits = max(
+        (len(run.replace(",", "")) for run in re.findall(r"[0-9][0-9,]*", text)), default=0
+    )
+    if digits > MAX_DIGITS:
+        raise InputError(
+            f"{what} has a number of {digits} digits", f"numbers of at most {MAX_DIGITS} digits"
+        )
+
+
+def whole_number(text: str, what: str, minimum: int = 1) -> int:
+    """A whole number in ASCII digits, at least `minimum`: every option value and cell."""
+    t = text.strip()
+    check_digits(t, what)
+    if not re.fullmatch(_INT, t):
+        raise InputError(f"{what} {t!r} is not a whole number", f"an integer >= {minimum}")
+    value = _int(t)
+    if value < minimum:
+        raise InputError(f"{what} must be at least {minimum}, got {t}", f"an integer >= {minimum}")
+    return value
+
+
 def _int(text: str) -> int:
     return int(text.replace(",", ""))
 
@@ -69,6 +101,7 @@ def _int(text: str) -> int:
 def parse_count(text: str, what: str) -> int:
     """A positive whole number such as `192` or `1,024`."""
     t = text.strip()
+    check_digits(t, what)
     if not re.fullmatch(_INT, t):
         raise InputError(f"{what} {t!r} is not a whole number", "a positive integer such as 64")
     value = _int(t)
@@ -79,6 +112,7 @@ def parse_count(text: str, what: str) -> int:
 
 def parse_patch(text: str) -> Patch:
     """`7x7/2`, `7×7/2`, `3x3` (stride 1)."""
+    check_digits(text, "patch size")
     m = _PATCH.match(text.strip())
     if not m:
         raise InputError(f"malformed patch size {text.strip()!r}", "KxK/S such as 7x7/2")
@@ -93,6 +127,7 @@ def parse_patch(text: str) -> Patch:
 
 def parse_shape(text: str) -> tuple[int, int, int]:
     """`112x112x64` -> (112, 112, 64): height, width, channels."""
+    check_digits(text, "size")
     m = _SHAPE.match(text.strip())
     if not m:
         raise InputError(f"malformed size {text.strip()!r}", "HxWxC such as 112x112x64")
@@ -105,6 +140,7 @@ def parse_shape(text: str) -> tuple[int, int, int]:
 def parse_quantity(text: str, what: str = "number") -> Quantity:
     """`2.7K`, `1,072K`, `34M`, `1.5G`, `60,000`, `112 Ki` -> an exact `Quantity`."""
     t = text.strip()
+    check_digits(t, what)
     m = _QUANTITY.match(t)
     if not m:
         raise InputError(
@@ -120,6 +156,7 @@ def parse_quantity(text: str, what: str = "number") -> Quantity:
 
 def parse_percent(text: str) -> tuple[int, int]:
     """`40%` -> (40, 100) as an exact ratio."""
+    check_digits(text, "rate")
     m = _PERCENT.match(text.strip())
     if not m:
         raise InputError(f"malformed rate {text.strip()!r}", "a percentage such as 40%")
@@ -138,7 +175,7 @@ def format_shape(shape: tuple[int, ...]) -> str:
 
 FOOTNOTE_MARKS = "*†‡§¶"
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
-_FOOTNOTE = re.compile(rf"^(.*?\S)\s*([{FOOTNOTE_MARKS}]+|\^\w+)$")
+_FOOTNOTE = re.compile(rf"^(.*?\S)\s*([{FOOTNOTE_MARKS}]+|\^[0-9A-Za-z]+)$")
 _FILTER_SHAPE = re.compile(
     rf"^(?:(?P<pool>pool|max\s*pool|avg\s*pool)\s+)?(?P<dims>(?:(?:{_INT})\s*[x×*]\s*)*(?:{_INT}))"
     r"(?:\s*(?P<dw>dw))?$",

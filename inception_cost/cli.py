@@ -55,6 +55,25 @@ class _Parsed(click.ParamType):
             self.fail(f"{exc.message}; expected {exc.expected}", param, ctx)
 
 
+class _Whole(click.ParamType):
+    """A whole number option, read by the same rule as a cell (ASCII digits, at most 18)."""
+
+    name = "integer"
+
+    def __init__(self, minimum: int):
+        self.minimum = minimum
+
+    def convert(self, value, param, ctx):
+        from inception_cost.cells import whole_number
+
+        if isinstance(value, int):
+            return value
+        try:
+            return whole_number(value, "value", self.minimum)
+        except InputError as exc:
+            self.fail(f"{exc.message}; expected {exc.expected}", param, ctx)
+
+
 _Shape = _Parsed("HxWxC", "inception_cost.cells", "parse_shape")
 _Padding = _Parsed("same|valid|N", "inception_cost.spec", "parse_padding")
 _Bytes = _Parsed("SIZE", "inception_cost.verify", "parse_bytes")
@@ -129,7 +148,7 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
 @click.option("--flops", is_flag=True, help="Show FLOPs = 2 x multiply-adds instead of MACs.")
 @click.option(
     "--batch",
-    type=click.IntRange(min=1),
+    type=_Whole(1),
     default=1,
     show_default=True,
     help="Images per batch: scales MACs, other ops and activations, not params.",
@@ -192,8 +211,9 @@ def table(
 ) -> None:
     """Per-layer shapes, params, multiply-adds and activations, with the paper's claims audited.
 
-    SPEC is a Markdown or CSV layer table (docs/spec-format.md); with neither SPEC nor
-    --model the bundled GoogLeNet (Table 1 of Szegedy et al. 2014) is analysed.
+    SPEC is a Markdown or CSV layer table (docs/spec-format.md), `-` for standard input;
+    with neither SPEC nor --model the bundled GoogLeNet (Table 1 of Szegedy et al. 2014)
+    is analysed.
     """
     from inception_cost.render import render
     from inception_cost.report import make_report
@@ -226,14 +246,12 @@ def table(
 @cli.command("compare-bottleneck")
 @_spec_source("Compare the inception modules of a bundled spec.")
 @click.option("--input", "input_shape", type=_Shape, metavar="HxWxC", help="Custom: input size.")
-@click.option("--kernel", type=click.IntRange(min=1), metavar="K", help="Custom: KxK convolution.")
-@click.option("--out", type=click.IntRange(min=1), metavar="N", help="Custom: output maps.")
-@click.option(
-    "--reduce", "reduce_to", type=click.IntRange(min=1), metavar="R", help="Custom: 1x1 maps first."
-)
+@click.option("--kernel", type=_Whole(1), metavar="K", help="Custom: KxK convolution.")
+@click.option("--out", type=_Whole(1), metavar="N", help="Custom: output maps.")
+@click.option("--reduce", "reduce_to", type=_Whole(1), metavar="R", help="Custom: 1x1 maps first.")
 @click.option(
     "--stride",
-    type=click.IntRange(min=1),
+    type=_Whole(1),
     default=1,
     show_default=True,
     metavar="S",
@@ -279,8 +297,8 @@ def compare_bottleneck(
 
 @cli.command()
 @_spec_source("A bundled spec (see `models`); default googlenet.")
-@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--batch", type=_Whole(1), default=1, show_default=True)
+@click.option("--seed", type=_Whole(0), default=0, show_default=True)
 @click.option(
     "--dtype", type=click.Choice(("float32", "float64")), default="float32", show_default=True
 )
@@ -344,7 +362,7 @@ def _progress(spec, aux: bool):
 
 @cli.command()
 @_spec_source("A bundled spec (see `models`); default googlenet.")
-@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--batch", type=_Whole(1), default=1, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
 @_output_options
 def conventions(spec_file, model, batch, fmt, output, force) -> None:

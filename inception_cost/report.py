@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from inception_cost import audit as audit_mod
 from inception_cost import cost, network
 from inception_cost.errors import InputError
-from inception_cost.spec import Spec
+from inception_cost.spec import Spec, check_variant_runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,7 @@ def make_report(
 
         if preset not in PRESETS:
             raise InputError(f"unknown preset {preset!r}", "one of " + ", ".join(PRESETS))
+    check_variant_runs(spec, variant, aux)
     net = network.build(spec, aux=aux, variant=variant)
     analysis = cost.analyse(net, batch=batch, dtype=dtype, inplace=inplace)
     if preset:

@@ -25,6 +25,7 @@ from inception_cost.cells import (
     parse_shape,
     split_footnote,
     unmark,
+    whole_number,
 )
 from inception_cost.columns import (
     BRANCH_FIELDS,
@@ -72,11 +73,12 @@ ROW_TYPES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 # Module kinds (inception, residual, fire, ...) are declarations: vocabulary/kinds.toml.
 # VGG's Table 1 writes a layer as one token: conv3-64 (3x3, 64 filters), FC-4096.
-_CONV_TOKEN = re.compile(r"conv\s*(\d+)\s*-\s*(\d+)", re.I)
-_FC_TOKEN = re.compile(r"fc\s*-\s*(\d+)", re.I)
-_BLOCK_LAYER = re.compile(r"(\d+)\s*[x×]\s*(\d+)\s*,\s*(\d[\d,]*)")
-_BLOCK = re.compile(r"\[(.*)\]\s*[x×*]\s*(\d+)")
-_STRIDE_ONLY = re.compile(r"(?:stride|s|/)\s*(\d+)", re.I)  # a module's patch cell: stride 2
+# Numbers are ASCII digits only ([0-9], not \d): see cells.MAX_DIGITS.
+_CONV_TOKEN = re.compile(r"conv\s*([0-9]+)\s*-\s*([0-9]+)", re.I)
+_FC_TOKEN = re.compile(r"fc\s*-\s*([0-9]+)", re.I)
+_BLOCK_LAYER = re.compile(r"([0-9]+)\s*[x×]\s*([0-9]+)\s*,\s*([0-9][0-9,]*)")
+_BLOCK = re.compile(r"\[(.*)\]\s*[x×*]\s*([0-9]+)")
+_STRIDE_ONLY = re.compile(r"(?:stride|s|/)\s*([0-9]+)", re.I)  # a module's patch cell: stride 2
 
 
 _norm = norm
@@ -276,20 +278,51 @@ class Spec:
 # --------------------------------------------------------------------------- reading
 
 
+#: The largest spec read, in bytes: a paper's table is a few KiB; this refuses endless input.
+MAX_SPEC_BYTES = 16 * 1024 * 1024
+#: The SPEC argument that reads standard input (`pbpaste | inception-cost table -`).
+STDIN = "-"
+
+
 def read_text(path: str | Path) -> str:
-    """The file's text, or an `InputError` that says why it cannot be read."""
+    """The file's text, or an `InputError` that says why it cannot be read.
+
+    Regular files only (a FIFO or device could block or never end) and at most
+    `MAX_SPEC_BYTES`; `-` reads standard input under the same cap."""
+    import stat
+    import sys
+
     p = Path(path)
-    where = f"{p}:1:1"
-    if p.is_dir():
-        raise InputError(f"{p} is a directory", "a spec file (.md or .csv)", where)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
+    where = f"{'<stdin>' if str(path) == STDIN else p}:1:1"
+    if str(path) == STDIN:
+        data = sys.stdin.buffer.read(MAX_SPEC_BYTES + 1)
+        p = Path("<stdin>")
+    else:
+        try:
+            mode = p.stat().st_mode
+            if stat.S_ISDIR(mode):
+                raise InputError(f"{p} is a directory", "a spec file (.md or .csv)", where)
+            if not stat.S_ISREG(mode):
+                raise InputError(
+                    f"{p} is not a regular file (a FIFO, socket or device)",
+                    "a spec file, or - to read standard input",
+                    where,
+                )
+            with p.open("rb") as fh:
+                data = fh.read(MAX_SPEC_BYTES + 1)
+        except FileNotFoundError:
+            raise InputError(
+                f"no such file {p}", "an existing spec file (.md or .csv)", where
+            ) from None
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise InputError(f"cannot read {p}: {reason}", "a readable file", where) from None
+    if len(data) > MAX_SPEC_BYTES:
         raise InputError(
-            f"no such file {p}", "an existing spec file (.md or .csv)", where
-        ) from None
-    except OSError as exc:
-        raise InputError(f"cannot read {p}: {exc.strerror}", "a readable file", where) from None
+            f"{p} is larger than {MAX_SPEC_BYTES // (1024 * 1024)} MiB",
+            "a spec of at most 16 MiB (a layer table is a few KiB)",
+            where,
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -304,12 +337,26 @@ def read_text(path: str | Path) -> str:
 
 
 def load(path: str | Path, label: str | None = None) -> Spec:
-    """Read a spec file (.csv by suffix, Markdown otherwise); `label` names it in messages."""
+    """Read a spec file (.csv by suffix, Markdown otherwise); `label` names it in messages.
+
+    Standard input (`-`) is Markdown when its first line is `+++` or has a `|`, else CSV."""
     text = read_text(path)
+    if str(path) == STDIN:
+        first = next((line.strip() for line in _lines(text) if line.strip()), "")
+        name = label or "<stdin>"
+        if first == "+++" or "|" in first:
+            return parse_markdown(text, name)
+        return parse_csv(text, name)
     name = label or str(path)
     if str(path).lower().endswith(".csv"):
         return parse_csv(text, name)
     return parse_markdown(text, name)
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as editors number them: split at \n (and \r\n) only, unlike `splitlines`,
+    which also splits at form feeds and other separators a cell must not hide."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
 
 
 def model_names() -> list[str]:
@@ -321,8 +368,9 @@ def model_names() -> list[str]:
 
 
 def model_path(name: str) -> Path:
+    """A bundled spec's file; only the bundled names, never a path (`../models/x`)."""
     path = MODELS_DIR / f"{name}.md"
-    if not path.is_file():
+    if name not in model_names():
         raise InputError(f"unknown model {name!r}", "one of " + ", ".join(model_names()))
     return path
 
@@ -334,7 +382,7 @@ def load_model(name: str) -> Spec:
 
 def parse_markdown(text: str, path: str = "<spec>") -> Spec:
     """Front matter (optional) then the first pipe table; other prose is ignored."""
-    lines = text.splitlines()
+    lines = _lines(text)
     meta: dict = {}
     start = 0
     first = next((i for i, line in enumerate(lines) if line.strip()), 0)
@@ -357,10 +405,21 @@ def parse_csv(text: str, path: str = "<spec>") -> Spec:
     import csv
 
     table: list[tuple[int, list[tuple[str, int]]]] = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(_lines(text), 1):
         if not line.strip():
             continue
-        fields = next(csv.reader([line]))
+        if len(line) > csv.field_size_limit():
+            raise InputError(
+                f"line of {len(line):,} characters",
+                f"CSV lines of at most {csv.field_size_limit():,} characters",
+                Location(path, number, 1),
+            )
+        try:
+            fields = next(csv.reader([line]))
+        except csv.Error as exc:
+            raise InputError(
+                f"malformed CSV line: {exc}", "comma-separated cells", Location(path, number, 1)
+            ) from None
         cells, pos = [], 0
         for value in fields:
             found = line.find(value, pos) if value else pos
@@ -390,26 +449,60 @@ def _toml(lines: list[str], path: str, first_line: int) -> dict:
 
 def _split_row(line: str) -> list[tuple[str, int]]:
     """Cells of a pipe-table line with their 1-based columns; `\\|` is a literal pipe."""
-    body = line.replace("\\|", "\0")  # one character standing for the two of `\|`
-    pos = body.index("|") + 1
+    pos = line.index("|") + 1 if line.lstrip().startswith("|") else 0  # outer pipes optional
     cells: list[tuple[str, int]] = []
-    for part in body[pos:].split("|"):
+    for part in re.split(r"(?<!\\)\|", line[pos:]):
         text = part.strip()
-        cells.append((text.replace("\0", "|"), pos + len(part) - len(part.lstrip()) + 1))
-        pos += len(part) + part.count("\0") + 1  # columns count the original `\|` as two
+        cells.append((text.replace("\\|", "|"), pos + len(part) - len(part.lstrip()) + 1))
+        pos += len(part) + 1
     if cells and not cells[-1][0] and line.rstrip().endswith("|"):
         cells.pop()  # the closing pipe
     return cells
 
 
+def _has_pipe(line: str) -> bool:
+    return "|" in line.replace("\\|", "")
+
+
+def _is_separator(line: str) -> bool:
+    cells = _split_row(line) if _has_pipe(line) else []
+    return bool(cells) and all(re.fullmatch(r":?-+:?", c) for c, _ in cells)
+
+
 def _find_table(lines: list[str], start: int, path: str) -> list[tuple[int, list]]:
+    """The table's lines. It starts at a line opening with `|` (or a piped line over a
+        separator row); rows may lack outer pipes; blank lines inside it are skipped; it ends
+        at the first line of prose. After it, a piped line outside a later table (a header over
+    a separator row, ignored) is an error: a row is read or refused, never dropped."""
     rows: list[tuple[int, list]] = []
+    end = len(lines)
     for i in range(start, len(lines)):
         stripped = lines[i].strip()
-        if stripped.startswith("|"):
+        if not rows:
+            opens = stripped.startswith("|") or (
+                _has_pipe(stripped) and i + 1 < len(lines) and _is_separator(lines[i + 1])
+            )
+            if opens:
+                rows.append((i + 1, _split_row(lines[i])))
+        elif _has_pipe(stripped) and not (
+            len(rows) > 1 and i + 1 < len(lines) and _is_separator(lines[i + 1])
+        ):
             rows.append((i + 1, _split_row(lines[i])))
-        elif rows:
+        elif stripped:
+            end = i
             break
+    other_table = False  # a later table (header over a separator row) is the spec's notes
+    for i in range(end, len(lines)):
+        if not _has_pipe(lines[i]):
+            other_table = False
+        elif i + 1 < len(lines) and _is_separator(lines[i + 1]):
+            other_table = True
+        elif not other_table:
+            raise InputError(
+                f"a table line after the table ended (prose at line {end + 1})",
+                "one layer table with its rows together (write \\| for a | in prose)",
+                Location(path, i + 1, 1),
+            )
     if not rows:
         raise InputError(
             "no layer table found",
@@ -434,6 +527,7 @@ def _build(meta: dict, table: list[tuple[int, list]], path: str, meta_loc: Locat
     aliases = {**HEADERS, **declare_columns(meta.get("columns", {}), meta_loc)}
     fields: list[str | None] = []
     for text, col in header:
+        _check_chars(text, Location(path, header_line, col))
         key = _norm(text)
         if key.startswith(_OUTPUT_ONLY):
             fields.append(None)
@@ -622,6 +716,7 @@ def _typed_cells(raw: dict[str, str], locs: dict[str, Location], kinds: dict[str
     for f, written in raw.items():
         if f.startswith(NOTE):
             continue  # an informational column: kept and echoed, never read
+        _check_chars(written, locs[f])
         text, mark = split_footnote(unmark(written))
         if mark:
             out["footnotes"] += ((f, mark),)
@@ -660,7 +755,7 @@ def _read_patch(text: str, out: dict, locs: dict) -> None:
     out["patch"] = parse_patch(text)
 
 
-_SQUARE = re.compile(r"(\d[\d,]*)\s*²\s*[x×*]\s*(\d[\d,]*)")  # MobileNetV2's 112² × 32
+_SQUARE = re.compile(r"([0-9][0-9,]*)\s*²\s*[x×*]\s*([0-9][0-9,]*)")  # MobileNetV2's 112² × 32
 
 
 def parse_size(text: str) -> Shape:
@@ -673,7 +768,7 @@ def parse_size(text: str) -> Shape:
 
 def _read_input(text: str) -> dict:
     """The row this row reads, or (MobileNetV2's `Input` column) its input size."""
-    if _SQUARE.fullmatch(text) or re.fullmatch(r"[\d,\s]+[x×*][\d,\s]+[x×*][\d,\s]+", text):
+    if _SQUARE.fullmatch(text) or re.fullmatch(r"[0-9,\s]+[x×*][0-9,\s]+[x×*][0-9,\s]+", text):
         return {"in_size": parse_size(text)}
     return {"input": text}
 
@@ -708,7 +803,7 @@ _READERS = {
     "table": lambda t, out, _: out.update(table=t),
     "shape": lambda t, out, _: out.update(shape=parse_filter_shape(t)),
 }
-_PATCH_FILTERS = re.compile(r"(.*?)\s*\(\s*[x×]\s*(\d[\d,]*)\s*\)")
+_PATCH_FILTERS = re.compile(r"(.*?)\s*\(\s*[x×]\s*([0-9][0-9,]*)\s*\)")
 
 
 def _fold_shape(out: dict, raw: dict[str, str], locs: dict) -> dict:
@@ -740,6 +835,21 @@ def _fold_shape(out: dict, raw: dict[str, str], locs: dict) -> dict:
     return out
 
 
+def _check_chars(text: str, loc: Location) -> None:
+    """A cell with a control, format (zero-width) or separator character is refused, not
+    read with the character stripped: what is invisible must not change what is read."""
+    import unicodedata
+
+    for i, c in enumerate(text):
+        if c != "\t" and unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp"):
+            name = unicodedata.name(c, "a control character")
+            raise InputError(
+                f"cell has the invisible character U+{ord(c):04X} ({name})",
+                "printable text only",
+                Location(loc.path, loc.line, loc.col + i),
+            )
+
+
 def parse_block(text: str) -> ResidualBlock:
     """`[1x1, 64; 3x3, 64; 1x1, 256] x 3`: ResNet's bracketed block and its repeat count."""
     m = _BLOCK.fullmatch(text.strip())
@@ -748,10 +858,11 @@ def parse_block(text: str) -> ResidualBlock:
         lm = _BLOCK_LAYER.fullmatch(part.strip())
         if not lm:
             break
-        layers.append((int(lm[1]), int(lm[2]), parse_count(lm[3], "block filters")))
+        kh, kw = parse_count(lm[1], "block kernel"), parse_count(lm[2], "block kernel")
+        layers.append((kh, kw, parse_count(lm[3], "block filters")))
     else:
-        if m and layers and int(m[2]) > 0:
-            return ResidualBlock(tuple(layers), int(m[2]))
+        if m and layers:
+            return ResidualBlock(tuple(layers), parse_count(m[2], "block repeat"))
     raise InputError(
         f"malformed building block {text.strip()!r}",
         "[KxK, C; KxK, C] x N, as in [3x3, 64; 3x3, 64] x 2",
@@ -777,8 +888,8 @@ def parse_pool_proj(text: str) -> tuple[str, int]:
     return mode, parse_width(m[2], "pool proj")
 
 
-_TYPE_STRIDE = re.compile(r"(.*?)\s*/\s*s\s*(\d+)", re.I)  # Conv dw / s2
-_NAME_AS_TYPE = re.compile(r"([a-z][a-z ]*?)[\s_]*\d+[a-z]?", re.I)  # conv1, fire2, maxpool1
+_TYPE_STRIDE = re.compile(r"(.*?)\s*/\s*s\s*([0-9]+)", re.I)  # Conv dw / s2
+_NAME_AS_TYPE = re.compile(r"([a-z][a-z ]*?)[\s_]*[0-9]+[a-z]?", re.I)  # conv1, fire2, maxpool1
 
 
 def _parse_type(text: str, kinds: dict[str, Kind], named: bool = False) -> dict:
@@ -798,7 +909,8 @@ def _parse_type_text(text: str, kinds: dict[str, Kind]) -> dict:
     m = re.fullmatch(r"\s*([^()]*?)\s*(?:\(([^()]*)\))?\s*", text)
     if m and (tm := _CONV_TOKEN.fullmatch(m[1])):
         k = parse_count(tm[1], "kernel size")
-        return {"type": "convolution", "patch": Patch(k, k, 1), "filters": int(tm[2])}
+        filters = parse_count(tm[2], "filters")
+        return {"type": "convolution", "patch": Patch(k, k, 1), "filters": filters}
     if m and (tm := _FC_TOKEN.fullmatch(m[1])):
         return {"type": "linear", "filters": parse_count(tm[1], "units")}
     types = type_names(kinds)
@@ -816,7 +928,7 @@ def _parse_type_text(text: str, kinds: dict[str, Kind]) -> dict:
             continue
         if item.endswith("%"):
             out["rate"] = parse_percent(item)
-        elif mm := re.fullmatch(r"(?:x|depth multiplier\s*)(\d+)", item, re.I):
+        elif mm := re.fullmatch(r"(?:x|depth multiplier\s*)([0-9]+)", item, re.I):
             out["multiplier"] = parse_count(mm[1], "depth multiplier")
         else:
             out["name"] = item
@@ -842,7 +954,7 @@ def _parse_activation(text: str) -> str:
 ACTIVATIONS = ("relu", "tanh", "none")
 
 
-_REPEAT = re.compile(r"(\d+)\s*[x×]\s+(?!\[)(.+)|(\d+)\s*[x×]\s*\[\s*(.*)", re.S)
+_REPEAT = re.compile(r"([0-9]+)\s*[x×]\s+(?!\[)(.+)|([0-9]+)\s*[x×]\s*\[\s*(.*)", re.S)
 
 
 def repeated(table: list, at: int, path: str) -> list[tuple[int, list, int]]:
@@ -1076,8 +1188,8 @@ def parse_padding(value: object, what: str = "padding") -> str | int:
         v = value.strip().lower()
         if v in ("same", "valid"):
             return v
-        if v.isdigit():
-            return int(v)
+        if v[:1].isdigit():
+            return whole_number(v, what, minimum=0)
     raise InputError(f"{what} {value!r} is not allowed", "same, valid or a whole number N >= 0")
 
 
@@ -1263,6 +1375,17 @@ def variant_row(spec: Spec, variant: Variant) -> Row:
         exc.message = f"variant {variant.name!r}: {exc.message}"
         raise
     return new
+
+
+def check_variant_runs(spec: Spec, variant: str, aux: bool) -> None:
+    """A variant of a training-only row changes nothing at inference: say so, not run it."""
+    chosen = next((v for v in spec.variants if v.name == variant), None)
+    if chosen and chosen.cells and not aux and spec.row(chosen.row).train_only:
+        raise InputError(
+            f"variant {variant!r} changes {chosen.row!r}, a training-only row left out",
+            "--aux to include the training-only rows",
+            chosen.loc,
+        )
 
 
 def with_overrides(

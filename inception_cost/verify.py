@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from inception_cost import cost, network
 from inception_cost.errors import InputError
 from inception_cost.network import Shape
-from inception_cost.spec import Spec
+from inception_cost.spec import Spec, check_variant_runs
 
 TOLERANCE = {"float32": 1e-4, "float64": 1e-12}  # |sum of a softmax - 1|
 
@@ -159,6 +159,7 @@ def verify(
 
     if dtype not in memory.ITEMSIZE:
         raise InputError(f"the reference runs float32 or float64, not {dtype}", "--dtype float32")
+    check_variant_runs(spec, variant, aux)
     net = network.build(spec, aux=aux, variant=variant)
     limit = max_memory if max_memory is not None else default_limit()
     need = dataclasses.replace(memory.estimate(net, batch, dtype), process=memory.resident())
@@ -211,7 +212,10 @@ def parse_bytes(text: str) -> int:
     """`512M`, `2G`, `1.5GiB`, `800MB`, `1000000` -> bytes (K/M/G = 10^3.., Ki/Mi/Gi = 2^10..)."""
     import re
 
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(i?)B?\s*", text, re.I)
+    from inception_cost.cells import check_digits
+
+    check_digits(text, "memory size")
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?)(i?)B?\s*", text, re.I)
     if not m or (m[3] and not m[2]):
         raise InputError(
             f"memory size {text.strip()!r} is not understood", "a size such as 4G, 512M or 2GiB"

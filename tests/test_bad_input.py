@@ -165,7 +165,7 @@ def test_unknown_model_name(run):
     ("args", "what"),
     [
         (["--format", "xml"], "'xml' is not one of"),
-        (["--batch", "0"], "0 is not in the range"),
+        (["--batch", "0"], "must be at least 1, got 0"),
         (["--dtype", "float8"], "'float8' is not one of"),
         (["--input", "12x12"], "malformed size '12x12'"),
         (["--padding", "half"], "padding 'half' is not allowed"),
@@ -409,3 +409,156 @@ def test_kernel_larger_because_of_an_upstream_stride(run, write):
         "spec.md:8:14",
         "spec.md:7:3 comes out 4x4x3, where the table prints 8x8x3",
     )
+
+
+# ------------------------------------------------------------------ issue 13: the reader
+
+GOOGLENET = "inception_cost/models/googlenet.md"
+
+
+def googlenet_text() -> str:
+    with open(GOOGLENET, encoding="utf-8") as fh:
+        return fh.read()
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "３", "1²"])
+def test_non_ascii_digit_in_an_option(run, value):
+    result = run("table", "--padding", value)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "non-ASCII digit" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("option", ["--batch", "--input"])
+def test_non_ascii_digit_in_a_number_option(run, option):
+    value = "٣" if option == "--batch" else "224x224x٣"
+    result = run("table", option, value)
+    assert result.exit_code == 2 and "non-ASCII digit '٣'" in result.stderr, result.stderr
+
+
+def test_non_ascii_digit_in_a_cell(run, write):
+    check(
+        run("table", str(write(spec_text("| convolution | 3x3/1 | 8x8x1² | | | |\n")))),
+        "spec.md:7:25",
+        "non-ASCII digit '²'",
+    )
+
+
+def test_integer_of_5000_digits_in_a_cell(run, write):
+    rows = f"| convolution | 3x3/1 | 8x8x{'9' * 5000} | | | |\n"
+    check(run("table", str(write(spec_text(rows)))), "spec.md:7:25", "5000 digits")
+
+
+@pytest.mark.parametrize("option", ["--batch", "--input", "--padding", "--seed"])
+def test_integer_of_5000_digits_in_an_option(run, option):
+    value = "9" * 5000 if option != "--input" else f"{'9' * 5000}x8x3"
+    command = "verify" if option == "--seed" else "table"
+    result = run(command, option, value)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "at most 18 digits" in result.stderr
+
+
+def test_csv_field_over_the_csv_module_limit(run, write):
+    path = write('type,patch size/stride,output size\n"' + "a" * 140_000 + '",,1x1x3\n', "t.csv")
+    check(run("table", str(path), "--input", "8x8x3"), "t.csv:2:1", "140,009 characters")
+
+
+def test_blank_line_inside_the_table_continues_it(run, write):
+    text = googlenet_text().replace("| inception (4a)", "\n| inception (4a)", 1)
+    assert text != googlenet_text()
+    from inception_cost import spec
+
+    assert len(spec.parse_markdown(text).rows) == 33  # Table 1's 25 rows + 2 LRN + 6 aux
+    result = run("table", str(write(text)), "--format", "csv")
+    assert result.exit_code == 0 and result.stdout.count("\n") == 1 + 33  # header + every row
+
+
+def test_row_after_the_table_ended_is_an_error(run, write):
+    text = spec_text("| softmax | | 8x8x3 | | | |\n") + "Some prose.\n| softmax | | 8x8x3 | | | |\n"
+    check(run("table", str(write(text))), "spec.md:9:1", "after the table ended")
+
+
+def test_rows_without_outer_pipes_are_read():
+    from inception_cost import spec
+
+    text = (
+        '+++\ninput = "8x8x3"\n+++\n\ntype | patch size/stride | output size\n--- | --- | ---\n'
+        "convolution | 3x3/1 | 8x8x4\n| max pool | 2x2/2 | 4x4x4 |\nsoftmax | | 4x4x4\n"
+    )
+    rows = spec.parse_markdown(text).rows
+    assert [r.type for r in rows] == ["convolution", "max pool", "softmax"]
+    assert rows[1].at("patch").col == 14 and rows[2].at("output").col == 13
+
+
+@pytest.mark.parametrize(("char", "col"), [("\x00", 6), ("\u200b", 6), ("\x0c", 6), ("\x1b", 6)])
+def test_invisible_character_in_a_type(run, write, char, col):
+    rows = f"| max{char} pool | 2x2/2 | 4x4x3 | | | |\n"
+    check(run("table", str(write(spec_text(rows)))), f"spec.md:7:{col}", "invisible character")
+
+
+def test_spec_over_16_mib(run, write):
+    check(run("table", str(write("+" * (16 * 1024 * 1024 + 1)))), "spec.md:1:1", "16 MiB")
+
+
+def test_fifo_is_refused_not_waited_on(run, tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    check(run("table", str(fifo)), "pipe.md:1:1", "not a regular file")
+
+
+def test_device_is_refused(run):
+    check(run("table", "/dev/zero"), "/dev/zero:1:1", "not a regular file")
+
+
+def test_dash_reads_standard_input():
+    from click.testing import CliRunner
+
+    from inception_cost.cli import cli
+
+    text = spec_text("| convolution | 3x3/1 | 8x8x4 | | | |\n")
+    result = CliRunner().invoke(cli, ["table", "-", "--format", "csv"], input=text)
+    assert result.exit_code == 0, result.stderr
+    # 3x3x3 weights + 1 bias per filter, 4 filters: 112 params; 8x8x4 outputs x 27 MACs
+    assert ",112," in result.stdout and ",6912," in result.stdout
+    csv = "type,patch size/stride,output size\nsoftmax,,8x8x3\n"
+    result = CliRunner().invoke(cli, ["table", "-", "--input", "8x8x3"], input=csv)
+    assert result.exit_code == 0, result.stderr
+    bad = CliRunner().invoke(cli, ["table", "-"], input=spec_text("| convolutoin | | | | | |\n"))
+    assert bad.exit_code == 2 and bad.stderr.startswith("<stdin>:7:3: error: unknown layer")
+
+
+def test_zero_filter_convolution_token(run, write):
+    text = '+++\ninput = "8x8x3"\n+++\n| type | output size |\n|---|---|\n| conv3-0 | |\n'
+    for command in ("table", "verify"):
+        check(run(command, str(write(text))), "spec.md:6:3", "filters must be positive, got 0")
+
+
+def test_zero_kernel_in_a_building_block(run, write):
+    text = RES + "| residual | 8x8x64 | [0x0, 64] x 1 | |\n"
+    for command in ("table", "verify"):
+        check(run(command, str(write(text))), "spec.md:6:23", "block kernel must be positive")
+
+
+def test_model_must_be_a_bundled_name(run):
+    result = run("table", "--model", "../models/googlenet")
+    assert result.exit_code == 2 and "unknown model '../models/googlenet'" in result.stderr
+
+
+def test_variant_of_a_training_only_row(run, write):
+    front = (
+        'input = "8x8x3"\n[[variants]]\nrow = "aux"\nname = "wide"\ntype = "conv"\noutput = "8x8x8"'
+    )
+    text = spec_text(
+        "| convolution | 3x3/1 | 8x8x4 | | | |\n| convolution (aux) | 1x1/1 | 8x8x4 | | | |\n",
+        front,
+    ).replace("| depth | params | ops |", "| depth | params | phase |")
+    text = text.replace(
+        "| 8x8x4 | | | |\n| convolution (aux) | 1x1/1 | 8x8x4 | | | |",
+        "| 8x8x4 | | | |\n| convolution (aux) | 1x1/1 | 8x8x4 | | | train |",
+    )
+    path = write(text)
+    assert run("table", str(path)).exit_code == 0  # the audit reads the variant's row with aux
+    for command in ("table", "verify"):
+        check(run(command, str(path), "--variant", "wide"), "spec.md:1:1", "training-only row")
+    assert run("table", str(path), "--variant", "wide", "--aux").exit_code == 0
