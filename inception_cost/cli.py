@@ -7,7 +7,7 @@ import sys
 import click
 
 from inception_cost import __version__
-from inception_cost.errors import InputError
+from inception_cost.errors import InputError, InputErrors
 
 FORMATS = ("rich", "markdown", "csv", "json")
 DTYPES = ("float32", "float16", "bfloat16", "float64", "int8")
@@ -20,7 +20,8 @@ class _Cli(click.Group):
         try:
             code = super().main(*args, standalone_mode=False, **kwargs)
         except InputError as exc:
-            _fail(str(exc) if exc.where else f"inception-cost: {exc}")
+            many = isinstance(exc, InputErrors)  # one line per error, all of them
+            _fail(str(exc) if exc.where else f"inception-cost: {exc}", lines=many)
         except click.UsageError as exc:
             path = exc.ctx.command_path if exc.ctx else "inception-cost"
             _fail(f"{path}: error: {exc.format_message()} (see {path} --help)")
@@ -34,8 +35,8 @@ class _Cli(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-def _fail(line: str, code: int = 2) -> None:
-    click.echo(line.replace("\n", " "), err=True)
+def _fail(line: str, code: int = 2, lines: bool = False) -> None:
+    click.echo(line if lines else line.replace("\n", " "), err=True)
     sys.exit(code)
 
 

@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from inception_cost.errors import InputError, Location
+from inception_cost.errors import InputError
 
 COLUMNS_FILE = Path(__file__).parent / "vocabulary" / "columns.toml"
 ROLES = (
@@ -67,12 +67,16 @@ BRANCH_FIELDS = tuple(c.field for c in VOCABULARY if c.role == "width" and c.fie
 HEADERS = {norm(h): c.field for c in VOCABULARY for h in c.headers}
 
 
-def declare(table: object, loc: Location) -> dict[str, str]:
-    """A spec's `[columns]`: normalised header -> field (or NOTE + header)."""
+def declare(table: object, places) -> dict[str, str]:
+    """A spec's `[columns]`: normalised header -> field (or NOTE + header); `places` gives
+    each entry's line (frontmatter.Places)."""
     if not isinstance(table, dict):
-        raise InputError("[columns] is not a table", '"header as printed" = "field"', loc)
+        raise InputError(
+            "[columns] is not a table", '"header as printed" = "field"', places.at("columns")
+        )
     out: dict[str, str] = {}
     for header, field in table.items():
+        loc = places.at("columns", header)
         key = norm(header)
         if not key:
             raise InputError(f"column {header!r} has no letters or digits", "a header", loc)

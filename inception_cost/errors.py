@@ -37,3 +37,40 @@ class InputError(Exception):
         if self.where is not None:
             text = f"{self.where}: {text}"
         return text.replace("\n", " ")
+
+
+class InputErrors(InputError):
+    """Every error of one spec, reported in one run so a user fixes them in one pass: each
+    on its own line, the first `LIMIT` of them, then how many more."""
+
+    LIMIT = 20
+
+    def __init__(self, errors: list[InputError]):
+        first = errors[0]
+        super().__init__(first.message, first.expected, first.where)
+        self.errors = errors
+
+    def __str__(self) -> str:
+        lines = [str(e) for e in self.errors[: self.LIMIT]]
+        if len(self.errors) > self.LIMIT:
+            more = len(self.errors) - self.LIMIT
+            lines.append(f"{self.where}: error: and {more} more; expected fewer errors per run")
+        return "\n".join(lines)
+
+
+def nearest(word: object, known) -> str:
+    """` (did you mean 'X'?)` for the known word nearest a typo, or nothing."""
+    import difflib
+
+    near = difflib.get_close_matches(str(word), [str(k) for k in known], n=1)
+    return f" (did you mean {near[0]!r}?)" if near else ""
+
+
+def gather(errors: list[InputError]) -> None:
+    """Raise what was collected: nothing, the one error as it is, or all of them."""
+    flat = [e for err in errors for e in (err.errors if isinstance(err, InputErrors) else [err])]
+    if len(flat) == 1:
+        raise flat[0]
+    if flat:
+        lines = [e.where.line if isinstance(e.where, Location) else 0 for e in flat]
+        raise InputErrors([e for _, e in sorted(zip(lines, flat, strict=True), key=lambda p: p[0])])

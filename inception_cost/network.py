@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from inception_cost.errors import InputError
+from inception_cost.errors import InputError, nearest
 from inception_cost.kinds import Kind, Layer, row_stride
 from inception_cost.spec import COLUMNS, Conventions, Row, Spec, variant_row
 
@@ -248,7 +248,10 @@ def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
     chosen = next((v for v in spec.variants if v.name == variant), None)
     if variant and chosen is None:
         names = ", ".join(sorted({v.name for v in spec.variants})) or "none in this spec"
-        raise InputError(f"unknown variant {variant!r}", f"one of {names}")
+        raise InputError(
+            f"unknown variant {variant!r}{nearest(variant, [v.name for v in spec.variants])}",
+            f"one of {names}",
+        )
     swap = {chosen.row: variant_row(spec, chosen)} if chosen and chosen.cells else {}
     conventions = (chosen and chosen.conventions) or spec.conventions
     input_shape = (chosen and chosen.input_shape) or spec.input_shape

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from inception_cost import frontmatter
 from inception_cost.cells import (
     Patch,
     Quantity,
@@ -25,7 +26,6 @@ from inception_cost.cells import (
     parse_shape,
     split_footnote,
     unmark,
-    whole_number,
 )
 from inception_cost.columns import (
     BRANCH_FIELDS,
@@ -36,8 +36,32 @@ from inception_cost.columns import (
     norm,
 )
 from inception_cost.columns import declare as declare_columns
-from inception_cost.errors import InputError, Location
+from inception_cost.errors import InputError, Location, gather, nearest
+from inception_cost.frontmatter import (  # noqa: F401 (public names importers use)
+    ACTIVATIONS,
+    CLAIM_QUANTITIES,
+    ClaimReading,
+    Conventions,
+    Lrn,
+    PaperClaim,
+    Places,
+    Source,
+    Variant,
+    _footnotes,
+    _parse_activation,
+    _toml,
+    parse_padding,
+)
 from inception_cost.kinds import Kind, builtin, check_row, declare
+from inception_cost.table import (  # noqa: F401 (public names importers use)
+    MAX_SPEC_BYTES,
+    STDIN,
+    _check_chars,
+    _lines,
+    csv_table,
+    read_text,
+    split_markdown,
+)
 
 MODELS_DIR = Path(__file__).parent / "models"
 
@@ -98,55 +122,6 @@ _OUTPUT_ONLY = ("computed", "verdict")  # columns our own outputs add; ignored o
 
 
 @dataclass(frozen=True, slots=True)
-class Lrn:
-    """Local response normalization across channels (Caffe's formula, BVLC's values)."""
-
-    size: int = 5
-    alpha: float = 0.0001
-    beta: float = 0.75
-    k: float = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class Conventions:
-    """How the table's rows become layers. Each is a named, documented setting."""
-
-    pool_rounding: str = "ceil"  # ceil | floor
-    conv_padding: str | int = "same"  # same: (k-1)//2 each side | valid: 0 | N
-    pool_padding: str | int = "valid"
-    bias: bool = True  # convolution and linear layers carry a bias term
-    conv_activation: str = "relu"  # relu | tanh | none
-    lrn: Lrn = Lrn()
-    pool_patch: Patch | None = None  # the window of a pool row that gives none (VGG: 2x2/2)
-    batch_norm: bool = False  # batch norm after every convolution, before its activation
-    bn_conv_bias: bool = False  # a convolution followed by batch norm keeps its bias
-    bn_eps: float = 1e-5
-    residual_stride: str = "first"  # first: a downsampling block's first conv | 3x3
-    shortcut: str = "projection"  # projection | zero-pad: where a residual's shape changes
-    inception_5x5: str = "5x5"  # 5x5 | two 3x3 | 3x3 (torchvision): the module's 5x5 branch
-    inception: str = "reduced"  # reduced (Figure 2b) | naive (Figure 2a): no 1x1 reductions
-    lrn_layers: bool = True  # false: the table's LRN rows are left out (torchvision)
-
-    def changed(self) -> tuple[str, ...]:
-        """The network-shaping settings that differ from the defaults (for the header)."""
-        base = Conventions()
-        return tuple(
-            k
-            for k in (
-                "pool_patch",
-                "batch_norm",
-                "bn_conv_bias",
-                "residual_stride",
-                "shortcut",
-                "inception_5x5",
-                "inception",
-                "lrn_layers",
-            )
-            if getattr(self, k) != getattr(base, k)
-        )
-
-
-@dataclass(frozen=True, slots=True)
 class ResidualBlock:
     """A bracketed building block of ResNet's Table 1: [3x3, 64; 3x3, 64] x 2."""
 
@@ -156,52 +131,6 @@ class ResidualBlock:
     @property
     def out_channels(self) -> int:
         return self.layers[-1][2]
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimReading:
-    """What the claimed `params` and `ops` columns mean; `auto` lets the audit infer it."""
-
-    params_unit: str = "auto"  # decimal (K = 1,000) | binary (K = 1,024) | auto
-    params_bias: str = "auto"  # with | without | auto
-    ops: str = "auto"  # multiply-adds | flops | connections | auto
-    ops_unit: str = "auto"  # decimal | binary | auto
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    citation: str = ""
-    table: str = ""
-    url: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class PaperClaim:
-    """A paper-level claim from the front matter, e.g. the 1.5 billion multiply-add budget."""
-
-    id: str
-    text: str
-    source: str
-    quantity: str  # one of CLAIM_QUANTITIES
-    value: Quantity
-    relation: str  # equal | at most | at least
-    against: str
-    loc: Location
-
-
-@dataclass(frozen=True, slots=True)
-class Variant:
-    """An alternative reading: of one row (conv1 as a separable convolution), of the
-    conventions (ResNet's stride in the 3x3), or of the input size (AlexNet at 224)."""
-
-    row: str  # "" when the variant changes no row
-    name: str
-    title: str
-    source: str
-    cells: tuple[tuple[str, str], ...]  # column field -> cell text replacing the row's
-    loc: Location
-    conventions: Conventions | None = None  # the spec's conventions with the changes applied
-    input_shape: Shape | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,64 +207,6 @@ class Spec:
 # --------------------------------------------------------------------------- reading
 
 
-#: The largest spec read, in bytes: a paper's table is a few KiB; this refuses endless input.
-MAX_SPEC_BYTES = 16 * 1024 * 1024
-#: The SPEC argument that reads standard input (`pbpaste | inception-cost table -`).
-STDIN = "-"
-
-
-def read_text(path: str | Path) -> str:
-    """The file's text, or an `InputError` that says why it cannot be read.
-
-    Regular files only (a FIFO or device could block or never end) and at most
-    `MAX_SPEC_BYTES`; `-` reads standard input under the same cap."""
-    import stat
-    import sys
-
-    p = Path(path)
-    where = f"{'<stdin>' if str(path) == STDIN else p}:1:1"
-    if str(path) == STDIN:
-        data = sys.stdin.buffer.read(MAX_SPEC_BYTES + 1)
-        p = Path("<stdin>")
-    else:
-        try:
-            mode = p.stat().st_mode
-            if stat.S_ISDIR(mode):
-                raise InputError(f"{p} is a directory", "a spec file (.md or .csv)", where)
-            if not stat.S_ISREG(mode):
-                raise InputError(
-                    f"{p} is not a regular file (a FIFO, socket or device)",
-                    "a spec file, or - to read standard input",
-                    where,
-                )
-            with p.open("rb") as fh:
-                data = fh.read(MAX_SPEC_BYTES + 1)
-        except FileNotFoundError:
-            raise InputError(
-                f"no such file {p}", "an existing spec file (.md or .csv)", where
-            ) from None
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise InputError(f"cannot read {p}: {reason}", "a readable file", where) from None
-    if len(data) > MAX_SPEC_BYTES:
-        raise InputError(
-            f"{p} is larger than {MAX_SPEC_BYTES // (1024 * 1024)} MiB",
-            "a spec of at most 16 MiB (a layer table is a few KiB)",
-            where,
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(
-            f"byte 0x{data[exc.start]:02x} is not UTF-8", "a UTF-8 text file", f"{p}:{line}:{col}"
-        ) from None
-    if not text.strip():
-        raise InputError(f"{p} is empty", "a front matter and a layer table", where)
-    return text
-
-
 def load(path: str | Path, label: str | None = None) -> Spec:
     """Read a spec file (.csv by suffix, Markdown otherwise); `label` names it in messages.
 
@@ -353,12 +224,6 @@ def load(path: str | Path, label: str | None = None) -> Spec:
     return parse_markdown(text, name)
 
 
-def _lines(text: str) -> list[str]:
-    """Lines as editors number them: split at \n (and \r\n) only, unlike `splitlines`,
-    which also splits at form feeds and other separators a cell must not hide."""
-    return [line.removesuffix("\r") for line in text.split("\n")]
-
-
 def model_names() -> list[str]:
     """The bundled specs, numbers in names in numeric order (resnet18 before resnet101)."""
     return sorted(
@@ -371,7 +236,10 @@ def model_path(name: str) -> Path:
     """A bundled spec's file; only the bundled names, never a path (`../models/x`)."""
     path = MODELS_DIR / f"{name}.md"
     if name not in model_names():
-        raise InputError(f"unknown model {name!r}", "one of " + ", ".join(model_names()))
+        raise InputError(
+            f"unknown model {name!r}{nearest(name, model_names())}",
+            "one of " + ", ".join(model_names()),
+        )
     return path
 
 
@@ -382,149 +250,26 @@ def load_model(name: str) -> Spec:
 
 def parse_markdown(text: str, path: str = "<spec>") -> Spec:
     """Front matter (optional) then the first pipe table; other prose is ignored."""
-    lines = _lines(text)
-    meta: dict = {}
-    start = 0
-    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
-    if lines[first].strip() == "+++":
-        end = next((i for i in range(first + 1, len(lines)) if lines[i].strip() == "+++"), None)
-        if end is None:
-            raise InputError(
-                "front matter opened with +++ is never closed",
-                "a closing +++ line",
-                Location(path, first + 1, 1),
-            )
-        meta = _toml(lines[first + 1 : end], path, first + 2)
-        start = end + 1
-    table = _find_table(lines, start, path)
-    return _build(meta, table, path, Location(path, first + 1, 1))
+    md = split_markdown(text, path)
+    meta = _toml(md.front, path, md.front_line) if md.front else {}
+    places = Places(md.front, md.front_line, path, md.opening)
+    return _build(meta, md.table, path, md.opening, places)
 
 
 def parse_csv(text: str, path: str = "<spec>") -> Spec:
     """A CSV table with the same headers; metadata comes from overrides (`--input`)."""
-    import csv
-
-    table: list[tuple[int, list[tuple[str, int]]]] = []
-    for number, line in enumerate(_lines(text), 1):
-        if not line.strip():
-            continue
-        if len(line) > csv.field_size_limit():
-            raise InputError(
-                f"line of {len(line):,} characters",
-                f"CSV lines of at most {csv.field_size_limit():,} characters",
-                Location(path, number, 1),
-            )
-        try:
-            fields = next(csv.reader([line]))
-        except csv.Error as exc:
-            raise InputError(
-                f"malformed CSV line: {exc}", "comma-separated cells", Location(path, number, 1)
-            ) from None
-        cells, pos = [], 0
-        for value in fields:
-            found = line.find(value, pos) if value else pos
-            col = (found if found >= 0 else pos) + 1
-            cells.append((value, col))
-            pos = max(pos, col - 1 + len(value)) + 1
-        table.append((number, cells))
-    return _build({}, table, path, Location(path, 1, 1))
-
-
-def _toml(lines: list[str], path: str, first_line: int) -> dict:
-    import tomllib
-
-    try:
-        return tomllib.loads("\n".join(lines))
-    except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-        line, col = (int(m[1]), int(m[2])) if m else (1, 1)
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg) or "invalid TOML"
-        raise InputError(
-            f"bad TOML front matter: {msg}",
-            "key = value lines (https://toml.io)",
-            Location(path, first_line + line - 1, col),
-        ) from None
-
-
-def _split_row(line: str) -> list[tuple[str, int]]:
-    """Cells of a pipe-table line with their 1-based columns; `\\|` is a literal pipe."""
-    pos = line.index("|") + 1 if line.lstrip().startswith("|") else 0  # outer pipes optional
-    cells: list[tuple[str, int]] = []
-    for part in re.split(r"(?<!\\)\|", line[pos:]):
-        text = part.strip()
-        cells.append((text.replace("\\|", "|"), pos + len(part) - len(part.lstrip()) + 1))
-        pos += len(part) + 1
-    if cells and not cells[-1][0] and line.rstrip().endswith("|"):
-        cells.pop()  # the closing pipe
-    return cells
-
-
-def _has_pipe(line: str) -> bool:
-    return "|" in line.replace("\\|", "")
-
-
-def _is_separator(line: str) -> bool:
-    cells = _split_row(line) if _has_pipe(line) else []
-    return bool(cells) and all(re.fullmatch(r":?-+:?", c) for c, _ in cells)
-
-
-def _find_table(lines: list[str], start: int, path: str) -> list[tuple[int, list]]:
-    """The table's lines. It starts at a line opening with `|` (or a piped line over a
-        separator row); rows may lack outer pipes; blank lines inside it are skipped; it ends
-        at the first line of prose. After it, a piped line outside a later table (a header over
-    a separator row, ignored) is an error: a row is read or refused, never dropped."""
-    rows: list[tuple[int, list]] = []
-    end = len(lines)
-    for i in range(start, len(lines)):
-        stripped = lines[i].strip()
-        if not rows:
-            opens = stripped.startswith("|") or (
-                _has_pipe(stripped) and i + 1 < len(lines) and _is_separator(lines[i + 1])
-            )
-            if opens:
-                rows.append((i + 1, _split_row(lines[i])))
-        elif _has_pipe(stripped) and not (
-            len(rows) > 1 and i + 1 < len(lines) and _is_separator(lines[i + 1])
-        ):
-            rows.append((i + 1, _split_row(lines[i])))
-        elif stripped:
-            end = i
-            break
-    other_table = False  # a later table (header over a separator row) is the spec's notes
-    for i in range(end, len(lines)):
-        if not _has_pipe(lines[i]):
-            other_table = False
-        elif i + 1 < len(lines) and _is_separator(lines[i + 1]):
-            other_table = True
-        elif not other_table:
-            raise InputError(
-                f"a table line after the table ended (prose at line {end + 1})",
-                "one layer table with its rows together (write \\| for a | in prose)",
-                Location(path, i + 1, 1),
-            )
-    if not rows:
-        raise InputError(
-            "no layer table found",
-            "a Markdown pipe table whose header names the paper's columns (type, ...)",
-            Location(path, start + 1, 1),
-        )
-    if len(rows) < 2 or not all(re.fullmatch(r":?-+:?", c) for c, _ in rows[1][1]):
-        line = rows[1][0] if len(rows) > 1 else rows[0][0]
-        raise InputError(
-            "the table's second line is not a separator row",
-            "a line like |---|---| under the header",
-            Location(path, line, 1),
-        )
-    return [rows[0], *rows[2:]]
+    loc = Location(path, 1, 1)
+    return _build({}, csv_table(text, path), path, loc, Places([], 1, path, loc))
 
 
 # --------------------------------------------------------------------------- building
 
 
-def _build(meta: dict, table: list[tuple[int, list]], path: str, meta_loc: Location) -> Spec:
+def _build(
+    meta: dict, table: list[tuple[int, list]], path: str, meta_loc: Location, places: Places
+) -> Spec:
     header_line, header = table[0]
-    aliases = {**HEADERS, **declare_columns(meta.get("columns", {}), meta_loc)}
+    aliases = {**HEADERS, **declare_columns(meta.get("columns", {}), places)}
     fields: list[str | None] = []
     for text, col in header:
         _check_chars(text, Location(path, header_line, col))
@@ -564,30 +309,46 @@ def _build(meta: dict, table: list[tuple[int, list]], path: str, meta_loc: Locat
             "the table has no rows", "one row per layer", Location(path, header_line, 1)
         )
 
-    kinds = _kinds(meta.get("kinds", {}), meta_loc)
-    notes = _footnotes(meta.get("footnotes", {}), meta_loc)
+    errors: list[InputError] = []
+    kinds = _kinds(meta.get("kinds", {}), places)
+    notes = _footnotes(meta.get("footnotes", {}), places.at("footnotes"))
     rows: list[Row] = []
     names: dict[str, Row] = {}
     counters: dict[str, int] = {}
+    lines = []
     for line, cells in table[1:]:
         if len(cells) != len(fields):
-            raise InputError(
-                f"row has {len(cells)} cells, the header has {len(fields)}",
-                f"{len(fields)} cells separated by |",
-                Location(path, line, 1),
-            )
-    typed = "type" if "type" in fields else "nametype"
-    for line, cells, copy in repeated(table[1:], fields.index(typed), path):
-        row = _row(len(rows), line, cells, fields, path, names, counters, kinds, copy)
-        for f, mark in row.footnotes:
-            if mark not in notes:
-                raise InputError(
-                    f"footnote {mark!r} is not explained",
-                    f'a [footnotes] entry such as "{mark}" = "what the paper\'s note says"',
-                    row.at(f),
+            errors.append(
+                InputError(
+                    f"row has {len(cells)} cells, the header has {len(fields)}",
+                    f"{len(fields)} cells separated by |",
+                    Location(path, line, 1),
                 )
+            )
+        else:
+            lines.append((line, cells))
+    typed = "type" if "type" in fields else "nametype"
+    try:
+        written = repeated(lines, fields.index(typed), path)
+    except InputError as exc:
+        errors.append(exc)
+        written = []
+    for line, cells, copy in written:
+        try:
+            row = _row(len(rows), line, cells, fields, path, names, counters, kinds, copy)
+            for f, mark in row.footnotes:
+                if mark not in notes:
+                    raise InputError(
+                        f"footnote {mark!r} is not explained",
+                        f'a [footnotes] entry such as "{mark}" = "what the paper\'s note says"',
+                        row.at(f),
+                    )
+        except InputError as exc:
+            errors.append(exc)  # the rest of the table is still read: one run, every error
+            continue
         names[row.name] = row
         rows.append(row)
+    gather(errors)
 
     if rows[0].type == "input image":
         image, rows = rows[0], [replace(r, index=r.index - 1) for r in rows[1:]]
@@ -600,11 +361,14 @@ def _build(meta: dict, table: list[tuple[int, list]], path: str, meta_loc: Locat
                 r.loc,
             )
     columns = tuple(f for f in fields if f)
-    spec = _metadata(meta, path, meta_loc, tuple(rows), columns, kinds)
-    spec = replace(spec, footnotes=notes)
+    spec = _metadata(meta, path, places, tuple(rows), columns, kinds, notes)
     for v in spec.variants:
         if v.cells:
-            variant_row(spec, v)  # fail now, not when the audit first asks
+            try:
+                variant_row(spec, v)  # fail now, not when the audit first asks
+            except InputError as exc:
+                errors.append(exc)
+    gather(errors)
     return spec
 
 
@@ -835,21 +599,6 @@ def _fold_shape(out: dict, raw: dict[str, str], locs: dict) -> dict:
     return out
 
 
-def _check_chars(text: str, loc: Location) -> None:
-    """A cell with a control, format (zero-width) or separator character is refused, not
-    read with the character stripped: what is invisible must not change what is read."""
-    import unicodedata
-
-    for i, c in enumerate(text):
-        if c != "\t" and unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp"):
-            name = unicodedata.name(c, "a control character")
-            raise InputError(
-                f"cell has the invisible character U+{ord(c):04X} ({name})",
-                "printable text only",
-                Location(loc.path, loc.line, loc.col + i),
-            )
-
-
 def parse_block(text: str) -> ResidualBlock:
     """`[1x1, 64; 3x3, 64; 1x1, 256] x 3`: ResNet's bracketed block and its repeat count."""
     m = _BLOCK.fullmatch(text.strip())
@@ -944,16 +693,6 @@ def _parse_phase(text: str) -> bool:
     raise InputError(f"unknown phase {text.strip()!r}", "train (training only) or inference")
 
 
-def _parse_activation(text: str) -> str:
-    key = _norm(text)
-    if key in ACTIVATIONS or key == "linear":
-        return "none" if key == "linear" else key
-    raise InputError(f"unknown activation {text.strip()!r}", "relu, tanh or none")
-
-
-ACTIVATIONS = ("relu", "tanh", "none")
-
-
 _REPEAT = re.compile(r"([0-9]+)\s*[x×]\s+(?!\[)(.+)|([0-9]+)\s*[x×]\s*\[\s*(.*)", re.S)
 
 
@@ -1017,12 +756,6 @@ def _with(cells: list, at: int, text: str) -> list:
     return [*cells[:at], (text, cells[at][1]), *cells[at + 1 :]]
 
 
-def _footnotes(table: object, loc: Location) -> dict[str, str]:
-    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-        raise InputError("[footnotes] is not a table of text", '"*" = "the paper\'s note"', loc)
-    return dict(table)
-
-
 def _image_input(meta: dict, image: Row) -> dict:
     """An `input image` first row gives the input size (and must agree with the front
     matter's)."""
@@ -1043,39 +776,19 @@ def _image_input(meta: dict, image: Row) -> dict:
 
 # --------------------------------------------------------------------------- metadata
 
-_META_KEYS = {
-    "name",
-    "title",
-    "input",
-    "source",
-    "conventions",
-    "claimed",
-    "claims",
-    "variants",
-    "connection_tables",
-    "kinds",
-    "columns",
-    "footnotes",
-}
-
 
 def _metadata(
-    meta: dict, path: str, loc: Location, rows: tuple[Row, ...], columns, kinds: dict[str, Kind]
+    meta: dict,
+    path: str,
+    places: Places,
+    rows: tuple[Row, ...],
+    columns: tuple[str, ...],
+    kinds: dict[str, Kind],
+    notes: dict[str, str],
 ) -> Spec:
-    _check_keys(meta, _META_KEYS, "front matter", loc)
-    name = _str(meta, "name", loc) or Path(path).stem
-    input_text = _str(meta, "input", loc)
-    try:
-        input_shape = parse_shape(input_text) if input_text else None
-    except InputError as exc:
-        exc.where = loc
-        raise
-    source = meta.get("source", {})
-    _check_keys(source, {"citation", "table", "url"}, "[source]", loc)
-    conventions = meta.get("conventions", {})
-    tables = _connection_tables(meta.get("connection_tables", {}), loc)
+    front = frontmatter.read(meta, path, places)
     for row in rows:
-        if row.table is not None and row.table not in tables:
+        if row.table is not None and row.table not in front.connection_tables:
             raise InputError(
                 f"connection table {row.table!r} is not in the front matter",
                 "a [connection_tables] entry of that name",
@@ -1083,27 +796,29 @@ def _metadata(
             )
     return Spec(
         path=path,
-        name=name,
-        title=_str(meta, "title", loc) or name,
-        source=Source(**{k: str(v) for k, v in source.items()}),
-        input_shape=input_shape,
-        conventions=_conventions(conventions, loc),
-        reading=_reading(meta.get("claimed", {}), loc),
-        claims=tuple(_claim(c, path, loc) for c in _list(meta, "claims", loc)),
-        variants=tuple(_variant(v, conventions, loc) for v in _list(meta, "variants", loc)),
+        name=front.name,
+        title=front.title,
+        source=front.source,
+        input_shape=front.input_shape,
+        conventions=front.conventions,
+        reading=front.reading,
+        claims=front.claims,
+        variants=front.variants,
         rows=rows,
         columns=columns,
-        connection_tables=tables,
+        connection_tables=front.connection_tables,
         kinds=kinds,
+        footnotes=notes,
     )
 
 
-def _kinds(table: object, loc: Location) -> dict[str, Kind]:
+def _kinds(table: object, places: Places) -> dict[str, Kind]:
     """The built-in kinds and the spec's own `[kinds.NAME]` (docs/spec-format.md)."""
     if not isinstance(table, dict):
-        raise InputError("[kinds] is not a table", "[kinds.NAME] sections", loc)
+        raise InputError("[kinds] is not a table", "[kinds.NAME] sections", places.at("kinds"))
     kinds = dict(builtin())
     for name, declared in table.items():
+        loc = places.at("kinds", name)
         if name in kinds or _norm(name) in _TYPE_ALIASES:
             raise InputError(
                 f"kind {name!r} is built in",
@@ -1112,246 +827,6 @@ def _kinds(table: object, loc: Location) -> dict[str, Kind]:
             )
         kinds[name] = declare(name, declared, loc, set(COLUMNS))
     return kinds
-
-
-def _connection_tables(table: dict, loc: Location) -> dict[str, tuple[tuple[int, ...], ...]]:
-    """Each table is written as the paper prints it: one string per input map, an X in
-    the column of every output map that reads it."""
-    if not isinstance(table, dict):
-        raise InputError("[connection_tables] is not a table", "a TOML table: name = [...]", loc)
-    out = {}
-    for name, lines in table.items():
-        if (
-            not isinstance(lines, list)
-            or not lines
-            or not all(isinstance(x, str) and x for x in lines)
-            or len({len(x) for x in lines}) != 1
-        ):
-            raise InputError(
-                f"connection table {name!r} is not a list of equal-length strings",
-                'one string per input map, such as "X...XXX..XXXX.XX"',
-                loc,
-            )
-        width = len(lines[0])
-        reads = tuple(
-            tuple(i for i, line in enumerate(lines) if line[j] in "Xx") for j in range(width)
-        )
-        if not all(reads):
-            j = next(j for j, r in enumerate(reads) if not r)
-            raise InputError(
-                f"connection table {name!r}: output map {j} reads no input map",
-                "an X in every column",
-                loc,
-            )
-        out[name] = reads
-    return out
-
-
-def _check_keys(table: object, allowed: set[str], where: str, loc: Location) -> None:
-    if not isinstance(table, dict):
-        raise InputError(f"{where} is not a table", "a TOML table", loc)
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise InputError(
-            f"unknown key {unknown[0]!r} in {where}", "one of " + ", ".join(sorted(allowed)), loc
-        )
-
-
-def _str(table: dict, key: str, loc: Location) -> str:
-    value = table.get(key, "")
-    if not isinstance(value, str):
-        raise InputError(f"{key} must be a string", f'{key} = "..."', loc)
-    return value
-
-
-def _list(table: dict, key: str, loc: Location) -> list[dict]:
-    value = table.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise InputError(f"{key} must be an array of tables", f"[[{key}]] sections", loc)
-    return value
-
-
-def _choice(table: dict, key: str, allowed: tuple, default, loc: Location):
-    value = table.get(key, default)
-    if value not in allowed:
-        raise InputError(
-            f"{key} = {value!r} is not allowed", "one of " + ", ".join(map(str, allowed)), loc
-        )
-    return value
-
-
-def parse_padding(value: object, what: str = "padding") -> str | int:
-    """`same`, `valid` or a whole number of pixels on each side."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if isinstance(value, str):
-        v = value.strip().lower()
-        if v in ("same", "valid"):
-            return v
-        if v[:1].isdigit():
-            return whole_number(v, what, minimum=0)
-    raise InputError(f"{what} {value!r} is not allowed", "same, valid or a whole number N >= 0")
-
-
-def _conventions(table: dict, loc: Location) -> Conventions:
-    keys = {
-        "pool_rounding",
-        "conv_padding",
-        "pool_padding",
-        "bias",
-        "conv_activation",
-        "lrn",
-        "pool_patch",
-        "batch_norm",
-        "bn_conv_bias",
-        "bn_eps",
-        "residual_stride",
-        "shortcut",
-        "inception_5x5",
-        "inception",
-        "lrn_layers",
-    }
-    _check_keys(table, keys, "[conventions]", loc)
-    lrn_table = table.get("lrn", {})
-    _check_keys(lrn_table, {"size", "alpha", "beta", "k"}, "[conventions.lrn]", loc)
-    try:
-        lrn = Lrn(**{k: v for k, v in lrn_table.items()})
-        if not isinstance(lrn.size, int) or lrn.size < 1:
-            raise InputError("lrn size must be a positive integer", "size = 5", loc)
-        flags = {}
-        for key, default in (
-            ("bias", True),
-            ("batch_norm", False),
-            ("bn_conv_bias", False),
-            ("lrn_layers", True),
-        ):
-            flags[key] = table.get(key, default)
-            if not isinstance(flags[key], bool):
-                raise InputError(
-                    f"{key} must be true or false", f"{key} = {str(default).lower()}", loc
-                )
-        eps = table.get("bn_eps", 1e-5)
-        if isinstance(eps, bool) or not isinstance(eps, int | float) or eps <= 0:
-            raise InputError("bn_eps must be a positive number", "bn_eps = 1e-5", loc)
-        pool_patch = table.get("pool_patch")
-        return Conventions(
-            pool_rounding=_choice(table, "pool_rounding", ("ceil", "floor"), "ceil", loc),
-            conv_padding=parse_padding(table.get("conv_padding", "same"), "conv_padding"),
-            pool_padding=parse_padding(table.get("pool_padding", "valid"), "pool_padding"),
-            bias=flags["bias"],
-            conv_activation=_choice(table, "conv_activation", ACTIVATIONS, "relu", loc),
-            lrn=lrn,
-            pool_patch=parse_patch(str(pool_patch)) if pool_patch is not None else None,
-            batch_norm=flags["batch_norm"],
-            bn_conv_bias=flags["bn_conv_bias"],
-            bn_eps=float(eps),
-            residual_stride=_choice(table, "residual_stride", ("first", "3x3"), "first", loc),
-            shortcut=_choice(table, "shortcut", ("projection", "zero-pad"), "projection", loc),
-            inception_5x5=_choice(table, "inception_5x5", ("5x5", "two 3x3", "3x3"), "5x5", loc),
-            inception=_choice(table, "inception", ("reduced", "naive"), "reduced", loc),
-            lrn_layers=flags["lrn_layers"],
-        )
-    except InputError as exc:
-        exc.where = exc.where or loc
-        raise
-
-
-def _reading(table: dict, loc: Location) -> ClaimReading:
-    _check_keys(table, {"params_unit", "params_bias", "ops", "ops_unit"}, "[claimed]", loc)
-    units = ("auto", "decimal", "binary")
-    return ClaimReading(
-        params_unit=_choice(table, "params_unit", units, "auto", loc),
-        params_bias=_choice(table, "params_bias", ("auto", "with", "without"), "auto", loc),
-        ops=_choice(table, "ops", ("auto", "multiply-adds", "flops", "connections"), "auto", loc),
-        ops_unit=_choice(table, "ops_unit", units, "auto", loc),
-    )
-
-
-CLAIM_QUANTITIES = (
-    "macs",
-    "params",
-    "depth",
-    "depth_with_pooling",
-    "params_ratio",  # the `against` network's params / this one's
-    "depth_ratio",  # this network's depth / the `against` network's
-    "connections",  # multiply-adds + bias adds (LeNet-5's unit)
-    "neurons",  # output units of the layers with weights
-)
-
-
-def _claim(table: dict, path: str, loc: Location) -> PaperClaim:
-    keys = {"id", "text", "source", "quantity", "value", "relation", "against"}
-    _check_keys(table, keys, "[[claims]]", loc)
-    cid = _str(table, "id", loc)
-    if not cid:
-        raise InputError("a claim has no id", 'id = "budget"', loc)
-    value = table.get("value")
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InputError(
-            f"claim {cid!r} value must be an integer or a string", 'value = "1.5G"', loc
-        )
-    try:
-        quantity = parse_quantity(str(value), f"claim {cid!r} value")
-    except InputError as exc:
-        exc.where = loc
-        raise
-    return PaperClaim(
-        id=cid,
-        text=_str(table, "text", loc),
-        source=_str(table, "source", loc),
-        quantity=_choice(table, "quantity", CLAIM_QUANTITIES, None, loc),
-        value=quantity,
-        relation=_choice(table, "relation", ("equal", "at most", "at least"), "equal", loc),
-        against=_str(table, "against", loc),
-        loc=loc,
-    )
-
-
-def _variant(table: dict, conventions: dict, loc: Location) -> Variant:
-    """`conventions` is the front matter's own table: a variant's keys replace its keys."""
-    meta_keys = {"row", "name", "title", "source", "conventions", "input"}
-    cells = {k: v for k, v in table.items() if k not in meta_keys}
-    for key in cells:
-        if key not in COLUMNS or not isinstance(cells[key], str | int):
-            raise InputError(
-                f"variant key {key!r} is not a column",
-                "row, name, title, source, or a column field (type, patch, output, ...)",
-                loc,
-            )
-    if not _str(table, "name", loc):
-        raise InputError("a variant has no name", 'name = "..."', loc)
-    if cells and not _str(table, "row", loc):
-        raise InputError("a variant that replaces cells has no row", 'row = "conv1"', loc)
-    if not (cells or "conventions" in table or "input" in table):
-        raise InputError(
-            f"variant {table['name']!r} changes nothing",
-            "cells of a row, a [variants.conventions] table or an input size",
-            loc,
-        )
-    changed = None
-    if "conventions" in table:
-        if not isinstance(table["conventions"], dict):
-            raise InputError(
-                "a variant's conventions is not a table", "conventions = { key = value }", loc
-            )
-        changed = _conventions({**conventions, **table["conventions"]}, loc)
-    input_shape = None
-    if "input" in table:
-        try:
-            input_shape = parse_shape(_str(table, "input", loc))
-        except InputError as exc:
-            exc.where = loc
-            raise
-    return Variant(
-        row=_str(table, "row", loc),
-        name=table["name"],
-        title=_str(table, "title", loc),
-        source=_str(table, "source", loc),
-        cells=tuple((k, str(v)) for k, v in cells.items()),
-        loc=loc,
-        conventions=changed,
-        input_shape=input_shape,
-    )
 
 
 def variant_row(spec: Spec, variant: Variant) -> Row:

@@ -155,7 +155,8 @@ def test_unknown_model_name(run):
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert (
         result.stderr
-        == "inception-cost: error: unknown model 'alexnett'; expected one of alexnet, googlenet,"
+        == "inception-cost: error: unknown model 'alexnett' (did you mean 'alexnet'?); expected"
+        " one of alexnet, googlenet,"
         " googlenet-mnist, lenet5, resnet18, resnet34, resnet50, resnet101, resnet152, vgg11,"
         " vgg11-lrn, vgg13, vgg16, vgg16-c, vgg19, zfnet\n"
     )
@@ -242,21 +243,21 @@ def test_connection_table_with_an_unread_output(run, write):
     front = 'input = "8x8x2"\n[connection_tables]\nT = ["X.", "X."]'
     check(
         run("table", str(write(spec_text(SOFTMAX, front)))),
-        "spec.md:1:1",
+        "spec.md:3:1",
         "output map 1 reads no",
     )
 
 
 def test_variant_that_changes_nothing(run, write):
     front = 'input = "8x8x2"\n[[variants]]\nname = "x"'
-    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:1:1", "changes nothing")
+    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:3:1", "changes nothing")
 
 
 def test_bad_convention_value(run, write):
     front = 'input = "8x8x2"\n[conventions]\nshortcut = "identity"'
     check(
         run("table", str(write(spec_text(SOFTMAX, front)))),
-        "spec.md:1:1",
+        "spec.md:3:1",
         "shortcut = 'identity' is not allowed",
     )
 
@@ -359,14 +360,14 @@ def test_declared_column_colliding_with_a_built_in(run, write):
     front = 'input = "8x8x3"\n[columns]\n"Depth" = "note"'
     check(
         run("table", str(write(spec_text(SOFTMAX, front)))),
-        "spec.md:1:1",
+        "spec.md:4:1",
         "column 'Depth' is built in",
     )
 
 
 def test_declared_column_naming_no_field(run, write):
     front = 'input = "8x8x3"\n[columns]\n"Width" = "widht"'
-    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:1:1", "names no field")
+    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:4:1", "names no field")
 
 
 def test_kind_branch_naming_a_missing_column(run, write):
@@ -376,19 +377,19 @@ def test_kind_branch_naming_a_missing_column(run, write):
     )
     check(
         run("table", str(write(spec_text(SOFTMAX, front)))),
-        "spec.md:1:1",
+        "spec.md:3:1",
         "kind 'mine' reads column 'nope'",
     )
 
 
 def test_kind_named_like_a_built_in(run, write):
     front = 'input = "8x8x3"\n[kinds.fire]\nbranches = [{ identity = true }]'
-    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:1:1", "is built in")
+    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:3:1", "is built in")
 
 
 def test_kind_with_an_unknown_op(run, write):
     front = 'input = "8x8x3"\n[kinds.mine]\nbranches = [{ layers = [{ op = "lstm" }] }]'
-    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:1:1", "op = 'lstm'")
+    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:3:1", "op = 'lstm'")
 
 
 def test_kind_stride_to_no_layer(run, write):
@@ -396,7 +397,7 @@ def test_kind_stride_to_no_layer(run, write):
         'input = "8x8x3"\n[kinds.mine]\nstride = ["b"]\n'
         'branches = [{ layers = [{ op = "conv", name = "a", filters = "8" }] }]'
     )
-    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:1:1", "stride goes to 'b'")
+    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:3:1", "stride goes to 'b'")
 
 
 def test_kernel_larger_because_of_an_upstream_stride(run, write):
@@ -560,5 +561,41 @@ def test_variant_of_a_training_only_row(run, write):
     path = write(text)
     assert run("table", str(path)).exit_code == 0  # the audit reads the variant's row with aux
     for command in ("table", "verify"):
-        check(run(command, str(path), "--variant", "wide"), "spec.md:1:1", "training-only row")
+        check(run(command, str(path), "--variant", "wide"), "spec.md:3:1", "training-only row")
     assert run("table", str(path), "--variant", "wide", "--aux").exit_code == 0
+
+
+def test_every_row_error_in_one_run(run, write):
+    rows = (
+        "| convolutoin | 3x3/1 | 8x8x3 | | | |\n"
+        "| softmax | | 8x8x3 |\n"
+        "| max pool | 3x3/ | 8x8x3 | | | |\n"
+    )
+    result = run("table", str(write(spec_text(rows))))
+    assert result.exit_code == 2 and result.stdout == "" and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert [line.split(": error: ")[0].rsplit("spec.md", 1)[1] for line in lines] == [
+        ":7:3",
+        ":8:1",
+        ":9:14",
+    ]
+    assert all(LINE.match(line) for line in lines)
+
+
+def test_past_the_limit_and_n_more(run, write):
+    result = run("table", str(write(spec_text("| convolutoin | 3x3/1 | 8x8x3 | | | |\n" * 25))))
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 2 and len(lines) == 21
+    assert "error: and 5 more" in lines[-1] and all(LINE.match(line) for line in lines)
+
+
+def test_a_claim_error_points_at_its_own_claim(run, write):
+    front = (
+        'input = "8x8x3"\n[[claims]]\nid = "a"\nquantity = "macs"\nvalue = "1K"\n'
+        '[[claims]]\nid = "b"\nquantity = "macz"\nvalue = "1K"'
+    )
+    check(
+        run("table", str(write(spec_text(SOFTMAX, front)))),
+        "spec.md:7:1",
+        "quantity = 'macz' is not allowed (did you mean 'macs'?)",
+    )

@@ -1,0 +1,521 @@
+"""Front matter: the spec's settings, claims, variants and the connection tables, read
+from the TOML between its `+++` lines, each error pointing at its own line.
+
+The module kinds (`[kinds.NAME]`) and columns (`[columns]`) a spec declares are read by
+kinds.py and columns.py; the settings here are the documented conventions
+(docs/conventions.md) and what the claimed columns mean.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from inception_cost.cells import (
+    Patch,
+    Quantity,
+    parse_patch,
+    parse_quantity,
+    parse_shape,
+    whole_number,
+)
+from inception_cost.columns import COLUMNS
+from inception_cost.columns import norm as _norm
+from inception_cost.errors import InputError, Location, nearest
+
+Shape = tuple[int, int, int]
+
+
+class Places:
+    """Where each table, array entry and key of the front matter starts, so an error in a
+    claim or a variant points at that claim's or variant's own line."""
+
+    def __init__(self, lines: list[str], first_line: int, path: str, default: Location):
+        self.default = default
+        self.where: dict[tuple, Location] = {}
+        section: tuple = ()
+        counts: dict[tuple, int] = {}
+        for i, line in enumerate(lines):
+            s = line.strip()
+            loc = Location(path, first_line + i, len(line) - len(line.lstrip()) + 1)
+            if m := re.match(r"\[\[\s*([^\]]+?)\s*\]\]", s):
+                name = _keys(m[1])
+                counts[name] = counts.get(name, -1) + 1
+                section = (*name, counts[name])
+                self.where.setdefault(section, loc)
+            elif m := re.match(r"\[\s*([^\]]+?)\s*\]", s):
+                section = _keys(m[1])
+                self.where.setdefault(section, loc)
+            elif m := re.match(r'("[^"]*"|[A-Za-z0-9_-]+)\s*=', s):
+                self.where.setdefault((*section, m[1].strip('"')), loc)
+
+    def at(self, *key) -> Location:
+        """The line of `key`, or of the first entry under it, or the front matter's."""
+        if key in self.where:
+            return self.where[key]
+        under = [loc for k, loc in self.where.items() if k[: len(key)] == key]
+        return min(under, key=lambda loc: loc.line) if under else self.default
+
+
+def _keys(dotted: str) -> tuple[str, ...]:
+    return tuple(k.strip().strip('"') for k in re.findall(r'"[^"]*"|[^.]+', dotted))
+
+
+@dataclass(frozen=True, slots=True)
+class Lrn:
+    """Local response normalization across channels (Caffe's formula, BVLC's values)."""
+
+    size: int = 5
+    alpha: float = 0.0001
+    beta: float = 0.75
+    k: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Conventions:
+    """How the table's rows become layers. Each is a named, documented setting."""
+
+    pool_rounding: str = "ceil"  # ceil | floor
+    conv_padding: str | int = "same"  # same: (k-1)//2 each side | valid: 0 | N
+    pool_padding: str | int = "valid"
+    bias: bool = True  # convolution and linear layers carry a bias term
+    conv_activation: str = "relu"  # relu | tanh | none
+    lrn: Lrn = Lrn()
+    pool_patch: Patch | None = None  # the window of a pool row that gives none (VGG: 2x2/2)
+    batch_norm: bool = False  # batch norm after every convolution, before its activation
+    bn_conv_bias: bool = False  # a convolution followed by batch norm keeps its bias
+    bn_eps: float = 1e-5
+    residual_stride: str = "first"  # first: a downsampling block's first conv | 3x3
+    shortcut: str = "projection"  # projection | zero-pad: where a residual's shape changes
+    inception_5x5: str = "5x5"  # 5x5 | two 3x3 | 3x3 (torchvision): the module's 5x5 branch
+    inception: str = "reduced"  # reduced (Figure 2b) | naive (Figure 2a): no 1x1 reductions
+    lrn_layers: bool = True  # false: the table's LRN rows are left out (torchvision)
+
+    def changed(self) -> tuple[str, ...]:
+        """The network-shaping settings that differ from the defaults (for the header)."""
+        base = Conventions()
+        return tuple(
+            k
+            for k in (
+                "pool_patch",
+                "batch_norm",
+                "bn_conv_bias",
+                "residual_stride",
+                "shortcut",
+                "inception_5x5",
+                "inception",
+                "lrn_layers",
+            )
+            if getattr(self, k) != getattr(base, k)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimReading:
+    """What the claimed `params` and `ops` columns mean; `auto` lets the audit infer it."""
+
+    params_unit: str = "auto"  # decimal (K = 1,000) | binary (K = 1,024) | auto
+    params_bias: str = "auto"  # with | without | auto
+    ops: str = "auto"  # multiply-adds | flops | connections | auto
+    ops_unit: str = "auto"  # decimal | binary | auto
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    citation: str = ""
+    table: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PaperClaim:
+    """A paper-level claim from the front matter, e.g. the 1.5 billion multiply-add budget."""
+
+    id: str
+    text: str
+    source: str
+    quantity: str  # one of CLAIM_QUANTITIES
+    value: Quantity
+    relation: str  # equal | at most | at least
+    against: str
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """An alternative reading: of one row (conv1 as a separable convolution), of the
+    conventions (ResNet's stride in the 3x3), or of the input size (AlexNet at 224)."""
+
+    row: str  # "" when the variant changes no row
+    name: str
+    title: str
+    source: str
+    cells: tuple[tuple[str, str], ...]  # column field -> cell text replacing the row's
+    loc: Location
+    conventions: Conventions | None = None  # the spec's conventions with the changes applied
+    input_shape: Shape | None = None
+
+
+def _toml(lines: list[str], path: str, first_line: int) -> dict:
+    import tomllib
+
+    try:
+        return tomllib.loads("\n".join(lines))
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        line, col = (int(m[1]), int(m[2])) if m else (1, 1)
+        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg) or "invalid TOML"
+        raise InputError(
+            f"bad TOML front matter: {msg}",
+            "key = value lines (https://toml.io)",
+            Location(path, first_line + line - 1, col),
+        ) from None
+
+
+_META_KEYS = {
+    "name",
+    "title",
+    "input",
+    "source",
+    "conventions",
+    "claimed",
+    "claims",
+    "variants",
+    "connection_tables",
+    "kinds",
+    "columns",
+    "footnotes",
+}
+
+
+def _connection_tables(table: dict, loc: Location) -> dict[str, tuple[tuple[int, ...], ...]]:
+    """Each table is written as the paper prints it: one string per input map, an X in
+    the column of every output map that reads it."""
+    if not isinstance(table, dict):
+        raise InputError("[connection_tables] is not a table", "a TOML table: name = [...]", loc)
+    out = {}
+    for name, lines in table.items():
+        if (
+            not isinstance(lines, list)
+            or not lines
+            or not all(isinstance(x, str) and x for x in lines)
+            or len({len(x) for x in lines}) != 1
+        ):
+            raise InputError(
+                f"connection table {name!r} is not a list of equal-length strings",
+                'one string per input map, such as "X...XXX..XXXX.XX"',
+                loc,
+            )
+        width = len(lines[0])
+        reads = tuple(
+            tuple(i for i, line in enumerate(lines) if line[j] in "Xx") for j in range(width)
+        )
+        if not all(reads):
+            j = next(j for j, r in enumerate(reads) if not r)
+            raise InputError(
+                f"connection table {name!r}: output map {j} reads no input map",
+                "an X in every column",
+                loc,
+            )
+        out[name] = reads
+    return out
+
+
+def _check_keys(table: object, allowed: set[str], where: str, loc: Location) -> None:
+    if not isinstance(table, dict):
+        raise InputError(f"{where} is not a table", "a TOML table", loc)
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise InputError(
+            f"unknown key {unknown[0]!r} in {where}{nearest(unknown[0], allowed)}",
+            "one of " + ", ".join(sorted(allowed)),
+            loc,
+        )
+
+
+def _str(table: dict, key: str, loc: Location) -> str:
+    value = table.get(key, "")
+    if not isinstance(value, str):
+        raise InputError(f"{key} must be a string", f'{key} = "..."', loc)
+    return value
+
+
+def _list(table: dict, key: str, loc: Location) -> list[dict]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise InputError(f"{key} must be an array of tables", f"[[{key}]] sections", loc)
+    return value
+
+
+def _choice(table: dict, key: str, allowed: tuple, default, loc: Location):
+    value = table.get(key, default)
+    if value not in allowed:
+        raise InputError(
+            f"{key} = {value!r} is not allowed{nearest(value, allowed)}",
+            "one of " + ", ".join(map(str, allowed)),
+            loc,
+        )
+    return value
+
+
+def parse_padding(value: object, what: str = "padding") -> str | int:
+    """`same`, `valid` or a whole number of pixels on each side."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str):
+        v = value.strip().lower()
+        if v in ("same", "valid"):
+            return v
+        if v[:1].isdigit():
+            return whole_number(v, what, minimum=0)
+    raise InputError(f"{what} {value!r} is not allowed", "same, valid or a whole number N >= 0")
+
+
+def _conventions(table: dict, loc: Location) -> Conventions:
+    keys = {
+        "pool_rounding",
+        "conv_padding",
+        "pool_padding",
+        "bias",
+        "conv_activation",
+        "lrn",
+        "pool_patch",
+        "batch_norm",
+        "bn_conv_bias",
+        "bn_eps",
+        "residual_stride",
+        "shortcut",
+        "inception_5x5",
+        "inception",
+        "lrn_layers",
+    }
+    _check_keys(table, keys, "[conventions]", loc)
+    lrn_table = table.get("lrn", {})
+    _check_keys(lrn_table, {"size", "alpha", "beta", "k"}, "[conventions.lrn]", loc)
+    try:
+        lrn = Lrn(**{k: v for k, v in lrn_table.items()})
+        if not isinstance(lrn.size, int) or lrn.size < 1:
+            raise InputError("lrn size must be a positive integer", "size = 5", loc)
+        flags = {}
+        for key, default in (
+            ("bias", True),
+            ("batch_norm", False),
+            ("bn_conv_bias", False),
+            ("lrn_layers", True),
+        ):
+            flags[key] = table.get(key, default)
+            if not isinstance(flags[key], bool):
+                raise InputError(
+                    f"{key} must be true or false", f"{key} = {str(default).lower()}", loc
+                )
+        eps = table.get("bn_eps", 1e-5)
+        if isinstance(eps, bool) or not isinstance(eps, int | float) or eps <= 0:
+            raise InputError("bn_eps must be a positive number", "bn_eps = 1e-5", loc)
+        pool_patch = table.get("pool_patch")
+        return Conventions(
+            pool_rounding=_choice(table, "pool_rounding", ("ceil", "floor"), "ceil", loc),
+            conv_padding=parse_padding(table.get("conv_padding", "same"), "conv_padding"),
+            pool_padding=parse_padding(table.get("pool_padding", "valid"), "pool_padding"),
+            bias=flags["bias"],
+            conv_activation=_choice(table, "conv_activation", ACTIVATIONS, "relu", loc),
+            lrn=lrn,
+            pool_patch=parse_patch(str(pool_patch)) if pool_patch is not None else None,
+            batch_norm=flags["batch_norm"],
+            bn_conv_bias=flags["bn_conv_bias"],
+            bn_eps=float(eps),
+            residual_stride=_choice(table, "residual_stride", ("first", "3x3"), "first", loc),
+            shortcut=_choice(table, "shortcut", ("projection", "zero-pad"), "projection", loc),
+            inception_5x5=_choice(table, "inception_5x5", ("5x5", "two 3x3", "3x3"), "5x5", loc),
+            inception=_choice(table, "inception", ("reduced", "naive"), "reduced", loc),
+            lrn_layers=flags["lrn_layers"],
+        )
+    except InputError as exc:
+        exc.where = exc.where or loc
+        raise
+
+
+def _reading(table: dict, loc: Location) -> ClaimReading:
+    _check_keys(table, {"params_unit", "params_bias", "ops", "ops_unit"}, "[claimed]", loc)
+    units = ("auto", "decimal", "binary")
+    return ClaimReading(
+        params_unit=_choice(table, "params_unit", units, "auto", loc),
+        params_bias=_choice(table, "params_bias", ("auto", "with", "without"), "auto", loc),
+        ops=_choice(table, "ops", ("auto", "multiply-adds", "flops", "connections"), "auto", loc),
+        ops_unit=_choice(table, "ops_unit", units, "auto", loc),
+    )
+
+
+CLAIM_QUANTITIES = (
+    "macs",
+    "params",
+    "depth",
+    "depth_with_pooling",
+    "params_ratio",  # the `against` network's params / this one's
+    "depth_ratio",  # this network's depth / the `against` network's
+    "connections",  # multiply-adds + bias adds (LeNet-5's unit)
+    "neurons",  # output units of the layers with weights
+)
+
+
+def _claim(table: dict, path: str, loc: Location) -> PaperClaim:
+    keys = {"id", "text", "source", "quantity", "value", "relation", "against"}
+    _check_keys(table, keys, "[[claims]]", loc)
+    cid = _str(table, "id", loc)
+    if not cid:
+        raise InputError("a claim has no id", 'id = "budget"', loc)
+    value = table.get("value")
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InputError(
+            f"claim {cid!r} value must be an integer or a string", 'value = "1.5G"', loc
+        )
+    try:
+        quantity = parse_quantity(str(value), f"claim {cid!r} value")
+    except InputError as exc:
+        exc.where = loc
+        raise
+    return PaperClaim(
+        id=cid,
+        text=_str(table, "text", loc),
+        source=_str(table, "source", loc),
+        quantity=_choice(table, "quantity", CLAIM_QUANTITIES, None, loc),
+        value=quantity,
+        relation=_choice(table, "relation", ("equal", "at most", "at least"), "equal", loc),
+        against=_str(table, "against", loc),
+        loc=loc,
+    )
+
+
+def _variant(table: dict, conventions: dict, loc: Location) -> Variant:
+    """`conventions` is the front matter's own table: a variant's keys replace its keys."""
+    meta_keys = {"row", "name", "title", "source", "conventions", "input"}
+    cells = {k: v for k, v in table.items() if k not in meta_keys}
+    for key in cells:
+        if key not in COLUMNS or not isinstance(cells[key], str | int):
+            raise InputError(
+                f"variant key {key!r} is not a column",
+                "row, name, title, source, or a column field (type, patch, output, ...)",
+                loc,
+            )
+    if not _str(table, "name", loc):
+        raise InputError("a variant has no name", 'name = "..."', loc)
+    if cells and not _str(table, "row", loc):
+        raise InputError("a variant that replaces cells has no row", 'row = "conv1"', loc)
+    if not (cells or "conventions" in table or "input" in table):
+        raise InputError(
+            f"variant {table['name']!r} changes nothing",
+            "cells of a row, a [variants.conventions] table or an input size",
+            loc,
+        )
+    changed = None
+    if "conventions" in table:
+        if not isinstance(table["conventions"], dict):
+            raise InputError(
+                "a variant's conventions is not a table", "conventions = { key = value }", loc
+            )
+        changed = _conventions({**conventions, **table["conventions"]}, loc)
+    input_shape = None
+    if "input" in table:
+        try:
+            input_shape = parse_shape(_str(table, "input", loc))
+        except InputError as exc:
+            exc.where = loc
+            raise
+    return Variant(
+        row=_str(table, "row", loc),
+        name=table["name"],
+        title=_str(table, "title", loc),
+        source=_str(table, "source", loc),
+        cells=tuple((k, str(v)) for k, v in cells.items()),
+        loc=loc,
+        conventions=changed,
+        input_shape=input_shape,
+    )
+
+
+def _footnotes(table: object, loc: Location) -> dict[str, str]:
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise InputError("[footnotes] is not a table of text", '"*" = "the paper\'s note"', loc)
+    return dict(table)
+
+
+ACTIVATIONS = ("relu", "tanh", "none")
+
+
+def _parse_activation(text: str) -> str:
+    key = _norm(text)
+    if key in ACTIVATIONS or key == "linear":
+        return "none" if key == "linear" else key
+    raise InputError(f"unknown activation {text.strip()!r}", "relu, tanh or none")
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """What the front matter says, read and checked; the table's rows are read apart."""
+
+    name: str
+    title: str
+    source: Source
+    input_shape: Shape | None
+    conventions: Conventions
+    reading: ClaimReading
+    claims: tuple[PaperClaim, ...]
+    variants: tuple[Variant, ...]
+    connection_tables: dict[str, tuple[tuple[int, ...], ...]]
+
+
+def read(meta: dict, path: str, places: Places) -> FrontMatter:
+    """The front matter's settings, claims and variants; every error found, each at the
+    line of its own table or entry."""
+    from pathlib import Path
+
+    from inception_cost.errors import gather
+
+    errors: list[InputError] = []
+
+    def attempt(what, *args, at: Location):
+        try:
+            return what(*args)
+        except InputError as exc:
+            exc.where = exc.where if isinstance(exc.where, Location) else at
+            errors.append(exc)
+            return None
+
+    top = places.default
+    attempt(_check_keys, meta, _META_KEYS, "front matter", top, at=top)
+    name = attempt(_str, meta, "name", places.at("name"), at=places.at("name")) or Path(path).stem
+    input_loc = places.at("input")
+    input_text = attempt(_str, meta, "input", input_loc, at=input_loc)
+    input_shape = attempt(parse_shape, input_text, at=input_loc) if input_text else None
+    source = meta.get("source", {})
+    attempt(
+        _check_keys, source, {"citation", "table", "url"}, "[source]", top, at=places.at("source")
+    )
+    conventions = meta.get("conventions", {})
+    conventions_loc = places.at("conventions")
+    claims = [
+        attempt(_claim, c, path, places.at("claims", i), at=places.at("claims", i))
+        for i, c in enumerate(attempt(_list, meta, "claims", top, at=top) or [])
+    ]
+    variants = [
+        attempt(_variant, v, conventions, places.at("variants", i), at=places.at("variants", i))
+        for i, v in enumerate(attempt(_list, meta, "variants", top, at=top) or [])
+    ]
+    front = FrontMatter(
+        name=name,
+        title=attempt(_str, meta, "title", top, at=top) or name,
+        source=Source(**{k: str(v) for k, v in source.items()}) if not errors else Source(),
+        input_shape=input_shape,
+        conventions=attempt(_conventions, conventions, conventions_loc, at=conventions_loc),
+        reading=attempt(_reading, meta.get("claimed", {}), places.at("claimed"), at=top),
+        claims=tuple(claims),
+        variants=tuple(variants),
+        connection_tables=attempt(
+            _connection_tables,
+            meta.get("connection_tables", {}),
+            places.at("connection_tables"),
+            at=places.at("connection_tables"),
+        ),
+    )
+    gather(errors)
+    return front
