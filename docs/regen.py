@@ -21,9 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"(<!-- output: (?P<cmd>.+?) -->\n```text\n)(?P<body>.*?)(```)", re.S)
+# `<!-- error: CMD -->` blocks (indented in a list) hold the command's stderr.
+ERROR = re.compile(
+    r"(<!-- error: (?P<cmd>.+?) -->\n(?P<indent> *)```text\n)(?P<body>.*?)( *```)", re.S
+)
 
 
-def run(cmdline: str) -> str:
+def run(cmdline: str, stream: str = "stdout") -> str:
     """The stdout of one `inception-cost ...` command line, as a user at 100 columns sees it."""
     from click.testing import CliRunner
 
@@ -33,7 +37,18 @@ def run(cmdline: str) -> str:
     assert args[0] == "inception-cost", cmdline
     env = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
     result = CliRunner().invoke(cli, args[1:], env=env, prog_name="inception-cost")
-    return result.stdout
+    return getattr(result, stream)
+
+
+def errors(text: str):
+    for m in ERROR.finditer(text):
+        body = "".join(line.removeprefix(m["indent"]) for line in m["body"].splitlines(True))
+        yield m["cmd"], body
+
+
+def _error_block(m) -> str:
+    got = run(m["cmd"], "stderr")
+    return m[1] + "".join(m["indent"] + line for line in got.splitlines(True)) + m[5]
 
 
 def blocks(text: str):
@@ -44,6 +59,7 @@ def blocks(text: str):
 def regenerate(path: Path) -> bool:
     text = path.read_text(encoding="utf-8")
     new = BLOCK.sub(lambda m: m[1] + run(m["cmd"]) + m[4], text)
+    new = ERROR.sub(_error_block, new)
     if new != text:
         path.write_text(new, encoding="utf-8")
         return True

@@ -169,3 +169,21 @@ def test_repeat_of_one_row_and_of_a_group():
     assert [r.loc.line for r in s.rows] == [7, 7, 7, 8, 9, 8, 9]
     # five 3x3x3x3 convs with bias (84 each), two 1x1 (12 each)
     assert cost.analyse(network.build(s)).totals.params == 3 * 84 + 2 * 12
+
+
+def _regen():
+    import importlib.util
+
+    root = Path(__file__).resolve().parent.parent
+    loader = importlib.util.spec_from_file_location("regen", root / "docs" / "regen.py")
+    module = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(module)
+    return module, root / "docs" / "spec-format.md"
+
+
+def test_the_walkthroughs_errors_are_what_the_tool_prints():
+    regen, doc = _regen()
+    shown = list(regen.errors(doc.read_text()))
+    assert len(shown) == 3
+    for cmd, body in shown:
+        assert regen.run(cmd, "stderr") == body, f"{doc.name} is stale: run docs/regen.py"
