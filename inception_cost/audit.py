@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from inception_cost import cost, network
 from inception_cost.cells import Quantity, format_shape
-from inception_cost.errors import Location
+from inception_cost.errors import InputError, Location
 from inception_cost.spec import Spec, Variant, load_model, model_names
 
 MATCH, TRUNCATED, MISMATCH, UNCHECKED = "match", "truncated", "mismatch", "not checkable"
@@ -130,6 +130,8 @@ class Audit:
     ops_reading: Reading
     variants: tuple[VariantAudit, ...]
     claims: tuple[ClaimAudit, ...]
+    # variants that cannot be built, with why: reported under their names, the rest read
+    broken: tuple[tuple[Variant, str], ...] = ()
     _by_name: dict[str, RowAudit] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -321,8 +323,14 @@ def audit(spec: Spec, analysis: cost.Analysis) -> Audit:
     readings: list[tuple[str, cost.Totals]] = [("as tabled", inference.totals)]
     variants = []
     base = {r.name: r for r in rows} if inference is analysis else None
+    broken = []
     for v in spec.variants:
-        va = cost.analyse(network.build(spec, variant=v.name), dtype=analysis.dtype)
+        try:
+            va = cost.analyse(network.build(spec, variant=v.name), dtype=analysis.dtype)
+        except InputError as exc:
+            why = exc.message.removeprefix(f"variant {v.name!r}: ")
+            broken.append((v, f"{why}; expected {exc.expected}" if exc.expected else why))
+            continue
         row = None
         if v.cells:
             found = va
@@ -349,7 +357,7 @@ def audit(spec: Spec, analysis: cost.Analysis) -> Audit:
         ClaimAudit(c, tuple(_check(c, n, t, others.get(c.against)) for n, t in readings))
         for c in spec.claims
     )
-    return Audit(rows, params_fits, ops_fits, pr, orr, tuple(variants), claims)
+    return Audit(rows, params_fits, ops_fits, pr, orr, tuple(variants), claims, tuple(broken))
 
 
 def _statuses(r: RowAudit) -> tuple:

@@ -285,6 +285,8 @@ def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
         except InputError as exc:
             if upstream:
                 exc.message += f" (upstream: {upstream})"
+            if variant:
+                exc.message = f"variant {variant!r}: {exc.message}"
             raise
         upstream = upstream or _diverges(built, ops, previous_built)
         previous_built = built

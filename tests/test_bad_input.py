@@ -599,3 +599,22 @@ def test_a_claim_error_points_at_its_own_claim(run, write):
         "spec.md:7:1",
         "quantity = 'macz' is not allowed (did you mean 'macs'?)",
     )
+
+
+BROKEN_VARIANT = (
+    '+++\ninput = "8x8x3"\n[[variants]]\nname = "tiny"\ntitle = "t"\nsource = "s"\n'
+    'input = "2x2x3"\n+++\n| type | patch size/stride | output size |\n|---|---|---|\n'
+    "| convolution | 3x3/1 | 8x8x4 |\n| max pool | 5x5/1 | 4x4x4 |\n"
+)
+
+
+def test_a_variant_that_cannot_be_built_is_named_and_the_rest_is_read(run, write):
+    path = write(BROKEN_VARIANT)
+    result = run("table", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    import json
+
+    (finding,) = json.loads(result.stdout)["audit"]["findings"]
+    assert finding["row"] == "variant tiny" and finding["location"].endswith("spec.md:3:1")
+    assert finding["points"][0].startswith("cannot be built: 5x5 kernel is larger")
+    check(run("table", str(path), "--variant", "tiny"), "spec.md:12:14", "variant 'tiny': 5x5")

@@ -202,6 +202,8 @@ def findings(audit: Audit) -> list[Finding]:
             points.append(r.note)
         if points:
             out.append(Finding(r.loc, r.name, tuple(points)))
+    for variant, why in audit.broken:
+        out.append(Finding(variant.loc, f"variant {variant.name}", (f"cannot be built: {why}",)))
     return out
 
 
