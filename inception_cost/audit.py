@@ -10,7 +10,7 @@ convolution) and show which reading reproduces the claims.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from inception_cost import cost, network
@@ -234,6 +234,32 @@ def _row_audit(block: cost.BlockCost, params: Reading, ops: Reading, batch: int)
     )
 
 
+def _blame_strides(rows: tuple[RowAudit, ...], blocks) -> tuple[RowAudit, ...]:
+    """A printed input size that the row above does not produce is a finding on the row
+    above too, with the stride that would produce it (MobileNet's printed s2 at 7x7)."""
+    out = list(rows)
+    for i in range(1, len(rows)):
+        verdict, before = rows[i].input, blocks[i - 1]
+        if verdict is None or verdict.status == MATCH:
+            continue
+        strided = [c.op for c in before.ops if getattr(c.op, "stride", 1) > 1]
+        claimed = blocks[i].block.row.in_size
+        if len(strided) != 1 or claimed is None:
+            continue
+        op, s = strided[0], strided[0].stride
+        h, w, _ = op.in_shapes[0]
+        (kh, kw), (ph, pw) = op.kernel, op.padding
+        at_one = (network.out_size(h, kh, 1, ph, False), network.out_size(w, kw, 1, pw, False))
+        if at_one == claimed[:2] and at_one != before.block.out_shape[:2]:
+            note = (
+                f"the next row's printed input size {verdict.claimed} fits stride 1 here,"
+                f" not {s}: read this row at stride 1"
+            )
+            prev = out[i - 1]
+            out[i - 1] = replace(prev, note=f"{prev.note}; {note}" if prev.note else note)
+    return tuple(out)
+
+
 def _input(block: cost.BlockCost) -> ExactVerdict | None:
     """A printed input size against the size the row really reads."""
     row = block.block.row
@@ -315,7 +341,7 @@ def audit(spec: Spec, analysis: cost.Analysis) -> Audit:
     ops_fits = _fit("ops", _readings("ops", r.ops_unit, r.ops), blocks, batch)
     pr = next(f.reading for f in params_fits if f.chosen)
     orr = next(f.reading for f in ops_fits if f.chosen)
-    rows = tuple(_row_audit(b, pr, orr, batch) for b in blocks)
+    rows = _blame_strides(tuple(_row_audit(b, pr, orr, batch) for b in blocks), blocks)
 
     inference = analysis
     if analysis.network.aux or analysis.batch != 1:

@@ -187,3 +187,23 @@ def test_the_walkthroughs_errors_are_what_the_tool_prints():
     assert len(shown) == 3
     for cmd, body in shown:
         assert regen.run(cmd, "stderr") == body, f"{doc.name} is stale: run docs/regen.py"
+
+
+def test_a_stride_the_next_rows_input_size_contradicts_is_a_finding_on_its_row():
+    text = (
+        (TABLES / "mobilenet.md")
+        .read_text()
+        .replace("Conv dw / s1†", "Conv dw / s2")
+        .replace("Pool 7 × 7", "Pool 4 × 4")
+    )
+    s = spec.parse_markdown(text, "spec.md")
+    rows = {r.name: r for r in audit.audit(s, cost.analyse(network.build(s))).rows}
+    assert rows["conv26"].note == (
+        "the next row's printed input size 7x7x1024 fits stride 1 here, not 2:"
+        " read this row at stride 1"
+    )
+    assert rows["conv27"].input.status == audit.MISMATCH
+    assert (rows["conv27"].input.computed, rows["conv27"].input.claimed) == (
+        "4x4x1024",
+        "7x7x1024",
+    )
