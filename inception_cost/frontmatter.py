@@ -156,7 +156,7 @@ class Variant:
     input_shape: Shape | None = None
 
 
-def _toml(lines: list[str], path: str, first_line: int) -> dict:
+def read_toml(lines: list[str], path: str, first_line: int) -> dict:
     import tomllib
 
     try:
@@ -433,7 +433,7 @@ def _variant(table: dict, conventions: dict, loc: Location) -> Variant:
     )
 
 
-def _footnotes(table: object, loc: Location) -> dict[str, str]:
+def read_footnotes(table: object, loc: Location) -> dict[str, str]:
     if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
         raise InputError("[footnotes] is not a table of text", '"*" = "the paper\'s note"', loc)
     return dict(table)
@@ -442,7 +442,7 @@ def _footnotes(table: object, loc: Location) -> dict[str, str]:
 ACTIVATIONS = ("relu", "tanh", "none")
 
 
-def _parse_activation(text: str) -> str:
+def parse_activation(text: str) -> str:
     key = _norm(text)
     if key in ACTIVATIONS or key == "linear":
         return "none" if key == "linear" else key

@@ -47,19 +47,19 @@ from inception_cost.frontmatter import (  # noqa: F401 (public names importers u
     Places,
     Source,
     Variant,
-    _footnotes,
-    _parse_activation,
-    _toml,
+    parse_activation,
     parse_padding,
+    read_footnotes,
+    read_toml,
 )
 from inception_cost.kinds import Kind, builtin, check_row, declare
 from inception_cost.table import (  # noqa: F401 (public names importers use)
     MAX_SPEC_BYTES,
     STDIN,
-    _check_chars,
-    _lines,
+    check_chars,
     csv_table,
     read_text,
+    split_lines,
     split_markdown,
 )
 
@@ -213,7 +213,7 @@ def load(path: str | Path, label: str | None = None) -> Spec:
     Standard input (`-`) is Markdown when its first line is `+++` or has a `|`, else CSV."""
     text = read_text(path)
     if str(path) == STDIN:
-        first = next((line.strip() for line in _lines(text) if line.strip()), "")
+        first = next((line.strip() for line in split_lines(text) if line.strip()), "")
         name = label or "<stdin>"
         if first == "+++" or "|" in first:
             return parse_markdown(text, name)
@@ -251,7 +251,7 @@ def load_model(name: str) -> Spec:
 def parse_markdown(text: str, path: str = "<spec>") -> Spec:
     """Front matter (optional) then the first pipe table; other prose is ignored."""
     md = split_markdown(text, path)
-    meta = _toml(md.front, path, md.front_line) if md.front else {}
+    meta = read_toml(md.front, path, md.front_line) if md.front else {}
     places = Places(md.front, md.front_line, path, md.opening)
     return _build(meta, md.table, path, md.opening, places)
 
@@ -272,7 +272,7 @@ def _build(
     aliases = {**HEADERS, **declare_columns(meta.get("columns", {}), places)}
     fields: list[str | None] = []
     for text, col in header:
-        _check_chars(text, Location(path, header_line, col))
+        check_chars(text, Location(path, header_line, col))
         key = _norm(text)
         if key.startswith(_OUTPUT_ONLY):
             fields.append(None)
@@ -311,7 +311,7 @@ def _build(
 
     errors: list[InputError] = []
     kinds = _kinds(meta.get("kinds", {}), places)
-    notes = _footnotes(meta.get("footnotes", {}), places.at("footnotes"))
+    notes = read_footnotes(meta.get("footnotes", {}), places.at("footnotes"))
     rows: list[Row] = []
     names: dict[str, Row] = {}
     counters: dict[str, int] = {}
@@ -480,7 +480,7 @@ def _typed_cells(raw: dict[str, str], locs: dict[str, Location], kinds: dict[str
     for f, written in raw.items():
         if f.startswith(NOTE):
             continue  # an informational column: kept and echoed, never read
-        _check_chars(written, locs[f])
+        check_chars(written, locs[f])
         text, mark = split_footnote(unmark(written))
         if mark:
             out["footnotes"] += ((f, mark),)
@@ -559,7 +559,7 @@ _READERS = {
     "input": lambda t, out, _: out.update(_read_input(t)),
     "in_size": lambda t, out, _: out.update(in_size=parse_size(t)),
     "phase": lambda t, out, _: out.update(train_only=_parse_phase(t)),
-    "activation": lambda t, out, _: out.update(activation=_parse_activation(t)),
+    "activation": lambda t, out, _: out.update(activation=parse_activation(t)),
     "added": lambda t, out, _: out.update(added=t),
     "groups": lambda t, out, _: out.update(groups=parse_count(t, "groups")),
     "padding": lambda t, out, _: out.update(padding=parse_padding(t)),

@@ -31,7 +31,7 @@ class Markdown:
 
 def split_markdown(text: str, path: str) -> Markdown:
     """Front matter (optional) then the first pipe table; other prose is ignored."""
-    lines = _lines(text)
+    lines = split_lines(text)
     front: list[str] = []
     start = 0
     first = next((i for i, line in enumerate(lines) if line.strip()), 0)
@@ -54,7 +54,7 @@ def csv_table(text: str, path: str) -> list[TableLine]:
     import csv
 
     table: list[TableLine] = []
-    for number, line in enumerate(_lines(text), 1):
+    for number, line in enumerate(split_lines(text), 1):
         if not line.strip():
             continue
         if len(line) > csv.field_size_limit():
@@ -139,7 +139,7 @@ def read_text(path: str | Path) -> str:
     return text
 
 
-def _lines(text: str) -> list[str]:
+def split_lines(text: str) -> list[str]:
     """Lines as editors number them: split at \n (and \r\n) only, unlike `splitlines`,
     which also splits at form feeds and other separators a cell must not hide."""
     return [line.removesuffix("\r") for line in text.split("\n")]
@@ -217,7 +217,7 @@ def _find_table(lines: list[str], start: int, path: str) -> list[tuple[int, list
     return [rows[0], *rows[2:]]
 
 
-def _check_chars(text: str, loc: Location) -> None:
+def check_chars(text: str, loc: Location) -> None:
     """A cell with a control, format (zero-width) or separator character is refused, not
     read with the character stripped: what is invisible must not change what is read."""
     import unicodedata
