@@ -470,7 +470,14 @@ _LAYER_COLUMNS = {
     "convolution": ("n3x3_reduce", "n5x5_reduce", "n3x3", "n5x5"),
 }
 _MODULE_ONLY = (*BRANCH_FIELDS, "repeat")
-_PATCHED = ("convolution", "separable convolution", "max pool", "avg pool", "subsampling")
+_PATCHED = (
+    "convolution",
+    "separable convolution",
+    "max pool",
+    "avg pool",
+    "subsampling",
+    "global avg pool",
+)
 
 
 def _typed_cells(raw: dict[str, str], locs: dict[str, Location], kinds: dict[str, Kind]) -> dict:
@@ -495,6 +502,14 @@ def _typed_cells(raw: dict[str, str], locs: dict[str, Location], kinds: dict[str
         except InputError as exc:
             exc.where = locs[f]
             raise
+    if out.pop("adaptive", False):
+        if out.get("type") not in ("avg pool", "global avg pool"):
+            raise InputError(
+                f"a {out.get('type')} row cannot be adaptive",
+                "(adaptive to 1×1) on an average pool row",
+                locs["patch"],
+            )
+        out["type"] = "global avg pool"  # the printed window is checked against the map
     return _fold_shape(out, raw, locs)
 
 
@@ -516,9 +531,13 @@ def _read_patch(text: str, out: dict, locs: dict) -> None:
     if m := _PATCH_FILTERS.fullmatch(text):  # 7x7/2 (x96): the filter count beside it
         text = m[1]
         out["filters"] = parse_count(m[2], "filters")
+    elif m := _ADAPTIVE.fullmatch(text):  # 7×7/1 (adaptive to 1×1): a global pool
+        text = m[1]
+        out["adaptive"] = True
     out["patch"] = parse_patch(text)
 
 
+_ADAPTIVE = re.compile(r"(.*?)\s*\(\s*adaptive(?:\s+to\s+1\s*[x×]\s*1)?\s*\)", re.I)
 _SQUARE = re.compile(r"([0-9][0-9,]*)\s*²\s*[x×*]\s*([0-9][0-9,]*)")  # MobileNetV2's 112² × 32
 
 

@@ -207,3 +207,14 @@ def test_a_stride_the_next_rows_input_size_contradicts_is_a_finding_on_its_row()
         "4x4x1024",
         "7x7x1024",
     )
+
+
+def test_an_adaptive_pool_annotation_is_read_and_checked():
+    rows = "| avg pool | 8×8/1 (adaptive to 1×1) | 1x1x3 | | | |\n"
+    s = spec.parse_markdown(spec_text(rows), "spec.md")
+    assert s.rows[0].type == "global avg pool"
+    (pool,) = network.build(s).blocks[0].ops
+    assert pool.whole and pool.kernel == (8, 8)
+    wrong = spec.parse_markdown(spec_text(rows.replace("8×8/1", "7×7/1")), "spec.md")
+    with pytest.raises(InputError, match="printed window 7x7/1 is not the whole 8x8 map"):
+        network.build(wrong)
