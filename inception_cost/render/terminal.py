@@ -84,6 +84,7 @@ def print_report(report, console: Console | None = None) -> None:
     for b in a.blocks:
         row, ra = b.block.row, au.row(b.name)
         name = b.name + ("+" if row.added else "") + ("ᵀ" if b.block.train_only else "")
+        name += "".join(mark for _, mark in row.footnotes)  # the paper's marks, kept
         table.add_row(
             name,
             types.get(b.block.type, b.block.type),
@@ -137,6 +138,7 @@ def print_report(report, console: Console | None = None) -> None:
         " · Σ = the claims as printed, summed",
         f"params exact; {unit.split(' ')[0]}, other ops, activations rounded to K/M/G"
         " (--format csv|json are exact)",
+        *(f"{mark} {text}" for mark, text in report.spec.footnotes.items()),
         f"total: {number(t.params)} params ({number(t.weights)} weights"
         f" + {number(t.biases)} biases)"
         + (f" + {number(t.fixed)} fixed, not trained" if t.fixed else "")
