@@ -221,7 +221,7 @@ def op_cost(op: Op, batch: int = 1, inplace: bool = True) -> OpCost:
             # (taps - elements) adds for the sums, plus one add of k per element.
             other = OtherOps(add=taps, mul=3 * elements, exp=elements)
         case ReLU():
-            other = OtherOps(compare=elements)
+            other = OtherOps(compare=2 * elements if op.cap else elements)  # ReLU6: max, min
         case Softmax():
             # max (compare), x - max (add), exp, sum (add), divide; per position over C.
             positions = ho * wo

@@ -79,7 +79,7 @@ class Conventions:
     conv_padding: str | int = "same"  # same: (k-1)//2 each side | valid: 0 | N
     pool_padding: str | int = "valid"
     bias: bool = True  # convolution and linear layers carry a bias term
-    conv_activation: str = "relu"  # relu | tanh | none
+    conv_activation: str = "relu"  # relu | relu6 | tanh | none
     lrn: Lrn = Lrn()
     pool_patch: Patch | None = None  # the window of a pool row that gives none (VGG: 2x2/2)
     batch_norm: bool = False  # batch norm after every convolution, before its activation
@@ -439,14 +439,14 @@ def read_footnotes(table: object, loc: Location) -> dict[str, str]:
     return dict(table)
 
 
-ACTIVATIONS = ("relu", "tanh", "none")
+ACTIVATIONS = ("relu", "relu6", "tanh", "none")
 
 
 def parse_activation(text: str) -> str:
     key = _norm(text)
     if key in ACTIVATIONS or key == "linear":
         return "none" if key == "linear" else key
-    raise InputError(f"unknown activation {text.strip()!r}", "relu, tanh or none")
+    raise InputError(f"unknown activation {text.strip()!r}", "relu, relu6, tanh or none")
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,7 +87,10 @@ class BatchNorm(Op):
 
 @dataclass(frozen=True, slots=True)
 class ReLU(Op):
+    """max(x, 0); with a `cap`, min(max(x, 0), cap) (MobileNet's ReLU6: cap 6)."""
+
     kind: ClassVar[str] = "relu"
+    cap: int = 0  # 0: no cap
 
 
 @dataclass(frozen=True, slots=True)
@@ -457,10 +460,12 @@ class _Builder:
         return self.activate(out, act)
 
     def activate(self, src: str, act: str) -> str:
-        """`src` through the named activation (relu, tanh) or unchanged (none)."""
+        """`src` through the named activation (relu, relu6, tanh) or unchanged (none)."""
         if act == "none":
             return src
         shape = self.shapes[src]
+        if act == "relu6":
+            return self._add(ReLU(f"{src}/relu6", (src,), (shape,), shape, 6))
         kind = ReLU if act == "relu" else Tanh
         return self._add(kind(f"{src}/{act}", (src,), (shape,), shape))
 

@@ -102,3 +102,19 @@ def test_verify_runs_every_kind(name):
     v = verify(spec.load(EXAMPLES / f"{name}.md"), dtype="float64")
     assert v.ok and not v.mismatches()
     assert v.executed_macs == v.analytic_macs == HAND[name][1]
+
+
+def test_relu6_caps_and_costs_two_compares():
+    from inception_cost.reference import kernels
+
+    x = np.array([-1.0, 3.0, 7.0])
+    assert kernels.relu(x, cap=6).tolist() == [0.0, 3.0, 6.0]
+    net = _net("inverted-residual")
+    relus = [op for op in net.ops() if op.kind == "relu"]
+    assert relus and all(op.cap == 6 for op in relus)
+    costed = cost.op_cost(relus[0])
+    h, w, c = relus[0].out_shape
+    assert costed.other.compare == 2 * h * w * c  # max(x, 0), then min(., 6)
+    # torch's relu6 on a tensor past the cap agrees with the kernel
+    t = torch.tensor([[-1.0, 3.0, 7.0]])
+    assert torch.nn.functional.relu6(t).tolist()[0] == kernels.relu(x.copy(), cap=6).tolist()

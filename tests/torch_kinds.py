@@ -17,6 +17,8 @@ relu = torch.relu
 
 
 class Twin(nn.Module):
+    act = staticmethod(torch.relu)
+
     def __init__(self) -> None:
         super().__init__()
         self.m = nn.ModuleDict()
@@ -34,7 +36,7 @@ class Twin(nn.Module):
         x = self.m[name](x)
         if f"{name}/bn" in self.m:
             x = self.m[f"{name}/bn"](x)
-        return relu(x) if act else x
+        return self.act(x) if act else x
 
 
 class Fire(Twin):
@@ -74,8 +76,9 @@ class Depthwise(Twin):
 class InvertedResidual(Twin):
     """MobileNetV2 (Sandler et al. 2018), Table 1 and Figure 4: expand (skipped at t=1),
     depthwise 3x3 (the stride), linear 1x1 projection; added to the input when the shape
-    is kept. (ReLU where the paper has ReLU6: the counts do not differ.)"""
+    is kept. ReLU6 as the paper's activation."""
 
+    act = staticmethod(torch.nn.functional.relu6)
     BLOCKS = (("bottleneck1/1", 8, 1, 8, 1), ("bottleneck2/1", 8, 6, 12, 2))
     BLOCKS += (("bottleneck2/2", 12, 6, 12, 1),)
 

@@ -77,7 +77,7 @@ def _execute(op: Op, xs: list[np.ndarray], weights: dict, inplace: bool) -> tupl
         case "lrn":
             return kernels.local_response_norm(xs[0], op.size, op.alpha, op.beta, op.k), 0
         case "relu":
-            return kernels.relu(xs[0], inplace), 0
+            return kernels.relu(xs[0], inplace, op.cap), 0
         case "concat":
             return kernels.concat(xs), 0
         case "dropout":

@@ -206,9 +206,10 @@ def local_response_norm(
     return y.reshape(x.shape)
 
 
-def relu(x: np.ndarray, inplace: bool = False) -> np.ndarray:
-    """max(x, 0), elementwise."""
-    return np.maximum(x, 0, out=x if inplace else None)
+def relu(x: np.ndarray, inplace: bool = False, cap: float = 0) -> np.ndarray:
+    """max(x, 0), elementwise; with a cap, min(max(x, 0), cap) (ReLU6)."""
+    y = np.maximum(x, 0, out=x if inplace else None)
+    return np.minimum(y, cap, out=y) if cap else y
 
 
 def concat(xs: list[np.ndarray]) -> np.ndarray:
