@@ -199,8 +199,9 @@ def table(
     from inception_cost.report import make_report
     from inception_cost.spec import with_overrides
 
+    tabled = _load(spec_file, model)
     spec = with_overrides(
-        _load(spec_file, model),
+        tabled,
         input_shape=input_shape,
         bias=bias,
         pool_rounding=pool_rounding,
@@ -217,6 +218,7 @@ def table(
         expand=expand,
         variant=variant or "",
         preset=as_preset or "",
+        tabled=tabled if spec.overrides != tabled.overrides else None,
     )
     if spec_file is None and model is None and fmt == "rich" and not output:
         click.echo("No SPEC given: analysing the bundled GoogLeNet (--model googlenet).", err=True)
@@ -353,16 +355,11 @@ def conventions(spec_file, model, batch, fmt, output, force) -> None:
     Each preset is a documented weighting of the cost model's own categories (bias adds,
     ReLU, pooling, LRN, x2); docs/conventions.md says where each rule was read.
     """
-    from inception_cost import cost, network
-    from inception_cost.presets import PRESETS, count
+    from inception_cost.presets import for_spec
     from inception_cost.render.presets import render
 
     spec = _load(spec_file, model)
-    analysis = cost.analyse(network.build(spec), batch=batch)
-    kept = None
-    if any(row.train_only for row in spec.rows):
-        kept = cost.analyse(network.build(spec, aux=True), batch=batch)
-    counts = [count(analysis, p, kept) for p in PRESETS.values()]
+    counts = for_spec(spec, batch)
     _deliver(render, (spec.name, batch, counts), fmt, output, force, spec_file)
 
 

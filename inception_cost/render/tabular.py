@@ -231,7 +231,7 @@ def _block(report, b: BlockCost) -> dict:
 
 def to_dict(report) -> dict:
     spec, a, au = report.spec, report.analysis, report.audit
-    c = spec.conventions
+    c = a.network.conventions  # the analysed reading's own (a variant's, where one is given)
     t = a.totals
     totals = {
         "weights": t.weights,
@@ -271,6 +271,8 @@ def to_dict(report) -> dict:
             "input_shape": list(spec.input_shape),
         },
         "settings": {
+            "variant": report.variant or None,
+            "input_shape": list(a.network.input_shape),
             "batch": a.batch,
             "dtype": a.dtype,
             "itemsize": a.itemsize,
