@@ -365,26 +365,27 @@ def conventions(spec_file, model, batch, fmt, output, force) -> None:
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
-def models(fmt) -> None:
+@_output_options
+def models(fmt, output, force) -> None:
     """List the bundled specs with their totals and how many claims hold."""
     from inception_cost.catalog import summaries
     from inception_cost.render.catalog import render_models
 
-    text = render_models(summaries(), fmt)
-    if text is not None:
-        click.echo(text, nl=False)
+    _deliver(render_models, summaries(), fmt, output, force, None)
 
 
 @cli.command()
 @click.option(
     "--model",
+    "-m",
     "names",
     multiple=True,
     metavar="NAME",
     help="Only this bundled spec (repeatable); all of them by default.",
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
-def claims(names, fmt) -> None:
+@_output_options
+def claims(names, fmt, output, force) -> None:
     """List every paper-level claim of the bundled specs with its verdict.
 
     CSV lists the claims only; the other formats add how each network's classifier
@@ -395,9 +396,12 @@ def claims(names, fmt) -> None:
 
     for name in names:
         model_path(name)  # an unknown name fails here, in one line
-    text = render_claims(*survey(list(names) or None), fmt)
-    if text is not None:
-        click.echo(text if text.endswith("\n") else text + "\n", nl=False)
+
+    def render(result, fmt, console=None):
+        text = render_claims(*result, fmt, console)
+        return text if text is None or text.endswith("\n") else text + "\n"
+
+    _deliver(render, survey(list(names) or None), fmt, output, force, None)
 
 
 def main() -> None:

@@ -142,22 +142,20 @@ def network_summary(nc: NetworkComparison) -> str:
 
 
 def _print_rich(result, console=None) -> None:
-    from rich import box
     from rich.padding import Padding
-    from rich.table import Table
     from rich.text import Text
 
+    from inception_cost.render.fit import Col, cells, print_fitted
     from inception_cost.render.terminal import make_console
 
     console = console or make_console()
 
-    def table(headers: list[str], rows: list[list[str]]) -> Table:
-        t = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
-        for i, h in enumerate(headers):
-            t.add_column(h, justify="left" if i == 0 else "right", no_wrap=True)
-        for r in rows:
-            t.add_row(*r)
-        return t
+    def table(headers: list[str], rows: list[list[str]], priority: list[int], indent: int = 0):
+        cols = [
+            Col(h, "left" if i == 0 else "right", p)
+            for i, (h, p) in enumerate(zip(headers, priority, strict=True))
+        ]
+        print_fitted(console, cols, [cells(*r) for r in rows], "--format csv|json", indent)
 
     def line(text: str, style: str = "", indent: int = 2) -> None:
         console.print(Padding(Text(text, style=style), (0, 0, 0, indent), expand=False))
@@ -184,7 +182,7 @@ def _print_rich(result, console=None) -> None:
             "built MACs",
             "MACs x",
         ]
-        console.print(table(headers, [*rows, _short(_network_total(result))]))
+        table(headers, [*rows, _short(_network_total(result))], [0, 4, 5, 2, 2, 1, 1, 1])
         line(
             "MACs x = naive / built; network row: every module naive, each reading the previous"
             " naive output",
@@ -202,7 +200,7 @@ def _print_rich(result, console=None) -> None:
         for r in ex.readings:
             line(f"reading: {r.reading} · {r.setting}", "bold" if r is ex.readings[0] else "")
             rows = [list(x) for x in _layers(r.baseline) + _layers(r.alternative)]
-            console.print(Padding(table(["path", "output", "weights", "MACs"], rows), (0, 0, 0, 2)))
+            table(["path", "output", "weights", "MACs"], rows, [0, 2, 1, 1], 2)
             line(saving_line(r), indent=4)
             for f in r.findings:
                 line(f"note: {f}", indent=4)
