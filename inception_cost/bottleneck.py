@@ -119,6 +119,15 @@ class ModuleComparison:
     naive: cost.BlockCost
     built: cost.BlockCost
 
+    @property
+    def macs_ratio(self) -> Fraction:
+        """How many times the built module's multiply-adds the naive module needs."""
+        return Fraction(self.naive.macs, self.built.macs)
+
+    @property
+    def params_ratio(self) -> Fraction:
+        return Fraction(self.naive.params, self.built.params)
+
 
 @dataclass(frozen=True, slots=True)
 class NetworkComparison:
@@ -130,6 +139,14 @@ class NetworkComparison:
     built: cost.Totals
     naive_out: Shape  # the last inception module's output in the naive network
     built_out: Shape
+
+    @property
+    def macs_ratio(self) -> Fraction:
+        return Fraction(self.naive.macs, self.built.macs)
+
+    @property
+    def params_ratio(self) -> Fraction:
+        return Fraction(self.naive.params, self.built.params)
 
 
 # -- the comparisons --------------------------------------------------------------

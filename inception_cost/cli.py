@@ -125,7 +125,14 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
 
 @cli.command()
 @_spec_source("A bundled spec (see `models`); default googlenet.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice((*FORMATS, "spec")),
+    default="rich",
+    show_default=True,
+    help="markdown: a report to paste into a README; spec: Markdown that reads back as a spec.",
+)
 @click.option("--flops", is_flag=True, help="Show FLOPs = 2 x multiply-adds instead of MACs.")
 @click.option(
     "--batch",

@@ -88,11 +88,9 @@ def test_csv_one_row_per_layer_with_claims_and_verdicts(run):
     )
 
 
-def test_markdown_reads_back_as_the_same_analysis(run, tmp_path):
+def test_spec_form_reads_back_as_the_same_analysis(run, tmp_path):
     out = tmp_path / "g.md"
-    assert (
-        run("table", "--format", "markdown", "--input", "256x256x3", "-o", str(out)).exit_code == 0
-    )
+    assert run("table", "--format", "spec", "--input", "256x256x3", "-o", str(out)).exit_code == 0
     back = make_report(spec.load(out))
     first = make_report(
         spec.with_overrides(spec.load_model("googlenet"), input_shape=(256, 256, 3))
@@ -105,6 +103,7 @@ def test_markdown_reads_back_as_the_same_analysis(run, tmp_path):
         d["settings"].pop("header")
         for block in d["blocks"]:
             block.pop("location")
+            block["cells"].pop("name", None)  # the written form names every row
     assert a == b
     assert back.analysis.totals.macs != 1_582_671_872  # the override really changed it
 
@@ -183,7 +182,7 @@ def test_scripted_formats_import_neither_numpy_nor_rich():
     probe = (
         "import sys\n"
         "from inception_cost.cli import cli\n"
-        "for fmt in ('csv', 'json', 'markdown'):\n"
+        "for fmt in ('csv', 'json', 'markdown', 'spec'):\n"
         "    try:\n"
         "        cli.main(['table', '--format', fmt], prog_name='inception-cost')\n"
         "    except SystemExit as exc:\n"
@@ -216,3 +215,15 @@ def test_claims_csv_and_unknown_model(run):
     assert rows[0].startswith("model,claim,reading") and len(rows) == 4
     bad = run("claims", "--model", "lenet")
     assert bad.exit_code == 2 and "unknown model 'lenet'" in bad.stderr
+
+
+def test_markdown_is_a_readable_report_and_spec_the_form_that_reads_back(run):
+    report = run("table", "-m", "googlenet", "--format", "markdown").stdout
+    assert not report.startswith("+++")  # no front matter: pasteable into a README
+    header = next(x for x in report.splitlines() if x.startswith("| layer"))
+    assert header.count("|") - 1 <= 10  # a handful of columns, not the spec's thirty
+    assert "| conv1 | convolution | 112x112x64 | 1 | 9,472 | 2.7K ✗ | 118,013,952 | 34M ✗ |" in (
+        report
+    )
+    form = run("table", "-m", "googlenet", "--format", "spec").stdout
+    assert form.startswith("+++\n") and "verdict params" in form

@@ -125,11 +125,9 @@ def test_googlenet_mnist_by_hand():
 
 
 @pytest.mark.parametrize("model", spec.model_names())
-def test_markdown_output_reads_back_as_the_same_network(model, tmp_path, run):
+def test_spec_output_reads_back_as_the_same_network(model, tmp_path, run):
     out = tmp_path / f"{model}.md"
-    assert (
-        run("table", "--model", model, "--format", "markdown", "--output", str(out)).exit_code == 0
-    )
+    assert run("table", "--model", model, "--format", "spec", "--output", str(out)).exit_code == 0
     again = spec.load(out)
     original = spec.load_model(model)
     assert again.connection_tables == original.connection_tables

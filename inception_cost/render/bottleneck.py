@@ -91,7 +91,7 @@ def _module_cells(m) -> list[str]:
         f"{b.params:,}",
         f"{n.macs:,}",
         f"{b.macs:,}",
-        ratio(Fraction(n.macs, b.macs)),
+        ratio(m.macs_ratio),
     ]
 
 
@@ -124,16 +124,15 @@ def _network_total(nc: NetworkComparison) -> list[str]:
         f"{nc.built.params:,}",
         f"{nc.naive.macs:,}",
         f"{nc.built.macs:,}",
-        ratio(Fraction(nc.naive.macs, nc.built.macs)),
+        ratio(nc.macs_ratio),
     ]
 
 
 def network_summary(nc: NetworkComparison) -> str:
-    times = Fraction(nc.naive.macs, nc.built.macs)
     return (
         f"Built naive, {nc.model} would need {nc.naive.macs:,} MACs and {nc.naive.params:,}"
-        f" params: {float(times):.1f}x the MACs and"
-        f" {float(Fraction(nc.naive.params, nc.built.params)):.1f}x the params of the network"
+        f" params: {float(nc.macs_ratio):.1f}x the MACs and"
+        f" {float(nc.params_ratio):.1f}x the params of the network"
         f" as built ({nc.built.macs:,} MACs, {nc.built.params:,} params)."
     )
 
@@ -283,11 +282,18 @@ def _examples_csv(examples: tuple[Example, ...]) -> str:
 
 
 def _network_csv(nc: NetworkComparison) -> str:
-    def plain(cells: list[str]) -> list[str]:
-        return [c.replace(",", "") for c in cells]
+    """Counts as plain integers and each ratio as a number (naive / built, 6 digits)."""
 
-    rows = [plain(_module_cells(m)) for m in nc.modules] + [plain(_network_total(nc))]
-    return csv_text(MODULE_HEADERS, rows)
+    def plain(cells: list[str], ratios) -> list:
+        return [c.replace(",", "") for c in cells[:-1]] + [_decimal(r) for r in ratios]
+
+    rows = [plain(_module_cells(m), (m.macs_ratio, m.params_ratio)) for m in nc.modules]
+    rows.append(plain(_network_total(nc), (nc.macs_ratio, nc.params_ratio)))
+    return csv_text([*MODULE_HEADERS, "naive/built params"], rows)
+
+
+def _decimal(value: Fraction) -> float:
+    return round(float(value), 6)
 
 
 # -- json -----------------------------------------------------------------------------------
@@ -338,6 +344,9 @@ def _examples_json(examples: tuple[Example, ...]) -> dict:
                         "baseline": _path_json(r.baseline),
                         "alternative": _path_json(r.alternative),
                         "macs_ratio": _fraction(r.macs_ratio),
+                        "macs_ratio_value": None
+                        if r.macs_ratio is None
+                        else _decimal(r.macs_ratio),
                         "quantities": dict(r.quantities),
                         "checks": [
                             {
@@ -377,13 +386,17 @@ def _network_json(nc: NetworkComparison) -> dict:
                 "input": list(m.in_shape),
                 "naive": {"output": list(m.naive.block.out_shape), **_counts(m.naive)},
                 "built": {"output": list(m.built.block.out_shape), **_counts(m.built)},
-                "macs_ratio": _fraction(Fraction(m.naive.macs, m.built.macs)),
+                "macs_ratio": _fraction(m.macs_ratio),
+                "macs_ratio_value": _decimal(m.macs_ratio),
+                "params_ratio_value": _decimal(m.params_ratio),
             }
             for m in nc.modules
         ],
         "network": {
             "naive": _counts(nc.naive),
             "built": _counts(nc.built),
-            "macs_ratio": _fraction(Fraction(nc.naive.macs, nc.built.macs)),
+            "macs_ratio": _fraction(nc.macs_ratio),
+            "macs_ratio_value": _decimal(nc.macs_ratio),
+            "params_ratio_value": _decimal(nc.params_ratio),
         },
     }

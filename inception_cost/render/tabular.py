@@ -103,13 +103,18 @@ def _status(v: Verdict | ExactVerdict | None) -> str:
 
 
 def rows(report) -> list[list[str]]:
-    """The header and one line per spec row: its cells, then the computed columns."""
+    """The header and one line per spec row: its name (the spec's own name column, or the
+    name the builder gave the row, which reads back the same), its cells, then the
+    computed columns."""
     costs = {b.name: b for b in report.analysis.blocks}
     spec_cols = spec_cells(report)
-    out = [[h for h, _ in spec_cols] + computed_headers(report)]
+    named = "name" in report.spec.columns
+    out = [([] if named else ["name"]) + [h for h, _ in spec_cols] + computed_headers(report)]
     for row in report.spec.rows:
         computed = computed_cells(report, costs.get(row.name))
-        out.append([row.raw.get(f, "") for _, f in spec_cols] + list(computed.values()))
+        cells = [row.name if f == "name" else row.raw.get(f, "") for _, f in spec_cols]
+        cells += computed.values()
+        out.append(([] if named else [row.name]) + cells)
     return out
 
 
