@@ -158,6 +158,18 @@ class Audit:
         return out
 
 
+#: `table --fail-on LEVEL`: the statuses that count as a claim not holding.
+FAILING = {
+    "mismatch": frozenset({MISMATCH, "over", "under"}),
+    "truncated": frozenset({MISMATCH, "over", "under", TRUNCATED}),
+}
+
+
+def failures(audit: Audit, level: str) -> int:
+    """How many row and paper-level claims (of the reading analysed) fail at `level`."""
+    return sum(n for status, n in audit.counts.items() if status in FAILING[level])
+
+
 def judge(computed: int, claimed: Quantity, binary: bool) -> Verdict:
     """Match if the computed value rounds to the printed one; truncated if it only truncates."""
     scale = claimed.scale(binary if claimed.binary is None else claimed.binary)

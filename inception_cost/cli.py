@@ -76,12 +76,39 @@ def _load(spec_file: str | None, model: str | None):
     return spec.load_model(model or "googlenet")
 
 
+def _complete_models(ctx, param, incomplete: str):
+    """Shell completion: the bundled specs' names."""
+    from inception_cost.spec import model_names
+
+    return [n for n in model_names() if n.startswith(incomplete)]
+
+
+def _complete_variants(ctx, param, incomplete: str):
+    """Shell completion: the variants of the spec given so far (googlenet's by default)."""
+    try:
+        spec = _load(ctx.params.get("spec_file"), ctx.params.get("model"))
+    except (InputError, click.UsageError, OSError):
+        return []
+    return [v.name for v in spec.variants if v.name.startswith(incomplete)]
+
+
+def _complete_presets(ctx, param, incomplete: str):
+    """Shell completion: the convention presets."""
+    from inception_cost.presets import PRESETS
+
+    return [p for p in PRESETS if p.startswith(incomplete)]
+
+
 def _spec_source(model_help: str):
     """The SPEC argument and --model, which every command reading a spec takes."""
 
     def decorate(command):
-        command = click.option("--model", "-m", metavar="NAME", help=model_help)(command)
-        return click.argument("spec_file", metavar="[SPEC]", required=False)(command)
+        command = click.option(
+            "--model", "-m", metavar="NAME", help=model_help, shell_complete=_complete_models
+        )(command)
+        return click.argument("spec_file", metavar="[SPEC]", required=False, type=click.Path())(
+            command
+        )
 
     return decorate
 
@@ -169,14 +196,26 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
     metavar="same|valid|N",
     help="Convolution padding (default: the spec's).",
 )
-@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
+@click.option(
+    "--variant",
+    metavar="NAME",
+    help="Analyse an alternative reading named in the spec.",
+    shell_complete=_complete_variants,
+)
 @click.option(
     "--as",
     "as_preset",
     metavar="PRESET",
+    shell_complete=_complete_presets,
     help="Count params and operations as a tool does (see `conventions`): torchinfo, fvcore,"
     " thop, ptflops, ptflops-aten, torchprofile, flop-counter, calflops, netscope, keras,"
     " paper, ours.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(("mismatch", "truncated")),
+    help="Exit 1 when a claim does not hold (mismatch; truncated: also a claim that only"
+    " truncates), after printing; for auditing a spec in CI.",
 )
 @_output_options
 def table(
@@ -194,6 +233,7 @@ def table(
     padding,
     variant,
     as_preset,
+    fail_on,
     output,
     force,
 ) -> None:
@@ -201,6 +241,8 @@ def table(
 
     SPEC is a Markdown or CSV layer table (docs/spec-format.md); with neither SPEC nor
     --model the bundled GoogLeNet (Table 1 of Szegedy et al. 2014) is analysed.
+
+    Exit 0 on success; 1 with --fail-on when a claim does not hold; 2 on bad input.
     """
     from inception_cost.render import render
     from inception_cost.report import make_report
@@ -230,6 +272,12 @@ def table(
     if spec_file is None and model is None and fmt == "rich" and not output:
         click.echo("No SPEC given: analysing the bundled GoogLeNet (--model googlenet).", err=True)
     _deliver(render, report, fmt, output, force, spec_file)
+    if fail_on:
+        from inception_cost.audit import failures
+
+        failed = failures(report.audit, fail_on)
+        if failed:
+            _fail(f"inception-cost: {failed} claims do not hold (--fail-on {fail_on})", 1)
 
 
 @cli.command("compare-bottleneck")
@@ -294,7 +342,12 @@ def compare_bottleneck(
     "--dtype", type=click.Choice(("float32", "float64")), default="float32", show_default=True
 )
 @click.option("--aux", is_flag=True, help="Run the training-only rows (auxiliary classifiers) too.")
-@click.option("--variant", metavar="NAME", help="Run an alternative reading named in the spec.")
+@click.option(
+    "--variant",
+    metavar="NAME",
+    help="Run an alternative reading named in the spec.",
+    shell_complete=_complete_variants,
+)
 @click.option(
     "--max-memory",
     type=_Bytes,
@@ -388,6 +441,7 @@ def models(fmt, output, force) -> None:
     "names",
     multiple=True,
     metavar="NAME",
+    shell_complete=_complete_models,
     help="Only this bundled spec (repeatable); all of them by default.",
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)

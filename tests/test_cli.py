@@ -227,3 +227,40 @@ def test_markdown_is_a_readable_report_and_spec_the_form_that_reads_back(run):
     )
     form = run("table", "-m", "googlenet", "--format", "spec").stdout
     assert form.startswith("+++\n") and "verdict params" in form
+
+
+def test_fail_on_exits_1_when_a_claim_does_not_hold(run):
+    bad = run("table", "-m", "googlenet", "--fail-on", "mismatch", "--format", "csv")
+    assert bad.exit_code == 1 and "claims do not hold (--fail-on mismatch)" in bad.stderr
+    assert bad.stdout.startswith("type,")  # the output is still printed first
+    # LeNet-5's 22 checks all hold (the paper's own figures)
+    assert run("table", "-m", "lenet5", "--fail-on", "truncated").exit_code == 0
+    # ResNet-50's 3.8G is 3,857,973,248: only a truncation
+    assert run("table", "-m", "resnet50", "--fail-on", "mismatch").exit_code == 0
+    assert run("table", "-m", "resnet50", "--fail-on", "truncated").exit_code == 1
+
+
+def test_shell_completion_of_models_variants_and_presets():
+    from click.shell_completion import ShellComplete
+
+    from inception_cost.cli import cli
+
+    def complete(args, incomplete):
+        comp = ShellComplete(cli, {}, "inception-cost", "_INCEPTION_COST_COMPLETE")
+        return [c.value for c in comp.get_completions(args, incomplete)]
+
+    assert set(complete(["table", "-m"], "res")) == {f"resnet{n}" for n in (18, 34, 50, 101, 152)}
+    assert complete(["claims", "--model"], "len") == ["lenet5"]
+    assert set(complete(["table", "-m", "resnet50", "--variant"], "")) == {"v1.5", "option-a"}
+    assert set(complete(["verify", "--variant"], "")) == {"separable", "naive"}  # googlenet's
+    assert complete(["table", "--as"], "pt") == ["ptflops", "ptflops-aten"]
+
+
+def test_models_and_claims_write_output(run, tmp_path):
+    out = tmp_path / "m.csv"
+    assert run("models", "--format", "csv", "-o", str(out)).exit_code == 0
+    assert out.read_text().startswith("name,input,rows,params,MACs")
+    assert run("models", "--format", "csv", "-o", str(out)).exit_code == 2  # exists
+    claims = tmp_path / "c.json"
+    assert run("claims", "-m", "lenet5", "--format", "json", "-o", str(claims)).exit_code == 0
+    assert {c["model"] for c in json.loads(claims.read_text())["claims"]} == {"lenet5"}

@@ -190,6 +190,7 @@ def render_claims(rows, items, fmt: str, console=None) -> str | None:
         if items:
             body += ["", f"## {HEADS_TITLE}", "", *(f"- {x}" for x in head_lines(items))]
         return "\n".join(body) + "\n"
+    from rich.padding import Padding
     from rich.text import Text
 
     from inception_cost.render.terminal import make_console
@@ -198,7 +199,7 @@ def render_claims(rows, items, fmt: str, console=None) -> str | None:
     styles = {"match": "green", "within": "green", "truncated": "yellow", UNCHECKED: "dim"}
     for text, status in lines:
         if status:
-            console.print(Text("    " + text, style=styles.get(status, "red")))
+            console.print(Padding(Text(text, style=styles.get(status, "red")), (0, 0, 0, 4)))
         else:
             console.print(Text(text, style="bold"))
     console.print(Text(summary, style="dim"))
@@ -206,7 +207,7 @@ def render_claims(rows, items, fmt: str, console=None) -> str | None:
         console.print()
         console.print(Text(HEADS_TITLE, style="bold"))
         for line in head_lines(items):
-            console.print(Text("  " + line))
+            console.print(Padding(Text(line), (0, 0, 0, 2)))
     return None
 
 

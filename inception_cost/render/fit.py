@@ -28,6 +28,7 @@ SECTION = None  # a row that is this value starts a new section (a rule before t
 
 
 GAP = 3  # between two columns: a space of padding each side of a blank rule
+WRAP_MIN = 28  # the narrowest a wrapping prose column gets
 
 
 def _text(cell) -> str:
@@ -40,9 +41,10 @@ def _widths(cols: list[Col], rows: list) -> list[tuple[int, int]]:
     for i, c in enumerate(cols):
         texts = [c.header] + [_text(r[i]) for r in rows if r is not SECTION]
         widest = max(cell_len(t) for t in texts)
-        words = [w for t in texts for w in t.split()] if c.wrap else []
+        longest = max((cell_len(w) for t in texts for w in t.split()), default=widest)
         out.append(
-            (max((cell_len(w) for w in words), default=widest) if c.wrap else widest, widest)
+            # prose wraps only into a column wide enough to read (WRAP_MIN), never narrower
+            (min(widest, max(longest, WRAP_MIN)) if c.wrap else widest, widest)
         )
     return out
 
