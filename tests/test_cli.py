@@ -64,7 +64,7 @@ def test_aux_includes_training_only_rows(run):
 
 def test_json_has_schema_version_and_exact_ints(run):
     data = json.loads(run("table", "--format", "json").stdout)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["totals"]["macs"] == 1_582_671_872 and isinstance(data["totals"]["macs"], int)
     conv1 = data["blocks"][0]
     assert conv1["verdicts"]["params"] == {
@@ -148,7 +148,7 @@ def test_variant_option_analyses_the_alternative_reading(run):
 
 
 def test_models_lists_bundled_specs(run):
-    data = json.loads(run("models", "--format", "json").stdout)
+    data = json.loads(run("models", "--format", "json").stdout)["models"]
     googlenet = next(m for m in data if m["name"] == "googlenet")
     assert googlenet["params"] == 6_998_552 and googlenet["macs"] == 1_582_671_872
     # the 12x claim is checkable now that AlexNet is bundled

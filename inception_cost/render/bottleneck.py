@@ -15,7 +15,8 @@ from inception_cost.bottleneck import Comparison, Example, NetworkComparison, Pa
 from inception_cost.cells import format_shape
 from inception_cost.render.common import GLYPH, LEGEND, csv_text, si
 
-SCHEMA_VERSION = 1
+#: 2: each ratio also as a number (macs_ratio_value, params_ratio_value).
+SCHEMA_VERSION = 2
 UNITS = "MACs = multiply-adds of the convolution or dense layers; weights exclude biases"
 NETWORK_UNITS = (
     "MACs = multiply-adds of conv and linear layers; params include biases; inference rows only"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+from inception_cost import __version__
 from inception_cost.audit import UNCHECKED
 from inception_cost.render.common import number, si
 
+#: 2: models is an object ({schema_version, tool, models}), claims carry schema_version.
+SCHEMA_VERSION = 2
 HEADERS = (
     "name",
     "input",
@@ -48,7 +51,12 @@ def render_models(items, fmt: str, console=None) -> str | None:
             "not_checkable",
             "title",
         )
-        return json.dumps([dict(zip(keys, _cells(s), strict=True)) for s in items], indent=2) + "\n"
+        data = {
+            "schema_version": SCHEMA_VERSION,
+            "tool": f"inception-cost {__version__}",
+            "models": [dict(zip(keys, _cells(s), strict=True)) for s in items],
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         import csv
         import io
@@ -152,6 +160,8 @@ def render_claims(rows, items, fmt: str, console=None) -> str | None:
     if fmt == "json":
         keys = [h.replace(" ", "_") for h in CLAIM_HEADERS]
         data = {
+            "schema_version": SCHEMA_VERSION,
+            "tool": f"inception-cost {__version__}",
             "claims": [dict(zip(keys, _claim_cells(r), strict=True)) for r in rows],
             "heads": [
                 {

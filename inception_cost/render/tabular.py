@@ -22,7 +22,8 @@ from inception_cost.render.common import (
 )
 from inception_cost.spec import COLUMNS
 
-SCHEMA_VERSION = 1
+#: 2: settings.variant and settings.input_shape; settings are the analysed reading's own.
+SCHEMA_VERSION = 2
 
 
 def spec_cells(report) -> list[tuple[str, str]]:
