@@ -108,6 +108,7 @@ class Example:
     quote: str
     lesson: str
     readings: tuple[Comparison, ...]  # the first is the one the notes' arithmetic uses
+    quote_en: str = ""  # an English rendering, where the notes wrote in Korean
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +322,7 @@ def _example(entry: dict, where: str) -> Example:
             entry["quote"],
             entry.get("lesson", ""),
             _contradictions(judged),
+            entry.get("quote_en", ""),
         )
     except KeyError as exc:
         raise InputError(

@@ -62,6 +62,14 @@ def saving_line(c: Comparison) -> str:
     return f"{ratio(r)} fewer MACs ({float(saved):.1f}% saved); {params}"
 
 
+def quote_line(ex: Example) -> str:
+    """The source and the notes' words, with an English rendering where they are Korean."""
+    if not ex.quote:
+        return ex.source
+    english = f" (in English: “{ex.quote_en}”)" if ex.quote_en else ""
+    return f"{ex.source}: “{ex.quote}”{english}"
+
+
 def _layers(path: Path) -> list[tuple[str, str, str, str]]:
     """(label, output, weights, MACs) for the path, then each layer when there are several."""
     rows = [(path.label, format_shape(path.out_shape), f"{path.weights:,}", f"{path.macs:,}")]
@@ -196,7 +204,7 @@ def _print_rich(result, console=None) -> None:
     for ex in result:
         console.print()
         console.print(Text(f"{ex.id}. {ex.title}", style="bold"))
-        line(f"{ex.source}: “{ex.quote}”" if ex.quote else ex.source, "italic")
+        line(quote_line(ex), "italic")
         for r in ex.readings:
             line(f"reading: {r.reading} · {r.setting}", "bold" if r is ex.readings[0] else "")
             rows = [list(x) for x in _layers(r.baseline) + _layers(r.alternative)]
@@ -227,7 +235,7 @@ def _examples_markdown(examples: tuple[Example, ...]) -> str:
             "",
             f"## {ex.id}. {ex.title}",
             "",
-            f"{ex.source}: “{ex.quote}”" if ex.quote else ex.source,
+            quote_line(ex),
         ]
         for r in ex.readings:
             out += ["", f"**Reading: {r.reading}** ({r.setting})", ""]
@@ -337,6 +345,7 @@ def _examples_json(examples: tuple[Example, ...]) -> dict:
                 "title": ex.title,
                 "source": ex.source,
                 "quote": ex.quote,
+                "quote_en": ex.quote_en,
                 "lesson": ex.lesson,
                 "readings": [
                     {
