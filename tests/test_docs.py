@@ -69,3 +69,36 @@ def test_every_text_block_in_the_docs_is_generated():
             assert re.fullmatch(r"<!-- (output|stderr): .+ -->", before), (
                 f"{path.name}: a ```text block after {before!r} is not generated"
             )
+
+
+def test_architecture_lists_every_op_kind():
+    from inception_cost import network
+
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    kinds = [c for c in vars(network).values() if isinstance(c, type) and c is not network.Op]
+    ops = [c for c in kinds if issubclass(c, network.Op)]
+    assert len(ops) >= 15
+    for op in ops:
+        assert f"| `{op.__name__}` | `{op.kind}` |" in text, op.__name__
+    assert "DESIGN.md" not in text  # the design notes live outside the repository
+
+
+def test_every_spec_example_in_spec_format_works_as_given():
+    """Each ```markdown example with front matter is a whole spec: it builds, and every
+    output size and claim it states holds (the LeNet-5 figures are the paper's)."""
+    import re
+
+    from inception_cost import cost, network, spec
+    from inception_cost.audit import audit
+
+    text = (ROOT / "docs" / "spec-format.md").read_text(encoding="utf-8")
+    examples = re.findall(r"```markdown\n(\+\+\+\n.*?)```\n", text, re.S)
+    assert len(examples) >= 6
+    names = []
+    for example in examples:
+        s = spec.parse_markdown(example, "example.md")
+        a = cost.analyse(network.build(s))
+        statuses = {v.status for r in audit(s, a).rows for v in r.verdicts}
+        assert statuses <= {"match"}, (s.name, statuses)
+        names.append(s.name)
+    assert "vgg-a-start" in names
