@@ -102,3 +102,10 @@ def test_every_spec_example_in_spec_format_works_as_given():
         assert statuses <= {"match"}, (s.name, statuses)
         names.append(s.name)
     assert "vgg-a-start" in names
+
+
+def test_tests_cite_only_files_in_the_repository():
+    """A clone is self-contained: the published figures the tests use live in docs/."""
+    assert (ROOT / "docs" / "published-numbers.md").exists()
+    for path in (ROOT / "tests").glob("*.py"):
+        assert "shared/" + "reference" not in path.read_text(encoding="utf-8"), path.name

@@ -1,5 +1,6 @@
-"""The bundled networks against published figures (../shared/reference/published-numbers.md
-sections 3 and 4, the papers, torchvision's documented counts), and their audits."""
+"""The bundled networks against published figures (docs/published-numbers.md sections 3
+and 4, with their primary sources: the papers, torchvision's documented counts), and
+their audits."""
 
 import pytest
 
