@@ -1,4 +1,5 @@
-"""The rich table: fits 100 columns without --expand; colour is only a hint.
+"""The rich table: fits any terminal width by leaving whole columns out (render/fit.py),
+never part of a number; colour is only a hint.
 
 Every verdict is also a glyph (✓ ≈ ✗), so NO_COLOR, pipes and screen readers keep
 the meaning. Exact values are in --format csv/json; here large counts are rounded
