@@ -103,3 +103,9 @@ def test_the_halfway_match_is_said_as_such(run):
         findings
     )
     assert "round half up would make it a truncation" in findings
+
+
+def test_conventions_says_when_the_paper_preset_is_not_offered(run):
+    out = run("conventions", "-m", "resnet18", env={"COLUMNS": "200"}).stdout
+    assert "paper: not offered, the table claims no per-row params or ops" in out
+    assert "paper: not offered" not in run("conventions", "-m", "lenet5").stdout

@@ -76,7 +76,10 @@ def headers(counts: list[PresetCount]) -> list[str]:
 def why_lines(counts: list[PresetCount]) -> list[str]:
     """What makes each preset differ from ours, one line each."""
     ours = counts[0]
-    return [f"{c.preset.name}: {_why(ours, c)}" for c in counts[1:]]
+    lines = [f"{c.preset.name}: {_why(ours, c)}" for c in counts[1:]]
+    if all(c.preset.name != "paper" for c in counts):
+        lines.insert(0, "paper: not offered, the table claims no per-row params or ops to read")
+    return lines
 
 
 def header(model: str, batch: int) -> str:
