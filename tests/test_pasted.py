@@ -171,24 +171,6 @@ def test_repeat_of_one_row_and_of_a_group():
     assert cost.analyse(network.build(s)).totals.params == 3 * 84 + 2 * 12
 
 
-def _regen():
-    import importlib.util
-
-    root = Path(__file__).resolve().parent.parent
-    loader = importlib.util.spec_from_file_location("regen", root / "docs" / "regen.py")
-    module = importlib.util.module_from_spec(loader)
-    loader.loader.exec_module(module)
-    return module, root / "docs" / "spec-format.md"
-
-
-def test_the_walkthroughs_errors_are_what_the_tool_prints():
-    regen, doc = _regen()
-    shown = list(regen.errors(doc.read_text()))
-    assert len(shown) == 3
-    for cmd, body in shown:
-        assert regen.run(cmd, "stderr") == body, f"{doc.name} is stale: run docs/regen.py"
-
-
 def test_a_stride_the_next_rows_input_size_contradicts_is_a_finding_on_its_row():
     text = (
         (TABLES / "mobilenet.md")
