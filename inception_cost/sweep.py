@@ -47,6 +47,7 @@ class Point:
     activation_bytes: int | None
     linear_params: tuple[tuple[str, int], ...]  # each linear layer's params
     failure: Failure | None
+    flattened: tuple[str, ...] = ()  # linear layers reading a map larger than 1x1
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,12 +215,14 @@ def _read_global(spec: Spec, own: Network) -> tuple[Spec, tuple[str, ...]]:
 
 
 def _growing(points: list[Point]) -> tuple[str, ...]:
-    """Linear rows whose params differ between sizes."""
+    """Linear layers whose params differ between sizes or that read a map larger than
+    1x1 (their weights are H x W x C x units, so they follow the input)."""
     seen: dict[str, set[int]] = {}
+    flattened = {name for p in points for name in p.flattened}
     for p in points:
         for name, params in p.linear_params:
             seen.setdefault(name, set()).add(params)
-    return tuple(name for name, values in seen.items() if len(values) > 1)
+    return tuple(n for n, values in seen.items() if len(values) > 1 or n in flattened)
 
 
 class _Builder:
@@ -271,8 +274,19 @@ class _Builder:
             (c.op.name, c.params) for b in a.blocks for c in b.ops if c.op.kind == "linear"
         )
         totals = a.totals
+        flattened = tuple(
+            op.name for op in net.ops() if op.kind == "linear" and op.in_shapes[0][:2] != (1, 1)
+        )
         return Point(
-            shape, variant, final, floor_final, totals, a.bytes(totals.activations), linear, None
+            shape,
+            variant,
+            final,
+            floor_final,
+            totals,
+            a.bytes(totals.activations),
+            linear,
+            None,
+            flattened,
         )
 
     def builds(self, side: int, channels: int, variant: str) -> bool:
