@@ -6,7 +6,8 @@ dilation); a pool is an average pool with its window and rounding (a max pool's
 gradient reaches one pixel only); a global pool, flatten or linear layer averages the
 whole map; a concatenation or an add sums its inputs; element-wise ops are identities.
 None of this moves a field, and torch does the window arithmetic. The pixels whose
-gradient is nonzero must be exactly the computed span, cut to the image, at every row.
+gradient is nonzero must be exactly the computed span, cut to the image, at a few
+rows of each network (the first two, the first with branches, the middle, the last).
 """
 
 from __future__ import annotations
@@ -46,30 +47,38 @@ def _run(op, xs):
     return x  # relu, tanh, bn, lrn, dropout, softmax: point-wise
 
 
+def _depths(rows) -> list[int]:
+    """A few rows: the first two, the first with branches, the middle one, the last."""
+    merged = next((i for i, r in enumerate(rows) if r.branches), 0)
+    return sorted({0, 1, merged, len(rows) // 2, len(rows) - 1})
+
+
 def _spans(model: str):
-    """Per row: its name, nonzero rows and cols, the computed span's, its size, whether
-    the span lies inside the image. Image k of a batch answers for row k, so one
-    backward pass gives every row."""
+    """Per chosen row: its name, nonzero rows and cols, the computed span's, its size,
+    whether the span lies inside the image. Image k of a batch answers for the k-th
+    chosen row, so one backward pass gives them all."""
     net = network.build(spec.load_model(model))
     fields = receptive(net).rows
+    chosen = _depths(fields)
     h, w, _ = net.input_shape
-    k = len(net.blocks)
-    x = torch.ones((k, 1, h, w), dtype=torch.float64, requires_grad=True)
+    x = torch.ones((len(chosen), 1, h, w), dtype=torch.float64, requires_grad=True)
     values = {network.INPUT: x}
     units, total = [], 0
-    for n, block in enumerate(net.blocks):
+    for n, block in enumerate(net.blocks[: chosen[-1] + 1]):
         for op in block.ops:
             y = _run(op, [values[i] for i in op.inputs])
             assert tuple(y.shape[2:]) == op.out_shape[:2], op.name  # torch's arithmetic agrees
             values[op.name] = y
-        y = values[block.output]
-        i, j = y.shape[2] // 2, y.shape[3] // 2
-        units.append((i, j))
-        total = total + y[n, 0, i, j]
+        if n in chosen:
+            y, k = values[block.output], chosen.index(n)
+            i, j = y.shape[2] // 2, y.shape[3] // 2
+            units.append((i, j))
+            total = total + y[k, 0, i, j]
     (grad,) = torch.autograd.grad(total, x)
     out = []
-    for n, (row, unit) in enumerate(zip(fields, units, strict=True)):
-        seen = grad[n, 0] != 0
+    for k, (n, unit) in enumerate(zip(chosen, units, strict=True)):
+        row = fields[n]
+        seen = grad[k, 0] != 0
         rows = seen.any(dim=1).nonzero().flatten().tolist()
         cols = seen.any(dim=0).nonzero().flatten().tolist()
         (r0, c0), (r1, c1) = row.field.span(unit)

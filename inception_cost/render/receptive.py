@@ -184,16 +184,18 @@ CSV_HEADERS = [
     "centre_h",
     "centre_w",
     "aligned",
+    "paths",
 ]
 
 
 def _csv(r: Receptive, expand: bool) -> str:
     rows = []
     for row in r.rows:
-        items = [(o.op.name, o.op.kind, o.op.out_shape, o.field, o.aligned) for o in row.ops]
+        paths = ";".join(f"{b.label}={pair(b.field.size)}" for b in row.branches)
+        items = [(o.op.name, o.op.kind, o.op.out_shape, o.field, o.aligned, "") for o in row.ops]
         if not expand:
-            items = [("", row.block.type, row.block.out_shape, row.field, row.aligned)]
-        for name, kind, shape, f, aligned in items:
+            items = [("", row.block.type, row.block.out_shape, row.field, row.aligned, paths)]
+        for name, kind, shape, f, aligned, path_sizes in items:
             rows.append(
                 [
                     r.network.name,
@@ -206,6 +208,7 @@ def _csv(r: Receptive, expand: bool) -> str:
                     *f.padding,
                     *(number(c) for c in f.centre),
                     aligned,
+                    path_sizes,
                 ]
             )
     return csv_text(CSV_HEADERS, rows)
