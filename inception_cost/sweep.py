@@ -28,11 +28,12 @@ GLOBAL = "global avg pool"
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """The first row that cannot be built at a size, why, and how many rows follow it."""
+    """The first row that cannot be built at a size, why, and the rows after it (which
+    are not built either)."""
 
     row: str
     reason: str
-    later: int
+    later: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,9 +250,9 @@ class _Builder:
     def _failure(self, exc: InputError) -> Failure:
         i = self._index(exc)
         if i is None:
-            return Failure("", exc.message, 0)
+            return Failure("", exc.message, ())
         rows = self.spec.rows
-        later = sum(1 for r in rows[i + 1 :] if not r.train_only)
+        later = tuple(r.name for r in rows[i + 1 :] if not r.train_only)
         return Failure(rows[i].name, exc.message, later)
 
     def _prefix_final(self, spec: Spec, shape: Shape, variant: str, exc: InputError):

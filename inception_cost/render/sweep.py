@@ -88,7 +88,7 @@ def failure_text(p: Point) -> str:
     if f is None:
         return ""
     where = f"row {f.row}" if f.row else "a row"
-    later = f"; the {f.later} rows after it are not built" if f.later else ""
+    later = f"; not built after it: {', '.join(f.later)}" if f.later else ""
     return f"{where} cannot be built: {f.reason}{later}"
 
 
@@ -226,7 +226,11 @@ def _json(s: Sweep) -> dict:
                 "activation_bytes": p.activation_bytes,
                 "linear_params": dict(p.linear_params),
                 "failure": (
-                    {"row": p.failure.row, "reason": p.failure.reason, "later": p.failure.later}
+                    {
+                        "row": p.failure.row,
+                        "reason": p.failure.reason,
+                        "later": list(p.failure.later),
+                    }
                     if p.failure
                     else None
                 ),
