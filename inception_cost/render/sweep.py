@@ -29,7 +29,8 @@ def render(result: Sweep, fmt: str, console=None) -> str | None:
     return None
 
 
-def header_lines(s: Sweep) -> list[str]:
+def header_lines(s: Sweep, compact: bool = False) -> list[str]:
+    """What each column means; `compact` (rich) prints counts in K/M/G."""
     h, w, c = s.spec_input
     floor = "; floor: floor rounding" if s.rounding == "ceil" else ""
     return [
@@ -39,7 +40,8 @@ def header_lines(s: Sweep) -> list[str]:
         f" {s.rounding}{floor}",
         "MACs: multiply-adds of conv and linear layers · act. MB: elements every op writes,"
         " 10^6 bytes",
-        "MACs x, area x: against the spec's own size · K/M/G = 10^3/10^6/10^9",
+        "MACs x, area x: against the spec's own size"
+        + (" · K/M/G = 10^3/10^6/10^9" if compact else ""),
         *params_lines(s),
         smallest_line(s),
     ]
@@ -134,7 +136,7 @@ def _rich(s: Sweep, console) -> None:
     from inception_cost.render.terminal import make_console
 
     console = console or make_console()
-    for i, line in enumerate(header_lines(s)):
+    for i, line in enumerate(header_lines(s, compact=True)):
         console.print(Text(line, style="bold" if i == 0 else "dim"))
     t = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
     headers = _headers(s)
