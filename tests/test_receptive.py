@@ -232,3 +232,20 @@ def test_every_bundled_kind_has_a_rule(model):
     r = for_spec(spec.load_model(model))
     assert r.aligned and all(row.field.size[0] >= 1 for row in r.rows)
     assert len(r.rows) == len(network.build(spec.load_model(model)).blocks)
+
+
+def test_a_misaligned_row_is_named(run, write):
+    # 2x2 convolutions with "same" padding pad (2 - 1) // 2 = 0: the convolution path's
+    # field is 3 wide centred on pixel 1, the identity's 1 wide on pixel 0.
+    path = write(
+        '+++\ninput = "8x8x4"\n+++\n\n| type | output size | building block |\n|---|---|---|\n'
+        "| residual | 8x8x4 | [2x2, 4; 2x2, 4] x 1 |\n"
+    )
+    data = json.loads(run("receptive", str(path), "--format", "json").stdout)
+    assert data["aligned"] is False
+    assert [(p["size"][0], p["centre"][0]) for p in data["rows"][0]["paths"]] == [
+        (3, 1.0),
+        (1, 0.0),
+    ]
+    rich = run("receptive", str(path)).stdout
+    assert "misaligned paths in res1: receptive_field would refuse this graph" in rich
