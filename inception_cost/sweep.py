@@ -170,8 +170,8 @@ def sweep(
         (b.name for b in reversed(own.blocks) if any(o.kind == "conv" for o in b.ops)),
         own.blocks[-1].name,
     )
-    rounding = spec.conventions.pool_rounding
-    floor = with_overrides(spec, pool_rounding="floor") if rounding == "ceil" else None
+    rounding = own.conventions.pool_rounding
+    floor = _floor(spec) if rounding == "ceil" else None
     side, _, channels = own.input_shape
     sides = sides or tuple(dict.fromkeys(k * side // 2 for k in range(1, 7)))
     at = _Builder(spec, floor, strides, final_row, dtype)
@@ -195,6 +195,21 @@ def sweep(
         at.smallest(channels, variant, cap),
         cap,
         _growing(built),
+    )
+
+
+def _floor(spec: Spec) -> Spec:
+    """The spec, and each variant with conventions of its own, with floor rounding."""
+    return dataclasses.replace(
+        with_overrides(spec, pool_rounding="floor"),
+        variants=tuple(
+            dataclasses.replace(
+                v, conventions=dataclasses.replace(v.conventions, pool_rounding="floor")
+            )
+            if v.conventions
+            else v
+            for v in spec.variants
+        ),
     )
 
 

@@ -200,3 +200,10 @@ def test_sweep_markdown_and_rich_say_why_params_move(run):
     assert "112: row pool5 cannot be built" in rich
     rich = run("sweep", "-m", "resnet18", "--input", "224,448").stdout
     assert "params are the same at every size: pool5 averages the whole map" in rich
+
+
+def test_a_variant_with_its_own_conventions_still_rounds_down_in_the_floor_column():
+    # The naive variant carries conventions of its own (inception = "naive"); floor
+    # rounding must reach them: 224 -> 112 -> 55 -> 27 -> 13 -> 6.
+    _, points = _points("googlenet", (224,), variant="naive")
+    assert (points[(224, "naive")].final[0], points[(224, "naive")].floor_final[0]) == (7, 6)
