@@ -184,23 +184,23 @@ def receptive(network: Network, variant: str = "") -> Receptive:
                 block,
                 fields[block.output],
                 tuple(ops),
-                _branches(block, ops, fields),
+                _branches(ops, fields),
                 all(o.aligned for o in ops),
             )
         )
     return Receptive(network, tuple(rows), variant)
 
 
-def _branches(block: Block, ops: list[OpField], fields: dict[str, Field]) -> tuple[Branch, ...]:
+def _branches(ops: list[OpField], fields: dict[str, Field]) -> tuple[Branch, ...]:
     """The paths into the row's last merge, each named by the op that ends it."""
     last = next((o.op for o in reversed(ops) if o.op.kind in MERGE), None)
     if last is None:
         return ()
     by_name = {o.op.name: o.op for o in ops}
-    return tuple(Branch(_label(name, by_name, block), fields[name]) for name in last.inputs)
+    return tuple(Branch(_label(name, by_name), fields[name]) for name in last.inputs)
 
 
-def _label(name: str, by_name: dict[str, Op], block: Block) -> str:
+def _label(name: str, by_name: dict[str, Op]) -> str:
     """The op ending a path, past point-wise ops; `identity` when the path is a skip."""
     op = by_name.get(name)
     while op is not None and op.kind in POINTWISE:
