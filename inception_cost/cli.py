@@ -483,5 +483,86 @@ def claims(names, fmt, output, force) -> None:
     _deliver(render, survey(list(names) or None), fmt, output, force, None)
 
 
+@cli.command()
+@_spec_source("A bundled spec (see `models`); default googlenet.")
+@click.option("--expand", is_flag=True, help="One line per op inside each row.")
+@click.option(
+    "--input",
+    "input_shape",
+    type=_Shape,
+    metavar="HxWxC",
+    help="Input size, overriding the spec's.",
+)
+@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
+@click.option("--variant", metavar="NAME", help="An alternative reading named in the spec.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_output_options
+def receptive(spec_file, model, expand, input_shape, aux, variant, fmt, output, force) -> None:
+    """Receptive field size, effective stride and padding of every row, through its branches.
+
+    Definitions of Araujo, Norris and Sim (Distill 2019); a row with branches shows each
+    path's field and whether the paths are centre-aligned (docs/receptive.md).
+    """
+    import functools
+
+    from inception_cost.receptive import for_spec
+    from inception_cost.render.receptive import render
+    from inception_cost.sweep import at_input
+
+    spec = _load(spec_file, model)
+    if input_shape is not None:
+        spec = at_input(spec, input_shape, variant or "")
+    result = for_spec(spec, aux=aux, variant=variant or "")
+    _deliver(functools.partial(render, expand=expand), result, fmt, output, force, spec_file)
+
+
+_Sizes = _Parsed("SIZES", "inception_cost.sweep", "parse_sizes")
+
+
+@cli.command()
+@_spec_source("A bundled spec (see `models`); default googlenet.")
+@click.option(
+    "--input",
+    "sides",
+    type=_Sizes,
+    metavar="SIZES",
+    help="Square input sides: 224, a list 112,224,448 or a range 112..672/112 (first..last/step);"
+    " default the spec's own side x 1/2, 1, ..., 3.",
+)
+@click.option("--variant", metavar="NAME", help="Sweep an alternative reading named in the spec.")
+@click.option(
+    "--global-pool",
+    is_flag=True,
+    help="Read an average pool that covers the whole map at the spec's own size as global"
+    " pooling (torchvision's adaptive pooling).",
+)
+@click.option(
+    "--dtype",
+    type=click.Choice(DTYPES),
+    default="float32",
+    show_default=True,
+    help="Element type for activation bytes.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_output_options
+def sweep(spec_file, model, sides, variant, global_pool, dtype, fmt, output, force) -> None:
+    """Final feature map, params, multiply-adds and activations across input sizes.
+
+    Names each row that can no longer be built and why, and finds the smallest square
+    input the network accepts (docs/receptive.md).
+    """
+    from inception_cost.render.sweep import render
+    from inception_cost.sweep import sweep as run_sweep
+
+    result = run_sweep(
+        _load(spec_file, model),
+        sides or (),
+        variant=variant or "",
+        global_pool=global_pool,
+        dtype=dtype,
+    )
+    _deliver(render, result, fmt, output, force, spec_file)
+
+
 def main() -> None:
     cli(prog_name="inception-cost")
