@@ -367,6 +367,36 @@ def conventions(spec_file, model, batch, fmt, output, force) -> None:
 
 
 @cli.command()
+@_spec_source("A bundled spec (see `models`); default googlenet.")
+@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
+@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
+@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
+@click.option(
+    "--optimizer",
+    type=click.Choice(("none", "sgd", "adam")),
+    default="none",
+    show_default=True,
+    help="Optimizer state in training memory: SGD momentum 1, Adam 2 per trained parameter.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_output_options
+def memory(spec_file, model, batch, dtype, aux, variant, optimizer, fmt, output, force) -> None:
+    """Parameter, activation, inference-peak and training memory, each convention named,
+    beside torchinfo's, torchsummary's and convnet-burden's figures (docs/memory.md)."""
+    from inception_cost import cost, network
+    from inception_cost import memory as mem
+    from inception_cost.render.memory import render
+
+    spec = _load(spec_file, model)
+    analysis = cost.analyse(
+        network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
+    )
+    result = (spec.name, aux, mem.memory(analysis, optimizer), mem.tool_memory(analysis))
+    _deliver(render, result, fmt, output, force, spec_file)
+
+
+@cli.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
 def models(fmt) -> None:
     """List the bundled specs with their totals and how many claims hold."""

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from inception_cost.network import INPUT, Network, Op
+from inception_cost.memory import live_peak
+from inception_cost.network import Network, Op
 from inception_cost.reference import kernels
-from inception_cost.reference.executor import last_readers
 from inception_cost.reference.weights import weight_shape
 
 ITEMSIZE = {"float32": 4, "float64": 8}
@@ -69,7 +69,8 @@ def workspace(op: Op, batch: int, itemsize: int) -> int:
 
 
 def estimate(network: Network, batch: int, dtype: str = "float32") -> MemoryEstimate:
-    """The peak bytes of `executor.run` on a batch of `batch` in `dtype`."""
+    """The peak bytes of `executor.run` on a batch of `batch` in `dtype`: the library's
+    live-tensor walk (`inception_cost.memory.live_peak`) plus each kernel's temporaries."""
     size = ITEMSIZE[dtype]
     weights = 0
     for op in network.ops():
@@ -78,21 +79,8 @@ def estimate(network: Network, batch: int, dtype: str = "float32") -> MemoryEsti
             weights += _elements(shape) + (shape[-1] if getattr(op, "bias", False) else 0)
         elif op.kind in ("bn", "subsample"):
             weights += (4 if op.kind == "bn" else 2) * op.out_shape[2]
-    last = last_readers(network)
-    live = {INPUT: batch * _elements(network.input_shape)}
-    peak = (sum(live.values()), 0, "input")
-    for i, op in enumerate(network.ops()):
-        inplace = op.kind in ("relu", "dropout") and last.get(op.inputs[0]) == i
-        new = 0 if inplace else batch * _elements(op.out_shape)
-        held = sum(live.values()) + new
-        scratch = workspace(op, batch, size)
-        if held + scratch > peak[0] + peak[1]:
-            peak = (held, scratch, op.name)
-        for name in op.inputs:
-            if last.get(name) == i:
-                live.pop(name, None)
-        live[op.name] = new if not inplace else batch * _elements(op.out_shape)
-    return MemoryEstimate(weights * size, peak[0] * size, peak[1] * size, peak[2])
+    peak = live_peak(network, batch, lambda op: workspace(op, batch, size))
+    return MemoryEstimate(weights * size, peak.live * size, peak.scratch * size, peak.op)
 
 
 def resident() -> int:
