@@ -138,6 +138,12 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
 @click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
 @click.option("--expand", is_flag=True, help="One line per op inside each block.")
 @click.option(
+    "--shares",
+    is_flag=True,
+    help="Percent columns: each row's share of params, MACs and activation memory"
+    " (always in csv and json).",
+)
+@click.option(
     "--input",
     "input_shape",
     type=_Shape,
@@ -181,6 +187,7 @@ def table(
     bias,
     aux,
     expand,
+    shares,
     input_shape,
     dtype,
     pool_rounding,
@@ -217,6 +224,7 @@ def table(
         expand=expand,
         variant=variant or "",
         preset=as_preset or "",
+        show_shares=shares,
     )
     if spec_file is None and model is None and fmt == "rich" and not output:
         click.echo("No SPEC given: analysing the bundled GoogLeNet (--model googlenet).", err=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from inception_cost import audit as audit_mod
 from inception_cost import cost, network
+from inception_cost import shares as shares_mod
 from inception_cost.errors import InputError
 from inception_cost.spec import Spec
 
@@ -23,6 +24,8 @@ class Report:
     expand: bool = False  # one line per op inside each block
     variant: str = ""  # the alternative reading analysed, if any
     preset: str = ""  # count params and operations as this tool does (presets.PRESETS)
+    shares: shares_mod.Shares | None = None  # each row's and op's share of the totals
+    show_shares: bool = False  # percent columns in rich and Markdown (CSV, JSON: always)
 
 
 def make_report(
@@ -36,6 +39,7 @@ def make_report(
     inplace: bool = True,
     variant: str = "",
     preset: str = "",
+    show_shares: bool = False,
 ) -> Report:
     """Build, cost and audit `spec` (see `spec.with_overrides` for command-line settings).
 
@@ -58,4 +62,14 @@ def make_report(
                 f"the {preset} preset has no rule for {', '.join(missing)}, which {spec.name} uses",
                 "--as ours or --as paper, or a network without them",
             )
-    return Report(spec, analysis, audit_mod.audit(spec, analysis), flops, expand, variant, preset)
+    return Report(
+        spec,
+        analysis,
+        audit_mod.audit(spec, analysis),
+        flops,
+        expand,
+        variant,
+        preset,
+        shares_mod.shares(analysis),
+        show_shares,
+    )

@@ -110,6 +110,11 @@ def to_markdown(report) -> str:
     spec, a = report.spec, report.analysis
     t = a.totals
     table = rows(report)
+    if report.show_shares:
+        from inception_cost.render.tabular import with_shares
+        from inception_cost.shares import percent
+
+        table = with_shares(report, table, percent)
     out = [front_matter(spec), f"# {spec.title}: cost and audit", ""]
     out += [f"- {line}" for line in settings_lines(report)]
     out.append("")

@@ -73,6 +73,9 @@ def print_report(report, console: Console | None = None) -> None:
     table.add_column("claim", justify="right", no_wrap=True)
     table.add_column("other", justify="right", no_wrap=True)
     table.add_column("act.", justify="right", no_wrap=True)
+    if report.show_shares:
+        for head in ("p%", "MAC%", "act%"):
+            table.add_column(head, justify="right", no_wrap=True)
 
     types = {
         "local response norm": "lrn",
@@ -98,6 +101,7 @@ def print_report(report, console: Console | None = None) -> None:
             _mark(row.ops.text, ra.ops) if row.ops else "",
             si(b.other.total),
             si(b.activations),
+            *_shares(report, report.shares.rows[b.name] if report.show_shares else None),
         )
         if report.expand:
             for c in b.ops:
@@ -112,6 +116,7 @@ def print_report(report, console: Console | None = None) -> None:
                     "",
                     Text(si(c.other.total), style="dim") if c.other.total else "",
                     Text(si(c.activations), style="dim") if c.activations else "",
+                    *_shares(report, report.shares.ops[c.op.name] if report.show_shares else None),
                 )
     t = a.totals
     claimed_params = [b.block.row.params for b in a.blocks if b.block.row.params]
@@ -128,6 +133,7 @@ def print_report(report, console: Console | None = None) -> None:
         _claim_sum(claimed_ops),
         si(t.other.total),
         si(t.activations),
+        *(["100%"] * 3 if report.show_shares else []),
     )
     console.print(table)
     total_ops = ops_total(report)
@@ -198,6 +204,16 @@ def print_report(report, console: Console | None = None) -> None:
             _indent(console, Text(f"{cid}: ", style="bold") + Text(text), 2)
             for line in lines:
                 _indent(console, Text(line), 4)
+
+
+def _shares(report, share) -> list[str]:
+    """The percent cells of one row or op: params, MACs, activation memory (our counts);
+    blank where the share is exactly zero."""
+    if share is None:
+        return []
+    from inception_cost.shares import percent
+
+    return [percent(v) if v else "" for v in (share.params, share.macs, share.activations)]
 
 
 def _indent(console: Console, text: Text, left: int) -> None:
