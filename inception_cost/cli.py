@@ -106,7 +106,14 @@ def _emit(text: str, output: str | None, force: bool, spec_file: str | None) -> 
 
 
 def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
-    """Print or write `render(result, fmt)`; rich goes straight to the terminal."""
+    """Print or write `render(result, fmt)`; rich goes straight to the terminal, or to an
+    SVG or HTML file when --output ends in .svg or .html."""
+    suffix = output[output.rfind(".") :].lower() if output and "." in output else ""
+    if fmt == "rich" and suffix in (".svg", ".html"):
+        from inception_cost.render.export import export
+
+        _emit(export(render, result, suffix), output, force, spec_file)
+        return
     if fmt == "rich" and not output:
         render(result, "rich")
         return
@@ -402,6 +409,35 @@ def memory(spec_file, model, batch, dtype, aux, variant, optimizer, fmt, output,
     )
     result = (spec.name, aux, mem.memory(analysis, optimizer), mem.tool_memory(analysis))
     _deliver(render, result, fmt, output, force, spec_file)
+
+
+@cli.command()
+@_spec_source("A bundled spec (see `models`); default googlenet.")
+@click.option(
+    "--by",
+    "quantity",
+    type=click.Choice(("macs", "params", "memory")),
+    default="macs",
+    show_default=True,
+    help="The quantity each bar draws (memory: the bytes each row's activations take).",
+)
+@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
+@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
+@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_output_options
+def profile(spec_file, model, quantity, batch, dtype, aux, variant, fmt, output, force) -> None:
+    """A bar per row for MACs, params or activation memory: where the cost sits."""
+    from inception_cost import cost, network
+    from inception_cost.profile import profile as make_profile
+    from inception_cost.render.bars import render
+
+    spec = _load(spec_file, model)
+    analysis = cost.analyse(
+        network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
+    )
+    _deliver(render, make_profile(spec.name, analysis, quantity), fmt, output, force, spec_file)
 
 
 @cli.command()
