@@ -441,6 +441,49 @@ def profile(spec_file, model, quantity, batch, dtype, aux, variant, fmt, output,
 
 
 @cli.command()
+@_spec_source("A bundled spec (see `models`); default googlenet.")
+@click.option(
+    "--compare",
+    is_flag=True,
+    help="Every bundled network and variant: params against MACs, with the papers' claims.",
+)
+@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
+@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
+@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
+@click.option(
+    "--output", "-o", required=True, metavar="FILE", help="The chart: FILE.png, .svg or .pdf."
+)
+@click.option("--force", is_flag=True, help="Let --output replace an existing file.")
+def plot(spec_file, model, compare, batch, dtype, aux, variant, output, force) -> None:
+    """A chart (needs the plot extra: pip install 'inception-cost[plot]'): params, MACs and
+    activation memory per row of one network, or with --compare the bundled networks."""
+    from inception_cost.render import plot as charts
+
+    suffix = output[output.rfind(".") :].lower() if "." in output else ""
+    if suffix not in charts.SUFFIXES:
+        raise click.UsageError("--output must end in .png, .svg or .pdf")
+    if compare and (spec_file or model or variant or aux or batch != 1):
+        raise click.UsageError("--compare draws the bundled networks at batch 1; give it alone")
+    if compare:
+        from inception_cost.landscape import points
+
+        figure = charts.comparison_figure(points())
+    else:
+        from inception_cost import cost, network
+        from inception_cost.profile import profile as make_profile
+
+        spec = _load(spec_file, model)
+        analysis = cost.analyse(
+            network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
+        )
+        figure = charts.layer_figure(
+            [make_profile(spec.name, analysis, q) for q in ("params", "macs", "memory")]
+        )
+    _emit(charts.save(figure, suffix), output, force, spec_file)
+
+
+@cli.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
 def models(fmt) -> None:
     """List the bundled specs with their totals and how many claims hold."""
