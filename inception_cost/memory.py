@@ -47,23 +47,30 @@ class Peak:
     op: str  # the op running at the peak ("input" before the first)
 
 
-def live_peak(network: Network, batch: int, scratch: Callable[[Op], int] | None = None) -> Peak:
+def live_peak(
+    network: Network,
+    batch: int,
+    scratch: Callable[[Op], int] | None = None,
+    keep_input: bool = False,
+) -> Peak:
     """Walk the ops in order: each output is allocated, each input freed after its last
     reader; a ReLU or dropout on a dying input writes in place. `scratch(op)` adds the
-    temporaries a particular executor's kernel makes (reference.memory.workspace)."""
+    temporaries a particular executor's kernel makes (reference.memory.workspace);
+    `keep_input` holds the input batch to the end (its caller keeps a reference)."""
     last = last_readers(network)
     live = {INPUT: batch * elements(network.input_shape)}
     held_now = sum(live.values())
     peak = Peak(held_now, 0, "input")
     for i, op in enumerate(network.ops()):
-        inplace = op.kind in ("relu", "dropout") and last.get(op.inputs[0]) == i
+        dying = last.get(op.inputs[0]) == i and not (keep_input and op.inputs[0] == INPUT)
+        inplace = op.kind in ("relu", "dropout") and dying
         size = batch * elements(op.out_shape)
         held = held_now + (0 if inplace else size)
         extra = scratch(op) if scratch else 0
         if held + extra > peak.live + peak.scratch:
             peak = Peak(held, extra, op.name)
         for name in op.inputs:
-            if last.get(name) == i:
+            if last.get(name) == i and not (keep_input and name == INPUT):
                 held -= live.pop(name, 0)
         live[op.name] = size
         held_now = held + (size if inplace else 0)
