@@ -9,7 +9,7 @@ import torch
 import torchinfo
 from conftest import spec_text
 from torch import nn
-from torch_models import VGG, ResNet
+from torch_models import VGG, AlexNet, MnistGoogLeNet, ResNet
 
 from inception_cost import cost, network, spec
 from inception_cost.memory import live_peak, memory, tool_memory
@@ -24,6 +24,14 @@ def _analysis(name: str, batch: int = 1, aux: bool = False, variant: str = ""):
 
 def _tools(analysis) -> dict:
     return {t.name: t for t in tool_memory(analysis)}
+
+
+def _torchinfo(build, shape):
+    """torchinfo's summary of a twin built on the meta device (shapes, no weights)."""
+    with torch.device("meta"):
+        model = build()
+    data = torch.zeros(shape, device="meta")
+    return torchinfo.summary(model, input_data=data, device="meta", verbose=0)
 
 
 def test_tiny_network_by_hand(write):
@@ -67,12 +75,24 @@ def test_torchinfo_resnet50_batch2_published_and_run():
     355.66 MB, total 459.10 MB; and the same bytes torchinfo counts on our torch twin."""
     t = _tools(_analysis("resnet50", batch=2, variant="v1.5"))["torchinfo"]
     assert (t.printed(t.features), t.printed(t.total)) == ("355.66", "459.10")
-    stats = torchinfo.summary(ResNet(50, "3x3"), input_size=(2, 3, 224, 224), verbose=0)
+    stats = _torchinfo(lambda: ResNet(50, "3x3"), (2, 3, 224, 224))
     assert stats.total_output_bytes == t.features
     assert stats.total_param_bytes == t.params
     # torchinfo's input size is sys.getsizeof of the tensor's storage: its bytes plus the
     # Python object's header (64 bytes here), which no network figure holds.
     assert 0 < stats.total_input - t.input <= 128
+
+
+def test_torchinfo_on_batch_norm_inception_and_lrn_twins():
+    """The rule holds where the leaf layers differ: BN and inception (the MNIST GoogLeNet),
+    LRN and grouped convolutions (AlexNet), at batch 3."""
+    for twin, name, shape in (
+        (MnistGoogLeNet, "googlenet-mnist", (3, 1, 28, 28)),
+        (AlexNet, "alexnet", (3, 3, 227, 227)),
+    ):
+        stats = _torchinfo(twin, shape)
+        t = _tools(_analysis(name, batch=3))["torchinfo"]
+        assert (stats.total_output_bytes, stats.total_param_bytes) == (t.features, t.params)
 
 
 def test_torchsummary_rule_on_the_vgg16_twin():
