@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from inception_cost import audit as audit_mod
 from inception_cost import cost, network
+from inception_cost import memory as memory_mod
 from inception_cost import shares as shares_mod
 from inception_cost.errors import InputError
 from inception_cost.spec import Spec
@@ -26,6 +27,7 @@ class Report:
     preset: str = ""  # count params and operations as this tool does (presets.PRESETS)
     shares: shares_mod.Shares | None = None  # each row's and op's share of the totals
     show_shares: bool = False  # percent columns in rich and Markdown (CSV, JSON: always)
+    memory: memory_mod.Memory | None = None  # bytes under named conventions (docs/memory.md)
 
 
 def make_report(
@@ -72,4 +74,5 @@ def make_report(
         preset,
         shares_mod.shares(analysis),
         show_shares,
+        memory_mod.memory(analysis),
     )

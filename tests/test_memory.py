@@ -136,3 +136,9 @@ def test_memory_command_formats(run):
     assert "| torchinfo |" in md and "MiB = 2^20 bytes" in md
     bad = run("memory", "--optimizer", "rmsprop")
     assert bad.exit_code == 2
+
+
+def test_table_json_carries_the_memory(run, write):
+    data = json.loads(run("table", str(write(TINY)), "--batch", "2", "--format", "json").stdout)
+    got = data["totals"]["memory_bytes"]
+    assert (got["parameters"], got["inference_peak"], got["training"]) == (448, 448 + 3584, 4992)

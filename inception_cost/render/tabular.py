@@ -271,6 +271,8 @@ def to_dict(report) -> dict:
         "connections": t.connections,
         "neurons": t.neurons,
     }
+    if report.memory:
+        totals["memory_bytes"] = {k.replace(" ", "_"): v for k, v, _ in report.memory.lines()}
     if report.flops:
         totals["flops"] = 2 * t.macs
     if report.preset:
