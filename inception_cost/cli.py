@@ -152,7 +152,14 @@ def _emit(text: str, output: str | None, force: bool, spec_file: str | None) -> 
 
 
 def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
-    """Print or write `render(result, fmt)`; rich goes straight to the terminal."""
+    """Print or write `render(result, fmt)`; rich goes straight to the terminal, or to an
+    SVG or HTML file when --output ends in .svg or .html."""
+    suffix = output[output.rfind(".") :].lower() if output and "." in output else ""
+    if fmt == "rich" and suffix in (".svg", ".html"):
+        from inception_cost.render.export import export
+
+        _emit(export(render, result, suffix), output, force, spec_file)
+        return
     if fmt == "rich" and not output:
         render(result, "rich")
         return
@@ -190,6 +197,12 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
 @click.option("--bias/--no-bias", default=None, help="Layers carry biases (default: the spec's).")
 @click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
 @click.option("--expand", is_flag=True, help="One line per op inside each block.")
+@click.option(
+    "--shares",
+    is_flag=True,
+    help="Percent columns: each row's share of params, MACs and activation memory"
+    " (always in csv and json).",
+)
 @click.option(
     "--input",
     "input_shape",
@@ -246,6 +259,7 @@ def table(
     bias,
     aux,
     expand,
+    shares,
     input_shape,
     dtype,
     pool_rounding,
@@ -288,6 +302,7 @@ def table(
         variant=variant or "",
         preset=as_preset or "",
         tabled=tabled if spec.overrides != tabled.overrides else None,
+        show_shares=shares,
     )
     if spec_file is None and model is None and fmt == "rich" and not output:
         click.echo("No SPEC given: analysing the bundled GoogLeNet (--model googlenet).", err=True)
@@ -439,6 +454,108 @@ def conventions(spec_file, model, batch, fmt, output, force) -> None:
     spec = _load(spec_file, model)
     counts = for_spec(spec, batch)
     _deliver(render, (spec.name, batch, counts), fmt, output, force, spec_file)
+
+
+@cli.command()
+@_spec_source("A bundled spec (see `models`); default googlenet.")
+@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
+@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
+@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
+@click.option(
+    "--optimizer",
+    type=click.Choice(("none", "sgd", "adam")),
+    default="none",
+    show_default=True,
+    help="Optimizer state in training memory: SGD momentum 1, Adam 2 per trained parameter.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_output_options
+def memory(spec_file, model, batch, dtype, aux, variant, optimizer, fmt, output, force) -> None:
+    """Parameter, activation, inference-peak and training memory, each convention named,
+    beside torchinfo's, torchsummary's and convnet-burden's figures (docs/memory.md)."""
+    from inception_cost import cost, network
+    from inception_cost import memory as mem
+    from inception_cost.render.memory import render
+
+    spec = _load(spec_file, model)
+    analysis = cost.analyse(
+        network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
+    )
+    result = (spec.name, aux, mem.memory(analysis, optimizer), mem.tool_memory(analysis))
+    _deliver(render, result, fmt, output, force, spec_file)
+
+
+@cli.command()
+@_spec_source("A bundled spec (see `models`); default googlenet.")
+@click.option(
+    "--by",
+    "quantity",
+    type=click.Choice(("macs", "params", "memory")),
+    default="macs",
+    show_default=True,
+    help="The quantity each bar draws (memory: the bytes each row's activations take).",
+)
+@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
+@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
+@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_output_options
+def profile(spec_file, model, quantity, batch, dtype, aux, variant, fmt, output, force) -> None:
+    """A bar per row for MACs, params or activation memory: where the cost sits."""
+    from inception_cost import cost, network
+    from inception_cost.profile import profile as make_profile
+    from inception_cost.render.bars import render
+
+    spec = _load(spec_file, model)
+    analysis = cost.analyse(
+        network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
+    )
+    _deliver(render, make_profile(spec.name, analysis, quantity), fmt, output, force, spec_file)
+
+
+@cli.command()
+@_spec_source("A bundled spec (see `models`); default googlenet.")
+@click.option(
+    "--compare",
+    is_flag=True,
+    help="Every bundled network and variant: params against MACs, with the papers' claims.",
+)
+@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
+@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
+@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
+@click.option(
+    "--output", "-o", required=True, metavar="FILE", help="The chart: FILE.png, .svg or .pdf."
+)
+@click.option("--force", is_flag=True, help="Let --output replace an existing file.")
+def plot(spec_file, model, compare, batch, dtype, aux, variant, output, force) -> None:
+    """A chart (needs the plot extra: pip install 'inception-cost[plot]'): params, MACs and
+    activation memory per row of one network, or with --compare the bundled networks."""
+    from inception_cost.render import plot as charts
+
+    suffix = output[output.rfind(".") :].lower() if "." in output else ""
+    if suffix not in charts.SUFFIXES:
+        raise click.UsageError("--output must end in .png, .svg or .pdf")
+    if compare and (spec_file or model or variant or aux or batch != 1):
+        raise click.UsageError("--compare draws the bundled networks at batch 1; give it alone")
+    if compare:
+        from inception_cost.landscape import points
+
+        figure = charts.comparison_figure(points())
+    else:
+        from inception_cost import cost, network
+        from inception_cost.profile import profile as make_profile
+
+        spec = _load(spec_file, model)
+        analysis = cost.analyse(
+            network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
+        )
+        figure = charts.layer_figure(
+            [make_profile(spec.name, analysis, q) for q in ("params", "macs", "memory")]
+        )
+    _emit(charts.save(figure, suffix), output, force, spec_file)
 
 
 @cli.command()
