@@ -118,12 +118,34 @@ def rows(report) -> list[list[str]]:
     return out
 
 
+SHARE_HEADERS = ("computed params share", "computed MACs share", "computed activations share")
+
+
+def with_shares(report, table: list[list[str]], style) -> list[list[str]]:
+    """`rows(report)` with each row's shares of the totals appended, printed by `style`."""
+    out = [table[0] + list(SHARE_HEADERS)]
+    for row, line in zip(report.spec.rows, table[1:], strict=True):
+        s = report.shares.rows.get(row.name)
+        out.append(
+            line + ([style(s.params), style(s.macs), style(s.activations)] if s else [""] * 3)
+        )
+    return out
+
+
 def to_csv(report) -> str:
     import csv
 
+    from inception_cost.shares import decimal
+
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows(report))
+    csv.writer(buf, lineterminator="\n").writerows(with_shares(report, rows(report), decimal))
     return buf.getvalue()
+
+
+def _shares(s) -> dict:
+    from inception_cost.shares import decimal
+
+    return {k: float(decimal(getattr(s, k))) for k in ("params", "macs", "activations")}
 
 
 def _other(o: OtherOps) -> dict:
@@ -177,6 +199,7 @@ def _op(report, c) -> dict:
         "macs": c.macs,
         "other_ops": _other(c.other),
         "activations": c.activations,
+        "shares": _shares(report.shares.ops[op.name]),
     }
     for attr in (
         "kernel",
@@ -218,6 +241,7 @@ def _block(report, b: BlockCost) -> dict:
         "other_ops": _other(b.other),
         "activations": b.activations,
         "activation_bytes": report.analysis.bytes(b.activations),
+        "shares": _shares(report.shares.rows[b.name]),
         "verdicts": {
             "output_size": _verdict(ra.output),
             "depth": _verdict(ra.depth),
@@ -252,6 +276,8 @@ def to_dict(report) -> dict:
         "connections": t.connections,
         "neurons": t.neurons,
     }
+    if report.memory:
+        totals["memory_bytes"] = {k.replace(" ", "_"): v for k, v, _ in report.memory.lines()}
     if report.flops:
         totals["flops"] = 2 * t.macs
     if report.preset:
