@@ -130,8 +130,16 @@ def _lines(r: Receptive, expand: bool, labels: bool = True) -> list[tuple[str, l
 #: The rich columns (no type: the row names say it) and their priorities for the width:
 #: the row, its field size and the aligned mark always stay, then stride, the paths,
 #: padding, output size and centre.
-RICH = (("row", 0), ("output", 4), ("size", 0), ("stride", 1), ("padding", 3), ("centre", 5))
-RICH += (("aligned", 0), ("paths", 2))
+RICH = (
+    ("row", 0),
+    ("output", 4),
+    ("size", 0),
+    ("stride", 1),
+    ("padding", 3),
+    ("centre", 5),
+    ("aligned", 0),
+    ("paths", 2),
+)
 
 
 def _aligned_mark(text: str) -> str:

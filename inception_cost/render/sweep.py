@@ -135,8 +135,17 @@ def _headers(s: Sweep) -> list[str]:
 
 #: Priorities for the width: the input, its MACs and the bar (with ✗ where the network
 #: cannot be built) always stay, then the final map, params and the MACs ratio.
-PRIORITY = {"input": 0, "final map": 1, "floor": 5, "params": 2, "MACs": 0, "act. MB": 3}
-PRIORITY |= {"MACs x": 2, "area x": 4, "": 0}
+PRIORITY = {
+    "input": 0,
+    "final map": 1,
+    "floor": 5,
+    "params": 2,
+    "MACs": 0,
+    "act. MB": 3,
+    "MACs x": 2,
+    "area x": 4,
+    "": 0,
+}
 
 
 def _rich(s: Sweep, console) -> None:
@@ -147,8 +156,7 @@ def _rich(s: Sweep, console) -> None:
 
     console = console or make_console()
     headers = [*_headers(s), ""]
-    cols = [Col(h, "left" if i == 0 else "right", PRIORITY[h]) for i, h in enumerate(headers)]
-    cols[-1] = Col("", "left", 0)
+    cols = [Col(h, "left" if h in ("input", "") else "right", PRIORITY[h]) for h in headers]
     top = max((p.totals.macs for p in s.points if p.totals), default=0)
     rows = []
     for p, cells in zip(s.points, _rows(s, compact=True), strict=True):
