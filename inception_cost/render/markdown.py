@@ -27,8 +27,8 @@ from inception_cost.render.common import (
     settings_lines,
     variant_changes,
 )
-from inception_cost.render.tabular import rows
-from inception_cost.shares import percent
+from inception_cost.render.tabular import rows, with_shares
+from inception_cost.shares import decimal, percent
 
 
 def _value(v) -> str:
@@ -115,8 +115,9 @@ def _cell(text: str) -> str:
 
 
 def to_spec(report) -> str:
-    """`--format spec`: the front matter and every column, which reads back as a spec."""
-    table = rows(report)
+    """`--format spec`: the front matter and every column, which reads back as a spec;
+    with --shares the CSV's share columns too (fractions of 1, skipped on read)."""
+    table = with_shares(report, rows(report), decimal) if report.show_shares else rows(report)
     lines = ["| " + " | ".join(_cell(h) for h in table[0]) + " |", "|" + "---|" * len(table[0])]
     lines += ["| " + " | ".join(_cell(c) for c in line) + " |" for line in table[1:]]
     return front_matter(report.spec) + _document(report, lines)
@@ -167,7 +168,9 @@ def report_table(report) -> list[str]:
         cells.append(number(b.activations))
         if shares:
             share = report.shares.rows[b.name]
-            cells += [percent(v) for v in (share.params, share.macs, share.activations)]
+            cells += [
+                percent(v) if v else "" for v in (share.params, share.macs, share.activations)
+            ]
         out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return out
 
@@ -187,6 +190,12 @@ def _document(report, table_lines: list[str]) -> str:
     out.append("")
     out += table_lines
     out += ["", f"Claims as printed, with their verdicts: {LEGEND}."]
+    if report.show_shares:
+        out += [
+            "",
+            "Shares: each row's share of the network's params, MACs and activation memory"
+            " (our counts, not a preset's); blank where 0.",
+        ]
     if not ops_claims_comparable(report) and any(b.block.row.ops for b in a.blocks):
         out += [
             "",

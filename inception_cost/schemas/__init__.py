@@ -7,6 +7,8 @@ from importlib import resources
 
 COMMANDS = ("table", "compare-bottleneck", "verify", "conventions", "models", "claims")
 
+COMMANDS += ("memory", "profile")  # issue 16's
+
 
 def load(command: str) -> dict:
     """The JSON Schema (draft 2020-12) of `inception-cost COMMAND --format json`."""
