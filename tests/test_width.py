@@ -58,19 +58,6 @@ def test_nothing_cut_off_at_any_width(outputs, args):
         assert len(MARKS.findall(out)) == len(MARKS.findall(outputs[(args, 200)])), width
 
 
-def test_what_was_left_out_is_said():
-    from click.testing import CliRunner
-
-    from inception_cost.cli import cli
-
-    out = CliRunner().invoke(cli, ["table"], env={"COLUMNS": "80"}).stdout
-    note = next(x for x in out.splitlines() if x.startswith("left out at 80 columns"))
-    assert "type" in note and "COLUMNS=" in (note + out.split(note, 1)[1][:200])
-    assert "d = depth" in out  # the depth column stays at 80 columns, so does its legend
-    narrow = CliRunner().invoke(cli, ["table"], env={"COLUMNS": "60"}).stdout
-    assert "d = depth" not in narrow  # left out at 60: its legend goes with it
-
-
 def test_profile_bars_take_the_console_width(outputs):
     """The largest row's bar ends at the last column, whatever the width."""
     for args in [a for a in COMMANDS if a[0] == "profile"]:
@@ -89,3 +76,16 @@ def test_shares_and_memory_say_what_they_left_out(outputs):
     memory = outputs[(("memory", "-m", "googlenet"), 60)]
     assert "left out at 60 columns: MiB, GB" in memory
     assert "MiB*" in memory and "MiB* = 2^20 bytes, printed as MB" in memory.replace("\n", " ")
+
+
+def test_what_was_left_out_is_said():
+    from click.testing import CliRunner
+
+    from inception_cost.cli import cli
+
+    out = CliRunner().invoke(cli, ["table"], env={"COLUMNS": "80"}).stdout
+    note = next(x for x in out.splitlines() if x.startswith("left out at 80 columns"))
+    assert "type" in note and "COLUMNS=" in (note + out.split(note, 1)[1][:200])
+    assert "d = depth" in out  # the depth column stays at 80 columns, so does its legend
+    narrow = CliRunner().invoke(cli, ["table"], env={"COLUMNS": "60"}).stdout
+    assert "d = depth" not in narrow  # left out at 60: its legend goes with it
