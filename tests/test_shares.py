@@ -80,3 +80,12 @@ def test_googlenet_spec_form_with_shares_reads_back(run, tmp_path):
     assert [r.name for r in back.rows] == [r.name for r in spec.load_model("googlenet").rows]
     totals = make_report(back).analysis.totals
     assert (totals.params, totals.macs) == (6_998_552, 1_582_671_872)
+
+
+def test_markdown_report_with_expand_has_a_line_per_op(run):
+    md = run("table", "--format", "markdown", "--shares", "--expand").stdout
+    # conv2's 3x3: 56x56x192 outputs x 3x3x64 = 346,816,512 MACs, 21.9% of 1,582,671,872;
+    # 3x3x64x192 + 192 = 110,784 params
+    line = next(x for x in md.splitlines() if x.startswith("| ↳ conv2/3x3 |"))
+    assert "| 110,784 |  | 346,816,512 |" in line and "| 21.9% |" in line
+    assert "↳" not in run("table", "--format", "markdown", "--shares").stdout
