@@ -98,9 +98,14 @@ def _rich(name, aux, m, tools, console) -> None:
     print_fitted(console, cols, rows, elsewhere)
     console.print()
     console.print(Text("The same network as each tool reports it", style="bold"))
-    cols = [Col("convention"), *(Col(h, "right") for h in TOOL_HEADERS[1:5]), Col("unit")]
-    cols[1] = Col("input", "right", 2)
-    cols[4] = Col("total", "right", 1)
+    cols = [
+        Col("convention"),
+        Col("input", "right", 2),
+        Col("features", "right"),
+        Col("params", "right"),
+        Col("total", "right", 1),
+        Col("unit"),
+    ]
     units: dict[str, str] = {}  # short -> spelled out
     rows = []
     for t in tools:

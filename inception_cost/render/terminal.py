@@ -110,7 +110,7 @@ def print_report(report, console: Console | None = None) -> None:
     for line in (
         ("d = depth · " if "d" not in left else "")
         + "+ added to the paper's table · ᵀ training only · Σ = the claims as printed, summed",
-        *(_shares_legend(report, left)),
+        *_shares_legend(report, left),
         f"params exact; {unit.split(' ')[0]}, other ops, activations rounded to K/M/G"
         " (--format csv|json are exact)",
         f"total: {number(t.params)} params ({number(t.weights)} weights"
