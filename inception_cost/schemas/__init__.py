@@ -16,6 +16,8 @@ COMMANDS = (
     "sweep",
 )
 
+COMMANDS += ("memory", "profile")  # issue 16's
+
 
 def load(command: str) -> dict:
     """The JSON Schema (draft 2020-12) of `inception-cost COMMAND --format json`."""
