@@ -14,9 +14,9 @@ COMMANDS = (
     "claims",
     "receptive",
     "sweep",
+    "memory",
+    "profile",
 )
-
-COMMANDS += ("memory", "profile")  # issue 16's
 
 
 def load(command: str) -> dict:
