@@ -116,7 +116,7 @@ def _output_options(command):
 
 
 def _emit(text: str, output: str | None, force: bool, spec_file: str | None) -> None:
-    if output:
+    if output is not None:
         from inception_cost.output import write_output
 
         write_output(output, text, force=force, protect=[spec_file] if spec_file else [])
@@ -125,9 +125,15 @@ def _emit(text: str, output: str | None, force: bool, spec_file: str | None) -> 
 
 
 def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
-    """Print or write `render(result, fmt)`; rich goes straight to the terminal."""
-    if fmt == "rich" and not output:
-        render(result, "rich")
+    """Print or write `render(result, fmt)`, rendered in full first: an error while
+    rendering leaves nothing half-printed."""
+    if fmt == "rich" and output is None:
+        from inception_cost.render.terminal import make_console
+
+        console = make_console()
+        with console.capture() as captured:
+            render(result, "rich", console)
+        click.echo(captured.get(), nl=False)
         return
     if fmt == "rich":
         import io
@@ -238,7 +244,7 @@ def table(
         variant=variant or "",
         preset=as_preset or "",
     )
-    if spec_file is None and model is None and fmt == "rich" and not output:
+    if spec_file is None and model is None and fmt == "rich" and output is None:
         click.echo("No SPEC given: analysing the bundled GoogLeNet (--model googlenet).", err=True)
     _deliver(render, report, fmt, output, force, spec_file)
 
@@ -305,6 +311,13 @@ def compare_bottleneck(
 @click.option("--aux", is_flag=True, help="Run the training-only rows (auxiliary classifiers) too.")
 @click.option("--variant", metavar="NAME", help="Run an alternative reading named in the spec.")
 @click.option(
+    "--input",
+    "input_shape",
+    type=_Shape,
+    metavar="HxWxC",
+    help="Input size, overriding the spec's.",
+)
+@click.option(
     "--max-memory",
     type=_Bytes,
     metavar="SIZE",
@@ -314,7 +327,7 @@ def compare_bottleneck(
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
 @_output_options
 def verify(
-    spec_file, model, batch, seed, dtype, aux, variant, max_memory, fmt, output, force
+    spec_file, model, batch, seed, dtype, aux, variant, input_shape, max_memory, fmt, output, force
 ) -> None:
     """Run the network with the NumPy reference and hold every op against the analysis.
 
@@ -322,9 +335,10 @@ def verify(
     is finite and each softmax sums to 1; 1 on any mismatch (named); 2 on bad input.
     """
     from inception_cost.render.verify import render
+    from inception_cost.spec import with_overrides
     from inception_cost.verify import verify as run_verify
 
-    spec = _load(spec_file, model)
+    spec = with_overrides(_load(spec_file, model), input_shape=input_shape)
     with _progress(spec, aux) as on_block:
         result = run_verify(
             spec,
@@ -363,9 +377,16 @@ def _progress(spec, aux: bool):
 @cli.command()
 @_spec_source("A bundled spec (see `models`); default googlenet.")
 @click.option("--batch", type=_Whole(1), default=1, show_default=True)
+@click.option(
+    "--input",
+    "input_shape",
+    type=_Shape,
+    metavar="HxWxC",
+    help="Input size, overriding the spec's.",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
 @_output_options
-def conventions(spec_file, model, batch, fmt, output, force) -> None:
+def conventions(spec_file, model, batch, input_shape, fmt, output, force) -> None:
     """One network counted the way every popular tool counts it, and why they differ.
 
     Each preset is a documented weighting of the cost model's own categories (bias adds,
@@ -374,8 +395,9 @@ def conventions(spec_file, model, batch, fmt, output, force) -> None:
     from inception_cost import cost, network
     from inception_cost.presets import PRESETS, count
     from inception_cost.render.presets import render
+    from inception_cost.spec import with_overrides
 
-    spec = _load(spec_file, model)
+    spec = with_overrides(_load(spec_file, model), input_shape=input_shape)
     analysis = cost.analyse(network.build(spec), batch=batch)
     kept = None
     if any(row.train_only for row in spec.rows):

@@ -111,6 +111,10 @@ ROW_TYPES: dict[str, tuple[tuple[str, ...], str]] = {
     "residual": (("residual", "residual stage", "residual blocks"), "res"),
 }
 # VGG's Table 1 writes a layer as one token: conv3-64 (3x3, 64 filters), FC-4096.
+#: A building block's repeat (ResNet-1202 has 200) and the layers a table may unroll to:
+#: beyond them a network takes minutes and gigabytes to build, so it is refused at once.
+MAX_REPEAT = 1_000
+MAX_LAYERS = 10_000
 # Numbers are ASCII digits only ([0-9], not \d): see cells.MAX_DIGITS.
 _CONV_TOKEN = re.compile(r"conv\s*([0-9]+)\s*-\s*([0-9]+)", re.I)
 _FC_TOKEN = re.compile(r"fc\s*-\s*([0-9]+)", re.I)
@@ -417,15 +421,47 @@ def parse_markdown(text: str, path: str = "<spec>") -> Spec:
         meta = _toml(lines[first + 1 : end], path, first + 2)
         start = end + 1
     table = _find_table(lines, start, path)
-    return _build(meta, table, path, Location(path, first + 1, 1))
+    return _build(meta, table, path, Location(path, 1, 1))
+
+
+#: The first line of a CSV that carries its front matter: this, then the front matter as
+#: one line of JSON (the same keys as the TOML, which maps to JSON one to one).
+CSV_META = "# spec: "
+
+
+def _csv_meta(line: str, path: str) -> dict:
+    import json
+
+    try:
+        meta = json.loads(line[len(CSV_META) :])
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"bad front matter line: {exc.msg}",
+            "# spec: followed by the front matter as one JSON object",
+            Location(path, 1, len(CSV_META) + exc.pos + 1),
+        ) from None
+    if not isinstance(meta, dict):
+        raise InputError(
+            "the front matter line is not a JSON object",
+            '# spec: {"input": "HxWxC", ...}',
+            Location(path, 1, len(CSV_META) + 1),
+        )
+    return meta
 
 
 def parse_csv(text: str, path: str = "<spec>") -> Spec:
-    """A CSV table with the same headers; metadata comes from overrides (`--input`)."""
+    """A CSV table with the same headers. Metadata comes from a first line `# spec: {...}`
+    holding the front matter as JSON (as `table --format csv` writes it), or overrides."""
     import csv
 
+    lines = _lines(text)
+    meta: dict = {}
+    start = 0
+    if lines[0].startswith(CSV_META):
+        meta = _csv_meta(lines[0], path)
+        start = 1
     table: list[tuple[int, list[tuple[str, int]]]] = []
-    for number, line in enumerate(_lines(text), 1):
+    for number, line in enumerate(lines[start:], start + 1):
         if not line.strip():
             continue
         if len(line) > csv.field_size_limit():
@@ -447,7 +483,36 @@ def parse_csv(text: str, path: str = "<spec>") -> Spec:
             cells.append((value, col))
             pos = max(pos, col - 1 + len(value)) + 1
         table.append((number, cells))
-    return _build({}, table, path, Location(path, 1, 1))
+    if not table:
+        raise InputError(
+            "no layer table found", "a header line of column names", Location(path, start + 1, 1)
+        )
+    return _build(meta, table, path, Location(path, 1, 1))
+
+
+#: The first line of a CSV that carries its front matter: this, then the front matter as
+#: one line of JSON (the same keys as the TOML, which maps to JSON one to one).
+CSV_META = "# spec: "
+
+
+def _csv_meta(line: str, path: str) -> dict:
+    import json
+
+    try:
+        meta = json.loads(line[len(CSV_META) :])
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"bad front matter line: {exc.msg}",
+            "# spec: followed by the front matter as one JSON object",
+            Location(path, 1, len(CSV_META) + exc.pos + 1),
+        ) from None
+    if not isinstance(meta, dict):
+        raise InputError(
+            "the front matter line is not a JSON object",
+            '# spec: {"input": "HxWxC", ...}',
+            Location(path, 1, len(CSV_META) + 1),
+        )
+    return meta
 
 
 def _toml(lines: list[str], path: str, first_line: int) -> dict:
@@ -580,6 +645,7 @@ def _build(meta: dict, table: list[tuple[int, list]], path: str, meta_loc: Locat
     rows: list[Row] = []
     names: dict[str, Row] = {}
     counters: dict[str, int] = {}
+    unrolled = 0
     for line, cells in table[1:]:
         if len(cells) != len(fields):
             raise InputError(
@@ -590,6 +656,14 @@ def _build(meta: dict, table: list[tuple[int, list]], path: str, meta_loc: Locat
         row = _row(len(rows), line, cells, fields, path, names, counters)
         names[row.name] = row
         rows.append(row)
+        unrolled += len(row.block.layers) * row.block.repeat if row.block else 1
+        if unrolled > MAX_LAYERS:
+            raise InputError(
+                f"the table unrolls to more than {MAX_LAYERS:,} layers by this row",
+                f"a network of at most {MAX_LAYERS:,} layers (rows, and convolutions of"
+                " repeated building blocks)",
+                row.loc,
+            )
 
     columns = tuple(f for f in fields if f)
     spec = _metadata(meta, path, meta_loc, tuple(rows), columns)
@@ -715,7 +789,13 @@ def parse_block(text: str) -> ResidualBlock:
         layers.append((kh, kw, parse_count(lm[3], "block filters")))
     else:
         if m and layers:
-            return ResidualBlock(tuple(layers), parse_count(m[2], "block repeat"))
+            repeat = parse_count(m[2], "block repeat")
+            if repeat > MAX_REPEAT:
+                raise InputError(
+                    f"a building block repeated {repeat:,} times",
+                    f"a repeat of at most {MAX_REPEAT:,}",
+                )
+            return ResidualBlock(tuple(layers), repeat)
     raise InputError(
         f"malformed building block {text.strip()!r}",
         "[KxK, C; KxK, C] x N, as in [3x3, 64; 3x3, 64] x 2",
@@ -920,8 +1000,18 @@ def _conventions(table: dict, loc: Location) -> Conventions:
     _check_keys(lrn_table, {"size", "alpha", "beta", "k"}, "[conventions.lrn]", loc)
     try:
         lrn = Lrn(**{k: v for k, v in lrn_table.items()})
-        if not isinstance(lrn.size, int) or lrn.size < 1:
+        if isinstance(lrn.size, bool) or not isinstance(lrn.size, int) or lrn.size < 1:
             raise InputError("lrn size must be a positive integer", "size = 5", loc)
+        if lrn.size > MAX_LAYERS:
+            raise InputError(f"lrn size {lrn.size} is too wide", f"at most {MAX_LAYERS:,}", loc)
+        for key in ("alpha", "beta", "k"):
+            value = getattr(lrn, key)
+            if not _finite(value) or value < 0 or (key == "k" and value == 0):
+                raise InputError(
+                    f"lrn {key} = {value!r} is not allowed",
+                    "a finite number, >= 0 (k > 0), such as alpha = 0.0001",
+                    loc,
+                )
         flags = {}
         for key, default in (("bias", True), ("batch_norm", False), ("bn_conv_bias", False)):
             flags[key] = table.get(key, default)
@@ -930,7 +1020,7 @@ def _conventions(table: dict, loc: Location) -> Conventions:
                     f"{key} must be true or false", f"{key} = {str(default).lower()}", loc
                 )
         eps = table.get("bn_eps", 1e-5)
-        if isinstance(eps, bool) or not isinstance(eps, int | float) or eps <= 0:
+        if not _finite(eps) or eps <= 0:
             raise InputError("bn_eps must be a positive number", "bn_eps = 1e-5", loc)
         pool_patch = table.get("pool_patch")
         return Conventions(
@@ -952,6 +1042,13 @@ def _conventions(table: dict, loc: Location) -> Conventions:
     except InputError as exc:
         exc.where = exc.where or loc
         raise
+
+
+def _finite(value: object) -> bool:
+    """A real number from TOML or JSON that is not a boolean, NaN or infinite."""
+    import math
+
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
 
 
 def _reading(table: dict, loc: Location) -> ClaimReading:

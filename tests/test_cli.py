@@ -42,7 +42,9 @@ def test_plain_text_when_piped_or_no_color(run):
 def test_flops_batch_and_bias_options(run):
     rows = list(
         csv.DictReader(
-            io.StringIO(run("table", "--format", "csv", "--flops", "--batch", "4").stdout)
+            io.StringIO(
+                run("table", "--format", "csv", "--flops", "--batch", "4").stdout.split("\n", 1)[1]
+            )
         )
     )
     conv1 = rows[0]
@@ -79,7 +81,9 @@ def test_json_has_schema_version_and_exact_ints(run):
 
 
 def test_csv_one_row_per_layer_with_claims_and_verdicts(run):
-    rows = list(csv.DictReader(io.StringIO(run("table", "--format", "csv").stdout)))
+    meta, text = run("table", "--format", "csv").stdout.split("\n", 1)
+    assert json.loads(meta.removeprefix("# spec: "))["input"] == "224x224x3"
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == len(spec.load_model("googlenet").rows)
     five_a = next(r for r in rows if r["type"] == "inception (5a)")
     assert (five_a["params"], five_a["verdict params"], five_a["computed weights"]) == (
@@ -125,7 +129,7 @@ def test_output_refuses_to_overwrite_without_force(run, tmp_path):
     assert result.exit_code == 2 and "exists" in result.stderr and "--force" in result.stderr
     assert out.read_text() == "precious"
     assert run("table", "--format", "csv", "-o", str(out), "--force").exit_code == 0
-    assert out.read_text().startswith("type,")
+    assert out.read_text().split("\n")[1].startswith("type,")
     assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]  # no temporary left behind
 
 

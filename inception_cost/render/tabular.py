@@ -114,9 +114,17 @@ def rows(report) -> list[list[str]]:
 
 
 def to_csv(report) -> str:
+    """The table after one line `# spec: {...}`, the spec's front matter as JSON, so that it
+    reads back as the same network (input size, conventions, connection tables) and audit."""
     import csv
+    import tomllib
 
+    from inception_cost.render.markdown import front_matter
+    from inception_cost.spec import CSV_META
+
+    meta = tomllib.loads(front_matter(report.spec).strip().removeprefix("+++").removesuffix("+++"))
     buf = io.StringIO()
+    buf.write(CSV_META + json.dumps(meta, ensure_ascii=False, separators=(",", ":")) + "\n")
     csv.writer(buf, lineterminator="\n").writerows(rows(report))
     return buf.getvalue()
 
