@@ -421,32 +421,7 @@ def parse_markdown(text: str, path: str = "<spec>") -> Spec:
         meta = _toml(lines[first + 1 : end], path, first + 2)
         start = end + 1
     table = _find_table(lines, start, path)
-    return _build(meta, table, path, Location(path, 1, 1))
-
-
-#: The first line of a CSV that carries its front matter: this, then the front matter as
-#: one line of JSON (the same keys as the TOML, which maps to JSON one to one).
-CSV_META = "# spec: "
-
-
-def _csv_meta(line: str, path: str) -> dict:
-    import json
-
-    try:
-        meta = json.loads(line[len(CSV_META) :])
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"bad front matter line: {exc.msg}",
-            "# spec: followed by the front matter as one JSON object",
-            Location(path, 1, len(CSV_META) + exc.pos + 1),
-        ) from None
-    if not isinstance(meta, dict):
-        raise InputError(
-            "the front matter line is not a JSON object",
-            '# spec: {"input": "HxWxC", ...}',
-            Location(path, 1, len(CSV_META) + 1),
-        )
-    return meta
+    return _build(meta, table, path, Location(path, first + 1, 1))
 
 
 def parse_csv(text: str, path: str = "<spec>") -> Spec:
@@ -500,6 +475,12 @@ def _csv_meta(line: str, path: str) -> dict:
 
     try:
         meta = json.loads(line[len(CSV_META) :])
+    except RecursionError:
+        raise InputError(
+            "the front matter line nests too deeply",
+            "a few levels of objects and arrays",
+            Location(path, 1, len(CSV_META) + 1),
+        ) from None
     except json.JSONDecodeError as exc:
         raise InputError(
             f"bad front matter line: {exc.msg}",
@@ -520,6 +501,12 @@ def _toml(lines: list[str], path: str, first_line: int) -> dict:
 
     try:
         return tomllib.loads("\n".join(lines))
+    except RecursionError:
+        raise InputError(
+            "the front matter nests too deeply",
+            "a few levels of tables and arrays",
+            Location(path, first_line, 1),
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)

@@ -596,3 +596,39 @@ def test_output_through_a_symlink_writes_its_target(run, tmp_path):
     assert run("table", "--format", "csv", "-o", str(link)).exit_code == 2  # exists: --force
     assert run("table", "--format", "csv", "-o", str(link), "--force").exit_code == 0
     assert link.is_symlink() and target.read_text().startswith("# spec: ")
+
+
+def test_verify_input_of_10_to_the_110_cubed(run):
+    side = "1" + "0" * 110
+    result = run("verify", "--input", f"{side}x{side}x{side}")
+    assert result.exit_code == 2 and result.stdout == "" and result.stderr.count("\n") == 1
+    assert "111 digits" in result.stderr
+
+
+def test_huge_padding_answers_at_once(run):
+    import time
+
+    start = time.process_time()
+    result = run("table", "--model", "vgg13", "--padding", "10000000", "--format", "json")
+    assert result.exit_code == 0 and time.process_time() - start < 2
+
+
+def test_endless_standard_input_is_capped():
+    from click.testing import CliRunner
+
+    from inception_cost.cli import cli
+
+    result = CliRunner().invoke(cli, ["table", "-"], input="\0" * (16 * 1024 * 1024 + 1))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("<stdin>:1:1: error: <stdin> is larger than 16 MiB")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where"),
+    [
+        ("spec.md", "+++\na = " + "[" * 100_000 + "\n+++\n" + HEADER, "spec.md:2:1"),
+        ("t.csv", "# spec: " + "[" * 100_000 + "\ntype\nsoftmax\n", "t.csv:1:9"),
+    ],
+)
+def test_front_matter_nested_too_deeply(run, write, name, text, where):
+    check(run("table", str(write(text, name)), "--input", "8x8x3"), where, "nests too deeply")
