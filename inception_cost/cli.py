@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 
 import click
@@ -95,12 +96,39 @@ def _load(spec_file: str | None, model: str | None):
     return spec.load_model(model or "googlenet")
 
 
+def _complete_models(ctx, param, incomplete: str):
+    """Shell completion: the bundled specs' names."""
+    from inception_cost.spec import model_names
+
+    return [n for n in model_names() if n.startswith(incomplete)]
+
+
+def _complete_variants(ctx, param, incomplete: str):
+    """Shell completion: the variants of the spec given so far (googlenet's by default)."""
+    try:
+        spec = _load(ctx.params.get("spec_file"), ctx.params.get("model"))
+    except (InputError, click.UsageError, OSError):
+        return []
+    return [v.name for v in spec.variants if v.name.startswith(incomplete)]
+
+
+def _complete_presets(ctx, param, incomplete: str):
+    """Shell completion: the convention presets."""
+    from inception_cost.presets import PRESETS
+
+    return [p for p in PRESETS if p.startswith(incomplete)]
+
+
 def _spec_source(model_help: str):
     """The SPEC argument and --model, which every command reading a spec takes."""
 
     def decorate(command):
-        command = click.option("--model", "-m", metavar="NAME", help=model_help)(command)
-        return click.argument("spec_file", metavar="[SPEC]", required=False)(command)
+        command = click.option(
+            "--model", "-m", metavar="NAME", help=model_help, shell_complete=_complete_models
+        )(command)
+        return click.argument("spec_file", metavar="[SPEC]", required=False, type=click.Path())(
+            command
+        )
 
     return decorate
 
@@ -124,16 +152,26 @@ def _emit(text: str, output: str | None, force: bool, spec_file: str | None) -> 
         click.echo(text, nl=False)
 
 
+class _Held(io.StringIO):
+    """Text held until it is complete, for a console that renders as it would to stdout."""
+
+    def __init__(self, tty: bool):
+        super().__init__()
+        self._tty = tty
+
+    def isatty(self) -> bool:
+        return self._tty
+
+
 def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
     """Print or write `render(result, fmt)`, rendered in full first: an error while
     rendering leaves nothing half-printed."""
     if fmt == "rich" and output is None:
         from inception_cost.render.terminal import make_console
 
-        console = make_console()
-        with console.capture() as captured:
-            render(result, "rich", console)
-        click.echo(captured.get(), nl=False)
+        buf = _Held(sys.stdout.isatty())
+        render(result, "rich", make_console(buf))
+        sys.stdout.write(buf.getvalue())
         return
     if fmt == "rich":
         import io
@@ -150,7 +188,14 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
 
 @cli.command()
 @_spec_source("A bundled spec (see `models`); default googlenet.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice((*FORMATS, "spec")),
+    default="rich",
+    show_default=True,
+    help="markdown: a report to paste into a README; spec: Markdown that reads back as a spec.",
+)
 @click.option("--flops", is_flag=True, help="Show FLOPs = 2 x multiply-adds instead of MACs.")
 @click.option(
     "--batch",
@@ -187,14 +232,26 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
     metavar="same|valid|N",
     help="Convolution padding (default: the spec's).",
 )
-@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
+@click.option(
+    "--variant",
+    metavar="NAME",
+    help="Analyse an alternative reading named in the spec.",
+    shell_complete=_complete_variants,
+)
 @click.option(
     "--as",
     "as_preset",
     metavar="PRESET",
+    shell_complete=_complete_presets,
     help="Count params and operations as a tool does (see `conventions`): torchinfo, fvcore,"
     " thop, ptflops, ptflops-aten, torchprofile, flop-counter, calflops, netscope, keras,"
     " paper, ours.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(("mismatch", "truncated")),
+    help="Exit 1 when a claim does not hold (mismatch; truncated: also a claim that only"
+    " truncates), after printing; for auditing a spec in CI.",
 )
 @_output_options
 def table(
@@ -212,6 +269,7 @@ def table(
     padding,
     variant,
     as_preset,
+    fail_on,
     output,
     force,
 ) -> None:
@@ -220,13 +278,16 @@ def table(
     SPEC is a Markdown or CSV layer table (docs/spec-format.md), `-` for standard input;
     with neither SPEC nor --model the bundled GoogLeNet (Table 1 of Szegedy et al. 2014)
     is analysed.
+
+    Exit 0 on success; 1 with --fail-on when a claim does not hold; 2 on bad input.
     """
     from inception_cost.render import render
     from inception_cost.report import make_report
     from inception_cost.spec import with_overrides
 
+    tabled = _load(spec_file, model)
     spec = with_overrides(
-        _load(spec_file, model),
+        tabled,
         input_shape=input_shape,
         bias=bias,
         pool_rounding=pool_rounding,
@@ -243,10 +304,17 @@ def table(
         expand=expand,
         variant=variant or "",
         preset=as_preset or "",
+        tabled=tabled if spec.overrides != tabled.overrides else None,
     )
     if spec_file is None and model is None and fmt == "rich" and output is None:
         click.echo("No SPEC given: analysing the bundled GoogLeNet (--model googlenet).", err=True)
     _deliver(render, report, fmt, output, force, spec_file)
+    if fail_on:
+        from inception_cost.audit import failures
+
+        failed = failures(report.audit, fail_on)
+        if failed:
+            _fail(f"inception-cost: {failed} claims do not hold (--fail-on {fail_on})", 1)
 
 
 @cli.command("compare-bottleneck")
@@ -309,7 +377,12 @@ def compare_bottleneck(
     "--dtype", type=click.Choice(("float32", "float64")), default="float32", show_default=True
 )
 @click.option("--aux", is_flag=True, help="Run the training-only rows (auxiliary classifiers) too.")
-@click.option("--variant", metavar="NAME", help="Run an alternative reading named in the spec.")
+@click.option(
+    "--variant",
+    metavar="NAME",
+    help="Run an alternative reading named in the spec.",
+    shell_complete=_complete_variants,
+)
 @click.option(
     "--input",
     "input_shape",
@@ -392,42 +465,39 @@ def conventions(spec_file, model, batch, input_shape, fmt, output, force) -> Non
     Each preset is a documented weighting of the cost model's own categories (bias adds,
     ReLU, pooling, LRN, x2); docs/conventions.md says where each rule was read.
     """
-    from inception_cost import cost, network
-    from inception_cost.presets import PRESETS, count
+    from inception_cost.presets import for_spec
     from inception_cost.render.presets import render
     from inception_cost.spec import with_overrides
 
     spec = with_overrides(_load(spec_file, model), input_shape=input_shape)
-    analysis = cost.analyse(network.build(spec), batch=batch)
-    kept = None
-    if any(row.train_only for row in spec.rows):
-        kept = cost.analyse(network.build(spec, aux=True), batch=batch)
-    counts = [count(analysis, p, kept) for p in PRESETS.values()]
+    counts = for_spec(spec, batch)
     _deliver(render, (spec.name, batch, counts), fmt, output, force, spec_file)
 
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
-def models(fmt) -> None:
+@_output_options
+def models(fmt, output, force) -> None:
     """List the bundled specs with their totals and how many claims hold."""
     from inception_cost.catalog import summaries
     from inception_cost.render.catalog import render_models
 
-    text = render_models(summaries(), fmt)
-    if text is not None:
-        click.echo(text, nl=False)
+    _deliver(render_models, summaries(), fmt, output, force, None)
 
 
 @cli.command()
 @click.option(
     "--model",
+    "-m",
     "names",
     multiple=True,
     metavar="NAME",
+    shell_complete=_complete_models,
     help="Only this bundled spec (repeatable); all of them by default.",
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
-def claims(names, fmt) -> None:
+@_output_options
+def claims(names, fmt, output, force) -> None:
     """List every paper-level claim of the bundled specs with its verdict.
 
     CSV lists the claims only; the other formats add how each network's classifier
@@ -438,9 +508,12 @@ def claims(names, fmt) -> None:
 
     for name in names:
         model_path(name)  # an unknown name fails here, in one line
-    text = render_claims(*survey(list(names) or None), fmt)
-    if text is not None:
-        click.echo(text if text.endswith("\n") else text + "\n", nl=False)
+
+    def render(result, fmt, console=None):
+        text = render_claims(*result, fmt, console)
+        return text if text is None or text.endswith("\n") else text + "\n"
+
+    _deliver(render, survey(list(names) or None), fmt, output, force, None)
 
 
 def main() -> None:

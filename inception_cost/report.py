@@ -36,11 +36,15 @@ def make_report(
     inplace: bool = True,
     variant: str = "",
     preset: str = "",
+    tabled: Spec | None = None,
 ) -> Report:
     """Build, cost and audit `spec` (see `spec.with_overrides` for command-line settings).
 
-    `variant` analyses one of the spec's alternative readings in place of the row it replaces;
-    `preset` counts the table as a tool does (see `presets`), the audit still on our counts.
+    `variant` analyses one of the spec's alternative readings (a row swapped, or the whole
+    network read another way); `preset` counts the table as a tool does (see `presets`),
+    the audit still on our counts. `tabled` is the spec as written, before command-line
+    settings: what its claimed columns mean is read from it (params do not change meaning
+    with `--input`).
     """
     if preset:
         from inception_cost.presets import PRESETS
@@ -59,4 +63,14 @@ def make_report(
                 f"the {preset} preset has no rule for {', '.join(missing)}, which {spec.name} uses",
                 "--as ours or --as paper, or a network without them",
             )
-    return Report(spec, analysis, audit_mod.audit(spec, analysis), flops, expand, variant, preset)
+    base = tabled if tabled is not None and tabled.input_shape else spec  # CSV: no input
+    fit_on = None
+    if variant or base is not spec:
+        fit_on = cost.analyse(network.build(base, aux=aux), dtype=dtype, inplace=inplace)
+    checked = audit_mod.audit(spec, analysis, variant=variant, tabled=fit_on)
+    if preset == "paper" and not (checked.params_fits[0].rows or checked.ops_fits[0].rows):
+        raise InputError(
+            f"{spec.name}'s table claims no params or ops, so there is no paper reading to count",
+            "--as ours, or another preset",
+        )
+    return Report(spec, analysis, checked, flops, expand, variant, preset)

@@ -22,7 +22,8 @@ from inception_cost.render.common import (
 )
 from inception_cost.spec import COLUMNS
 
-SCHEMA_VERSION = 1
+#: 2: settings.variant and settings.input_shape; settings are the analysed reading's own.
+SCHEMA_VERSION = 2
 
 
 def spec_cells(report) -> list[tuple[str, str]]:
@@ -103,13 +104,18 @@ def _status(v: Verdict | ExactVerdict | None) -> str:
 
 
 def rows(report) -> list[list[str]]:
-    """The header and one line per spec row: its cells, then the computed columns."""
+    """The header and one line per spec row: its name (the spec's own name column, or the
+    name the builder gave the row, which reads back the same), its cells, then the
+    computed columns."""
     costs = {b.name: b for b in report.analysis.blocks}
     spec_cols = spec_cells(report)
-    out = [[h for h, _ in spec_cols] + computed_headers(report)]
+    named = "name" in report.spec.columns
+    out = [([] if named else ["name"]) + [h for h, _ in spec_cols] + computed_headers(report)]
     for row in report.spec.rows:
         computed = computed_cells(report, costs.get(row.name))
-        out.append([row.raw.get(f, "") for _, f in spec_cols] + list(computed.values()))
+        cells = [row.name if f == "name" else row.raw.get(f, "") for _, f in spec_cols]
+        cells += computed.values()
+        out.append(([] if named else [row.name]) + cells)
     return out
 
 
@@ -239,7 +245,7 @@ def _block(report, b: BlockCost) -> dict:
 
 def to_dict(report) -> dict:
     spec, a, au = report.spec, report.analysis, report.audit
-    c = spec.conventions
+    c = a.network.conventions  # the analysed reading's own (a variant's, where one is given)
     t = a.totals
     totals = {
         "weights": t.weights,
@@ -279,6 +285,8 @@ def to_dict(report) -> dict:
             "input_shape": list(spec.input_shape),
         },
         "settings": {
+            "variant": report.variant or None,
+            "input_shape": list(a.network.input_shape),
             "batch": a.batch,
             "dtype": a.dtype,
             "itemsize": a.itemsize,
