@@ -12,6 +12,10 @@ opened with `<!-- stderr: inception-cost ... -->` holds what the command writes 
 stderr (an error line) instead. `python docs/regen.py` rewrites the blocks;
 tests/test_docs.py fails when one is stale, and every fenced `text` block in docs/ is
 one of these (or it is not an output).
+
+It also draws the charts in docs/img/ (GoogLeNet's per-row cost, the networks compared)
+with a JSON sidecar of the values each one plots, read back from the figure; the tests
+hold the sidecars to the analysis, so a stale chart is found by its data, not its bytes.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's inception_cost, not an installed one
+IMAGES = ROOT / "docs" / "img"
 FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(
     r"(<!-- (?P<kind>output|stderr): (?P<cmd>.+?) -->\n```text\n)(?P<body>.*?)(```)", re.S
@@ -57,6 +62,41 @@ def regenerate(path: Path) -> bool:
     return False
 
 
+def charts() -> dict:
+    """name -> matplotlib figure of each chart the docs show."""
+    from inception_cost import cost, network, spec
+    from inception_cost.landscape import points
+    from inception_cost.profile import profile
+    from inception_cost.render.plot import comparison_figure, layer_figure
+
+    googlenet = cost.analyse(network.build(spec.load_model("googlenet")))
+    return {
+        "googlenet-profile": layer_figure(
+            [profile("googlenet", googlenet, q) for q in ("params", "macs", "memory")]
+        ),
+        "networks": comparison_figure(points()),
+    }
+
+
+def draw() -> list[str]:
+    """Write each chart as SVG with its plotted values beside it as JSON."""
+    import json
+
+    from inception_cost.render.plot import plotted, save
+
+    IMAGES.mkdir(exist_ok=True)
+    changed = []
+    for name, figure in charts().items():
+        for path, text in (
+            (IMAGES / f"{name}.svg", save(figure, ".svg")),
+            (IMAGES / f"{name}.json", json.dumps(plotted(figure), indent=1) + "\n"),
+        ):
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
+                changed.append(path.name)
+    return changed
+
+
 if __name__ == "__main__":
-    changed = [p.name for p in FILES if regenerate(p)]
+    changed = [p.name for p in FILES if regenerate(p)] + draw()
     print("regenerated: " + (", ".join(changed) or "nothing"), file=sys.stderr)

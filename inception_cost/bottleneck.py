@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path as FilePath
 
-from inception_cost import cost, network
+from inception_cost import cost, network, receptive
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Verdict, judge
 from inception_cost.cells import Quantity, format_shape, parse_quantity, parse_shape
 from inception_cost.errors import InputError
@@ -256,7 +256,7 @@ def stacking(in_shape: Shape, kernel: int, small: int = 3, count: int = 0) -> Co
         shape = layers[-1].out_shape
     baseline = _path(f"one {kernel}x{kernel}", large)
     alternative = _path(f"{count} x {small}x{small}", *layers)
-    field = 1 + count * (small - 1)
+    field = receptive.chain(layers).size[0]  # 1 + count x (small - 1)
     findings = []
     if field != kernel:
         findings.append(

@@ -164,8 +164,15 @@ class _Held(io.StringIO):
 
 
 def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
-    """Print or write `render(result, fmt)`, rendered in full first: an error while
-    rendering leaves nothing half-printed."""
+    """Print or write `render(result, fmt)`, rendered in full first (an error while
+    rendering leaves nothing half-printed); rich goes to an SVG or HTML file when --output
+    ends in .svg or .html."""
+    suffix = output[output.rfind(".") :].lower() if output and "." in output else ""
+    if fmt == "rich" and suffix in (".svg", ".html"):
+        from inception_cost.render.export import export
+
+        _emit(export(render, result, suffix), output, force, spec_file)
+        return
     if fmt == "rich" and output is None:
         from inception_cost.render.terminal import make_console
 
@@ -207,6 +214,12 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
 @click.option("--bias/--no-bias", default=None, help="Layers carry biases (default: the spec's).")
 @click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
 @click.option("--expand", is_flag=True, help="One line per op inside each block.")
+@click.option(
+    "--shares",
+    is_flag=True,
+    help="Percent columns: each row's share of params, MACs and activation memory"
+    " (always in csv and json).",
+)
 @click.option(
     "--input",
     "input_shape",
@@ -263,6 +276,7 @@ def table(
     bias,
     aux,
     expand,
+    shares,
     input_shape,
     dtype,
     pool_rounding,
@@ -305,6 +319,7 @@ def table(
         variant=variant or "",
         preset=as_preset or "",
         tabled=tabled if spec.overrides != tabled.overrides else None,
+        show_shares=shares,
     )
     if spec_file is None and model is None and fmt == "rich" and output is None:
         click.echo("No SPEC given: analysing the bundled GoogLeNet (--model googlenet).", err=True)
@@ -475,6 +490,108 @@ def conventions(spec_file, model, batch, input_shape, fmt, output, force) -> Non
 
 
 @cli.command()
+@_spec_source("A bundled spec (see `models`); default googlenet.")
+@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
+@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
+@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
+@click.option(
+    "--optimizer",
+    type=click.Choice(("none", "sgd", "adam")),
+    default="none",
+    show_default=True,
+    help="Optimizer state in training memory: SGD momentum 1, Adam 2 per trained parameter.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_output_options
+def memory(spec_file, model, batch, dtype, aux, variant, optimizer, fmt, output, force) -> None:
+    """Parameter, activation, inference-peak and training memory, each convention named,
+    beside torchinfo's, torchsummary's and convnet-burden's figures (docs/memory.md)."""
+    from inception_cost import cost, network
+    from inception_cost import memory as mem
+    from inception_cost.render.memory import render
+
+    spec = _load(spec_file, model)
+    analysis = cost.analyse(
+        network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
+    )
+    result = (spec.name, aux, mem.memory(analysis, optimizer), mem.tool_memory(analysis))
+    _deliver(render, result, fmt, output, force, spec_file)
+
+
+@cli.command()
+@_spec_source("A bundled spec (see `models`); default googlenet.")
+@click.option(
+    "--by",
+    "quantity",
+    type=click.Choice(("macs", "params", "memory")),
+    default="macs",
+    show_default=True,
+    help="The quantity each bar draws (memory: the bytes each row's activations take).",
+)
+@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
+@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
+@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_output_options
+def profile(spec_file, model, quantity, batch, dtype, aux, variant, fmt, output, force) -> None:
+    """A bar per row for MACs, params or activation memory: where the cost sits."""
+    from inception_cost import cost, network
+    from inception_cost.profile import profile as make_profile
+    from inception_cost.render.bars import render
+
+    spec = _load(spec_file, model)
+    analysis = cost.analyse(
+        network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
+    )
+    _deliver(render, make_profile(spec.name, analysis, quantity), fmt, output, force, spec_file)
+
+
+@cli.command()
+@_spec_source("A bundled spec (see `models`); default googlenet.")
+@click.option(
+    "--compare",
+    is_flag=True,
+    help="Every bundled network and variant: params against MACs, with the papers' claims.",
+)
+@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
+@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
+@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
+@click.option(
+    "--output", "-o", required=True, metavar="FILE", help="The chart: FILE.png, .svg or .pdf."
+)
+@click.option("--force", is_flag=True, help="Let --output replace an existing file.")
+def plot(spec_file, model, compare, batch, dtype, aux, variant, output, force) -> None:
+    """A chart (needs the plot extra: pip install 'inception-cost[plot]'): params, MACs and
+    activation memory per row of one network, or with --compare the bundled networks."""
+    from inception_cost.render import plot as charts
+
+    suffix = output[output.rfind(".") :].lower() if "." in output else ""
+    if suffix not in charts.SUFFIXES:
+        raise click.UsageError("--output must end in .png, .svg or .pdf")
+    if compare and (spec_file or model or variant or aux or batch != 1):
+        raise click.UsageError("--compare draws the bundled networks at batch 1; give it alone")
+    if compare:
+        from inception_cost.landscape import points
+
+        figure = charts.comparison_figure(points())
+    else:
+        from inception_cost import cost, network
+        from inception_cost.profile import profile as make_profile
+
+        spec = _load(spec_file, model)
+        analysis = cost.analyse(
+            network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
+        )
+        figure = charts.layer_figure(
+            [make_profile(spec.name, analysis, q) for q in ("params", "macs", "memory")]
+        )
+    _emit(charts.save(figure, suffix), output, force, spec_file)
+
+
+@cli.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
 @_output_options
 def models(fmt, output, force) -> None:
@@ -514,6 +631,87 @@ def claims(names, fmt, output, force) -> None:
         return text if text is None or text.endswith("\n") else text + "\n"
 
     _deliver(render, survey(list(names) or None), fmt, output, force, None)
+
+
+@cli.command()
+@_spec_source("A bundled spec (see `models`); default googlenet.")
+@click.option("--expand", is_flag=True, help="One line per op inside each row.")
+@click.option(
+    "--input",
+    "input_shape",
+    type=_Shape,
+    metavar="HxWxC",
+    help="Input size, overriding the spec's.",
+)
+@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
+@click.option("--variant", metavar="NAME", help="An alternative reading named in the spec.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_output_options
+def receptive(spec_file, model, expand, input_shape, aux, variant, fmt, output, force) -> None:
+    """Receptive field size, effective stride and padding of every row, through its branches.
+
+    Definitions of Araujo, Norris and Sim (Distill 2019); a row with branches shows each
+    path's field and whether the paths are centre-aligned (docs/receptive.md).
+    """
+    import functools
+
+    from inception_cost.receptive import for_spec
+    from inception_cost.render.receptive import render
+    from inception_cost.sweep import at_input
+
+    spec = _load(spec_file, model)
+    if input_shape is not None:
+        spec = at_input(spec, input_shape, variant or "")
+    result = for_spec(spec, aux=aux, variant=variant or "")
+    _deliver(functools.partial(render, expand=expand), result, fmt, output, force, spec_file)
+
+
+_Sizes = _Parsed("SIZES", "inception_cost.sweep", "parse_sizes")
+
+
+@cli.command()
+@_spec_source("A bundled spec (see `models`); default googlenet.")
+@click.option(
+    "--input",
+    "sides",
+    type=_Sizes,
+    metavar="SIZES",
+    help="Square input sides: 224, a list 112,224,448 or a range 112..672/112 (first..last/step);"
+    " default the spec's own side x 1/2, 1, ..., 3.",
+)
+@click.option("--variant", metavar="NAME", help="Sweep an alternative reading named in the spec.")
+@click.option(
+    "--global-pool",
+    is_flag=True,
+    help="Read an average pool that covers the whole map at the spec's own size as global"
+    " pooling (torchvision's adaptive pooling).",
+)
+@click.option(
+    "--dtype",
+    type=click.Choice(DTYPES),
+    default="float32",
+    show_default=True,
+    help="Element type for activation bytes.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_output_options
+def sweep(spec_file, model, sides, variant, global_pool, dtype, fmt, output, force) -> None:
+    """Final feature map, params, multiply-adds and activations across input sizes.
+
+    Names each row that can no longer be built and why, and finds the smallest square
+    input the network accepts (docs/receptive.md).
+    """
+    from inception_cost.render.sweep import render
+    from inception_cost.sweep import sweep as run_sweep
+
+    result = run_sweep(
+        _load(spec_file, model),
+        sides or (),
+        variant=variant or "",
+        global_pool=global_pool,
+        dtype=dtype,
+    )
+    _deliver(render, result, fmt, output, force, spec_file)
 
 
 def main() -> None:

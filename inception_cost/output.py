@@ -10,8 +10,9 @@ from pathlib import Path
 from inception_cost.errors import InputError
 
 
-def write_output(path: str | Path, text: str, *, force: bool = False, protect=()) -> None:
-    """Write `text` to `path`; an existing file needs `force`, a `protect`ed one never goes.
+def write_output(path: str | Path, text: str | bytes, *, force: bool = False, protect=()) -> None:
+    """Write `text` (or bytes: a PNG) to `path`; an existing file needs `force`, a
+    `protect`ed one never goes.
 
     As a shell redirection does, a symlink is written through to its target, a new file
     gets the user's umask and a replaced one keeps its mode; the text goes to a temporary
@@ -54,7 +55,9 @@ def write_output(path: str | Path, text: str, *, force: bool = False, protect=()
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        binary = isinstance(text, bytes)
+        how = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": ""}
+        with os.fdopen(fd, **how) as fh:
             fh.write(text)
             fh.flush()
             os.fchmod(fh.fileno(), mode)

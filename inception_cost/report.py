@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from inception_cost import audit as audit_mod
 from inception_cost import cost, network
+from inception_cost import memory as memory_mod
+from inception_cost import shares as shares_mod
 from inception_cost.errors import InputError
 from inception_cost.spec import Spec, check_variant_runs
 
@@ -23,6 +25,9 @@ class Report:
     expand: bool = False  # one line per op inside each block
     variant: str = ""  # the alternative reading analysed, if any
     preset: str = ""  # count params and operations as this tool does (presets.PRESETS)
+    shares: shares_mod.Shares | None = None  # each row's and op's share of the totals
+    show_shares: bool = False  # percent columns in rich and Markdown (CSV, JSON: always)
+    memory: memory_mod.Memory | None = None  # bytes under named conventions (docs/memory.md)
 
 
 def make_report(
@@ -37,6 +42,7 @@ def make_report(
     variant: str = "",
     preset: str = "",
     tabled: Spec | None = None,
+    show_shares: bool = False,
 ) -> Report:
     """Build, cost and audit `spec` (see `spec.with_overrides` for command-line settings).
 
@@ -73,4 +79,15 @@ def make_report(
             f"{spec.name}'s table claims no params or ops, so there is no paper reading to count",
             "--as ours, or another preset",
         )
-    return Report(spec, analysis, checked, flops, expand, variant, preset)
+    return Report(
+        spec,
+        analysis,
+        checked,
+        flops,
+        expand,
+        variant,
+        preset,
+        shares_mod.shares(analysis),
+        show_shares,
+        memory_mod.memory(analysis),
+    )

@@ -28,6 +28,7 @@ from inception_cost.render.common import (
     variant_changes,
 )
 from inception_cost.render.tabular import rows
+from inception_cost.shares import percent
 
 
 def _value(v) -> str:
@@ -126,6 +127,10 @@ def to_markdown(report) -> str:
     return _document(report, report_table(report))
 
 
+#: The share columns of `--shares`: of total params, MACs and activation memory.
+SHARE_HEADS = ("params %", "MACs %", "act. %")
+
+
 def report_table(report) -> list[str]:
     """Layer, type, output, depth, params and ops with each claim and its verdict mark."""
     a, au = report.analysis, report.audit
@@ -134,8 +139,15 @@ def report_table(report) -> list[str]:
     heads = ["layer", "type", "output", "depth", "params", "claimed", unit]
     heads += ["claimed"] if show_ops_claims else []
     heads += ["activations"]
+    shares = SHARE_HEADS if report.show_shares else ()
+    heads += shares
     out = ["| " + " | ".join(heads) + " |"]
-    out.append("|---|---|---|---:|---:|---:|---:|" + ("---:|" if show_ops_claims else "") + "---:|")
+    out.append(
+        "|---|---|---|---:|---:|---:|---:|"
+        + ("---:|" if show_ops_claims else "")
+        + "---:|"
+        + "---:|" * len(shares)
+    )
     for b in a.blocks:
         row, ra = b.block.row, au.row(b.name)
         params, ops = params_value(report, b), ops_value(report, b)
@@ -153,6 +165,9 @@ def report_table(report) -> list[str]:
         if show_ops_claims:
             cells.append(_marked(row.ops.text, ra.ops) if row.ops else "")
         cells.append(number(b.activations))
+        if shares:
+            share = report.shares.rows[b.name]
+            cells += [percent(v) for v in (share.params, share.macs, share.activations)]
         out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return out
 

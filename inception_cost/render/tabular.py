@@ -119,6 +119,20 @@ def rows(report) -> list[list[str]]:
     return out
 
 
+SHARE_HEADERS = ("computed params share", "computed MACs share", "computed activations share")
+
+
+def with_shares(report, table: list[list[str]], style) -> list[list[str]]:
+    """`rows(report)` with each row's shares of the totals appended, printed by `style`."""
+    out = [table[0] + list(SHARE_HEADERS)]
+    for row, line in zip(report.spec.rows, table[1:], strict=True):
+        s = report.shares.rows.get(row.name)
+        out.append(
+            line + ([style(s.params), style(s.macs), style(s.activations)] if s else [""] * 3)
+        )
+    return out
+
+
 def to_csv(report) -> str:
     """The table after one line `# spec: {...}`, the spec's front matter as JSON, so that it
     reads back as the same network (input size, conventions, connection tables) and audit."""
@@ -126,13 +140,20 @@ def to_csv(report) -> str:
     import tomllib
 
     from inception_cost.render.markdown import front_matter
+    from inception_cost.shares import decimal
     from inception_cost.spec import CSV_META
 
     meta = tomllib.loads(front_matter(report.spec).strip().removeprefix("+++").removesuffix("+++"))
     buf = io.StringIO()
     buf.write(CSV_META + json.dumps(meta, ensure_ascii=False, separators=(",", ":")) + "\n")
-    csv.writer(buf, lineterminator="\n").writerows(rows(report))
+    csv.writer(buf, lineterminator="\n").writerows(with_shares(report, rows(report), decimal))
     return buf.getvalue()
+
+
+def _shares(s) -> dict:
+    from inception_cost.shares import decimal
+
+    return {k: float(decimal(getattr(s, k))) for k in ("params", "macs", "activations")}
 
 
 def _other(o: OtherOps) -> dict:
@@ -186,6 +207,7 @@ def _op(report, c) -> dict:
         "macs": c.macs,
         "other_ops": _other(c.other),
         "activations": c.activations,
+        "shares": _shares(report.shares.ops[op.name]),
     }
     for attr in (
         "kernel",
@@ -227,6 +249,7 @@ def _block(report, b: BlockCost) -> dict:
         "other_ops": _other(b.other),
         "activations": b.activations,
         "activation_bytes": report.analysis.bytes(b.activations),
+        "shares": _shares(report.shares.rows[b.name]),
         "verdicts": {
             "output_size": _verdict(ra.output),
             "depth": _verdict(ra.depth),
@@ -261,6 +284,8 @@ def to_dict(report) -> dict:
         "connections": t.connections,
         "neurons": t.neurons,
     }
+    if report.memory:
+        totals["memory_bytes"] = {k.replace(" ", "_"): v for k, v, _ in report.memory.lines()}
     if report.flops:
         totals["flops"] = 2 * t.macs
     if report.preset:

@@ -203,6 +203,7 @@ def _columns(report) -> tuple[list[Col], list]:
                 _mark(row.ops.text, ra.ops) if row.ops else "",
                 si(b.other.total),
                 si(b.activations),
+                *_shares(report, report.shares.rows[b.name] if report.show_shares else None),
             )
         )
         if report.expand:
@@ -222,6 +223,10 @@ def _columns(report) -> tuple[list[Col], list]:
                             "",
                             si(c.other.total) if c.other.total else "",
                             si(c.activations) if c.activations else "",
+                            *_shares(
+                                report,
+                                report.shares.ops[c.op.name] if report.show_shares else None,
+                            ),
                         )
                     ]
                 )
@@ -242,6 +247,7 @@ def _columns(report) -> tuple[list[Col], list]:
             _claim_sum(claimed_ops),
             si(t.other.total),
             si(t.activations),
+            *(["100%"] * 3 if report.show_shares else []),
         ),
     ]
     cols = [
@@ -256,12 +262,24 @@ def _columns(report) -> tuple[list[Col], list]:
         Col("other", "right", 7),
         Col("act.", "right", 4),
     ]
+    if report.show_shares:
+        cols += [Col(head, "right", 3) for head in ("p%", "MAC%", "act%")]
     drop = ([5] if not params_claims else []) + ([7] if not ops_claims else [])
     if drop:
         keep = [i for i in range(len(cols)) if i not in drop]
         cols = [cols[i] for i in keep]
         rows = [r if r is SECTION else [r[i] for i in keep] for r in rows]
     return cols, rows
+
+
+def _shares(report, share) -> list[str]:
+    """The percent cells of one row or op: params, MACs, activation memory (our counts);
+    blank where the share is exactly zero."""
+    if share is None:
+        return []
+    from inception_cost.shares import percent
+
+    return [percent(v) if v else "" for v in (share.params, share.macs, share.activations)]
 
 
 def _indent(console: Console, text: Text, left: int) -> None:

@@ -46,6 +46,9 @@ def header_lines(v) -> list[str]:
         f" {e.weights / 1e6:,.1f}, activations {e.peak_activations / 1e6:,.1f}, workspace"
         f" {e.peak_workspace / 1e6:,.1f}, process before the run {e.process / 1e6:,.1f});"
         f" limit {v.limit / 1e6:,.1f} MB (MB = 10^6 bytes)",
+        f"measured: the run's own peak {v.measured / 1e6:,.1f} MB (weights, input and what the"
+        f" run allocated, by tracemalloc) against {e.run / 1e6:,.1f} MB estimated for it"
+        + (" (within)" if v.measured <= e.run else " (over the estimate)"),
     ]
 
 
@@ -185,6 +188,8 @@ def _json(v) -> dict:
             "activations": e.peak_activations,
             "workspace": e.peak_workspace,
             "peak_op": e.peak_op,
+            "bookkeeping": e.bookkeeping,
+            "measured": v.measured,
             "limit": v.limit,
         },
         "finite": v.finite,
