@@ -508,9 +508,9 @@ def test_params_ratio_claim_on_a_network_without_params(run, write):
 def test_huge_input_answers_at_once(run):
     import time
 
-    start = time.perf_counter()
+    start = time.process_time()
     result = run("table", "--input", "10000000x10000000x3", "--format", "csv")
-    assert result.exit_code == 0 and time.perf_counter() - start < 2
+    assert result.exit_code == 0 and time.process_time() - start < 2
 
 
 def test_huge_batch_is_refused_in_one_line(run):
