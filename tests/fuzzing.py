@@ -124,11 +124,13 @@ class Outcome:
     failure: str  # "" when the case kept the promise
 
 
-def _texts() -> dict[str, str]:
-    return {m: (MODELS_DIR / f"{m}.md").read_text(encoding="utf-8") for m in model_names()}
-
-
-TEXTS = _texts()
+#: The specs mutated: every bundled network, and docs/examples' networks of the module
+#: kinds no bundled network has (fire, depthwise, inverted residual, dense, ...).
+PATHS = {
+    **{m: MODELS_DIR / f"{m}.md" for m in model_names()},
+    **{p.stem: p for p in sorted((Path(__file__).parent.parent / "docs/examples").glob("*.md"))},
+}
+TEXTS = {name: path.read_text(encoding="utf-8") for name, path in PATHS.items()}
 
 
 def mutate(text: str, rng: random.Random) -> str:
@@ -189,7 +191,8 @@ def make_case(rng: random.Random) -> Case:
             if rng.random() < 0.1:
                 args.append(flag)
     if command in ("table", "verify") and rng.random() < 0.2:
-        args += ["--variant", _option(rng, ("separable", "naive", "input-224", "nope"))]
+        variants = ("separable", "naive", "torchvision", "input-224", "nope")
+        args += ["--variant", _option(rng, variants)]
     if command == "verify":
         args += ["--max-memory", "256M"]
     args += ["--format", rng.choice(("rich", "markdown", "csv", "json"))]
@@ -200,7 +203,7 @@ def make_case(rng: random.Random) -> Case:
 
 
 def _as_csv(model: str, rng: random.Random) -> str:
-    result = CliRunner().invoke(cli, ["table", "--model", model, "--format", "csv"])
+    result = CliRunner().invoke(cli, ["table", str(PATHS[model]), "--format", "csv"])
     return mutate(result.stdout, rng)
 
 

@@ -705,6 +705,57 @@ def test_table_unrolling_past_the_layer_limit(run, write):
     check(run("table", str(write(net(rows)))), "spec.md:12:3", "more than 10,000 layers")
 
 
+def test_row_repeat_past_the_bound(run, write):
+    rows = "| 1001× convolution | 3x3/1 | 8x8x3 | | | |\n"
+    check(run("table", str(write(spec_text(rows)))), "spec.md:7:3", "a row repeated 1,001 times")
+
+
+def test_repeated_groups_unrolling_past_the_layer_limit(run, write):
+    group = "| 1000× [convolution | 3x3/1 | 8x8x3 | | | |\n| convolution] | 3x3/1 | 8x8x3 | | | |\n"
+    rows = (
+        group * 5
+        + "| 1000× [max pool | 3x3/1 | 8x8x3 | | | |\n| max pool] | 3x3/1 | 8x8x3 | | | |\n"
+    )
+    check(run("table", str(write(spec_text(rows)))), "spec.md:17:3", "more than 10,000 layers")
+
+
+def test_module_n_past_the_bound(run, write):
+    text = (
+        '+++\ninput = "8x8x8"\n+++\n| operator | t | c | n | s | output size |\n'
+        "|---|---|---|---|---|---|\n| bottleneck | 1 | 8 | 1001 | 1 | 8x8x8 |\n"
+    )
+    check(run("table", str(write(text))), "spec.md:6:", "a module repeated 1,001 times")
+
+
+def test_bound_errors_come_with_the_others_in_one_run(run, write):
+    rows = "| 1001× convolution | 3x3/1 | 8x8x3 | | | |\n| convolutoin | 3x3/1 | 8x8x3 | | | |\n"
+    result = run("table", str(write(spec_text(rows))))
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 2 and len(lines) == 2 and all(LINE.match(x) for x in lines)
+    assert "spec.md:7:3: error: a row repeated" in lines[0] and "spec.md:8:3:" in lines[1]
+
+
+@pytest.mark.parametrize(
+    ("lrn", "what"),
+    [
+        ("alpha = nan", "lrn alpha = nan"),
+        ("beta = inf", "lrn beta = inf"),
+        ("k = 0", "lrn k = 0"),
+        ("size = 10001", "lrn size 10001 is too wide"),
+        ("size = true", "lrn size must be a positive integer"),
+    ],
+)
+def test_lrn_settings_that_are_not_numbers(run, write, lrn, what):
+    check(
+        run("table", str(write(spec_text(SOFTMAX, f"[conventions.lrn]\n{lrn}")))), "spec.md:", what
+    )
+
+
+def test_bn_eps_nan_is_refused(run, write):
+    text = spec_text(SOFTMAX, "[conventions]\nbn_eps = nan")
+    check(run("table", str(write(text))), "spec.md:", "bn_eps must be a positive number")
+
+
 def test_params_ratio_claim_on_a_network_without_params(run, write):
     front = '[[claims]]\nid = "r"\nquantity = "params_ratio"\nagainst = "alexnet"\nvalue = 12'
     result = run("table", str(write(net("| max pool | 2x2/2 | 4x4x4 | | | | |\n", front))))
