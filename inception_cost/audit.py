@@ -466,6 +466,11 @@ def _check(claim, reading: str, totals: cost.Totals, other: cost.Totals | None) 
             reading, None, UNCHECKED, f"needs the {claim.against} spec, which is not bundled"
         )
     note = ""
+    divisor = {"params_ratio": totals.params, "depth_ratio": other and other.depth}
+    if claim.quantity in divisor and not divisor[claim.quantity]:
+        whose = "this network" if claim.quantity == "params_ratio" else claim.against
+        what = "parameters" if claim.quantity == "params_ratio" else "layers with weights"
+        return ClaimCheck(reading, None, UNCHECKED, f"{whose} has no {what}: no ratio to check")
     if claim.quantity == "params_ratio":
         computed = Fraction(other.params, totals.params)
         note = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 
 import click
@@ -144,7 +145,7 @@ def _output_options(command):
 
 
 def _emit(text: str, output: str | None, force: bool, spec_file: str | None) -> None:
-    if output:
+    if output is not None:
         from inception_cost.output import write_output
 
         write_output(output, text, force=force, protect=[spec_file] if spec_file else [])
@@ -152,17 +153,33 @@ def _emit(text: str, output: str | None, force: bool, spec_file: str | None) -> 
         click.echo(text, nl=False)
 
 
+class _Held(io.StringIO):
+    """Text held until it is complete, for a console that renders as it would to stdout."""
+
+    def __init__(self, tty: bool):
+        super().__init__()
+        self._tty = tty
+
+    def isatty(self) -> bool:
+        return self._tty
+
+
 def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
-    """Print or write `render(result, fmt)`; rich goes straight to the terminal, or to an
-    SVG or HTML file when --output ends in .svg or .html."""
+    """Print or write `render(result, fmt)`, rendered in full first (an error while
+    rendering leaves nothing half-printed); rich goes to an SVG or HTML file when --output
+    ends in .svg or .html."""
     suffix = output[output.rfind(".") :].lower() if output and "." in output else ""
     if fmt == "rich" and suffix in (".svg", ".html"):
         from inception_cost.render.export import export
 
         _emit(export(render, result, suffix), output, force, spec_file)
         return
-    if fmt == "rich" and not output:
-        render(result, "rich")
+    if fmt == "rich" and output is None:
+        from inception_cost.render.terminal import make_console
+
+        buf = _Held(sys.stdout.isatty())
+        render(result, "rich", make_console(buf))
+        sys.stdout.write(buf.getvalue())
         return
     if fmt == "rich":
         import io
@@ -305,7 +322,7 @@ def table(
         tabled=tabled if spec.overrides != tabled.overrides else None,
         show_shares=shares,
     )
-    if spec_file is None and model is None and fmt == "rich" and not output:
+    if spec_file is None and model is None and fmt == "rich" and output is None:
         click.echo("No SPEC given: analysing the bundled GoogLeNet (--model googlenet).", err=True)
     _deliver(render, report, fmt, output, force, spec_file)
     if fail_on:
@@ -383,6 +400,13 @@ def compare_bottleneck(
     shell_complete=_complete_variants,
 )
 @click.option(
+    "--input",
+    "input_shape",
+    type=_Shape,
+    metavar="HxWxC",
+    help="Input size, overriding the spec's.",
+)
+@click.option(
     "--max-memory",
     type=_Bytes,
     metavar="SIZE",
@@ -392,7 +416,7 @@ def compare_bottleneck(
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
 @_output_options
 def verify(
-    spec_file, model, batch, seed, dtype, aux, variant, max_memory, fmt, output, force
+    spec_file, model, batch, seed, dtype, aux, variant, input_shape, max_memory, fmt, output, force
 ) -> None:
     """Run the network with the NumPy reference and hold every op against the analysis.
 
@@ -400,9 +424,10 @@ def verify(
     is finite and each softmax sums to 1; 1 on any mismatch (named); 2 on bad input.
     """
     from inception_cost.render.verify import render
+    from inception_cost.spec import with_overrides
     from inception_cost.verify import verify as run_verify
 
-    spec = _load(spec_file, model)
+    spec = with_overrides(_load(spec_file, model), input_shape=input_shape)
     with _progress(spec, aux) as on_block:
         result = run_verify(
             spec,
@@ -441,9 +466,16 @@ def _progress(spec, aux: bool):
 @cli.command()
 @_spec_source("A bundled spec (see `models`); default googlenet.")
 @click.option("--batch", type=_Whole(1), default=1, show_default=True)
+@click.option(
+    "--input",
+    "input_shape",
+    type=_Shape,
+    metavar="HxWxC",
+    help="Input size, overriding the spec's.",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
 @_output_options
-def conventions(spec_file, model, batch, fmt, output, force) -> None:
+def conventions(spec_file, model, batch, input_shape, fmt, output, force) -> None:
     """One network counted the way every popular tool counts it, and why they differ.
 
     Each preset is a documented weighting of the cost model's own categories (bias adds,
@@ -451,8 +483,9 @@ def conventions(spec_file, model, batch, fmt, output, force) -> None:
     """
     from inception_cost.presets import for_spec
     from inception_cost.render.presets import render
+    from inception_cost.spec import with_overrides
 
-    spec = _load(spec_file, model)
+    spec = with_overrides(_load(spec_file, model), input_shape=input_shape)
     counts = for_spec(spec, batch)
     _deliver(render, (spec.name, batch, counts), fmt, output, force, spec_file)
 

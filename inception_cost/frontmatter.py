@@ -22,6 +22,11 @@ from inception_cost.cells import (
 from inception_cost.columns import COLUMNS
 from inception_cost.columns import norm as _norm
 from inception_cost.errors import InputError, Location, nearest
+from inception_cost.table import CSV_META
+
+#: The widest LRN window a spec may ask for (AlexNet's is 5): each output sums this many
+#: maps, so a wider one only costs time.
+MAX_LRN_SIZE = 10_000
 
 Shape = tuple[int, int, int]
 
@@ -161,6 +166,12 @@ def read_toml(lines: list[str], path: str, first_line: int) -> dict:
 
     try:
         return tomllib.loads("\n".join(lines))
+    except RecursionError:
+        raise InputError(
+            "the front matter nests too deeply",
+            "a few levels of tables and arrays",
+            Location(path, first_line, 1),
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
@@ -171,6 +182,35 @@ def read_toml(lines: list[str], path: str, first_line: int) -> dict:
             "key = value lines (https://toml.io)",
             Location(path, first_line + line - 1, col),
         ) from None
+
+
+def read_csv_meta(line: str, path: str) -> dict:
+    """A CSV's first line `# spec: {...}`: the front matter as one line of JSON (the same
+    keys as the TOML, which maps to JSON one to one)."""
+    import json
+
+    at = len(CSV_META) + 1
+    try:
+        meta = json.loads(line[len(CSV_META) :])
+    except RecursionError:
+        raise InputError(
+            "the front matter line nests too deeply",
+            "a few levels of objects and arrays",
+            Location(path, 1, at),
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"bad front matter line: {exc.msg}",
+            "# spec: followed by the front matter as one JSON object",
+            Location(path, 1, at + exc.pos),
+        ) from None
+    if not isinstance(meta, dict):
+        raise InputError(
+            "the front matter line is not a JSON object",
+            '# spec: {"input": "HxWxC", ...}',
+            Location(path, 1, at),
+        )
+    return meta
 
 
 _META_KEYS = {
@@ -295,8 +335,18 @@ def _conventions(table: dict, loc: Location) -> Conventions:
     _check_keys(lrn_table, {"size", "alpha", "beta", "k"}, "[conventions.lrn]", loc)
     try:
         lrn = Lrn(**{k: v for k, v in lrn_table.items()})
-        if not isinstance(lrn.size, int) or lrn.size < 1:
+        if isinstance(lrn.size, bool) or not isinstance(lrn.size, int) or lrn.size < 1:
             raise InputError("lrn size must be a positive integer", "size = 5", loc)
+        if lrn.size > MAX_LRN_SIZE:
+            raise InputError(f"lrn size {lrn.size} is too wide", f"at most {MAX_LRN_SIZE:,}", loc)
+        for key in ("alpha", "beta", "k"):
+            value = getattr(lrn, key)
+            if not _finite(value) or value < 0 or (key == "k" and value == 0):
+                raise InputError(
+                    f"lrn {key} = {value!r} is not allowed",
+                    "a finite number, >= 0 (k > 0), such as alpha = 0.0001",
+                    loc,
+                )
         flags = {}
         for key, default in (
             ("bias", True),
@@ -310,7 +360,7 @@ def _conventions(table: dict, loc: Location) -> Conventions:
                     f"{key} must be true or false", f"{key} = {str(default).lower()}", loc
                 )
         eps = table.get("bn_eps", 1e-5)
-        if isinstance(eps, bool) or not isinstance(eps, int | float) or eps <= 0:
+        if not _finite(eps) or eps <= 0:
             raise InputError("bn_eps must be a positive number", "bn_eps = 1e-5", loc)
         pool_patch = table.get("pool_patch")
         return Conventions(
@@ -333,6 +383,13 @@ def _conventions(table: dict, loc: Location) -> Conventions:
     except InputError as exc:
         exc.where = exc.where or loc
         raise
+
+
+def _finite(value: object) -> bool:
+    """A real number from TOML or JSON that is not a boolean, NaN or infinite."""
+    import math
+
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
 
 
 def _reading(table: dict, loc: Location) -> ClaimReading:

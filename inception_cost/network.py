@@ -305,7 +305,9 @@ def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
             )
         )
         output_of[row.name] = ops[-1].name
-    return Network(spec.name, input_shape, tuple(blocks), conventions, aux)
+    from inception_cost import validate  # it reads this module's ops
+
+    return validate.check(Network(spec.name, input_shape, tuple(blocks), conventions, aux))
 
 
 def _diverges(row: Row, ops: tuple[Op, ...], before: Row | None) -> str:

@@ -49,11 +49,13 @@ from inception_cost.frontmatter import (  # noqa: F401 (public names importers u
     Variant,
     parse_activation,
     parse_padding,
+    read_csv_meta,
     read_footnotes,
     read_toml,
 )
 from inception_cost.kinds import Kind, builtin, check_row, declare
 from inception_cost.table import (  # noqa: F401 (public names importers use)
+    CSV_META,
     MAX_SPEC_BYTES,
     STDIN,
     check_chars,
@@ -97,6 +99,11 @@ ROW_TYPES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 # Module kinds (inception, residual, fire, ...) are declarations: vocabulary/kinds.toml.
 # VGG's Table 1 writes a layer as one token: conv3-64 (3x3, 64 filters), FC-4096.
+#: A repeat (a building block's x N, ResNet-1202's is 200; a module's n; a row's or a
+#: group's N×) and the layers a table may unroll to: beyond them a network takes minutes
+#: and gigabytes to build, so it is refused at once.
+MAX_REPEAT = 1_000
+MAX_LAYERS = 10_000
 # Numbers are ASCII digits only ([0-9], not \d): see cells.MAX_DIGITS.
 _CONV_TOKEN = re.compile(r"conv\s*([0-9]+)\s*-\s*([0-9]+)", re.I)
 _FC_TOKEN = re.compile(r"fc\s*-\s*([0-9]+)", re.I)
@@ -257,9 +264,12 @@ def parse_markdown(text: str, path: str = "<spec>") -> Spec:
 
 
 def parse_csv(text: str, path: str = "<spec>") -> Spec:
-    """A CSV table with the same headers; metadata comes from overrides (`--input`)."""
+    """A CSV table with the same headers. Metadata comes from a first line `# spec: {...}`
+    holding the front matter as JSON (as `table --format csv` writes it), or overrides."""
     loc = Location(path, 1, 1)
-    return _build({}, csv_table(text, path), path, loc, Places([], 1, path, loc))
+    first = split_lines(text)[0]
+    meta = read_csv_meta(first, path) if first.startswith(CSV_META) else {}
+    return _build(meta, csv_table(text, path), path, loc, Places([], 1, path, loc))
 
 
 # --------------------------------------------------------------------------- building
@@ -316,6 +326,7 @@ def _build(
     names: dict[str, Row] = {}
     counters: dict[str, int] = {}
     lines = []
+    unrolled = 0
     for line, cells in table[1:]:
         if len(cells) != len(fields):
             errors.append(
@@ -329,7 +340,7 @@ def _build(
             lines.append((line, cells))
     typed = "type" if "type" in fields else "nametype"
     try:
-        written = repeated(lines, fields.index(typed), path)
+        written = repeated(lines, fields.index(typed), path, errors)
     except InputError as exc:
         errors.append(exc)
         written = []
@@ -348,6 +359,17 @@ def _build(
             continue
         names[row.name] = row
         rows.append(row)
+        unrolled += len(row.block.layers) * row.block.repeat if row.block else row.repeat or 1
+        if unrolled > MAX_LAYERS:
+            errors.append(
+                InputError(
+                    f"the table unrolls to more than {MAX_LAYERS:,} layers by this row",
+                    f"a network of at most {MAX_LAYERS:,} layers (rows, and convolutions of"
+                    " repeated building blocks)",
+                    row.loc,
+                )
+            )
+            break
     gather(errors)
 
     if rows[0].type == "input image":
@@ -570,7 +592,7 @@ _READERS = {
     "output": lambda t, out, _: out.update(output=parse_size(t)),
     "depth": _read_depth,
     "filters": lambda t, out, _: out.update(filters=parse_count(t, "filters")),
-    "repeat": lambda t, out, _: out.update(repeat=parse_count(t, "repeat")),
+    "repeat": lambda t, out, _: out.update(repeat=_repeat(t, "module")),
     "stride": lambda t, out, _: out.update(stride=parse_count(t, "stride")),
     "params": lambda t, out, _: out.update(params=parse_quantity(t, "claimed params")),
     "ops": lambda t, out, _: out.update(ops=parse_quantity(t, "claimed ops")),
@@ -618,6 +640,16 @@ def _fold_shape(out: dict, raw: dict[str, str], locs: dict) -> dict:
     return out
 
 
+def _repeat(text: str, what: str) -> int:
+    """A repeat count (a building block's x N, a row's n, a `N×` before a type), bounded."""
+    repeat = parse_count(text, f"{what} repeat")
+    if repeat > MAX_REPEAT:
+        raise InputError(
+            f"a {what} repeated {repeat:,} times", f"a repeat of at most {MAX_REPEAT:,}"
+        )
+    return repeat
+
+
 def parse_block(text: str) -> ResidualBlock:
     """`[1x1, 64; 3x3, 64; 1x1, 256] x 3`: ResNet's bracketed block and its repeat count."""
     m = _BLOCK.fullmatch(text.strip())
@@ -630,7 +662,7 @@ def parse_block(text: str) -> ResidualBlock:
         layers.append((kh, kw, parse_count(lm[3], "block filters")))
     else:
         if m and layers:
-            return ResidualBlock(tuple(layers), parse_count(m[2], "block repeat"))
+            return ResidualBlock(tuple(layers), _repeat(m[2], "building block"))
     raise InputError(
         f"malformed building block {text.strip()!r}",
         "[KxK, C; KxK, C] x N, as in [3x3, 64; 3x3, 64] x 2",
@@ -715,10 +747,13 @@ def _parse_phase(text: str) -> bool:
 _REPEAT = re.compile(r"([0-9]+)\s*[x×]\s+(?!\[)(.+)|([0-9]+)\s*[x×]\s*\[\s*(.*)", re.S)
 
 
-def repeated(table: list, at: int, path: str) -> list[tuple[int, list, int]]:
+def repeated(
+    table: list, at: int, path: str, errors: list[InputError]
+) -> list[tuple[int, list, int]]:
     """The table rows with their repeats written out: `5× conv` is five rows, and
     `5× [conv dw / s1` ... `conv / s1]` five times the group it brackets. Each row comes
-    with its copy number (0 when not repeated)."""
+    with its copy number (0 when not repeated). A repeat count out of bounds goes to
+    `errors` and its rows are read once."""
     out: list[tuple[int, list, int]] = []
     i = 0
     while i < len(table):
@@ -735,7 +770,6 @@ def repeated(table: list, at: int, path: str) -> list[tuple[int, list, int]]:
             out.append((line, cells, 0))
             i += 1
             continue
-        times = parse_count(m[1] or m[3], "repeat")
         if m[2] is not None:  # one row
             group = [(line, _with(cells, at, m[2]))]
         else:
@@ -756,6 +790,18 @@ def repeated(table: list, at: int, path: str) -> list[tuple[int, list, int]]:
             group = [(line, _with(cells, at, first)), *table[i + 1 : end + 1]]
             group = [(ln, _with(cs, at, _unclose(cs[at][0]))) for ln, cs in group]
             i = end
+        try:
+            times = _repeat(m[1] or m[3], "row")
+        except InputError as exc:  # the group is still read once: its rows' errors too
+            exc.where = exc.where or Location(path, line, col)
+            errors.append(exc)
+            times = 1
+        if len(out) + times * len(group) > MAX_LAYERS:
+            raise InputError(
+                f"the table unrolls to more than {MAX_LAYERS:,} layers by this repeat",
+                f"a network of at most {MAX_LAYERS:,} layers",
+                Location(path, line, col),
+            )
         for copy in range(1, times + 1):
             out.extend((ln, cs, copy) for ln, cs in group)
         i += 1

@@ -49,12 +49,19 @@ def split_markdown(text: str, path: str) -> Markdown:
     return Markdown(front, first + 2, Location(path, first + 1, 1), table)
 
 
+#: The first line of a CSV that carries its front matter: this, then the front matter as
+#: one line of JSON (frontmatter.read_csv_meta reads it).
+CSV_META = "# spec: "
+
+
 def csv_table(text: str, path: str) -> list[TableLine]:
-    """A CSV table's lines, header first, blank lines skipped."""
+    """A CSV table's lines, header first, blank lines and a first `# spec: ` line skipped."""
     import csv
 
+    lines = split_lines(text)
+    start = 1 if lines[0].startswith(CSV_META) else 0
     table: list[TableLine] = []
-    for number, line in enumerate(split_lines(text), 1):
+    for number, line in enumerate(lines[start:], start + 1):
         if not line.strip():
             continue
         if len(line) > csv.field_size_limit():
@@ -76,6 +83,10 @@ def csv_table(text: str, path: str) -> list[TableLine]:
             cells.append((value, col))
             pos = max(pos, col - 1 + len(value)) + 1
         table.append((number, cells))
+    if not table:
+        raise InputError(
+            "no layer table found", "a header line of column names", Location(path, start + 1, 1)
+        )
     return table
 
 

@@ -470,7 +470,8 @@ def test_blank_line_inside_the_table_continues_it(run, write):
 
     assert len(spec.parse_markdown(text).rows) == 33  # Table 1's 25 rows + 2 LRN + 6 aux
     result = run("table", str(write(text)), "--format", "csv")
-    assert result.exit_code == 0 and result.stdout.count("\n") == 1 + 33  # header + every row
+    table = [line for line in result.stdout.splitlines() if not line.startswith("#")]
+    assert result.exit_code == 0 and len(table) == 1 + 33  # header + every row
 
 
 def test_row_after_the_table_ended_is_an_error(run, write):
@@ -618,3 +619,274 @@ def test_a_variant_that_cannot_be_built_is_named_and_the_rest_is_read(run, write
     assert finding["row"] == "variant tiny" and finding["location"].endswith("spec.md:3:1")
     assert finding["points"][0].startswith("cannot be built: 5x5 kernel is larger")
     check(run("table", str(path), "--variant", "tiny"), "spec.md:12:14", "variant 'tiny': 5x5")
+
+
+# ------------------------------------------------------------ issue 13: networks that cannot exist
+
+NET = (
+    '+++\ninput = "8x8x4"\n{front}\n+++\n'
+    "| type | patch size/stride | output size | building block | connection table | groups"
+    " | padding |\n|---|---|---|---|---|---|---|\n"
+)
+
+
+def net(rows: str, front: str = "") -> str:
+    return NET.format(front=front) + rows
+
+
+@pytest.mark.parametrize("command", ["table", "verify"])
+def test_residual_block_that_shrinks_its_map(run, write, command):
+    text = net("| residual | | 8x8x64 | [2x2, 64] x 1 | | | |\n")
+    check(run(command, str(write(text))), "spec.md:7:25", "a residual add of 7x7x64 and 8x8x64")
+
+
+@pytest.mark.parametrize("command", ["table", "verify"])
+def test_zero_pad_shortcut_that_narrows(run, write, command):
+    text = net("| residual | | 8x8x2 | [3x3, 2; 3x3, 2] x 1 | | | |\n", 'shortcut = "zero-pad"')
+    text = text.replace('shortcut = "zero-pad"', '[conventions]\nshortcut = "zero-pad"')
+    check(run(command, str(write(text))), "spec.md:8:24", "cannot narrow 4 channels to 2")
+
+
+@pytest.mark.parametrize("command", ["table", "verify"])
+def test_connection_table_with_groups(run, write, command):
+    front = '[connection_tables]\nT = ["X...", ".X..", "..X.", "...X"]'
+    text = net("| conv | 3x3/1 | 8x8x4 | | T | 2 | |\n", front)
+    check(run(command, str(write(text))), "spec.md:8:32", "a connection table and 2 groups")
+
+
+@pytest.mark.parametrize("mode", ["max", "avg"])
+def test_pool_padding_not_smaller_than_the_window(run, write, mode):
+    text = net(f"| {mode} pool | 2x2/1 | 8x8x4 | | | | 2 |\n")
+    for command in ("table", "verify"):
+        check(run(command, str(write(text))), "spec.md:7:", "padding 2 is not smaller than the 2x2")
+
+
+@pytest.mark.parametrize("inception", ["reduced", "naive"])
+def test_inception_modules_pad_same_under_an_integer_conv_padding(run, write, inception):
+    # issue 12's kinds declare the module's padding: 1x1 unpadded, 3x3 by 1, 5x5 by 2, so
+    # the branches concatenate at 8x8 (4 + 4 + 4 + 4 channels) whatever conv_padding says
+    text = (
+        f'+++\ninput = "8x8x4"\n[conventions]\nconv_padding = 2\ninception = "{inception}"\n'
+        "+++\n| type | output size | #1x1 | #3x3 reduce | #3x3 | #5x5 reduce | #5x5 | pool proj |\n"
+        "|---|---|---|---|---|---|---|---|\n| inception | 8x8x16 | 4 | 2 | 4 | 2 | 4 | 4 |\n"
+    )
+    if inception == "naive":  # no reductions, and the pool passes its 4 maps through
+        text = text.replace(" 2 | 4 | 2 | 4 | 4 |", " | 4 | | 4 | |")
+    result = run("verify", str(write(text)), "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_googlenet_with_padding_1_changes_only_its_stem(run):
+    result = run("table", "--model", "googlenet", "--padding", "1", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    import csv
+
+    rows = csv.DictReader(result.stdout.splitlines()[1:])
+    out = {row["name"]: row["computed output size"] for row in rows}
+    assert out["conv1"] == "110x110x64"  # (224 + 2 - 7) // 2 + 1
+    assert out["3a"] == "28x28x256"  # 64 + 128 + 32 + 32
+
+
+def test_lrn_wider_than_the_channels_runs(run, write):
+    text = net("| lrn | | 8x8x4 | | | | |\n", "[conventions.lrn]\nsize = 21")
+    result = run("verify", str(write(text)), "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_building_block_repeated_10_to_the_30(run, write):
+    text = net("| residual | | 8x8x4 | [3x3, 4; 3x3, 4] x 1" + "0" * 30 + " | | | |\n")
+    check(run("table", str(write(text))), "spec.md:7:24", "31 digits")
+    text = net("| residual | | 8x8x4 | [3x3, 4; 3x3, 4] x 1001 | | | |\n")
+    check(run("table", str(write(text))), "spec.md:7:24", "repeated 1,001 times")
+
+
+def test_table_unrolling_past_the_layer_limit(run, write):
+    rows = "| residual | | 8x8x4 | [3x3, 4; 3x3, 4] x 1000 | | | |\n" * 6
+    check(run("table", str(write(net(rows)))), "spec.md:12:3", "more than 10,000 layers")
+
+
+def test_row_repeat_past_the_bound(run, write):
+    rows = "| 1001× convolution | 3x3/1 | 8x8x3 | | | |\n"
+    check(run("table", str(write(spec_text(rows)))), "spec.md:7:3", "a row repeated 1,001 times")
+
+
+def test_repeated_groups_unrolling_past_the_layer_limit(run, write):
+    group = "| 1000× [convolution | 3x3/1 | 8x8x3 | | | |\n| convolution] | 3x3/1 | 8x8x3 | | | |\n"
+    rows = (
+        group * 5
+        + "| 1000× [max pool | 3x3/1 | 8x8x3 | | | |\n| max pool] | 3x3/1 | 8x8x3 | | | |\n"
+    )
+    check(run("table", str(write(spec_text(rows)))), "spec.md:17:3", "more than 10,000 layers")
+
+
+def test_module_n_past_the_bound(run, write):
+    text = (
+        '+++\ninput = "8x8x8"\n+++\n| operator | t | c | n | s | output size |\n'
+        "|---|---|---|---|---|---|\n| bottleneck | 1 | 8 | 1001 | 1 | 8x8x8 |\n"
+    )
+    check(run("table", str(write(text))), "spec.md:6:", "a module repeated 1,001 times")
+
+
+def test_bound_errors_come_with_the_others_in_one_run(run, write):
+    rows = "| 1001× convolution | 3x3/1 | 8x8x3 | | | |\n| convolutoin | 3x3/1 | 8x8x3 | | | |\n"
+    result = run("table", str(write(spec_text(rows))))
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 2 and len(lines) == 2 and all(LINE.match(x) for x in lines)
+    assert "spec.md:7:3: error: a row repeated" in lines[0] and "spec.md:8:3:" in lines[1]
+
+
+@pytest.mark.parametrize(
+    ("lrn", "what"),
+    [
+        ("alpha = nan", "lrn alpha = nan"),
+        ("beta = inf", "lrn beta = inf"),
+        ("k = 0", "lrn k = 0"),
+        ("size = 10001", "lrn size 10001 is too wide"),
+        ("size = true", "lrn size must be a positive integer"),
+    ],
+)
+def test_lrn_settings_that_are_not_numbers(run, write, lrn, what):
+    check(
+        run("table", str(write(spec_text(SOFTMAX, f"[conventions.lrn]\n{lrn}")))), "spec.md:", what
+    )
+
+
+def test_bn_eps_nan_is_refused(run, write):
+    text = spec_text(SOFTMAX, "[conventions]\nbn_eps = nan")
+    check(run("table", str(write(text))), "spec.md:", "bn_eps must be a positive number")
+
+
+def test_params_ratio_claim_on_a_network_without_params(run, write):
+    front = '[[claims]]\nid = "r"\nquantity = "params_ratio"\nagainst = "alexnet"\nvalue = 12'
+    result = run("table", str(write(net("| max pool | 2x2/2 | 4x4x4 | | | | |\n", front))))
+    assert result.exit_code == 0, result.stderr
+    assert "has no parameters: no ratio to check" in result.stdout
+
+
+def test_huge_input_answers_at_once(run):
+    import time
+
+    start = time.process_time()
+    result = run("table", "--input", "10000000x10000000x3", "--format", "csv")
+    assert result.exit_code == 0 and time.process_time() - start < 2
+
+
+def test_huge_batch_is_refused_in_one_line(run):
+    result = run("table", "--batch", "1" + "0" * 305)
+    assert result.exit_code == 2 and result.stdout == "" and result.stderr.count("\n") == 1
+    assert "306 digits" in result.stderr
+
+
+def test_csv_spec_verifies_with_input(run, write):
+    path = write("type,patch size/stride,output size\nconvolution,3x3/1,8x8x4\n", "t.csv")
+    for command in ("verify", "conventions"):
+        assert run(command, str(path), "--input", "8x8x3").exit_code == 0
+
+
+# ------------------------------------------------------------------ issue 13: --output
+
+
+def test_output_empty_path_is_refused(run):
+    result = run("table", "--output", "")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == "inception-cost: error: --output is empty; expected a file path\n"
+
+
+def test_output_onto_proc(run):
+    check(run("table", "--format", "csv", "-o", "/proc/x.csv"), "/proc/x.csv:1:1", "cannot write")
+
+
+@pytest.mark.parametrize("path", ["/dev/null", "fifo"])
+def test_output_onto_a_fifo_or_device(run, tmp_path, path):
+    import os
+
+    if path == "fifo":
+        path = str(tmp_path / "fifo")
+        os.mkfifo(path)
+    check(run("table", "-o", path, "--force"), f"{path}:1:1", "not a regular file")
+
+
+def test_output_failing_midway_keeps_the_old_file(run, tmp_path, monkeypatch):
+    import errno
+    import os
+
+    out = tmp_path / "t.csv"
+    out.write_text("precious")
+
+    def full(_fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    check(run("table", "-o", str(out), "--force"), "t.csv:1:1", "No space left on device")
+    assert out.read_text() == "precious" and [p.name for p in tmp_path.iterdir()] == ["t.csv"]
+
+
+def test_output_into_a_folder_that_cannot_be_written(run, tmp_path, monkeypatch):
+    import tempfile
+
+    def denied(**_kw):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    check(run("table", "-o", str(tmp_path / "x.csv")), "x.csv:1:1", "Permission denied")
+
+
+def test_output_modes_follow_umask_and_the_replaced_file(run, tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o027)
+    try:
+        new = tmp_path / "new.csv"
+        assert run("table", "--format", "csv", "-o", str(new)).exit_code == 0
+        assert stat.S_IMODE(new.stat().st_mode) == 0o640  # 0o666 under umask 027
+        new.chmod(0o604)
+        assert run("table", "--format", "csv", "-o", str(new), "--force").exit_code == 0
+        assert stat.S_IMODE(new.stat().st_mode) == 0o604
+    finally:
+        os.umask(old)
+
+
+def test_output_through_a_symlink_writes_its_target(run, tmp_path):
+    target, link = tmp_path / "real.csv", tmp_path / "link.csv"
+    target.write_text("old")
+    link.symlink_to(target)
+    assert run("table", "--format", "csv", "-o", str(link)).exit_code == 2  # exists: --force
+    assert run("table", "--format", "csv", "-o", str(link), "--force").exit_code == 0
+    assert link.is_symlink() and target.read_text().startswith("# spec: ")
+
+
+def test_verify_input_of_10_to_the_110_cubed(run):
+    side = "1" + "0" * 110
+    result = run("verify", "--input", f"{side}x{side}x{side}")
+    assert result.exit_code == 2 and result.stdout == "" and result.stderr.count("\n") == 1
+    assert "111 digits" in result.stderr
+
+
+def test_huge_padding_answers_at_once(run):
+    import time
+
+    start = time.process_time()
+    result = run("table", "--model", "vgg13", "--padding", "10000000", "--format", "json")
+    assert result.exit_code == 0 and time.process_time() - start < 2
+
+
+def test_endless_standard_input_is_capped():
+    from click.testing import CliRunner
+
+    from inception_cost.cli import cli
+
+    result = CliRunner().invoke(cli, ["table", "-"], input="\0" * (16 * 1024 * 1024 + 1))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("<stdin>:1:1: error: <stdin> is larger than 16 MiB")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where"),
+    [
+        ("spec.md", "+++\na = " + "[" * 100_000 + "\n+++\n" + HEADER, "spec.md:2:1"),
+        ("t.csv", "# spec: " + "[" * 100_000 + "\ntype\nsoftmax\n", "t.csv:1:9"),
+    ],
+)
+def test_front_matter_nested_too_deeply(run, write, name, text, where):
+    check(run("table", str(write(text, name)), "--input", "8x8x3"), where, "nests too deeply")

@@ -142,3 +142,26 @@ def test_counts_are_python_ints():
 
 def vars_of(other):
     return (other.compare, other.add, other.mul, other.div, other.exp)
+
+
+def test_valid_taps_closed_form_against_the_sum():
+    """The closed form against the per-position sum it replaced, written out here."""
+    import random
+
+    def by_position(size, out, k, stride, pad):
+        return sum(min(i * stride - pad + k, size) - max(i * stride - pad, 0) for i in range(out))
+
+    rng = random.Random(13)
+    for _ in range(20_000):
+        case = (rng.randint(1, 40), rng.randint(0, 40), rng.randint(1, 45))
+        case += (rng.randint(1, 7), rng.randint(0, 20))
+        assert cost._valid_taps(*case) == by_position(*case), case
+
+
+def test_pool_taps_of_a_huge_input_by_hand():
+    """3x3/2 max pool, ceil rounding, on 10^7 x 10^7: per side 5,000,000 windows, the
+    first 4,999,999 whole (3 taps), the last over rows 9,999,998-9,999,999 (2 taps);
+    compares = taps - outputs."""
+    a = analyse("| max pool | 3x3/2 | 1x1x1 | | | |\n", 'input = "10000000x10000000x1"')
+    taps = 4_999_999 * 3 + 2
+    assert a.blocks[0].other.compare == taps * taps - 5_000_000 * 5_000_000

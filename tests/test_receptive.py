@@ -235,16 +235,18 @@ def test_every_bundled_kind_has_a_rule(model):
 
 
 def test_a_misaligned_row_is_named(run, write):
-    # 2x2 convolutions with "same" padding pad (2 - 1) // 2 = 0: the convolution path's
-    # field is 3 wide centred on pixel 1, the identity's 1 wide on pixel 0.
+    # A 2x2/2 convolution with "same" padding pads (2 - 1) // 2 = 0: the convolution
+    # path's field is 2 wide centred on pixel 0.5, the 1x1/2 projection's 1 wide on pixel 0.
+    # Both give 4x4x4, so the network exists (at stride 1, a 2x2 block shrinks its map and
+    # is refused as a residual add of two shapes).
     path = write(
         '+++\ninput = "8x8x4"\n+++\n\n| type | output size | building block |\n|---|---|---|\n'
-        "| residual | 8x8x4 | [2x2, 4; 2x2, 4] x 1 |\n"
+        "| residual | 4x4x4 | [2x2, 4; 1x1, 4] x 1 |\n"
     )
     data = json.loads(run("receptive", str(path), "--format", "json").stdout)
     assert data["aligned"] is False
     assert [(p["size"][0], p["centre"][0]) for p in data["rows"][0]["paths"]] == [
-        (3, 1.0),
+        (2, 0.5),
         (1, 0.0),
     ]
     rich = run("receptive", str(path)).stdout

@@ -351,3 +351,12 @@ def test_verify_passes_on_every_bundled_model_and_variant(model, variant):
     assert result.analytic_macs == result.executed_macs > 0
     # the estimate bounds what the run itself allocated (tracemalloc sees NumPy's buffers)
     assert 0 < result.measured <= result.estimate.run
+
+
+@pytest.mark.parametrize("size", [2, 4, 8, 9, 10, 21])
+def test_lrn_wider_than_the_channels_matches_torch(size):
+    """torch pads the channel axis with zeros for any size; 4 channels here (issue 13)."""
+    x = (np.random.default_rng(5).standard_normal((1, 3, 3, 4)) * 3).astype("float64")
+    y = kernels.local_response_norm(x, size, 1e-2, 0.75, 1.0)
+    t = F.local_response_norm(nchw(x), size, 1e-2, 0.75, 1.0)
+    np.testing.assert_allclose(y, nhwc(t), **TOL["float64"])

@@ -45,7 +45,8 @@ def test_printing_rounds_only_at_the_end():
 
 def test_shares_in_every_format(run, write):
     path = str(write(TINY))
-    rows = list(csv.DictReader(io.StringIO(run("table", path, "--format", "csv").stdout)))
+    table = run("table", path, "--format", "csv").stdout.split("\n", 1)[1]  # after # spec:
+    rows = list(csv.DictReader(io.StringIO(table)))
     assert [r["computed activations share"] for r in rows] == ["0.800000", "0.200000"]
     assert [r["computed MACs share"] for r in rows] == ["1.000000", "0.000000"]
     data = json.loads(run("table", path, "--format", "json").stdout)

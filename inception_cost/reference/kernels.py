@@ -191,9 +191,9 @@ def local_response_norm(
         block, acc = flat[r : r + step], y[r : r + step]
         sq = block * block
         acc[...] = sq
-        for d in range(1, size // 2 + 1):  # channels before c
+        for d in range(1, min(size // 2, c - 1) + 1):  # channels before c
             acc[:, d:] += sq[:, : c - d]
-        for d in range(1, (size - 1) // 2 + 1):  # channels after c
+        for d in range(1, min((size - 1) // 2, c - 1) + 1):  # channels after c
             acc[:, : c - d] += sq[:, d:]
         acc *= alpha / size
         acc += k

@@ -134,11 +134,18 @@ def with_shares(report, table: list[list[str]], style) -> list[list[str]]:
 
 
 def to_csv(report) -> str:
+    """The table after one line `# spec: {...}`, the spec's front matter as JSON, so that it
+    reads back as the same network (input size, conventions, connection tables) and audit."""
     import csv
+    import tomllib
 
+    from inception_cost.render.markdown import front_matter
     from inception_cost.shares import decimal
+    from inception_cost.spec import CSV_META
 
+    meta = tomllib.loads(front_matter(report.spec).strip().removeprefix("+++").removesuffix("+++"))
     buf = io.StringIO()
+    buf.write(CSV_META + json.dumps(meta, ensure_ascii=False, separators=(",", ":")) + "\n")
     csv.writer(buf, lineterminator="\n").writerows(with_shares(report, rows(report), decimal))
     return buf.getvalue()
 
