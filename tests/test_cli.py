@@ -47,9 +47,11 @@ def test_flops_batch_and_bias_options(run):
         )
     )
     conv1 = rows[0]
-    assert int(conv1["computed MACs"]) == 4 * 118_013_952
-    assert int(conv1["computed FLOPs"]) == 8 * 118_013_952
-    assert int(conv1["computed params"]) == 9_472  # not scaled by the batch
+    # the counts that scale with the batch say so in their header; params do not scale
+    assert int(conv1["computed MACs (batch of 4)"]) == 4 * 118_013_952
+    assert int(conv1["computed FLOPs (batch of 4)"]) == 8 * 118_013_952
+    assert conv1["verdict ops (per image)"] == "mismatch"  # 34M against 118,013,952 per image
+    assert int(conv1["computed params"]) == 9_472
     data = json.loads(run("table", "--format", "json", "--no-bias").stdout)
     assert data["totals"]["params"] == 6_990_272
     assert "bias" in data["settings"]["overrides"]

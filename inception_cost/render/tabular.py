@@ -33,41 +33,43 @@ def spec_cells(report) -> list[tuple[str, str]]:
 
 def computed_cells(report, cost: BlockCost | None) -> dict[str, str]:
     """The computed columns every tabular output adds; blank for rows left out."""
+    heads = computed_headers(report)
     if cost is None:
-        return dict.fromkeys(computed_headers(report), "")
+        return dict.fromkeys(heads, "")
     ra = report.audit.row(cost.name)
     a = report.analysis
-    cells = {
-        "computed output size": "x".join(map(str, cost.block.out_shape)),
-        "verdict output size": _status(ra.output),
-        "computed depth": str(cost.depth),
-        "verdict depth": _status(ra.depth),
-        "computed weights": str(cost.weights),
-        "computed biases": str(cost.biases),
-        "computed params": str(cost.params),
-        "verdict params": _status(ra.params),
-        "computed MACs": str(cost.macs),
-    }
+    values = [
+        "x".join(map(str, cost.block.out_shape)),
+        _status(ra.output),
+        str(cost.depth),
+        _status(ra.depth),
+        str(cost.weights),
+        str(cost.biases),
+        str(cost.params),
+        _status(ra.params),
+        str(cost.macs),
+    ]
     if report.flops:
-        cells["computed FLOPs"] = str(2 * cost.macs)
+        values.append(str(2 * cost.macs))
     if connections(report):
-        cells["computed connections"] = str(cost.connections)
-    cells.update(
-        {
-            "verdict ops": _status(ra.ops),
-            "computed other ops": str(cost.other.total),
-            "computed activations": str(cost.activations),
-            "computed activation bytes": str(a.bytes(cost.activations)),
-        }
-    )
+        values.append(str(cost.connections))
+    values += [
+        _status(ra.ops),
+        str(cost.other.total),
+        str(cost.activations),
+        str(a.bytes(cost.activations)),
+    ]
     if report.preset:
         ops = ops_value(report, cost)
-        cells[f"computed {report.preset} params"] = str(params_value(report, cost))
-        cells[f"computed {report.preset} ops"] = "" if ops is None else str(ops)
-    return cells
+        values += [str(params_value(report, cost)), "" if ops is None else str(ops)]
+    return dict(zip(heads, values, strict=True))
 
 
 def computed_headers(report) -> list[str]:
+    """The computed columns' headers. Counts that scale with the batch say so when it is
+    above 1 (`computed MACs (batch of 8)`); the verdicts judge the claims per image."""
+    batch = report.analysis.batch
+    per = f" (batch of {batch})" if batch > 1 else ""
     heads = [
         "computed output size",
         "verdict output size",
@@ -77,20 +79,20 @@ def computed_headers(report) -> list[str]:
         "computed biases",
         "computed params",
         "verdict params",
-        "computed MACs",
+        f"computed MACs{per}",
     ]
     if report.flops:
-        heads.append("computed FLOPs")
+        heads.append(f"computed FLOPs{per}")
     if connections(report):
-        heads.append("computed connections")
+        heads.append(f"computed connections{per}")
     heads += [
-        "verdict ops",
-        "computed other ops",
-        "computed activations",
-        "computed activation bytes",
+        "verdict ops" + (" (per image)" if per else ""),
+        f"computed other ops{per}",
+        f"computed activations{per}",
+        f"computed activation bytes{per}",
     ]
     if report.preset:
-        heads += [f"computed {report.preset} params", f"computed {report.preset} ops"]
+        heads += [f"computed {report.preset} params", f"computed {report.preset} ops{per}"]
     return heads
 
 
