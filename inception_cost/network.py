@@ -10,7 +10,7 @@ reference both read this object, never the spec.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from inception_cost.errors import InputError, nearest
@@ -241,7 +241,34 @@ def window(
 
 def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
     """The network a spec describes; `aux` keeps training-only rows, `variant` reads it as
-    one of the spec's variants (a row swapped, other conventions, another input size)."""
+    one of the spec's variants (a row swapped, other conventions, another input size).
+
+    A stride read from printed sizes (ResNet's stages) is a property of the table as
+    printed: it is read at the spec's tabled input and kept at any other input, where the
+    stage's output size follows from its strided layers."""
+    tabled = spec.tabled_input or spec.input_shape
+    chosen = next((v for v in spec.variants if v.name == variant), None)
+    own = (chosen and chosen.input_shape) or spec.input_shape
+    if tabled is None or own == tabled or not _reads_strides(spec):
+        return _build(spec, aux, variant, None)[0]
+    at_table = replace(
+        spec,
+        input_shape=tabled,
+        tabled_input=None,
+        variants=tuple(replace(v, input_shape=None) for v in spec.variants),
+    )
+    return _build(spec, aux, variant, _build(at_table, aux, variant, None)[1])[0]
+
+
+def _reads_strides(spec: Spec) -> bool:
+    return any(spec.kinds[r.type].stride_from_sizes for r in spec.rows if r.type in spec.kinds)
+
+
+def _build(
+    spec: Spec, aux: bool, variant: str, strides: dict[str, int] | None
+) -> tuple[Network, dict[str, int]]:
+    """The network, and the strides its rows read from printed sizes; `strides` gives
+    those rows their strides instead."""
     if spec.input_shape is None:
         raise InputError(
             f"{spec.path} gives no input size",
@@ -258,7 +285,9 @@ def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
     swap = {chosen.row: variant_row(spec, chosen)} if chosen and chosen.cells else {}
     conventions = (chosen and chosen.conventions) or spec.conventions
     input_shape = (chosen and chosen.input_shape) or spec.input_shape
-    builder = _Builder(conventions, {INPUT: input_shape}, spec.connection_tables, spec.kinds)
+    builder = _Builder(
+        conventions, {INPUT: input_shape}, spec.connection_tables, spec.kinds, strides
+    )
     blocks: list[Block] = []
     output_of: dict[str, str] = {}
     previous: Row | None = None
@@ -307,7 +336,8 @@ def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
         output_of[row.name] = ops[-1].name
     from inception_cost import validate  # it reads this module's ops
 
-    return validate.check(Network(spec.name, input_shape, tuple(blocks), conventions, aux))
+    network = Network(spec.name, input_shape, tuple(blocks), conventions, aux)
+    return validate.check(network), builder.read
 
 
 def _diverges(row: Row, ops: tuple[Op, ...], before: Row | None) -> str:
@@ -336,8 +366,11 @@ class _Builder:
         shapes: dict[str, Shape],
         tables: dict[str, tuple[tuple[int, ...], ...]],
         kinds: dict[str, Kind],
+        strides: dict[str, int] | None = None,
     ):
         self.conventions = conventions
+        self.strides = strides  # rows' strides read at the tabled input, None: read here
+        self.read: dict[str, int] = {}  # the strides this build read from printed sizes
         self.shapes = shapes
         self.tables = tables
         self.kinds = kinds
@@ -681,16 +714,22 @@ class _Builder:
         given = row_stride(row)
         if given is not None:
             return given
+        if not kind.stride_from_sizes:
+            return kind.default_stride
+        if self.strides is not None:
+            return self.strides.get(row.name, kind.default_stride)
         h = self.shapes[src][0]
-        if kind.stride_from_sizes and row.output is not None and row.output[0] != h:
+        stride = kind.default_stride
+        if row.output is not None and row.output[0] != h:
             if h % row.output[0]:
                 raise InputError(
                     f"output height {row.output[0]} does not divide the input height {h}",
                     "an output size that is the input size divided by a whole stride",
                     row.at("output"),
                 )
-            return h // row.output[0]
-        return kind.default_stride
+            stride = h // row.output[0]
+        self.read[row.name] = stride
+        return stride
 
     def _module_once(
         self, row: Row, kind: Kind, src: str, prefix: str, stride: int, act: str

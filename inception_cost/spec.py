@@ -199,6 +199,8 @@ class Spec:
     connection_tables: dict[str, tuple[tuple[int, ...], ...]] = field(default_factory=dict)
     kinds: dict[str, Kind] = field(default_factory=builtin)  # built-in and the spec's own
     footnotes: dict[str, str] = field(default_factory=dict)  # mark -> what the paper says
+    # the input size the printed sizes describe, where --input (or a sweep) set another
+    tabled_input: Shape | None = None
 
     def header(self, field: str) -> str:
         """The header a column field prints under (a note column's as the spec wrote it)."""
@@ -952,4 +954,10 @@ def with_overrides(
     if input_shape is not None and input_shape != shape:
         shape = input_shape
         changed.append("input")
-    return replace(spec, input_shape=shape, conventions=conv, overrides=tuple(changed))
+    return replace(
+        spec,
+        input_shape=shape,
+        conventions=conv,
+        overrides=tuple(changed),
+        tabled_input=spec.tabled_input or (spec.input_shape if shape != spec.input_shape else None),
+    )

@@ -22,7 +22,6 @@ from inception_cost.spec import Spec, with_overrides
 
 MAX_SIDE = 16384
 MAX_SIZES = 256
-RESIDUAL = "residual"  # the row kind whose stride the builder reads from its printed output
 GLOBAL = "global avg pool"
 
 
@@ -106,47 +105,18 @@ def parse_sizes(text: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(sizes))
 
 
-def residual_strides(net: Network) -> dict[str, int]:
-    """Each residual row's stride in `net` (built at the spec's own size)."""
-    return {
-        b.name: b.ops[0].in_shapes[0][0] // b.out_shape[0] for b in net.blocks if b.type == RESIDUAL
-    }
-
-
-def at_input(spec: Spec, shape: Shape, variant: str = "", strides=None) -> Spec:
-    """The spec read at another input size (the variant's own input size set aside).
-
-    A residual row's stride is read from its printed output size, so each residual row
-    gets the output its stride (`strides`, from the spec's own size) gives at this
-    size; a map that does not divide by it is refused, naming the row.
-    """
-    if strides is None:
-        strides = residual_strides(network.build(spec, variant=variant))
-    spec = dataclasses.replace(
+def at_input(spec: Spec, shape: Shape, variant: str = "") -> Spec:
+    """The spec read at another input size (the variant's own input size set aside); the
+    builder keeps the strides the table's printed sizes give at its own size."""
+    return dataclasses.replace(
         spec,
         input_shape=shape,
+        tabled_input=spec.tabled_input or spec.input_shape,
         variants=tuple(
             dataclasses.replace(v, input_shape=None) if v.name == variant else v
             for v in spec.variants
         ),
     )
-    rows = list(spec.rows)
-    for i, row in enumerate(rows):
-        if row.name not in strides or row.output is None:
-            continue
-        prefix = network.build(dataclasses.replace(spec, rows=tuple(rows[:i])), variant=variant)
-        source = row.input or (rows[i - 1].name if i else network.INPUT)
-        h, w, _ = next((b.out_shape for b in prefix.blocks if b.name == source), prefix.input_shape)
-        s = strides[row.name]
-        if h % s or w % s:
-            raise InputError(
-                f"its {h}x{w} input does not divide by its stride {s} (the spec reads a"
-                " residual stage's stride from its printed output size)",
-                "maps that divide by each residual stage's stride",
-                row.loc,
-            )
-        rows[i] = dataclasses.replace(row, output=(h // s, w // s, row.output[2]))
-    return dataclasses.replace(spec, rows=tuple(rows))
 
 
 def sweep(
@@ -165,7 +135,6 @@ def sweep(
     if global_pool:
         spec, pooled, candidates = converted, candidates, ()
         own = network.build(spec, variant=variant)
-    strides = residual_strides(own)
     final_row = next(
         (b.name for b in reversed(own.blocks) if any(o.kind == "conv" for o in b.ops)),
         own.blocks[-1].name,
@@ -174,7 +143,7 @@ def sweep(
     floor = _floor(spec) if rounding == "ceil" else None
     side, _, channels = own.input_shape
     sides = sides or tuple(dict.fromkeys(k * side // 2 for k in range(1, 7)))
-    at = _Builder(spec, floor, strides, final_row, dtype)
+    at = _Builder(spec, floor, final_row, dtype)
     points = [at.point((s, s, channels), variant) for s in sides]
     if not variant:
         points += [at.point(v.input_shape, v.name) for v in spec.variants if v.input_shape]
@@ -244,15 +213,15 @@ def _growing(points: list[Point]) -> tuple[str, ...]:
 class _Builder:
     """Builds the spec at one size and says where it breaks."""
 
-    def __init__(self, spec: Spec, floor: Spec | None, strides, final_row: str, dtype: str):
-        self.spec, self.floor, self.strides = spec, floor, strides
+    def __init__(self, spec: Spec, floor: Spec | None, final_row: str, dtype: str):
+        self.spec, self.floor = spec, floor
         self.final_row, self.dtype = final_row, dtype
         self.lines = {r.loc.line: i for i, r in enumerate(spec.rows)}
 
     def build(self, spec: Spec, shape: Shape, variant: str):
         """(network or None, final feature map or None, failure or None)."""
         try:
-            net = network.build(at_input(spec, shape, variant, self.strides), variant=variant)
+            net = network.build(at_input(spec, shape, variant), variant=variant)
         except InputError as exc:
             return None, self._prefix_final(spec, shape, variant, exc), self._failure(exc)
         final = next(b.out_shape for b in net.blocks if b.name == self.final_row)
@@ -310,12 +279,9 @@ class _Builder:
 
     def smallest(self, channels: int, variant: str, cap: int) -> int | None:
         """The smallest square side that builds. A larger input never makes a window
-        larger than its map, so bisection finds it; residual rows also need maps that
-        divide by their strides, which is not monotone, so there the sides are scanned."""
+        larger than its map, so bisection finds it."""
         if not self.builds(cap, channels, variant):
             return None
-        if self.strides:
-            return next(s for s in range(1, cap + 1) if self.builds(s, channels, variant))
         lo, hi = 0, cap  # lo fails (or is 0), hi builds
         while hi - lo > 1:
             mid = (lo + hi) // 2

@@ -115,17 +115,14 @@ def test_alexnet_sizes_and_its_224_variant():
     assert variant.totals.params == 60_965_224
 
 
-def test_resnet50_params_fixed_and_strides_that_do_not_divide():
+def test_resnet50_params_fixed_and_strides_kept_at_every_side():
     s, points = _points("resnet50", (112, 224, 448))
-    assert points[(224, "")].totals.params == points[(448, "")].totals.params == 25_557_032
+    assert {points[(n, "")].totals.params for n in (112, 224, 448)} == {25_557_032}
     assert points[(448, "")].final == (14, 14, 2048)
-    # 112: conv1 56, pool1 28, conv3_x 14, conv4_x 7: conv5_x's stride 2 does not divide 7.
-    failure = points[(112, "")].failure
-    assert (
-        failure.row == "conv5_x" and "7x7 input does not divide by its stride 2" in failure.reason
-    )
-    # 29: conv1 (29 + 6 - 7) // 2 + 1 = 15, pool1 8, then 4, 2, 1; 28 gives pool1 7.
-    assert s.smallest == 29 and s.params_fixed and s.whole_map == ("pool5",)
+    # 112: conv1 56, pool1 28, conv3_x 14, conv4_x 7, conv5_x 1x1/2 (7 - 1) // 2 + 1 = 4.
+    assert points[(112, "")].final == (4, 4, 2048)
+    # 1: conv1 (1 + 6 - 7) // 2 + 1 = 1; every later window fits its padded 1x1 map.
+    assert s.smallest == 1 and s.params_fixed and s.whole_map == ("pool5",)
 
 
 def test_lenet5_f6_reads_c5s_map():
@@ -188,7 +185,7 @@ def test_sweep_json_and_csv(run):
     assert [s["params"] for s in data["sizes"]] == [54_471_464, 138_357_544]
     text = run("sweep", "-m", "resnet50", "--input", "112,224", "--format", "csv").stdout
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert rows[0]["failed_row"] == "conv5_x" and rows[1]["params"] == "25557032"
+    assert rows[0]["failed_row"] == "" and rows[0]["params"] == rows[1]["params"] == "25557032"
 
 
 def test_sweep_markdown_and_rich_say_why_params_move(run):
