@@ -333,7 +333,9 @@ def _build(
     except InputError as exc:
         errors.append(exc)
         written = []
+    symbols = _symbols(meta.get("symbols", {}), places)
     for line, cells, copy in written:
+        cells = [(symbols.get(text.strip(), text), col) for text, col in cells]
         try:
             row = _row(len(rows), line, cells, fields, path, names, counters, kinds, copy)
             for f, mark in row.footnotes:
@@ -360,6 +362,11 @@ def _build(
                 "the input image as the table's first row",
                 r.loc,
             )
+    try:
+        rows = _declared_rows(meta.get("rows", {}), rows, aliases, kinds, places)
+    except InputError as exc:
+        errors.append(exc)
+    gather(errors)
     columns = tuple(f for f in fields if f)
     spec = _metadata(meta, path, places, tuple(rows), columns, kinds, notes)
     for v in spec.variants:
@@ -846,6 +853,59 @@ def _kinds(table: object, places: Places) -> dict[str, Kind]:
             )
         kinds[name] = declare(name, declared, loc, set(COLUMNS))
     return kinds
+
+
+def _symbols(table: object, places) -> dict[str, str]:
+    """`[symbols]`: a letter the table prints for a number its text gives (MobileNetV2's
+    last row has `k` output channels, the classes: `k = 1000`). A cell that is exactly the
+    symbol reads as the number."""
+    loc = places.at("symbols")
+    if not isinstance(table, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in table.values()
+    ):
+        raise InputError("[symbols] is not a table of positive numbers", "k = 1000", loc)
+    return {k: str(v) for k, v in table.items()}
+
+
+def _declared_rows(
+    table: object, rows: list[Row], aliases: dict[str, str], kinds: dict[str, Kind], places
+) -> list[Row]:
+    """`[rows.NAME]`: how the spec reads a printed row where the paper's text or its
+    reference implementation says what the cells do not (MobileNetV2's `k` classes, its
+    classifier a linear layer). Each entry names its `source`; its other keys are column
+    headers whose text replaces or fills the row's cell, shown in every output."""
+    if not isinstance(table, dict):
+        raise InputError("[rows] is not a table", "[rows.NAME] sections", places.at("rows"))
+    by_name = {r.name: i for i, r in enumerate(rows)}
+    out = list(rows)
+    for name, entry in table.items():
+        loc = places.at("rows", name)
+        if name not in by_name:
+            near = difflib.get_close_matches(name, by_name, n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise InputError(f"[rows.{name}] names no row{hint}", "a row name such as conv1", loc)
+        if not isinstance(entry, dict) or not isinstance(entry.get("source"), str):
+            raise InputError(
+                f"[rows.{name}] gives no source",
+                'source = "where the paper or its reference implementation says it"',
+                loc,
+            )
+        cells = {k: v for k, v in entry.items() if k != "source"}
+        if not cells:
+            raise InputError(f"[rows.{name}] declares no cell", "a column header = text", loc)
+        for key, value in cells.items():
+            if _norm(key) not in aliases or not isinstance(value, str | int):
+                raise InputError(
+                    f"[rows.{name}]: {key!r} is not a column", "source, or a column header", loc
+                )
+        row = out[by_name[name]]
+        raw = {**row.raw, **{aliases[_norm(k)]: str(v) for k, v in cells.items()}}
+        locs = {**row.locs, **{aliases[_norm(k)]: loc for k in cells}}
+        values = _typed_cells(raw, locs, kinds)
+        values.pop("name", None)
+        out[by_name[name]] = replace(row, raw=raw, locs=locs, **values)
+        _check_cells(out[by_name[name]], kinds)
+    return out
 
 
 def variant_row(spec: Spec, variant: Variant) -> Row:

@@ -157,7 +157,8 @@ def test_unknown_model_name(run):
         result.stderr
         == "inception-cost: error: unknown model 'alexnett' (did you mean 'alexnet'?); expected"
         " one of alexnet, googlenet,"
-        " googlenet-mnist, lenet5, resnet18, resnet34, resnet50, resnet101, resnet152, vgg11,"
+        " googlenet-mnist, lenet5, mobilenetv2, resnet18, resnet34, resnet50, resnet101,"
+        " resnet152, vgg11,"
         " vgg11-lrn, vgg13, vgg16, vgg16-c, vgg19, zfnet\n"
     )
 
