@@ -7,8 +7,15 @@ A block in a Markdown file written as
     ...
     ```
 
-holds the stdout of that command (run in-process, 100 columns, no colour).
-`python docs/regen.py` rewrites the blocks; tests/test_docs.py fails when one is stale.
+holds the stdout of that command (run in-process, 100 columns, no colour); a block
+opened with `<!-- stderr: inception-cost ... -->` holds what the command writes to
+stderr (an error line) instead. `python docs/regen.py` rewrites the blocks;
+tests/test_docs.py fails when one is stale, and every fenced `text` block in docs/ is
+one of these (or it is not an output).
+
+It also draws the charts in docs/img/ (GoogLeNet's per-row cost, the networks compared)
+with a JSON sidecar of the values each one plots, read back from the figure; the tests
+hold the sidecars to the analysis, so a stale chart is found by its data, not its bytes.
 """
 
 from __future__ import annotations
@@ -19,16 +26,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's inception_cost, not an installed one
+IMAGES = ROOT / "docs" / "img"
 FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-BLOCK = re.compile(r"(<!-- output: (?P<cmd>.+?) -->\n```text\n)(?P<body>.*?)(```)", re.S)
-# `<!-- error: CMD -->` blocks (indented in a list) hold the command's stderr.
-ERROR = re.compile(
-    r"(<!-- error: (?P<cmd>.+?) -->\n(?P<indent> *)```text\n)(?P<body>.*?)( *```)", re.S
+BLOCK = re.compile(
+    r"(<!-- (?P<kind>output|stderr): (?P<cmd>.+?) -->\n```text\n)(?P<body>.*?)(```)", re.S
 )
 
 
-def run(cmdline: str, stream: str = "stdout") -> str:
-    """The stdout of one `inception-cost ...` command line, as a user at 100 columns sees it."""
+def run(cmdline: str, kind: str = "output") -> str:
+    """The stdout (or, for `stderr`, the stderr) of one `inception-cost ...` command line,
+    as a user at 100 columns sees it."""
     from click.testing import CliRunner
 
     from inception_cost.cli import cli
@@ -37,35 +45,58 @@ def run(cmdline: str, stream: str = "stdout") -> str:
     assert args[0] == "inception-cost", cmdline
     env = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
     result = CliRunner().invoke(cli, args[1:], env=env, prog_name="inception-cost")
-    return getattr(result, stream)
-
-
-def errors(text: str):
-    for m in ERROR.finditer(text):
-        body = "".join(line.removeprefix(m["indent"]) for line in m["body"].splitlines(True))
-        yield m["cmd"], body
-
-
-def _error_block(m) -> str:
-    got = run(m["cmd"], "stderr")
-    return m[1] + "".join(m["indent"] + line for line in got.splitlines(True)) + m[5]
+    return result.stderr if kind == "stderr" else result.stdout
 
 
 def blocks(text: str):
     for m in BLOCK.finditer(text):
-        yield m["cmd"], m["body"]
+        yield m["kind"], m["cmd"], m["body"]
 
 
 def regenerate(path: Path) -> bool:
     text = path.read_text(encoding="utf-8")
-    new = BLOCK.sub(lambda m: m[1] + run(m["cmd"]) + m[4], text)
-    new = ERROR.sub(_error_block, new)
+    new = BLOCK.sub(lambda m: m[1] + run(m["cmd"], m["kind"]) + m[5], text)
     if new != text:
         path.write_text(new, encoding="utf-8")
         return True
     return False
 
 
+def charts() -> dict:
+    """name -> matplotlib figure of each chart the docs show."""
+    from inception_cost import cost, network, spec
+    from inception_cost.landscape import points
+    from inception_cost.profile import profile
+    from inception_cost.render.plot import comparison_figure, layer_figure
+
+    googlenet = cost.analyse(network.build(spec.load_model("googlenet")))
+    return {
+        "googlenet-profile": layer_figure(
+            [profile("googlenet", googlenet, q) for q in ("params", "macs", "memory")]
+        ),
+        "networks": comparison_figure(points()),
+    }
+
+
+def draw() -> list[str]:
+    """Write each chart as SVG with its plotted values beside it as JSON."""
+    import json
+
+    from inception_cost.render.plot import plotted, save
+
+    IMAGES.mkdir(exist_ok=True)
+    changed = []
+    for name, figure in charts().items():
+        for path, text in (
+            (IMAGES / f"{name}.svg", save(figure, ".svg")),
+            (IMAGES / f"{name}.json", json.dumps(plotted(figure), indent=1) + "\n"),
+        ):
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
+                changed.append(path.name)
+    return changed
+
+
 if __name__ == "__main__":
-    changed = [p.name for p in FILES if regenerate(p)]
+    changed = [p.name for p in FILES if regenerate(p)] + draw()
     print("regenerated: " + (", ".join(changed) or "nothing"), file=sys.stderr)

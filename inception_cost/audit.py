@@ -60,6 +60,13 @@ class Verdict:
     def percent(self) -> Fraction:
         return self.difference * 100 / self.claimed_value
 
+    @property
+    def halfway(self) -> bool:
+        """Exactly half a printed unit off: a match only if the paper rounded that half
+        towards its print (3a: 159.5 Ki printed as 159K is a truncation under half up)."""
+        mantissa = self.claimed.mantissa  # claimed_value / mantissa is one printed unit
+        return mantissa != 0 and abs(self.difference) * 2 == self.claimed_value / mantissa
+
 
 @dataclass(frozen=True, slots=True)
 class ExactVerdict:
@@ -109,7 +116,7 @@ class VariantAudit:
 class ClaimCheck:
     """A paper-level claim checked under one reading of the network."""
 
-    reading: str  # "as tabled" or a variant's name
+    reading: str  # "as tabled" or a variant's name; the reading analysed comes first
     computed: Fraction | None
     status: str  # match | mismatch | within | over | not checkable
     note: str
@@ -154,6 +161,18 @@ class Audit:
         return out
 
 
+#: `table --fail-on LEVEL`: the statuses that count as a claim not holding.
+FAILING = {
+    "mismatch": frozenset({MISMATCH, "over", "under"}),
+    "truncated": frozenset({MISMATCH, "over", "under", TRUNCATED}),
+}
+
+
+def failures(audit: Audit, level: str) -> int:
+    """How many row and paper-level claims (of the reading analysed) fail at `level`."""
+    return sum(n for status, n in audit.counts.items() if status in FAILING[level])
+
+
 def judge(computed: int, claimed: Quantity, binary: bool) -> Verdict:
     """Match if the computed value rounds to the printed one; truncated if it only truncates."""
     scale = claimed.scale(binary if claimed.binary is None else claimed.binary)
@@ -164,8 +183,12 @@ def judge(computed: int, claimed: Quantity, binary: bool) -> Verdict:
 def _status(computed: int, claimed: Quantity, binary: bool) -> str:
     """`judge`'s status in integers: the printed value is mantissa x scale / 10^decimals.
 
-    Both sides are multiplied by 10^decimals so a table of 100,000 rows and four readings
-    never builds a Fraction.
+    The rounding rule: a computed value matches when it lies within half a printed unit,
+    both edges included, because how a paper rounded an exact half (up, down, to even) is
+    not known; `Verdict.halfway` marks a match on an edge (3a: 159.5 Ki printed as 159K,
+    a truncation under round half up). Past the upper edge, below one more unit, the print
+    only truncated. Both sides are multiplied by 10^decimals so a table of 100,000 rows
+    and four readings never builds a Fraction.
     """
     step = claimed.scale(binary if claimed.binary is None else claimed.binary)
     value = claimed.mantissa * step
@@ -332,27 +355,65 @@ def _mega(value: Fraction) -> str:
     return f"{float(value) / 1e6:,.1f}M"
 
 
-def audit(spec: Spec, analysis: cost.Analysis) -> Audit:
-    """Verdicts for every claim of `spec`, against `analysis` and the spec's variants."""
+def fits(spec: Spec, analysis: cost.Analysis) -> tuple[tuple[ReadingFit, ...], ...]:
+    """How each reading of the claimed params and ops columns fits `analysis` (one network
+    as the spec tables it): (params fits, ops fits), one of each chosen."""
+    r = spec.reading
+    blocks, batch = analysis.blocks, analysis.batch
+    return (
+        _fit("params", _readings("params", r.params_unit, r.params_bias), blocks, batch),
+        _fit("ops", _readings("ops", r.ops_unit, r.ops), blocks, batch),
+    )
+
+
+def chosen(spec: Spec, analysis: cost.Analysis) -> tuple[Reading | None, Reading | None]:
+    """The chosen reading of the claimed params and ops columns; None where the table
+    claims nothing in that column."""
+    return tuple(
+        next(f for f in fs if f.chosen).reading if fs[0].rows else None
+        for fs in fits(spec, analysis)
+    )
+
+
+def audit(
+    spec: Spec,
+    analysis: cost.Analysis,
+    *,
+    variant: str = "",
+    tabled: cost.Analysis | None = None,
+) -> Audit:
+    """Verdicts for every claim of `spec`, against `analysis` and the spec's variants.
+
+    `analysis` is the network read as `variant` (as tabled when empty). What the claimed
+    columns mean is a property of the paper's print, so the readings are fitted on
+    `tabled`: the spec as written (its own input size, no variant), default `analysis`.
+    """
     batch = analysis.batch
     blocks = analysis.blocks
-    r = spec.reading
-    params_fits = _fit("params", _readings("params", r.params_unit, r.params_bias), blocks, batch)
-    ops_fits = _fit("ops", _readings("ops", r.ops_unit, r.ops), blocks, batch)
+    params_fits, ops_fits = fits(spec, tabled or analysis)
     pr = next(f.reading for f in params_fits if f.chosen)
     orr = next(f.reading for f in ops_fits if f.chosen)
     rows = _blame_strides(tuple(_row_audit(b, pr, orr, batch) for b in blocks), blocks)
 
     inference = analysis
     if analysis.network.aux or analysis.batch != 1:
-        inference = cost.analyse(network.build(spec), dtype=analysis.dtype)
-    readings: list[tuple[str, cost.Totals]] = [("as tabled", inference.totals)]
+        inference = cost.analyse(network.build(spec, variant=variant), dtype=analysis.dtype)
+    plain = inference
+    if variant:
+        plain = cost.analyse(network.build(spec), dtype=analysis.dtype)
+    # The reading analysed comes first, under its own name; "as tabled" is the spec's own.
+    readings: list[tuple[str, cost.Totals]] = [(variant or "as tabled", inference.totals)]
+    if variant:
+        readings.append(("as tabled", plain.totals))
     variants = []
-    base = {r.name: r for r in rows} if inference is analysis else None
+    base = {r.name: r for r in rows} if plain is analysis else None
     broken = []
     for v in spec.variants:
         try:
-            va = cost.analyse(network.build(spec, variant=v.name), dtype=analysis.dtype)
+            if v.name == variant:
+                va = inference
+            else:
+                va = cost.analyse(network.build(spec, variant=v.name), dtype=analysis.dtype)
         except InputError as exc:
             why = exc.message.removeprefix(f"variant {v.name!r}: ")
             broken.append((v, f"{why}; expected {exc.expected}" if exc.expected else why))
@@ -369,14 +430,15 @@ def audit(spec: Spec, analysis: cost.Analysis) -> Audit:
         changed = []
         if v.conventions or v.input_shape:
             if base is None:
-                base = {b.name: _row_audit(b, pr, orr, 1) for b in inference.blocks}
+                base = {b.name: _row_audit(b, pr, orr, 1) for b in plain.blocks}
             for b in va.blocks:
                 mine = _row_audit(b, pr, orr, 1)
                 before = base.get(b.name)
                 if before and _statuses(before) != _statuses(mine):
                     changed.append((before, mine))
         variants.append(VariantAudit(v, row, va.totals, tuple(changed)))
-        readings.append((v.name, va.totals))
+        if v.name != variant:
+            readings.append((v.name, va.totals))
     names = model_names()
     others = {c.against: totals_of(c.against) for c in spec.claims if c.against in names}
     claims = tuple(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path as FilePath
 
-from inception_cost import cost, network
+from inception_cost import cost, network, receptive
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Verdict, judge
 from inception_cost.cells import Quantity, format_shape, parse_quantity, parse_shape
 from inception_cost.errors import InputError
@@ -108,6 +108,7 @@ class Example:
     quote: str
     lesson: str
     readings: tuple[Comparison, ...]  # the first is the one the notes' arithmetic uses
+    quote_en: str = ""  # an English rendering, where the notes wrote in Korean
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,15 @@ class ModuleComparison:
     in_shape: Shape
     naive: cost.BlockCost
     built: cost.BlockCost
+
+    @property
+    def macs_ratio(self) -> Fraction:
+        """How many times the built module's multiply-adds the naive module needs."""
+        return Fraction(self.naive.macs, self.built.macs)
+
+    @property
+    def params_ratio(self) -> Fraction:
+        return Fraction(self.naive.params, self.built.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +140,14 @@ class NetworkComparison:
     built: cost.Totals
     naive_out: Shape  # the last inception module's output in the naive network
     built_out: Shape
+
+    @property
+    def macs_ratio(self) -> Fraction:
+        return Fraction(self.naive.macs, self.built.macs)
+
+    @property
+    def params_ratio(self) -> Fraction:
+        return Fraction(self.naive.params, self.built.params)
 
 
 # -- the comparisons --------------------------------------------------------------
@@ -238,7 +256,7 @@ def stacking(in_shape: Shape, kernel: int, small: int = 3, count: int = 0) -> Co
         shape = layers[-1].out_shape
     baseline = _path(f"one {kernel}x{kernel}", large)
     alternative = _path(f"{count} x {small}x{small}", *layers)
-    field = 1 + count * (small - 1)
+    field = receptive.chain(layers).size[0]  # 1 + count x (small - 1)
     findings = []
     if field != kernel:
         findings.append(
@@ -304,6 +322,7 @@ def _example(entry: dict, where: str) -> Example:
             entry["quote"],
             entry.get("lesson", ""),
             _contradictions(judged),
+            entry.get("quote_en", ""),
         )
     except KeyError as exc:
         raise InputError(

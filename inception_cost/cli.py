@@ -96,12 +96,39 @@ def _load(spec_file: str | None, model: str | None):
     return spec.load_model(model or "googlenet")
 
 
+def _complete_models(ctx, param, incomplete: str):
+    """Shell completion: the bundled specs' names."""
+    from inception_cost.spec import model_names
+
+    return [n for n in model_names() if n.startswith(incomplete)]
+
+
+def _complete_variants(ctx, param, incomplete: str):
+    """Shell completion: the variants of the spec given so far (googlenet's by default)."""
+    try:
+        spec = _load(ctx.params.get("spec_file"), ctx.params.get("model"))
+    except (InputError, click.UsageError, OSError):
+        return []
+    return [v.name for v in spec.variants if v.name.startswith(incomplete)]
+
+
+def _complete_presets(ctx, param, incomplete: str):
+    """Shell completion: the convention presets."""
+    from inception_cost.presets import PRESETS
+
+    return [p for p in PRESETS if p.startswith(incomplete)]
+
+
 def _spec_source(model_help: str):
     """The SPEC argument and --model, which every command reading a spec takes."""
 
     def decorate(command):
-        command = click.option("--model", "-m", metavar="NAME", help=model_help)(command)
-        return click.argument("spec_file", metavar="[SPEC]", required=False)(command)
+        command = click.option(
+            "--model", "-m", metavar="NAME", help=model_help, shell_complete=_complete_models
+        )(command)
+        return click.argument("spec_file", metavar="[SPEC]", required=False, type=click.Path())(
+            command
+        )
 
     return decorate
 
@@ -126,7 +153,14 @@ def _emit(text: str, output: str | None, force: bool, spec_file: str | None) -> 
 
 
 def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
-    """Print or write `render(result, fmt)`; rich goes straight to the terminal."""
+    """Print or write `render(result, fmt)`; rich goes straight to the terminal, or to an
+    SVG or HTML file when --output ends in .svg or .html."""
+    suffix = output[output.rfind(".") :].lower() if output and "." in output else ""
+    if fmt == "rich" and suffix in (".svg", ".html"):
+        from inception_cost.render.export import export
+
+        _emit(export(render, result, suffix), output, force, spec_file)
+        return
     if fmt == "rich" and not output:
         render(result, "rich")
         return
@@ -145,7 +179,14 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
 
 @cli.command()
 @_spec_source("A bundled spec (see `models`); default googlenet.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice((*FORMATS, "spec")),
+    default="rich",
+    show_default=True,
+    help="markdown: a report to paste into a README; spec: Markdown that reads back as a spec.",
+)
 @click.option("--flops", is_flag=True, help="Show FLOPs = 2 x multiply-adds instead of MACs.")
 @click.option(
     "--batch",
@@ -157,6 +198,12 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
 @click.option("--bias/--no-bias", default=None, help="Layers carry biases (default: the spec's).")
 @click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
 @click.option("--expand", is_flag=True, help="One line per op inside each block.")
+@click.option(
+    "--shares",
+    is_flag=True,
+    help="Percent columns: each row's share of params, MACs and activation memory"
+    " (always in csv and json).",
+)
 @click.option(
     "--input",
     "input_shape",
@@ -182,14 +229,26 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
     metavar="same|valid|N",
     help="Convolution padding (default: the spec's).",
 )
-@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
+@click.option(
+    "--variant",
+    metavar="NAME",
+    help="Analyse an alternative reading named in the spec.",
+    shell_complete=_complete_variants,
+)
 @click.option(
     "--as",
     "as_preset",
     metavar="PRESET",
+    shell_complete=_complete_presets,
     help="Count params and operations as a tool does (see `conventions`): torchinfo, fvcore,"
     " thop, ptflops, ptflops-aten, torchprofile, flop-counter, calflops, netscope, keras,"
     " paper, ours.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(("mismatch", "truncated")),
+    help="Exit 1 when a claim does not hold (mismatch; truncated: also a claim that only"
+    " truncates), after printing; for auditing a spec in CI.",
 )
 @_output_options
 def table(
@@ -201,12 +260,14 @@ def table(
     bias,
     aux,
     expand,
+    shares,
     input_shape,
     dtype,
     pool_rounding,
     padding,
     variant,
     as_preset,
+    fail_on,
     output,
     force,
 ) -> None:
@@ -215,13 +276,16 @@ def table(
     SPEC is a Markdown or CSV layer table (docs/spec-format.md), `-` for standard input;
     with neither SPEC nor --model the bundled GoogLeNet (Table 1 of Szegedy et al. 2014)
     is analysed.
+
+    Exit 0 on success; 1 with --fail-on when a claim does not hold; 2 on bad input.
     """
     from inception_cost.render import render
     from inception_cost.report import make_report
     from inception_cost.spec import with_overrides
 
+    tabled = _load(spec_file, model)
     spec = with_overrides(
-        _load(spec_file, model),
+        tabled,
         input_shape=input_shape,
         bias=bias,
         pool_rounding=pool_rounding,
@@ -238,10 +302,18 @@ def table(
         expand=expand,
         variant=variant or "",
         preset=as_preset or "",
+        tabled=tabled if spec.overrides != tabled.overrides else None,
+        show_shares=shares,
     )
     if spec_file is None and model is None and fmt == "rich" and not output:
         click.echo("No SPEC given: analysing the bundled GoogLeNet (--model googlenet).", err=True)
     _deliver(render, report, fmt, output, force, spec_file)
+    if fail_on:
+        from inception_cost.audit import failures
+
+        failed = failures(report.audit, fail_on)
+        if failed:
+            _fail(f"inception-cost: {failed} claims do not hold (--fail-on {fail_on})", 1)
 
 
 @cli.command("compare-bottleneck")
@@ -304,7 +376,12 @@ def compare_bottleneck(
     "--dtype", type=click.Choice(("float32", "float64")), default="float32", show_default=True
 )
 @click.option("--aux", is_flag=True, help="Run the training-only rows (auxiliary classifiers) too.")
-@click.option("--variant", metavar="NAME", help="Run an alternative reading named in the spec.")
+@click.option(
+    "--variant",
+    metavar="NAME",
+    help="Run an alternative reading named in the spec.",
+    shell_complete=_complete_variants,
+)
 @click.option(
     "--max-memory",
     type=_Bytes,
@@ -372,41 +449,140 @@ def conventions(spec_file, model, batch, fmt, output, force) -> None:
     Each preset is a documented weighting of the cost model's own categories (bias adds,
     ReLU, pooling, LRN, x2); docs/conventions.md says where each rule was read.
     """
-    from inception_cost import cost, network
-    from inception_cost.presets import PRESETS, count
+    from inception_cost.presets import for_spec
     from inception_cost.render.presets import render
 
     spec = _load(spec_file, model)
-    analysis = cost.analyse(network.build(spec), batch=batch)
-    kept = None
-    if any(row.train_only for row in spec.rows):
-        kept = cost.analyse(network.build(spec, aux=True), batch=batch)
-    counts = [count(analysis, p, kept) for p in PRESETS.values()]
+    counts = for_spec(spec, batch)
     _deliver(render, (spec.name, batch, counts), fmt, output, force, spec_file)
 
 
 @cli.command()
+@_spec_source("A bundled spec (see `models`); default googlenet.")
+@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
+@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
+@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
+@click.option(
+    "--optimizer",
+    type=click.Choice(("none", "sgd", "adam")),
+    default="none",
+    show_default=True,
+    help="Optimizer state in training memory: SGD momentum 1, Adam 2 per trained parameter.",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
-def models(fmt) -> None:
+@_output_options
+def memory(spec_file, model, batch, dtype, aux, variant, optimizer, fmt, output, force) -> None:
+    """Parameter, activation, inference-peak and training memory, each convention named,
+    beside torchinfo's, torchsummary's and convnet-burden's figures (docs/memory.md)."""
+    from inception_cost import cost, network
+    from inception_cost import memory as mem
+    from inception_cost.render.memory import render
+
+    spec = _load(spec_file, model)
+    analysis = cost.analyse(
+        network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
+    )
+    result = (spec.name, aux, mem.memory(analysis, optimizer), mem.tool_memory(analysis))
+    _deliver(render, result, fmt, output, force, spec_file)
+
+
+@cli.command()
+@_spec_source("A bundled spec (see `models`); default googlenet.")
+@click.option(
+    "--by",
+    "quantity",
+    type=click.Choice(("macs", "params", "memory")),
+    default="macs",
+    show_default=True,
+    help="The quantity each bar draws (memory: the bytes each row's activations take).",
+)
+@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
+@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
+@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_output_options
+def profile(spec_file, model, quantity, batch, dtype, aux, variant, fmt, output, force) -> None:
+    """A bar per row for MACs, params or activation memory: where the cost sits."""
+    from inception_cost import cost, network
+    from inception_cost.profile import profile as make_profile
+    from inception_cost.render.bars import render
+
+    spec = _load(spec_file, model)
+    analysis = cost.analyse(
+        network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
+    )
+    _deliver(render, make_profile(spec.name, analysis, quantity), fmt, output, force, spec_file)
+
+
+@cli.command()
+@_spec_source("A bundled spec (see `models`); default googlenet.")
+@click.option(
+    "--compare",
+    is_flag=True,
+    help="Every bundled network and variant: params against MACs, with the papers' claims.",
+)
+@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
+@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
+@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
+@click.option(
+    "--output", "-o", required=True, metavar="FILE", help="The chart: FILE.png, .svg or .pdf."
+)
+@click.option("--force", is_flag=True, help="Let --output replace an existing file.")
+def plot(spec_file, model, compare, batch, dtype, aux, variant, output, force) -> None:
+    """A chart (needs the plot extra: pip install 'inception-cost[plot]'): params, MACs and
+    activation memory per row of one network, or with --compare the bundled networks."""
+    from inception_cost.render import plot as charts
+
+    suffix = output[output.rfind(".") :].lower() if "." in output else ""
+    if suffix not in charts.SUFFIXES:
+        raise click.UsageError("--output must end in .png, .svg or .pdf")
+    if compare and (spec_file or model or variant or aux or batch != 1):
+        raise click.UsageError("--compare draws the bundled networks at batch 1; give it alone")
+    if compare:
+        from inception_cost.landscape import points
+
+        figure = charts.comparison_figure(points())
+    else:
+        from inception_cost import cost, network
+        from inception_cost.profile import profile as make_profile
+
+        spec = _load(spec_file, model)
+        analysis = cost.analyse(
+            network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
+        )
+        figure = charts.layer_figure(
+            [make_profile(spec.name, analysis, q) for q in ("params", "macs", "memory")]
+        )
+    _emit(charts.save(figure, suffix), output, force, spec_file)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_output_options
+def models(fmt, output, force) -> None:
     """List the bundled specs with their totals and how many claims hold."""
     from inception_cost.catalog import summaries
     from inception_cost.render.catalog import render_models
 
-    text = render_models(summaries(), fmt)
-    if text is not None:
-        click.echo(text, nl=False)
+    _deliver(render_models, summaries(), fmt, output, force, None)
 
 
 @cli.command()
 @click.option(
     "--model",
+    "-m",
     "names",
     multiple=True,
     metavar="NAME",
+    shell_complete=_complete_models,
     help="Only this bundled spec (repeatable); all of them by default.",
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
-def claims(names, fmt) -> None:
+@_output_options
+def claims(names, fmt, output, force) -> None:
     """List every paper-level claim of the bundled specs with its verdict.
 
     CSV lists the claims only; the other formats add how each network's classifier
@@ -417,9 +593,93 @@ def claims(names, fmt) -> None:
 
     for name in names:
         model_path(name)  # an unknown name fails here, in one line
-    text = render_claims(*survey(list(names) or None), fmt)
-    if text is not None:
-        click.echo(text if text.endswith("\n") else text + "\n", nl=False)
+
+    def render(result, fmt, console=None):
+        text = render_claims(*result, fmt, console)
+        return text if text is None or text.endswith("\n") else text + "\n"
+
+    _deliver(render, survey(list(names) or None), fmt, output, force, None)
+
+
+@cli.command()
+@_spec_source("A bundled spec (see `models`); default googlenet.")
+@click.option("--expand", is_flag=True, help="One line per op inside each row.")
+@click.option(
+    "--input",
+    "input_shape",
+    type=_Shape,
+    metavar="HxWxC",
+    help="Input size, overriding the spec's.",
+)
+@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
+@click.option("--variant", metavar="NAME", help="An alternative reading named in the spec.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_output_options
+def receptive(spec_file, model, expand, input_shape, aux, variant, fmt, output, force) -> None:
+    """Receptive field size, effective stride and padding of every row, through its branches.
+
+    Definitions of Araujo, Norris and Sim (Distill 2019); a row with branches shows each
+    path's field and whether the paths are centre-aligned (docs/receptive.md).
+    """
+    import functools
+
+    from inception_cost.receptive import for_spec
+    from inception_cost.render.receptive import render
+    from inception_cost.sweep import at_input
+
+    spec = _load(spec_file, model)
+    if input_shape is not None:
+        spec = at_input(spec, input_shape, variant or "")
+    result = for_spec(spec, aux=aux, variant=variant or "")
+    _deliver(functools.partial(render, expand=expand), result, fmt, output, force, spec_file)
+
+
+_Sizes = _Parsed("SIZES", "inception_cost.sweep", "parse_sizes")
+
+
+@cli.command()
+@_spec_source("A bundled spec (see `models`); default googlenet.")
+@click.option(
+    "--input",
+    "sides",
+    type=_Sizes,
+    metavar="SIZES",
+    help="Square input sides: 224, a list 112,224,448 or a range 112..672/112 (first..last/step);"
+    " default the spec's own side x 1/2, 1, ..., 3.",
+)
+@click.option("--variant", metavar="NAME", help="Sweep an alternative reading named in the spec.")
+@click.option(
+    "--global-pool",
+    is_flag=True,
+    help="Read an average pool that covers the whole map at the spec's own size as global"
+    " pooling (torchvision's adaptive pooling).",
+)
+@click.option(
+    "--dtype",
+    type=click.Choice(DTYPES),
+    default="float32",
+    show_default=True,
+    help="Element type for activation bytes.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_output_options
+def sweep(spec_file, model, sides, variant, global_pool, dtype, fmt, output, force) -> None:
+    """Final feature map, params, multiply-adds and activations across input sizes.
+
+    Names each row that can no longer be built and why, and finds the smallest square
+    input the network accepts (docs/receptive.md).
+    """
+    from inception_cost.render.sweep import render
+    from inception_cost.sweep import sweep as run_sweep
+
+    result = run_sweep(
+        _load(spec_file, model),
+        sides or (),
+        variant=variant or "",
+        global_pool=global_pool,
+        dtype=dtype,
+    )
+    _deliver(render, result, fmt, output, force, spec_file)
 
 
 def main() -> None:

@@ -592,13 +592,6 @@ class _Builder:
 
     def _global_avg_pool(self, row: Row, src: str) -> None:
         h, w, _ = self.shapes[src]
-        if row.patch is not None and (row.patch.kh, row.patch.kw, row.patch.stride) != (h, w, 1):
-            raise InputError(
-                f"{row.name}: the printed window {row.patch} is not the whole {h}x{w} map"
-                " an adaptive pool averages",
-                f"{h}x{w}/1, or no window",
-                row.at("patch"),
-            )
         self.pool(row.name, src, "avg", (h, w), 1, 0, ceil=False, whole=True)
 
     def _local_response_norm(self, row: Row, src: str) -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 from inception_cost.errors import InputError
 
 
-def write_output(path: str | Path, text: str, *, force: bool = False, protect=()) -> None:
-    """Write `text` to `path`; an existing file needs `force`, a `protect`ed one never goes."""
+def write_output(path: str | Path, text: str | bytes, *, force: bool = False, protect=()) -> None:
+    """Write `text` (or bytes: a PNG) to `path`; an existing file needs `force`, a
+    `protect`ed one never goes."""
     target = Path(path)
     where = f"{target}:1:1"
     for p in protect:
@@ -29,7 +30,9 @@ def write_output(path: str | Path, text: str, *, force: bool = False, protect=()
         raise InputError(f"no directory {parent}", "--output in an existing directory", where)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        binary = isinstance(text, bytes)
+        mode = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": ""}
+        with os.fdopen(fd, **mode) as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())

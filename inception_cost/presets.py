@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from inception_cost import cost
 
@@ -35,6 +36,7 @@ PRIMITIVES = (
     "bn",  # batch norm elements
     "bn_channels",  # batch norm channels, times the batch
     "tanh",  # tanh elements
+    "connections",  # LeNet-5's unit: multiply-adds plus bias (and subsampling) adds
 )
 
 #: The op kinds each rule was first read for: GoogLeNet's.
@@ -95,13 +97,13 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "paper",
-            "Szegedy et al. 2014, Table 1, as the audit reads it",
+            "the spec's own table, as the audit reads it",
             "multiply-adds",
             (MACS,),
             False,
             0,
-            "the audit's inferred reading of GoogLeNet's Table 1: params are weights only,"
-            " ops are multiply-adds (see `table`'s header for the fit)",
+            "the audit's inferred reading of each spec's claimed columns (`paper_rule`);"
+            " this entry only names it",
             kinds=None,
         ),
         Preset(
@@ -297,7 +299,7 @@ def primitives(c: cost.OpCost, batch: int) -> Counter:
     """The primitive counts of one costed op, for the whole batch."""
     op, out = c.op, c.op.out_shape
     n_out = batch * out[0] * out[1] * out[2]
-    p: Counter = Counter(macs=c.macs)
+    p: Counter = Counter(macs=c.macs, connections=c.connections)
     if op.kind == "conv":
         p["conv_bias"] = n_out if c.biases else 0
         p["groups_ignored"] = c.macs * (op.groups - 1)
@@ -322,6 +324,59 @@ def primitives(c: cost.OpCost, batch: int) -> Counter:
     elif op.kind == "softmax":
         p["softmax"] = n_out
     return p
+
+
+OPS_TERMS = {
+    "multiply-adds": (MACS,),
+    "FLOPs": (MACS, ("x2", (("macs", 1),))),
+    "connections": (
+        MACS,
+        ("bias and subsampling adds", (("connections", 1), ("macs", -1))),
+    ),
+}
+
+
+@lru_cache(maxsize=32)
+def paper_rule(title: str, params, ops) -> Preset | None:
+    """The `paper` preset of one spec: its table's claimed columns as the audit reads them
+    (`params`, `ops`: the chosen `audit.Reading`, None where the table claims none).
+    None when the table claims neither: there is no paper rule to follow."""
+    if params is None and ops is None:
+        return None
+    unit = ops.counts if ops else "-"
+    read = [f"params as {params.counts}" if params else "no params claimed"]
+    read.append(f"operations as {ops.counts}" if ops else "no operations claimed")
+    return Preset(
+        "paper",
+        f"{title}, as the audit reads its table",
+        unit,
+        OPS_TERMS[ops.counts] if ops else (),
+        params is not None and params.counts == "weights + biases",
+        0,
+        "the audit's inferred reading of the table's claimed columns: " + ", ".join(read),
+        counts_ops=ops is not None,
+        counts_params=params is not None,
+        kinds=None,
+    )
+
+
+def for_spec(spec, batch: int = 1) -> list[PresetCount]:
+    """`inception-cost conventions`: every preset applied to `spec` (the `paper` preset
+    as its own table reads, left out where the table claims nothing)."""
+    from inception_cost import audit, network
+
+    analysis = cost.analyse(network.build(spec), batch=batch)
+    kept = None
+    if any(row.train_only for row in spec.rows):
+        kept = cost.analyse(network.build(spec, aux=True), batch=batch)
+    out = []
+    for p in PRESETS.values():
+        if p.name == "paper":
+            p = paper_rule(spec.title, *audit.chosen(spec, analysis))
+            if p is None:
+                continue
+        out.append(count(analysis, p, kept))
+    return out
 
 
 def _weigh(terms, p: Counter) -> list[tuple[str, int]]:

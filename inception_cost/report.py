@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from inception_cost import audit as audit_mod
 from inception_cost import cost, network
+from inception_cost import memory as memory_mod
+from inception_cost import shares as shares_mod
 from inception_cost.errors import InputError
 from inception_cost.spec import Spec, check_variant_runs
 
@@ -23,6 +25,9 @@ class Report:
     expand: bool = False  # one line per op inside each block
     variant: str = ""  # the alternative reading analysed, if any
     preset: str = ""  # count params and operations as this tool does (presets.PRESETS)
+    shares: shares_mod.Shares | None = None  # each row's and op's share of the totals
+    show_shares: bool = False  # percent columns in rich and Markdown (CSV, JSON: always)
+    memory: memory_mod.Memory | None = None  # bytes under named conventions (docs/memory.md)
 
 
 def make_report(
@@ -36,11 +41,16 @@ def make_report(
     inplace: bool = True,
     variant: str = "",
     preset: str = "",
+    tabled: Spec | None = None,
+    show_shares: bool = False,
 ) -> Report:
     """Build, cost and audit `spec` (see `spec.with_overrides` for command-line settings).
 
-    `variant` analyses one of the spec's alternative readings in place of the row it replaces;
-    `preset` counts the table as a tool does (see `presets`), the audit still on our counts.
+    `variant` analyses one of the spec's alternative readings (a row swapped, or the whole
+    network read another way); `preset` counts the table as a tool does (see `presets`),
+    the audit still on our counts. `tabled` is the spec as written, before command-line
+    settings: what its claimed columns mean is read from it (params do not change meaning
+    with `--input`).
     """
     if preset:
         from inception_cost.presets import PRESETS
@@ -59,4 +69,25 @@ def make_report(
                 f"the {preset} preset has no rule for {', '.join(missing)}, which {spec.name} uses",
                 "--as ours or --as paper, or a network without them",
             )
-    return Report(spec, analysis, audit_mod.audit(spec, analysis), flops, expand, variant, preset)
+    base = tabled if tabled is not None and tabled.input_shape else spec  # CSV: no input
+    fit_on = None
+    if variant or base is not spec:
+        fit_on = cost.analyse(network.build(base, aux=aux), dtype=dtype, inplace=inplace)
+    checked = audit_mod.audit(spec, analysis, variant=variant, tabled=fit_on)
+    if preset == "paper" and not (checked.params_fits[0].rows or checked.ops_fits[0].rows):
+        raise InputError(
+            f"{spec.name}'s table claims no params or ops, so there is no paper reading to count",
+            "--as ours, or another preset",
+        )
+    return Report(
+        spec,
+        analysis,
+        checked,
+        flops,
+        expand,
+        variant,
+        preset,
+        shares_mod.shares(analysis),
+        show_shares,
+        memory_mod.memory(analysis),
+    )

@@ -483,7 +483,6 @@ _PATCHED = (
     "max pool",
     "avg pool",
     "subsampling",
-    "global avg pool",
 )
 
 
@@ -516,7 +515,7 @@ def _typed_cells(raw: dict[str, str], locs: dict[str, Location], kinds: dict[str
                 "(adaptive to 1×1) on an average pool row",
                 locs["patch"],
             )
-        out["type"] = "global avg pool"  # the printed window is checked against the map
+        out["type"] = "global avg pool"  # its window is the whole map, at any input size
     return _fold_shape(out, raw, locs)
 
 
@@ -539,8 +538,9 @@ def _read_patch(text: str, out: dict, locs: dict) -> None:
         text = m[1]
         out["filters"] = parse_count(m[2], "filters")
     elif m := _ADAPTIVE.fullmatch(text):  # 7×7/1 (adaptive to 1×1): a global pool
-        text = m[1]
+        parse_patch(m[1])  # the window at the table's own input size, as printed
         out["adaptive"] = True
+        return
     out["patch"] = parse_patch(text)
 
 

@@ -95,6 +95,7 @@ class Verification:
     limit: int  # bytes allowed
     seconds: float
     variant: str = ""  # the alternative reading run, if any
+    measured: int = 0  # bytes: weights and input, plus the run's own peak (tracemalloc)
 
     @property
     def ok(self) -> bool:
@@ -172,7 +173,8 @@ def verify(
     analysis = cost.analyse(net, batch=batch)
     w = weights.init_weights(net, seed, dtype)
     x = weights.random_input(net.input_shape, batch, seed, dtype)
-    run = executor.run(net, w, x, on_block=on_block)
+    held = sum(a.nbytes for a in w.values()) + x.nbytes
+    run, peak = _traced(lambda: executor.run(net, w, x, on_block=on_block))
     executed = {t.name: t for t in run.trace}
     blocks = tuple(
         BlockCheck(
@@ -200,8 +202,38 @@ def verify(
         if executed[name].kind == "softmax"
     )
     return Verification(
-        spec.name, batch, dtype, seed, aux, blocks, softmax, need, limit, run.seconds, variant
+        spec.name,
+        batch,
+        dtype,
+        seed,
+        aux,
+        blocks,
+        softmax,
+        need,
+        limit,
+        run.seconds,
+        variant,
+        held + peak,
     )
+
+
+def _traced(call):
+    """`call()` and the most bytes it held at once above what was allocated before it:
+    tracemalloc sees every NumPy array buffer (NumPy reports them to it)."""
+    import tracemalloc
+
+    started = not tracemalloc.is_tracing()
+    if started:
+        tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    tracemalloc.reset_peak()
+    try:
+        result = call()
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        if started:
+            tracemalloc.stop()
+    return result, peak
 
 
 def _gb(n: int) -> str:

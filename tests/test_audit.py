@@ -86,7 +86,7 @@ def test_paper_level_claims(audit):
     assert checks["depth"]["as tabled"].status == MATCH
     assert checks["depth-with-pooling"]["as tabled"].status == MATCH
     ratio = checks["alexnet-ratio"]["as tabled"]
-    # published-numbers.md section 4: 60,965,224 / 6,998,552 = 8.7x, not 12x
+    # docs/published-numbers.md section 4: 60,965,224 / 6,998,552 = 8.7x, not 12x
     assert ratio.status == MISMATCH and round(float(ratio.computed), 2) == 8.71
     assert checks["depth"]["naive"].computed == 13  # stem 3 + one conv per naive module 9 + fc
 

@@ -196,7 +196,7 @@ def test_markdown_and_network_formats(run):
     md = run("compare-bottleneck", "--model", "googlenet", "--format", "markdown").stdout
     assert "| network |  | 7x7x4944 | 7x7x1024 |" in md
     data = json.loads(run("compare-bottleneck", "-m", "googlenet", "--format", "json").stdout)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["network"]["built"]["macs"] == 1_582_671_872
     assert isinstance(data["network"]["naive"]["macs"], int)
 

@@ -18,9 +18,8 @@ def test_default_is_bundled_googlenet_and_says_so(run):
 
 def test_rich_fits_100_columns_and_header_names_conventions(run):
     out = run("table", "--model", "googlenet", env={"COLUMNS": "100"}).stdout
-    table_lines = [line for line in out.splitlines() if line.startswith(" ")]
     assert max(len(line) for line in out.splitlines()) <= 100
-    assert any(line.startswith(" conv1 ") for line in table_lines)
+    assert any(line.startswith("conv1 ") for line in out.splitlines())
     for phrase in (
         "input 224x224x3 · batch 1 · float32 (4 bytes)",
         "convolutions: same padding ((k-1)/2 each side), biases, relu",
@@ -65,7 +64,7 @@ def test_aux_includes_training_only_rows(run):
 
 def test_json_has_schema_version_and_exact_ints(run):
     data = json.loads(run("table", "--format", "json").stdout)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["totals"]["macs"] == 1_582_671_872 and isinstance(data["totals"]["macs"], int)
     conv1 = data["blocks"][0]
     assert conv1["verdicts"]["params"] == {
@@ -89,11 +88,9 @@ def test_csv_one_row_per_layer_with_claims_and_verdicts(run):
     )
 
 
-def test_markdown_reads_back_as_the_same_analysis(run, tmp_path):
+def test_spec_form_reads_back_as_the_same_analysis(run, tmp_path):
     out = tmp_path / "g.md"
-    assert (
-        run("table", "--format", "markdown", "--input", "256x256x3", "-o", str(out)).exit_code == 0
-    )
+    assert run("table", "--format", "spec", "--input", "256x256x3", "-o", str(out)).exit_code == 0
     back = make_report(spec.load(out))
     first = make_report(
         spec.with_overrides(spec.load_model("googlenet"), input_shape=(256, 256, 3))
@@ -106,6 +103,7 @@ def test_markdown_reads_back_as_the_same_analysis(run, tmp_path):
         d["settings"].pop("header")
         for block in d["blocks"]:
             block.pop("location")
+            block["cells"].pop("name", None)  # the written form names every row
     assert a == b
     assert back.analysis.totals.macs != 1_582_671_872  # the override really changed it
 
@@ -150,7 +148,7 @@ def test_variant_option_analyses_the_alternative_reading(run):
 
 
 def test_models_lists_bundled_specs(run):
-    data = json.loads(run("models", "--format", "json").stdout)
+    data = json.loads(run("models", "--format", "json").stdout)["models"]
     googlenet = next(m for m in data if m["name"] == "googlenet")
     assert googlenet["params"] == 6_998_552 and googlenet["macs"] == 1_582_671_872
     # the 12x claim is checkable now that AlexNet is bundled
@@ -184,7 +182,7 @@ def test_scripted_formats_import_neither_numpy_nor_rich():
     probe = (
         "import sys\n"
         "from inception_cost.cli import cli\n"
-        "for fmt in ('csv', 'json', 'markdown'):\n"
+        "for fmt in ('csv', 'json', 'markdown', 'spec'):\n"
         "    try:\n"
         "        cli.main(['table', '--format', fmt], prog_name='inception-cost')\n"
         "    except SystemExit as exc:\n"
@@ -217,3 +215,52 @@ def test_claims_csv_and_unknown_model(run):
     assert rows[0].startswith("model,claim,reading") and len(rows) == 4
     bad = run("claims", "--model", "lenet")
     assert bad.exit_code == 2 and "unknown model 'lenet'" in bad.stderr
+
+
+def test_markdown_is_a_readable_report_and_spec_the_form_that_reads_back(run):
+    report = run("table", "-m", "googlenet", "--format", "markdown").stdout
+    assert not report.startswith("+++")  # no front matter: pasteable into a README
+    header = next(x for x in report.splitlines() if x.startswith("| layer"))
+    assert header.count("|") - 1 <= 10  # a handful of columns, not the spec's thirty
+    assert "| conv1 | convolution | 112x112x64 | 1 | 9,472 | 2.7K ✗ | 118,013,952 | 34M ✗ |" in (
+        report
+    )
+    form = run("table", "-m", "googlenet", "--format", "spec").stdout
+    assert form.startswith("+++\n") and "verdict params" in form
+
+
+def test_fail_on_exits_1_when_a_claim_does_not_hold(run):
+    bad = run("table", "-m", "googlenet", "--fail-on", "mismatch", "--format", "csv")
+    assert bad.exit_code == 1 and "claims do not hold (--fail-on mismatch)" in bad.stderr
+    assert bad.stdout.startswith("type,")  # the output is still printed first
+    # LeNet-5's 22 checks all hold (the paper's own figures)
+    assert run("table", "-m", "lenet5", "--fail-on", "truncated").exit_code == 0
+    # ResNet-50's 3.8G is 3,857,973,248: only a truncation
+    assert run("table", "-m", "resnet50", "--fail-on", "mismatch").exit_code == 0
+    assert run("table", "-m", "resnet50", "--fail-on", "truncated").exit_code == 1
+
+
+def test_shell_completion_of_models_variants_and_presets():
+    from click.shell_completion import ShellComplete
+
+    from inception_cost.cli import cli
+
+    def complete(args, incomplete):
+        comp = ShellComplete(cli, {}, "inception-cost", "_INCEPTION_COST_COMPLETE")
+        return [c.value for c in comp.get_completions(args, incomplete)]
+
+    assert set(complete(["table", "-m"], "res")) == {f"resnet{n}" for n in (18, 34, 50, 101, 152)}
+    assert complete(["claims", "--model"], "len") == ["lenet5"]
+    assert set(complete(["table", "-m", "resnet50", "--variant"], "")) == {"v1.5", "option-a"}
+    assert set(complete(["verify", "--variant"], "")) == {"separable", "naive", "torchvision"}
+    assert complete(["table", "--as"], "pt") == ["ptflops", "ptflops-aten"]
+
+
+def test_models_and_claims_write_output(run, tmp_path):
+    out = tmp_path / "m.csv"
+    assert run("models", "--format", "csv", "-o", str(out)).exit_code == 0
+    assert out.read_text().startswith("name,input,rows,params,MACs")
+    assert run("models", "--format", "csv", "-o", str(out)).exit_code == 2  # exists
+    claims = tmp_path / "c.json"
+    assert run("claims", "-m", "lenet5", "--format", "json", "-o", str(claims)).exit_code == 0
+    assert {c["model"] for c in json.loads(claims.read_text())["claims"]} == {"lenet5"}

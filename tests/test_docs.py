@@ -10,19 +10,23 @@ _spec = importlib.util.spec_from_file_location("regen", ROOT / "docs" / "regen.p
 regen = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(regen)
 
-CASES = [(p, cmd, body) for p in regen.FILES for cmd, body in regen.blocks(p.read_text())]
+CASES = [
+    (p, kind, cmd, body)
+    for p in regen.FILES
+    for kind, cmd, body in regen.blocks(p.read_text(encoding="utf-8"))
+]
 
 
 def test_docs_show_outputs():
     assert len(CASES) >= 5
-    assert {p.name for p, _, _ in CASES} >= {"README.md", "cli.md", "googlenet-audit.md"}
+    assert {p.name for p, *_ in CASES} >= {"README.md", "cli.md", "googlenet-audit.md"}
 
 
 @pytest.mark.parametrize(
-    ("path", "cmd", "body"), CASES, ids=[f"{p.name}: {c}" for p, c, _ in CASES]
+    ("path", "kind", "cmd", "body"), CASES, ids=[f"{p.name}: {c}" for p, _, c, _ in CASES]
 )
-def test_shown_output_is_current(path, cmd, body):
-    got = regen.run(cmd)
+def test_shown_output_is_current(path, kind, cmd, body):
+    got = regen.run(cmd, kind)
     if cmd.split()[1] == "verify":  # times, rates and resident memory differ from run to run
         got, body = _timeless(got), _timeless(body)
     assert got == body, f"{path.name} is stale: run `python docs/regen.py`"
@@ -52,3 +56,56 @@ def test_spec_format_example_is_a_valid_spec():
     a = cost.analyse(network.build(s))
     assert [b.block.out_shape for b in a.blocks] == [(32, 32, 16), (16, 16, 16), (1, 1, 10)]
     assert a.blocks[2].weights == 16 * 16 * 16 * 10
+
+
+def test_every_text_block_in_the_docs_is_generated():
+    """A fenced `text` block shows what the tool prints, so it is generated or absent."""
+    import re
+
+    for path in regen.FILES:
+        text = path.read_text(encoding="utf-8")
+        for m in re.finditer(r"^```text\n", text, re.M):
+            before = text[: m.start()].rstrip("\n").rsplit("\n", 1)[-1]
+            assert re.fullmatch(r"<!-- (output|stderr): .+ -->", before), (
+                f"{path.name}: a ```text block after {before!r} is not generated"
+            )
+
+
+def test_architecture_lists_every_op_kind():
+    from inception_cost import network
+
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    kinds = [c for c in vars(network).values() if isinstance(c, type) and c is not network.Op]
+    ops = [c for c in kinds if issubclass(c, network.Op)]
+    assert len(ops) >= 15
+    for op in ops:
+        assert f"| `{op.__name__}` | `{op.kind}` |" in text, op.__name__
+    assert "DESIGN.md" not in text  # the design notes live outside the repository
+
+
+def test_every_spec_example_in_spec_format_works_as_given():
+    """Each ```markdown example with front matter is a whole spec: it builds, and every
+    output size and claim it states holds (the LeNet-5 figures are the paper's)."""
+    import re
+
+    from inception_cost import cost, network, spec
+    from inception_cost.audit import audit
+
+    text = (ROOT / "docs" / "spec-format.md").read_text(encoding="utf-8")
+    examples = re.findall(r"```markdown\n(\+\+\+\n.*?)```\n", text, re.S)
+    assert len(examples) >= 6
+    names = []
+    for example in examples:
+        s = spec.parse_markdown(example, "example.md")
+        a = cost.analyse(network.build(s))
+        statuses = {v.status for r in audit(s, a).rows for v in r.verdicts}
+        assert statuses <= {"match"}, (s.name, statuses)
+        names.append(s.name)
+    assert "vgg-a-start" in names
+
+
+def test_tests_cite_only_files_in_the_repository():
+    """A clone is self-contained: the published figures the tests use live in docs/."""
+    assert (ROOT / "docs" / "published-numbers.md").exists()
+    for path in (ROOT / "tests").glob("*.py"):
+        assert "shared/" + "reference" not in path.read_text(encoding="utf-8"), path.name

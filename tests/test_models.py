@@ -1,5 +1,6 @@
-"""The bundled networks against published figures (../shared/reference/published-numbers.md
-sections 3 and 4, the papers, torchvision's documented counts), and their audits."""
+"""The bundled networks against published figures (docs/published-numbers.md sections 3
+and 4, with their primary sources: the papers, torchvision's documented counts), and
+their audits."""
 
 import pytest
 
@@ -125,11 +126,9 @@ def test_googlenet_mnist_by_hand():
 
 
 @pytest.mark.parametrize("model", spec.model_names())
-def test_markdown_output_reads_back_as_the_same_network(model, tmp_path, run):
+def test_spec_output_reads_back_as_the_same_network(model, tmp_path, run):
     out = tmp_path / f"{model}.md"
-    assert (
-        run("table", "--model", model, "--format", "markdown", "--output", str(out)).exit_code == 0
-    )
+    assert run("table", "--model", model, "--format", "spec", "--output", str(out)).exit_code == 0
     again = spec.load(out)
     original = spec.load_model(model)
     assert again.connection_tables == original.connection_tables

@@ -171,24 +171,6 @@ def test_repeat_of_one_row_and_of_a_group():
     assert cost.analyse(network.build(s)).totals.params == 3 * 84 + 2 * 12
 
 
-def _regen():
-    import importlib.util
-
-    root = Path(__file__).resolve().parent.parent
-    loader = importlib.util.spec_from_file_location("regen", root / "docs" / "regen.py")
-    module = importlib.util.module_from_spec(loader)
-    loader.loader.exec_module(module)
-    return module, root / "docs" / "spec-format.md"
-
-
-def test_the_walkthroughs_errors_are_what_the_tool_prints():
-    regen, doc = _regen()
-    shown = list(regen.errors(doc.read_text()))
-    assert len(shown) == 3
-    for cmd, body in shown:
-        assert regen.run(cmd, "stderr") == body, f"{doc.name} is stale: run docs/regen.py"
-
-
 def test_a_stride_the_next_rows_input_size_contradicts_is_a_finding_on_its_row():
     text = (
         (TABLES / "mobilenet.md")
@@ -209,12 +191,11 @@ def test_a_stride_the_next_rows_input_size_contradicts_is_a_finding_on_its_row()
     )
 
 
-def test_an_adaptive_pool_annotation_is_read_and_checked():
-    rows = "| avg pool | 8×8/1 (adaptive to 1×1) | 1x1x3 | | | |\n"
+def test_an_adaptive_pool_annotation_is_read():
+    rows = "| avg pool | 7×7/1 (adaptive to 1×1) | 1x1x3 | | | |\n"
     s = spec.parse_markdown(spec_text(rows), "spec.md")
-    assert s.rows[0].type == "global avg pool"
+    assert s.rows[0].type == "global avg pool" and s.rows[0].patch is None
     (pool,) = network.build(s).blocks[0].ops
-    assert pool.whole and pool.kernel == (8, 8)
-    wrong = spec.parse_markdown(spec_text(rows.replace("8×8/1", "7×7/1")), "spec.md")
-    with pytest.raises(InputError, match="printed window 7x7/1 is not the whole 8x8 map"):
-        network.build(wrong)
+    assert pool.whole and pool.kernel == (8, 8)  # the whole 8x8 map, whatever was printed
+    with pytest.raises(InputError, match="malformed patch size"):
+        spec.parse_markdown(spec_text(rows.replace("adaptive to 1×1", "see text")), "spec.md")

@@ -238,6 +238,7 @@ def test_verify_googlenet_passes_with_aux_and_batch():
     heads = sum(16 * 128 * c + 2048 * 1024 + 1024 * 1000 for c in (512, 528))  # 4x4 conv, 2 fc
     assert v.executed_macs == v.analytic_macs == 2 * (1_582_671_872 + heads)
     assert {s.name for s in v.softmax} == {"softmax1", "aux1/softmax", "aux2/softmax"}
+    assert 0 < v.measured <= v.estimate.run
 
 
 def test_verify_cli_exit_0_and_json(run):
@@ -245,6 +246,9 @@ def test_verify_cli_exit_0_and_json(run):
     assert out.exit_code == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["ok"] and data["macs"]["run"] == 1_582_671_872 and data["schema_version"] == 1
+    mem = data["memory_bytes"]
+    # the run holds at least GoogLeNet's weights (6,998,552 x 4 bytes) and its input
+    assert 6_998_552 * 4 + 224 * 224 * 3 * 4 < mem["measured"] <= mem["run"]
 
 
 def test_verify_names_a_mismatch_and_exits_1(run, monkeypatch):
@@ -275,11 +279,14 @@ def test_memory_estimate_by_hand():
     net = network.build(spec.load_model("googlenet"))
     e = memory.estimate(net, 1, "float32")
     assert e.weights == 6_998_552 * 4
-    # at conv1: the input, conv1's output, its padded input and one im2col chunk of
-    # 2 MiB // (112 positions x 147 taps x 4 bytes) = 31 output rows
-    assert e.peak_op == "conv1"
-    assert e.peak_activations == (224 * 224 * 3 + 112 * 112 * 64) * 4
-    assert e.peak_workspace == (230 * 230 * 3 + 31 * 112 * 7 * 7 * 3) * 4
+    # at conv2's 3x3: the input (verify holds it to the end), the 1x1 reduction's output
+    # (its ReLU in place), the 3x3's output; its padded input and two im2col chunks (the
+    # next is copied while the last is still bound) of 2 MiB // (56 positions x 576 taps
+    # x 4 bytes) = 16 output rows; and the bookkeeping allowance per op
+    assert e.peak_op == "conv2/3x3"
+    assert e.peak_activations == (224 * 224 * 3 + 56 * 56 * 64 + 56 * 56 * 192) * 4
+    assert e.peak_workspace == (58 * 58 * 64 + 2 * 16 * 56 * 576) * 4
+    assert e.bookkeeping == 64 * 1024 + 512 * len(list(net.ops()))
 
 
 # ------------------------------------------------------------------ the other networks' kernels
@@ -342,3 +349,5 @@ def test_verify_passes_on_every_bundled_model_and_variant(model, variant):
     result = verify(spec.load_model(model), variant=variant)
     assert result.ok, result.mismatches()
     assert result.analytic_macs == result.executed_macs > 0
+    # the estimate bounds what the run itself allocated (tracemalloc sees NumPy's buffers)
+    assert 0 < result.measured <= result.estimate.run

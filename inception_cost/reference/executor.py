@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from inception_cost.memory import last_readers
 from inception_cost.network import INPUT, Network, Op, Shape
 from inception_cost.reference import kernels
 
@@ -36,15 +37,6 @@ class Run:
     trace: tuple[OpTrace, ...]
     batch: int
     seconds: float
-
-
-def last_readers(network: Network) -> dict[str, int]:
-    """Tensor name -> index of the last op (in network order) that reads it."""
-    last: dict[str, int] = {}
-    for i, op in enumerate(network.ops()):
-        for name in op.inputs:
-            last[name] = i
-    return last
 
 
 def _execute(op: Op, xs: list[np.ndarray], weights: dict, inplace: bool) -> tuple[np.ndarray, int]:

@@ -2,7 +2,7 @@
 
 The estimate walks the executor's schedule: all weights, the input batch, every live
 activation (freed after its last reader; a ReLU on a dying input writes in place) and the
-largest temporary each kernel makes (a convolution's padded input and one im2col chunk, a
+largest temporary each kernel makes (a convolution's padded input and two im2col chunks, a
 pooling's one-direction partial result, an LRN block's squares).
 """
 
@@ -11,12 +11,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from inception_cost.network import INPUT, Network, Op
+from inception_cost.memory import live_peak
+from inception_cost.network import Network, Op
 from inception_cost.reference import kernels
-from inception_cost.reference.executor import last_readers
 from inception_cost.reference.weights import weight_shape
 
 ITEMSIZE = {"float32": 4, "float64": 8}
+#: Python objects a run allocates besides its arrays (a trace record per op, dict entries,
+#: array headers, per-channel factors), an allowance measured with tracemalloc (under
+#: 50 KB on every bundled network; docs/memory.md) so the estimate bounds the run.
+BOOKKEEPING = 64 * 1024
+BOOKKEEPING_PER_OP = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +31,12 @@ class MemoryEstimate:
     peak_workspace: int  # bytes of the kernel temporaries at the peak
     peak_op: str  # the op at the peak
     process: int = 0  # bytes the process already holds (interpreter, libraries), if counted
+    bookkeeping: int = 0  # the allowance for the run's Python objects
 
     @property
     def run(self) -> int:
-        """The analytic bytes of the run itself."""
-        return self.weights + self.peak_activations + self.peak_workspace
+        """The bytes of the run itself: arrays at the peak and the bookkeeping allowance."""
+        return self.weights + self.peak_activations + self.peak_workspace + self.bookkeeping
 
     @property
     def total(self) -> int:
@@ -53,8 +59,11 @@ def workspace(op: Op, batch: int, itemsize: int) -> int:
         if (kh, kw, op.stride, p, op.groups) == (1, 1, 1, 0, 1):
             return 0  # the GEMM reads the input itself
         k_cols = kh * kw * c // op.groups
-        chunk = kernels.chunk_rows(out[0], out[1], k_cols, itemsize) * out[1] * k_cols
-        return (batch * (h + 2 * p) * (w + 2 * p) * c if p else 0) + chunk
+        rows = kernels.chunk_rows(out[0], out[1], k_cols, itemsize)
+        chunk = rows * out[1] * k_cols
+        # the next chunk is copied while the last one is still bound: two at once
+        chunks = 2 if batch * -(-out[0] // rows) * op.groups > 1 else 1
+        return (batch * (h + 2 * p) * (w + 2 * p) * c if p else 0) + chunks * chunk
     if op.kind == "pool":
         rows = out[0] * w * c  # the first sweep's result
         if op.mode == "max":
@@ -69,7 +78,8 @@ def workspace(op: Op, batch: int, itemsize: int) -> int:
 
 
 def estimate(network: Network, batch: int, dtype: str = "float32") -> MemoryEstimate:
-    """The peak bytes of `executor.run` on a batch of `batch` in `dtype`."""
+    """The peak bytes of `executor.run` on a batch of `batch` in `dtype`: the library's
+    live-tensor walk (`inception_cost.memory.live_peak`) plus each kernel's temporaries."""
     size = ITEMSIZE[dtype]
     weights = 0
     for op in network.ops():
@@ -78,21 +88,16 @@ def estimate(network: Network, batch: int, dtype: str = "float32") -> MemoryEsti
             weights += _elements(shape) + (shape[-1] if getattr(op, "bias", False) else 0)
         elif op.kind in ("bn", "subsample"):
             weights += (4 if op.kind == "bn" else 2) * op.out_shape[2]
-    last = last_readers(network)
-    live = {INPUT: batch * _elements(network.input_shape)}
-    peak = (sum(live.values()), 0, "input")
-    for i, op in enumerate(network.ops()):
-        inplace = op.kind in ("relu", "dropout") and last.get(op.inputs[0]) == i
-        new = 0 if inplace else batch * _elements(op.out_shape)
-        held = sum(live.values()) + new
-        scratch = workspace(op, batch, size)
-        if held + scratch > peak[0] + peak[1]:
-            peak = (held, scratch, op.name)
-        for name in op.inputs:
-            if last.get(name) == i:
-                live.pop(name, None)
-        live[op.name] = new if not inplace else batch * _elements(op.out_shape)
-    return MemoryEstimate(weights * size, peak[0] * size, peak[1] * size, peak[2])
+    # verify holds the input batch for the whole run, so it is never freed here
+    peak = live_peak(network, batch, lambda op: workspace(op, batch, size), keep_input=True)
+    ops = sum(1 for _ in network.ops())
+    return MemoryEstimate(
+        weights * size,
+        peak.live * size,
+        peak.scratch * size,
+        peak.op,
+        bookkeeping=BOOKKEEPING + BOOKKEEPING_PER_OP * ops,
+    )
 
 
 def resident() -> int:

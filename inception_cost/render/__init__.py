@@ -1,10 +1,12 @@
-"""Readers of a `Report`: rich (terminal), Markdown, CSV and JSON.
+"""Readers of a `Report`: rich (terminal), Markdown (a report, or the spec form), CSV, JSON.
 
 The CSV, JSON and Markdown renderers import neither numpy nor rich, so a scripted
 `--format csv` run starts as fast as click itself.
 """
 
 FORMATS = ("rich", "markdown", "csv", "json")
+#: `table` also writes the Markdown spec form, which reads back as a spec.
+TABLE_FORMATS = (*FORMATS, "spec")
 
 
 def render(report, fmt: str, console=None) -> str | None:
@@ -21,6 +23,10 @@ def render(report, fmt: str, console=None) -> str | None:
         from inception_cost.render.markdown import to_markdown
 
         return to_markdown(report)
+    if fmt == "spec":
+        from inception_cost.render.markdown import to_spec
+
+        return to_spec(report)
     from inception_cost.render.terminal import print_report
 
     print_report(report, console)

@@ -15,7 +15,8 @@ from inception_cost.bottleneck import Comparison, Example, NetworkComparison, Pa
 from inception_cost.cells import format_shape
 from inception_cost.render.common import GLYPH, LEGEND, csv_text, si
 
-SCHEMA_VERSION = 1
+#: 2: each ratio also as a number (macs_ratio_value, params_ratio_value).
+SCHEMA_VERSION = 2
 UNITS = "MACs = multiply-adds of the convolution or dense layers; weights exclude biases"
 NETWORK_UNITS = (
     "MACs = multiply-adds of conv and linear layers; params include biases; inference rows only"
@@ -61,6 +62,14 @@ def saving_line(c: Comparison) -> str:
     return f"{ratio(r)} fewer MACs ({float(saved):.1f}% saved); {params}"
 
 
+def quote_line(ex: Example) -> str:
+    """The source and the notes' words, with an English rendering where they are Korean."""
+    if not ex.quote:
+        return ex.source
+    english = f" (in English: “{ex.quote_en}”)" if ex.quote_en else ""
+    return f"{ex.source}: “{ex.quote}”{english}"
+
+
 def _layers(path: Path) -> list[tuple[str, str, str, str]]:
     """(label, output, weights, MACs) for the path, then each layer when there are several."""
     rows = [(path.label, format_shape(path.out_shape), f"{path.weights:,}", f"{path.macs:,}")]
@@ -91,7 +100,7 @@ def _module_cells(m) -> list[str]:
         f"{b.params:,}",
         f"{n.macs:,}",
         f"{b.macs:,}",
-        ratio(Fraction(n.macs, b.macs)),
+        ratio(m.macs_ratio),
     ]
 
 
@@ -124,16 +133,15 @@ def _network_total(nc: NetworkComparison) -> list[str]:
         f"{nc.built.params:,}",
         f"{nc.naive.macs:,}",
         f"{nc.built.macs:,}",
-        ratio(Fraction(nc.naive.macs, nc.built.macs)),
+        ratio(nc.macs_ratio),
     ]
 
 
 def network_summary(nc: NetworkComparison) -> str:
-    times = Fraction(nc.naive.macs, nc.built.macs)
     return (
         f"Built naive, {nc.model} would need {nc.naive.macs:,} MACs and {nc.naive.params:,}"
-        f" params: {float(times):.1f}x the MACs and"
-        f" {float(Fraction(nc.naive.params, nc.built.params)):.1f}x the params of the network"
+        f" params: {float(nc.macs_ratio):.1f}x the MACs and"
+        f" {float(nc.params_ratio):.1f}x the params of the network"
         f" as built ({nc.built.macs:,} MACs, {nc.built.params:,} params)."
     )
 
@@ -142,22 +150,20 @@ def network_summary(nc: NetworkComparison) -> str:
 
 
 def _print_rich(result, console=None) -> None:
-    from rich import box
     from rich.padding import Padding
-    from rich.table import Table
     from rich.text import Text
 
+    from inception_cost.render.fit import Col, cells, print_fitted
     from inception_cost.render.terminal import make_console
 
     console = console or make_console()
 
-    def table(headers: list[str], rows: list[list[str]]) -> Table:
-        t = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
-        for i, h in enumerate(headers):
-            t.add_column(h, justify="left" if i == 0 else "right", no_wrap=True)
-        for r in rows:
-            t.add_row(*r)
-        return t
+    def table(headers: list[str], rows: list[list[str]], priority: list[int], indent: int = 0):
+        cols = [
+            Col(h, "left" if i == 0 else "right", p)
+            for i, (h, p) in enumerate(zip(headers, priority, strict=True))
+        ]
+        print_fitted(console, cols, [cells(*r) for r in rows], "--format csv|json", indent)
 
     def line(text: str, style: str = "", indent: int = 2) -> None:
         console.print(Padding(Text(text, style=style), (0, 0, 0, indent), expand=False))
@@ -184,7 +190,7 @@ def _print_rich(result, console=None) -> None:
             "built MACs",
             "MACs x",
         ]
-        console.print(table(headers, [*rows, _short(_network_total(result))]))
+        table(headers, [*rows, _short(_network_total(result))], [0, 4, 5, 2, 2, 1, 1, 1])
         line(
             "MACs x = naive / built; network row: every module naive, each reading the previous"
             " naive output",
@@ -198,11 +204,11 @@ def _print_rich(result, console=None) -> None:
     for ex in result:
         console.print()
         console.print(Text(f"{ex.id}. {ex.title}", style="bold"))
-        line(f"{ex.source}: “{ex.quote}”" if ex.quote else ex.source, "italic")
+        line(quote_line(ex), "italic")
         for r in ex.readings:
             line(f"reading: {r.reading} · {r.setting}", "bold" if r is ex.readings[0] else "")
             rows = [list(x) for x in _layers(r.baseline) + _layers(r.alternative)]
-            console.print(Padding(table(["path", "output", "weights", "MACs"], rows), (0, 0, 0, 2)))
+            table(["path", "output", "weights", "MACs"], rows, [0, 2, 1, 1], 2)
             line(saving_line(r), indent=4)
             for f in r.findings:
                 line(f"note: {f}", indent=4)
@@ -229,7 +235,7 @@ def _examples_markdown(examples: tuple[Example, ...]) -> str:
             "",
             f"## {ex.id}. {ex.title}",
             "",
-            f"{ex.source}: “{ex.quote}”" if ex.quote else ex.source,
+            quote_line(ex),
         ]
         for r in ex.readings:
             out += ["", f"**Reading: {r.reading}** ({r.setting})", ""]
@@ -285,11 +291,18 @@ def _examples_csv(examples: tuple[Example, ...]) -> str:
 
 
 def _network_csv(nc: NetworkComparison) -> str:
-    def plain(cells: list[str]) -> list[str]:
-        return [c.replace(",", "") for c in cells]
+    """Counts as plain integers and each ratio as a number (naive / built, 6 digits)."""
 
-    rows = [plain(_module_cells(m)) for m in nc.modules] + [plain(_network_total(nc))]
-    return csv_text(MODULE_HEADERS, rows)
+    def plain(cells: list[str], ratios) -> list:
+        return [c.replace(",", "") for c in cells[:-1]] + [_decimal(r) for r in ratios]
+
+    rows = [plain(_module_cells(m), (m.macs_ratio, m.params_ratio)) for m in nc.modules]
+    rows.append(plain(_network_total(nc), (nc.macs_ratio, nc.params_ratio)))
+    return csv_text([*MODULE_HEADERS, "naive/built params"], rows)
+
+
+def _decimal(value: Fraction) -> float:
+    return round(float(value), 6)
 
 
 # -- json -----------------------------------------------------------------------------------
@@ -332,6 +345,7 @@ def _examples_json(examples: tuple[Example, ...]) -> dict:
                 "title": ex.title,
                 "source": ex.source,
                 "quote": ex.quote,
+                "quote_en": ex.quote_en,
                 "lesson": ex.lesson,
                 "readings": [
                     {
@@ -340,6 +354,9 @@ def _examples_json(examples: tuple[Example, ...]) -> dict:
                         "baseline": _path_json(r.baseline),
                         "alternative": _path_json(r.alternative),
                         "macs_ratio": _fraction(r.macs_ratio),
+                        "macs_ratio_value": None
+                        if r.macs_ratio is None
+                        else _decimal(r.macs_ratio),
                         "quantities": dict(r.quantities),
                         "checks": [
                             {
@@ -379,13 +396,17 @@ def _network_json(nc: NetworkComparison) -> dict:
                 "input": list(m.in_shape),
                 "naive": {"output": list(m.naive.block.out_shape), **_counts(m.naive)},
                 "built": {"output": list(m.built.block.out_shape), **_counts(m.built)},
-                "macs_ratio": _fraction(Fraction(m.naive.macs, m.built.macs)),
+                "macs_ratio": _fraction(m.macs_ratio),
+                "macs_ratio_value": _decimal(m.macs_ratio),
+                "params_ratio_value": _decimal(m.params_ratio),
             }
             for m in nc.modules
         ],
         "network": {
             "naive": _counts(nc.naive),
             "built": _counts(nc.built),
-            "macs_ratio": _fraction(Fraction(nc.naive.macs, nc.built.macs)),
+            "macs_ratio": _fraction(nc.macs_ratio),
+            "macs_ratio_value": _decimal(nc.macs_ratio),
+            "params_ratio_value": _decimal(nc.params_ratio),
         },
     }

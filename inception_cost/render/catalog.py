@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+from inception_cost import __version__
 from inception_cost.audit import UNCHECKED
 from inception_cost.render.common import number, si
 
+#: 2: models is an object ({schema_version, tool, models}), claims carry schema_version.
+SCHEMA_VERSION = 2
 HEADERS = (
     "name",
     "input",
@@ -35,7 +38,7 @@ def _cells(s) -> list:
     ]
 
 
-def render_models(items, fmt: str) -> str | None:
+def render_models(items, fmt: str, console=None) -> str | None:
     if fmt == "json":
         keys = (
             "name",
@@ -48,7 +51,12 @@ def render_models(items, fmt: str) -> str | None:
             "not_checkable",
             "title",
         )
-        return json.dumps([dict(zip(keys, _cells(s), strict=True)) for s in items], indent=2) + "\n"
+        data = {
+            "schema_version": SCHEMA_VERSION,
+            "tool": f"inception-cost {__version__}",
+            "models": [dict(zip(keys, _cells(s), strict=True)) for s in items],
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         import csv
         import io
@@ -65,38 +73,29 @@ def render_models(items, fmt: str) -> str | None:
             for s in items
         ]
         return "\n".join(lines) + "\n"
-    from rich import box
-    from rich.table import Table
-
+    from inception_cost.render.fit import Col, cells, print_fitted
     from inception_cost.render.terminal import make_console
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    console = console or make_console()
+    priority = {"name": 0, "params": 1, "MACs": 1, "claims hold": 1, "claims differ": 1}
+    priority |= {"not checkable": 2, "input": 3, "title": 4, "rows": 5}
     short = {"claims hold": "hold", "claims differ": "differ", "not checkable": "unchecked"}
-    lines = []
-    for s in items:
-        cells = _cells(s)
-        cells[3] = number(s.params)
-        cells[4] = si(s.macs, 2)
-        lines.append([str(c) for c in cells])
-    heads = [short.get(h, h) for h in HEADERS]
-    widths = [max([len(h), *(len(line[i]) for line in lines)]) for i, h in enumerate(heads)]
-    console = make_console()
-    # the title shows only where the other columns leave it room (markdown, csv, json
-    # always carry it)
-    room = console.width - sum(widths[:-1]) - 3 * len(heads) - 2
-    shown = heads if room >= 24 else heads[:-1]
-    for h, width in zip(shown, widths, strict=False):
-        table.add_column(
-            h,
-            justify="left" if h in ("name", "title", "input") else "right",
-            no_wrap=True,
-            min_width=None if h == "title" else width,
+    cols = [
+        Col(
+            short.get(h, h),
+            "left" if h in ("name", "title", "input") else "right",
+            priority[h],
+            wrap=h == "title",
         )
-    for line in lines:
-        if len(shown) == len(heads) and len(line[-1]) > room:
-            line[-1] = line[-1][: room - 1] + "…"
-        table.add_row(*line[: len(shown)])
-    console.print(table)
+        for h in HEADERS
+    ]
+    rows = []
+    for s in items:
+        line = _cells(s)
+        line[3] = number(s.params)
+        line[4] = si(s.macs, 2)
+        rows.append(cells(*line))
+    print_fitted(console, cols, rows, "--format csv|json|markdown for every column")
     console.print(
         "params exact (weights + biases, as each spec counts them) · MACs at batch 1, G = 10^9"
         " · hold / differ / unchecked: the spec's row verdicts and paper-level claims"
@@ -156,11 +155,13 @@ def head_lines(items) -> list[str]:
 HEADS_TITLE = "Global average pooling against a fully connected head (the notes' example C)"
 
 
-def render_claims(rows, items, fmt: str) -> str | None:
+def render_claims(rows, items, fmt: str, console=None) -> str | None:
     """Each claim with its verdict, then the heads; rich and markdown quote a claim once."""
     if fmt == "json":
         keys = [h.replace(" ", "_") for h in CLAIM_HEADERS]
         data = {
+            "schema_version": SCHEMA_VERSION,
+            "tool": f"inception-cost {__version__}",
             "claims": [dict(zip(keys, _claim_cells(r), strict=True)) for r in rows],
             "heads": [
                 {
@@ -199,15 +200,16 @@ def render_claims(rows, items, fmt: str) -> str | None:
         if items:
             body += ["", f"## {HEADS_TITLE}", "", *(f"- {x}" for x in head_lines(items))]
         return "\n".join(body) + "\n"
+    from rich.padding import Padding
     from rich.text import Text
 
     from inception_cost.render.terminal import make_console
 
-    console = make_console()
+    console = console or make_console()
     styles = {"match": "green", "within": "green", "truncated": "yellow", UNCHECKED: "dim"}
     for text, status in lines:
         if status:
-            console.print(Text("    " + text, style=styles.get(status, "red")))
+            console.print(Padding(Text(text, style=styles.get(status, "red")), (0, 0, 0, 4)))
         else:
             console.print(Text(text, style="bold"))
     console.print(Text(summary, style="dim"))
@@ -215,7 +217,7 @@ def render_claims(rows, items, fmt: str) -> str | None:
         console.print()
         console.print(Text(HEADS_TITLE, style="bold"))
         for line in head_lines(items):
-            console.print(Text("  " + line))
+            console.print(Padding(Text(line), (0, 0, 0, 2)))
     return None
 
 

@@ -42,8 +42,8 @@ def fits_text(fits: tuple[ReadingFit, ...]) -> str:
 def settings_lines(report) -> list[str]:
     """The conventions in force, each line under 100 columns; every output starts with these."""
     spec, a = report.spec, report.analysis
-    c = spec.conventions
-    shape = "x".join(map(str, spec.input_shape))
+    c = a.network.conventions  # a variant's own conventions, where one is analysed
+    shape = "x".join(map(str, a.network.input_shape))
     phase = (
         "training: auxiliary rows included"
         if a.network.aux
@@ -69,7 +69,7 @@ def settings_lines(report) -> list[str]:
     if c.changed():
         lines.append("network: " + "; ".join(network_settings(c)))
     if report.variant:
-        lines.append(f"reading: variant {report.variant} in place of the row it replaces")
+        lines.append(variant_line(spec, report.variant))
     p = _preset(report)
     if p:
         lines.append(
@@ -84,6 +84,21 @@ def settings_lines(report) -> list[str]:
     if spec.overrides:
         lines.append("changed from the spec: " + ", ".join(spec.overrides))
     return lines
+
+
+def variant_line(spec, name: str) -> str:
+    """What the analysed variant reads differently: one row, or the whole network."""
+    v = next(v for v in spec.variants if v.name == name)
+    if v.row:
+        return f"reading: variant {name}, row {v.row} read as {v.title}"
+    what = [f"input {'x'.join(map(str, v.input_shape))}"] if v.input_shape else []
+    if v.conventions:
+        what += [
+            f"{k} = {getattr(v.conventions, k)}"
+            for k in v.conventions.__dataclass_fields__
+            if getattr(v.conventions, k) != getattr(spec.conventions, k)
+        ]
+    return f"reading: variant {name}, the whole network with {', '.join(what)}: {v.title}"
 
 
 def _has(analysis, kind: str) -> bool:
@@ -172,6 +187,18 @@ def verdict_text(v: Verdict) -> str:
     return f"{text}: {v.status}, {number(v.difference, True)} ({float(v.percent):+.1f}%)"
 
 
+def halfway_text(v: Verdict) -> str:
+    """A match on the edge of the rounding interval, said as such."""
+    up = v.difference > 0
+    return (
+        f"computed {v.computed:,}, claimed {v.claimed} = {number(v.claimed_value)}:"
+        f" match, exactly half a printed unit {'above' if up else 'below'}"
+        f" ({number(v.difference, True)}); the audit counts both edges as a match,"
+        f" round half {'up' if up else 'down'} would make it a"
+        f" {'truncation' if up else 'mismatch'}"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """What does not hold in one row, a sentence per point."""
@@ -198,6 +225,8 @@ def findings(audit: Audit) -> list[Finding]:
                 if elsewhere:
                     text += "; matches as " + " or as ".join(x.label for x in elsewhere)
                 points.append(text)
+            elif v and v.halfway:
+                points.append(f"{what} ({reading.counts}): {halfway_text(v)}")
         if r.note:
             points.append(r.note)
         if points:
@@ -228,8 +257,17 @@ def claim_lines(audit: Audit) -> list[tuple[str, str, list[str]]]:
 def _preset(report):
     if not report.preset:
         return None
-    from inception_cost.presets import PRESETS
+    from inception_cost.presets import PRESETS, paper_rule
 
+    if report.preset == "paper":
+        au = report.audit
+        claimed = [
+            f.reading if f.rows else None
+            for fits in (au.params_fits, au.ops_fits)
+            for f in fits
+            if f.chosen
+        ]
+        return paper_rule(report.spec.title, *claimed)
     return PRESETS[report.preset]
 
 
@@ -253,6 +291,20 @@ def op_ops(report, c) -> int | None:
     if connections(report):
         return c.connections
     return 2 * c.macs if report.flops else c.macs
+
+
+def ops_claims_comparable(report) -> bool:
+    """Whether the table's operation column counts what the ops claims count (per image,
+    in the claimed reading's quantity), so a claim may stand beside it."""
+    if report.analysis.batch != 1:
+        return False
+    counts = report.audit.ops_reading.counts
+    p = _preset(report)
+    if p:
+        return p.name == "paper"
+    if counts == "connections":
+        return connections(report)
+    return counts == ("FLOPs" if report.flops else "multiply-adds")
 
 
 def connections(report) -> bool:

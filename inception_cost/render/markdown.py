@@ -1,27 +1,35 @@
-"""Markdown output that reads back as a spec giving the same analysis.
+"""Markdown in two forms: a report to paste into a README (`--format markdown`), and
+the spec form that reads back as a spec giving the same analysis (`--format spec`).
 
-It writes the spec's front matter (with any command-line overrides folded in), the
-layer table with the spec's own cells, and computed/verdict columns that the spec
-reader skips; totals and findings follow as prose, which the reader ignores.
+The spec form writes the spec's front matter (with any command-line overrides folded
+in), the layer table with the spec's own cells, and computed/verdict columns that the
+spec reader skips. Both forms follow with totals and findings as prose, which the
+reader ignores.
 """
 
 from __future__ import annotations
 
 import json
 
+from inception_cost.cells import format_shape
 from inception_cost.kinds import builtin, to_toml
 from inception_cost.render.common import (
+    GLYPH,
     LEGEND,
     claim_lines,
     findings,
     number,
+    ops_claims_comparable,
     ops_name,
     ops_total,
+    ops_value,
     params_total,
+    params_value,
     settings_lines,
     variant_changes,
 )
 from inception_cost.render.tabular import rows
+from inception_cost.shares import percent
 
 
 def _value(v) -> str:
@@ -113,16 +121,85 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def to_spec(report) -> str:
+    """`--format spec`: the front matter and every column, which reads back as a spec."""
+    table = rows(report)
+    lines = ["| " + " | ".join(_cell(h) for h in table[0]) + " |", "|" + "---|" * len(table[0])]
+    lines += ["| " + " | ".join(_cell(c) for c in line) + " |" for line in table[1:]]
+    return front_matter(report.spec) + _document(report, lines)
+
+
 def to_markdown(report) -> str:
+    """`--format markdown`: a report to paste into a README, one readable table."""
+    return _document(report, report_table(report))
+
+
+#: The share columns of `--shares`: of total params, MACs and activation memory.
+SHARE_HEADS = ("params %", "MACs %", "act. %")
+
+
+def report_table(report) -> list[str]:
+    """Layer, type, output, depth, params and ops with each claim and its verdict mark."""
+    a, au = report.analysis, report.audit
+    unit = ops_name(report)
+    show_ops_claims = ops_claims_comparable(report)
+    heads = ["layer", "type", "output", "depth", "params", "claimed", unit]
+    heads += ["claimed"] if show_ops_claims else []
+    heads += ["activations"]
+    shares = SHARE_HEADS if report.show_shares else ()
+    heads += shares
+    out = ["| " + " | ".join(heads) + " |"]
+    out.append(
+        "|---|---|---|---:|---:|---:|---:|"
+        + ("---:|" if show_ops_claims else "")
+        + "---:|"
+        + "---:|" * len(shares)
+    )
+    for b in a.blocks:
+        row, ra = b.block.row, au.row(b.name)
+        params, ops = params_value(report, b), ops_value(report, b)
+        cells = [
+            b.name
+            + (" (added)" if row.added else "")
+            + (" (training)" if b.block.train_only else ""),
+            b.block.type,
+            _marked(format_shape(b.block.out_shape), ra.output, quiet=True),
+            _marked(str(b.depth), ra.depth, quiet=True),
+            number(params) if params else "",
+            _marked(row.params.text, ra.params) if row.params else "",
+            number(ops) if ops else "",
+        ]
+        if show_ops_claims:
+            cells.append(_marked(row.ops.text, ra.ops) if row.ops else "")
+        cells.append(number(b.activations))
+        if shares:
+            share = report.shares.rows[b.name]
+            cells += [percent(v) for v in (share.params, share.macs, share.activations)]
+        out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return out
+
+
+def _marked(text: str, verdict, quiet: bool = False) -> str:
+    """A claim with its verdict mark; `quiet` marks only what does not hold."""
+    if verdict is None or (quiet and verdict.status == "match"):
+        return text
+    return f"{text} {GLYPH[verdict.status]}"
+
+
+def _document(report, table_lines: list[str]) -> str:
     spec, a = report.spec, report.analysis
     t = a.totals
-    table = rows(report)
-    out = [front_matter(spec), f"# {spec.title}: cost and audit", ""]
+    out = [f"# {spec.title}: cost and audit", ""]
     out += [f"- {line}" for line in settings_lines(report)]
     out.append("")
-    out.append("| " + " | ".join(_cell(h) for h in table[0]) + " |")
-    out.append("|" + "---|" * len(table[0]))
-    out += ["| " + " | ".join(_cell(c) for c in line) + " |" for line in table[1:]]
+    out += table_lines
+    out += ["", f"Claims as printed, with their verdicts: {LEGEND}."]
+    if not ops_claims_comparable(report) and any(b.block.row.ops for b in a.blocks):
+        out += [
+            "",
+            f"The ops claims ({report.audit.ops_reading.counts} per image) are judged in the"
+            f" findings, not beside the {ops_name(report)} column (batch {a.batch}).",
+        ]
     ops = "FLOPs" if report.flops else "MACs"
     ours = 2 * t.macs if report.flops else t.macs  # the preset's count gets its own line
     as_preset = ops_total(report)

@@ -76,7 +76,10 @@ def headers(counts: list[PresetCount]) -> list[str]:
 def why_lines(counts: list[PresetCount]) -> list[str]:
     """What makes each preset differ from ours, one line each."""
     ours = counts[0]
-    return [f"{c.preset.name}: {_why(ours, c)}" for c in counts[1:]]
+    lines = [f"{c.preset.name}: {_why(ours, c)}" for c in counts[1:]]
+    if all(c.preset.name != "paper" for c in counts):
+        lines.insert(0, "paper: not offered, the table claims no per-row params or ops to read")
+    return lines
 
 
 def header(model: str, batch: int) -> str:
@@ -120,21 +123,19 @@ def render(result, fmt: str, console=None) -> str | None:
         out += ["", "Where each rule was read:", ""]
         out += [f"- `{c.preset.name}` ({c.preset.tool}): {c.preset.source}" for c in counts]
         return "\n".join(out) + "\n"
-    from rich import box
     from rich.padding import Padding
-    from rich.table import Table
     from rich.text import Text
 
+    from inception_cost.render.fit import Col, cells, print_fitted
     from inception_cost.render.terminal import make_console
 
     console = console or make_console()
     console.print(Text(header(model, batch), style="bold"))
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
-    for h in headers(counts):
-        t.add_column(h, justify="left" if h in ("preset", "unit") else "right", no_wrap=True)
-    for r in rows(counts):
-        t.add_row(*r)
-    console.print(t)
+    priority = {"preset": 0, "params": 1, "operations": 1, "unit": 1, "vs ours": 2, "aux kept": 3}
+    cols = [
+        Col(h, "left" if h in ("preset", "unit") else "right", priority[h]) for h in headers(counts)
+    ]
+    print_fitted(console, cols, [cells(*r) for r in rows(counts)], "--format csv|json")
     console.print(Text("What makes the difference:", style="bold"))
     for line in why_lines(counts):
         console.print(Padding(Text(line), (0, 0, 0, 2), expand=False))

@@ -21,7 +21,8 @@ from inception_cost.render.common import (
     variant_changes,
 )
 
-SCHEMA_VERSION = 1
+#: 2: settings.variant and settings.input_shape; settings are the analysed reading's own.
+SCHEMA_VERSION = 2
 
 
 def spec_cells(report) -> list[tuple[str, str]]:
@@ -102,22 +103,49 @@ def _status(v: Verdict | ExactVerdict | None) -> str:
 
 
 def rows(report) -> list[list[str]]:
-    """The header and one line per spec row: its cells, then the computed columns."""
+    """The header and one line per spec row: its name (the spec's own name column, or the
+    name the builder gave the row, which reads back the same), its cells, then the
+    computed columns."""
     costs = {b.name: b for b in report.analysis.blocks}
     spec_cols = spec_cells(report)
-    out = [[h for h, _ in spec_cols] + computed_headers(report)]
+    named = "name" in report.spec.columns
+    out = [([] if named else ["name"]) + [h for h, _ in spec_cols] + computed_headers(report)]
     for row in report.spec.rows:
         computed = computed_cells(report, costs.get(row.name))
-        out.append([row.raw.get(f, "") for _, f in spec_cols] + list(computed.values()))
+        cells = [row.name if f == "name" else row.raw.get(f, "") for _, f in spec_cols]
+        cells += computed.values()
+        out.append(([] if named else [row.name]) + cells)
+    return out
+
+
+SHARE_HEADERS = ("computed params share", "computed MACs share", "computed activations share")
+
+
+def with_shares(report, table: list[list[str]], style) -> list[list[str]]:
+    """`rows(report)` with each row's shares of the totals appended, printed by `style`."""
+    out = [table[0] + list(SHARE_HEADERS)]
+    for row, line in zip(report.spec.rows, table[1:], strict=True):
+        s = report.shares.rows.get(row.name)
+        out.append(
+            line + ([style(s.params), style(s.macs), style(s.activations)] if s else [""] * 3)
+        )
     return out
 
 
 def to_csv(report) -> str:
     import csv
 
+    from inception_cost.shares import decimal
+
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows(report))
+    csv.writer(buf, lineterminator="\n").writerows(with_shares(report, rows(report), decimal))
     return buf.getvalue()
+
+
+def _shares(s) -> dict:
+    from inception_cost.shares import decimal
+
+    return {k: float(decimal(getattr(s, k))) for k in ("params", "macs", "activations")}
 
 
 def _other(o: OtherOps) -> dict:
@@ -171,6 +199,7 @@ def _op(report, c) -> dict:
         "macs": c.macs,
         "other_ops": _other(c.other),
         "activations": c.activations,
+        "shares": _shares(report.shares.ops[op.name]),
     }
     for attr in (
         "kernel",
@@ -212,6 +241,7 @@ def _block(report, b: BlockCost) -> dict:
         "other_ops": _other(b.other),
         "activations": b.activations,
         "activation_bytes": report.analysis.bytes(b.activations),
+        "shares": _shares(report.shares.rows[b.name]),
         "verdicts": {
             "output_size": _verdict(ra.output),
             "depth": _verdict(ra.depth),
@@ -230,7 +260,7 @@ def _block(report, b: BlockCost) -> dict:
 
 def to_dict(report) -> dict:
     spec, a, au = report.spec, report.analysis, report.audit
-    c = spec.conventions
+    c = a.network.conventions  # the analysed reading's own (a variant's, where one is given)
     t = a.totals
     totals = {
         "weights": t.weights,
@@ -246,6 +276,8 @@ def to_dict(report) -> dict:
         "connections": t.connections,
         "neurons": t.neurons,
     }
+    if report.memory:
+        totals["memory_bytes"] = {k.replace(" ", "_"): v for k, v, _ in report.memory.lines()}
     if report.flops:
         totals["flops"] = 2 * t.macs
     if report.preset:
@@ -270,6 +302,8 @@ def to_dict(report) -> dict:
             "input_shape": list(spec.input_shape),
         },
         "settings": {
+            "variant": report.variant or None,
+            "input_shape": list(a.network.input_shape),
             "batch": a.batch,
             "dtype": a.dtype,
             "itemsize": a.itemsize,

@@ -1,4 +1,5 @@
-"""The rich table: fits 100 columns without --expand; colour is only a hint.
+"""The rich table: fits any terminal width by leaving whole columns out (render/fit.py),
+never part of a number; colour is only a hint.
 
 Every verdict is also a glyph (✓ ≈ ✗), so NO_COLOR, pipes and screen readers keep
 the meaning. Exact values are in --format csv/json; here large counts are rounded
@@ -10,10 +11,8 @@ from __future__ import annotations
 import os
 import sys
 
-from rich import box
 from rich.console import Console
 from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED
@@ -26,6 +25,7 @@ from inception_cost.render.common import (
     number,
     op_ops,
     op_params,
+    ops_claims_comparable,
     ops_name,
     ops_total,
     ops_value,
@@ -35,17 +35,45 @@ from inception_cost.render.common import (
     si,
     variant_changes,
 )
+from inception_cost.render.fit import SECTION, Col, cells, fit, left_out_line
 
 STYLE = {MATCH: "green", TRUNCATED: "yellow", MISMATCH: "bold red"}
+_TYPES = {
+    "local response norm": "lrn",
+    "separable convolution": "sep. conv",
+    "convolution": "conv",
+    "global avg pool": "avg pool (all)",
+    "batch norm": "bn",
+}
 
 
 def make_console(file=None) -> Console:
     """A console that is 100 columns wide when not on a terminal (pipes, files)."""
     out = file or sys.stdout
     width = None
-    if not out.isatty() and "COLUMNS" not in os.environ:
-        width = 100
+    if not out.isatty():
+        width = None if "COLUMNS" in os.environ else 100
+        out = _Rstripped(out)
     return Console(file=out, width=width, highlight=False, soft_wrap=False)
+
+
+class _Rstripped:
+    """A file that drops the spaces rich pads lines with, so piped lines end in text."""
+
+    def __init__(self, out):
+        self._out, self._pending = out, ""
+
+    def write(self, text: str) -> int:
+        *lines, self._pending = (self._pending + text).split("\n")
+        for line in lines:
+            self._out.write(line.rstrip(" ") + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    def isatty(self) -> bool:
+        return False
 
 
 def _mark(text: str, verdict) -> Text:
@@ -62,80 +90,26 @@ def print_report(report, console: Console | None = None) -> None:
     for line in settings_lines(report):
         console.print(Text(line, style="dim"))
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_footer=False, padding=(0, 1))
-    table.add_column("layer", no_wrap=True, max_width=22)  # long op names give way
-    table.add_column("type", no_wrap=True)
-    table.add_column("output", no_wrap=True)
-    table.add_column("d", justify="right", no_wrap=True)
-    table.add_column("params", justify="right", no_wrap=True)
-    table.add_column("claim", justify="right", no_wrap=True)
-    table.add_column(unit.split(" ")[0], justify="right", no_wrap=True)
-    table.add_column("claim", justify="right", no_wrap=True)
-    table.add_column("other", justify="right", no_wrap=True)
-    table.add_column("act.", justify="right", no_wrap=True)
-
-    types = {
-        "local response norm": "lrn",
-        "separable convolution": "sep. conv",
-        "convolution": "conv",
-        "global avg pool": "avg pool (all)",
-        "batch norm": "bn",
-    }
-    for b in a.blocks:
-        row, ra = b.block.row, au.row(b.name)
-        name = b.name + ("+" if row.added else "") + ("ᵀ" if b.block.train_only else "")
-        name += "".join(mark for _, mark in row.footnotes)  # the paper's marks, kept
-        table.add_row(
-            name,
-            types.get(b.block.type, b.block.type),
-            _mark(
-                format_shape(b.block.out_shape),
-                ra.output if ra.output and ra.output.status != MATCH else None,
-            ),
-            _mark(str(b.depth), ra.depth if ra.depth and ra.depth.status != MATCH else None),
-            number(params_value(report, b)) if params_value(report, b) else "",
-            _mark(row.params.text, ra.params) if row.params else "",
-            si(ops_value(report, b)) if ops_value(report, b) else "",
-            _mark(row.ops.text, ra.ops) if row.ops else "",
-            si(b.other.total),
-            si(b.activations),
-        )
-        if report.expand:
-            for c in b.ops:
-                table.add_row(
-                    Text("  " + c.op.name.removeprefix(b.name + "/"), style="dim"),
-                    Text(_op_type(c.op), style="dim"),
-                    Text(format_shape(c.op.out_shape), style="dim"),
-                    "",
-                    Text(number(op_params(report, c)), style="dim") if op_params(report, c) else "",
-                    "",
-                    Text(si(op_ops(report, c)), style="dim") if op_ops(report, c) else "",
-                    "",
-                    Text(si(c.other.total), style="dim") if c.other.total else "",
-                    Text(si(c.activations), style="dim") if c.activations else "",
-                )
-    t = a.totals
-    claimed_params = [b.block.row.params for b in a.blocks if b.block.row.params]
-    claimed_ops = [b.block.row.ops for b in a.blocks if b.block.row.ops]
-    table.add_section()
-    table.add_row(
-        Text("total", style="bold"),
-        "",
-        "",
-        str(t.depth),
-        Text(number(params_total(report)), style="bold"),
-        _claim_sum(claimed_params),
-        Text(si(ops_total(report)) if ops_total(report) is not None else "-", style="bold"),
-        _claim_sum(claimed_ops),
-        si(t.other.total),
-        si(t.activations),
-    )
+    cols, rows = _columns(report)
+    table, left, full = fit(cols, rows, console.width)
     console.print(table)
+    note = left_out_line(left, full, console.width, "--format csv|json for every column")
+    if note:
+        console.print(note)
+    if not ops_claims_comparable(report) and any(b.block.row.ops for b in a.blocks):
+        console.print(
+            Text(
+                f"ops claims ({au.ops_reading.counts} per image) are left out beside this"
+                f" {unit} column (batch {a.batch}); those that do not hold are in the Findings",
+                style="dim",
+            )
+        )
+    t = a.totals
     total_ops = ops_total(report)
     shown = f"{number(total_ops)} {unit}" if total_ops is not None else "no operation count"
     for line in (
-        "d = depth · + added to the paper's table · ᵀ training only"
-        " · Σ = the claims as printed, summed",
+        ("d = depth · " if "d" not in left else "")
+        + "+ added to the paper's table · ᵀ training only · Σ = the claims as printed, summed",
         f"params exact; {unit.split(' ')[0]}, other ops, activations rounded to K/M/G"
         " (--format csv|json are exact)",
         *(f"{mark} {text}" for mark, text in report.spec.footnotes.items()),
@@ -200,6 +174,114 @@ def print_report(report, console: Console | None = None) -> None:
             _indent(console, Text(f"{cid}: ", style="bold") + Text(text), 2)
             for line in lines:
                 _indent(console, Text(line), 4)
+
+
+def _columns(report) -> tuple[list[Col], list]:
+    """The table's columns with their priorities, and its rows (cells in column order)."""
+    a, au = report.analysis, report.audit
+    unit = ops_name(report).split(" ")[0]
+    params_claims = any(b.block.row.params for b in a.blocks)
+    ops_claims = ops_claims_comparable(report) and any(b.block.row.ops for b in a.blocks)
+    marked = {"output": False, "d": False}
+    rows: list = []
+    for b in a.blocks:
+        row, ra = b.block.row, au.row(b.name)
+        name = b.name + ("+" if row.added else "") + ("ᵀ" if b.block.train_only else "")
+        name += "".join(mark for _, mark in row.footnotes)  # the paper's marks, kept
+        out_v = ra.output if ra.output and ra.output.status != MATCH else None
+        depth_v = ra.depth if ra.depth and ra.depth.status != MATCH else None
+        marked["output"] |= out_v is not None
+        marked["d"] |= depth_v is not None
+        pv, ov = params_value(report, b), ops_value(report, b)
+        rows.append(
+            cells(
+                name,
+                _TYPES.get(b.block.type, b.block.type),
+                _mark(format_shape(b.block.out_shape), out_v),
+                _mark(str(b.depth), depth_v),
+                number(pv) if pv else "",
+                _mark(row.params.text, ra.params) if row.params else "",
+                si(ov) if ov else "",
+                _mark(row.ops.text, ra.ops) if row.ops else "",
+                si(b.other.total),
+                si(b.activations),
+                *_shares(report, report.shares.rows[b.name] if report.show_shares else None),
+            )
+        )
+        if report.expand:
+            for c in b.ops:
+                params, ops = op_params(report, c), op_ops(report, c)
+                rows.append(
+                    [
+                        Text(text, style="dim")
+                        for text in (
+                            "  " + c.op.name.removeprefix(b.name + "/"),
+                            _op_type(c.op),
+                            format_shape(c.op.out_shape),
+                            "",
+                            number(params) if params else "",
+                            "",
+                            si(ops) if ops else "",
+                            "",
+                            si(c.other.total) if c.other.total else "",
+                            si(c.activations) if c.activations else "",
+                            *_shares(
+                                report,
+                                report.shares.ops[c.op.name] if report.show_shares else None,
+                            ),
+                        )
+                    ]
+                )
+    t = a.totals
+    claimed_params = [b.block.row.params for b in a.blocks if b.block.row.params]
+    claimed_ops = [b.block.row.ops for b in a.blocks if b.block.row.ops]
+    total_ops = ops_total(report)
+    rows += [
+        SECTION,
+        cells(
+            Text("total", style="bold"),
+            "",
+            "",
+            str(t.depth),
+            Text(number(params_total(report)), style="bold"),
+            _claim_sum(claimed_params),
+            Text(si(total_ops) if total_ops is not None else "-", style="bold"),
+            _claim_sum(claimed_ops),
+            si(t.other.total),
+            si(t.activations),
+            *(["100%"] * 3 if report.show_shares else []),
+        ),
+    ]
+    cols = [
+        Col("layer"),
+        Col("type", priority=6),
+        Col("output", priority=1 if marked["output"] else 3),
+        Col("d", "right", 1 if marked["d"] else 5),
+        Col("params", "right", 2),
+        Col("claim", "right", 1),
+        Col(unit, "right", 2),
+        Col("claim", "right", 1),
+        Col("other", "right", 7),
+        Col("act.", "right", 4),
+    ]
+    if report.show_shares:
+        cols += [Col(head, "right", 3) for head in ("p%", "MAC%", "act%")]
+    drop = ([5] if not params_claims else []) + ([7] if not ops_claims else [])
+    if drop:
+        keep = [i for i in range(len(cols)) if i not in drop]
+        cols = [cols[i] for i in keep]
+        rows = [r if r is SECTION else [r[i] for i in keep] for r in rows]
+    return cols, rows
+
+
+def _shares(report, share) -> list[str]:
+    """The percent cells of one row or op: params, MACs, activation memory (our counts);
+    blank where the share is exactly zero."""
+    if share is None:
+        return []
+    from inception_cost.shares import percent
+
+    return [percent(v) if v else "" for v in (share.params, share.macs, share.activations)]
 
 
 def _indent(console: Console, text: Text, left: int) -> None:

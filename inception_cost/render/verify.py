@@ -46,6 +46,9 @@ def header_lines(v) -> list[str]:
         f" {e.weights / 1e6:,.1f}, activations {e.peak_activations / 1e6:,.1f}, workspace"
         f" {e.peak_workspace / 1e6:,.1f}, process before the run {e.process / 1e6:,.1f});"
         f" limit {v.limit / 1e6:,.1f} MB (MB = 10^6 bytes)",
+        f"measured: the run's own peak {v.measured / 1e6:,.1f} MB (weights, input and what the"
+        f" run allocated, by tracemalloc) against {e.run / 1e6:,.1f} MB estimated for it"
+        + (" (within)" if v.measured <= e.run else " (over the estimate)"),
     ]
 
 
@@ -100,22 +103,24 @@ def check_lines(v) -> list[str]:
 
 
 def _rich(v, console=None) -> None:
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
+    from inception_cost.render.fit import Col, print_fitted
     from inception_cost.render.terminal import make_console
 
     console = console or make_console()
     for i, line in enumerate(header_lines(v)):
         console.print(Text(line, style="bold" if i == 0 else "dim"))
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
-    for i, h in enumerate(HEADERS):
-        t.add_column(h, justify="left" if i == 0 else "right", no_wrap=True)
+    priority = [0, 2, 3, 1, 1, 0, 4, 5]  # block, the verdict glyph and the MACs first
+    cols = [
+        Col(h, "left" if i == 0 else "right", p)
+        for i, (h, p) in enumerate(zip(HEADERS, priority, strict=True))
+    ]
+    rows = []
     for row in _rows(v):
-        style = None if row[5] == _glyph(True) else "bold red"
-        t.add_row(*row, style=style)
-    console.print(t)
+        style = "" if row[5] == _glyph(True) else "bold red"
+        rows.append([Text(cell, style=style) for cell in row])
+    print_fitted(console, cols, rows, "--format csv|json for every op")
     for line in check_lines(v):
         console.print(Text(line, style="green" if line.startswith(("✓", "verified")) else "red"))
 
@@ -183,6 +188,8 @@ def _json(v) -> dict:
             "activations": e.peak_activations,
             "workspace": e.peak_workspace,
             "peak_op": e.peak_op,
+            "bookkeeping": e.bookkeeping,
+            "measured": v.measured,
             "limit": v.limit,
         },
         "finite": v.finite,

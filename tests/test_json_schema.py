@@ -1,0 +1,79 @@
+"""Every command's JSON output conforms to the schema shipped in inception_cost/schemas."""
+
+import copy
+import json
+
+import pytest
+from schema_subset import errors
+
+from inception_cost import schemas
+from inception_cost.spec import load_model, model_names
+
+RUNS = [
+    *(("table", "-m", m) for m in model_names()),
+    *(
+        ("table", "-m", m, "--variant", v.name)
+        for m in model_names()
+        for v in load_model(m).variants
+    ),
+    ("table", "--aux", "--expand", "--flops", "--batch", "2"),
+    ("table", "--as", "ptflops"),
+    ("table", "--as", "torchprofile"),
+    ("table", "-m", "lenet5", "--as", "paper"),
+    ("table", "--input", "299x299x3", "--no-bias"),
+    ("compare-bottleneck",),
+    ("compare-bottleneck", "-m", "googlenet"),
+    (
+        "compare-bottleneck",
+        "--input",
+        "28x28x192",
+        "--kernel",
+        "5",
+        "--out",
+        "32",
+        "--reduce",
+        "16",
+    ),
+    ("verify", "-m", "lenet5"),
+    ("conventions",),
+    ("conventions", "-m", "lenet5"),
+    ("conventions", "-m", "resnet18"),
+    ("models",),
+    ("claims",),
+]
+
+
+@pytest.mark.parametrize("args", RUNS, ids=" ".join)
+def test_json_output_conforms_to_its_schema(run, args):
+    result = run(*args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    schema = schemas.load(args[0])
+    assert errors(data, schema) == []
+    assert data["schema_version"] == schema["properties"]["schema_version"]["const"]
+
+
+def test_the_validator_catches_what_breaks_a_schema(run):
+    data = json.loads(run("table", "-m", "lenet5", "--format", "json").stdout)
+    schema = schemas.load("table")
+    broken = copy.deepcopy(data)
+    del broken["totals"]["params"]
+    broken["blocks"][0]["macs"] = "117600"
+    broken["audit"]["surprise"] = 1
+    broken["schema_version"] = 1
+    found = errors(broken, schema)
+    assert "$.totals: missing 'params'" in found
+    assert "$.blocks[0].macs: str is not integer" in found
+    assert "$.audit: unexpected 'surprise'" in found
+    assert "$.schema_version: 1 is not 2" in found
+
+
+def test_every_command_with_json_has_a_schema():
+    from inception_cost.cli import cli
+
+    with_json = {
+        name
+        for name, cmd in cli.commands.items()
+        if any(p.name == "fmt" and "json" in p.type.choices for p in cmd.params)
+    }
+    assert with_json == set(schemas.COMMANDS)

@@ -1,0 +1,61 @@
+"""Nothing cut off at any terminal width: whole columns give way, never part of a number,
+never a verdict mark, and the output says what it left out."""
+
+import re
+
+import pytest
+
+WIDTHS = (60, 80, 100, 200)
+COMMANDS = (
+    ("table", "-m", "googlenet"),
+    ("table", "-m", "googlenet", "--expand"),
+    ("table", "-m", "resnet50", "--variant", "v1.5"),
+    ("table", "-m", "lenet5", "--as", "paper"),
+    ("models",),
+    ("conventions",),
+    ("claims", "-m", "googlenet", "-m", "lenet5"),
+    ("compare-bottleneck",),
+    ("compare-bottleneck", "-m", "googlenet"),
+    ("verify", "-m", "lenet5"),
+)
+MARKS = re.compile("[✓≈✗]")
+
+
+@pytest.fixture(scope="module")
+def outputs():
+    from click.testing import CliRunner
+
+    from inception_cost.cli import cli
+
+    def run(args, width):
+        env = {"COLUMNS": str(width), "NO_COLOR": "1"}
+        result = CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.stderr
+        return result.stdout
+
+    return {(args, w): run(args, w) for args in COMMANDS for w in WIDTHS}
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_nothing_cut_off_at_any_width(outputs, args):
+    for width in WIDTHS:
+        out = outputs[(args, width)]
+        lines = out.splitlines()
+        assert "…" not in out, (width, [x for x in lines if "…" in x][:3])
+        assert max(len(x) for x in lines) <= width, width
+        assert not [x for x in lines if x != x.rstrip()], f"trailing spaces at {width}"
+        # every verdict mark at 200 columns is still there at this width
+        assert len(MARKS.findall(out)) == len(MARKS.findall(outputs[(args, 200)])), width
+
+
+def test_what_was_left_out_is_said():
+    from click.testing import CliRunner
+
+    from inception_cost.cli import cli
+
+    out = CliRunner().invoke(cli, ["table"], env={"COLUMNS": "80"}).stdout
+    note = next(x for x in out.splitlines() if x.startswith("left out at 80 columns"))
+    assert "type" in note and "COLUMNS=" in (note + out.split(note, 1)[1][:200])
+    assert "d = depth" in out  # the depth column stays at 80 columns, so does its legend
+    narrow = CliRunner().invoke(cli, ["table"], env={"COLUMNS": "60"}).stdout
+    assert "d = depth" not in narrow  # left out at 60: its legend goes with it
