@@ -50,6 +50,7 @@ class Layer:
     bias: bool = True  # keeps a bias where the conventions give one
     optional: bool = False  # skipped when its filters' column is blank (or 0)
     skip_if_one: str = ""  # skipped when this column reads 1 (MobileNetV2's t = 1)
+    groups: int = 1  # a conv's groups (ResNeXt's cardinality C)
 
     def columns(self) -> tuple[str, ...]:
         return tuple(f for f in self.filters if not f.isdigit() and f not in ("input", "output"))
@@ -314,6 +315,7 @@ def _layer(table: object, what: str, loc) -> Layer:
         bias=_flag(table, "bias", True, what, loc),
         optional=_flag(table, "optional", False, what, loc),
         skip_if_one=_text(table, "skip_if_one", "", what, loc),
+        groups=_whole(table.get("groups", 1), f"{what} layer {name!r} groups", loc),
     )
 
 

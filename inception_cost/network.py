@@ -729,9 +729,10 @@ class _Builder:
         if branch.block:
             block = self._building_block(row)
             last = len(block.layers) - 1
+            groups = block.groups or (1,) * len(block.layers)
             return tuple(
-                Layer("conv", f"conv{j + 1}", (kh, kw), (str(c),), activation=j != last)
-                for j, (kh, kw, c) in enumerate(block.layers)
+                Layer("conv", f"conv{j + 1}", (kh, kw), (str(c),), activation=j != last, groups=g)
+                for j, ((kh, kw, c), g) in enumerate(zip(block.layers, groups, strict=True))
             )
         if branch.needs and not row.widths.get(branch.needs):
             given = [c for layer in branch.layers for c in layer.columns() if row.widths.get(c)]
@@ -809,7 +810,7 @@ class _Builder:
             k,
             stride,
             pad=self._layer_pad(layer.padding, self.conventions.conv_padding, max(k)),
-            groups=shape[2] if layer.op == "dwconv" else 1,
+            groups=shape[2] if layer.op == "dwconv" else layer.groups,
             act=act if layer.activation else "none",
             norm=layer.norm,
             bias=layer.bias,

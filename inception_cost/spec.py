@@ -100,7 +100,9 @@ ROW_TYPES: dict[str, tuple[tuple[str, ...], str]] = {
 # Numbers are ASCII digits only ([0-9], not \d): see cells.MAX_DIGITS.
 _CONV_TOKEN = re.compile(r"conv\s*([0-9]+)\s*-\s*([0-9]+)", re.I)
 _FC_TOKEN = re.compile(r"fc\s*-\s*([0-9]+)", re.I)
-_BLOCK_LAYER = re.compile(r"([0-9]+)\s*[x×]\s*([0-9]+)\s*,\s*([0-9][0-9,]*)")
+_BLOCK_LAYER = re.compile(
+    r"([0-9]+)\s*[x×]\s*([0-9]+)\s*,\s*([0-9][0-9,]*?)(?:\s*,\s*C\s*=\s*([0-9]+))?"
+)
 _BLOCK = re.compile(r"\[(.*)\]\s*[x×*]\s*([0-9]+)")
 _STRIDE_ONLY = re.compile(r"(?:stride|s|/)\s*([0-9]+)", re.I)  # a module's patch cell: stride 2
 
@@ -127,6 +129,7 @@ class ResidualBlock:
 
     layers: tuple[tuple[int, int, int], ...]  # (kh, kw, filters) of each conv, in order
     repeat: int
+    groups: tuple[int, ...] = ()  # each conv's groups: ResNeXt's `3x3, 128, C=32` (else 1)
 
     @property
     def out_channels(self) -> int:
@@ -626,21 +629,25 @@ def _fold_shape(out: dict, raw: dict[str, str], locs: dict) -> dict:
 
 
 def parse_block(text: str) -> ResidualBlock:
-    """`[1x1, 64; 3x3, 64; 1x1, 256] x 3`: ResNet's bracketed block and its repeat count."""
+    """`[1x1, 64; 3x3, 64; 1x1, 256] x 3`: ResNet's bracketed block and its repeat count;
+    ResNeXt's `3x3, 128, C=32` is a convolution in C groups (its cardinality)."""
     m = _BLOCK.fullmatch(text.strip())
-    layers = []
+    layers, groups = [], []
     for part in m[1].split(";") if m else []:
         lm = _BLOCK_LAYER.fullmatch(part.strip())
         if not lm:
             break
         kh, kw = parse_count(lm[1], "block kernel"), parse_count(lm[2], "block kernel")
         layers.append((kh, kw, parse_count(lm[3], "block filters")))
+        groups.append(parse_count(lm[4], "cardinality C") if lm[4] else 1)
     else:
         if m and layers:
-            return ResidualBlock(tuple(layers), parse_count(m[2], "block repeat"))
+            repeat = parse_count(m[2], "block repeat")
+            grouped = tuple(groups) if any(g > 1 for g in groups) else ()
+            return ResidualBlock(tuple(layers), repeat, grouped)
     raise InputError(
         f"malformed building block {text.strip()!r}",
-        "[KxK, C; KxK, C] x N, as in [3x3, 64; 3x3, 64] x 2",
+        "[KxK, C; KxK, C] x N, as in [3x3, 64; 3x3, 64] x 2, a grouped one as 3x3, 128, C=32",
     )
 
 

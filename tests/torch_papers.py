@@ -9,6 +9,8 @@ its parameter count is torchvision's published `num_params`.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -66,4 +68,88 @@ class MobileNetV2(_Twin):
         return self.m["conv3"](x.flatten(1))
 
 
-TWINS = {"mobilenetv2": MobileNetV2}
+class ResNeXt50(_Twin):
+    """Xie et al. 2017, Table 1 (ResNeXt-50, 32x4d): ResNet-50's stem and head, each
+    bottleneck [1x1, 2w; 3x3, 2w, C=32; 1x1, 4w'] with its 3x3 in 32 groups (Figure 3c),
+    BN after every convolution, ReLU after each BN but the last (after the add); stage
+    strides in the first block's 3x3 and a projection where the shape changes (section 4)."""
+
+    STAGES = ((128, 256, 3, 1), (256, 512, 4, 2), (512, 1024, 6, 2), (1024, 2048, 3, 2))
+
+    def __init__(self, classes: int = 1000) -> None:
+        super().__init__()
+        self.conv("conv1", 3, 64, 7, 2)
+        self.blocks: list[tuple[str, int]] = []
+        cin = 64
+        for i, (width, cout, n, s) in enumerate(self.STAGES):
+            for j in range(n):
+                name, stride = f"conv{i + 2}_{j + 1}", s if j == 0 else 1
+                self.conv(f"{name}/conv1", cin, width, 1)
+                self.conv(f"{name}/conv2", width, width, 3, stride, groups=32)
+                self.conv(f"{name}/conv3", width, cout, 1)
+                if j == 0:
+                    self.conv(f"{name}/projection", cin, cout, 1, stride)
+                self.blocks.append((name, stride))
+                cin = cout
+        self.m["fc"] = nn.Linear(2048, classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.max_pool2d(self.unit("conv1", x, F.relu), 3, 2, 1)
+        for name, _ in self.blocks:
+            y = self.unit(f"{name}/conv2", self.unit(f"{name}/conv1", x, F.relu), F.relu)
+            y = self.unit(f"{name}/conv3", y)
+            short = f"{name}/projection"
+            x = F.relu(y + (self.unit(short, x) if short in self.m else x))
+        return torch.softmax(self.m["fc"](x.mean((2, 3))), 1)
+
+
+class DenseNet(_Twin):
+    """Huang et al. 2017, Table 1 and section 3 (DenseNet-BC, k = 32): a 7x7/2 conv of 2k
+    filters, a 3x3/2 max pool; dense blocks whose layers are BN-ReLU-Conv(1x1, 4k) then
+    BN-ReLU-Conv(3x3, k), concatenated to their input; transitions BN-ReLU-Conv(1x1) to
+    half the channels and a 2x2/2 average pool; BN-ReLU, a global average pool, the
+    classifier. torchvision: stem conv-BN-ReLU, pool0 padded 1, no conv biases."""
+
+    BLOCKS: ClassVar = {121: (6, 12, 24, 16), 169: (6, 12, 32, 32), 201: (6, 12, 48, 32)}
+    BLOCKS |= {264: (6, 12, 64, 48)}
+
+    def __init__(self, depth: int = 121, k: int = 32, classes: int = 1000) -> None:
+        super().__init__()
+        self.conv("conv0", 3, 2 * k, 7, 2)
+        self.blocks = self.BLOCKS[depth]
+        c = 2 * k
+        for i, n in enumerate(self.blocks):
+            for j in range(n):
+                name = f"denseblock{i + 1}/{j + 1}"
+                self.m[f"{name}/bn1"] = nn.BatchNorm2d(c + j * k)
+                self.m[f"{name}/conv1"] = nn.Conv2d(c + j * k, 4 * k, 1, bias=False)
+                self.m[f"{name}/bn2"] = nn.BatchNorm2d(4 * k)
+                self.m[f"{name}/conv2"] = nn.Conv2d(4 * k, k, 3, padding=1, bias=False)
+            c += n * k
+            if i < len(self.blocks) - 1:
+                self.m[f"transition{i + 1}/norm"] = nn.BatchNorm2d(c)
+                self.m[f"transition{i + 1}/conv"] = nn.Conv2d(c, c // 2, 1, bias=False)
+                c //= 2
+        self.m["norm5"] = nn.BatchNorm2d(c)
+        self.m["classifier"] = nn.Linear(c, classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        m = self.m
+        x = F.max_pool2d(self.unit("conv0", x, F.relu), 3, 2, 1)
+        for i, n in enumerate(self.blocks):
+            for j in range(n):
+                name = f"denseblock{i + 1}/{j + 1}"
+                y = m[f"{name}/conv1"](F.relu(m[f"{name}/bn1"](x)))
+                x = torch.cat([x, m[f"{name}/conv2"](F.relu(m[f"{name}/bn2"](y)))], 1)
+            if i < len(self.blocks) - 1:
+                t = f"transition{i + 1}"
+                x = F.avg_pool2d(m[f"{t}/conv"](F.relu(m[f"{t}/norm"](x))), 2)
+        x = F.relu(m["norm5"](x)).mean((2, 3))
+        return torch.softmax(m["classifier"](x), 1)
+
+
+TWINS = {
+    "mobilenetv2": MobileNetV2,
+    "resnext50": ResNeXt50,
+    **{f"densenet{d}": lambda d=d: DenseNet(d) for d in DenseNet.BLOCKS},
+}
