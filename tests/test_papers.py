@@ -8,7 +8,7 @@ import pytest
 import torch
 from test_torch_networks import _copy
 from torch.utils.flop_counter import FlopCounterMode
-from torch_papers import TWINS
+from torch_papers import TWINS, key
 
 from inception_cost import cost, network, spec
 from inception_cost.reference import executor, weights
@@ -32,7 +32,7 @@ def test_each_layer_matches_the_twin(model):
     net = _net(model)
     with torch.device("meta"):
         twin = TWINS[model]().eval()
-    modules = dict(twin.m.items())
+    modules = {k.replace("__", "/"): v for k, v in twin.m.items()}
     h, w, c = net.input_shape
     with FlopCounterMode(display=False) as counter:
         twin(torch.zeros(1, c, h, w, device="meta"))
@@ -45,8 +45,8 @@ def test_each_layer_matches_the_twin(model):
             module = modules[c_op.op.name]
             assert c_op.params == sum(p.numel() for p in module.parameters()), c_op.op.name
             if c_op.op.kind in ("conv", "linear"):
-                key = f"{type(twin).__name__}.m.{c_op.op.name}"
-                assert c_op.macs == flops[key] // 2, c_op.op.name
+                where = f"{type(twin).__name__}.m.{key(c_op.op.name)}"
+                assert c_op.macs == flops[where] // 2, c_op.op.name
             checked.add(c_op.op.name)
     assert checked == set(modules)  # every torch layer has its op
 
@@ -69,7 +69,7 @@ def test_reference_outputs_equal_the_twin(model):
     net, twin = _net(model), TWINS[model]().eval()
     w = weights.init_weights(net, seed=7, dtype="float32")
     with torch.no_grad():
-        _copy(net, w, twin, lambda op: f"m.{op}")
+        _copy(net, w, twin, lambda op: f"m.{key(op)}")
     x = weights.random_input(net.input_shape, 1, seed=7, dtype="float32")
     (ours,) = executor.run(net, w, x).outputs.values()
     with torch.no_grad():

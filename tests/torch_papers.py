@@ -13,13 +13,36 @@ from typing import ClassVar
 
 import torch
 from torch import nn
-from torch.nn import functional as F
+
+
+def key(op: str) -> str:
+    """A module's key for our op name: `/` is no part of a torch module name (fvcore's
+    scope names split on it), so `conv1/bn` is kept as `conv1__bn`."""
+    return op.replace("/", "__")
+
+
+class _Layers(nn.ModuleDict):
+    """A ModuleDict addressed by our op names."""
+
+    def __getitem__(self, op: str) -> nn.Module:
+        return super().__getitem__(key(op))
+
+    def __setitem__(self, op: str, module: nn.Module) -> None:
+        super().__setitem__(key(op), module)
+
+    def __contains__(self, op: object) -> bool:
+        return isinstance(op, str) and super().__contains__(key(op))
 
 
 class _Twin(nn.Module):
+    """Activations and pools are modules, as torchvision writes them, so the counting
+    tools that hook modules (thop, ptflops) see them."""
+
     def __init__(self) -> None:
         super().__init__()
-        self.m = nn.ModuleDict()
+        self.m = _Layers()
+        self.relu, self.relu6 = nn.ReLU(), nn.ReLU6()
+        self.gap, self.softmax = nn.AdaptiveAvgPool2d(1), nn.Softmax(1)
 
     def conv(self, name: str, cin: int, cout: int, k: int, s: int = 1, groups: int = 1) -> None:
         """A bias-free convolution and its batch norm (torchvision's Conv2dNormActivation)."""
@@ -56,15 +79,16 @@ class MobileNetV2(_Twin):
                 self.blocks.append((name, cin, t, c, stride))
                 cin = c
         self.conv("conv2/1", 320, 1280, 1)
+        self.pool = nn.AvgPool2d(7)  # Table 2's avgpool 7x7
         self.m["conv3"] = nn.Linear(1280, classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.unit("conv1/1", x, F.relu6)
+        x = self.unit("conv1/1", x, self.relu6)
         for name, cin, t, c, stride in self.blocks:
-            y = self.unit(f"{name}/expand", x, F.relu6) if t != 1 else x
-            y = self.unit(f"{name}/project", self.unit(f"{name}/dw", y, F.relu6))
+            y = self.unit(f"{name}/expand", x, self.relu6) if t != 1 else x
+            y = self.unit(f"{name}/project", self.unit(f"{name}/dw", y, self.relu6))
             x = x + y if stride == 1 and cin == c else y
-        x = F.avg_pool2d(self.unit("conv2/1", x, F.relu6), 7)
+        x = self.pool(self.unit("conv2/1", x, self.relu6))
         return self.m["conv3"](x.flatten(1))
 
 
@@ -92,15 +116,16 @@ class ResNeXt50(_Twin):
                 self.blocks.append((name, stride))
                 cin = cout
         self.m["fc"] = nn.Linear(2048, classes)
+        self.pool = nn.MaxPool2d(3, 2, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = F.max_pool2d(self.unit("conv1", x, F.relu), 3, 2, 1)
+        x = self.pool(self.unit("conv1", x, self.relu))
         for name, _ in self.blocks:
-            y = self.unit(f"{name}/conv2", self.unit(f"{name}/conv1", x, F.relu), F.relu)
+            y = self.unit(f"{name}/conv2", self.unit(f"{name}/conv1", x, self.relu), self.relu)
             y = self.unit(f"{name}/conv3", y)
             short = f"{name}/projection"
-            x = F.relu(y + (self.unit(short, x) if short in self.m else x))
-        return torch.softmax(self.m["fc"](x.mean((2, 3))), 1)
+            x = self.relu(y + (self.unit(short, x) if short in self.m else x))
+        return self.softmax(self.m["fc"](self.gap(x).flatten(1)))
 
 
 class DenseNet(_Twin):
@@ -132,20 +157,21 @@ class DenseNet(_Twin):
                 c //= 2
         self.m["norm5"] = nn.BatchNorm2d(c)
         self.m["classifier"] = nn.Linear(c, classes)
+        self.pool, self.avg = nn.MaxPool2d(3, 2, 1), nn.AvgPool2d(2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         m = self.m
-        x = F.max_pool2d(self.unit("conv0", x, F.relu), 3, 2, 1)
+        x = self.pool(self.unit("conv0", x, self.relu))
         for i, n in enumerate(self.blocks):
             for j in range(n):
                 name = f"denseblock{i + 1}/{j + 1}"
-                y = m[f"{name}/conv1"](F.relu(m[f"{name}/bn1"](x)))
-                x = torch.cat([x, m[f"{name}/conv2"](F.relu(m[f"{name}/bn2"](y)))], 1)
+                y = m[f"{name}/conv1"](self.relu(m[f"{name}/bn1"](x)))
+                x = torch.cat([x, m[f"{name}/conv2"](self.relu(m[f"{name}/bn2"](y)))], 1)
             if i < len(self.blocks) - 1:
                 t = f"transition{i + 1}"
-                x = F.avg_pool2d(m[f"{t}/conv"](F.relu(m[f"{t}/norm"](x))), 2)
-        x = F.relu(m["norm5"](x)).mean((2, 3))
-        return torch.softmax(m["classifier"](x), 1)
+                x = self.avg(m[f"{t}/conv"](self.relu(m[f"{t}/norm"](x))))
+        x = self.gap(self.relu(m["norm5"](x))).flatten(1)
+        return self.softmax(m["classifier"](x))
 
 
 TWINS = {
