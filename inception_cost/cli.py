@@ -612,7 +612,12 @@ def claims(names, fmt, output, force) -> None:
     help="Input size, overriding the spec's.",
 )
 @click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
-@click.option("--variant", metavar="NAME", help="An alternative reading named in the spec.")
+@click.option(
+    "--variant",
+    metavar="NAME",
+    help="An alternative reading named in the spec.",
+    shell_complete=_complete_variants,
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
 @_output_options
 def receptive(spec_file, model, expand, input_shape, aux, variant, fmt, output, force) -> None:
@@ -620,6 +625,8 @@ def receptive(spec_file, model, expand, input_shape, aux, variant, fmt, output, 
 
     Definitions of Araujo, Norris and Sim (Distill 2019); a row with branches shows each
     path's field and whether the paths are centre-aligned (docs/receptive.md).
+
+    Exit 0, also when paths are misaligned (the rows are named); 2 on bad input.
     """
     import functools
 
@@ -647,7 +654,12 @@ _Sizes = _Parsed("SIZES", "inception_cost.sweep", "parse_sizes")
     help="Square input sides: 224, a list 112,224,448 or a range 112..672/112 (first..last/step);"
     " default the spec's own side x 1/2, 1, ..., 3.",
 )
-@click.option("--variant", metavar="NAME", help="Sweep an alternative reading named in the spec.")
+@click.option(
+    "--variant",
+    metavar="NAME",
+    help="Sweep an alternative reading named in the spec.",
+    shell_complete=_complete_variants,
+)
 @click.option(
     "--global-pool",
     is_flag=True,
@@ -668,6 +680,8 @@ def sweep(spec_file, model, sides, variant, global_pool, dtype, fmt, output, for
 
     Names each row that can no longer be built and why, and finds the smallest square
     input the network accepts (docs/receptive.md).
+
+    Exit 0, also when some sizes cannot be built (each is named); 2 on bad input.
     """
     from inception_cost.render.sweep import render
     from inception_cost.sweep import sweep as run_sweep

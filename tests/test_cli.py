@@ -256,6 +256,8 @@ def test_shell_completion_of_models_variants_and_presets():
     assert set(complete(["table", "-m", "resnet50", "--variant"], "")) == {"v1.5", "option-a"}
     assert set(complete(["verify", "--variant"], "")) == {"separable", "naive", "torchvision"}
     assert complete(["table", "--as"], "pt") == ["ptflops", "ptflops-aten"]
+    assert complete(["receptive", "-m", "resnet50", "--variant"], "v") == ["v1.5"]
+    assert complete(["sweep", "-m", "alexnet", "--variant"], "") == ["input-224"]
 
 
 def test_models_and_claims_write_output(run, tmp_path):
@@ -266,3 +268,17 @@ def test_models_and_claims_write_output(run, tmp_path):
     claims = tmp_path / "c.json"
     assert run("claims", "-m", "lenet5", "--format", "json", "-o", str(claims)).exit_code == 0
     assert {c["model"] for c in json.loads(claims.read_text())["claims"]} == {"lenet5"}
+
+
+def test_receptive_and_sweep_write_output_like_the_others(run, tmp_path):
+    out = tmp_path / "r.txt"
+    assert run("receptive", "-m", "lenet5", "-o", str(out)).exit_code == 0
+    assert out.read_text().startswith("lenet5: receptive fields on the 32x32 input")
+    result = run("sweep", "-m", "lenet5", "-o", str(out))
+    assert result.exit_code == 2 and "exists" in result.stderr and "--force" in result.stderr
+    assert run("sweep", "-m", "lenet5", "--format", "csv", "-o", str(out), "--force").exit_code == 0
+    assert out.read_text().startswith("model,input,variant,final_map")
+    spec = tmp_path / "lenet5.md"
+    spec.write_text(run("table", "-m", "lenet5", "--format", "spec").stdout)
+    result = run("receptive", str(spec), "--format", "csv", "-o", str(spec), "--force")
+    assert result.exit_code == 2 and "is the spec being read" in result.stderr

@@ -40,6 +40,13 @@ RUNS = [
     ("conventions", "-m", "resnet18"),
     ("models",),
     ("claims",),
+    *(("receptive", "-m", m) for m in model_names()),
+    ("receptive", "-m", "googlenet", "--expand", "--aux"),
+    ("receptive", "-m", "resnet50", "--expand", "--variant", "v1.5"),
+    ("receptive", "-m", "lenet5", "--input", "64x64x1"),
+    *(("sweep", "-m", m) for m in model_names()),
+    ("sweep", "-m", "googlenet", "--input", "112..672/112", "--global-pool"),
+    ("sweep", "-m", "alexnet", "--dtype", "float16"),
 ]
 
 

@@ -249,3 +249,6 @@ def test_a_misaligned_row_is_named(run, write):
     ]
     rich = run("receptive", str(path)).stdout
     assert "misaligned paths in res1: receptive_field would refuse this graph" in rich
+    narrow = run("receptive", str(path), "--expand", env={"COLUMNS": "60"}).stdout
+    res1 = next(x for x in narrow.splitlines() if x.startswith("res1 "))
+    assert "NO ✗" in res1  # the mark stays, without colour, at 60 columns

@@ -17,6 +17,11 @@ COMMANDS = (
     ("compare-bottleneck",),
     ("compare-bottleneck", "-m", "googlenet"),
     ("verify", "-m", "lenet5"),
+    ("receptive", "-m", "googlenet"),
+    ("receptive", "-m", "googlenet", "--expand"),
+    ("receptive", "-m", "resnet50", "--expand"),
+    ("sweep", "-m", "googlenet", "--input", "112..672/112"),
+    ("sweep", "-m", "alexnet"),
 )
 MARKS = re.compile("[✓≈✗]")
 
@@ -59,3 +64,21 @@ def test_what_was_left_out_is_said():
     assert "d = depth" in out  # the depth column stays at 80 columns, so does its legend
     narrow = CliRunner().invoke(cli, ["table"], env={"COLUMNS": "60"}).stdout
     assert "d = depth" not in narrow  # left out at 60: its legend goes with it
+
+
+def test_a_legend_goes_with_its_column():
+    from click.testing import CliRunner
+
+    from inception_cost.cli import cli
+
+    def out(width, *args):
+        return CliRunner().invoke(cli, list(args), env={"COLUMNS": str(width)}).stdout
+
+    wide, narrow = out(100, "receptive"), out(60, "receptive", "--expand")
+    assert "paths of 3a, 3b" in wide
+    assert "paths of 3a" not in narrow and "paths" in narrow.split("left out at 60 columns")[1]
+    wide, narrow = out(100, "sweep"), out(60, "sweep")
+    assert "act. MB: elements every op writes" in wide and "floor: floor rounding" in wide
+    assert "act. MB:" not in narrow and "floor: floor" not in narrow
+    note = narrow.split("left out at 60 columns: ", 1)[1]
+    assert note.startswith("floor, act. MB, area x")

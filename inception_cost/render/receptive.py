@@ -127,26 +127,49 @@ def _lines(r: Receptive, expand: bool, labels: bool = True) -> list[tuple[str, l
     return out
 
 
+#: The rich columns (no type: the row names say it) and their priorities for the width:
+#: the row, its field size and the aligned mark always stay, then stride, the paths,
+#: padding, output size and centre.
+RICH = (
+    ("row", 0),
+    ("output", 4),
+    ("size", 0),
+    ("stride", 1),
+    ("padding", 3),
+    ("centre", 5),
+    ("aligned", 0),
+    ("paths", 2),
+)
+
+
+def _aligned_mark(text: str) -> str:
+    """yes ✓ / NO ✗: the verdict as a glyph too, so NO_COLOR and pipes keep it."""
+    return {"yes": "yes ✓", "NO": "NO ✗"}.get(text, text)
+
+
 def _rich(r: Receptive, console, expand: bool) -> None:
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
+    from inception_cost.render.fit import Col, fit, left_out_line
     from inception_cost.render.terminal import make_console
 
     console = console or make_console()
+    cols = [Col(h, "right" if 2 <= i <= 5 else "left", p) for i, (h, p) in enumerate(RICH)]
+    rows = []
+    for kind, cells in _lines(r, expand, labels=False):
+        style = "dim" if kind == "op" else ("bold red" if cells[7] == "NO" else "")
+        cells = cells[:1] + cells[2:7] + [_aligned_mark(cells[7]), cells[8]]
+        rows.append([Text(c, style=style) for c in cells])
+    table, left, full = fit(cols, rows, console.width)
     for i, line in enumerate(header_lines(r)):
         console.print(Text(line, style="bold" if i == 0 else "dim"))
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
-    shown = [h for h in HEADERS if h != "type"]  # the row names say it; 100 columns
-    for i, h in enumerate(shown):
-        t.add_column(h, justify="right" if 2 <= i <= 5 else "left", no_wrap=True)
-    for kind, cells in _lines(r, expand, labels=False):
-        style = "dim" if kind == "op" else ("bold red" if cells[7] == "NO" else None)
-        t.add_row(*(cells[:1] + cells[2:]), style=style)
-    console.print(t)
-    for line in path_legend(r):
-        console.print(Text(line, style="dim"))
+    console.print(table)
+    note = left_out_line(left, full, console.width, "--format csv|json|markdown for every column")
+    if note:
+        console.print(note)
+    if "paths" not in left:  # the legend of the paths column goes with it
+        for line in path_legend(r):
+            console.print(Text(line, style="dim"))
     console.print(Text(_verdict(r), style="green" if r.aligned else "bold red"))
 
 

@@ -29,19 +29,24 @@ def render(result: Sweep, fmt: str, console=None) -> str | None:
     return None
 
 
-def header_lines(s: Sweep, compact: bool = False) -> list[str]:
-    """What each column means; `compact` (rich) prints counts in K/M/G."""
+def header_lines(s: Sweep, compact: bool = False, left: tuple[str, ...] = ()) -> list[str]:
+    """What each column means; `compact` (rich) prints counts in K/M/G; the legend of a
+    column `left` out of a narrow terminal goes with it."""
     h, w, c = s.spec_input
-    floor = "; floor: floor rounding" if s.rounding == "ceil" else ""
+    floor = "; floor: floor rounding" if s.rounding == "ceil" and "floor" not in left else ""
+    ratios = [x for x in ("MACs x", "area x") if x not in left]
+    scale = [
+        *([f"{', '.join(ratios)}: against the spec's own size"] if ratios else []),
+        *(["K/M/G = 10^3/10^6/10^9"] if compact else []),
+    ]
     return [
         f"{s.model}: cost across square input sizes ({c} channels, batch 1, {s.dtype});"
         f" its own input {h}x{w}",
         f"final map: output of {s.final_row} (the last convolution row) · pooling rounds"
         f" {s.rounding}{floor}",
-        "MACs: multiply-adds of conv and linear layers · act. MB: elements every op writes,"
-        " 10^6 bytes",
-        "MACs x, area x: against the spec's own size"
-        + (" · K/M/G = 10^3/10^6/10^9" if compact else ""),
+        "MACs: multiply-adds of conv and linear layers"
+        + (" · act. MB: elements every op writes, 10^6 bytes" if "act. MB" not in left else ""),
+        *([" · ".join(scale)] if scale else []),
         *params_lines(s),
         smallest_line(s),
     ]
@@ -128,26 +133,42 @@ def _headers(s: Sweep) -> list[str]:
     return ["input", "final map", *floor, "params", "MACs", "act. MB", "MACs x", "area x"]
 
 
+#: Priorities for the width: the input, its MACs and the bar (with ✗ where the network
+#: cannot be built) always stay, then the final map, params and the MACs ratio.
+PRIORITY = {
+    "input": 0,
+    "final map": 1,
+    "floor": 5,
+    "params": 2,
+    "MACs": 0,
+    "act. MB": 3,
+    "MACs x": 2,
+    "area x": 4,
+    "": 0,
+}
+
+
 def _rich(s: Sweep, console) -> None:
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
+    from inception_cost.render.fit import Col, fit, left_out_line
     from inception_cost.render.terminal import make_console
 
     console = console or make_console()
-    for i, line in enumerate(header_lines(s, compact=True)):
-        console.print(Text(line, style="bold" if i == 0 else "dim"))
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
-    headers = _headers(s)
-    for i, h in enumerate(headers):
-        t.add_column(h, justify="left" if i == 0 else "right", no_wrap=True)
-    t.add_column("", no_wrap=True)
+    headers = [*_headers(s), ""]
+    cols = [Col(h, "left" if h in ("input", "") else "right", PRIORITY[h]) for h in headers]
     top = max((p.totals.macs for p in s.points if p.totals), default=0)
+    rows = []
     for p, cells in zip(s.points, _rows(s, compact=True), strict=True):
         bar = "█" * round(BAR * p.totals.macs / top) if p.totals and top else "✗"
-        t.add_row(*cells, bar, style=None if p.totals else "red")
-    console.print(t)
+        rows.append([Text(c, style="" if p.totals else "red") for c in [*cells, bar]])
+    table, left, full = fit(cols, rows, console.width)
+    for i, line in enumerate(header_lines(s, compact=True, left=tuple(left))):
+        console.print(Text(line, style="bold" if i == 0 else "dim"))
+    console.print(table)
+    note = left_out_line(left, full, console.width, "--format csv|json|markdown for every column")
+    if note:
+        console.print(note)
     for p in s.points:
         if p.failure:
             console.print(Text(f"{input_text(p)}: {failure_text(p)}", style="red"))

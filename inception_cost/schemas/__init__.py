@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-COMMANDS = ("table", "compare-bottleneck", "verify", "conventions", "models", "claims")
+COMMANDS = (
+    "table",
+    "compare-bottleneck",
+    "verify",
+    "conventions",
+    "models",
+    "claims",
+    "receptive",
+    "sweep",
+)
 
 
 def load(command: str) -> dict:
