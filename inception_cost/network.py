@@ -425,7 +425,9 @@ class _Builder:
                 f"{name}: {in_shape[2]} input and {out_c} output channels do not split into"
                 f" {groups} groups",
                 "channel counts divisible by the groups",
-                self.row.at("groups"),
+                self.row.at(
+                    "block" if self.row.block and "groups" not in self.row.raw else "groups"
+                ),
             )
         if table and (len(table) != out_c or max(max(t) for t in table) >= in_shape[2]):
             raise InputError(

@@ -646,7 +646,7 @@ def test_a_cardinality_that_does_not_divide_the_channels(run, write):
         "| type | output size | building block |\n|---|---|---|\n"
         "| residual | 8x8x16 | [1x1, 8; 3x3, 8, C=3; 1x1, 16] x 1 |\n"
     )
-    check(run("table", str(write(text))), "spec.md:8:", "do not split into 3 groups")
+    check(run("table", str(write(text))), "spec.md:8:23", "do not split into 3 groups")
 
 
 def test_a_growth_rate_with_no_dense_block(run, write):
