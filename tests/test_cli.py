@@ -64,7 +64,7 @@ def test_aux_includes_training_only_rows(run):
 
 def test_json_has_schema_version_and_exact_ints(run):
     data = json.loads(run("table", "--format", "json").stdout)
-    assert data["schema_version"] == 2
+    assert data["schema_version"] == 3
     assert data["totals"]["macs"] == 1_582_671_872 and isinstance(data["totals"]["macs"], int)
     conv1 = data["blocks"][0]
     assert conv1["verdicts"]["params"] == {

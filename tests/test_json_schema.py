@@ -49,6 +49,17 @@ RUNS = [
     ("sweep", "-m", "alexnet", "--dtype", "float16"),
 ]
 
+# issue 16's commands: memory and profile on every bundled spec, and their options
+RUNS += [
+    *(("memory", "-m", m) for m in model_names()),
+    ("memory", "--aux", "--batch", "2", "--optimizer", "adam"),
+    ("memory", "-m", "resnet50", "--variant", "v1.5", "--dtype", "float16", "--optimizer", "sgd"),
+    *(("profile", "-m", m) for m in model_names()),
+    ("profile", "--by", "params", "--aux"),
+    ("profile", "-m", "vgg16", "--by", "memory", "--batch", "4"),
+    ("table", "-m", "resnet18", "--expand", "--shares"),
+]
+
 
 @pytest.mark.parametrize("args", RUNS, ids=" ".join)
 def test_json_output_conforms_to_its_schema(run, args):
@@ -72,7 +83,7 @@ def test_the_validator_catches_what_breaks_a_schema(run):
     assert "$.totals: missing 'params'" in found
     assert "$.blocks[0].macs: str is not integer" in found
     assert "$.audit: unexpected 'surprise'" in found
-    assert "$.schema_version: 1 is not 2" in found
+    assert "$.schema_version: 1 is not 3" in found
 
 
 def test_every_command_with_json_has_a_schema():

@@ -78,11 +78,7 @@ def test_reference_outputs_equal_the_twin(model):
     np.testing.assert_allclose(ours.reshape(theirs.shape), theirs, rtol=1e-3, atol=1e-4 * scale)
 
 
-VERIFY = [("mobilenetv2", ""), ("mobilenetv2", "no-bn"), ("resnext50", ""), ("densenet121", "")]
-
-
-@pytest.mark.parametrize(("model", "variant"), VERIFY)
-def test_verify_exits_0(run, model, variant):
-    args = ["verify", "--model", model] + (["--variant", variant] if variant else [])
-    result = run(*args)
+def test_verify_exits_0(run):
+    """The CLI's exit code; test_reference runs verify on every bundled model and variant."""
+    result = run("verify", "--model", "resnext50")
     assert result.exit_code == 0, result.output

@@ -57,8 +57,35 @@ def test_shares_in_every_format(run, write):
     assert "80.0%" in shown and "20.0%" in shown
     md = run("table", path, "--format", "markdown", "--shares").stdout
     assert "| 100.0% | 100.0% | 80.0% |" in md
-    # the Markdown output still reads back as the same spec (the share columns are skipped)
-    back = write(md, "back.md")
-    assert run("table", str(back), "--format", "csv").stdout == run(
-        "table", path, "--format", "csv"
-    ).stdout.replace(path, str(back))
+    assert md.startswith("# ")  # the readable report, no front matter
+    # the spec form reads back as the same spec, with and without the share columns
+    want = run("table", path, "--format", "csv").stdout
+    for extra in ((), ("--shares",)):
+        form = run("table", path, "--format", "spec", *extra).stdout
+        assert ("| 1.000000 | 1.000000 | 0.800000 |" in form) == bool(extra)
+        back = write(form, "back.md")
+        assert run("table", str(back), "--format", "csv").stdout == want.replace(path, str(back))
+
+
+def test_googlenet_spec_form_with_shares_reads_back(run, tmp_path):
+    out = tmp_path / "g.md"
+    assert run("table", "--format", "spec", "--shares", "-o", str(out)).exit_code == 0
+    head, _, conv1 = [x for x in out.read_text().splitlines() if x.startswith("|")][:3]
+    assert head.endswith(
+        "| computed params share | computed MACs share | computed activations share |"
+    )
+    # conv1: 112x112x64 outputs x 7x7x3 = 118,013,952 of 1,582,671,872 MACs = 0.0745663
+    assert "| 0.074566 |" in conv1
+    back = spec.load(out)
+    assert [r.name for r in back.rows] == [r.name for r in spec.load_model("googlenet").rows]
+    totals = make_report(back).analysis.totals
+    assert (totals.params, totals.macs) == (6_998_552, 1_582_671_872)
+
+
+def test_markdown_report_with_expand_has_a_line_per_op(run):
+    md = run("table", "--format", "markdown", "--shares", "--expand").stdout
+    # conv2's 3x3: 56x56x192 outputs x 3x3x64 = 346,816,512 MACs, 21.9% of 1,582,671,872;
+    # 3x3x64x192 + 192 = 110,784 params
+    line = next(x for x in md.splitlines() if x.startswith("| ↳ conv2/3x3 |"))
+    assert "| 110,784 |  | 346,816,512 |" in line and "| 21.9% |" in line
+    assert "↳" not in run("table", "--format", "markdown", "--shares").stdout

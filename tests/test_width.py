@@ -24,6 +24,16 @@ COMMANDS = (
     ("sweep", "-m", "alexnet"),
 )
 MARKS = re.compile("[✓≈✗]")
+# issue 16's: the share columns, memory and the profile bars
+COMMANDS += (
+    ("table", "-m", "googlenet", "--shares"),
+    ("table", "-m", "googlenet", "--shares", "--expand"),
+    ("table", "-m", "resnet50", "--shares", "--as", "torchinfo"),
+    ("memory", "-m", "googlenet"),
+    ("memory", "-m", "resnet50", "--aux", "--optimizer", "adam"),
+    ("profile", "-m", "googlenet"),
+    ("profile", "-m", "resnet152", "--by", "memory"),
+)
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +61,26 @@ def test_nothing_cut_off_at_any_width(outputs, args):
         assert not [x for x in lines if x != x.rstrip()], f"trailing spaces at {width}"
         # every verdict mark at 200 columns is still there at this width
         assert len(MARKS.findall(out)) == len(MARKS.findall(outputs[(args, 200)])), width
+
+
+def test_profile_bars_take_the_console_width(outputs):
+    """The largest row's bar ends at the last column, whatever the width."""
+    for args in [a for a in COMMANDS if a[0] == "profile"]:
+        for width in WIDTHS:
+            lines = outputs[(args, width)].splitlines()
+            assert max(len(x) for x in lines if "█" in x) == width, (args, width)
+
+
+def test_shares_and_memory_say_what_they_left_out(outputs):
+    narrow = " ".join(outputs[(("table", "-m", "googlenet", "--shares"), 60)].split())
+    note = narrow.split("left out at 60 columns: ", 1)[1].split(" (all of them", 1)[0]
+    assert {"MAC%", "act%"} <= set(note.split(", "))  # share columns give way before MACs
+    assert "COLUMNS=" in narrow
+    wide = outputs[(("table", "-m", "googlenet", "--shares"), 200)]
+    assert "p%, MAC%, act%: each row's share of the network's params, MACs, activation" in wide
+    memory = outputs[(("memory", "-m", "googlenet"), 60)]
+    assert "left out at 60 columns: MiB, GB" in memory
+    assert "MiB*" in memory and "MiB* = 2^20 bytes, printed as MB" in memory.replace("\n", " ")
 
 
 def test_what_was_left_out_is_said():

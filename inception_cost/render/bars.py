@@ -16,6 +16,8 @@ from inception_cost.shares import decimal, percent
 EIGHTHS = " ▏▎▍▌▋▊▉"
 FULL = "█"
 MARKDOWN_WIDTH = 40  # characters of the longest bar in Markdown
+BAR_MIN = 10  # the shortest a terminal's longest bar gets
+SCHEMA_VERSION = 1
 
 
 def bar(length, width: int) -> str:
@@ -66,36 +68,38 @@ def _code(text: str) -> str:
 
 
 def _rich(p, console) -> None:
-    from rich import box
-    from rich.table import Table
+    """The bars take the width the other columns leave (render/fit.py lays them out); when
+    that is under BAR_MIN characters the share column gives way, and the line says so."""
+    from rich.cells import cell_len
     from rich.text import Text
 
+    from inception_cost.render.fit import GAP, Col, cells, print_fitted
     from inception_cost.render.terminal import make_console
 
     console = console or make_console()
     console.print(Text(header(p), style="bold"))
-    names = max((len(b.name) for b in p.bars), default=4)
-    # name, value (7), share (6), the box's separator and one of padding between columns:
-    # the bar gets the rest of the width
-    width = max(10, console.width - min(names, 22) - 7 - 6 - 2 * 3 - 1)
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0), show_edge=False)
-    t.add_column("row", no_wrap=True, max_width=22)
-    t.add_column(p.unit, justify="right", no_wrap=True, width=7)
-    t.add_column("share", justify="right", no_wrap=True, width=6)
-    t.add_column("", no_wrap=True, width=width)
-    for b in p.bars:
-        t.add_row(
-            b.name,
-            _value(p, b.value) if b.value else "",
-            percent(b.share) if b.value else "",
-            Text(bar(b.length, width), style="cyan"),
-        )
-    console.print(t)
+    cols = [Col("row"), Col(p.unit, "right"), Col("share", "right", 1), Col("")]
+    texts = [
+        (b.name, _value(p, b.value) if b.value else "", percent(b.share) if b.value else "")
+        for b in p.bars
+    ]
+    widest = [
+        max(cell_len(t) for t in (c.header, *(r[i] for r in texts))) for i, c in enumerate(cols[:3])
+    ]
+    width = console.width - sum(widest) - GAP * 3
+    if width < BAR_MIN:  # without the share column
+        width = console.width - widest[0] - widest[1] - GAP * 2
+    width = max(width, BAR_MIN)
+    rows = [
+        cells(*t, Text(bar(b.length, width), style="cyan"))
+        for t, b in zip(texts, p.bars, strict=True)
+    ]
+    print_fitted(console, cols, rows, "--format csv|json for every column")
 
 
 def _json(p) -> dict:
     return {
-        "schema_version": 1,
+        "schema_version": SCHEMA_VERSION,
         "tool": f"inception-cost {__version__}",
         "model": p.model,
         "quantity": p.quantity,

@@ -19,6 +19,8 @@ from inception_cost.render.common import (
     claim_lines,
     findings,
     number,
+    op_ops,
+    op_params,
     ops_claims_comparable,
     ops_name,
     ops_total,
@@ -28,8 +30,8 @@ from inception_cost.render.common import (
     settings_lines,
     variant_changes,
 )
-from inception_cost.render.tabular import rows
-from inception_cost.shares import percent
+from inception_cost.render.tabular import rows, with_shares
+from inception_cost.shares import decimal, percent
 
 
 def _value(v) -> str:
@@ -122,8 +124,9 @@ def _cell(text: str) -> str:
 
 
 def to_spec(report) -> str:
-    """`--format spec`: the front matter and every column, which reads back as a spec."""
-    table = rows(report)
+    """`--format spec`: the front matter and every column, which reads back as a spec;
+    with --shares the CSV's share columns too (fractions of 1, skipped on read)."""
+    table = with_shares(report, rows(report), decimal) if report.show_shares else rows(report)
     lines = ["| " + " | ".join(_cell(h) for h in table[0]) + " |", "|" + "---|" * len(table[0])]
     lines += ["| " + " | ".join(_cell(c) for c in line) + " |" for line in table[1:]]
     return front_matter(report.spec) + _document(report, lines)
@@ -139,7 +142,8 @@ SHARE_HEADS = ("params %", "MACs %", "act. %")
 
 
 def report_table(report) -> list[str]:
-    """Layer, type, output, depth, params and ops with each claim and its verdict mark."""
+    """Layer, type, output, depth, params and ops with each claim and its verdict mark;
+    with --expand a line per op (↳) under its row."""
     a, au = report.analysis, report.audit
     unit = ops_name(report)
     show_ops_claims = ops_claims_comparable(report)
@@ -173,10 +177,22 @@ def report_table(report) -> list[str]:
             cells.append(_marked(row.ops.text, ra.ops) if row.ops else "")
         cells.append(number(b.activations))
         if shares:
-            share = report.shares.rows[b.name]
-            cells += [percent(v) for v in (share.params, share.macs, share.activations)]
+            cells += _shares(report.shares.rows[b.name])
         out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        for c in b.ops if report.expand else ():
+            params, ops = op_params(report, c), op_ops(report, c)
+            cells = [f"↳ {c.op.name}", c.op.kind, format_shape(c.op.out_shape), ""]
+            cells += [number(params) if params else "", "", number(ops) if ops else ""]
+            cells += [""] if show_ops_claims else []
+            cells.append(number(c.activations) if c.activations else "")
+            cells += _shares(report.shares.ops[c.op.name]) if shares else []
+            out.append("| " + " | ".join(_cell(x) for x in cells) + " |")
     return out
+
+
+def _shares(share) -> list[str]:
+    """A row's or op's percent cells; blank where the share is exactly zero."""
+    return [percent(v) if v else "" for v in (share.params, share.macs, share.activations)]
 
 
 def _marked(text: str, verdict, quiet: bool = False) -> str:
@@ -194,6 +210,12 @@ def _document(report, table_lines: list[str]) -> str:
     out.append("")
     out += table_lines
     out += ["", f"Claims as printed, with their verdicts: {LEGEND}."]
+    if report.show_shares:
+        out += [
+            "",
+            "Shares: each row's share of the network's params, MACs and activation memory"
+            " (our counts, not a preset's); blank where 0.",
+        ]
     if not ops_claims_comparable(report) and any(b.block.row.ops for b in a.blocks):
         out += [
             "",

@@ -67,31 +67,53 @@ def render(result, fmt: str, console=None) -> str | None:
     return None
 
 
+def _short_unit(unit: str) -> tuple[str, str]:
+    """`MiB = 2^20 bytes, printed as MB` -> (`MiB*`, `2^20 bytes, printed as MB`)."""
+    short, spelled = unit.split(" = ", 1)
+    return short + ("*" if "printed as" in spelled else ""), spelled
+
+
 def _rich(name, aux, m, tools, console) -> None:
-    from rich import box
+    """Both tables fitted to the width (render/fit.py): whole columns give way, the
+    conventions wrap, and the units are short in the table and spelled out below it."""
     from rich.padding import Padding
-    from rich.table import Table
     from rich.text import Text
 
+    from inception_cost.render.fit import Col, cells, print_fitted
     from inception_cost.render.terminal import make_console
 
     console = console or make_console()
+    elsewhere = "--format markdown for every column"
     lines = header(name, m, aux)
     console.print(Text(lines[0], style="bold"))
     console.print(Text(lines[1], style="dim"))
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
-    for h in ("figure", "bytes", "MiB", "GB", "convention"):
-        t.add_column(h, justify="left" if h in ("figure", "convention") else "right")
-    for label, v, why in m.lines():
-        t.add_row(label, f"{v:,}", _mib(v), _gb(v), Text(why, style="dim"))
-    console.print(t)
-    tt = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
-    for h in TOOL_HEADERS:
-        tt.add_column(h, justify="left" if h in ("convention", "unit") else "right", no_wrap=True)
-    for tool in tools:
-        tt.add_row(*_tool_row(tool))
+    cols = [
+        Col("figure"),
+        Col("bytes", "right"),
+        Col("MiB", "right", 2),
+        Col("GB", "right", 3),
+        Col("convention", priority=1, style="dim", wrap=True),
+    ]
+    rows = [cells(label, f"{v:,}", _mib(v), _gb(v), why) for label, v, why in m.lines()]
+    print_fitted(console, cols, rows, elsewhere)
+    console.print()
     console.print(Text("The same network as each tool reports it", style="bold"))
-    console.print(tt)
+    cols = [
+        Col("convention"),
+        Col("input", "right", 2),
+        Col("features", "right"),
+        Col("params", "right"),
+        Col("total", "right", 1),
+        Col("unit"),
+    ]
+    units: dict[str, str] = {}  # short -> spelled out
+    rows = []
+    for t in tools:
+        short, spelled = _short_unit(t.unit)
+        units.setdefault(short, spelled)
+        rows.append(cells(*_tool_row(t)[:5], short))
+    print_fitted(console, cols, rows, elsewhere)
+    console.print(Text("units: " + "; ".join(f"{k} = {v}" for k, v in units.items()), "dim"))
     for tool in tools[1:]:
         console.print(Padding(Text(f"{tool.name}: {tool.rule}"), (0, 0, 0, 2), expand=False))
     console.print(Text("Per row: --format csv or json; the rules' sources: docs/memory.md", "dim"))

@@ -22,7 +22,8 @@ from inception_cost.render.common import (
 )
 
 #: 2: settings.variant and settings.input_shape; settings are the analysed reading's own.
-SCHEMA_VERSION = 2
+#: 3: blocks[].shares, blocks[].ops[].shares and totals.memory_bytes.
+SCHEMA_VERSION = 3
 
 
 def spec_cells(report) -> list[tuple[str, str]]:

@@ -110,6 +110,7 @@ def print_report(report, console: Console | None = None) -> None:
     for line in (
         ("d = depth · " if "d" not in left else "")
         + "+ added to the paper's table · ᵀ training only · Σ = the claims as printed, summed",
+        *_shares_legend(report, left),
         f"params exact; {unit.split(' ')[0]}, other ops, activations rounded to K/M/G"
         " (--format csv|json are exact)",
         *(f"{mark} {text}" for mark, text in report.spec.footnotes.items()),
@@ -265,13 +266,27 @@ def _columns(report) -> tuple[list[Col], list]:
         Col("act.", "right", 4),
     ]
     if report.show_shares:
-        cols += [Col(head, "right", 3) for head in ("p%", "MAC%", "act%")]
+        cols += [Col(head, "right", 3) for head in SHARE_HEADS]
     drop = ([5] if not params_claims else []) + ([7] if not ops_claims else [])
     if drop:
         keep = [i for i in range(len(cols)) if i not in drop]
         cols = [cols[i] for i in keep]
         rows = [r if r is SECTION else [r[i] for i in keep] for r in rows]
     return cols, rows
+
+
+def _shares_legend(report, left: list[str]) -> list[str]:
+    """What the share columns shown are, if any is shown."""
+    shown = [h for h in SHARE_HEADS if h not in left] if report.show_shares else []
+    if not shown:
+        return []
+    return [
+        f"{', '.join(shown)}: each row's share of the network's"
+        f" {', '.join(SHARE_HEADS[h] for h in shown)} (our counts, not a preset's), blank where 0"
+    ]
+
+
+SHARE_HEADS = {"p%": "params", "MAC%": "MACs", "act%": "activation memory"}
 
 
 def _shares(report, share) -> list[str]:

@@ -12,7 +12,8 @@ from inception_cost import __version__
 from inception_cost.cells import format_shape
 from inception_cost.render.common import GLYPH, csv_text
 
-SCHEMA_VERSION = 1
+#: 2: memory_bytes.bookkeeping and memory_bytes.measured.
+SCHEMA_VERSION = 2
 
 
 def render(result, fmt: str, console=None) -> str | None:

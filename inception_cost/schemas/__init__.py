@@ -14,6 +14,8 @@ COMMANDS = (
     "claims",
     "receptive",
     "sweep",
+    "memory",
+    "profile",
 )
 
 
