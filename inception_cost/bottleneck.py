@@ -153,7 +153,9 @@ class NetworkComparison:
 # -- the comparisons --------------------------------------------------------------
 
 
-def _conv(name: str, in_shape: Shape, out_c: int, k: int, stride: int, pad: int) -> Conv2d:
+def _conv(
+    name: str, in_shape: Shape, out_c: int, k: int, stride: int, pad: int, groups: int = 1
+) -> Conv2d:
     h, w, _ = in_shape
     try:
         ho, wo = window(h, w, (k, k), stride, pad, False)
@@ -161,7 +163,7 @@ def _conv(name: str, in_shape: Shape, out_c: int, k: int, stride: int, pad: int)
         exc.message = f"{name} convolution: {exc.message}"
         raise
     return Conv2d(
-        name, ("input",), (in_shape,), (ho, wo, out_c), (k, k), stride, (pad, pad), 1, False
+        name, ("input",), (in_shape,), (ho, wo, out_c), (k, k), stride, (pad, pad), groups, False
     )
 
 
@@ -280,6 +282,66 @@ def stacking(in_shape: Shape, kernel: int, small: int = 3, count: int = 0) -> Co
     )
 
 
+def inverted(in_shape: Shape, out: int, expansion: int, stride: int = 1) -> Comparison:
+    """MobileNetV2's inverted residual (1x1 expand by t, 3x3 depthwise, linear 1x1
+    projection) against a plain 3x3 convolution of the same input and output widths."""
+    _positive(out=out, expansion=expansion, stride=stride)
+    c = in_shape[2]
+    plain = _conv("3x3", in_shape, out, 3, stride, 1)
+    expand = _conv(f"1x1 expand to {c * expansion}", in_shape, c * expansion, 1, 1, 0)
+    dw = _conv("3x3 depthwise", expand.out_shape, c * expansion, 3, stride, 1, c * expansion)
+    project = _conv(f"1x1 project to {out}", dw.out_shape, out, 1, 1, 0)
+    block = _path(f"expand x{expansion}, depthwise, project", expand, dw, project)
+    baseline = _path("a plain 3x3", plain)
+    return Comparison(
+        reading="weights only, no batch norm",
+        setting=f"{format_shape(in_shape)} -> {out} maps, stride {stride}, expansion {expansion}",
+        baseline=baseline,
+        alternative=block,
+        quantities=(
+            ("output", format_shape(plain.out_shape)),
+            ("plain_macs", baseline.macs),
+            ("plain_weights", baseline.weights),
+            ("expand_macs", block.layers[0].macs),
+            ("depthwise_macs", block.layers[1].macs),
+            ("project_macs", block.layers[2].macs),
+            ("inverted_macs", block.macs),
+            ("inverted_weights", block.weights),
+        ),
+    )
+
+
+def residual_blocks(in_shape: Shape, width: int) -> Comparison:
+    """ResNet's basic block (two 3x3s of `width`, on `width` channels) against its
+    bottleneck (1x1 to `width`, 3x3, 1x1 to 4 x `width`, on 4 x `width` channels): Figure 5's
+    pair, which the paper says have similar time complexity."""
+    _positive(width=width)
+    h, w, _ = in_shape
+    narrow, wide = (h, w, width), (h, w, 4 * width)
+    first = _conv(f"3x3, {width} (1)", narrow, width, 3, 1, 1)
+    basic = _path(
+        "basic: [3x3; 3x3]", first, _conv(f"3x3, {width} (2)", first.out_shape, width, 3, 1, 1)
+    )
+    reduce = _conv(f"1x1, {width}", wide, width, 1, 1, 0)
+    middle = _conv(f"3x3, {width}", reduce.out_shape, width, 3, 1, 1)
+    restore = _conv(f"1x1, {4 * width}", middle.out_shape, 4 * width, 1, 1, 0)
+    bottle = _path("bottleneck: [1x1; 3x3; 1x1]", reduce, middle, restore)
+    return Comparison(
+        reading="weights only, no batch norm, identity shortcuts",
+        setting=(
+            f"basic on {format_shape(narrow)}, bottleneck on {format_shape(wide)}; width {width}"
+        ),
+        baseline=basic,
+        alternative=bottle,
+        quantities=(
+            ("basic_macs", basic.macs),
+            ("basic_weights", basic.weights),
+            ("bottleneck_macs", bottle.macs),
+            ("bottleneck_weights", bottle.weights),
+        ),
+    )
+
+
 def _positive(**values: int) -> None:
     for name, value in values.items():
         if value <= 0:
@@ -339,7 +401,13 @@ def _setting(s: dict) -> Comparison:
         return pooling(shape, s["out"])
     if s["kind"] == "stack":
         return stacking(shape, s["kernel"], s.get("small", 3), s.get("count", 0))
-    raise InputError(f"unknown example kind {s['kind']!r}", "reduce, gap or stack")
+    if s["kind"] == "inverted":
+        return inverted(shape, s["out"], s["expansion"], s.get("stride", 1))
+    if s["kind"] == "blocks":
+        return residual_blocks(shape, s["width"])
+    raise InputError(
+        f"unknown example kind {s['kind']!r}", "reduce, gap, stack, inverted or blocks"
+    )
 
 
 def _size_note(s: dict, index: int) -> tuple[str, ...]:

@@ -222,6 +222,8 @@ _META_KEYS = {
     "claimed",
     "claims",
     "variants",
+    "rows",
+    "symbols",
     "connection_tables",
     "kinds",
     "columns",

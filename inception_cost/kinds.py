@@ -50,6 +50,7 @@ class Layer:
     bias: bool = True  # keeps a bias where the conventions give one
     optional: bool = False  # skipped when its filters' column is blank (or 0)
     skip_if_one: str = ""  # skipped when this column reads 1 (MobileNetV2's t = 1)
+    groups: int = 1  # a conv's groups (ResNeXt's cardinality C)
 
     def columns(self) -> tuple[str, ...]:
         return tuple(f for f in self.filters if not f.isdigit() and f not in ("input", "output"))
@@ -314,6 +315,7 @@ def _layer(table: object, what: str, loc) -> Layer:
         bias=_flag(table, "bias", True, what, loc),
         optional=_flag(table, "optional", False, what, loc),
         skip_if_one=_text(table, "skip_if_one", "", what, loc),
+        groups=_whole(table.get("groups", 1), f"{what} layer {name!r} groups", loc),
     )
 
 
@@ -475,3 +477,56 @@ def row_stride(row) -> int | None:
 
 def _a(name: str) -> str:
     return ("an " if name[:1] in "aeiou" else "a ") + name
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def to_toml(kind: Kind, value) -> list[str]:
+    """A declared kind as the `[kinds.NAME]` lines that read back as it (Markdown output);
+    `value` writes one TOML value."""
+    base = Kind(kind.name, "", (), "", ())
+    lines = [f"[kinds.{value(kind.name)}]"]
+    for key in ("title", "spellings", "prefix", "join", "shortcut", "join_activation"):
+        got = getattr(kind, key)
+        lines.append(f"{key} = {value(list(got) if isinstance(got, tuple) else got)}")
+    for key in ("stride", "stride_from_sizes", "default_stride", "repeat", "zero", "require_conv"):
+        if getattr(kind, key) != getattr(base, key):
+            got = getattr(kind, key)
+            lines.append(f"{key} = {value(list(got) if isinstance(got, tuple) else got)}")
+    if kind.stem:
+        lines.append(f"stem = [{', '.join(_layer_toml(x, value) for x in kind.stem)}]")
+    branches = []
+    for b in kind.branches:
+        parts = [f"needs = {value(b.needs)}"] if b.needs else []
+        if b.layers:
+            parts.append(f"layers = [{', '.join(_layer_toml(x, value) for x in b.layers)}]")
+        parts += [f"block = {value(b.block)}"] if b.block else []
+        parts += ["identity = true"] if b.identity else []
+        branches.append("{ " + ", ".join(parts) + " }")
+    lines.append(f"branches = [{', '.join(branches)}]")
+    for setting, choice, change in kind.when:
+        head = f"{value(kind.name)}.when.{setting}.{value(choice)}"
+        lines.append(f"[kinds.{head}]")
+        lines += [f"drop = {value(list(change.drop))}"] if change.drop else []
+        lines += [f"stride = {value(list(change.stride))}"] if change.stride is not None else []
+        for name, layers in change.replace:
+            lines.append(
+                f"replace.{value(name)} = [{', '.join(_layer_toml(x, value) for x in layers)}]"
+            )
+    return lines
+
+
+def _layer_toml(layer: Layer, value) -> str:
+    base = Layer(layer.op, layer.name)
+    parts = [f"op = {value(layer.op)}", f"name = {value(layer.name)}"]
+    for key in Layer.__dataclass_fields__:
+        got = getattr(layer, key)
+        if key in ("op", "name") or got == getattr(base, key):
+            continue
+        if key == "filters":
+            got = " * ".join(got)
+        elif key == "kernel" and isinstance(got, tuple):
+            got = got[0]
+        parts.append(f"{key} = {value(got)}")
+    return "{ " + ", ".join(parts) + " }"

@@ -460,7 +460,9 @@ class _Builder:
                 f"{name}: {in_shape[2]} input and {out_c} output channels do not split into"
                 f" {groups} groups",
                 "channel counts divisible by the groups",
-                self.row.at("groups"),
+                self.row.at(
+                    "block" if self.row.block and "groups" not in self.row.raw else "groups"
+                ),
             )
         if table and (len(table) != out_c or max(max(t) for t in table) >= in_shape[2]):
             raise InputError(
@@ -770,9 +772,10 @@ class _Builder:
         if branch.block:
             block = self._building_block(row)
             last = len(block.layers) - 1
+            groups = block.groups or (1,) * len(block.layers)
             return tuple(
-                Layer("conv", f"conv{j + 1}", (kh, kw), (str(c),), activation=j != last)
-                for j, (kh, kw, c) in enumerate(block.layers)
+                Layer("conv", f"conv{j + 1}", (kh, kw), (str(c),), activation=j != last, groups=g)
+                for j, ((kh, kw, c), g) in enumerate(zip(block.layers, groups, strict=True))
             )
         if branch.needs and not row.widths.get(branch.needs):
             given = [c for layer in branch.layers for c in layer.columns() if row.widths.get(c)]
@@ -850,7 +853,7 @@ class _Builder:
             k,
             stride,
             pad=self._layer_pad(layer.padding, self.conventions.conv_padding, max(k)),
-            groups=shape[2] if layer.op == "dwconv" else 1,
+            groups=shape[2] if layer.op == "dwconv" else layer.groups,
             act=act if layer.activation else "none",
             norm=layer.norm,
             bias=layer.bias,

@@ -22,6 +22,7 @@ PRIMITIVES = (
     "conv_bias",  # a convolution's output elements, where it has a bias
     "linear_bias",  # a linear layer's outputs, where it has a bias
     "relu",  # ReLU elements
+    "relu6",  # ReLU6 elements (nn.ReLU6 is a Hardtanh: tools that patch F.relu miss it)
     "max_pool_in",
     "max_pool_out",
     "avg_pool_in",
@@ -160,6 +161,7 @@ PRESETS: dict[str, Preset] = {
                 MACS,
                 BIAS,
                 ("ReLU x2", (("relu", 2),)),
+                ("ReLU6", (("relu6", 1),)),
                 ("pool inputs x2", (("max_pool_in", 2), ("avg_pool_in", 2))),
                 ("LRN internals", (("lrn", 3), ("lrn_window", 1))),
                 ("batch norm", (("bn", 2),)),
@@ -171,7 +173,8 @@ PRESETS: dict[str, Preset] = {
             " elements, pooling = input elements, bn_flops_counter_hook 2 per element) and"
             " FUNCTIONAL_MAPPING/TENSOR_OPS_MAPPING patches, which count F.relu,"
             " F.max_pool2d and F.adaptive_avg_pool2d again inside their modules, and LRN's"
-            " Tensor.mul/add and F.avg_pool3d; a + b in forward is not patched",
+            " Tensor.mul/add and F.avg_pool3d; a + b in forward is not patched; nn.ReLU6 by"
+            " relu_flops_counter_hook only (it calls F.hardtanh, which is not patched)",
             notes="nn.ReLU and pooling modules are counted by their hook and again by the"
             " patched functional they call",
             unrun_params=True,
@@ -233,7 +236,8 @@ PRESETS: dict[str, Preset] = {
             True,
             0,
             "calflops/pytorch_ops.py: FLOPs = 2 x MACs for conv and linear, + conv bias,"
-            " ReLU and pooling via patched functionals (input elements for pools), LRN"
+            " ReLU and pooling via patched functionals (input elements for pools; nn.ReLU6"
+            " calls F.hardtanh, which is not patched: 0), LRN"
             " through its Tensor.mul/add and F.avg_pool3d, _batch_norm_flops_compute 2 per"
             " element; MACs count products only",
             also=(MACS,),
@@ -306,7 +310,7 @@ def primitives(c: cost.OpCost, batch: int) -> Counter:
     elif op.kind == "linear" and c.biases:
         p["linear_bias"] = n_out
     elif op.kind == "relu":
-        p["relu"] = n_out
+        p["relu6" if op.cap else "relu"] = n_out
     elif op.kind == "pool":
         h, w, ch = op.in_shapes[0]
         kind = "gap" if op.whole else f"{op.mode}_pool"

@@ -107,7 +107,9 @@ MAX_LAYERS = 10_000
 # Numbers are ASCII digits only ([0-9], not \d): see cells.MAX_DIGITS.
 _CONV_TOKEN = re.compile(r"conv\s*([0-9]+)\s*-\s*([0-9]+)", re.I)
 _FC_TOKEN = re.compile(r"fc\s*-\s*([0-9]+)", re.I)
-_BLOCK_LAYER = re.compile(r"([0-9]+)\s*[x×]\s*([0-9]+)\s*,\s*([0-9][0-9,]*)")
+_BLOCK_LAYER = re.compile(
+    r"([0-9]+)\s*[x×]\s*([0-9]+)\s*,\s*([0-9][0-9,]*?)(?:\s*,\s*C\s*=\s*([0-9]+))?"
+)
 _BLOCK = re.compile(r"\[(.*)\]\s*[x×*]\s*([0-9]+)")
 _STRIDE_ONLY = re.compile(r"(?:stride|s|/)\s*([0-9]+)", re.I)  # a module's patch cell: stride 2
 
@@ -134,6 +136,7 @@ class ResidualBlock:
 
     layers: tuple[tuple[int, int, int], ...]  # (kh, kw, filters) of each conv, in order
     repeat: int
+    groups: tuple[int, ...] = ()  # each conv's groups: ResNeXt's `3x3, 128, C=32` (else 1)
 
     @property
     def out_channels(self) -> int:
@@ -346,7 +349,9 @@ def _build(
     except InputError as exc:
         errors.append(exc)
         written = []
+    symbols = _symbols(meta.get("symbols", {}), places)
     for line, cells, copy in written:
+        cells = [(symbols.get(text.strip(), text), col) for text, col in cells]
         try:
             row = _row(len(rows), line, cells, fields, path, names, counters, kinds, copy)
             for f, mark in row.footnotes:
@@ -384,6 +389,11 @@ def _build(
                 "the input image as the table's first row",
                 r.loc,
             )
+    try:
+        rows = _declared_rows(meta.get("rows", {}), rows, aliases, kinds, places)
+    except InputError as exc:
+        errors.append(exc)
+    gather(errors)
     columns = tuple(f for f in fields if f)
     spec = _metadata(meta, path, places, tuple(rows), columns, kinds, notes)
     for v in spec.variants:
@@ -653,21 +663,24 @@ def _repeat(text: str, what: str) -> int:
 
 
 def parse_block(text: str) -> ResidualBlock:
-    """`[1x1, 64; 3x3, 64; 1x1, 256] x 3`: ResNet's bracketed block and its repeat count."""
+    """`[1x1, 64; 3x3, 64; 1x1, 256] x 3`: ResNet's bracketed block and its repeat count;
+    ResNeXt's `3x3, 128, C=32` is a convolution in C groups (its cardinality)."""
     m = _BLOCK.fullmatch(text.strip())
-    layers = []
+    layers, groups = [], []
     for part in m[1].split(";") if m else []:
         lm = _BLOCK_LAYER.fullmatch(part.strip())
         if not lm:
             break
         kh, kw = parse_count(lm[1], "block kernel"), parse_count(lm[2], "block kernel")
         layers.append((kh, kw, parse_count(lm[3], "block filters")))
+        groups.append(parse_count(lm[4], "cardinality C") if lm[4] else 1)
     else:
         if m and layers:
-            return ResidualBlock(tuple(layers), _repeat(m[2], "building block"))
+            grouped = tuple(groups) if any(g > 1 for g in groups) else ()
+            return ResidualBlock(tuple(layers), _repeat(m[2], "building block"), grouped)
     raise InputError(
         f"malformed building block {text.strip()!r}",
-        "[KxK, C; KxK, C] x N, as in [3x3, 64; 3x3, 64] x 2",
+        "[KxK, C; KxK, C] x N, as in [3x3, 64; 3x3, 64] x 2, a grouped one as 3x3, 128, C=32",
     )
 
 
@@ -894,6 +907,59 @@ def _kinds(table: object, places: Places) -> dict[str, Kind]:
             )
         kinds[name] = declare(name, declared, loc, set(COLUMNS))
     return kinds
+
+
+def _symbols(table: object, places) -> dict[str, str]:
+    """`[symbols]`: a letter the table prints for a number its text gives (MobileNetV2's
+    last row has `k` output channels, the classes: `k = 1000`). A cell that is exactly the
+    symbol reads as the number."""
+    loc = places.at("symbols")
+    if not isinstance(table, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in table.values()
+    ):
+        raise InputError("[symbols] is not a table of positive numbers", "k = 1000", loc)
+    return {k: str(v) for k, v in table.items()}
+
+
+def _declared_rows(
+    table: object, rows: list[Row], aliases: dict[str, str], kinds: dict[str, Kind], places
+) -> list[Row]:
+    """`[rows.NAME]`: how the spec reads a printed row where the paper's text or its
+    reference implementation says what the cells do not (MobileNetV2's `k` classes, its
+    classifier a linear layer). Each entry names its `source`; its other keys are column
+    headers whose text replaces or fills the row's cell, shown in every output."""
+    if not isinstance(table, dict):
+        raise InputError("[rows] is not a table", "[rows.NAME] sections", places.at("rows"))
+    by_name = {r.name: i for i, r in enumerate(rows)}
+    out = list(rows)
+    for name, entry in table.items():
+        loc = places.at("rows", name)
+        if name not in by_name:
+            near = difflib.get_close_matches(name, by_name, n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise InputError(f"[rows.{name}] names no row{hint}", "a row name such as conv1", loc)
+        if not isinstance(entry, dict) or not isinstance(entry.get("source"), str):
+            raise InputError(
+                f"[rows.{name}] gives no source",
+                'source = "where the paper or its reference implementation says it"',
+                loc,
+            )
+        cells = {k: v for k, v in entry.items() if k != "source"}
+        if not cells:
+            raise InputError(f"[rows.{name}] declares no cell", "a column header = text", loc)
+        for key, value in cells.items():
+            if _norm(key) not in aliases or not isinstance(value, str | int):
+                raise InputError(
+                    f"[rows.{name}]: {key!r} is not a column", "source, or a column header", loc
+                )
+        row = out[by_name[name]]
+        raw = {**row.raw, **{aliases[_norm(k)]: str(v) for k, v in cells.items()}}
+        locs = {**row.locs, **{aliases[_norm(k)]: loc for k in cells}}
+        values = _typed_cells(raw, locs, kinds)
+        values.pop("name", None)
+        out[by_name[name]] = replace(row, raw=raw, locs=locs, **values)
+        _check_cells(out[by_name[name]], kinds)
+    return out
 
 
 def variant_row(spec: Spec, variant: Variant) -> Row:

@@ -156,8 +156,9 @@ def test_unknown_model_name(run):
     assert (
         result.stderr
         == "inception-cost: error: unknown model 'alexnett' (did you mean 'alexnet'?); expected"
-        " one of alexnet, googlenet,"
-        " googlenet-mnist, lenet5, resnet18, resnet34, resnet50, resnet101, resnet152, vgg11,"
+        " one of alexnet, densenet121, densenet169, densenet201, densenet264, googlenet,"
+        " googlenet-mnist, lenet5, mobilenetv2, resnet18, resnet34, resnet50, resnet101,"
+        " resnet152, resnext50, vgg11,"
         " vgg11-lrn, vgg13, vgg16, vgg16-c, vgg19, zfnet\n"
     )
 
@@ -890,3 +891,45 @@ def test_endless_standard_input_is_capped():
 )
 def test_front_matter_nested_too_deeply(run, write, name, text, where):
     check(run("table", str(write(text, name)), "--input", "8x8x3"), where, "nests too deeply")
+
+
+# Issue 18: bad input specific to MobileNetV2's, ResNeXt's and DenseNet's kinds.
+V2 = (
+    '+++\ninput = "8x8x8"\n[conventions]\nbatch_norm = true\n+++\n'
+    "| operator | t | c | n | s |\n|---|---|---|---|---|\n"
+)
+
+
+def test_a_repeat_n_of_0(run, write):
+    result = run("table", str(write(V2 + "| bottleneck | 6 | 8 | 0 | 1 |\n")))
+    check(result, "spec.md:8:24", "repeat must be positive")
+
+
+def test_an_expansion_below_1(run, write):
+    result = run("table", str(write(V2 + "| bottleneck | 0.5 | 8 | 1 | 1 |\n")))
+    check(result, "spec.md:8:16", "t '0.5' is not a whole number")
+    result = run("table", str(write(V2 + "| bottleneck | 0 | 8 | 1 | 1 |\n")))
+    check(result, "spec.md:8:16", "t is 0")
+
+
+def test_a_cardinality_that_does_not_divide_the_channels(run, write):
+    text = (
+        '+++\ninput = "8x8x8"\n[conventions]\nbatch_norm = true\n+++\n'
+        "| type | output size | building block |\n|---|---|---|\n"
+        "| residual | 8x8x16 | [1x1, 8; 3x3, 8, C=3; 1x1, 16] x 1 |\n"
+    )
+    check(run("table", str(write(text))), "spec.md:8:23", "do not split into 3 groups")
+
+
+def test_a_growth_rate_with_no_dense_block(run, write):
+    text = spec_text("| convolution | 3x3/1 | 8x8x4 | | | |", 'input = "8x8x3"')
+    text = text.replace("| ops |\n", "| ops | growth rate |\n").replace("|---|\n", "|---|---|\n", 1)
+    text = text.replace("| | | |", "| | | | 32 |")
+    check(run("table", str(write(text))), "spec.md:", "does not read 'growth rate'")
+
+
+def test_rows_and_symbols_name_what_they_change(run, write):
+    front = 'input = "8x8x3"\n[rows.conv9]\nsource = "s"\ntype = "linear"'
+    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:3:1", "names no row")
+    front = 'input = "8x8x3"\n[symbols]\nk = 0'
+    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:3:1", "[symbols]")

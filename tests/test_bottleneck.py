@@ -231,3 +231,20 @@ def test_spec_without_inception_rows_is_refused(run, write):
     path = write(spec_text("| convolution | 3x3/1 | 8x8x4 | 1 | | |\n"))
     out = run("compare-bottleneck", str(path))
     assert out.exit_code == 2 and "has no inception rows" in out.stderr
+
+
+def test_the_inverted_residual_against_a_plain_3x3_by_hand():
+    c = bottleneck.inverted((14, 14, 64), 96, 6)
+    assert c.baseline.macs == 14 * 14 * 96 * 9 * 64  # 10,838,016
+    # MobileNetV2's own formula, h w d' t (d' + k^2 + d''), at stride 1
+    assert c.alternative.macs == 14 * 14 * 64 * 6 * (64 + 9 + 96) == 12_719_616
+    assert c.alternative.weights == 64 * 384 + 9 * 384 + 384 * 96
+    strided = bottleneck.inverted((14, 14, 64), 96, 6, stride=2)
+    assert strided.alternative.macs == 196 * 64 * 384 + 49 * (9 * 384 + 384 * 96)
+
+
+def test_resnet_basic_block_against_its_bottleneck_by_hand():
+    c = bottleneck.residual_blocks((56, 56, 64), 64)
+    assert c.baseline.macs == 2 * 56 * 56 * 9 * 64 * 64 == 231_211_008
+    assert c.alternative.macs == 56 * 56 * (256 * 64 + 9 * 64 * 64 + 64 * 256) == 218_365_952
+    assert (c.baseline.weights, c.alternative.weights) == (73_728, 69_632)

@@ -321,3 +321,20 @@ def test_lenet5_has_no_tool_rule(run):
     assert count(analysis, PRESETS["ours"]).ops == 332_824
     result = run("table", "--model", "lenet5", "--as", "thop")
     assert result.exit_code == 2 and "thop preset has no rule for RBF units" in result.stderr
+
+
+def test_presets_match_the_tools_on_mobilenetv2():
+    """ReLU6 and depthwise convolutions, on the twin written from MobileNetV2's Table 2
+    (nn.ReLU6 modules, as torchvision writes them): ptflops counts each ReLU6 element once
+    (its module hook; nn.ReLU6 calls F.hardtanh, which it does not patch, where nn.ReLU is
+    counted twice), calflops not at all, thop as a zero op."""
+    from torch_papers import MobileNetV2
+
+    torch.manual_seed(0)
+    analysis = cost.analyse(network.build(spec.load_model("mobilenetv2")))
+    tools = _tool_counts(MobileNetV2().eval(), (3, 224, 224))
+    for tool in ("torchinfo", "fvcore", "thop", "ptflops", "ptflops-aten", "calflops"):
+        mine = count(analysis, PRESETS[tool])
+        assert tools[tool] == (mine.params, mine.ops), tool
+    for tool in ("torchprofile", "flop-counter"):
+        assert tools[tool][1] == count(analysis, PRESETS[tool]).ops, tool

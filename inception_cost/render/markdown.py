@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from inception_cost.cells import format_shape
+from inception_cost.kinds import builtin, to_toml
 from inception_cost.render.common import (
     GLYPH,
     LEGEND,
@@ -109,6 +110,12 @@ def front_matter(spec) -> str:
                 f"{k} = {_value(str(x) if k == 'pool_patch' else x)}" for k, x in changed
             )
             lines.append(f"conventions = {{ {inner} }}")
+    if spec.footnotes:
+        lines += ["", "[footnotes]"]
+        lines += [f"{_value(mark)} = {_value(text)}" for mark, text in spec.footnotes.items()]
+    for name, kind in spec.kinds.items():
+        if name not in builtin():  # the spec's own [kinds.NAME]
+            lines += ["", *to_toml(kind, _value)]
     return "+++\n" + "\n".join(lines) + "\n+++\n"
 
 

@@ -1,0 +1,181 @@
+"""Networks of issue 18's papers, written in torch from each paper's table and text.
+
+Written with torch layers, not from our builder. Each model keeps its layers in one
+`nn.ModuleDict` under our op names (`bottleneck2/1/expand`, `.../bn`), so a test pairs a
+module with an op by name; `forward` is the paper's wiring, by hand. Where the paper
+leaves a detail out, the twin takes torchvision's choice (named in each docstring), so
+its parameter count is torchvision's published `num_params`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import torch
+from torch import nn
+
+
+def key(op: str) -> str:
+    """A module's key for our op name: `/` is no part of a torch module name (fvcore's
+    scope names split on it), so `conv1/bn` is kept as `conv1__bn`."""
+    return op.replace("/", "__")
+
+
+class _Layers(nn.ModuleDict):
+    """A ModuleDict addressed by our op names."""
+
+    def __getitem__(self, op: str) -> nn.Module:
+        return super().__getitem__(key(op))
+
+    def __setitem__(self, op: str, module: nn.Module) -> None:
+        super().__setitem__(key(op), module)
+
+    def __contains__(self, op: object) -> bool:
+        return isinstance(op, str) and super().__contains__(key(op))
+
+
+class _Twin(nn.Module):
+    """Activations and pools are modules, as torchvision writes them, so the counting
+    tools that hook modules (thop, ptflops) see them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.m = _Layers()
+        self.relu, self.relu6 = nn.ReLU(), nn.ReLU6()
+        self.gap, self.softmax = nn.AdaptiveAvgPool2d(1), nn.Softmax(1)
+
+    def conv(self, name: str, cin: int, cout: int, k: int, s: int = 1, groups: int = 1) -> None:
+        """A bias-free convolution and its batch norm (torchvision's Conv2dNormActivation)."""
+        self.m[name] = nn.Conv2d(cin, cout, k, s, (k - 1) // 2, groups=groups, bias=False)
+        self.m[f"{name}/bn"] = nn.BatchNorm2d(cout)
+
+    def unit(self, name: str, x: torch.Tensor, act=None) -> torch.Tensor:
+        x = self.m[f"{name}/bn"](self.m[name](x))
+        return act(x) if act is not None else x
+
+
+class MobileNetV2(_Twin):
+    """Sandler et al. 2018, Table 2: a 3x3/2 conv to 32; bottlenecks (t, c, n, s), each
+    expand 1x1 (none at t = 1), 3x3 depthwise with the stride on the first of n, linear
+    1x1 projection, the input added where the shape is kept; conv 1x1 to 1280, a 7x7
+    average pool, the classifier. ReLU6 (section 4). torchvision: no conv bias before
+    batch norm, a linear classifier with a bias."""
+
+    TABLE = ((1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2))
+    TABLE += ((6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1))
+
+    def __init__(self, classes: int = 1000) -> None:
+        super().__init__()
+        self.conv("conv1/1", 3, 32, 3, 2)
+        self.blocks: list[tuple[str, int, int, int, int]] = []
+        cin = 32
+        for i, (t, c, n, s) in enumerate(self.TABLE):
+            for j in range(n):
+                name, stride, hidden = f"bottleneck{i + 1}/{j + 1}", s if j == 0 else 1, cin * t
+                if t != 1:
+                    self.conv(f"{name}/expand", cin, hidden, 1)
+                self.conv(f"{name}/dw", hidden, hidden, 3, stride, groups=hidden)
+                self.conv(f"{name}/project", hidden, c, 1)
+                self.blocks.append((name, cin, t, c, stride))
+                cin = c
+        self.conv("conv2/1", 320, 1280, 1)
+        self.pool = nn.AvgPool2d(7)  # Table 2's avgpool 7x7
+        self.m["conv3"] = nn.Linear(1280, classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.unit("conv1/1", x, self.relu6)
+        for name, cin, t, c, stride in self.blocks:
+            y = self.unit(f"{name}/expand", x, self.relu6) if t != 1 else x
+            y = self.unit(f"{name}/project", self.unit(f"{name}/dw", y, self.relu6))
+            x = x + y if stride == 1 and cin == c else y
+        x = self.pool(self.unit("conv2/1", x, self.relu6))
+        return self.m["conv3"](x.flatten(1))
+
+
+class ResNeXt50(_Twin):
+    """Xie et al. 2017, Table 1 (ResNeXt-50, 32x4d): ResNet-50's stem and head, each
+    bottleneck [1x1, 2w; 3x3, 2w, C=32; 1x1, 4w'] with its 3x3 in 32 groups (Figure 3c),
+    BN after every convolution, ReLU after each BN but the last (after the add); stage
+    strides in the first block's 3x3 and a projection where the shape changes (section 4)."""
+
+    STAGES = ((128, 256, 3, 1), (256, 512, 4, 2), (512, 1024, 6, 2), (1024, 2048, 3, 2))
+
+    def __init__(self, classes: int = 1000) -> None:
+        super().__init__()
+        self.conv("conv1", 3, 64, 7, 2)
+        self.blocks: list[tuple[str, int]] = []
+        cin = 64
+        for i, (width, cout, n, s) in enumerate(self.STAGES):
+            for j in range(n):
+                name, stride = f"conv{i + 2}_{j + 1}", s if j == 0 else 1
+                self.conv(f"{name}/conv1", cin, width, 1)
+                self.conv(f"{name}/conv2", width, width, 3, stride, groups=32)
+                self.conv(f"{name}/conv3", width, cout, 1)
+                if j == 0:
+                    self.conv(f"{name}/projection", cin, cout, 1, stride)
+                self.blocks.append((name, stride))
+                cin = cout
+        self.m["fc"] = nn.Linear(2048, classes)
+        self.pool = nn.MaxPool2d(3, 2, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.pool(self.unit("conv1", x, self.relu))
+        for name, _ in self.blocks:
+            y = self.unit(f"{name}/conv2", self.unit(f"{name}/conv1", x, self.relu), self.relu)
+            y = self.unit(f"{name}/conv3", y)
+            short = f"{name}/projection"
+            x = self.relu(y + (self.unit(short, x) if short in self.m else x))
+        return self.softmax(self.m["fc"](self.gap(x).flatten(1)))
+
+
+class DenseNet(_Twin):
+    """Huang et al. 2017, Table 1 and section 3 (DenseNet-BC, k = 32): a 7x7/2 conv of 2k
+    filters, a 3x3/2 max pool; dense blocks whose layers are BN-ReLU-Conv(1x1, 4k) then
+    BN-ReLU-Conv(3x3, k), concatenated to their input; transitions BN-ReLU-Conv(1x1) to
+    half the channels and a 2x2/2 average pool; BN-ReLU, a global average pool, the
+    classifier. torchvision: stem conv-BN-ReLU, pool0 padded 1, no conv biases."""
+
+    BLOCKS: ClassVar = {121: (6, 12, 24, 16), 169: (6, 12, 32, 32), 201: (6, 12, 48, 32)}
+    BLOCKS |= {264: (6, 12, 64, 48)}
+
+    def __init__(self, depth: int = 121, k: int = 32, classes: int = 1000) -> None:
+        super().__init__()
+        self.conv("conv0", 3, 2 * k, 7, 2)
+        self.blocks = self.BLOCKS[depth]
+        c = 2 * k
+        for i, n in enumerate(self.blocks):
+            for j in range(n):
+                name = f"denseblock{i + 1}/{j + 1}"
+                self.m[f"{name}/bn1"] = nn.BatchNorm2d(c + j * k)
+                self.m[f"{name}/conv1"] = nn.Conv2d(c + j * k, 4 * k, 1, bias=False)
+                self.m[f"{name}/bn2"] = nn.BatchNorm2d(4 * k)
+                self.m[f"{name}/conv2"] = nn.Conv2d(4 * k, k, 3, padding=1, bias=False)
+            c += n * k
+            if i < len(self.blocks) - 1:
+                self.m[f"transition{i + 1}/norm"] = nn.BatchNorm2d(c)
+                self.m[f"transition{i + 1}/conv"] = nn.Conv2d(c, c // 2, 1, bias=False)
+                c //= 2
+        self.m["norm5"] = nn.BatchNorm2d(c)
+        self.m["classifier"] = nn.Linear(c, classes)
+        self.pool, self.avg = nn.MaxPool2d(3, 2, 1), nn.AvgPool2d(2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        m = self.m
+        x = self.pool(self.unit("conv0", x, self.relu))
+        for i, n in enumerate(self.blocks):
+            for j in range(n):
+                name = f"denseblock{i + 1}/{j + 1}"
+                y = m[f"{name}/conv1"](self.relu(m[f"{name}/bn1"](x)))
+                x = torch.cat([x, m[f"{name}/conv2"](self.relu(m[f"{name}/bn2"](y)))], 1)
+            if i < len(self.blocks) - 1:
+                t = f"transition{i + 1}"
+                x = self.avg(m[f"{t}/conv"](self.relu(m[f"{t}/norm"](x))))
+        x = self.gap(self.relu(m["norm5"](x))).flatten(1)
+        return self.softmax(m["classifier"](x))
+
+
+TWINS = {
+    "mobilenetv2": MobileNetV2,
+    "resnext50": ResNeXt50,
+    **{f"densenet{d}": lambda d=d: DenseNet(d) for d in DenseNet.BLOCKS},
+}
