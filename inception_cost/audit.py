@@ -161,6 +161,9 @@ class Audit:
         return out
 
 
+#: The statuses of a claim that holds: as printed, or within its bound ("at most/least").
+HOLDING = frozenset({MATCH, "within"})
+
 #: `table --fail-on LEVEL`: the statuses that count as a claim not holding.
 FAILING = {
     "mismatch": frozenset({MISMATCH, "over", "under"}),
