@@ -67,8 +67,10 @@ def nearest(word: object, known) -> str:
 
 
 def gather(errors: list[InputError]) -> None:
-    """Raise what was collected: nothing, the one error as it is, or all of them."""
-    flat = [e for err in errors for e in (err.errors if isinstance(err, InputErrors) else [err])]
+    """Raise what was collected: nothing, the one error as it is, or all of them, each once
+    (the copies of a repeated row share their cells, so they share their errors too)."""
+    every = [e for err in errors for e in (err.errors if isinstance(err, InputErrors) else [err])]
+    flat = list({str(e): e for e in every}.values())
     if len(flat) == 1:
         raise flat[0]
     if flat:

@@ -759,7 +759,11 @@ def _parse_phase(text: str) -> bool:
     raise InputError(f"unknown phase {text.strip()!r}", "train (training only) or inference")
 
 
-_REPEAT = re.compile(r"([0-9]+)\s*[x×]\s+(?!\[)(.+)|([0-9]+)\s*[x×]\s*\[\s*(.*)", re.S)
+# `5× conv`, and `3×Inception` as Inception v3's Table 1 prints it: a letter may follow the
+# × directly (a digit may not: `3x3 conv` is a kernel, not a repeat).
+_REPEAT = re.compile(
+    r"([0-9]+)\s*[x×](?:\s+|(?=[^\W\d_]))(?!\[)(.+)|([0-9]+)\s*[x×]\s*\[\s*(.*)", re.S
+)
 
 
 def repeated(

@@ -171,6 +171,22 @@ def test_repeat_of_one_row_and_of_a_group():
     assert cost.analyse(network.build(s)).totals.params == 3 * 84 + 2 * 12
 
 
+def test_a_repeat_written_against_its_type():
+    # Inception v3's Table 1 prints `3×Inception`; a digit after the x stays a kernel
+    rows = "| 2×convolution | 3x3/1 | 8x8x3 | | | |\n"
+    s = spec.parse_markdown(spec_text(rows), "spec.md")
+    assert [r.type for r in s.rows] == ["convolution", "convolution"]
+    with pytest.raises(InputError, match="unknown layer type '3x3 convolution'"):
+        spec.parse_markdown(spec_text("| 3x3 convolution | 3x3/1 | 8x8x3 | | | |\n"), "spec.md")
+
+
+def test_a_repeated_rows_error_is_reported_once():
+    rows = "| 3× convolution | as in figure 5 | 8x8x3 | | | |\n| softmax | | 8x8x3 | | | |\n"
+    with pytest.raises(InputError, match="malformed patch size 'as in figure 5'") as caught:
+        spec.parse_markdown(spec_text(rows), "spec.md")
+    assert str(caught.value).count("\n") == 0  # one line, not one per copy
+
+
 def test_a_stride_the_next_rows_input_size_contradicts_is_a_finding_on_its_row():
     text = (
         (TABLES / "mobilenet.md")
