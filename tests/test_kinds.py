@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import torch
 from test_torch_networks import _copy
-from torch.utils.flop_counter import FlopCounterMode
 from torch_kinds import TWINS
+from twin_layers import assert_layers_match
 
 from inception_cost import cost, network, spec
 from inception_cost.reference import executor, weights
@@ -54,34 +54,7 @@ def test_example_totals_by_hand(name):
 @pytest.mark.parametrize("name", sorted(HAND))
 def test_each_layer_matches_torch(name):
     net, model = _net(name), TWINS[name]().eval()
-    modules = dict(model.m.items())
-    shapes = {}
-
-    def record(key):
-        def hook(_module, _inputs, out):
-            shapes[key] = tuple(out.shape)
-
-        return hook
-
-    for key, module in modules.items():
-        module.register_forward_hook(record(key))
-    h, w, c = net.input_shape
-    with FlopCounterMode(display=False) as counter:
-        model(torch.zeros(1, c, h, w))
-    flops = {k: sum(v.values()) for k, v in counter.get_flop_counts().items()}
-    checked = set()
-    for block in cost.analyse(net).blocks:
-        for c_op in block.ops:
-            if not (c_op.params or c_op.fixed):
-                continue
-            module = modules[c_op.op.name]
-            assert c_op.params == sum(p.numel() for p in module.parameters()), c_op.op.name
-            ho, wo, co = c_op.op.out_shape
-            assert shapes[c_op.op.name] == (1, co, ho, wo), c_op.op.name
-            if c_op.op.kind == "conv":
-                assert c_op.macs == flops[f"{type(model).__name__}.m.{c_op.op.name}"] // 2
-            checked.add(c_op.op.name)
-    assert checked == set(modules)  # every torch layer has its op
+    assert_layers_match(net, model, dict(model.m.items()), str, ("conv",))
 
 
 @pytest.mark.parametrize("name", sorted(HAND))

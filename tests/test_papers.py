@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import torch
 from test_torch_networks import _copy
-from torch.utils.flop_counter import FlopCounterMode
 from torch_papers import TWINS, key
+from twin_layers import assert_layers_match
 
 from inception_cost import cost, network, spec
 from inception_cost.reference import executor, weights
@@ -29,26 +29,10 @@ def _net(model: str, variant: str = "") -> network.Network:
 
 @pytest.mark.parametrize("model", sorted(TWINS))
 def test_each_layer_matches_the_twin(model):
-    net = _net(model)
     with torch.device("meta"):
         twin = TWINS[model]().eval()
     modules = {k.replace("__", "/"): v for k, v in twin.m.items()}
-    h, w, c = net.input_shape
-    with FlopCounterMode(display=False) as counter:
-        twin(torch.zeros(1, c, h, w, device="meta"))
-    flops = {k: sum(v.values()) for k, v in counter.get_flop_counts().items()}
-    checked = set()
-    for block in cost.analyse(net).blocks:
-        for c_op in block.ops:
-            if not (c_op.params or c_op.fixed):
-                continue
-            module = modules[c_op.op.name]
-            assert c_op.params == sum(p.numel() for p in module.parameters()), c_op.op.name
-            if c_op.op.kind in ("conv", "linear"):
-                where = f"{type(twin).__name__}.m.{key(c_op.op.name)}"
-                assert c_op.macs == flops[where] // 2, c_op.op.name
-            checked.add(c_op.op.name)
-    assert checked == set(modules)  # every torch layer has its op
+    assert_layers_match(_net(model), twin, modules, key, ("conv", "linear"), "meta", False)
 
 
 def test_densenet_264_is_265_layers_deep():
