@@ -9,19 +9,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-
-# Table 1's modules: in channels, #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj.
-MODULES = {
-    "3a": (192, 64, 96, 128, 16, 32, 32),
-    "3b": (256, 128, 128, 192, 32, 96, 64),
-    "4a": (480, 192, 96, 208, 16, 48, 64),
-    "4b": (512, 160, 112, 224, 24, 64, 64),
-    "4c": (512, 128, 128, 256, 24, 64, 64),
-    "4d": (512, 112, 144, 288, 32, 64, 64),
-    "4e": (528, 256, 160, 320, 32, 128, 128),
-    "5a": (832, 256, 160, 320, 32, 128, 128),
-    "5b": (832, 384, 192, 384, 48, 128, 128),
-}
+from torch_googlenet import INCEPTION
 
 
 class BasicConv2d(nn.Module):
@@ -61,7 +49,7 @@ class TorchvisionGoogLeNet(nn.Module):
         self.conv2 = BasicConv2d(64, 64, kernel_size=1)
         self.conv3 = BasicConv2d(64, 192, kernel_size=3, padding=1)
         self.maxpool2 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
-        for name, args in MODULES.items():
+        for name, args in INCEPTION.items():
             setattr(self, f"inception{name}", Inception(*args))
         self.maxpool3 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
         self.maxpool4 = nn.MaxPool2d(2, stride=2, ceil_mode=True)
