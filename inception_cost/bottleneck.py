@@ -19,12 +19,14 @@ from pathlib import Path as FilePath
 
 from inception_cost import cost, network, receptive
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Verdict, judge
-from inception_cost.cells import Quantity, format_shape, parse_quantity, parse_shape
+from inception_cost.cells import Patch, Quantity, format_shape, parse_quantity, parse_shape
 from inception_cost.errors import InputError
+from inception_cost.kinds import row_stride
 from inception_cost.network import Conv2d, Linear, Pool2d, Shape, pad_amount, window
-from inception_cost.spec import Spec, parse_padding
+from inception_cost.spec import ResidualBlock, Spec, parse_padding
 
 EXAMPLES = FilePath(__file__).parent / "examples" / "bottleneck.toml"
+INCEPTION_UNIT = "inception module"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +140,10 @@ class NetworkComparison:
     modules: tuple[ModuleComparison, ...]
     naive: cost.Totals
     built: cost.Totals
-    naive_out: Shape  # the last inception module's output in the naive network
+    naive_out: Shape  # the last compared module's output in the naive network
     built_out: Shape
+    unit: str = INCEPTION_UNIT  # what the modules are: inception module, bottleneck block
+    naive_is: str = ""  # the naive module in words
 
     @property
     def macs_ratio(self) -> Fraction:
@@ -488,43 +492,137 @@ def _contradictions(readings: tuple[Comparison, ...]) -> tuple[Comparison, ...]:
 REDUCTIONS = ("n3x3_reduce", "n5x5_reduce", "pool_proj")
 
 
+@dataclass(frozen=True, slots=True)
+class Family:
+    """What a network's compared modules are, and the naive module each is set against."""
+
+    unit: str  # the compared module: "inception module", "bottleneck block", ...
+    naive_is: str  # the naive module in words, as every output says it
+
+
+INCEPTION = Family(
+    INCEPTION_UNIT,
+    "the paper's Figure 2a module: 1x1, 3x3 and 5x5 on the input, the 3x3 max pool passed"
+    " through, no 1x1 reductions or pool projection",
+)
+INVERTED = Family(
+    "inverted residual block",
+    "a plain 3x3 convolution from the block's input width to its output width, strided as"
+    " the block, with the spec's batch norm and activation and no shortcut",
+)
+BOTTLENECK = Family(
+    "bottleneck block",
+    "the basic block [3x3, C; 3x3, C] of the bottleneck's output width C, strided as the"
+    " block, with the same shortcut (identity, or the spec's projection where the shape"
+    " changes)",
+)
+
+
 def naive_row(row):
     """The naive module of the paper's Figure 2a: no reductions, the pool passed through."""
     widths = {k: v for k, v in row.widths.items() if k not in REDUCTIONS}
     return dataclasses.replace(row, widths=widths)
 
 
-def modules(spec: Spec) -> NetworkComparison:
-    """Each inception module naive vs built on its real input; then the networks' totals."""
-    built = cost.analyse(network.build(spec))
-    compared = []
-    for block in built.blocks:
-        if block.block.type != "inception":
-            continue
-        in_shape = block.ops[0].op.in_shapes[0]
-        alone = dataclasses.replace(
-            spec,
-            input_shape=in_shape,
-            rows=(dataclasses.replace(naive_row(block.block.row), input=None),),
-            variants=(),
-        )
-        naive = cost.analyse(network.build(alone)).blocks[0]
-        compared.append(ModuleComparison(block.name, in_shape, naive, block))
-    if not compared:
-        raise InputError(
-            f"{spec.name} has no inception rows", "a spec with inception modules", spec.path
-        )
-    naive_spec = dataclasses.replace(
+def _is_bottleneck(row) -> bool:
+    """A residual stage whose block is 1x1, a spatial conv, 1x1 (ResNet-50's and ResNeXt's)."""
+    layers = row.block.layers if row.type == "residual" and row.block else ()
+    return len(layers) == 3 and layers[0][:2] == layers[2][:2] == (1, 1) and layers[1][:2] != (1, 1)
+
+
+def _pieces(row) -> tuple[Family, tuple[tuple[str, object, object], ...]] | None:
+    """The row's compared modules as (name, built row, naive row), one per block of a
+    repeated row (the first takes the row's stride); None for a row not compared."""
+    if row.type == "inception":
+        return INCEPTION, ((row.name, row, naive_row(row)),)
+    if row.type == "inverted residual":
+        family, n = INVERTED, row.repeat or 1
+    elif _is_bottleneck(row):
+        family, n = BOTTLENECK, row.block.repeat
+    else:
+        return None
+    pieces = []
+    for i in range(n):
+        name = network.repeat_name(row.name, i)
+        keep = {"input": row.input if i == 0 else None, "name": row.name if i == n - 1 else name}
+        if family is INVERTED:
+            later = {"stride": 1, "patch": None} if i else {}
+            one = dataclasses.replace(row, repeat=1, **later, **keep)
+            stride = row_stride(one) or 1
+            plain = dataclasses.replace(
+                one,
+                type="convolution",
+                patch=Patch(3, 3, stride),
+                stride=None,
+                padding="same",
+                widths={},
+                repeat=None,
+            )
+        else:
+            one = dataclasses.replace(row, block=dataclasses.replace(row.block, repeat=1), **keep)
+            c = row.block.out_channels
+            plain = dataclasses.replace(one, block=ResidualBlock(((3, 3, c), (3, 3, c)), 1))
+        pieces.append((name, one, plain))
+    return family, tuple(pieces)
+
+
+def _alone(spec: Spec, row, in_shape: Shape) -> cost.BlockCost:
+    """One row built and costed on its own, reading `in_shape`."""
+    one = dataclasses.replace(
         spec,
-        rows=tuple(naive_row(r) if r.type == "inception" else r for r in spec.rows),
+        input_shape=in_shape,
+        tabled_input=None,
+        rows=(dataclasses.replace(row, input=None),),
         variants=(),
     )
-    naive_net = cost.analyse(network.build(naive_spec))
-    last = compared[-1].name
+    return cost.analyse(network.build(one)).blocks[0]
+
+
+def modules(spec: Spec) -> NetworkComparison:
+    """Each compared module naive vs built on its real input; then the networks' totals.
+
+    Inception modules against Figure 2a's naive module, MobileNetV2's inverted residuals
+    against a plain 3x3 convolution, ResNet's bottleneck blocks against the basic block;
+    a repeated row is compared block by block."""
+    built = cost.analyse(network.build(spec))
+    compared, families, last = [], [], ""
+    for block in built.blocks:
+        found = _pieces(block.block.row)
+        if found is None:
+            continue
+        family, pieces = found
+        families += [family] if family not in families else []
+        in_shape = block.ops[0].op.in_shapes[0]
+        for name, one, plain in pieces:
+            mine = block if family is INCEPTION else _alone(spec, one, in_shape)
+            naive = _alone(spec, plain, in_shape)
+            compared.append(ModuleComparison(name, in_shape, naive, mine))
+            in_shape = mine.ops[-1].op.out_shape
+        last = block.name
+    if not compared:
+        raise InputError(
+            f"{spec.name} has no inception, inverted residual or bottleneck rows",
+            "a spec with inception modules, MobileNetV2 bottlenecks or ResNet bottleneck blocks",
+            spec.path,
+        )
+    rows = []
+    for row in spec.rows:
+        found = _pieces(row)
+        rows += [plain for _, _, plain in found[1]] if found else [row]
+    naive_net = cost.analyse(
+        network.build(dataclasses.replace(spec, rows=tuple(rows), variants=()))
+    )
 
     def out_of(a: cost.Analysis) -> Shape:
         return next(b.block.out_shape for b in a.blocks if b.name == last)
 
     return NetworkComparison(
-        spec.name, tuple(compared), naive_net.totals, built.totals, out_of(naive_net), out_of(built)
+        spec.name,
+        tuple(compared),
+        naive_net.totals,
+        built.totals,
+        out_of(naive_net),
+        out_of(built),
+        " and ".join(f.unit for f in families),
+        "; ".join(f.naive_is for f in families),
     )

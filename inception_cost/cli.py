@@ -334,7 +334,7 @@ def table(
 
 
 @cli.command("compare-bottleneck")
-@_spec_source("Compare the inception modules of a bundled spec.")
+@_spec_source("Compare the inception, inverted residual or bottleneck blocks of a spec.")
 @click.option("--input", "input_shape", type=_Shape, metavar="HxWxC", help="Custom: input size.")
 @click.option("--kernel", type=_Whole(1), metavar="K", help="Custom: KxK convolution.")
 @click.option("--out", type=_Whole(1), metavar="N", help="Custom: output maps.")
@@ -363,7 +363,9 @@ def compare_bottleneck(
     """What the 1x1 reduction saves: the study notes' examples, a network, or your setting.
 
     With no arguments: the notes' worked examples, each claim judged. With SPEC or
-    --model: every inception module against the naive module, then the whole network.
+    --model: every inception module against the naive module (MobileNetV2's inverted
+    residuals against a plain 3x3, ResNet's bottlenecks against the basic block), then
+    the whole network.
     With --input, --kernel, --out and --reduce: that one setting.
     """
     from inception_cost import bottleneck

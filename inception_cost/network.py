@@ -696,9 +696,8 @@ class _Builder:
             repeat = self._building_block(row).repeat
         elif kind.repeat:
             repeat = row.repeat or 1
-        stem = row.name.removesuffix("_x") + "_" if row.name.endswith("_x") else row.name + "/"
         for i in range(repeat):
-            prefix = f"{stem}{i + 1}" if kind.repeat else row.name
+            prefix = repeat_name(row.name, i) if kind.repeat else row.name
             src = self._module_once(row, kind, src, prefix, stride if i == 0 else 1, act)
 
     def _building_block(self, row: Row):
@@ -909,6 +908,14 @@ class _Builder:
             Add(f"{prefix}/add", (x, shortcut), (out_shape, self.shapes[shortcut]), out_shape)
         )
         return self.activate(added, act) if kind.join_activation else added
+
+
+def repeat_name(row_name: str, i: int) -> str:
+    """The i-th (from 0) repetition of a repeated row: conv2_x's conv2_1, bottleneck2's
+    bottleneck2/1 (ResNet's Table 1 names its blocks so)."""
+    if row_name.endswith("_x"):
+        return f"{row_name.removesuffix('_x')}_{i + 1}"
+    return f"{row_name}/{i + 1}"
 
 
 def _kernel(layer: Layer) -> tuple[int, int]:

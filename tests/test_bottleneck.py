@@ -196,7 +196,7 @@ def test_markdown_and_network_formats(run):
     md = run("compare-bottleneck", "--model", "googlenet", "--format", "markdown").stdout
     assert "| network |  | 7x7x4944 | 7x7x1024 |" in md
     data = json.loads(run("compare-bottleneck", "-m", "googlenet", "--format", "json").stdout)
-    assert data["schema_version"] == 2
+    assert data["schema_version"] == 3 and data["compared"] == "inception module"
     assert data["network"]["built"]["macs"] == 1_582_671_872
     assert isinstance(data["network"]["naive"]["macs"], int)
 
@@ -230,7 +230,9 @@ def test_spec_without_inception_rows_is_refused(run, write):
 
     path = write(spec_text("| convolution | 3x3/1 | 8x8x4 | 1 | | |\n"))
     out = run("compare-bottleneck", str(path))
-    assert out.exit_code == 2 and "has no inception rows" in out.stderr
+    assert out.exit_code == 2 and "has no inception, inverted residual or bottleneck rows" in (
+        out.stderr
+    )
 
 
 def test_the_inverted_residual_against_a_plain_3x3_by_hand():
@@ -248,3 +250,119 @@ def test_resnet_basic_block_against_its_bottleneck_by_hand():
     assert c.baseline.macs == 2 * 56 * 56 * 9 * 64 * 64 == 231_211_008
     assert c.alternative.macs == 56 * 56 * (256 * 64 + 9 * 64 * 64 + 64 * 256) == 218_365_952
     assert (c.baseline.weights, c.alternative.weights) == (73_728, 69_632)
+
+
+# MobileNetV2 Table 2: (t, c, n, s) after the 3x3/2 stem to 32 channels at 112x112
+MOBILENETV2 = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2)]
+MOBILENETV2 += [(6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]
+
+
+def _mobilenetv2_blocks():
+    """(name, input side, output side, cin, t, c, stride) of each of the 17 blocks."""
+    side, cin = 112, 32
+    for i, (t, c, n, s) in enumerate(MOBILENETV2):
+        for j in range(n):
+            stride = s if j == 0 else 1
+            yield f"bottleneck{i + 1}/{j + 1}", side, side // stride, cin, t, c, stride
+            side, cin = side // stride, c
+
+
+def test_mobilenetv2_blocks_against_a_plain_3x3_by_hand():
+    result = bottleneck.modules(spec.load_model("mobilenetv2"))
+    assert result.unit == "inverted residual block"
+    expected = list(_mobilenetv2_blocks())
+    assert [m.name for m in result.modules] == [e[0] for e in expected]
+    naive_blocks = 0
+    for m, (_, side, out, cin, t, c, _) in zip(result.modules, expected, strict=True):
+        assert m.in_shape == (side, side, cin)
+        hidden = cin * t
+        expand = side * side * cin * hidden if t != 1 else 0
+        assert m.built.macs == expand + out * out * (9 * hidden + hidden * c)
+        assert m.naive.macs == out * out * 9 * cin * c
+        assert m.naive.params == 9 * cin * c + 2 * c  # the 3x3 and its batch norm
+        naive_blocks += m.naive.macs
+    stem = 112 * 112 * 9 * 3 * 32
+    head = 7 * 7 * 320 * 1280 + 1280 * 1000
+    assert result.naive.macs == stem + naive_blocks + head == 257_528_832
+    assert result.built.macs == 300_774_272
+
+
+# ResNet-50 Table 1: (bottleneck width, blocks, output side)
+RESNET50 = [(64, 3, 56), (128, 4, 28), (256, 6, 14), (512, 3, 7)]
+
+
+def test_resnet50_bottlenecks_against_the_basic_block_by_hand():
+    result = bottleneck.modules(spec.load_model("resnet50"))
+    assert result.unit == "bottleneck block"
+    got = iter(result.modules)
+    cin, side = 64, 56
+    for stage, (width, n, out) in enumerate(RESNET50, start=2):
+        c = 4 * width
+        for j in range(n):
+            m = next(got)
+            assert (m.name, m.in_shape) == (f"conv{stage}_{j + 1}", (side, side, cin))
+            shortcut = out * out * cin * c if j == 0 else 0  # projection where it widens
+            # the paper strides the first 1x1: every conv of the block works at `out`
+            built = out * out * (cin * width + 9 * width * width + width * c) + shortcut
+            naive = out * out * (9 * cin * c + 9 * c * c) + shortcut
+            assert (m.built.macs, m.naive.macs) == (built, naive)
+            cin, side = c, out
+    assert next(got, None) is None
+    assert result.naive.macs == 55_507_943_424 and result.built.macs == 3_857_973_248
+    assert result.naive_out == result.built_out == (7, 7, 2048)
+
+
+def _torch_counts(module: nn.Module, shape) -> tuple[int, int]:
+    h, w, c = shape
+    with torch.device("meta"):
+        x = torch.empty(1, c, h, w)
+        with FlopCounterMode(display=False) as counter:
+            module.eval()(x)
+    return sum(p.numel() for p in module.parameters()), counter.get_total_flops() // 2
+
+
+def _conv_bn(cin: int, cout: int, k: int, s: int = 1, groups: int = 1, act=True):
+    layers = [nn.Conv2d(cin, cout, k, s, k // 2, groups=groups, bias=False), nn.BatchNorm2d(cout)]
+    return nn.Sequential(*layers, *([nn.ReLU6()] if act else []))
+
+
+def test_mobilenetv2_comparison_matches_torch():
+    result = bottleneck.modules(spec.load_model("mobilenetv2"))
+    for m, (_, _, _, cin, t, c, s) in zip(result.modules, _mobilenetv2_blocks(), strict=True):
+        hidden = cin * t
+        with torch.device("meta"):
+            expand = [_conv_bn(cin, hidden, 1)] if t != 1 else []
+            built = nn.Sequential(
+                *expand, _conv_bn(hidden, hidden, 3, s, hidden), _conv_bn(hidden, c, 1, act=False)
+            )
+            plain = _conv_bn(cin, c, 3, s)
+        assert _torch_counts(built, m.in_shape) == (m.built.params, m.built.macs), m.name
+        assert _torch_counts(plain, m.in_shape) == (m.naive.params, m.naive.macs), m.name
+
+
+def test_resnet50_comparison_matches_torch():
+    from torch_models import BasicBlock, Bottleneck
+
+    result = bottleneck.modules(spec.load_model("resnet50"))
+    for m in result.modules:
+        cin, c = m.in_shape[2], m.built.block.out_shape[2]
+        s = m.in_shape[0] // m.built.block.out_shape[0]
+        with torch.device("meta"):  # no weights drawn: basic blocks of 2048 are 75M params
+            built = Bottleneck(cin, c // 4, s, "1x1", "projection")
+            basic = BasicBlock(cin, c, s, "1x1", "projection")
+        assert _torch_counts(built, m.in_shape) == (m.built.params, m.built.macs), m.name
+        assert _torch_counts(basic, m.in_shape) == (m.naive.params, m.naive.macs), m.name
+
+
+def test_residual_spec_with_basic_blocks_is_refused(run):
+    out = run("compare-bottleneck", "--model", "resnet18")
+    assert out.exit_code == 2 and len(out.stderr.strip().splitlines()) == 1
+    assert "resnet18 has no inception, inverted residual or bottleneck rows" in out.stderr
+
+
+def test_resnext_and_mobilenetv2_formats(run):
+    data = json.loads(run("compare-bottleneck", "-m", "resnext50", "--format", "json").stdout)
+    assert data["compared"] == "bottleneck block" and "basic block" in data["naive_is"]
+    assert data["modules"][0]["name"] == "conv2_1"
+    md = run("compare-bottleneck", "-m", "mobilenetv2", "--format", "markdown").stdout
+    assert "Each inverted residual block against" in md and "| bottleneck7/1 |" in md

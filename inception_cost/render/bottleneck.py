@@ -16,7 +16,8 @@ from inception_cost.cells import format_shape
 from inception_cost.render.common import GLYPH, LEGEND, csv_text, si
 
 #: 2: each ratio also as a number (macs_ratio_value, params_ratio_value).
-SCHEMA_VERSION = 2
+#: 3: a network's `compared` (what its modules are) and `naive_is` (the naive module).
+SCHEMA_VERSION = 3
 UNITS = "MACs = multiply-adds of the convolution or dense layers; weights exclude biases"
 NETWORK_UNITS = (
     "MACs = multiply-adds of conv and linear layers; params include biases; inference rows only"
@@ -169,16 +170,9 @@ def _print_rich(result, console=None) -> None:
         console.print(Padding(Text(text, style=style), (0, 0, 0, indent), expand=False))
 
     if isinstance(result, NetworkComparison):
-        console.print(
-            Text(f"{result.model}: each inception module naive against built", style="bold")
-        )
+        console.print(Text(f"{result.model}: each {result.unit} naive against built", style="bold"))
         line(UNITS.split(";")[0] + "; params include biases", "dim", 0)
-        line(
-            "naive = Figure 2a: 1x1, 3x3 and 5x5 on the input, the 3x3 max pool passed"
-            " through; each module here reads the built network's input",
-            "dim",
-            0,
-        )
+        line(f"naive = {result.naive_is}; each reads the built network's input", "dim", 0)
         rows = [_short(_module_cells(m)) for m in result.modules]
         headers = [
             "module",
@@ -253,9 +247,8 @@ def _network_markdown(nc: NetworkComparison) -> str:
     out = [
         f"<!-- inception-cost {__version__} compare-bottleneck --model {nc.model} -->",
         "",
-        f"{NETWORK_UNITS}. Naive = the paper's Figure 2a module (no 1x1 reductions, the"
-        " pool passed through) on the input the built network gives it; the network row"
-        " builds every module naive.",
+        f"{NETWORK_UNITS}. Each {nc.unit} against the naive module on the input the built"
+        f" network gives it; naive = {nc.naive_is}. The network row builds every one naive.",
         "",
         *_md_table(MODULE_HEADERS, [*map(_module_cells, nc.modules), _network_total(nc)]),
         "",
@@ -390,6 +383,8 @@ def _network_json(nc: NetworkComparison) -> dict:
         "tool": f"inception-cost {__version__}",
         "units": NETWORK_UNITS,
         "model": nc.model,
+        "compared": nc.unit,
+        "naive_is": nc.naive_is,
         "modules": [
             {
                 "name": m.name,
