@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
 from inception_cost.cells import (
     Patch,
@@ -95,6 +96,11 @@ class Conventions:
     inception_5x5: str = "5x5"  # 5x5 | two 3x3 | 3x3 (torchvision): the module's 5x5 branch
     inception: str = "reduced"  # reduced (Figure 2b) | naive (Figure 2a): no 1x1 reductions
     lrn_layers: bool = True  # false: the table's LRN rows are left out (torchvision)
+    # MobileNet's width multiplier: each printed convolution width c becomes c x this,
+    # rounded to a multiple of `width_divisor` (TF-Slim's and torchvision's _make_divisible)
+    width_multiplier: str = "1"  # a decimal, as written
+    width_divisor: int = 8
+    width_not_reduced: tuple[str, ...] = ()  # rows a multiplier below 1 leaves as printed
 
     def changed(self) -> tuple[str, ...]:
         """The network-shaping settings that differ from the defaults (for the header)."""
@@ -110,6 +116,9 @@ class Conventions:
                 "inception_5x5",
                 "inception",
                 "lrn_layers",
+                "width_multiplier",
+                "width_divisor",
+                "width_not_reduced",
             )
             if getattr(self, k) != getattr(base, k)
         )
@@ -144,6 +153,7 @@ class PaperClaim:
     relation: str  # equal | at most | at least
     against: str
     loc: Location
+    variant: str = ""  # the claim is about this variant's network (MobileNetV2 (1.4))
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,6 +341,9 @@ def _conventions(table: dict, loc: Location) -> Conventions:
         "inception_5x5",
         "inception",
         "lrn_layers",
+        "width_multiplier",
+        "width_divisor",
+        "width_not_reduced",
     }
     _check_keys(table, keys, "[conventions]", loc)
     lrn_table = table.get("lrn", {})
@@ -381,10 +394,49 @@ def _conventions(table: dict, loc: Location) -> Conventions:
             inception_5x5=_choice(table, "inception_5x5", ("5x5", "two 3x3", "3x3"), "5x5", loc),
             inception=_choice(table, "inception", ("reduced", "naive"), "reduced", loc),
             lrn_layers=flags["lrn_layers"],
+            **_width(table, loc),
         )
     except InputError as exc:
         exc.where = exc.where or loc
         raise
+
+
+MAX_WIDTH_MULTIPLIER = 16  # beyond it a network's channels run to the millions
+
+
+def _width(table: dict, loc: Location) -> dict:
+    """The width multiplier's three settings, checked: a positive decimal (kept as
+    written, so counts stay exact), a whole divisor, a list of row names."""
+    out: dict = {}
+    if "width_multiplier" in table:
+        value = table["width_multiplier"]
+        text = str(value).strip() if not isinstance(value, bool) else ""
+        try:
+            ok = 0 < Fraction(text) <= MAX_WIDTH_MULTIPLIER
+        except (ValueError, ZeroDivisionError):
+            ok = False
+        if not ok or not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
+            raise InputError(
+                f"width_multiplier {value!r} is not allowed",
+                f"a decimal above 0 and at most {MAX_WIDTH_MULTIPLIER}, such as 1.4 or 0.35",
+                loc,
+            )
+        out["width_multiplier"] = text
+    if "width_divisor" in table:
+        value = table["width_divisor"]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InputError(
+                f"width_divisor {value!r} is not allowed", "a whole number, such as 8", loc
+            )
+        out["width_divisor"] = value
+    if "width_not_reduced" in table:
+        value = table["width_not_reduced"]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise InputError(
+                "width_not_reduced is not a list of row names", 'width_not_reduced = ["conv2"]', loc
+            )
+        out["width_not_reduced"] = tuple(value)
+    return out
 
 
 def _finite(value: object) -> bool:
@@ -418,7 +470,7 @@ CLAIM_QUANTITIES = (
 
 
 def _claim(table: dict, path: str, loc: Location) -> PaperClaim:
-    keys = {"id", "text", "source", "quantity", "value", "relation", "against"}
+    keys = {"id", "text", "source", "quantity", "value", "relation", "against", "variant"}
     _check_keys(table, keys, "[[claims]]", loc)
     cid = _str(table, "id", loc)
     if not cid:
@@ -442,6 +494,7 @@ def _claim(table: dict, path: str, loc: Location) -> PaperClaim:
         relation=_choice(table, "relation", ("equal", "at most", "at least"), "equal", loc),
         against=_str(table, "against", loc),
         loc=loc,
+        variant=_str(table, "variant", loc),
     )
 
 
@@ -560,6 +613,17 @@ def read(meta: dict, path: str, places: Places) -> FrontMatter:
         attempt(_variant, v, conventions, places.at("variants", i), at=places.at("variants", i))
         for i, v in enumerate(attempt(_list, meta, "variants", top, at=top) or [])
     ]
+    named = {v.name for v in variants if v}
+    for i, c in enumerate(claims):
+        if c and c.variant and c.variant not in named:
+            errors.append(
+                InputError(
+                    f"claim {c.id!r} is about variant {c.variant!r}, which the spec does not"
+                    f" have{nearest(c.variant, named)}",
+                    "the name of one of its [[variants]]",
+                    places.at("claims", i, "variant"),
+                )
+            )
     front = FrontMatter(
         name=name,
         title=attempt(_str, meta, "title", top, at=top) or name,

@@ -28,11 +28,12 @@ class Point:
         return f"{self.model} ({self.variant})" if self.variant else self.model
 
 
-def _claimed(spec, quantity: str) -> Fraction | None:
-    """The first whole-network claim of `quantity` about this network (a budget too:
-    GoogLeNet's "1.5 billion multiply-adds" is a claimed value, read as at most)."""
+def _claimed(spec, quantity: str, variant: str = "") -> Fraction | None:
+    """The first whole-network claim of `quantity` about this network or its `variant`
+    (a budget too: GoogLeNet's "1.5 billion multiply-adds" is a claimed value, read as at
+    most)."""
     for c in spec.claims:
-        if c.quantity == quantity and not c.against:
+        if c.quantity == quantity and not c.against and c.variant == variant:
             q = c.value
             return Fraction(q.mantissa * q.scale(False), 10**q.decimals)
     return None
@@ -49,5 +50,6 @@ def points(names: list[str] | None = None) -> list[Point]:
         )
         for v in spec.variants:
             vt = cost.analyse(network.build(spec, variant=v.name)).totals
-            out.append(Point(name, v.name, vt.params, vt.macs))
+            claims = _claimed(spec, "params", v.name), _claimed(spec, "macs", v.name)
+            out.append(Point(name, v.name, vt.params, vt.macs, *claims))
     return out

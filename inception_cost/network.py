@@ -10,7 +10,9 @@ reference both read this object, never the spec.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import ClassVar
 
 from inception_cost.errors import InputError, nearest
@@ -436,6 +438,20 @@ class _Builder:
             )
         return self.row.output[2]
 
+    def _width(self, printed: int) -> int:
+        """A printed convolution width under the width multiplier: c x alpha to the nearest
+        multiple of the divisor, never below it nor 10% under c x alpha (TF-Slim's and
+        torchvision's _make_divisible); a row in width_not_reduced is never narrowed."""
+        c = self.conventions
+        alpha = Fraction(c.width_multiplier)
+        if self.row.name in c.width_not_reduced:
+            alpha = max(alpha, Fraction(1))
+        if alpha == 1:
+            return printed
+        d, wanted = c.width_divisor, printed * alpha
+        width = max(d, math.floor(wanted + Fraction(d, 2)) // d * d)
+        return width + d if width < Fraction(9, 10) * wanted else width
+
     def conv(
         self,
         name: str,
@@ -554,7 +570,7 @@ class _Builder:
     # -- one method per row type ---------------------------------------------------
     def _convolution(self, row: Row, src: str) -> None:
         patch = self._patch()
-        filters = self._filters("the number of filters")
+        filters = self._width(self._filters("the number of filters"))
         k = patch.kh
         reduce_fields = [f for f in ("n3x3_reduce", "n5x5_reduce") if row.widths.get(f)]
         if len(reduce_fields) > 1:
@@ -594,7 +610,7 @@ class _Builder:
 
     def _separable_convolution(self, row: Row, src: str) -> None:
         patch = self._patch()
-        filters = self._filters("the number of filters")
+        filters = self._width(self._filters("the number of filters"))
         multiplier = row.multiplier or 1
         in_c = self.shapes[src][2]
         depthwise = self.conv(
@@ -816,7 +832,7 @@ class _Builder:
             elif f == "input":
                 out *= self.shapes[src][2]
             elif f == "output":
-                out *= self._filters("the block's output channels")
+                out *= self._width(self._filters("the block's output channels"))
             elif self.row.widths.get(f):
                 out *= self.row.widths[f]
             else:

@@ -396,6 +396,7 @@ def _build(
     gather(errors)
     columns = tuple(f for f in fields if f)
     spec = _metadata(meta, path, places, tuple(rows), columns, kinds, notes)
+    errors += _width_rows(spec, places)
     for v in spec.variants:
         if v.cells:
             try:
@@ -404,6 +405,27 @@ def _build(
                 errors.append(exc)
     gather(errors)
     return spec
+
+
+def _width_rows(spec: Spec, places: Places) -> list[InputError]:
+    """A row named in width_not_reduced (the spec's or a variant's) that the table lacks."""
+    names = {r.name for r in spec.rows}
+    settings = [(spec.conventions, places.at("conventions", "width_not_reduced"))]
+    settings += [
+        (v.conventions, v.loc)
+        for v in spec.variants
+        if v.conventions and v.conventions.width_not_reduced != spec.conventions.width_not_reduced
+    ]
+    return [
+        InputError(
+            f"width_not_reduced names no row {name!r}{nearest(name, names)}",
+            "the name of a convolution row, such as conv2",
+            loc,
+        )
+        for c, loc in settings
+        for name in c.width_not_reduced
+        if name not in names
+    ]
 
 
 def _row(
@@ -976,7 +998,8 @@ def variant_row(spec: Spec, variant: Variant) -> Row:
             "the name of a table row such as conv1",
             variant.loc,
         ) from None
-    raw = {**row.raw, **dict(variant.cells)}
+    # a cell the variant writes blank (or "-") blanks the row's, as in the table
+    raw = {k: v for k, v in {**row.raw, **dict(variant.cells)}.items() if not is_empty(v)}
     locs = {**row.locs, **{k: variant.loc for k, _ in variant.cells}}
     try:
         values = _typed_cells(raw, locs, spec.kinds)

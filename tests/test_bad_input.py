@@ -925,7 +925,7 @@ def test_a_growth_rate_with_no_dense_block(run, write):
     text = spec_text("| convolution | 3x3/1 | 8x8x4 | | | |", 'input = "8x8x3"')
     text = text.replace("| ops |\n", "| ops | growth rate |\n").replace("|---|\n", "|---|---|\n", 1)
     text = text.replace("| | | |", "| | | | 32 |")
-    check(run("table", str(write(text))), "spec.md:", "does not read 'growth rate'")
+    check(run("table", str(write(text))), "spec.md:7:39", "does not read 'growth rate'")
 
 
 def test_rows_and_symbols_name_what_they_change(run, write):

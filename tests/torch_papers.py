@@ -54,22 +54,32 @@ class _Twin(nn.Module):
         return act(x) if act is not None else x
 
 
+def make_divisible(v: float, divisor: int = 8) -> int:
+    """torchvision's _make_divisible (from TF-Slim's mobilenet.py), in floats as there: the
+    nearest multiple of the divisor, never below it, never 10% under v."""
+    new_v = max(divisor, int(v + divisor / 2) // divisor * divisor)
+    return new_v + divisor if new_v < 0.9 * v else new_v
+
+
 class MobileNetV2(_Twin):
     """Sandler et al. 2018, Table 2: a 3x3/2 conv to 32; bottlenecks (t, c, n, s), each
     expand 1x1 (none at t = 1), 3x3 depthwise with the stride on the first of n, linear
     1x1 projection, the input added where the shape is kept; conv 1x1 to 1280, a 7x7
     average pool, the classifier. ReLU6 (section 4). torchvision: no conv bias before
-    batch norm, a linear classifier with a bias."""
+    batch norm, a linear classifier with a bias; `width` multiplies every width as
+    torchvision's width_mult does, the last 1x1's 1280 never narrowed (section 4)."""
 
     TABLE = ((1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2))
     TABLE += ((6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1))
 
-    def __init__(self, classes: int = 1000) -> None:
+    def __init__(self, classes: int = 1000, width: float = 1.0) -> None:
         super().__init__()
-        self.conv("conv1/1", 3, 32, 3, 2)
+        first, last = make_divisible(32 * width), make_divisible(1280 * max(1.0, width))
+        self.conv("conv1/1", 3, first, 3, 2)
         self.blocks: list[tuple[str, int, int, int, int]] = []
-        cin = 32
+        cin = first
         for i, (t, c, n, s) in enumerate(self.TABLE):
+            c = make_divisible(c * width)
             for j in range(n):
                 name, stride, hidden = f"bottleneck{i + 1}/{j + 1}", s if j == 0 else 1, cin * t
                 if t != 1:
@@ -78,9 +88,9 @@ class MobileNetV2(_Twin):
                 self.conv(f"{name}/project", hidden, c, 1)
                 self.blocks.append((name, cin, t, c, stride))
                 cin = c
-        self.conv("conv2/1", 320, 1280, 1)
+        self.conv("conv2/1", cin, last, 1)
         self.pool = nn.AvgPool2d(7)  # Table 2's avgpool 7x7
-        self.m["conv3"] = nn.Linear(1280, classes)
+        self.m["conv3"] = nn.Linear(last, classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.unit("conv1/1", x, self.relu6)

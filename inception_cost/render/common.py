@@ -86,15 +86,20 @@ def settings_lines(report) -> list[str]:
     return lines
 
 
+def _setting(value) -> str:
+    return ", ".join(value) if isinstance(value, tuple) else str(value)
+
+
 def variant_line(spec, name: str) -> str:
     """What the analysed variant reads differently: one row, or the whole network."""
     v = next(v for v in spec.variants if v.name == name)
-    if v.row:
+    if v.row and not (v.conventions or v.input_shape):
         return f"reading: variant {name}, row {v.row} read as {v.title}"
-    what = [f"input {'x'.join(map(str, v.input_shape))}"] if v.input_shape else []
+    what = [f"row {v.row} read anew"] if v.row else []
+    what += [f"input {'x'.join(map(str, v.input_shape))}"] if v.input_shape else []
     if v.conventions:
         what += [
-            f"{k} = {getattr(v.conventions, k)}"
+            f"{k} = {_setting(getattr(v.conventions, k))}"
             for k in v.conventions.__dataclass_fields__
             if getattr(v.conventions, k) != getattr(spec.conventions, k)
         ]
@@ -125,6 +130,11 @@ def network_settings(c) -> list[str]:
         else "each inception #5x5 branch is one 3x3 convolution (torchvision's googlenet.py)",
         "lrn_layers": "the table's local response normalizations left out",
         "inception": "naive inception modules (no 1x1 reductions or pool projections)",
+        "width_multiplier": f"width multiplier {c.width_multiplier}: each printed convolution"
+        f" width times {c.width_multiplier}, to the nearest multiple of {c.width_divisor}"
+        " (never 10% under)",
+        "width_divisor": f"widths rounded to multiples of {c.width_divisor}",
+        "width_not_reduced": f"{', '.join(c.width_not_reduced)} never narrower than printed",
     }
     if c.batch_norm and not c.bn_conv_bias:
         words["batch_norm"] += ", which replaces the convolution's bias"
@@ -136,7 +146,7 @@ def variant_changes(v, limit: int | None = None) -> list[str]:
     `limit` of them, one line says how many more."""
     out: list[str] = []
     for before, mine in v.changed:
-        for field in ("output", "depth", "params", "ops"):
+        for field in ("input", "output", "depth", "params", "ops"):
             old, new = getattr(before, field), getattr(mine, field)
             if new is not None and (old is None or old.status != new.status):
                 got = new.computed if isinstance(new.computed, str) else f"{new.computed:,}"

@@ -86,6 +86,8 @@ def front_matter(spec) -> str:
         lines += [f"value = {_value(claim.value.text)}", f"relation = {_value(claim.relation)}"]
         if claim.against:
             lines.append(f"against = {_value(claim.against)}")
+        if claim.variant:
+            lines.append(f"variant = {_value(claim.variant)}")
     if spec.connection_tables:
         lines += ["", "[connection_tables]"]
         for name, reads in spec.connection_tables.items():
@@ -261,7 +263,7 @@ def _document(report, table_lines: list[str]) -> str:
     if report.audit.variants:
         out += ["", "## Alternative readings", ""]
         for v in report.audit.variants:
-            if v.row is None:
+            if v.whole:
                 changes = variant_changes(v, 4) or ["no row verdict changes"]
                 out.append(
                     f"- **{v.variant.name}** ({v.variant.title}; {v.variant.source}): "

@@ -145,7 +145,7 @@ def print_report(report, console: Console | None = None) -> None:
         console.print()
         console.print(Text("Alternative readings", style="bold"))
         for v in au.variants:
-            if v.row is None:
+            if v.whole:
                 changes = variant_changes(v, 4) or ["no row verdict changes"]
                 line = Text(f"{v.variant.name}: {v.variant.title}. " + "; ".join(changes))
                 line += Text(f"; network {v.totals.params:,} params, {v.totals.macs:,} MACs.")
