@@ -603,7 +603,7 @@ def modules(spec: Spec) -> NetworkComparison:
         raise InputError(
             f"{spec.name} has no inception, inverted residual or bottleneck rows",
             "a spec with inception modules, MobileNetV2 bottlenecks or ResNet bottleneck blocks",
-            spec.path,
+            spec.rows[0].loc,  # the table's first row: none of its rows is one
         )
     rows = []
     for row in spec.rows:

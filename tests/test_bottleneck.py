@@ -233,6 +233,7 @@ def test_spec_without_inception_rows_is_refused(run, write):
     assert out.exit_code == 2 and "has no inception, inverted residual or bottleneck rows" in (
         out.stderr
     )
+    assert out.stderr.startswith(f"{path}:7:3: error:")  # the table's first row
 
 
 def test_the_inverted_residual_against_a_plain_3x3_by_hand():
@@ -357,6 +358,7 @@ def test_resnet50_comparison_matches_torch():
 def test_residual_spec_with_basic_blocks_is_refused(run):
     out = run("compare-bottleneck", "--model", "resnet18")
     assert out.exit_code == 2 and len(out.stderr.strip().splitlines()) == 1
+    assert out.stderr.startswith("inception_cost/models/resnet18.md:")
     assert "resnet18 has no inception, inverted residual or bottleneck rows" in out.stderr
 
 
