@@ -8,6 +8,7 @@ import sys
 import click
 
 from inception_cost import __version__
+from inception_cost.conventions import DECLARED
 from inception_cost.errors import InputError, InputErrors
 
 FORMATS = ("rich", "markdown", "csv", "json")
@@ -77,7 +78,7 @@ class _Whole(click.ParamType):
 
 
 _Shape = _Parsed("HxWxC", "inception_cost.cells", "parse_shape")
-_Padding = _Parsed("same|valid|N", "inception_cost.spec", "parse_padding")
+_Padding = _Parsed("same|valid|N", "inception_cost.conventions", "parse_padding")
 _Bytes = _Parsed("SIZE", "inception_cost.verify", "parse_bytes")
 
 
@@ -237,7 +238,7 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
 )
 @click.option(
     "--pool-rounding",
-    type=click.Choice(("ceil", "floor")),
+    type=click.Choice(DECLARED["pool_rounding"].values),
     help="How pooling output sizes round (default: the spec's).",
 )
 @click.option(

@@ -66,6 +66,19 @@ def nearest(word: object, known) -> str:
     return f" (did you mean {near[0]!r}?)" if near else ""
 
 
+def check_keys(table: object, allowed: set[str], where: str, loc: Location | None) -> None:
+    """A table of the front matter: no key but the `allowed` ones."""
+    if not isinstance(table, dict):
+        raise InputError(f"{where} is not a table", "a TOML table", loc)
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise InputError(
+            f"unknown key {unknown[0]!r} in {where}{nearest(unknown[0], allowed)}",
+            "one of " + ", ".join(sorted(allowed)),
+            loc,
+        )
+
+
 def gather(errors: list[InputError]) -> None:
     """Raise what was collected: nothing, the one error as it is, or all of them, each once
     (the copies of a repeated row share their cells, so they share their errors too)."""

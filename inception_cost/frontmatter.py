@@ -2,32 +2,22 @@
 from the TOML between its `+++` lines, each error pointing at its own line.
 
 The module kinds (`[kinds.NAME]`) and columns (`[columns]`) a spec declares are read by
-kinds.py and columns.py; the settings here are the documented conventions
-(docs/conventions.md) and what the claimed columns mean.
+kinds.py and columns.py; the conventions (docs/conventions.md) by conventions.py, where
+each is declared; the settings here are what the claimed columns mean.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from fractions import Fraction
 
-from inception_cost.cells import (
-    Patch,
-    Quantity,
-    parse_patch,
-    parse_quantity,
-    parse_shape,
-    whole_number,
-)
+from inception_cost.cells import Quantity, parse_quantity, parse_shape
 from inception_cost.columns import COLUMNS
 from inception_cost.columns import norm as _norm
-from inception_cost.errors import InputError, Location, nearest
+from inception_cost.conventions import ACTIVATIONS, Conventions
+from inception_cost.conventions import read as read_conventions
+from inception_cost.errors import InputError, Location, check_keys, nearest
 from inception_cost.table import CSV_META
-
-#: The widest LRN window a spec may ask for (AlexNet's is 5): each output sums this many
-#: maps, so a wider one only costs time.
-MAX_LRN_SIZE = 10_000
 
 Shape = tuple[int, int, int]
 
@@ -65,63 +55,6 @@ class Places:
 
 def _keys(dotted: str) -> tuple[str, ...]:
     return tuple(k.strip().strip('"') for k in re.findall(r'"[^"]*"|[^.]+', dotted))
-
-
-@dataclass(frozen=True, slots=True)
-class Lrn:
-    """Local response normalization across channels (Caffe's formula, BVLC's values)."""
-
-    size: int = 5
-    alpha: float = 0.0001
-    beta: float = 0.75
-    k: float = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class Conventions:
-    """How the table's rows become layers. Each is a named, documented setting."""
-
-    pool_rounding: str = "ceil"  # ceil | floor
-    conv_padding: str | int = "same"  # same: (k-1)//2 each side | valid: 0 | N
-    pool_padding: str | int = "valid"
-    bias: bool = True  # convolution and linear layers carry a bias term
-    conv_activation: str = "relu"  # relu | relu6 | tanh | none
-    lrn: Lrn = Lrn()
-    pool_patch: Patch | None = None  # the window of a pool row that gives none (VGG: 2x2/2)
-    batch_norm: bool = False  # batch norm after every convolution, before its activation
-    bn_conv_bias: bool = False  # a convolution followed by batch norm keeps its bias
-    bn_eps: float = 1e-5
-    residual_stride: str = "first"  # first: a downsampling block's first conv | 3x3
-    shortcut: str = "projection"  # projection | zero-pad: where a residual's shape changes
-    inception_5x5: str = "5x5"  # 5x5 | two 3x3 | 3x3 (torchvision): the module's 5x5 branch
-    inception: str = "reduced"  # reduced (Figure 2b) | naive (Figure 2a): no 1x1 reductions
-    lrn_layers: bool = True  # false: the table's LRN rows are left out (torchvision)
-    # MobileNet's width multiplier: each printed convolution width c becomes c x this,
-    # rounded to a multiple of `width_divisor` (TF-Slim's and torchvision's _make_divisible)
-    width_multiplier: str = "1"  # a decimal, as written
-    width_divisor: int = 8
-    width_not_reduced: tuple[str, ...] = ()  # rows a multiplier below 1 leaves as printed
-
-    def changed(self) -> tuple[str, ...]:
-        """The network-shaping settings that differ from the defaults (for the header)."""
-        base = Conventions()
-        return tuple(
-            k
-            for k in (
-                "pool_patch",
-                "batch_norm",
-                "bn_conv_bias",
-                "residual_stride",
-                "shortcut",
-                "inception_5x5",
-                "inception",
-                "lrn_layers",
-                "width_multiplier",
-                "width_divisor",
-                "width_not_reduced",
-            )
-            if getattr(self, k) != getattr(base, k)
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,18 +207,6 @@ def _connection_tables(table: dict, loc: Location) -> dict[str, tuple[tuple[int,
     return out
 
 
-def _check_keys(table: object, allowed: set[str], where: str, loc: Location) -> None:
-    if not isinstance(table, dict):
-        raise InputError(f"{where} is not a table", "a TOML table", loc)
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise InputError(
-            f"unknown key {unknown[0]!r} in {where}{nearest(unknown[0], allowed)}",
-            "one of " + ", ".join(sorted(allowed)),
-            loc,
-        )
-
-
 def _str(table: dict, key: str, loc: Location) -> str:
     value = table.get(key, "")
     if not isinstance(value, str):
@@ -311,143 +232,8 @@ def _choice(table: dict, key: str, allowed: tuple, default, loc: Location):
     return value
 
 
-def parse_padding(value: object, what: str = "padding") -> str | int:
-    """`same`, `valid` or a whole number of pixels on each side."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if isinstance(value, str):
-        v = value.strip().lower()
-        if v in ("same", "valid"):
-            return v
-        if v[:1].isdigit():
-            return whole_number(v, what, minimum=0)
-    raise InputError(f"{what} {value!r} is not allowed", "same, valid or a whole number N >= 0")
-
-
-def _conventions(table: dict, loc: Location) -> Conventions:
-    keys = {
-        "pool_rounding",
-        "conv_padding",
-        "pool_padding",
-        "bias",
-        "conv_activation",
-        "lrn",
-        "pool_patch",
-        "batch_norm",
-        "bn_conv_bias",
-        "bn_eps",
-        "residual_stride",
-        "shortcut",
-        "inception_5x5",
-        "inception",
-        "lrn_layers",
-        "width_multiplier",
-        "width_divisor",
-        "width_not_reduced",
-    }
-    _check_keys(table, keys, "[conventions]", loc)
-    lrn_table = table.get("lrn", {})
-    _check_keys(lrn_table, {"size", "alpha", "beta", "k"}, "[conventions.lrn]", loc)
-    try:
-        lrn = Lrn(**{k: v for k, v in lrn_table.items()})
-        if isinstance(lrn.size, bool) or not isinstance(lrn.size, int) or lrn.size < 1:
-            raise InputError("lrn size must be a positive integer", "size = 5", loc)
-        if lrn.size > MAX_LRN_SIZE:
-            raise InputError(f"lrn size {lrn.size} is too wide", f"at most {MAX_LRN_SIZE:,}", loc)
-        for key in ("alpha", "beta", "k"):
-            value = getattr(lrn, key)
-            if not _finite(value) or value < 0 or (key == "k" and value == 0):
-                raise InputError(
-                    f"lrn {key} = {value!r} is not allowed",
-                    "a finite number, >= 0 (k > 0), such as alpha = 0.0001",
-                    loc,
-                )
-        flags = {}
-        for key, default in (
-            ("bias", True),
-            ("batch_norm", False),
-            ("bn_conv_bias", False),
-            ("lrn_layers", True),
-        ):
-            flags[key] = table.get(key, default)
-            if not isinstance(flags[key], bool):
-                raise InputError(
-                    f"{key} must be true or false", f"{key} = {str(default).lower()}", loc
-                )
-        eps = table.get("bn_eps", 1e-5)
-        if not _finite(eps) or eps <= 0:
-            raise InputError("bn_eps must be a positive number", "bn_eps = 1e-5", loc)
-        pool_patch = table.get("pool_patch")
-        return Conventions(
-            pool_rounding=_choice(table, "pool_rounding", ("ceil", "floor"), "ceil", loc),
-            conv_padding=parse_padding(table.get("conv_padding", "same"), "conv_padding"),
-            pool_padding=parse_padding(table.get("pool_padding", "valid"), "pool_padding"),
-            bias=flags["bias"],
-            conv_activation=_choice(table, "conv_activation", ACTIVATIONS, "relu", loc),
-            lrn=lrn,
-            pool_patch=parse_patch(str(pool_patch)) if pool_patch is not None else None,
-            batch_norm=flags["batch_norm"],
-            bn_conv_bias=flags["bn_conv_bias"],
-            bn_eps=float(eps),
-            residual_stride=_choice(table, "residual_stride", ("first", "3x3"), "first", loc),
-            shortcut=_choice(table, "shortcut", ("projection", "zero-pad"), "projection", loc),
-            inception_5x5=_choice(table, "inception_5x5", ("5x5", "two 3x3", "3x3"), "5x5", loc),
-            inception=_choice(table, "inception", ("reduced", "naive"), "reduced", loc),
-            lrn_layers=flags["lrn_layers"],
-            **_width(table, loc),
-        )
-    except InputError as exc:
-        exc.where = exc.where or loc
-        raise
-
-
-MAX_WIDTH_MULTIPLIER = 16  # beyond it a network's channels run to the millions
-
-
-def _width(table: dict, loc: Location) -> dict:
-    """The width multiplier's three settings, checked: a positive decimal (kept as
-    written, so counts stay exact), a whole divisor, a list of row names."""
-    out: dict = {}
-    if "width_multiplier" in table:
-        value = table["width_multiplier"]
-        text = str(value).strip() if not isinstance(value, bool) else ""
-        try:
-            ok = 0 < Fraction(text) <= MAX_WIDTH_MULTIPLIER
-        except (ValueError, ZeroDivisionError):
-            ok = False
-        if not ok or not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
-            raise InputError(
-                f"width_multiplier {value!r} is not allowed",
-                f"a decimal above 0 and at most {MAX_WIDTH_MULTIPLIER}, such as 1.4 or 0.35",
-                loc,
-            )
-        out["width_multiplier"] = text
-    if "width_divisor" in table:
-        value = table["width_divisor"]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise InputError(
-                f"width_divisor {value!r} is not allowed", "a whole number, such as 8", loc
-            )
-        out["width_divisor"] = value
-    if "width_not_reduced" in table:
-        value = table["width_not_reduced"]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise InputError(
-                "width_not_reduced is not a list of row names", 'width_not_reduced = ["conv2"]', loc
-            )
-        out["width_not_reduced"] = tuple(value)
-    return out
-
-
-def _finite(value: object) -> bool:
-    """A real number from TOML or JSON that is not a boolean, NaN or infinite."""
-    import math
-
-    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
-
-
 def _reading(table: dict, loc: Location) -> ClaimReading:
-    _check_keys(table, {"params_unit", "params_bias", "ops", "ops_unit"}, "[claimed]", loc)
+    check_keys(table, {"params_unit", "params_bias", "ops", "ops_unit"}, "[claimed]", loc)
     units = ("auto", "decimal", "binary")
     return ClaimReading(
         params_unit=_choice(table, "params_unit", units, "auto", loc),
@@ -471,7 +257,7 @@ CLAIM_QUANTITIES = (
 
 def _claim(table: dict, path: str, loc: Location) -> PaperClaim:
     keys = {"id", "text", "source", "quantity", "value", "relation", "against", "variant"}
-    _check_keys(table, keys, "[[claims]]", loc)
+    check_keys(table, keys, "[[claims]]", loc)
     cid = _str(table, "id", loc)
     if not cid:
         raise InputError("a claim has no id", 'id = "budget"', loc)
@@ -525,7 +311,7 @@ def _variant(table: dict, conventions: dict, loc: Location) -> Variant:
             raise InputError(
                 "a variant's conventions is not a table", "conventions = { key = value }", loc
             )
-        changed = _conventions({**conventions, **table["conventions"]}, loc)
+        changed = read_conventions({**conventions, **table["conventions"]}, loc)
     input_shape = None
     if "input" in table:
         try:
@@ -549,9 +335,6 @@ def read_footnotes(table: object, loc: Location) -> dict[str, str]:
     if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
         raise InputError("[footnotes] is not a table of text", '"*" = "the paper\'s note"', loc)
     return dict(table)
-
-
-ACTIVATIONS = ("relu", "relu6", "tanh", "none")
 
 
 def parse_activation(text: str) -> str:
@@ -594,14 +377,14 @@ def read(meta: dict, path: str, places: Places) -> FrontMatter:
             return None
 
     top = places.default
-    attempt(_check_keys, meta, _META_KEYS, "front matter", top, at=top)
+    attempt(check_keys, meta, _META_KEYS, "front matter", top, at=top)
     name = attempt(_str, meta, "name", places.at("name"), at=places.at("name")) or Path(path).stem
     input_loc = places.at("input")
     input_text = attempt(_str, meta, "input", input_loc, at=input_loc)
     input_shape = attempt(parse_shape, input_text, at=input_loc) if input_text else None
     source = meta.get("source", {})
     attempt(
-        _check_keys, source, {"citation", "table", "url"}, "[source]", top, at=places.at("source")
+        check_keys, source, {"citation", "table", "url"}, "[source]", top, at=places.at("source")
     )
     conventions = meta.get("conventions", {})
     conventions_loc = places.at("conventions")
@@ -629,7 +412,7 @@ def read(meta: dict, path: str, places: Places) -> FrontMatter:
         title=attempt(_str, meta, "title", top, at=top) or name,
         source=Source(**{k: str(v) for k, v in source.items()}) if not errors else Source(),
         input_shape=input_shape,
-        conventions=attempt(_conventions, conventions, conventions_loc, at=conventions_loc),
+        conventions=attempt(read_conventions, conventions, conventions_loc, at=conventions_loc),
         reading=attempt(_reading, meta.get("claimed", {}), places.at("claimed"), at=top),
         claims=tuple(claims),
         variants=tuple(variants),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
+from inception_cost.conventions import CONVENTIONS
 from inception_cost.errors import InputError, Location
 
 KINDS_FILE = Path(__file__).parent / "vocabulary" / "kinds.toml"
@@ -23,13 +24,8 @@ OPS = ("conv", "dwconv", "pool", "bn", "relu")
 JOINS = ("concat", "add")
 SHORTCUTS = ("none", "convention", "if same shape")
 ZERO = ("error", "absent")
-# The settings a kind may switch on, and their values (Conventions' choices).
-SWITCHES: dict[str, tuple[str, ...]] = {
-    "inception": ("reduced", "naive"),
-    "inception_5x5": ("5x5", "two 3x3", "3x3"),
-    "residual_stride": ("first", "3x3"),
-    "shortcut": ("projection", "zero-pad"),
-}
+# The settings a kind may switch on, and their values (the conventions declared `switch`).
+SWITCHES: dict[str, tuple[str, ...]] = {d.name: d.values for d in CONVENTIONS if d.switch}
 _FACTOR = re.compile(r"\d+|[a-z_][a-z0-9_]*")
 
 

@@ -36,19 +36,16 @@ from inception_cost.columns import (
     norm,
 )
 from inception_cost.columns import declare as declare_columns
+from inception_cost.conventions import Conventions, parse_padding
 from inception_cost.errors import InputError, Location, gather, nearest
 from inception_cost.frontmatter import (  # noqa: F401 (public names importers use)
-    ACTIVATIONS,
     CLAIM_QUANTITIES,
     ClaimReading,
-    Conventions,
-    Lrn,
     PaperClaim,
     Places,
     Source,
     Variant,
     parse_activation,
-    parse_padding,
     read_csv_meta,
     read_footnotes,
     read_toml,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from inception_cost import conventions
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Audit, ReadingFit, Verdict
 from inception_cost.cost import BlockCost
 from inception_cost.errors import Location
@@ -23,14 +24,6 @@ def csv_text(headers: list[str], rows) -> str:
     writer.writerow(headers)
     writer.writerows(rows)
     return buf.getvalue()
-
-
-def padding_text(value: str | int) -> str:
-    if value == "same":
-        return "same padding ((k-1)/2 each side)"
-    if value == "valid":
-        return "no padding"
-    return f"{value} px padding"
 
 
 def fits_text(fits: tuple[ReadingFit, ...]) -> str:
@@ -56,10 +49,8 @@ def settings_lines(report) -> list[str]:
     )
     lines = [
         f"input {shape} · batch {a.batch} · {a.dtype} ({a.itemsize} bytes) · {phase}",
-        f"convolutions: {padding_text(c.conv_padding)}, {'biases' if c.bias else 'no biases'},"
-        f" {c.conv_activation} · pooling: {c.pool_rounding} rounding,"
-        f" {padding_text(c.pool_padding)}",
-        (f"LRN across {c.lrn.size} channels · " if _has(a, "lrn") else "") + unit,
+        conventions.header_line(c),
+        "".join(f"{w} · " for w in conventions.words(c, "ops", _kinds(a))) + unit,
         "other ops: compares, adds, muls, divs, exp · activations: elements written"
         + (" (ReLU, dropout in place)" if a.inplace else ""),
         _claimed("params", report.audit.params_fits),
@@ -67,7 +58,7 @@ def settings_lines(report) -> list[str]:
         "units: K = 10^3, M = 10^6, G = 10^9 unless a line says K = 1,024",
     ]
     if c.changed():
-        lines.append("network: " + "; ".join(network_settings(c)))
+        lines.append("network: " + "; ".join(conventions.words(c, "network")))
     if report.variant:
         lines.append(variant_line(spec, report.variant))
     p = _preset(report)
@@ -106,39 +97,14 @@ def variant_line(spec, name: str) -> str:
     return f"reading: variant {name}, the whole network with {', '.join(what)}: {v.title}"
 
 
-def _has(analysis, kind: str) -> bool:
-    return any(c.op.kind == kind for b in analysis.blocks for c in b.ops)
+def _kinds(analysis) -> set[str]:
+    return {c.op.kind for b in analysis.blocks for c in b.ops}
 
 
 def _claimed(column: str, fits: tuple[ReadingFit, ...]) -> str:
     if not fits[0].rows:
         return f"claimed {column}: none in the table"
     return f"claimed {column} read as {fits_text(fits)}"
-
-
-def network_settings(c) -> list[str]:
-    """The network-shaping conventions that differ from the defaults, in words."""
-    words = {
-        "pool_patch": f"pool rows without a patch use {c.pool_patch}",
-        "batch_norm": f"batch norm after every convolution (eps {c.bn_eps})",
-        "bn_conv_bias": "convolutions keep their bias before batch norm",
-        "residual_stride": f"a downsampling block strides in its {c.residual_stride}"
-        + (" convolution" if c.residual_stride == "first" else ""),
-        "shortcut": f"{c.shortcut} shortcuts where a block's shape changes",
-        "inception_5x5": "each inception 5x5 is two stacked 3x3"
-        if c.inception_5x5 == "two 3x3"
-        else "each inception #5x5 branch is one 3x3 convolution (torchvision's googlenet.py)",
-        "lrn_layers": "the table's local response normalizations left out",
-        "inception": "naive inception modules (no 1x1 reductions or pool projections)",
-        "width_multiplier": f"width multiplier {c.width_multiplier}: each printed convolution"
-        f" width times {c.width_multiplier}, to the nearest multiple of {c.width_divisor}"
-        " (never 10% under)",
-        "width_divisor": f"widths rounded to multiples of {c.width_divisor}",
-        "width_not_reduced": f"{', '.join(c.width_not_reduced)} never narrower than printed",
-    }
-    if c.batch_norm and not c.bn_conv_bias:
-        words["batch_norm"] += ", which replaces the convolution's bias"
-    return [words[k] for k in c.changed()]
 
 
 def variant_changes(v, limit: int | None = None) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from inception_cost.cells import format_shape
+from inception_cost.conventions import toml_inline, toml_lines
 from inception_cost.kinds import builtin, to_toml
 from inception_cost.render.common import (
     GLYPH,
@@ -44,7 +45,7 @@ def _value(v) -> str:
 
 def front_matter(spec) -> str:
     """The spec's metadata as TOML, in the layout of the bundled specs."""
-    c, r = spec.conventions, spec.reading
+    r = spec.reading
     lines = [f"name = {_value(spec.name)}", f"title = {_value(spec.title)}"]
     if spec.input_shape:
         lines.append(f"input = {_value('x'.join(map(str, spec.input_shape)))}")
@@ -56,23 +57,7 @@ def front_matter(spec) -> str:
     ]
     lines += [
         "",
-        "[conventions]",
-        f"pool_rounding = {_value(c.pool_rounding)}",
-        f"conv_padding = {_value(c.conv_padding)}",
-        f"pool_padding = {_value(c.pool_padding)}",
-        f"bias = {_value(c.bias)}",
-        f"conv_activation = {_value(c.conv_activation)}",
-        *(
-            f"{k} = {_value(str(getattr(c, k)) if k == 'pool_patch' else getattr(c, k))}"
-            for k in c.changed()
-        ),
-        *([f"bn_eps = {_value(c.bn_eps)}"] if c.batch_norm else []),
-        "",
-        "[conventions.lrn]",
-        f"size = {c.lrn.size}",
-        f"alpha = {_value(c.lrn.alpha)}",
-        f"beta = {_value(c.lrn.beta)}",
-        f"k = {_value(c.lrn.k)}",
+        *toml_lines(spec.conventions, _value),
         "",
         "[claimed]",
         f"params_unit = {_value(r.params_unit)}",
@@ -103,15 +88,7 @@ def front_matter(spec) -> str:
         if v.input_shape:
             lines.append(f"input = {_value('x'.join(map(str, v.input_shape)))}")
         if v.conventions:
-            changed = [
-                (k, getattr(v.conventions, k))
-                for k in v.conventions.__dataclass_fields__
-                if k != "lrn" and getattr(v.conventions, k) != getattr(spec.conventions, k)
-            ]
-            inner = ", ".join(
-                f"{k} = {_value(str(x) if k == 'pool_patch' else x)}" for k, x in changed
-            )
-            lines.append(f"conventions = {{ {inner} }}")
+            lines.append(f"conventions = {toml_inline(v.conventions, spec.conventions, _value)}")
     if spec.footnotes:
         lines += ["", "[footnotes]"]
         lines += [f"{_value(mark)} = {_value(text)}" for mark, text in spec.footnotes.items()]

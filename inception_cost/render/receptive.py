@@ -12,8 +12,9 @@ from fractions import Fraction
 
 from inception_cost import __version__
 from inception_cost.cells import format_shape
+from inception_cost.conventions import padding_text
 from inception_cost.receptive import Field, Receptive
-from inception_cost.render.common import csv_text, padding_text
+from inception_cost.render.common import csv_text
 
 SCHEMA_VERSION = 1
 HEADERS = ["row", "type", "output", "size", "stride", "padding", "centre", "aligned", "paths"]

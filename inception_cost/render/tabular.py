@@ -7,6 +7,7 @@ import json
 
 from inception_cost import __version__
 from inception_cost.audit import ExactVerdict, ReadingFit, Verdict
+from inception_cost.conventions import json_settings
 from inception_cost.cost import BlockCost, OtherOps
 from inception_cost.render.common import (
     connections,
@@ -270,7 +271,6 @@ def _block(report, b: BlockCost) -> dict:
 
 def to_dict(report) -> dict:
     spec, a, au = report.spec, report.analysis, report.audit
-    c = a.network.conventions  # the analysed reading's own (a variant's, where one is given)
     t = a.totals
     totals = {
         "weights": t.weights,
@@ -320,20 +320,7 @@ def to_dict(report) -> dict:
             "aux": a.network.aux,
             "flops": report.flops,
             "inplace": a.inplace,
-            "pool_rounding": c.pool_rounding,
-            "conv_padding": c.conv_padding,
-            "pool_padding": c.pool_padding,
-            "bias": c.bias,
-            "conv_activation": c.conv_activation,
-            "lrn": {"size": c.lrn.size, "alpha": c.lrn.alpha, "beta": c.lrn.beta, "k": c.lrn.k},
-            "pool_patch": str(c.pool_patch) if c.pool_patch else None,
-            "batch_norm": c.batch_norm,
-            "bn_conv_bias": c.bn_conv_bias,
-            "bn_eps": c.bn_eps,
-            "residual_stride": c.residual_stride,
-            "shortcut": c.shortcut,
-            "inception_5x5": c.inception_5x5,
-            "inception": c.inception,
+            **json_settings(a.network.conventions),  # the analysed reading's (a variant's)
             "overrides": list(spec.overrides),
             "header": settings_lines(report),
         },
