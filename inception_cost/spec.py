@@ -1028,26 +1028,40 @@ def with_overrides(
     pool_rounding: str | None = None,
     conv_padding: str | int | None = None,
 ) -> Spec:
-    """The spec with settings given on the command line; the file itself is untouched."""
+    """The spec with settings given on the command line; the file itself is untouched.
+
+    The command line wins over the file everywhere, its variants included: a variant with
+    its own conventions or input size gets the same settings, so `--no-bias --variant X`
+    counts no biases in X too."""
     changed: list[str] = list(spec.overrides)
-    conv = spec.conventions
     updates = {
-        "bias": bias,
-        "pool_rounding": pool_rounding,
-        "conv_padding": conv_padding,
+        k: v
+        for k, v in (
+            ("bias", bias),
+            ("pool_rounding", pool_rounding),
+            ("conv_padding", conv_padding),
+        )
+        if v is not None
     }
-    for key, value in updates.items():
-        if value is not None and value != getattr(conv, key):
-            conv = replace(conv, **{key: value})
-            changed.append(key)
+    conv = replace(spec.conventions, **updates)
+    changed += [k for k in updates if updates[k] != getattr(spec.conventions, k)]
     shape = spec.input_shape
     if input_shape is not None and input_shape != shape:
         shape = input_shape
         changed.append("input")
+    variants = tuple(
+        replace(
+            v,
+            conventions=v.conventions and replace(v.conventions, **updates),
+            input_shape=None if input_shape is not None else v.input_shape,
+        )
+        for v in spec.variants
+    )
     return replace(
         spec,
         input_shape=shape,
         conventions=conv,
+        variants=variants,
         overrides=tuple(changed),
         tabled_input=spec.tabled_input or (spec.input_shape if shape != spec.input_shape else None),
     )

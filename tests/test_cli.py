@@ -153,6 +153,16 @@ def test_variant_option_analyses_the_alternative_reading(run):
     assert data["blocks"][0]["type"] == "separable convolution"
 
 
+def test_command_line_settings_reach_a_variant_with_its_own_conventions(run):
+    # torchvision's reading sets its own conventions; --no-bias must still reach it, not be
+    # dropped: its only bias is the classifier's 1,000 (convolutions are bias-free)
+    args = ("table", "-m", "googlenet", "--variant", "torchvision", "--format", "json")
+    assert json.loads(run(*args).stdout)["totals"]["params"] == 6_624_904
+    data = json.loads(run(*args, "--no-bias").stdout)
+    assert data["settings"]["bias"] is False
+    assert data["totals"]["params"] == 6_624_904 - 1_000
+
+
 def test_models_lists_bundled_specs(run):
     data = json.loads(run("models", "--format", "json").stdout)["models"]
     googlenet = next(m for m in data if m["name"] == "googlenet")
