@@ -236,7 +236,8 @@ def _row_audit(block: cost.BlockCost, params: Reading, ops: Reading, batch: int)
     row = block.block.row
     out = depth = pv = ov = None
     if row.output is not None:
-        got, want = format_shape(block.block.out_shape), format_shape(row.output)
+        printed = len(row.output)  # HxW where the table prints the channels elsewhere
+        got, want = format_shape(block.block.out_shape[:printed]), format_shape(row.output)
         out = ExactVerdict(MATCH if got == want else MISMATCH, got, want)
     if row.depth is not None:
         depth = ExactVerdict(
@@ -431,7 +432,7 @@ def audit(
             block = next(b for b in found.blocks if b.name == v.row)
             row = _row_audit(block, pr, orr, 1)
         changed = []
-        if v.conventions or v.input_shape:
+        if v.conventions or v.input_shape or v.columns:
             if base is None:
                 base = {b.name: _row_audit(b, pr, orr, 1) for b in plain.blocks}
             for b in va.blocks:
@@ -445,7 +446,14 @@ def audit(
     names = model_names()
     others = {c.against: totals_of(c.against) for c in spec.claims if c.against in names}
     claims = tuple(
-        ClaimAudit(c, tuple(_check(c, n, t, others.get(c.against)) for n, t in readings))
+        ClaimAudit(
+            c,
+            tuple(
+                _check(c, n, t, others.get(c.against))
+                for n, t in readings
+                if not c.reading or n == c.reading  # a claim about one reading (a width)
+            ),
+        )
         for c in spec.claims
     )
     return Audit(rows, params_fits, ops_fits, pr, orr, tuple(variants), claims, tuple(broken))

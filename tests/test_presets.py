@@ -323,6 +323,28 @@ def test_lenet5_has_no_tool_rule(run):
     assert result.exit_code == 2 and "thop preset has no rule for RBF units" in result.stderr
 
 
+def test_presets_match_the_tools_on_shufflenetv2():
+    """Channel split and shuffle, on the twin written from ShuffleNet V2's Table 5 (as
+    torchvision writes them: x.chunk, then view, transpose, contiguous, view): no tool
+    counts them, fvcore and torchprofile by rule, the rest for want of one; netscope's
+    Caffe rule has none for them, nor for batch norm, and says so."""
+    from torch_papers import ShuffleNetV2
+
+    torch.manual_seed(0)
+    analysis = cost.analyse(network.build(spec.load_model("shufflenetv2"), variant="0.5x"))
+    tools = _tool_counts(ShuffleNetV2("0.5x").eval(), (3, 224, 224))
+    for tool in ("torchinfo", "fvcore", "thop", "ptflops", "ptflops-aten", "calflops"):
+        mine = count(analysis, PRESETS[tool])
+        assert tools[tool] == (mine.params, mine.ops), tool
+    for tool in ("torchprofile", "flop-counter"):
+        assert tools[tool][1] == count(analysis, PRESETS[tool]).ops, tool
+    assert count(analysis, PRESETS["netscope"]).unsupported == (
+        "batch norm",
+        "channel shuffle",
+        "channel split",
+    )
+
+
 def test_presets_match_the_tools_on_mobilenetv2():
     """ReLU6 and depthwise convolutions, on the twin written from MobileNetV2's Table 2
     (nn.ReLU6 modules, as torchvision writes them): ptflops counts each ReLU6 element once

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from inception_cost.cells import format_shape
+from inception_cost.columns import NOTE
 from inception_cost.kinds import builtin, to_toml
 from inception_cost.render.common import (
     GLYPH,
@@ -86,6 +87,8 @@ def front_matter(spec) -> str:
         lines += [f"value = {_value(claim.value.text)}", f"relation = {_value(claim.relation)}"]
         if claim.against:
             lines.append(f"against = {_value(claim.against)}")
+        if claim.reading:
+            lines.append(f"reading = {_value(claim.reading)}")
     if spec.connection_tables:
         lines += ["", "[connection_tables]"]
         for name, reads in spec.connection_tables.items():
@@ -100,6 +103,9 @@ def front_matter(spec) -> str:
         lines += [f"{k} = {_value(text)}" for k, text in v.cells]
         if v.input_shape:
             lines.append(f"input = {_value('x'.join(map(str, v.input_shape)))}")
+        if v.columns:
+            inner = ", ".join(f"{k} = {_value(h)}" for k, h in v.columns)
+            lines.append(f"columns = {{ {inner} }}")
         if v.conventions:
             changed = [
                 (k, getattr(v.conventions, k))
@@ -110,6 +116,9 @@ def front_matter(spec) -> str:
                 f"{k} = {_value(str(x) if k == 'pool_patch' else x)}" for k, x in changed
             )
             lines.append(f"conventions = {{ {inner} }}")
+    notes = [f.removeprefix(NOTE) for f in spec.columns if f.startswith(NOTE)]
+    if notes:  # the columns kept beside the table (a variant may read one)
+        lines += ["", "[columns]", *(f"{_value(h)} = {_value('note')}" for h in notes)]
     if spec.footnotes:
         lines += ["", "[footnotes]"]
         lines += [f"{_value(mark)} = {_value(text)}" for mark, text in spec.footnotes.items()]
