@@ -191,13 +191,19 @@ class ShuffleNetV2(_Twin):
     WIDTHS |= {"1.5x": (176, 352, 704, 1024), "2x": (244, 488, 976, 2048)}
     REPEATS = (3, 7, 3)  # Table 5's Repeat of the basic units after each strided one
 
-    def __init__(self, width: str = "1x", classes: int = 1000, torchvision: bool = False):
+    def __init__(
+        self,
+        width: str = "1x",
+        classes: int = 1000,
+        torchvision: bool = False,
+        repeats: tuple[int, ...] = REPEATS,
+    ):
         super().__init__()
         *stages, last = self.WIDTHS[width]
         self.conv("Conv1", 3, 24, 3, 2)
         self.units: list[tuple[str, int]] = []
         cin = 24
-        for i, (cout, n) in enumerate(zip(stages, self.REPEATS, strict=True)):
+        for i, (cout, n) in enumerate(zip(stages, repeats, strict=True)):
             name = f"Stage{i + 2}/1"
             left = cout // 2 if torchvision else cin
             self.conv(f"{name}/left_dw", cin, cin, 3, 2, groups=cin)
