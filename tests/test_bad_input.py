@@ -975,3 +975,15 @@ def test_a_variant_reading_no_note_column(run, write):
 def test_a_blank_type_under_a_layer_row(run, write):
     text = SHUFFLE + "| FC | | | 1 | 16 | 32 |\n| | | | 1 | | |\n"
     check(run("table", str(write(text))), "spec.md:19:3", "row has no type")
+
+
+def test_a_shuffle_unit_split_of_odd_channels(run, write):
+    # the basic unit splits its input in halves: 5 channels do not halve
+    text = SHUFFLE.replace('"8x8x8"', '"8x8x5"') + "| Stage2 | 8×8 | 1 | 1 | | |\n"
+    check(run("table", str(write(text))), "spec.md:18:3", "5 channels do not split into 2")
+
+
+def test_a_strided_unit_with_no_channels_left_for_its_right_branch(run, write):
+    # the left branch keeps the input's 8 channels, which leaves none of 8 for the right
+    text = SHUFFLE + "| Stage2 | 4×4 | 2 | 1 | 8 | 16 |\n"
+    check(run("table", str(write(text))), "spec.md:18:26", "leaves none of 8")
