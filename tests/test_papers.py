@@ -61,6 +61,11 @@ def test_shufflenet_reading_is_torchvision_less_its_bias_plus_stage2():
     params = {c.op.name: c.params for b in ours.blocks for c in b.ops}
     assert params["Stage2/1/left_1x1"] + params["Stage2/1/left_1x1/bn"] == 624
     assert params["Stage2/1/1x1b"] + params["Stage2/1/1x1b/bn"] == 5_520
+    # the spec's torchvision variant reads Stage2 that way: per layer torchvision's twin
+    modules = {k.replace("__", "/"): v for k, v in tv.m.items()}
+    tv_net = _net("shufflenetv2", "torchvision")
+    assert cost.analyse(tv_net).totals.params == 2_278_604
+    assert_layers_match(tv_net, tv.eval(), modules, key, ("conv", "linear"), "meta", False)
 
 
 @pytest.mark.parametrize(

@@ -283,7 +283,12 @@ def _document(report, table_lines: list[str]) -> str:
                 f"- {v.variant.row} as **{v.variant.name}**"
                 f" ({v.variant.title}; {v.variant.source}):"
                 + (f" params {p.computed:,} vs {p.claimed}: {p.status}" if p else "")
-                + (f", MACs {o.computed:,} vs {o.claimed}: {o.status}" if o else "")
+                + (
+                    f"{',' if p else ''} MACs {o.computed:,} vs {o.claimed}: {o.status}"
+                    if o
+                    else ""
+                )
+                + ("" if p or o else " its row claims no params or ops")
                 + (
                     " (params match as "
                     + " or ".join(r.label for r in v.row.params_elsewhere)
