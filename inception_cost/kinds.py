@@ -2,7 +2,7 @@
 
 The built-in kinds (GoogLeNet's inception module, ResNet's residual stage, SqueezeNet's
 fire module, MobileNet's depthwise convolution and MobileNetV2's bottleneck, DenseNet's
-dense block, Inception v2's module and v3's grid reduction) live in
+dense block, Inception v2's module and v3's grid reduction, ShuffleNet V2's unit) live in
 `vocabulary/kinds.toml`; a spec declares its own under `[kinds.NAME]` in the same
 syntax (docs/spec-format.md, "Module kinds"). This module reads and checks the
 declarations; `network.py` builds a row from one.
@@ -41,7 +41,7 @@ class Layer:
     op: str  # conv | dwconv | pool | bn | relu | split | shuffle
     name: str  # the op's name inside the block; "" names it after the row
     kernel: int | str | tuple[int, int] = 1  # pixels, or "patch": the row's patch cell
-    filters: tuple[str, ...] = ()  # whole numbers, column fields, `input`, `output`
+    filters: tuple[str, ...] = ()  # numbers, column fields, `input`, `output`, `rest`; "/2"
     padding: str | int = "convention"  # convention | same | valid | N
     mode: str = "max"  # a pool's kind
     mode_from: str = ""  # the column whose cell names the pool (`avg + 32`)
@@ -150,11 +150,7 @@ class Kind:
         return replace(
             self,
             stem=edit(self.stem),
-            branches=tuple(
-                replace(b, layers=edit(b.layers))
-                for b in self.branches
-                if edit(b.layers) or not b.layers
-            ),
+            branches=tuple(replace(b, layers=edit(b.layers)) for b in self.branches),
             after=edit(self.after),
             stride=self.stride if change.stride is None else change.stride,
         )

@@ -2,10 +2,10 @@
 
 Each table row becomes a `Block`: a tiny graph of ops (conv, pool, LRN, batch norm,
 activations, concat, residual add, linear, dropout, softmax, LeNet-5's subsampling and
-RBF units) whose inputs name earlier ops. Shapes are (H, W, C) per
-image, as the paper writes them; the builder infers them and rejects layers that
-cannot exist (a kernel larger than its padded input). The cost model and the NumPy
-reference both read this object, never the spec.
+RBF units, ShuffleNet's channel split and shuffle) whose inputs name earlier ops.
+Shapes are (H, W, C) per image, as the paper writes them; the builder infers them and
+rejects layers that cannot exist (a kernel larger than its padded input). The cost model
+and the NumPy reference both read this object, never the spec.
 """
 
 from __future__ import annotations
@@ -394,6 +394,7 @@ class _Builder:
         self.shapes = shapes
         self.tables = tables
         self.kinds = kinds
+        self.branch_outs: list[str] = []  # a module's branches built so far (`rest` reads them)
         self.layers = {
             "convolution": self._convolution,
             "separable convolution": self._separable_convolution,
@@ -773,7 +774,7 @@ class _Builder:
         if stride > 1:
             kind = kind.strided_form()  # ShuffleNet V2's unit for spatial down sampling
         x = src
-        self.branch_outs: list[str] = []  # the branches built so far (`rest` reads them)
+        self.branch_outs = []
         for i, layer in enumerate(kind.stem):
             s = stride if self._strided(kind, kind.stem, i, True) else 1
             x = self._layer(layer, x, prefix, s, act)

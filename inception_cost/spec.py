@@ -352,6 +352,16 @@ def _build(
     claim_rows = _claim_rows(meta.get("claim_rows", {}), places)
     printed = [(ln, cs) for ln, cs, _ in written if _norm(cs[fields.index(typed)][0]) in claim_rows]
     written = [w for w in written if _norm(w[1][fields.index(typed)][0]) not in claim_rows]
+    found = {_norm(cs[fields.index(typed)][0]) for _, cs in printed}
+    for key, (name, _, _, where) in claim_rows.items():
+        if key not in found:
+            errors.append(
+                InputError(
+                    f"claim row {name!r} names no row of the table",
+                    "a row whose type cell is that name, as the paper prints it",
+                    where,
+                )
+            )
     symbols = _symbols(meta.get("symbols", {}), places)
     at = fields.index(typed)
     above, continued = "", 0

@@ -948,10 +948,11 @@ def test_rows_and_symbols_name_what_they_change(run, write):
 SHUFFLE = (
     '+++\ninput = "8x8x8"\n[conventions]\nbatch_norm = true\n'
     '[columns]\n"1×" = "filters"\n"2×" = "note"\n'
-    '[claim_rows."# of weights"]\nquantity = "params"\n'
+    '# [claim_rows."# of weights"]\n# quantity = "params"\n'
     '[[variants]]\nname = "2x"\ntitle = "t"\nsource = "s"\ncolumns = { filters = "2×" }\n+++\n'
     "| Layer | Output size | Stride | Repeat | 1× | 2× |\n|---|---|---|---|---|---|\n"
 )
+CLAIMED = SHUFFLE.replace("# [claim_rows", "[claim_rows").replace("# quantity", "quantity")
 
 
 def test_a_shuffle_unit_whose_channels_do_not_halve(run, write):
@@ -961,7 +962,7 @@ def test_a_shuffle_unit_whose_channels_do_not_halve(run, write):
 
 
 def test_a_claim_row_cell_no_reading_reads(run, write):
-    text = SHUFFLE + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n| # of weights | 1K | | | 2K | |\n"
+    text = CLAIMED + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n| # of weights | 1K | | | 2K | |\n"
     check(run("table", str(write(text))), "spec.md:19:18", "under 'Output size'")
 
 
@@ -987,3 +988,8 @@ def test_a_strided_unit_with_no_channels_left_for_its_right_branch(run, write):
     # the left branch keeps the input's 8 channels, which leaves none of 8 for the right
     text = SHUFFLE + "| Stage2 | 4×4 | 2 | 1 | 8 | 16 |\n"
     check(run("table", str(write(text))), "spec.md:18:26", "leaves none of 8")
+
+
+def test_a_claim_row_declared_for_no_row(run, write):
+    text = CLAIMED + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n"
+    check(run("table", str(write(text))), "spec.md:8:1", "names no row of the table")
