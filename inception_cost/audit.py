@@ -241,7 +241,8 @@ def _row_audit(block: cost.BlockCost, params: Reading, ops: Reading, batch: int)
     row = block.block.row
     out = depth = pv = ov = None
     if row.output is not None:
-        got, want = format_shape(block.block.out_shape), format_shape(row.output)
+        printed = len(row.output)  # HxW where the table prints the channels elsewhere
+        got, want = format_shape(block.block.out_shape[:printed]), format_shape(row.output)
         out = ExactVerdict(MATCH if got == want else MISMATCH, got, want)
     if row.depth is not None:
         depth = ExactVerdict(
@@ -436,7 +437,7 @@ def audit(
             block = next(b for b in found.blocks if b.name == v.row)
             row = _row_audit(block, pr, orr, 1)
         changed = []
-        if v.conventions or v.input_shape:
+        if v.conventions or v.input_shape or v.columns:
             if base is None:
                 base = {b.name: _row_audit(b, pr, orr, 1) for b in plain.blocks}
             for b in va.blocks:
@@ -451,7 +452,7 @@ def audit(
     others = {c.against: totals_of(c.against) for c in spec.claims if c.against in names}
     # a variant with claims of its own is another network of the paper (MobileNetV2 (1.4)):
     # the other claims are not judged on it
-    own = {c.variant for c in spec.claims if c.variant}
+    own = {c.reading for c in spec.claims if c.reading} - {"as tabled"}
     broken_why = {v.name: why for v, why in broken}
     claims = tuple(
         ClaimAudit(c, _checks(c, readings, others.get(c.against), own, broken_why))
@@ -462,12 +463,12 @@ def audit(
 
 def _checks(claim, readings, other, own: set[str], broken: dict[str, str]) -> tuple:
     """A claim under every reading but the variants that have claims of their own; a claim
-    about one variant under that variant only."""
-    if not claim.variant:
+    about one reading (the table as tabled, or a variant: a width) under that one only."""
+    if not claim.reading:
         return tuple(_check(claim, n, t, other) for n, t in readings if n not in own)
-    mine = [_check(claim, n, t, other) for n, t in readings if n == claim.variant]
-    why = broken.get(claim.variant, "")
-    return tuple(mine) or (ClaimCheck(claim.variant, None, UNCHECKED, f"not built: {why}"),)
+    mine = [_check(claim, n, t, other) for n, t in readings if n == claim.reading]
+    why = broken.get(claim.reading, "")
+    return tuple(mine) or (ClaimCheck(claim.reading, None, UNCHECKED, f"not built: {why}"),)
 
 
 def _statuses(r: RowAudit) -> tuple:

@@ -15,6 +15,8 @@ from inception_cost.network import (
     Add,
     BatchNorm,
     Block,
+    ChannelShuffle,
+    ChannelSplit,
     Concat,
     Conv2d,
     Dropout,
@@ -239,13 +241,12 @@ def op_cost(op: Op, batch: int = 1, inplace: bool = True) -> OpCost:
                 exp=elements,
                 div=elements,
             )
-        case Dropout() | Concat() | Flatten() | Shortcut():
-            pass
+        case Dropout() | Concat() | Flatten() | Shortcut() | ChannelSplit() | ChannelShuffle():
+            pass  # data movement: no arithmetic (a shuffle writes its permuted copy)
         case _:
             raise TypeError(f"no cost rule for {type(op).__name__}")
-    written = (
-        0 if isinstance(op, Flatten) or (inplace and isinstance(op, ReLU | Dropout)) else elements
-    )
+    view = isinstance(op, Flatten | ChannelSplit)  # a view of its input: nothing written
+    written = 0 if view or (inplace and isinstance(op, ReLU | Dropout)) else elements
     return OpCost(
         op,
         weights,

@@ -86,7 +86,7 @@ class PaperClaim:
     relation: str  # equal | at most | at least
     against: str
     loc: Location
-    variant: str = ""  # the claim is about this variant's network (MobileNetV2 (1.4))
+    reading: str = ""  # the reading it is about ("as tabled" or a variant's); "": every one
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +102,8 @@ class Variant:
     loc: Location
     conventions: Conventions | None = None  # the spec's conventions with the changes applied
     input_shape: Shape | None = None
+    # field -> the note column every row reads it from (ShuffleNet V2's width columns)
+    columns: tuple[tuple[str, str], ...] = ()
 
 
 def read_toml(lines: list[str], path: str, first_line: int) -> dict:
@@ -171,6 +173,7 @@ _META_KEYS = {
     "kinds",
     "columns",
     "footnotes",
+    "claim_rows",
 }
 
 
@@ -256,7 +259,7 @@ CLAIM_QUANTITIES = (
 
 
 def _claim(table: dict, path: str, loc: Location) -> PaperClaim:
-    keys = {"id", "text", "source", "quantity", "value", "relation", "against", "variant"}
+    keys = {"id", "text", "source", "quantity", "value", "relation", "against", "reading"}
     check_keys(table, keys, "[[claims]]", loc)
     cid = _str(table, "id", loc)
     if not cid:
@@ -280,13 +283,13 @@ def _claim(table: dict, path: str, loc: Location) -> PaperClaim:
         relation=_choice(table, "relation", ("equal", "at most", "at least"), "equal", loc),
         against=_str(table, "against", loc),
         loc=loc,
-        variant=_str(table, "variant", loc),
+        reading=_str(table, "reading", loc),
     )
 
 
 def _variant(table: dict, conventions: dict, loc: Location) -> Variant:
     """`conventions` is the front matter's own table: a variant's keys replace its keys."""
-    meta_keys = {"row", "name", "title", "source", "conventions", "input"}
+    meta_keys = {"row", "name", "title", "source", "conventions", "input", "columns"}
     cells = {k: v for k, v in table.items() if k not in meta_keys}
     for key in cells:
         if key not in COLUMNS or not isinstance(cells[key], str | int):
@@ -299,10 +302,19 @@ def _variant(table: dict, conventions: dict, loc: Location) -> Variant:
         raise InputError("a variant has no name", 'name = "..."', loc)
     if cells and not _str(table, "row", loc):
         raise InputError("a variant that replaces cells has no row", 'row = "conv1"', loc)
-    if not (cells or "conventions" in table or "input" in table):
+    columns = table.get("columns", {})
+    if not isinstance(columns, dict) or any(
+        k not in COLUMNS or not isinstance(v, str) for k, v in columns.items()
+    ):
+        raise InputError(
+            "a variant's columns is not a table of column fields and headers",
+            'columns = { filters = "0.5×" }: the field, then the column it is read from',
+            loc,
+        )
+    if not (cells or columns or "conventions" in table or "input" in table):
         raise InputError(
             f"variant {table['name']!r} changes nothing",
-            "cells of a row, a [variants.conventions] table or an input size",
+            "cells of a row, columns, a [variants.conventions] table or an input size",
             loc,
         )
     changed = None
@@ -328,6 +340,7 @@ def _variant(table: dict, conventions: dict, loc: Location) -> Variant:
         loc=loc,
         conventions=changed,
         input_shape=input_shape,
+        columns=tuple(columns.items()),
     )
 
 
@@ -396,15 +409,15 @@ def read(meta: dict, path: str, places: Places) -> FrontMatter:
         attempt(_variant, v, conventions, places.at("variants", i), at=places.at("variants", i))
         for i, v in enumerate(attempt(_list, meta, "variants", top, at=top) or [])
     ]
-    named = {v.name for v in variants if v}
+    named = {"as tabled", *(v.name for v in variants if v)}
     for i, c in enumerate(claims):
-        if c and c.variant and c.variant not in named:
+        if c and c.reading and c.reading not in named:
             errors.append(
                 InputError(
-                    f"claim {c.id!r} is about variant {c.variant!r}, which the spec does not"
-                    f" have{nearest(c.variant, named)}",
-                    "the name of one of its [[variants]]",
-                    places.at("claims", i, "variant"),
+                    f"claim {c.id!r} is about reading {c.reading!r}, which the spec does not"
+                    f" have{nearest(c.reading, named)}",
+                    "as tabled, or the name of one of its [[variants]]",
+                    places.at("claims", i, "reading"),
                 )
             )
     front = FrontMatter(

@@ -2,7 +2,7 @@
 
 The built-in kinds (GoogLeNet's inception module, ResNet's residual stage, SqueezeNet's
 fire module, MobileNet's depthwise convolution and MobileNetV2's bottleneck, DenseNet's
-dense block, Inception v2's module and v3's grid reduction) live in
+dense block, Inception v2's module and v3's grid reduction, ShuffleNet V2's unit) live in
 `vocabulary/kinds.toml`; a spec declares its own under `[kinds.NAME]` in the same
 syntax (docs/spec-format.md, "Module kinds"). This module reads and checks the
 declarations; `network.py` builds a row from one.
@@ -20,23 +20,24 @@ from inception_cost.conventions import CONVENTIONS
 from inception_cost.errors import InputError, Location
 
 KINDS_FILE = Path(__file__).parent / "vocabulary" / "kinds.toml"
-OPS = ("conv", "dwconv", "pool", "bn", "relu")
+OPS = ("conv", "dwconv", "pool", "bn", "relu", "split", "shuffle")
 JOINS = ("concat", "add")
 SHORTCUTS = ("none", "convention", "if same shape")
 ZERO = ("error", "absent")
 # The settings a kind may switch on, and their values (the conventions declared `switch`).
 SWITCHES: dict[str, tuple[str, ...]] = {d.name: d.values for d in CONVENTIONS if d.switch}
 _FACTOR = re.compile(r"\d+|[a-z_][a-z0-9_]*")
+_SPECIAL = ("input", "output", "rest")  # factors that name no column
 
 
 @dataclass(frozen=True, slots=True)
 class Layer:
     """One primitive layer of a branch; `filters` is a product of factors."""
 
-    op: str  # conv | dwconv | pool | bn | relu
+    op: str  # conv | dwconv | pool | bn | relu | split | shuffle
     name: str  # the op's name inside the block; "" names it after the row
     kernel: int | str | tuple[int, int] = 1  # pixels, or "patch": the row's patch cell
-    filters: tuple[str, ...] = ()  # whole numbers, column fields, `input`, `output`
+    filters: tuple[str, ...] = ()  # numbers, column fields, `input`, `output`, `rest`; "/2"
     padding: str | int = "convention"  # convention | same | valid | N
     mode: str = "max"  # a pool's kind
     mode_from: str = ""  # the column whose cell names the pool (`avg + 32`)
@@ -46,10 +47,13 @@ class Layer:
     bias: bool = True  # keeps a bias where the conventions give one
     optional: bool = False  # skipped when its filters' column is blank (or 0)
     skip_if_one: str = ""  # skipped when this column reads 1 (MobileNetV2's t = 1)
-    groups: int = 1  # a conv's groups (ResNeXt's cardinality C)
+    groups: int = 1  # a conv's groups (ResNeXt's cardinality C); a split's or shuffle's
+    part: int = 1  # which of a split's `groups` equal parts of the channels it keeps
 
     def columns(self) -> tuple[str, ...]:
-        return tuple(f for f in self.filters if not f.isdigit() and f not in ("input", "output"))
+        return tuple(
+            f for f in self.filters if not f.isdigit() and f[0] != "/" and f not in _SPECIAL
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +92,15 @@ class Kind:
     require_conv: bool = False
     when: tuple[tuple[str, str, Change], ...] = ()
     loc: Location | str | None = None
+    after: tuple[Layer, ...] = ()  # layers after the join (ShuffleNet's channel shuffle)
+    strided: Change | None = None  # how a unit with a stride > 1 differs (ShuffleNet V2)
+
+    def changes(self) -> tuple[Change, ...]:
+        return tuple(c for _, _, c in self.when) + ((self.strided,) if self.strided else ())
 
     def layers(self) -> tuple[Layer, ...]:
-        every = [*self.stem, *(layer for b in self.branches for layer in b.layers)]
-        for _, _, change in self.when:
+        every = [*self.stem, *(layer for b in self.branches for layer in b.layers), *self.after]
+        for change in self.changes():
             every += [layer for _, layers in change.replace for layer in layers]
         return tuple(every)
 
@@ -108,33 +117,39 @@ class Kind:
             cols |= {"patch", "stride"}
         if any(layer.kernel == "patch" for layer in self.layers()):
             cols |= {"padding", "shape"}
-        if any("output" in layer.filters for layer in self.layers()):
+        if any({"output", "rest"} & set(layer.filters) for layer in self.layers()):
             cols.add("filters")
         return frozenset(cols)
+
+    def strided_form(self) -> Kind:
+        """The kind of a unit that strides: as declared under `strided`, else itself."""
+        return self._apply(self.strided) if self.strided else self
 
     def under(self, settings) -> Kind:
         """The kind as the conventions' switches shape it (naive, two 3x3, ...)."""
         kind = self
         for setting, value, change in self.when:
-            if getattr(settings, setting) != value:
-                continue
-            swap = dict(change.replace)
-
-            def edit(layers: tuple[Layer, ...], swap=swap, drop=change.drop) -> tuple[Layer, ...]:
-                out: list[Layer] = []
-                for layer in layers:
-                    if layer.name in drop:
-                        continue
-                    out.extend(swap.get(layer.name, (layer,)))
-                return tuple(out)
-
-            kind = replace(
-                kind,
-                stem=edit(kind.stem),
-                branches=tuple(replace(b, layers=edit(b.layers)) for b in kind.branches),
-                stride=kind.stride if change.stride is None else change.stride,
-            )
+            if getattr(settings, setting) == value:
+                kind = kind._apply(change)
         return kind
+
+    def _apply(self, change: Change) -> Kind:
+        swap = dict(change.replace)
+
+        def edit(layers: tuple[Layer, ...]) -> tuple[Layer, ...]:
+            out: list[Layer] = []
+            for layer in layers:
+                if layer.name not in change.drop:
+                    out.extend(swap.get(layer.name, (layer,)))
+            return tuple(out)
+
+        return replace(
+            self,
+            stem=edit(self.stem),
+            branches=tuple(replace(b, layers=edit(b.layers)) for b in self.branches),
+            after=edit(self.after),
+            stride=self.stride if change.stride is None else change.stride,
+        )
 
 
 # --------------------------------------------------------------------------- reading
@@ -169,6 +184,8 @@ def declare(name: str, table: object, loc: Location | str, columns: set[str]) ->
             "zero",
             "require_conv",
             "when",
+            "after",
+            "strided",
         },
         what,
         loc,
@@ -198,6 +215,8 @@ def declare(name: str, table: object, loc: Location | str, columns: set[str]) ->
         require_conv=_flag(table, "require_conv", False, what, loc),
         when=_when(table.get("when", {}), what, loc),
         loc=loc,
+        after=_layers(table.get("after", []), what, loc),
+        strided=_change(table["strided"], f"{what} strided", loc) if "strided" in table else None,
     )
     _check(kind, what, loc, columns)
     return kind
@@ -213,7 +232,7 @@ def _check(kind: Kind, what: str, loc, columns: set[str]) -> None:
     if kind.shortcut != "none" and kind.join != "add":
         raise InputError(f"{what} has a shortcut but joins by {kind.join}", 'join = "add"', loc)
     named = {layer.name for layer in kind.layers()}
-    for target in {*kind.stride, *(s for _, _, c in kind.when for s in c.stride or ())}:
+    for target in {*kind.stride, *(s for c in kind.changes() for s in c.stride or ())}:
         if target not in named and target not in ("first", "first spatial"):
             raise InputError(
                 f"{what}: stride goes to {target!r}, which is no layer of it",
@@ -226,7 +245,7 @@ def _check(kind: Kind, what: str, loc, columns: set[str]) -> None:
             'stride = ["LAYER"]',
             loc,
         )
-    for _, _, change in kind.when:
+    for change in kind.changes():
         for gone in [*change.drop, *(n for n, _ in change.replace)]:
             if gone not in named:
                 raise InputError(
@@ -281,11 +300,12 @@ def _layer(table: object, what: str, loc) -> Layer:
         filters = str(filters)
     if not isinstance(filters, str):
         raise InputError(f"{what} layer {name!r}: filters is not text", 'filters = "n1x1"', loc)
-    factors = tuple(f.strip() for f in filters.split("*")) if filters.strip() else ()
-    if any(not _FACTOR.fullmatch(f) for f in factors):
+    factors = _factors(filters)
+    if factors is None:
         raise InputError(
             f"{what} layer {name!r}: filters {filters!r} is not a product of factors",
-            'whole numbers, column fields, input or output joined by *, as "input * expansion"',
+            "whole numbers, column fields, input, output or rest joined by *, and at most"
+            ' a whole-number divisor: "input * expansion", "output / 2"',
             loc,
         )
     if op in ("conv",) and not factors:
@@ -295,6 +315,14 @@ def _layer(table: object, what: str, loc) -> Layer:
         raise InputError(
             f"{what} layer {name!r}: padding {padding!r} is not allowed",
             "convention, same, valid or a whole number",
+            loc,
+        )
+    groups = _whole(table.get("groups", 1), f"{what} layer {name!r} groups", loc)
+    part = _whole(table.get("part", 1), f"{what} layer {name!r} part", loc)
+    if part > groups:
+        raise InputError(
+            f"{what} layer {name!r}: part {part} of {groups} groups",
+            f"a part from 1 to {groups}",
             loc,
         )
     return Layer(
@@ -311,8 +339,24 @@ def _layer(table: object, what: str, loc) -> Layer:
         bias=_flag(table, "bias", True, what, loc),
         optional=_flag(table, "optional", False, what, loc),
         skip_if_one=_text(table, "skip_if_one", "", what, loc),
-        groups=_whole(table.get("groups", 1), f"{what} layer {name!r} groups", loc),
+        groups=groups,
+        part=part,
     )
+
+
+def _factors(filters: str) -> tuple[str, ...] | None:
+    """`a * b / 2` as ("a", "b", "/2"): the factors, then the divisor; None if malformed."""
+    if not filters.strip():
+        return ()
+    product, slash, divisor = filters.partition("/")
+    factors = tuple(f.strip() for f in product.split("*"))
+    if any(not _FACTOR.fullmatch(f) for f in factors):
+        return None
+    if slash:
+        if not divisor.strip().isdigit() or int(divisor) == 0:
+            return None
+        factors += (f"/{int(divisor)}",)
+    return factors
 
 
 def _when(table: object, what: str, loc) -> tuple[tuple[str, str, Change], ...]:
@@ -322,25 +366,20 @@ def _when(table: object, what: str, loc) -> tuple[tuple[str, str, Change], ...]:
     for setting, values in table.items():
         _keys(values, set(SWITCHES[setting]), f"{what} when.{setting}", loc)
         for value, change in values.items():
-            _keys(change, {"drop", "replace", "stride"}, f"{what} when.{setting}", loc)
-            swap = change.get("replace", {})
-            _keys(swap, set(swap) if isinstance(swap, dict) else set(), f"{what} replace", loc)
-            out.append(
-                (
-                    setting,
-                    value,
-                    Change(
-                        drop=_names(change.get("drop", []), f"{what} drop", loc),
-                        replace=tuple((k, _layers(v, what, loc)) for k, v in swap.items()),
-                        stride=(
-                            _names(change["stride"], f"{what} stride", loc)
-                            if "stride" in change
-                            else None
-                        ),
-                    ),
-                )
-            )
+            out.append((setting, value, _change(change, f"{what} when.{setting}", loc)))
     return tuple(out)
+
+
+def _change(change: object, what: str, loc) -> Change:
+    _keys(change, {"drop", "replace", "stride"}, what, loc)
+    assert isinstance(change, dict)
+    swap = change.get("replace", {})
+    _keys(swap, set(swap) if isinstance(swap, dict) else set(), f"{what} replace", loc)
+    return Change(
+        drop=_names(change.get("drop", []), f"{what} drop", loc),
+        replace=tuple((k, _layers(v, what, loc)) for k, v in swap.items()),
+        stride=_names(change["stride"], f"{what} stride", loc) if "stride" in change else None,
+    )
 
 
 # --------------------------------------------------------------------------- checks
@@ -501,8 +540,11 @@ def to_toml(kind: Kind, value) -> list[str]:
         parts += ["identity = true"] if b.identity else []
         branches.append("{ " + ", ".join(parts) + " }")
     lines.append(f"branches = [{', '.join(branches)}]")
-    for setting, choice, change in kind.when:
-        head = f"{value(kind.name)}.when.{setting}.{value(choice)}"
+    if kind.after:
+        lines.append(f"after = [{', '.join(_layer_toml(x, value) for x in kind.after)}]")
+    heads = [(f"{value(kind.name)}.when.{s}.{value(c)}", change) for s, c, change in kind.when]
+    heads += [(f"{value(kind.name)}.strided", kind.strided)] if kind.strided else []
+    for head, change in heads:
         lines.append(f"[kinds.{head}]")
         lines += [f"drop = {value(list(change.drop))}"] if change.drop else []
         lines += [f"stride = {value(list(change.stride))}"] if change.stride is not None else []
@@ -521,7 +563,9 @@ def _layer_toml(layer: Layer, value) -> str:
         if key in ("op", "name") or got == getattr(base, key):
             continue
         if key == "filters":
-            got = " * ".join(got)
+            got = " * ".join(f for f in got if f[0] != "/") + "".join(
+                f" / {f[1:]}" for f in got if f[0] == "/"
+            )
         elif key == "kernel" and isinstance(got, tuple):
             got = got[0]
         parts.append(f"{key} = {value(got)}")

@@ -33,7 +33,8 @@ def _claimed(spec, quantity: str, variant: str = "") -> Fraction | None:
     (a budget too: GoogLeNet's "1.5 billion multiply-adds" is a claimed value, read as at
     most)."""
     for c in spec.claims:
-        if c.quantity == quantity and not c.against and c.variant == variant:
+        readings = (variant,) if variant else ("", "as tabled")
+        if c.quantity == quantity and not c.against and c.reading in readings:
             q = c.value
             return Fraction(q.mantissa * q.scale(False), 10**q.decimals)
     return None

@@ -199,7 +199,7 @@ class ToolMemory:
 
 
 #: Ops a torch model writes as functions (torch.cat, +, flatten), which no hook sees.
-FUNCTIONAL = ("concat", "add", "flatten", "shortcut")
+FUNCTIONAL = ("concat", "add", "flatten", "shortcut", "split", "shuffle")
 
 
 def _op_elements(analysis: Analysis, keep: Callable) -> int:

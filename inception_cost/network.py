@@ -2,10 +2,10 @@
 
 Each table row becomes a `Block`: a tiny graph of ops (conv, pool, LRN, batch norm,
 activations, concat, residual add, linear, dropout, softmax, LeNet-5's subsampling and
-RBF units) whose inputs name earlier ops. Shapes are (H, W, C) per
-image, as the paper writes them; the builder infers them and rejects layers that
-cannot exist (a kernel larger than its padded input). The cost model and the NumPy
-reference both read this object, never the spec.
+RBF units, ShuffleNet's channel split and shuffle) whose inputs name earlier ops.
+Shapes are (H, W, C) per image, as the paper writes them; the builder infers them and
+rejects layers that cannot exist (a kernel larger than its padded input). The cost model
+and the NumPy reference both read this object, never the spec.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from inception_cost.errors import InputError, nearest
 from inception_cost.kinds import Kind, Layer, row_stride
-from inception_cost.spec import COLUMNS, Conventions, Row, Spec, variant_row
+from inception_cost.spec import COLUMNS, Conventions, Row, Spec, variant_row, variant_rows
 
 Shape = tuple[int, int, int]
 INPUT = "input"
@@ -147,6 +147,25 @@ class Concat(Op):
     """Concatenation on channels, in `inputs` order."""
 
     kind: ClassVar[str] = "concat"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSplit(Op):
+    """One of `groups` equal parts of the input's channels, the `part`-th (from 1): ShuffleNet
+    V2's channel split. A view of its input: nothing is computed or written."""
+
+    kind: ClassVar[str] = "split"
+    groups: int = 2
+    part: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelShuffle(Op):
+    """ShuffleNet's channel shuffle: the channels as a (groups, C/groups) grid, transposed,
+    so channel j * groups + g of the output is channel g * C/groups + j of the input."""
+
+    kind: ClassVar[str] = "shuffle"
+    groups: int = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +314,8 @@ def _build(
     previous: Row | None = None
     upstream = ""  # the first row whose size departs from the table's, named in errors
     previous_built: Row | None = None
-    for row in spec.rows:
+    rows = variant_rows(spec, chosen) if chosen and chosen.columns else spec.rows
+    for row in rows:
         source_row = row.input or (previous.name if previous else INPUT)
         previous = row
         if row.train_only and not aux:
@@ -351,7 +371,7 @@ def _diverges(row: Row, ops: tuple[Op, ...], before: Row | None) -> str:
             f"row {before.name!r} at {before.loc} comes out {'x'.join(map(str, got_in))},"
             f" where the next row's input size is {'x'.join(map(str, row.in_size))}"
         )
-    if row.output is not None and row.output != got_out:
+    if row.output is not None and row.output != got_out[: len(row.output)]:
         return (
             f"row {row.name!r} at {row.loc} comes out {'x'.join(map(str, got_out))},"
             f" where the table prints {'x'.join(map(str, row.output))}"
@@ -376,6 +396,7 @@ class _Builder:
         self.shapes = shapes
         self.tables = tables
         self.kinds = kinds
+        self.branch_outs: list[str] = []  # a module's branches built so far (`rest` reads them)
         self.layers = {
             "convolution": self._convolution,
             "separable convolution": self._separable_convolution,
@@ -430,6 +451,13 @@ class _Builder:
     def _filters(self, what: str) -> int:
         if self.row.filters is not None:
             return self.row.filters
+        if self.row.output is not None and len(self.row.output) < 3:
+            raise InputError(
+                f"{self.row.type} row {self.row.name!r} gives no output channels (its output"
+                f" size {'x'.join(map(str, self.row.output))} prints none)",
+                f"an output size HxWxC, or a channels column, whose C gives {what}",
+                self.row.at("output"),
+            )
         if self.row.output is None:
             raise InputError(
                 f"{self.row.type} row {self.row.name!r} has no output size",
@@ -715,6 +743,13 @@ class _Builder:
         for i in range(repeat):
             prefix = repeat_name(row.name, i) if kind.repeat else row.name
             src = self._module_once(row, kind, src, prefix, stride if i == 0 else 1, act)
+        if row.filters is not None and self.shapes[src][2] != self._width(row.filters):
+            raise InputError(
+                f"{row.type} row {row.name!r} comes out with {self.shapes[src][2]} channels,"
+                f" where it gives {self._width(row.filters)}",
+                f"{self.shapes[src][2]} output channels, or that cell blank",
+                row.at("filters"),
+            )
 
     def _building_block(self, row: Row):
         if row.block is None:
@@ -751,7 +786,10 @@ class _Builder:
     def _module_once(
         self, row: Row, kind: Kind, src: str, prefix: str, stride: int, act: str
     ) -> str:
+        if stride > 1:
+            kind = kind.strided_form()  # ShuffleNet V2's unit for spatial down sampling
         x = src
+        self.branch_outs = []
         for i, layer in enumerate(kind.stem):
             s = stride if self._strided(kind, kind.stem, i, True) else 1
             x = self._layer(layer, x, prefix, s, act)
@@ -773,6 +811,7 @@ class _Builder:
                 y = self._layer(layer, y, prefix, s, act)
                 convs += any(isinstance(op, Conv2d) for op in self.ops[before:])
             outs.append(y)
+            self.branch_outs.append(y)
         if kind.require_conv and not convs:
             needs = [COLUMNS[b.needs][0] for b in kind.branches if b.needs]
             raise InputError(
@@ -780,7 +819,10 @@ class _Builder:
                 "counts in " + ", ".join(needs[:-1]) + " or " + needs[-1],
                 row.loc,
             )
-        return self._join(kind, src, outs, prefix, stride, act)
+        out = self._join(kind, src, outs, prefix, stride, act)
+        for layer in kind.after:
+            out = self._layer(layer, out, prefix, 1, act)
+        return out
 
     def _branch_layers(self, row: Row, branch) -> tuple[Layer, ...] | None:
         """A branch's layers for this row; None where its column says "no such branch"."""
@@ -829,10 +871,24 @@ class _Builder:
         for f in layer.filters:
             if f.isdigit():
                 out *= int(f)
+            elif f.startswith("/"):
+                out = self._divide(layer, out, int(f[1:]))
             elif f == "input":
                 out *= self.shapes[src][2]
             elif f == "output":
                 out *= self._width(self._filters("the block's output channels"))
+            elif f == "rest":
+                taken = sum(self.shapes[o][2] for o in self.branch_outs)
+                rest = self._width(self._filters("the block's output channels")) - taken
+                if rest < 1:
+                    raise InputError(
+                        f"{self.row.type} row {self.row.name!r}: its other branches take"
+                        f" {taken} channels, which leaves none of {rest + taken} for"
+                        f" {layer.name or 'its last branch'}",
+                        f"more than {taken} output channels",
+                        self.row.at("filters" if "filters" in self.row.locs else "output"),
+                    )
+                out *= rest
             elif self.row.widths.get(f):
                 out *= self.row.widths[f]
             else:
@@ -843,9 +899,38 @@ class _Builder:
                 )
         return out
 
+    def _divide(self, layer: Layer, value: int, by: int) -> int:
+        if value % by:
+            raise InputError(
+                f"{self.row.type} row {self.row.name!r}: {layer.name or 'a layer'} takes"
+                f" 1/{by} of {value} channels, which {by} does not divide",
+                f"a channel count divisible by {by}",
+                self.row.at("filters" if "filters" in self.row.locs else "output"),
+            )
+        return value // by
+
+    def _channel_parts(self, layer: Layer, name: str, shape: Shape) -> int:
+        """The channels of each of a split's or shuffle's groups."""
+        if shape[2] % layer.groups:
+            raise InputError(
+                f"{name}: {shape[2]} channels do not split into {layer.groups} groups",
+                f"a channel count divisible by {layer.groups}",
+                self.row.loc,
+            )
+        return shape[2] // layer.groups
+
     def _layer(self, layer: Layer, src: str, prefix: str, stride: int, act: str) -> str:
         name = f"{prefix}/{layer.name}" if layer.name else prefix
         shape = self.shapes[src]
+        if layer.op == "split":
+            part = self._channel_parts(layer, name, shape)
+            out_shape = (shape[0], shape[1], part)
+            return self._add(
+                ChannelSplit(name, (src,), (shape,), out_shape, layer.groups, layer.part)
+            )
+        if layer.op == "shuffle":
+            self._channel_parts(layer, name, shape)
+            return self._add(ChannelShuffle(name, (src,), (shape,), shape, layer.groups))
         if layer.op == "bn":
             return self._add(BatchNorm(name, (src,), (shape,), shape, self.conventions.bn_eps))
         if layer.op == "relu":

@@ -48,8 +48,16 @@ GOOGLENET_KINDS = frozenset(
 #: AlexNet's, VGG's, ResNet's and the MNIST GoogLeNet's, in torch). LeNet-5's
 #: subsampling and RBF units are custom modules: what a tool counts depends on how
 #: they are written, so no preset but ours and the paper's counts them.
-TOOL_KINDS = GOOGLENET_KINDS | {"bn", "add", "shortcut", "tanh"}
+#: ShuffleNet V2's channel split and shuffle, written as torchvision writes them (x.chunk,
+#: then view, transpose, contiguous, view), cost nothing in any tool: fvcore lists
+#: aten::chunk, view, transpose and contiguous in _IGNORED_OPS (jit_analysis.py) and
+#: torchprofile in _ZERO_COST_OPS (handlers.py); the others have no rule for them at all
+#: (thop and torchinfo hook modules, and these are no modules; ptflops' and calflops'
+#: patched functionals, ptflops' aten ops and torch's flop_counter include none of them).
+TOOL_KINDS = GOOGLENET_KINDS | {"bn", "add", "shortcut", "tanh", "split", "shuffle"}
 KIND_WORDS = {
+    "split": "channel split",
+    "shuffle": "channel shuffle",
     "bn": "batch norm",
     "add": "residual add",
     "shortcut": "zero-pad shortcut",

@@ -38,7 +38,7 @@ from inception_cost.columns import (
 from inception_cost.columns import declare as declare_columns
 from inception_cost.conventions import Conventions, parse_padding
 from inception_cost.errors import InputError, Location, gather, nearest
-from inception_cost.frontmatter import (  # noqa: F401 (public names importers use)
+from inception_cost.frontmatter import (
     CLAIM_QUANTITIES,
     ClaimReading,
     PaperClaim,
@@ -90,7 +90,7 @@ ROW_TYPES: dict[str, tuple[tuple[str, ...], str]] = {
     "flatten": (("flatten",), "flatten"),
     "input image": (("input image", "image", "input"), "input"),
     "global avg pool": (
-        ("global avg pool", "global average pool", "global average pooling", "gap"),
+        ("global avg pool", "global average pool", "global average pooling", "gap", "global pool"),
         "pool",
     ),
 }
@@ -346,11 +346,38 @@ def _build(
     except InputError as exc:
         errors.append(exc)
         written = []
+    claim_rows = _claim_rows(meta.get("claim_rows", {}), places)
+    printed = [(ln, cs) for ln, cs, _ in written if _norm(cs[fields.index(typed)][0]) in claim_rows]
+    written = [w for w in written if _norm(w[1][fields.index(typed)][0]) not in claim_rows]
+    found = {_norm(cs[fields.index(typed)][0]) for _, cs in printed}
+    for key, (name, _, _, where) in claim_rows.items():
+        if key not in found:
+            errors.append(
+                InputError(
+                    f"claim row {name!r} names no row of the table",
+                    "a row whose type cell is that name, as the paper prints it",
+                    where,
+                )
+            )
     symbols = _symbols(meta.get("symbols", {}), places)
+    at = fields.index(typed)
+    above, continued = "", 0
     for line, cells, copy in written:
         cells = [(symbols.get(text.strip(), text), col) for text, col in cells]
+        if is_empty(cells[at][0]) and above and any(not is_empty(t) for t, _ in cells):
+            continued += 1  # a module printed over several lines: ShuffleNet V2's stages
+            cells, copy = _with(cells, at, above), continued + 1
+        else:
+            above, continued = cells[at][0], 0
         try:
             row = _row(len(rows), line, cells, fields, path, names, counters, kinds, copy)
+            if continued and row.type not in kinds:
+                raise InputError(
+                    "row has no type",
+                    "a layer type such as convolution (a blank type continues only a"
+                    " module row above)",
+                    Location(path, line, cells[at][1]),
+                )
             for f, mark in row.footnotes:
                 if mark not in notes:
                     raise InputError(
@@ -395,11 +422,19 @@ def _build(
     spec = _metadata(meta, path, places, tuple(rows), columns, kinds, notes)
     errors += _width_rows(spec, places)
     for v in spec.variants:
-        if v.cells:
-            try:
-                variant_row(spec, v)  # fail now, not when the audit first asks
-            except InputError as exc:
-                errors.append(exc)
+        try:  # fail now, not when the audit first asks
+            if v.cells:
+                variant_row(spec, v)
+            if v.columns:
+                variant_rows(spec, v)
+        except InputError as exc:
+            errors.append(exc)
+    try:
+        heads = {f: text.strip() for f, (text, _) in zip(fields, header, strict=True) if f}
+        claims = _printed_claims(spec, claim_rows, printed, (fields, heads), typed)
+        spec = replace(spec, claims=spec.claims + claims)
+    except InputError as exc:
+        errors.append(exc)
     gather(errors)
     return spec
 
@@ -423,6 +458,79 @@ def _width_rows(spec: Spec, places: Places) -> list[InputError]:
         for name in c.width_not_reduced
         if name not in names
     ]
+
+
+def _claim_rows(table: object, places: Places) -> dict[str, tuple[str, str, str, Location]]:
+    """`[claim_rows."FLOPs"]`: a table row whose type cell is a claim's name, its cells
+    the claim under each column's reading (ShuffleNet V2's FLOPs and # of weights rows).
+    Normalised name -> (name, quantity, source, where it is declared)."""
+    loc = places.at("claim_rows")
+    if not isinstance(table, dict):
+        raise InputError("[claim_rows] is not a table", '[claim_rows."FLOPs"]', loc)
+    out = {}
+    for name, entry in table.items():
+        where = places.at("claim_rows", name)
+        if not isinstance(entry, dict) or set(entry) - {"quantity", "source"}:
+            raise InputError(
+                f"claim row {name!r} is not a table of quantity and source",
+                'quantity = "macs", source = "Table 5"',
+                where,
+            )
+        quantity = entry.get("quantity")
+        if quantity not in CLAIM_QUANTITIES:
+            raise InputError(
+                f"claim row {name!r}: quantity {quantity!r} is not allowed",
+                "one of " + ", ".join(CLAIM_QUANTITIES),
+                where,
+            )
+        out[_norm(name)] = (name, quantity, str(entry.get("source", "")), where)
+    return out
+
+
+def _printed_claims(spec: Spec, declared: dict, printed: list, columns: tuple, typed: str) -> tuple:
+    """The claims a claim row prints, one per cell, each about the reading that reads its
+    column: the table as tabled, or the variant that reads it (`columns`). `columns` is the
+    header's fields and, by field, the header as printed."""
+    fields, heads = columns
+    readers = {}  # the columns a variant swaps: the field's own (as tabled), and theirs
+    for v in spec.variants:
+        readers.update({f: "as tabled" for f, _ in v.columns if f in spec.columns})
+        readers.update({NOTE + header: v.name for _, header in v.columns})
+    out = []
+    for line, cells in printed:
+        label, quantity, source, _ = declared[_norm(cells[fields.index(typed)][0])]
+        for f, (text, col) in zip(fields, cells, strict=True):
+            if f in (None, typed) or is_empty(text):
+                continue
+            where = Location(spec.path, line, col)
+            if f not in readers:
+                raise InputError(
+                    f"claim row {label!r} has a cell under {heads[f]!r}, which no reading reads",
+                    "claims under a column a variant swaps (columns = { field = header }) and"
+                    " under the field's own column",
+                    where,
+                )
+            try:
+                value = parse_quantity(unmark(text), f"claim row {label!r}")
+            except InputError as exc:
+                exc.where = where
+                raise
+            reading = readers[f]
+            slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+            out.append(
+                PaperClaim(
+                    id=slug if reading == "as tabled" else f"{slug}-{reading}",
+                    text=f"{label}: {text.strip()} (the {heads[f]} column)",
+                    source=source,
+                    quantity=quantity,
+                    value=value,
+                    relation="equal",
+                    against="",
+                    loc=where,
+                    reading=reading,
+                )
+            )
+    return tuple(out)
 
 
 def _row(
@@ -483,6 +591,8 @@ def _check_cells(row: Row, kinds: dict[str, Kind]) -> None:
         return
     used = set(_LAYER_COLUMNS.get(row.type, ()))
     for f in row.raw:
+        if f == "repeat" and row.repeat == 1:
+            continue  # a layer row printed once (ShuffleNet V2's Repeat 1)
         if f in _MODULE_ONLY and f not in used:
             raise InputError(
                 f"a {row.type} row does not read {COLUMNS[f][0]!r}",
@@ -554,6 +664,8 @@ def _typed_cells(raw: dict[str, str], locs: dict[str, Location], kinds: dict[str
         except InputError as exc:
             exc.where = locs[f]
             raise
+    if out.get("type") == "global avg pool" and out.pop("patch", None):
+        pass  # the window as printed (ShuffleNet V2's GlobalPool 7×7): the whole map
     if out.pop("adaptive", False):
         if out.get("type") not in ("avg pool", "global avg pool"):
             raise InputError(
@@ -602,6 +714,17 @@ def parse_size(text: str) -> Shape:
     return parse_shape(text)
 
 
+_SIDES = re.compile(r"\s*([0-9][0-9,]*)\s*[x×*]\s*([0-9][0-9,]*)\s*")
+
+
+def _parse_output(text: str) -> tuple[int, ...]:
+    """An output size, or only its height and width where a table prints the channels in
+    their own column (ShuffleNet V2's `Output size` 28×28)."""
+    if m := _SIDES.fullmatch(text):
+        return (parse_count(m[1], "size"), parse_count(m[2], "size"))
+    return parse_size(text)
+
+
 def _read_input(text: str) -> dict:
     """The row this row reads, or (MobileNetV2's `Input` column) its input size."""
     if _SQUARE.fullmatch(text) or re.fullmatch(r"[0-9,\s]+[x×*][0-9,\s]+[x×*][0-9,\s]+", text):
@@ -620,7 +743,7 @@ def _read_name(text: str, out: dict, locs: dict) -> None:
 
 _READERS = {
     "patch": _read_patch,
-    "output": lambda t, out, _: out.update(output=parse_size(t)),
+    "output": lambda t, out, _: out.update(output=_parse_output(t)),
     "depth": _read_depth,
     "filters": lambda t, out, _: out.update(filters=parse_count(t, "filters")),
     "repeat": lambda t, out, _: out.update(repeat=_repeat(t, "module")),
@@ -732,6 +855,9 @@ def _parse_type(text: str, kinds: dict[str, Kind], named: bool = False) -> dict:
     given: dict = {}
     if sm := _TYPE_STRIDE.fullmatch(text):
         text, given["stride"] = sm[1], parse_count(sm[2], "stride")
+    types = type_names(kinds)
+    if not named and _norm(text) not in types and (nm := _NAME_AS_TYPE.fullmatch(text)):
+        named = _norm(nm[1]) in types  # Conv1, Stage2: a name whose letters give the type
     if named:
         given["name"] = text
         if nm := _NAME_AS_TYPE.fullmatch(text):
@@ -867,8 +993,17 @@ def _image_input(meta: dict, image: Row) -> dict:
             "the input image row has no size", "its size in the output size column", image.loc
         )
     written = meta.get("input")
-    size = "x".join(map(str, image.output))
-    if written and isinstance(written, str) and parse_shape(written) != image.output:
+    shape = image.output
+    if len(shape) == 2:  # the channels in their own column
+        if image.filters is None:
+            raise InputError(
+                "the input image row gives no channels",
+                "HxWxC, or the channels in the output channels column",
+                image.at("output"),
+            )
+        shape = (*shape, image.filters)
+    size = "x".join(map(str, shape))
+    if written and isinstance(written, str) and parse_shape(written) != shape:
         raise InputError(
             f"the input image row is {size}, the front matter's input {written}",
             "one input size",
@@ -1007,6 +1142,37 @@ def variant_row(spec: Spec, variant: Variant) -> Row:
         exc.message = f"variant {variant.name!r}: {exc.message}"
         raise
     return new
+
+
+def variant_rows(spec: Spec, variant: Variant) -> tuple[Row, ...]:
+    """Every row as a column variant reads it: each of its fields from the note column it
+    names (ShuffleNet V2 0.5×: the output channels from the 0.5× column)."""
+    for field_, header in variant.columns:
+        if NOTE + header not in spec.columns:
+            raise InputError(
+                f"variant {variant.name!r} reads {field_} from column {header!r}, which is no"
+                " note column of the table",
+                'a column declared under [columns] as "note"',
+                variant.loc,
+            )
+    rows = []
+    for row in spec.rows:
+        raw, locs = dict(row.raw), dict(row.locs)
+        for field_, header in variant.columns:
+            raw.pop(field_, None)
+            locs.pop(field_, None)
+            if NOTE + header in row.raw:
+                raw[field_], locs[field_] = row.raw[NOTE + header], row.locs[NOTE + header]
+        try:
+            values = _typed_cells(raw, locs, spec.kinds)
+            values.pop("name", None)
+            new = replace(row, raw=raw, locs=locs, **values)
+            _check_cells(new, spec.kinds)
+        except InputError as exc:
+            exc.message = f"variant {variant.name!r}: {exc.message}"
+            raise
+        rows.append(new)
+    return tuple(rows)
 
 
 def check_variant_runs(spec: Spec, variant: str, aux: bool) -> None:

@@ -83,9 +83,18 @@ def test_malformed_patch_size(run, write):
 
 def test_malformed_output_size(run, write):
     check(
-        run("table", str(write(spec_text("| convolution | 3x3/1 | 8x8 | | | |\n")))),
+        run("table", str(write(spec_text("| convolution | 3x3/1 | 8x8x | | | |\n")))),
         "spec.md:7:25",
         "malformed size",
+    )
+
+
+def test_output_size_without_channels_where_none_are_given(run, write):
+    # 8x8 is a size whose channels a table prints elsewhere (ShuffleNet V2); here there are none
+    check(
+        run("table", str(write(spec_text("| convolution | 3x3/1 | 8x8 | | | |\n")))),
+        "spec.md:7:25",
+        "gives no output channels (its output size 8x8 prints none)",
     )
 
 
@@ -158,7 +167,7 @@ def test_unknown_model_name(run):
         == "inception-cost: error: unknown model 'alexnett' (did you mean 'alexnet'?); expected"
         " one of alexnet, densenet121, densenet169, densenet201, densenet264, googlenet,"
         " googlenet-mnist, lenet5, mobilenetv2, resnet18, resnet34, resnet50, resnet101,"
-        " resnet152, resnext50, vgg11,"
+        " resnet152, resnext50, shufflenetv2, vgg11,"
         " vgg11-lrn, vgg13, vgg16, vgg16-c, vgg19, zfnet\n"
     )
 
@@ -933,3 +942,54 @@ def test_rows_and_symbols_name_what_they_change(run, write):
     check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:3:1", "names no row")
     front = 'input = "8x8x3"\n[symbols]\nk = 0'
     check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:3:1", "[symbols]")
+
+
+# ShuffleNet V2's Table 5: width columns read by variants, claim rows, the unit's channels.
+SHUFFLE = (
+    '+++\ninput = "8x8x8"\n[conventions]\nbatch_norm = true\n'
+    '[columns]\n"1×" = "filters"\n"2×" = "note"\n'
+    '# [claim_rows."# of weights"]\n# quantity = "params"\n'
+    '[[variants]]\nname = "2x"\ntitle = "t"\nsource = "s"\ncolumns = { filters = "2×" }\n+++\n'
+    "| Layer | Output size | Stride | Repeat | 1× | 2× |\n|---|---|---|---|---|---|\n"
+)
+CLAIMED = SHUFFLE.replace("# [claim_rows", "[claim_rows").replace("# quantity", "quantity")
+
+
+def test_a_shuffle_unit_whose_channels_do_not_halve(run, write):
+    # the strided unit's right branch takes output / 2: 15 does not halve (the 2× column)
+    text = SHUFFLE + "| Stage2 | 4×4 | 2 | 1 | 16 | 15 |\n"
+    check(run("table", str(write(text)), "--variant", "2x"), "spec.md:18:31", "1/2 of 15")
+
+
+def test_a_claim_row_cell_no_reading_reads(run, write):
+    text = CLAIMED + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n| # of weights | 1K | | | 2K | |\n"
+    check(run("table", str(write(text))), "spec.md:19:18", "under 'Output size'")
+
+
+def test_a_variant_reading_no_note_column(run, write):
+    text = (
+        SHUFFLE.replace('filters = "2×"', 'filters = "3×"') + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n"
+    )
+    check(run("table", str(write(text))), "spec.md:10:1", "no note column of the table")
+
+
+def test_a_blank_type_under_a_layer_row(run, write):
+    text = SHUFFLE + "| FC | | | 1 | 16 | 32 |\n| | | | 1 | | |\n"
+    check(run("table", str(write(text))), "spec.md:19:3", "row has no type")
+
+
+def test_a_shuffle_unit_split_of_odd_channels(run, write):
+    # the basic unit splits its input in halves: 5 channels do not halve
+    text = SHUFFLE.replace('"8x8x8"', '"8x8x5"') + "| Stage2 | 8×8 | 1 | 1 | | |\n"
+    check(run("table", str(write(text))), "spec.md:18:3", "5 channels do not split into 2")
+
+
+def test_a_strided_unit_with_no_channels_left_for_its_right_branch(run, write):
+    # the left branch keeps the input's 8 channels, which leaves none of 8 for the right
+    text = SHUFFLE + "| Stage2 | 4×4 | 2 | 1 | 8 | 16 |\n"
+    check(run("table", str(write(text))), "spec.md:18:26", "leaves none of 8")
+
+
+def test_a_claim_row_declared_for_no_row(run, write):
+    text = CLAIMED + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n"
+    check(run("table", str(write(text))), "spec.md:8:1", "names no row of the table")

@@ -38,6 +38,11 @@ HAND = {
     # 8*4+4, 9*4*8+8, 8*4+4, 9*4*12+12, 9*12*12+12; MACs 81*32 + 16*288 + 81*32
     # + 81*432 + 16*1296.
     "reduction": (2120, 2592 + 4608 + 2592 + 34992 + 20736),
+    # strided on 4 (8x8 -> 4x4): left dw 9*4 + BN 8, left 1x1 4*4 + 8; right 1x1 4*8 + 16,
+    # dw 9*8 + 16, 1x1 to the rest, 16 - 4 = 12: 8*12 + 24. Basic on 16: half 8, 1x1
+    # 8*8 + 16, dw 9*8 + 16, 1x1 8*8 + 16. MACs: 16*36 + 16*16 + 64*32 + 16*72 + 16*96;
+    # 16*(64 + 72 + 64).
+    "shuffle-unit": (44 + 24 + 48 + 88 + 120 + 80 + 88 + 80, 5568 + 3200),
 }
 
 
@@ -91,3 +96,21 @@ def test_relu6_caps_and_costs_two_compares():
     # torch's relu6 on a tensor past the cap agrees with the kernel
     t = torch.tensor([[-1.0, 3.0, 7.0]])
     assert torch.nn.functional.relu6(t).tolist()[0] == kernels.relu(x.copy(), cap=6).tolist()
+
+
+def test_split_and_shuffle_move_data_and_compute_nothing():
+    """A channel split is a view (nothing written), a shuffle writes its permuted copy;
+    neither has parameters or arithmetic (docs/conventions.md)."""
+    from inception_cost.reference import kernels
+
+    net = _net("shuffle-unit")
+    split = next(op for op in net.ops() if op.kind == "split")
+    shuffle = next(op for op in net.ops() if op.kind == "shuffle")
+    assert (split.in_shapes[0], split.out_shape) == ((4, 4, 16), (4, 4, 8))
+    s, t = cost.op_cost(split), cost.op_cost(shuffle)
+    assert (s.params, s.macs, s.other.total, s.activations) == (0, 0, 0, 0)
+    assert (t.params, t.macs, t.other.total, t.activations) == (0, 0, 0, 4 * 4 * 16)
+    # channel j * 2 + g of the output is channel g * 3 + j of the input (C = 6, 2 groups)
+    x = np.arange(6.0).reshape(1, 1, 1, 6)
+    assert kernels.channel_shuffle(x, 2).ravel().tolist() == [0, 3, 1, 4, 2, 5]
+    assert kernels.channel_split(x, 2, 2).ravel().tolist() == [3, 4, 5]

@@ -96,9 +96,9 @@ def test_bad_width_settings_are_one_line(run, write, conventions, message):
 def test_a_claim_about_no_variant_is_refused(run, write):
     path = write(
         '+++\ninput = "8x8x3"\n[[claims]]\nid = "p"\nquantity = "params"\nvalue = "1K"\n'
-        'variant = "1.4"\n+++\n'
+        'reading = "1.4"\n+++\n'
         "| layer name | type | patch size/stride | output size |\n|---|---|---|---|\n"
         "| conv1 | convolution | 3x3/1 | 8x8x8 |\n"
     )
     out = run("table", str(path))
-    assert out.exit_code == 2 and f"{path}:7:1: error: claim 'p' is about variant" in out.stderr
+    assert out.exit_code == 2 and f"{path}:7:1: error: claim 'p' is about reading" in out.stderr

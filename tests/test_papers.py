@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 from test_torch_networks import _copy
-from torch_papers import TWINS, key
+from torch_papers import TWINS, ShuffleNetV2, key
 from twin_layers import assert_layers_match
 
 from inception_cost import cost, network, spec
@@ -20,7 +20,7 @@ TORCHVISION = {"mobilenetv2": 3_504_872, "resnext50": 25_028_904, "densenet121":
 TORCHVISION |= {"densenet169": 14_149_480, "densenet201": 20_013_928}
 # End to end and `verify` at 224 on the smaller networks only (CI time); DenseNet-169,
 # 201 and 264 are held per layer and in total here, and verified by hand (docs/models.md).
-RUN = ("mobilenetv2", "resnext50", "densenet121")
+RUN = ("mobilenetv2", "resnext50", "densenet121", "shufflenetv2")
 
 
 def _net(model: str, variant: str = "") -> network.Network:
@@ -33,6 +33,51 @@ def test_each_layer_matches_the_twin(model):
         twin = TWINS[model]().eval()
     modules = {k.replace("__", "/"): v for k, v in twin.m.items()}
     assert_layers_match(_net(model), twin, modules, key, ("conv", "linear"), "meta", False)
+
+
+@pytest.mark.parametrize("variant", ["0.5x", "1.5x", "2x"])
+def test_each_shufflenet_width_matches_its_twin(variant):
+    """Table 5's other width columns, each a variant, per layer against the twin."""
+    with torch.device("meta"):
+        twin = ShuffleNetV2(variant).eval()
+    modules = {k.replace("__", "/"): v for k, v in twin.m.items()}
+    net = _net("shufflenetv2", variant)
+    assert_layers_match(net, twin, modules, key, ("conv", "linear"), "meta", False)
+
+
+def test_shufflenet_reading_is_torchvision_less_its_bias_plus_stage2():
+    """The paper's reading (the authors' network.py and blocks.py) has 2,278,760 params,
+    torchvision's x1.0 2,278,604: torchvision's classifier has a bias (+1,000), and in
+    Stage2's strided unit (24 -> 116 channels) it gives each branch 58 channels where the
+    authors' left branch keeps its 24 and the right gives 92. By hand:
+    left 1x1 24x24 + BN 2x24 = 624 against 24x58 + 2x58 = 1,508 (-884); right 1x1
+    58x92 + 2x92 = 5,520 against 58x58 + 2x58 = 3,480 (+2,040); -884 + 2,040 = +1,156."""
+    ours = cost.analyse(_net("shufflenetv2"))
+    assert ours.totals.params == 2_278_760  # the authors' ShuffleNetV2(model_size='1.0x')
+    assert ours.totals.params == 2_278_604 - 1_000 + 1_156
+    with torch.device("meta"):
+        tv = ShuffleNetV2(torchvision=True)
+    assert sum(p.numel() for p in tv.parameters()) == 2_278_604  # torchvision's num_params
+    params = {c.op.name: c.params for b in ours.blocks for c in b.ops}
+    assert params["Stage2/1/left_1x1"] + params["Stage2/1/left_1x1/bn"] == 624
+    assert params["Stage2/1/1x1b"] + params["Stage2/1/1x1b/bn"] == 5_520
+    # the spec's torchvision variant reads Stage2 that way: per layer torchvision's twin
+    modules = {k.replace("__", "/"): v for k, v in tv.m.items()}
+    tv_net = _net("shufflenetv2", "torchvision")
+    assert cost.analyse(tv_net).totals.params == 2_278_604
+    assert_layers_match(tv_net, tv.eval(), modules, key, ("conv", "linear"), "meta", False)
+
+
+@pytest.mark.parametrize(
+    ("width", "params"),
+    [("0.5x", 1_366_792), ("1x", 2_278_604), ("1.5x", 3_503_624), ("2x", 7_393_996)],
+)
+def test_shufflenet_torchvision_reading_is_its_num_params(width, params):
+    """torchvision's shufflenet_v2_x0_5 ... x2_0 num_params: each branch half the output
+    and a classifier bias; the twin read that way gives each (the finding's other side)."""
+    with torch.device("meta"):
+        tv = ShuffleNetV2(width, torchvision=True)
+    assert sum(p.numel() for p in tv.parameters()) == params
 
 
 def test_densenet_264_is_265_layers_deep():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import warnings
 
 import pytest
@@ -321,6 +322,34 @@ def test_lenet5_has_no_tool_rule(run):
     assert count(analysis, PRESETS["ours"]).ops == 332_824
     result = run("table", "--model", "lenet5", "--as", "thop")
     assert result.exit_code == 2 and "thop preset has no rule for RBF units" in result.stderr
+
+
+def test_presets_match_the_tools_on_shufflenetv2():
+    """Channel split and shuffle, on the twin written from ShuffleNet V2's Table 5 (as
+    torchvision writes them: x.chunk, then view, transpose, contiguous, view): no tool
+    counts them, fvcore and torchprofile by rule, the rest for want of one; netscope's
+    Caffe rule has none for them, nor for batch norm, and says so."""
+    from torch_papers import ShuffleNetV2
+
+    torch.manual_seed(0)
+    # Table 5 with one basic unit a stage (Repeat 1, not 3, 7, 3): the tools' time is per op
+    text = spec.model_path("shufflenetv2").read_text(encoding="utf-8")
+    text = re.sub(r"(\| \| [0-9]+×[0-9]+ \| \| 1 \| )[0-9]+ \|", r"\g<1>1 |", text)
+    short = spec.parse_markdown(text, "shufflenetv2.md")
+    analysis = cost.analyse(network.build(short, variant="0.5x"))
+    twin = ShuffleNetV2("0.5x", repeats=(1, 1, 1)).eval()
+    assert analysis.totals.params == sum(p.numel() for p in twin.parameters())
+    tools = _tool_counts(twin, (3, 224, 224))
+    for tool in ("torchinfo", "fvcore", "thop", "ptflops", "ptflops-aten", "calflops"):
+        mine = count(analysis, PRESETS[tool])
+        assert tools[tool] == (mine.params, mine.ops), tool
+    for tool in ("torchprofile", "flop-counter"):
+        assert tools[tool][1] == count(analysis, PRESETS[tool]).ops, tool
+    assert count(analysis, PRESETS["netscope"]).unsupported == (
+        "batch norm",
+        "channel shuffle",
+        "channel split",
+    )
 
 
 def test_presets_match_the_tools_on_mobilenetv2():

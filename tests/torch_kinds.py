@@ -1,7 +1,7 @@
 """The example networks of docs/examples/ (one per built-in module kind), written in torch
 from their papers: SqueezeNet's Fire module, MobileNet's depthwise-separable pairs,
-MobileNetV2's bottleneck, a DenseNet-BC dense block, Inception v2's module and
-Inception v3's grid reduction.
+MobileNetV2's bottleneck, a DenseNet-BC dense block, Inception v2's module,
+Inception v3's grid reduction and ShuffleNet V2's units.
 
 Written with torch layers, not from our builder. Each model keeps its layers in one
 `nn.ModuleDict` under our op names (`fire2/squeeze`, `conv2/bn`), so a test can pair a
@@ -177,6 +177,38 @@ class Reduction(Twin):
         return torch.cat([a, b, self.pool(x)], 1)
 
 
+class ShuffleUnit(Twin):
+    """ShuffleNet V2 (Ma et al. 2018), Figure 3(d) then 3(c), the authors' blocks.py: BN
+    after every conv, ReLU after the 1x1s; the strided unit's left branch keeps the
+    input's width, its right branch gives the rest; each unit's output shuffled in 2."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        s, b = "Stage2/1", "Stage2_2/1"
+        self.conv(f"{s}/left_dw", 4, 4, 3, 2, groups=4, bn=True)
+        self.conv(f"{s}/left_1x1", 4, 4, 1, bn=True)
+        self.conv(f"{s}/1x1a", 4, 8, 1, bn=True)
+        self.conv(f"{s}/dw", 8, 8, 3, 2, groups=8, bn=True)
+        self.conv(f"{s}/1x1b", 8, 12, 1, bn=True)
+        self.conv(f"{b}/1x1a", 8, 8, 1, bn=True)
+        self.conv(f"{b}/dw", 8, 8, 3, groups=8, bn=True)
+        self.conv(f"{b}/1x1b", 8, 8, 1, bn=True)
+
+    @staticmethod
+    def shuffle(x):
+        n, c, h, w = x.shape
+        return x.view(n, 2, c // 2, h, w).transpose(1, 2).reshape(n, c, h, w)
+
+    def forward(self, x):
+        s, b = "Stage2/1", "Stage2_2/1"
+        left = self.unit(f"{s}/left_1x1", self.unit(f"{s}/left_dw", x, act=False))
+        right = self.unit(f"{s}/dw", self.unit(f"{s}/1x1a", x), act=False)
+        x = self.shuffle(torch.cat([left, self.unit(f"{s}/1x1b", right)], 1))
+        keep, right = x.chunk(2, dim=1)
+        right = self.unit(f"{b}/dw", self.unit(f"{b}/1x1a", right), act=False)
+        return self.shuffle(torch.cat([keep, self.unit(f"{b}/1x1b", right)], 1))
+
+
 TWINS = {
     "fire": Fire,
     "depthwise": Depthwise,
@@ -184,4 +216,5 @@ TWINS = {
     "dense": Dense,
     "inception-v2": InceptionV2,
     "reduction": Reduction,
+    "shuffle-unit": ShuffleUnit,
 }

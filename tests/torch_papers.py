@@ -184,8 +184,80 @@ class DenseNet(_Twin):
         return self.softmax(m["classifier"](x))
 
 
+class ShuffleNetV2(_Twin):
+    """Ma et al. 2018, Table 5 and Figure 3: a 3x3/2 conv to 24 and a 3x3/2 max pool; each
+    stage a strided unit (Figure 3d: no split; a 3x3 depthwise with the stride and a 1x1
+    on the left, a 1x1, 3x3 depthwise with the stride and a 1x1 on the right) and Repeat
+    basic units (Figure 3c: the channels split in halves, the first passed through, the
+    second 1x1, 3x3 depthwise, 1x1), each concatenated and shuffled in two groups; a 1x1
+    conv (Conv5), the global pool (its 7x7 window the whole map), the classifier. The
+    authors' ShuffleNetV2/network.py and blocks.py: BN after every conv, ReLU after the
+    1x1s only, no conv biases, a classifier without a bias, and in a strided unit the
+    left branch keeps its input's width and the right gives the rest of the output.
+    `torchvision=True` takes torchvision's shufflenetv2.py instead: each branch half the
+    output, a classifier bias (its num_params, 2,278,604 at 1x)."""
+
+    WIDTHS: ClassVar = {"0.5x": (48, 96, 192, 1024), "1x": (116, 232, 464, 1024)}
+    WIDTHS |= {"1.5x": (176, 352, 704, 1024), "2x": (244, 488, 976, 2048)}
+    REPEATS = (3, 7, 3)  # Table 5's Repeat of the basic units after each strided one
+
+    def __init__(
+        self,
+        width: str = "1x",
+        classes: int = 1000,
+        torchvision: bool = False,
+        repeats: tuple[int, ...] = REPEATS,
+    ):
+        super().__init__()
+        *stages, last = self.WIDTHS[width]
+        self.conv("Conv1", 3, 24, 3, 2)
+        self.units: list[tuple[str, int]] = []
+        cin = 24
+        for i, (cout, n) in enumerate(zip(stages, repeats, strict=True)):
+            name = f"Stage{i + 2}/1"
+            left = cout // 2 if torchvision else cin
+            self.conv(f"{name}/left_dw", cin, cin, 3, 2, groups=cin)
+            self.conv(f"{name}/left_1x1", cin, left, 1)
+            self.conv(f"{name}/1x1a", cin, cout // 2, 1)
+            self.conv(f"{name}/dw", cout // 2, cout // 2, 3, 2, groups=cout // 2)
+            self.conv(f"{name}/1x1b", cout // 2, cout - left, 1)
+            self.units.append((name, 2))
+            half = cout // 2
+            for j in range(n):
+                name = f"Stage{i + 2}_2/{j + 1}"
+                self.conv(f"{name}/1x1a", half, half, 1)
+                self.conv(f"{name}/dw", half, half, 3, 1, groups=half)
+                self.conv(f"{name}/1x1b", half, half, 1)
+                self.units.append((name, 1))
+            cin = cout
+        self.conv("Conv5", cin, last, 1)
+        self.m["fc1"] = nn.Linear(last, classes, bias=torchvision)
+        self.pool = nn.MaxPool2d(3, 2, 1)
+
+    @staticmethod
+    def shuffle(x: torch.Tensor, groups: int = 2) -> torch.Tensor:
+        """torchvision's channel_shuffle: view as (groups, C/groups), transpose, flatten."""
+        n, c, h, w = x.shape
+        x = x.view(n, groups, c // groups, h, w).transpose(1, 2).contiguous()
+        return x.view(n, c, h, w)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.pool(self.unit("Conv1", x, self.relu))
+        for name, stride in self.units:
+            if stride == 2:
+                left = self.unit(f"{name}/left_1x1", self.unit(f"{name}/left_dw", x), self.relu)
+                right = x
+            else:
+                left, right = x.chunk(2, dim=1)
+            right = self.unit(f"{name}/dw", self.unit(f"{name}/1x1a", right, self.relu))
+            x = self.shuffle(torch.cat([left, self.unit(f"{name}/1x1b", right, self.relu)], 1))
+        x = self.gap(self.unit("Conv5", x, self.relu))  # GlobalPool: network.py's AvgPool2d(7)
+        return self.m["fc1"](x.flatten(1))
+
+
 TWINS = {
     "mobilenetv2": MobileNetV2,
     "resnext50": ResNeXt50,
     **{f"densenet{d}": lambda d=d: DenseNet(d) for d in DenseNet.BLOCKS},
+    "shufflenetv2": ShuffleNetV2,
 }

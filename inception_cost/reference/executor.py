@@ -72,6 +72,10 @@ def _execute(op: Op, xs: list[np.ndarray], weights: dict, inplace: bool) -> tupl
             return kernels.relu(xs[0], inplace, op.cap), 0
         case "concat":
             return kernels.concat(xs), 0
+        case "split":
+            return kernels.channel_split(xs[0], op.groups, op.part), 0
+        case "shuffle":
+            return kernels.channel_shuffle(xs[0], op.groups), 0
         case "dropout":
             return kernels.dropout(xs[0]), 0
         case "softmax":

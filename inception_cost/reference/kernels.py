@@ -217,6 +217,19 @@ def concat(xs: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(xs, axis=3)
 
 
+def channel_split(x: np.ndarray, groups: int, part: int) -> np.ndarray:
+    """The `part`-th (from 1) of `groups` equal slices of the channels."""
+    size = x.shape[3] // groups
+    return x[..., (part - 1) * size : part * size]
+
+
+def channel_shuffle(x: np.ndarray, groups: int) -> np.ndarray:
+    """Channels as a (groups, C/groups) grid, transposed: output j * groups + g is input
+    g * C/groups + j (ShuffleNet's reshape, transpose, flatten)."""
+    n, h, w, c = x.shape
+    return x.reshape(n, h, w, groups, c // groups).swapaxes(3, 4).reshape(n, h, w, c)
+
+
 def linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None) -> tuple[np.ndarray, int]:
     """y = flatten(x) W + b with x flattened in (H, W, C) order; W is (in, out).
 

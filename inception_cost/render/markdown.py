@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from inception_cost.cells import format_shape
+from inception_cost.columns import NOTE
 from inception_cost.conventions import toml_inline, toml_lines
 from inception_cost.kinds import builtin, to_toml
 from inception_cost.render.common import (
@@ -71,8 +72,8 @@ def front_matter(spec) -> str:
         lines += [f"value = {_value(claim.value.text)}", f"relation = {_value(claim.relation)}"]
         if claim.against:
             lines.append(f"against = {_value(claim.against)}")
-        if claim.variant:
-            lines.append(f"variant = {_value(claim.variant)}")
+        if claim.reading:
+            lines.append(f"reading = {_value(claim.reading)}")
     if spec.connection_tables:
         lines += ["", "[connection_tables]"]
         for name, reads in spec.connection_tables.items():
@@ -87,8 +88,14 @@ def front_matter(spec) -> str:
         lines += [f"{k} = {_value(text)}" for k, text in v.cells]
         if v.input_shape:
             lines.append(f"input = {_value('x'.join(map(str, v.input_shape)))}")
+        if v.columns:
+            inner = ", ".join(f"{k} = {_value(h)}" for k, h in v.columns)
+            lines.append(f"columns = {{ {inner} }}")
         if v.conventions:
             lines.append(f"conventions = {toml_inline(v.conventions, spec.conventions, _value)}")
+    notes = [f.removeprefix(NOTE) for f in spec.columns if f.startswith(NOTE)]
+    if notes:  # the columns kept beside the table (a variant may read one)
+        lines += ["", "[columns]", *(f"{_value(h)} = {_value('note')}" for h in notes)]
     if spec.footnotes:
         lines += ["", "[footnotes]"]
         lines += [f"{_value(mark)} = {_value(text)}" for mark, text in spec.footnotes.items()]
@@ -253,7 +260,12 @@ def _document(report, table_lines: list[str]) -> str:
                 f"- {v.variant.row} as **{v.variant.name}**"
                 f" ({v.variant.title}; {v.variant.source}):"
                 + (f" params {p.computed:,} vs {p.claimed}: {p.status}" if p else "")
-                + (f", MACs {o.computed:,} vs {o.claimed}: {o.status}" if o else "")
+                + (
+                    f"{',' if p else ''} MACs {o.computed:,} vs {o.claimed}: {o.status}"
+                    if o
+                    else ""
+                )
+                + ("" if p or o else " its row claims no params or ops")
                 + (
                     " (params match as "
                     + " or ".join(r.label for r in v.row.params_elsewhere)

@@ -157,7 +157,9 @@ def print_report(report, console: Console | None = None) -> None:
             if p:
                 line += _mark(f"params {p.computed:,} vs {p.claimed}", p)
             if o:
-                line += Text(", ") + _mark(f"{'MACs'} {o.computed:,} vs {o.claimed}", o)
+                line += Text(", " if p else "") + _mark(f"MACs {o.computed:,} vs {o.claimed}", o)
+            if not (p or o):
+                line += Text("Its row claims no params or ops")
             if v.row.params_elsewhere:
                 line += Text(
                     " (params match as "
