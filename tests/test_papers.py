@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import torch
 from test_torch_networks import _copy
-from torch_papers import TWINS, key
+from torch.utils.flop_counter import FlopCounterMode
+from torch_papers import TWINS, EfficientNetB0, key
 from twin_layers import assert_layers_match
 
 from inception_cost import cost, network, spec
@@ -46,6 +47,20 @@ def test_totals_are_torchvision_num_params(model):
     with torch.device("meta"):
         twin = TWINS[model]()
     assert sum(p.numel() for p in twin.parameters()) == TORCHVISION[model]
+
+
+def test_efficientnet_b0_twin_is_torchvision_and_table_2():
+    """The twin written from Table 1 has torchvision's efficientnet_b0 num_params, and its
+    convolutions and classifier multiply-add what Table 2 prints, 0.39B (its FLOPS column
+    counts multiply-adds), at 224x224."""
+    with torch.device("meta"):
+        twin = EfficientNetB0().eval()
+    assert sum(p.numel() for p in twin.parameters()) == 5_288_548
+    with FlopCounterMode(display=False) as counter:
+        twin(torch.zeros(1, 3, 224, 224, device="meta"))
+    macs = counter.get_total_flops() // 2
+    assert macs == 385_814_752  # products only: no bias, swish, sigmoid or SE multiply
+    assert round(macs / 10**9, 2) == 0.39
 
 
 @pytest.mark.parametrize("model", RUN)
