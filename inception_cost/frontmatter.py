@@ -498,14 +498,14 @@ def read_footnotes(table: object, loc: Location) -> dict[str, str]:
     return dict(table)
 
 
-ACTIVATIONS = ("relu", "relu6", "tanh", "none")
+ACTIVATIONS = ("relu", "relu6", "tanh", "swish", "none")
 
 
 def parse_activation(text: str) -> str:
     key = _norm(text)
     if key in ACTIVATIONS or key == "linear":
         return "none" if key == "linear" else key
-    raise InputError(f"unknown activation {text.strip()!r}", "relu, relu6, tanh or none")
+    raise InputError(f"unknown activation {text.strip()!r}", "relu, relu6, tanh, swish or none")
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,6 +103,28 @@ class Tanh(Op):
 
 
 @dataclass(frozen=True, slots=True)
+class Swish(Op):
+    """x * sigmoid(x): EfficientNet's activation (torch's SiLU)."""
+
+    kind: ClassVar[str] = "swish"
+
+
+@dataclass(frozen=True, slots=True)
+class Sigmoid(Op):
+    """1 / (1 + exp(-x)): squeeze-and-excitation's gate."""
+
+    kind: ClassVar[str] = "sigmoid"
+
+
+@dataclass(frozen=True, slots=True)
+class Scale(Op):
+    """Squeeze-and-excitation's channel-wise multiply: the map `inputs[0]` (H, W, C) times
+    the gates `inputs[1]` (1, 1, C), one per channel."""
+
+    kind: ClassVar[str] = "scale"
+
+
+@dataclass(frozen=True, slots=True)
 class Subsample(Op):
     """LeNet-5's trainable subsampling: per map, coefficient x (sum of a k x k window) + bias."""
 
@@ -497,13 +519,13 @@ class _Builder:
         return self.activate(out, act)
 
     def activate(self, src: str, act: str) -> str:
-        """`src` through the named activation (relu, relu6, tanh) or unchanged (none)."""
+        """`src` through the named activation (relu, relu6, tanh, swish) or unchanged (none)."""
         if act == "none":
             return src
         shape = self.shapes[src]
         if act == "relu6":
             return self._add(ReLU(f"{src}/relu6", (src,), (shape,), shape, 6))
-        kind = ReLU if act == "relu" else Tanh
+        kind = {"relu": ReLU, "tanh": Tanh, "swish": Swish}[act]
         return self._add(kind(f"{src}/{act}", (src,), (shape,), shape))
 
     def pool(

@@ -30,7 +30,7 @@ from inception_cost.spec import Spec
 Pair = tuple[int, int]
 
 # kinds that read one position of one map per output: 1/1/0
-POINTWISE = frozenset({"relu", "tanh", "bn", "lrn", "dropout", "softmax"})
+POINTWISE = frozenset({"relu", "tanh", "swish", "sigmoid", "bn", "lrn", "dropout", "softmax"})
 # kinds that read the whole input map into one output position
 WHOLE = frozenset({"linear", "flatten", "rbf"})
 # kinds where paths meet

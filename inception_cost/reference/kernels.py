@@ -298,6 +298,21 @@ def scaled_tanh(x: np.ndarray, amplitude: float, slope: float) -> np.ndarray:
     return y
 
 
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-x)), written as (1 + tanh(x / 2)) / 2, which does not overflow."""
+    return (np.tanh(x / 2) + 1) / 2
+
+
+def swish(x: np.ndarray) -> np.ndarray:
+    """x * sigmoid(x) (SiLU)."""
+    return x * sigmoid(x)
+
+
+def scale(x: np.ndarray, gates: np.ndarray) -> np.ndarray:
+    """Each channel of x (N, H, W, C) times its gate, gates (N, 1, 1, C)."""
+    return x * gates
+
+
 def rbf(x: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, int]:
     """Euclidean RBF units: y[n, i] = sum_j (x[n, j] - w[j, i])^2, w (in, units).
 
