@@ -37,6 +37,7 @@ PRIMITIVES = (
     "bn",  # batch norm elements
     "bn_channels",  # batch norm channels, times the batch
     "tanh",  # tanh elements
+    "swish",  # swish (SiLU) elements
     "connections",  # LeNet-5's unit: multiply-adds plus bias (and subsampling) adds
 )
 
@@ -48,7 +49,7 @@ GOOGLENET_KINDS = frozenset(
 #: AlexNet's, VGG's, ResNet's and the MNIST GoogLeNet's, in torch). LeNet-5's
 #: subsampling and RBF units are custom modules: what a tool counts depends on how
 #: they are written, so no preset but ours and the paper's counts them.
-TOOL_KINDS = GOOGLENET_KINDS | {"bn", "add", "shortcut", "tanh"}
+TOOL_KINDS = GOOGLENET_KINDS | {"bn", "add", "shortcut", "tanh", "swish"}
 KIND_WORDS = {
     "bn": "batch norm",
     "add": "residual add",
@@ -162,6 +163,7 @@ PRESETS: dict[str, Preset] = {
                 BIAS,
                 ("ReLU x2", (("relu", 2),)),
                 ("ReLU6", (("relu6", 1),)),
+                ("swish", (("swish", 1),)),
                 ("pool inputs x2", (("max_pool_in", 2), ("avg_pool_in", 2))),
                 ("LRN internals", (("lrn", 3), ("lrn_window", 1))),
                 ("batch norm", (("bn", 2),)),
@@ -174,7 +176,8 @@ PRESETS: dict[str, Preset] = {
             " FUNCTIONAL_MAPPING/TENSOR_OPS_MAPPING patches, which count F.relu,"
             " F.max_pool2d and F.adaptive_avg_pool2d again inside their modules, and LRN's"
             " Tensor.mul/add and F.avg_pool3d; a + b in forward is not patched; nn.ReLU6 by"
-            " relu_flops_counter_hook only (it calls F.hardtanh, which is not patched)",
+            " relu_flops_counter_hook only (it calls F.hardtanh, which is not patched); nn.SiLU"
+            " has no module hook, the patched F.silu counts its elements once",
             notes="nn.ReLU and pooling modules are counted by their hook and again by the"
             " patched functional they call",
             unrun_params=True,
@@ -205,8 +208,8 @@ PRESETS: dict[str, Preset] = {
             0,
             "torchprofile/handlers.py: aten::_convolution and aten::addmm/linear (products,"
             " no bias), aten::mul and aten::avg_pool*/mean (one per output element), _norm"
-            " (one per element, affine); add, div, pow, tanh, relu and max pooling are"
-            " zero-cost ops",
+            " (one per element, affine); add, div, pow, tanh, relu, silu and max pooling"
+            " are zero-cost ops",
             counts_params=False,
         ),
         Preset(
@@ -229,6 +232,7 @@ PRESETS: dict[str, Preset] = {
                 ("x2", (("macs", 1),)),
                 ("conv bias adds", (("conv_bias", 1),)),
                 ("ReLU", (("relu", 1),)),
+                ("swish", (("swish", 1),)),
                 ("pool inputs", (("max_pool_in", 1), ("avg_pool_in", 1), ("gap_in", 1))),
                 ("LRN internals", (("lrn", 3), ("lrn_window", 1))),
                 ("batch norm", (("bn", 2),)),
@@ -237,7 +241,8 @@ PRESETS: dict[str, Preset] = {
             0,
             "calflops/pytorch_ops.py: FLOPs = 2 x MACs for conv and linear, + conv bias,"
             " ReLU and pooling via patched functionals (input elements for pools; nn.ReLU6"
-            " calls F.hardtanh, which is not patched: 0), LRN"
+            " calls F.hardtanh, which is not patched: 0; F.silu by _silu_flops_compute, one"
+            " per element), LRN"
             " through its Tensor.mul/add and F.avg_pool3d, _batch_norm_flops_compute 2 per"
             " element; MACs count products only",
             also=(MACS,),
@@ -321,6 +326,8 @@ def primitives(c: cost.OpCost, batch: int) -> Counter:
         p["bn_channels"] = batch * out[2]
     elif op.kind == "tanh":
         p["tanh"] = n_out
+    elif op.kind == "swish":
+        p["swish"] = n_out
     elif op.kind == "lrn":
         p["lrn"] = n_out
         p["lrn_window"] = batch * out[0] * out[1] * (out[2] + op.size - 1)
