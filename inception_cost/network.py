@@ -11,6 +11,7 @@ reference both read this object, never the spec.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import ClassVar
 
 from inception_cost.errors import InputError, nearest
@@ -310,6 +311,12 @@ def _build(
     builder = _Builder(
         conventions, {INPUT: input_shape}, spec.connection_tables, spec.kinds, strides
     )
+    # a row's output size where only the next row prints it (EfficientNet's resolutions)
+    builder.next_rows = {
+        a.name: b
+        for a, b in zip(spec.rows, spec.rows[1:], strict=False)
+        if b.in_size is not None and (b.input or a.name) == a.name
+    }
     blocks: list[Block] = []
     output_of: dict[str, str] = {}
     previous: Row | None = None
@@ -366,7 +373,7 @@ def _diverges(row: Row, ops: tuple[Op, ...], before: Row | None) -> str:
     """Where the computed sizes first leave the printed ones: this row's input size claim
     (caused by the row before) or its output size claim."""
     got_in, got_out = ops[0].in_shapes[0], ops[-1].out_shape
-    if row.in_size is not None and row.in_size != got_in and before is not None:
+    if row.in_size is not None and row.in_size != got_in[: len(row.in_size)] and before:
         return (
             f"row {before.name!r} at {before.loc} comes out {'x'.join(map(str, got_in))},"
             f" where the next row's input size is {'x'.join(map(str, row.in_size))}"
@@ -393,6 +400,8 @@ class _Builder:
         self.conventions = conventions
         self.strides = strides  # rows' strides read at the tabled input, None: read here
         self.read: dict[str, int] = {}  # the strides this build read from printed sizes
+        self.next_rows: dict[str, Row] = {}  # row name -> the row after it, printing its input
+        self.module_input = INPUT  # the input of the module (one repetition) being built
         self.shapes = shapes
         self.tables = tables
         self.kinds = kinds
@@ -736,6 +745,8 @@ class _Builder:
         """The row's stride: written (a stride or patch cell), else from the sizes where the
         kind says so (ResNet's stages), else the kind's default."""
         given = row_stride(row)
+        if kind.stride_from_sizes and row.stride is None and "/" not in row.raw.get("patch", ""):
+            given = None  # a kernel alone (MBConv6, k5x5): the sizes give the stride
         if given is not None:
             return given
         if not kind.stride_from_sizes:
@@ -744,21 +755,27 @@ class _Builder:
             return self.strides.get(row.name, kind.default_stride)
         h = self.shapes[src][0]
         stride = kind.default_stride
-        if row.output is not None and row.output[0] != h:
-            if h % row.output[0]:
+        out_h, where = None, row.at("output")
+        if row.output is not None:
+            out_h = row.output[0]
+        elif row.name in self.next_rows:  # the next row's input size: EfficientNet's Table 1
+            after = self.next_rows[row.name]
+            out_h, where = after.in_size[0], after.at("in_size")
+        if out_h is not None and out_h != h:
+            if h % out_h:
                 raise InputError(
-                    f"output height {row.output[0]} does not divide the input height {h}",
+                    f"output height {out_h} does not divide the input height {h}",
                     "an output size that is the input size divided by a whole stride",
-                    row.at("output"),
+                    where,
                 )
-            stride = h // row.output[0]
+            stride = h // out_h
         self.read[row.name] = stride
         return stride
 
     def _module_once(
         self, row: Row, kind: Kind, src: str, prefix: str, stride: int, act: str
     ) -> str:
-        x = src
+        x = self.module_input = src
         for i, layer in enumerate(kind.stem):
             s = stride if self._strided(kind, kind.stem, i, True) else 1
             x = self._layer(layer, x, prefix, s, act)
@@ -838,6 +855,8 @@ class _Builder:
                 out *= int(f)
             elif f == "input":
                 out *= self.shapes[src][2]
+            elif f == "block_input":
+                out *= self.shapes[self.module_input][2]
             elif f == "output":
                 out *= self._filters("the block's output channels")
             elif self.row.widths.get(f):
@@ -857,6 +876,15 @@ class _Builder:
             return self._add(BatchNorm(name, (src,), (shape,), shape, self.conventions.bn_eps))
         if layer.op == "relu":
             return self._add(ReLU(name, (src,), (shape,), shape))
+        if layer.op == "se":
+            return self._squeeze_excite(layer, src, name, act if layer.activation else "none")
+        if layer.op == "linear":
+            units = (1, 1, self._factors(layer, src))
+            bias = layer.bias and self.conventions.bias
+            out = self._add(Linear(name, (src,), (shape,), units, bias))
+            return self.activate(out, act if layer.activation else "none")
+        if layer.kernel == "whole":
+            return self.pool(name, src, layer.mode, shape[:2], 1, 0, ceil=False, whole=True)
         k = _kernel(layer) if layer.kernel != "patch" else self._patch_kernel()
         if layer.op == "pool":
             mode = self.row.pool_modes.get(layer.mode_from, layer.mode)
@@ -880,6 +908,32 @@ class _Builder:
             norm=layer.norm,
             bias=layer.bias,
         )
+
+    def _squeeze_excite(self, layer: Layer, src: str, name: str, act: str) -> str:
+        """Squeeze-and-excitation (Hu et al.; EfficientNet's MBConv): the map averaged to
+        1x1, a 1x1 reduce to `ratio` of the layer's filters (rounded down) through `act`,
+        a 1x1 expand back, a sigmoid, and each channel of the map times its gate."""
+        h, w, c = shape = self.shapes[src]
+        of = self._factors(layer, src) if layer.filters else c
+        reduced = int(Fraction(repr(layer.ratio)) * of)  # exact: 0.25 of 16 is 4
+        if reduced < 1:
+            raise InputError(
+                f"{self.row.type} row {self.row.name!r}: squeeze-and-excitation ratio"
+                f" {layer.ratio} of {of} channels leaves no channel",
+                f"a ratio of at least 1/{of}, or a wider block",
+                self.row.loc,
+            )
+        pooled = self.pool(f"{name}/squeeze", src, "avg", (h, w), 1, 0, ceil=False, whole=True)
+        bias = layer.bias
+        reduce = self.conv(
+            f"{name}/reduce", pooled, reduced, (1, 1), pad=0, act=act, norm=False, bias=bias
+        )
+        expand = self.conv(
+            f"{name}/expand", reduce, c, (1, 1), pad=0, act="none", norm=False, bias=bias
+        )
+        gates = (1, 1, c)
+        gate = self._add(Sigmoid(f"{expand}/sigmoid", (expand,), (gates,), gates))
+        return self._add(Scale(f"{name}/scale", (src, gate), (shape, gates), shape))
 
     def _patch_kernel(self) -> tuple[int, int]:
         patch = self._patch()

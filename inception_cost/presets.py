@@ -38,6 +38,8 @@ PRIMITIVES = (
     "bn_channels",  # batch norm channels, times the batch
     "tanh",  # tanh elements
     "swish",  # swish (SiLU) elements
+    "sigmoid",  # sigmoid elements (squeeze-and-excitation's gates)
+    "scale",  # squeeze-and-excitation's channel-wise multiply: the map's elements
     "connections",  # LeNet-5's unit: multiply-adds plus bias (and subsampling) adds
 )
 
@@ -50,11 +52,13 @@ GOOGLENET_KINDS = frozenset(
 #: subsampling and RBF units are custom modules: what a tool counts depends on how
 #: they are written, so no preset but ours and the paper's counts them.
 TOOL_KINDS = GOOGLENET_KINDS | {"bn", "add", "shortcut", "tanh", "swish"}
+TOOL_KINDS |= {"sigmoid", "scale"}  # EfficientNet-B0's, in torch
 KIND_WORDS = {
     "bn": "batch norm",
     "add": "residual add",
     "shortcut": "zero-pad shortcut",
     "tanh": "tanh",
+    "scale": "squeeze-and-excitation multiply",
     "subsample": "trainable subsampling",
     "rbf": "RBF units",
 }
@@ -134,7 +138,8 @@ PRESETS: dict[str, Preset] = {
             "fvcore/nn/jit_handles.py conv_flop_jit and addmm_flop_jit: products only,"
             ' no bias ("one flop is one fused multiply-add"); batchnorm_flop_jit 2 per'
             " input element at inference (affine); adaptive_avg_pool2d one per input"
-            " element; relu, pooling, LRN and add are skipped as unsupported ops",
+            " element; relu, pooling, LRN, add, sigmoid and mul (the squeeze-and-excitation"
+            " multiply) are skipped as unsupported ops",
             unrun_params=True,
         ),
         Preset(
@@ -152,7 +157,8 @@ PRESETS: dict[str, Preset] = {
             "thop/vision/basic_hooks.py: count_convNd and count_linear (products, no bias),"
             " count_avgpool (one per output), zero_ops for ReLU and max pooling;"
             " count_normalization 4 per element (affine, training never checked),"
-            " count_adap_avgpool (kernel + 1) per output",
+            " count_adap_avgpool (kernel + 1) per output; nn.SiLU and nn.Sigmoid have no"
+            " hook, a * b is no module",
         ),
         Preset(
             "ptflops",
@@ -177,7 +183,9 @@ PRESETS: dict[str, Preset] = {
             " F.max_pool2d and F.adaptive_avg_pool2d again inside their modules, and LRN's"
             " Tensor.mul/add and F.avg_pool3d; a + b in forward is not patched; nn.ReLU6 by"
             " relu_flops_counter_hook only (it calls F.hardtanh, which is not patched); nn.SiLU"
-            " has no module hook, the patched F.silu counts its elements once",
+            " has no module hook, the patched F.silu counts its elements once; nn.Sigmoid has"
+            " no hook and torch.sigmoid is not patched; `scale * input` is Tensor.__mul__,"
+            " not the patched torch.mul or Tensor.mul",
             notes="nn.ReLU and pooling modules are counted by their hook and again by the"
             " patched functional they call",
             unrun_params=True,
@@ -203,13 +211,14 @@ PRESETS: dict[str, Preset] = {
                 ("avg pool outputs", (("avg_pool_out", 1), ("gap_out", 1))),
                 ("batch norm", (("bn", 1),)),
                 ("tanh's two muls", (("tanh", 2),)),
+                ("squeeze-and-excitation mul", (("scale", 1),)),
             ),
             True,
             0,
             "torchprofile/handlers.py: aten::_convolution and aten::addmm/linear (products,"
             " no bias), aten::mul and aten::avg_pool*/mean (one per output element), _norm"
-            " (one per element, affine); add, div, pow, tanh, relu, silu and max pooling"
-            " are zero-cost ops",
+            " (one per element, affine); add, div, pow, tanh, relu, silu, sigmoid and max"
+            " pooling are zero-cost ops; the squeeze-and-excitation multiply is an aten::mul",
             counts_params=False,
         ),
         Preset(
@@ -242,7 +251,8 @@ PRESETS: dict[str, Preset] = {
             "calflops/pytorch_ops.py: FLOPs = 2 x MACs for conv and linear, + conv bias,"
             " ReLU and pooling via patched functionals (input elements for pools; nn.ReLU6"
             " calls F.hardtanh, which is not patched: 0; F.silu by _silu_flops_compute, one"
-            " per element), LRN"
+            " per element; torch.sigmoid is not patched, nor is Tensor.__mul__, the"
+            " squeeze-and-excitation multiply `scale * input`), LRN"
             " through its Tensor.mul/add and F.avg_pool3d, _batch_norm_flops_compute 2 per"
             " element; MACs count products only",
             also=(MACS,),
@@ -326,8 +336,8 @@ def primitives(c: cost.OpCost, batch: int) -> Counter:
         p["bn_channels"] = batch * out[2]
     elif op.kind == "tanh":
         p["tanh"] = n_out
-    elif op.kind == "swish":
-        p["swish"] = n_out
+    elif op.kind in ("swish", "sigmoid", "scale"):
+        p[op.kind] = n_out
     elif op.kind == "lrn":
         p["lrn"] = n_out
         p["lrn_window"] = batch * out[0] * out[1] * (out[2] + op.size - 1)

@@ -140,6 +140,8 @@ def step(op: Op, inputs: tuple[Field, ...]) -> OpField:
 
     An op of an unlisted kind with no window and one input of its output's height and
     width is taken as point-wise (docs/receptive.md)."""
+    if op.kind == "scale":  # gates of one number per channel: no window, no offset
+        return OpField(op, inputs[0])
     if len(inputs) > 1 or op.kind in MERGE:
         return merge(op, inputs)
     window = _window(op)

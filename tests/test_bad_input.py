@@ -156,8 +156,8 @@ def test_unknown_model_name(run):
     assert (
         result.stderr
         == "inception-cost: error: unknown model 'alexnett' (did you mean 'alexnet'?); expected"
-        " one of alexnet, densenet121, densenet169, densenet201, densenet264, googlenet,"
-        " googlenet-mnist, lenet5, mobilenetv2, resnet18, resnet34, resnet50, resnet101,"
+        " one of alexnet, densenet121, densenet169, densenet201, densenet264, efficientnet-b0,"
+        " googlenet, googlenet-mnist, lenet5, mobilenetv2, resnet18, resnet34, resnet50, resnet101,"
         " resnet152, resnext50, vgg11,"
         " vgg11-lrn, vgg13, vgg16, vgg16-c, vgg19, zfnet\n"
     )
@@ -933,3 +933,50 @@ def test_rows_and_symbols_name_what_they_change(run, write):
     check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:3:1", "names no row")
     front = 'input = "8x8x3"\n[symbols]\nk = 0'
     check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:3:1", "[symbols]")
+
+
+# Issue 18: EfficientNet-B0's squeeze-and-excitation, spellings and resolutions.
+SE_KIND = (
+    '+++\ninput = "8x8x16"\n[kinds."se block"]\nspellings = ["se block"]\n'
+    'branches = [{ layers = [{ op = "se", name = "se", ratio = RATIO }] }]\n+++\n'
+    "| type | output size |\n|---|---|\n| se block | 8x8x16 |\n"
+)
+
+
+def test_an_se_ratio_that_leaves_no_channel(run, write):
+    result = run("table", str(write(SE_KIND.replace("RATIO", "0.01"))))
+    check(result, "spec.md:9:3", "ratio 0.01 of 16 channels leaves no channel")
+
+
+def test_an_se_ratio_out_of_range_or_on_another_layer(run, write):
+    check(run("table", str(write(SE_KIND.replace("RATIO", "1.5")))), "spec.md:3:1", "ratio 1.5")
+    text = SE_KIND.replace('op = "se", name = "se", ratio = RATIO', 'op = "relu", ratio = 0.5')
+    check(run("table", str(write(text))), "spec.md:3:1", "ratio 0.5 is not allowed")
+
+
+MB = (
+    '+++\ninput = "8x8x8"\n[kinds.mb]\nspellings = ["MB{expansion}, k{patch}"]\n'
+    'stride = ["dw"]\nstride_from_sizes = true\nbranches = [{ layers = [\n'
+    '  { op = "conv", name = "expand", kernel = 1, filters = "input * expansion" },\n'
+    '  { op = "dwconv", name = "dw", kernel = "patch", filters = "input", padding = "same" },\n'
+    "] }]\n+++\n| operator | resolution | c |\n|---|---|---|\n"
+)
+
+
+def test_a_placeholder_no_layer_reads(run, write):
+    text = MB.replace("k{patch}", "k{patch} g{groups}") + "| MB6, k3x3 g2 | 8 × 8 | |\n"
+    check(run("table", str(write(text))), "spec.md:3:1", "fills {groups}, which no layer")
+
+
+def test_a_cell_given_in_the_type_and_its_column(run, write):
+    text = (
+        MB.replace("| c |\n|---|---|---|", "| t |\n|---|---|---|") + "| MB6, k3x3 | 8 × 8 | 6 |\n"
+    )
+    check(run("table", str(write(text))), "spec.md:14:23", "'t' is given twice")
+    text = MB + "| MB6, k3 | 8 × 8 | |\n"  # the placeholder's text read as a patch cell
+    check(run("table", str(write(text))), "spec.md:14:3", "malformed patch size '3'")
+
+
+def test_a_resolution_the_stage_cannot_stride_to(run, write):
+    rows = "| MB6, k3x3 | 8 × 8 | |\n| MB6, k3x3 | 3 × 3 | |\n"
+    check(run("table", str(write(MB + rows))), "spec.md:15:15", "3 does not divide")

@@ -299,13 +299,20 @@ def scaled_tanh(x: np.ndarray, amplitude: float, slope: float) -> np.ndarray:
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + exp(-x)), written as (1 + tanh(x / 2)) / 2, which does not overflow."""
-    return (np.tanh(x / 2) + 1) / 2
+    """1 / (1 + exp(-x)), written as (1 + tanh(x / 2)) / 2, which does not overflow; in
+    one buffer, its output (no temporaries: reference/memory.py counts none)."""
+    y = np.multiply(x, 0.5)
+    np.tanh(y, out=y)
+    y += 1
+    y *= 0.5
+    return y
 
 
 def swish(x: np.ndarray) -> np.ndarray:
-    """x * sigmoid(x) (SiLU)."""
-    return x * sigmoid(x)
+    """x * sigmoid(x) (SiLU), in the output's buffer."""
+    y = sigmoid(x)
+    y *= x
+    return y
 
 
 def scale(x: np.ndarray, gates: np.ndarray) -> np.ndarray:
