@@ -91,3 +91,15 @@ def test_presets_match_the_tools_on_efficientnet_b0():
     assert se == sum(h * w * c for h, w, c in hidden) > 0
     no_rule = {"sigmoid", "squeeze-and-excitation multiply", "swish"}
     assert no_rule <= set(count(analysis, PRESETS["netscope"]).unsupported)
+
+
+def test_spec_form_and_csv_read_back(run, tmp_path):
+    """The declared kinds (placeholders, se, linear, whole pool) and the note column are
+    written back; the network read back is the same."""
+    import json
+
+    for fmt, name in (("spec", "b0.md"), ("csv", "b0.csv")):
+        path = tmp_path / name
+        path.write_text(run("table", "--model", "efficientnet-b0", "--format", fmt).stdout)
+        back = json.loads(run("table", str(path), "--format", "json").stdout)["totals"]
+        assert (back["params"], back["macs"]) == (5_288_548, 385_814_752), fmt
