@@ -103,3 +103,20 @@ def test_spec_form_and_csv_read_back(run, tmp_path):
         path.write_text(run("table", "--model", "efficientnet-b0", "--format", fmt).stdout)
         back = json.loads(run("table", str(path), "--format", "json").stdout)["totals"]
         assert (back["params"], back["macs"]) == (5_288_548, 385_814_752), fmt
+
+
+def test_each_layer_has_the_twins_output_shape():
+    """test_papers holds params and MACs per layer on the meta device; here every
+    convolution's output shape too, on the CPU at 64x64 (strides read at 224, kept)."""
+    s = spec.with_overrides(spec.load_model("efficientnet-b0"), input_shape=(64, 64, 3))
+    ours = {op.name: op.out_shape for op in network.build(s).ops() if op.kind == "conv"}
+    twin, seen = EfficientNetB0().eval(), {}
+    for name, module in twin.m.items():
+        if isinstance(module, torch.nn.Conv2d):
+            module.register_forward_hook(
+                lambda _m, _i, out, name=name: seen.__setitem__(name, tuple(out.shape[1:]))
+            )
+    with torch.no_grad():
+        twin(torch.zeros(1, 3, 64, 64))
+    assert {k.replace("__", "/"): (h, w, c) for k, (c, h, w) in seen.items()} == ours
+    assert ours["mbconv6/1/dw"][:2] == (2, 2) and ours["conv1/1"][:2] == (32, 32)
