@@ -297,7 +297,8 @@ def _input(block: cost.BlockCost) -> ExactVerdict | None:
     row = block.block.row
     if row.in_size is None:
         return None
-    got, want = format_shape(block.ops[0].op.in_shapes[0]), format_shape(row.in_size)
+    got = format_shape(block.ops[0].op.in_shapes[0][: len(row.in_size)])  # HxW: no channels
+    want = format_shape(row.in_size)
     return ExactVerdict(MATCH if got == want else MISMATCH, got, want)
 
 

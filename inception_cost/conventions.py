@@ -25,7 +25,7 @@ from inception_cost.errors import InputError, Location, check_keys, nearest
 #: maps, so a wider one only costs time.
 MAX_LRN_SIZE = 10_000
 
-ACTIVATIONS = ("relu", "relu6", "tanh", "none")
+ACTIVATIONS = ("relu", "relu6", "tanh", "swish", "none")
 
 MAX_WIDTH_MULTIPLIER = 16  # beyond it a network's channels run to the millions
 

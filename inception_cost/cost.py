@@ -28,9 +28,12 @@ from inception_cost.network import (
     Pool2d,
     Rbf,
     ReLU,
+    Scale,
     Shortcut,
+    Sigmoid,
     Softmax,
     Subsample,
+    Swish,
     Tanh,
 )
 
@@ -214,6 +217,12 @@ def op_cost(op: Op, batch: int = 1, inplace: bool = True) -> OpCost:
             other = OtherOps(add=elements, mul=elements)
         case Tanh():
             other = OtherOps(mul=2 * elements, exp=elements)
+        case Sigmoid():
+            other = OtherOps(add=elements, div=elements, exp=elements)  # 1 / (1 + exp(-x))
+        case Swish():
+            other = OtherOps(add=elements, mul=elements, div=elements, exp=elements)  # x * sigmoid
+        case Scale():
+            other = OtherOps(mul=elements)
         case Add():
             other = OtherOps(add=elements * (len(op.inputs) - 1))
         case Pool2d():

@@ -354,7 +354,7 @@ def parse_activation(text: str) -> str:
     key = _norm(text)
     if key in ACTIVATIONS or key == "linear":
         return "none" if key == "linear" else key
-    raise InputError(f"unknown activation {text.strip()!r}", "relu, relu6, tanh or none")
+    raise InputError(f"unknown activation {text.strip()!r}", "relu, relu6, tanh, swish or none")
 
 
 @dataclass(frozen=True, slots=True)

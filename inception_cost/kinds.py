@@ -20,24 +20,27 @@ from inception_cost.conventions import CONVENTIONS
 from inception_cost.errors import InputError, Location
 
 KINDS_FILE = Path(__file__).parent / "vocabulary" / "kinds.toml"
-OPS = ("conv", "dwconv", "pool", "bn", "relu", "split", "shuffle")
+OPS = ("conv", "dwconv", "pool", "bn", "relu", "split", "shuffle", "se", "linear")
 JOINS = ("concat", "add")
 SHORTCUTS = ("none", "convention", "if same shape")
 ZERO = ("error", "absent")
 # The settings a kind may switch on, and their values (the conventions declared `switch`).
 SWITCHES: dict[str, tuple[str, ...]] = {d.name: d.values for d in CONVENTIONS if d.switch}
 _FACTOR = re.compile(r"\d+|[a-z_][a-z0-9_]*")
-_SPECIAL = ("input", "output", "rest")  # factors that name no column
+_SPECIAL = ("input", "block_input", "output", "rest")  # factors that name no column
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")  # a spelling's {field}: MBConv{expansion}
 
 
 @dataclass(frozen=True, slots=True)
 class Layer:
     """One primitive layer of a branch; `filters` is a product of factors."""
 
-    op: str  # conv | dwconv | pool | bn | relu | split | shuffle
+    op: str  # conv | dwconv | pool | bn | relu | split | shuffle | se | linear
     name: str  # the op's name inside the block; "" names it after the row
-    kernel: int | str | tuple[int, int] = 1  # pixels, or "patch": the row's patch cell
-    filters: tuple[str, ...] = ()  # numbers, column fields, `input`, `output`, `rest`; "/2"
+    # pixels, "patch": the row's patch cell, or "whole": a pool over the whole map
+    kernel: int | str | tuple[int, int] = 1
+    # numbers, column fields, `input`, `block_input`, `output`, `rest`; "/2"
+    filters: tuple[str, ...] = ()
     padding: str | int = "convention"  # convention | same | valid | N
     mode: str = "max"  # a pool's kind
     mode_from: str = ""  # the column whose cell names the pool (`avg + 32`)
@@ -49,6 +52,9 @@ class Layer:
     skip_if_one: str = ""  # skipped when this column reads 1 (MobileNetV2's t = 1)
     groups: int = 1  # a conv's groups (ResNeXt's cardinality C); a split's or shuffle's
     part: int = 1  # which of a split's `groups` equal parts of the channels it keeps
+    # squeeze-and-excitation (op "se"): its reduced width is this ratio of `filters`
+    # (default the layer's input channels), rounded down
+    ratio: float = 0.0
 
     def columns(self) -> tuple[str, ...]:
         return tuple(
@@ -104,6 +110,10 @@ class Kind:
             every += [layer for _, layers in change.replace for layer in layers]
         return tuple(every)
 
+    def templates(self) -> tuple[tuple[re.Pattern, tuple[str, ...]], ...]:
+        """The spellings with {field} placeholders, as patterns and the fields they fill."""
+        return tuple(template(s) for s in self.spellings if _PLACEHOLDER.search(s))
+
     def columns(self) -> frozenset[str]:
         """The column fields a row of this kind reads."""
         cols = {c for layer in self.layers() for c in layer.columns()}
@@ -150,6 +160,23 @@ class Kind:
             after=edit(self.after),
             stride=self.stride if change.stride is None else change.stride,
         )
+
+
+def template(spelling: str) -> tuple[re.Pattern, tuple[str, ...]]:
+    """`MBConv{expansion}, k{patch}` as a pattern over a type cell: letters and digits as
+    written (any case), spaces and punctuation optional, each {field} a captured cell."""
+    parts, fields, at = [], [], 0
+    for m in _PLACEHOLDER.finditer(spelling):
+        parts.append(_literal(spelling[at : m.start()]))
+        parts.append(r"\s*(.+?)\s*")
+        fields.append(m[1])
+        at = m.end()
+    parts.append(_literal(spelling[at:]))
+    return re.compile("".join(parts), re.I), tuple(fields)
+
+
+def _literal(text: str) -> str:
+    return "".join(re.escape(ch) if ch.isalnum() else r"[\W_]*" for ch in text)
 
 
 # --------------------------------------------------------------------------- reading
@@ -253,6 +280,15 @@ def _check(kind: Kind, what: str, loc, columns: set[str]) -> None:
                     "the name of one of its layers",
                     loc,
                 )
+    for _, fields in kind.templates():
+        for field in fields:
+            if field not in kind.columns():
+                raise InputError(
+                    f"{what}: a spelling fills {{{field}}}, which no layer of it reads",
+                    "a placeholder for a column its layers read: "
+                    + ", ".join(sorted(kind.columns())),
+                    loc,
+                )
     if columns:
         for column in sorted(kind.columns() - columns):
             raise InputError(
@@ -293,7 +329,13 @@ def _layer(table: object, what: str, loc) -> Layer:
     op = _pick(table, "op", OPS, what, loc, required=True)
     name = _text(table, "name", "", what, loc)
     kernel = table.get("kernel", 1)
-    if kernel != "patch":
+    if kernel == "whole" and op != "pool":
+        raise InputError(
+            f"{what} layer {name!r}: only a pool's kernel is the whole map",
+            'op = "pool", kernel = "whole"',
+            loc,
+        )
+    if kernel not in ("patch", "whole"):
         kernel = _whole(kernel, f"{what} layer {name!r} kernel", loc)
     filters = table.get("filters", "")
     if isinstance(filters, int) and not isinstance(filters, bool):
@@ -308,8 +350,16 @@ def _layer(table: object, what: str, loc) -> Layer:
             ' a whole-number divisor: "input * expansion", "output / 2"',
             loc,
         )
-    if op in ("conv",) and not factors:
+    if op in ("conv", "linear") and not factors:
         raise InputError(f"{what} layer {name!r} has no filters", 'filters = "COLUMN"', loc)
+    ratio = table.get("ratio", 0.0)
+    if (op == "se") != ("ratio" in table) or ("ratio" in table and not _is_ratio(ratio)):
+        raise InputError(
+            f"{what} layer {name!r}: ratio {ratio!r} is not allowed",
+            "a ratio above 0 and at most 1 on an se layer (its reduced width over its"
+            " filters), as ratio = 0.25; no ratio on other layers",
+            loc,
+        )
     padding = table.get("padding", "convention")
     if not (padding in ("convention", "same", "valid") or _is_whole(padding)):
         raise InputError(
@@ -341,6 +391,7 @@ def _layer(table: object, what: str, loc) -> Layer:
         skip_if_one=_text(table, "skip_if_one", "", what, loc),
         groups=groups,
         part=part,
+        ratio=float(ratio),
     )
 
 
@@ -426,6 +477,10 @@ def _names(value: object, what: str, loc) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise InputError(f"{what} is not a list of names", '["3x3", "pool"]', loc)
     return tuple(value)
+
+
+def _is_ratio(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 1
 
 
 def _is_whole(value: object) -> bool:

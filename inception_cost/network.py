@@ -105,6 +105,28 @@ class Tanh(Op):
 
 
 @dataclass(frozen=True, slots=True)
+class Swish(Op):
+    """x * sigmoid(x): EfficientNet's activation (torch's SiLU)."""
+
+    kind: ClassVar[str] = "swish"
+
+
+@dataclass(frozen=True, slots=True)
+class Sigmoid(Op):
+    """1 / (1 + exp(-x)): squeeze-and-excitation's gate."""
+
+    kind: ClassVar[str] = "sigmoid"
+
+
+@dataclass(frozen=True, slots=True)
+class Scale(Op):
+    """Squeeze-and-excitation's channel-wise multiply: the map `inputs[0]` (H, W, C) times
+    the gates `inputs[1]` (1, 1, C), one per channel."""
+
+    kind: ClassVar[str] = "scale"
+
+
+@dataclass(frozen=True, slots=True)
 class Subsample(Op):
     """LeNet-5's trainable subsampling: per map, coefficient x (sum of a k x k window) + bias."""
 
@@ -309,6 +331,12 @@ def _build(
     builder = _Builder(
         conventions, {INPUT: input_shape}, spec.connection_tables, spec.kinds, strides
     )
+    # a row's output size where only the next row prints it (EfficientNet's resolutions)
+    builder.next_rows = {
+        a.name: b
+        for a, b in zip(spec.rows, spec.rows[1:], strict=False)
+        if b.in_size is not None and (b.input or a.name) == a.name
+    }
     blocks: list[Block] = []
     output_of: dict[str, str] = {}
     previous: Row | None = None
@@ -366,7 +394,7 @@ def _diverges(row: Row, ops: tuple[Op, ...], before: Row | None) -> str:
     """Where the computed sizes first leave the printed ones: this row's input size claim
     (caused by the row before) or its output size claim."""
     got_in, got_out = ops[0].in_shapes[0], ops[-1].out_shape
-    if row.in_size is not None and row.in_size != got_in and before is not None:
+    if row.in_size is not None and row.in_size != got_in[: len(row.in_size)] and before:
         return (
             f"row {before.name!r} at {before.loc} comes out {'x'.join(map(str, got_in))},"
             f" where the next row's input size is {'x'.join(map(str, row.in_size))}"
@@ -393,6 +421,8 @@ class _Builder:
         self.conventions = conventions
         self.strides = strides  # rows' strides read at the tabled input, None: read here
         self.read: dict[str, int] = {}  # the strides this build read from printed sizes
+        self.next_rows: dict[str, Row] = {}  # row name -> the row after it, printing its input
+        self.module_input = INPUT  # the input of the module (one repetition) being built
         self.shapes = shapes
         self.tables = tables
         self.kinds = kinds
@@ -541,13 +571,13 @@ class _Builder:
         return self.activate(out, act)
 
     def activate(self, src: str, act: str) -> str:
-        """`src` through the named activation (relu, relu6, tanh) or unchanged (none)."""
+        """`src` through the named activation (relu, relu6, tanh, swish) or unchanged (none)."""
         if act == "none":
             return src
         shape = self.shapes[src]
         if act == "relu6":
             return self._add(ReLU(f"{src}/relu6", (src,), (shape,), shape, 6))
-        kind = ReLU if act == "relu" else Tanh
+        kind = {"relu": ReLU, "tanh": Tanh, "swish": Swish}[act]
         return self._add(kind(f"{src}/{act}", (src,), (shape,), shape))
 
     def pool(
@@ -743,7 +773,15 @@ class _Builder:
         for i in range(repeat):
             prefix = repeat_name(row.name, i) if kind.repeat else row.name
             src = self._module_once(row, kind, src, prefix, stride if i == 0 else 1, act)
-        if row.filters is not None and self.shapes[src][2] != self._width(row.filters):
+        # a kind that shares the row's width among its branches (`output / 2`, `rest`:
+        # ShuffleNet V2's unit) must add back up to it; elsewhere the width may feed one
+        # layer of several (EfficientNet's head: a 1x1 conv to 1280, then the classifier)
+        shares = any(
+            "rest" in layer.filters
+            or ("output" in layer.filters and any(f[0] == "/" for f in layer.filters))
+            for layer in kind.layers()
+        )
+        if row.filters is not None and shares and self.shapes[src][2] != self._width(row.filters):
             raise InputError(
                 f"{row.type} row {row.name!r} comes out with {self.shapes[src][2]} channels,"
                 f" where it gives {self._width(row.filters)}",
@@ -764,6 +802,8 @@ class _Builder:
         """The row's stride: written (a stride or patch cell), else from the sizes where the
         kind says so (ResNet's stages), else the kind's default."""
         given = row_stride(row)
+        if kind.stride_from_sizes and row.stride is None and "/" not in row.raw.get("patch", ""):
+            given = None  # a kernel alone (MBConv6, k5x5): the sizes give the stride
         if given is not None:
             return given
         if not kind.stride_from_sizes:
@@ -772,14 +812,20 @@ class _Builder:
             return self.strides.get(row.name, kind.default_stride)
         h = self.shapes[src][0]
         stride = kind.default_stride
-        if row.output is not None and row.output[0] != h:
-            if h % row.output[0]:
+        out_h, where = None, row.at("output")
+        if row.output is not None:
+            out_h = row.output[0]
+        elif row.name in self.next_rows:  # the next row's input size: EfficientNet's Table 1
+            after = self.next_rows[row.name]
+            out_h, where = after.in_size[0], after.at("in_size")
+        if out_h is not None and out_h != h:
+            if h % out_h:
                 raise InputError(
-                    f"output height {row.output[0]} does not divide the input height {h}",
+                    f"output height {out_h} does not divide the input height {h}",
                     "an output size that is the input size divided by a whole stride",
-                    row.at("output"),
+                    where,
                 )
-            stride = h // row.output[0]
+            stride = h // out_h
         self.read[row.name] = stride
         return stride
 
@@ -788,7 +834,7 @@ class _Builder:
     ) -> str:
         if stride > 1:
             kind = kind.strided_form()  # ShuffleNet V2's unit for spatial down sampling
-        x = src
+        x = self.module_input = src
         self.branch_outs = []
         for i, layer in enumerate(kind.stem):
             s = stride if self._strided(kind, kind.stem, i, True) else 1
@@ -875,6 +921,8 @@ class _Builder:
                 out = self._divide(layer, out, int(f[1:]))
             elif f == "input":
                 out *= self.shapes[src][2]
+            elif f == "block_input":
+                out *= self.shapes[self.module_input][2]
             elif f == "output":
                 out *= self._width(self._filters("the block's output channels"))
             elif f == "rest":
@@ -935,6 +983,15 @@ class _Builder:
             return self._add(BatchNorm(name, (src,), (shape,), shape, self.conventions.bn_eps))
         if layer.op == "relu":
             return self._add(ReLU(name, (src,), (shape,), shape))
+        if layer.op == "se":
+            return self._squeeze_excite(layer, src, name, act if layer.activation else "none")
+        if layer.op == "linear":
+            units = (1, 1, self._factors(layer, src))
+            bias = layer.bias and self.conventions.bias
+            out = self._add(Linear(name, (src,), (shape,), units, bias))
+            return self.activate(out, act if layer.activation else "none")
+        if layer.kernel == "whole":
+            return self.pool(name, src, layer.mode, shape[:2], 1, 0, ceil=False, whole=True)
         k = _kernel(layer) if layer.kernel != "patch" else self._patch_kernel()
         if layer.op == "pool":
             mode = self.row.pool_modes.get(layer.mode_from, layer.mode)
@@ -958,6 +1015,32 @@ class _Builder:
             norm=layer.norm,
             bias=layer.bias,
         )
+
+    def _squeeze_excite(self, layer: Layer, src: str, name: str, act: str) -> str:
+        """Squeeze-and-excitation (Hu et al.; EfficientNet's MBConv): the map averaged to
+        1x1, a 1x1 reduce to `ratio` of the layer's filters (rounded down) through `act`,
+        a 1x1 expand back, a sigmoid, and each channel of the map times its gate."""
+        h, w, c = shape = self.shapes[src]
+        of = self._factors(layer, src) if layer.filters else c
+        reduced = int(Fraction(repr(layer.ratio)) * of)  # exact: 0.25 of 16 is 4
+        if reduced < 1:
+            raise InputError(
+                f"{self.row.type} row {self.row.name!r}: squeeze-and-excitation ratio"
+                f" {layer.ratio} of {of} channels leaves no channel",
+                f"a ratio of at least 1/{of}, or a wider block",
+                self.row.loc,
+            )
+        pooled = self.pool(f"{name}/squeeze", src, "avg", (h, w), 1, 0, ceil=False, whole=True)
+        bias = layer.bias
+        reduce = self.conv(
+            f"{name}/reduce", pooled, reduced, (1, 1), pad=0, act=act, norm=False, bias=bias
+        )
+        expand = self.conv(
+            f"{name}/expand", reduce, c, (1, 1), pad=0, act="none", norm=False, bias=bias
+        )
+        gates = (1, 1, c)
+        gate = self._add(Sigmoid(f"{expand}/sigmoid", (expand,), (gates,), gates))
+        return self._add(Scale(f"{name}/scale", (src, gate), (shape, gates), shape))
 
     def _patch_kernel(self) -> tuple[int, int]:
         patch = self._patch()

@@ -37,6 +37,9 @@ PRIMITIVES = (
     "bn",  # batch norm elements
     "bn_channels",  # batch norm channels, times the batch
     "tanh",  # tanh elements
+    "swish",  # swish (SiLU) elements
+    "sigmoid",  # sigmoid elements (squeeze-and-excitation's gates)
+    "scale",  # squeeze-and-excitation's channel-wise multiply: the map's elements
     "connections",  # LeNet-5's unit: multiply-adds plus bias (and subsampling) adds
 )
 
@@ -54,7 +57,9 @@ GOOGLENET_KINDS = frozenset(
 #: torchprofile in _ZERO_COST_OPS (handlers.py); the others have no rule for them at all
 #: (thop and torchinfo hook modules, and these are no modules; ptflops' and calflops'
 #: patched functionals, ptflops' aten ops and torch's flop_counter include none of them).
-TOOL_KINDS = GOOGLENET_KINDS | {"bn", "add", "shortcut", "tanh", "split", "shuffle"}
+TOOL_KINDS = GOOGLENET_KINDS | {"bn", "add", "shortcut", "tanh", "split", "shuffle", "swish"}
+#: EfficientNet-B0's, in torch
+TOOL_KINDS |= {"sigmoid", "scale"}
 KIND_WORDS = {
     "split": "channel split",
     "shuffle": "channel shuffle",
@@ -62,6 +67,7 @@ KIND_WORDS = {
     "add": "residual add",
     "shortcut": "zero-pad shortcut",
     "tanh": "tanh",
+    "scale": "squeeze-and-excitation multiply",
     "subsample": "trainable subsampling",
     "rbf": "RBF units",
 }
@@ -141,7 +147,8 @@ PRESETS: dict[str, Preset] = {
             "fvcore/nn/jit_handles.py conv_flop_jit and addmm_flop_jit: products only,"
             ' no bias ("one flop is one fused multiply-add"); batchnorm_flop_jit 2 per'
             " input element at inference (affine); adaptive_avg_pool2d one per input"
-            " element; relu, pooling, LRN and add are skipped as unsupported ops",
+            " element; relu, pooling, LRN, add, sigmoid and mul (the squeeze-and-excitation"
+            " multiply) are skipped as unsupported ops",
             unrun_params=True,
         ),
         Preset(
@@ -159,7 +166,8 @@ PRESETS: dict[str, Preset] = {
             "thop/vision/basic_hooks.py: count_convNd and count_linear (products, no bias),"
             " count_avgpool (one per output), zero_ops for ReLU and max pooling;"
             " count_normalization 4 per element (affine, training never checked),"
-            " count_adap_avgpool (kernel + 1) per output",
+            " count_adap_avgpool (kernel + 1) per output; nn.SiLU and nn.Sigmoid have no"
+            " hook, a * b is no module",
         ),
         Preset(
             "ptflops",
@@ -170,6 +178,7 @@ PRESETS: dict[str, Preset] = {
                 BIAS,
                 ("ReLU x2", (("relu", 2),)),
                 ("ReLU6", (("relu6", 1),)),
+                ("swish", (("swish", 1),)),
                 ("pool inputs x2", (("max_pool_in", 2), ("avg_pool_in", 2))),
                 ("LRN internals", (("lrn", 3), ("lrn_window", 1))),
                 ("batch norm", (("bn", 2),)),
@@ -182,7 +191,10 @@ PRESETS: dict[str, Preset] = {
             " FUNCTIONAL_MAPPING/TENSOR_OPS_MAPPING patches, which count F.relu,"
             " F.max_pool2d and F.adaptive_avg_pool2d again inside their modules, and LRN's"
             " Tensor.mul/add and F.avg_pool3d; a + b in forward is not patched; nn.ReLU6 by"
-            " relu_flops_counter_hook only (it calls F.hardtanh, which is not patched)",
+            " relu_flops_counter_hook only (it calls F.hardtanh, which is not patched); nn.SiLU"
+            " has no module hook, the patched F.silu counts its elements once; nn.Sigmoid has"
+            " no hook and torch.sigmoid is not patched; `scale * input` is Tensor.__mul__,"
+            " not the patched torch.mul or Tensor.mul",
             notes="nn.ReLU and pooling modules are counted by their hook and again by the"
             " patched functional they call",
             unrun_params=True,
@@ -208,13 +220,14 @@ PRESETS: dict[str, Preset] = {
                 ("avg pool outputs", (("avg_pool_out", 1), ("gap_out", 1))),
                 ("batch norm", (("bn", 1),)),
                 ("tanh's two muls", (("tanh", 2),)),
+                ("squeeze-and-excitation mul", (("scale", 1),)),
             ),
             True,
             0,
             "torchprofile/handlers.py: aten::_convolution and aten::addmm/linear (products,"
             " no bias), aten::mul and aten::avg_pool*/mean (one per output element), _norm"
-            " (one per element, affine); add, div, pow, tanh, relu and max pooling are"
-            " zero-cost ops",
+            " (one per element, affine); add, div, pow, tanh, relu, silu, sigmoid and max"
+            " pooling are zero-cost ops; the squeeze-and-excitation multiply is an aten::mul",
             counts_params=False,
         ),
         Preset(
@@ -237,6 +250,7 @@ PRESETS: dict[str, Preset] = {
                 ("x2", (("macs", 1),)),
                 ("conv bias adds", (("conv_bias", 1),)),
                 ("ReLU", (("relu", 1),)),
+                ("swish", (("swish", 1),)),
                 ("pool inputs", (("max_pool_in", 1), ("avg_pool_in", 1), ("gap_in", 1))),
                 ("LRN internals", (("lrn", 3), ("lrn_window", 1))),
                 ("batch norm", (("bn", 2),)),
@@ -245,7 +259,9 @@ PRESETS: dict[str, Preset] = {
             0,
             "calflops/pytorch_ops.py: FLOPs = 2 x MACs for conv and linear, + conv bias,"
             " ReLU and pooling via patched functionals (input elements for pools; nn.ReLU6"
-            " calls F.hardtanh, which is not patched: 0), LRN"
+            " calls F.hardtanh, which is not patched: 0; F.silu by _silu_flops_compute, one"
+            " per element; torch.sigmoid is not patched, nor is Tensor.__mul__, the"
+            " squeeze-and-excitation multiply `scale * input`), LRN"
             " through its Tensor.mul/add and F.avg_pool3d, _batch_norm_flops_compute 2 per"
             " element; MACs count products only",
             also=(MACS,),
@@ -329,6 +345,8 @@ def primitives(c: cost.OpCost, batch: int) -> Counter:
         p["bn_channels"] = batch * out[2]
     elif op.kind == "tanh":
         p["tanh"] = n_out
+    elif op.kind in ("swish", "sigmoid", "scale"):
+        p[op.kind] = n_out
     elif op.kind == "lrn":
         p["lrn"] = n_out
         p["lrn_window"] = batch * out[0] * out[1] * (out[2] + op.size - 1)

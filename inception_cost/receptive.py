@@ -30,7 +30,7 @@ from inception_cost.spec import Spec
 Pair = tuple[int, int]
 
 # kinds that read one position of one map per output: 1/1/0
-POINTWISE = frozenset({"relu", "tanh", "bn", "lrn", "dropout", "softmax"})
+POINTWISE = frozenset({"relu", "tanh", "swish", "sigmoid", "bn", "lrn", "dropout", "softmax"})
 # kinds that read the whole input map into one output position
 WHOLE = frozenset({"linear", "flatten", "rbf"})
 # kinds where paths meet
@@ -140,6 +140,8 @@ def step(op: Op, inputs: tuple[Field, ...]) -> OpField:
 
     An op of an unlisted kind with no window and one input of its output's height and
     width is taken as point-wise (docs/receptive.md)."""
+    if op.kind == "scale":  # gates of one number per channel: no window, no offset
+        return OpField(op, inputs[0])
     if len(inputs) > 1 or op.kind in MERGE:
         return merge(op, inputs)
     window = _window(op)

@@ -120,7 +120,7 @@ def type_names(kinds: dict[str, Kind]) -> dict[str, str]:
     own kinds come last, so their spellings win)."""
     names = dict(_TYPE_ALIASES)
     for kind in kinds.values():
-        names.update({_norm(s): kind.name for s in kind.spellings})
+        names.update({_norm(s): kind.name for s in kind.spellings if "{" not in s})
     return names
 
 
@@ -173,7 +173,9 @@ class Row:
     table: str | None = None  # a connection table of the front matter (LeNet's Table I)
     named: bool = False  # the name was written in the spec, not generated
     in_channels: int | None = None  # a filter shape's input channels, checked when built
-    in_size: Shape | None = None  # a printed input size: a claim, audited as the output is
+    # a printed input size (HxWxC, or HxW: EfficientNet's resolution): a claim, audited as
+    # the output is, and a row's stride where its kind reads strides from sizes
+    in_size: Shape | tuple[int, int] | None = None
     footnotes: tuple[tuple[str, str], ...] = ()  # (column field, mark) as printed
 
     def at(self, column: str) -> Location:
@@ -646,6 +648,7 @@ def _typed_cells(raw: dict[str, str], locs: dict[str, Location], kinds: dict[str
     """Parse each cell by its column's reader; errors carry the cell's location. A cell is
     read without the Markdown emphasis around it, and a footnote mark is kept apart."""
     out: dict = {"footnotes": ()}
+    typed = ""
     for f, written in raw.items():
         if f.startswith(NOTE):
             continue  # an informational column: kept and echoed, never read
@@ -657,6 +660,7 @@ def _typed_cells(raw: dict[str, str], locs: dict[str, Location], kinds: dict[str
             if f in ("type", "nametype"):
                 for key, value in _parse_type(text, kinds, f == "nametype").items():
                     out.setdefault(key, value)
+                typed = f
             elif f in BRANCH_FIELDS:
                 _read_width(f, text, out)
             else:
@@ -664,6 +668,7 @@ def _typed_cells(raw: dict[str, str], locs: dict[str, Location], kinds: dict[str
         except InputError as exc:
             exc.where = locs[f]
             raise
+    _read_captured(out, raw, locs, typed)
     if out.get("type") == "global avg pool" and out.pop("patch", None):
         pass  # the window as printed (ShuffleNet V2's GlobalPool 7×7): the whole map
     if out.pop("adaptive", False):
@@ -675,6 +680,27 @@ def _typed_cells(raw: dict[str, str], locs: dict[str, Location], kinds: dict[str
             )
         out["type"] = "global avg pool"  # its window is the whole map, at any input size
     return _fold_shape(out, raw, locs)
+
+
+def _read_captured(out: dict, raw: dict[str, str], locs: dict, at: str) -> None:
+    """The cells a kind's spelling template read from the type cell (`MBConv6, k5x5`:
+    expansion 6, patch 5x5), each read as its own column's cell would be."""
+    for f, text in out.pop("captured", {}).items():
+        if f in raw:
+            raise InputError(
+                f"{COLUMNS[f][0]!r} is given twice: {text!r} in the type and in its own column",
+                "one of the two",
+                locs[f],
+            )
+        locs[f] = locs[at]
+        try:
+            if f in BRANCH_FIELDS:
+                _read_width(f, text, out)
+            else:
+                _READERS[f](text, out, locs)
+        except InputError as exc:
+            exc.where = locs[at]
+            raise
 
 
 def _read_width(f: str, text: str, out: dict) -> None:
@@ -714,14 +740,15 @@ def parse_size(text: str) -> Shape:
     return parse_shape(text)
 
 
-_SIDES = re.compile(r"\s*([0-9][0-9,]*)\s*[x×*]\s*([0-9][0-9,]*)\s*")
+_SIDES = re.compile(r"([0-9][0-9,]*)\s*[x×*]\s*([0-9][0-9,]*)")
 
 
-def _parse_output(text: str) -> tuple[int, ...]:
-    """An output size, or only its height and width where a table prints the channels in
-    their own column (ShuffleNet V2's `Output size` 28×28)."""
-    if m := _SIDES.fullmatch(text):
-        return (parse_count(m[1], "size"), parse_count(m[2], "size"))
+def parse_in_size(text: str) -> Shape | tuple[int, int]:
+    """A size as `parse_size`, or only its height and width where the table prints the
+    channels elsewhere or not at all (ShuffleNet V2's `Output size` 28×28, EfficientNet's
+    `Resolution` 224 × 224)."""
+    if m := _SIDES.fullmatch(text.strip()):
+        return parse_count(m[1], "height"), parse_count(m[2], "width")
     return parse_size(text)
 
 
@@ -743,7 +770,7 @@ def _read_name(text: str, out: dict, locs: dict) -> None:
 
 _READERS = {
     "patch": _read_patch,
-    "output": lambda t, out, _: out.update(output=_parse_output(t)),
+    "output": lambda t, out, _: out.update(output=parse_in_size(t)),
     "depth": _read_depth,
     "filters": lambda t, out, _: out.update(filters=parse_count(t, "filters")),
     "repeat": lambda t, out, _: out.update(repeat=_repeat(t, "module")),
@@ -752,7 +779,7 @@ _READERS = {
     "ops": lambda t, out, _: out.update(ops=parse_quantity(t, "claimed ops")),
     "name": _read_name,
     "input": lambda t, out, _: out.update(_read_input(t)),
-    "in_size": lambda t, out, _: out.update(in_size=parse_size(t)),
+    "in_size": lambda t, out, _: out.update(in_size=parse_in_size(t)),
     "phase": lambda t, out, _: out.update(train_only=_parse_phase(t)),
     "activation": lambda t, out, _: out.update(activation=parse_activation(t)),
     "added": lambda t, out, _: out.update(added=t),
@@ -874,6 +901,9 @@ def _parse_type_text(text: str, kinds: dict[str, Kind]) -> dict:
     if m and (tm := _FC_TOKEN.fullmatch(m[1])):
         return {"type": "linear", "filters": parse_count(tm[1], "units")}
     types = type_names(kinds)
+    captured = _templated(m[1], kinds) if m and _norm(m[1]) not in types else None
+    if captured:
+        types = {**types, _norm(m[1]): captured[0]}
     if not m or _norm(m[1]) not in types:
         near = difflib.get_close_matches(_norm(m[1]) if m else _norm(text), types, n=1)
         hint = f" (did you mean {types[near[0]]!r}?)" if near else ""
@@ -882,6 +912,8 @@ def _parse_type_text(text: str, kinds: dict[str, Kind]) -> dict:
             "one of " + ", ".join([*ROW_TYPES, *kinds]) + " (docs/spec-format.md)",
         )
     out: dict = {"type": types[_norm(m[1])]}
+    if captured:
+        out["captured"] = captured[1]
     for item in (m[2] or "").split(","):
         item = item.strip()
         if not item:
@@ -893,6 +925,15 @@ def _parse_type_text(text: str, kinds: dict[str, Kind]) -> dict:
         else:
             out["name"] = item
     return out
+
+
+def _templated(text: str, kinds: dict[str, Kind]) -> tuple[str, dict[str, str]] | None:
+    """The kind whose spelling template matches `text`, and the cells it captures."""
+    for kind in kinds.values():
+        for pattern, fields in kind.templates():
+            if m := pattern.fullmatch(text):
+                return kind.name, dict(zip(fields, m.groups(), strict=True))
+    return None
 
 
 def _parse_phase(text: str) -> bool:

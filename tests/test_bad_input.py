@@ -165,8 +165,8 @@ def test_unknown_model_name(run):
     assert (
         result.stderr
         == "inception-cost: error: unknown model 'alexnett' (did you mean 'alexnet'?); expected"
-        " one of alexnet, densenet121, densenet169, densenet201, densenet264, googlenet,"
-        " googlenet-mnist, lenet5, mobilenetv2, resnet18, resnet34, resnet50, resnet101,"
+        " one of alexnet, densenet121, densenet169, densenet201, densenet264, efficientnet-b0,"
+        " googlenet, googlenet-mnist, lenet5, mobilenetv2, resnet18, resnet34, resnet50, resnet101,"
         " resnet152, resnext50, shufflenetv2, vgg11,"
         " vgg11-lrn, vgg13, vgg16, vgg16-c, vgg19, zfnet\n"
     )
@@ -993,3 +993,57 @@ def test_a_strided_unit_with_no_channels_left_for_its_right_branch(run, write):
 def test_a_claim_row_declared_for_no_row(run, write):
     text = CLAIMED + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n"
     check(run("table", str(write(text))), "spec.md:8:1", "names no row of the table")
+
+
+# Issue 18: EfficientNet-B0's squeeze-and-excitation, spellings and resolutions.
+SE_KIND = (
+    '+++\ninput = "8x8x16"\n[kinds."se block"]\nspellings = ["se block"]\n'
+    'branches = [{ layers = [{ op = "se", name = "se", ratio = RATIO }] }]\n+++\n'
+    "| type | output size |\n|---|---|\n| se block | 8x8x16 |\n"
+)
+
+
+def test_an_se_ratio_that_leaves_no_channel(run, write):
+    result = run("table", str(write(SE_KIND.replace("RATIO", "0.01"))))
+    check(result, "spec.md:9:3", "ratio 0.01 of 16 channels leaves no channel")
+
+
+def test_an_se_ratio_out_of_range_or_on_another_layer(run, write):
+    check(run("table", str(write(SE_KIND.replace("RATIO", "1.5")))), "spec.md:3:1", "ratio 1.5")
+    text = SE_KIND.replace('op = "se", name = "se", ratio = RATIO', 'op = "relu", ratio = 0.5')
+    check(run("table", str(write(text))), "spec.md:3:1", "ratio 0.5 is not allowed")
+
+
+MB = (
+    '+++\ninput = "8x8x8"\n[kinds.mb]\nspellings = ["MB{expansion}, k{patch}"]\n'
+    'stride = ["dw"]\nstride_from_sizes = true\nbranches = [{ layers = [\n'
+    '  { op = "conv", name = "expand", kernel = 1, filters = "input * expansion" },\n'
+    '  { op = "dwconv", name = "dw", kernel = "patch", filters = "input", padding = "same" },\n'
+    "] }]\n+++\n| operator | resolution | c |\n|---|---|---|\n"
+)
+
+
+def test_a_placeholder_no_layer_reads(run, write):
+    text = MB.replace("k{patch}", "k{patch} g{groups}") + "| MB6, k3x3 g2 | 8 × 8 | |\n"
+    check(run("table", str(write(text))), "spec.md:3:1", "fills {groups}, which no layer")
+
+
+def test_a_cell_given_in_the_type_and_its_column(run, write):
+    text = (
+        MB.replace("| c |\n|---|---|---|", "| t |\n|---|---|---|") + "| MB6, k3x3 | 8 × 8 | 6 |\n"
+    )
+    check(run("table", str(write(text))), "spec.md:14:23", "'t' is given twice")
+    text = MB + "| MB6, k3 | 8 × 8 | |\n"  # the placeholder's text read as a patch cell
+    check(run("table", str(write(text))), "spec.md:14:3", "malformed patch size '3'")
+
+
+def test_a_resolution_the_stage_cannot_stride_to(run, write):
+    rows = "| MB6, k3x3 | 8 × 8 | |\n| MB6, k3x3 | 3 × 3 | |\n"
+    check(run("table", str(write(MB + rows))), "spec.md:15:15", "3 does not divide")
+
+
+def test_a_shuffle_unit_whose_halves_do_not_add_up_to_its_width(run, write):
+    # a basic unit passes half its input (16 of 32) and makes the other half anew: it
+    # keeps its input's 32 channels, not the 24 its cell prints
+    text = SHUFFLE + "| Stage2 | 4×4 | 2 | 1 | 32 | 64 |\n| | 4×4 | 1 | 1 | 24 | 64 |\n"
+    check(run("table", str(write(text))), "spec.md:19:", "comes out with 32 channels, where it gives 24")

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import torch
 from test_torch_networks import _copy
-from torch_papers import TWINS, ShuffleNetV2, key
+from torch.utils.flop_counter import FlopCounterMode
+from torch_papers import TWINS, EfficientNetB0, ShuffleNetV2, key
 from twin_layers import assert_layers_match
 
 from inception_cost import cost, network, spec
@@ -18,9 +19,10 @@ torch.set_num_threads(2)
 # torchvision's weights metadata, num_params (IMAGENET1K_V1)
 TORCHVISION = {"mobilenetv2": 3_504_872, "resnext50": 25_028_904, "densenet121": 7_978_856}
 TORCHVISION |= {"densenet169": 14_149_480, "densenet201": 20_013_928}
+TORCHVISION |= {"efficientnet-b0": 5_288_548}
 # End to end and `verify` at 224 on the smaller networks only (CI time); DenseNet-169,
 # 201 and 264 are held per layer and in total here, and verified by hand (docs/models.md).
-RUN = ("mobilenetv2", "resnext50", "densenet121", "shufflenetv2")
+RUN = ("mobilenetv2", "resnext50", "densenet121", "shufflenetv2", "efficientnet-b0")
 
 
 def _net(model: str, variant: str = "") -> network.Network:
@@ -91,6 +93,20 @@ def test_totals_are_torchvision_num_params(model):
     with torch.device("meta"):
         twin = TWINS[model]()
     assert sum(p.numel() for p in twin.parameters()) == TORCHVISION[model]
+
+
+def test_efficientnet_b0_twin_is_torchvision_and_table_2():
+    """The twin written from Table 1 has torchvision's efficientnet_b0 num_params, and its
+    convolutions and classifier multiply-add what Table 2 prints, 0.39B (its FLOPS column
+    counts multiply-adds), at 224x224."""
+    with torch.device("meta"):
+        twin = EfficientNetB0().eval()
+    assert sum(p.numel() for p in twin.parameters()) == 5_288_548
+    with FlopCounterMode(display=False) as counter:
+        twin(torch.zeros(1, 3, 224, 224, device="meta"))
+    macs = counter.get_total_flops() // 2
+    assert macs == 385_814_752  # products only: no bias, swish, sigmoid or SE multiply
+    assert round(macs / 10**9, 2) == 0.39
 
 
 @pytest.mark.parametrize("model", RUN)

@@ -255,9 +255,60 @@ class ShuffleNetV2(_Twin):
         return self.m["fc1"](x.flatten(1))
 
 
+class EfficientNetB0(_Twin):
+    """Tan and Le 2019, Table 1: a 3x3/2 conv to 32; stages of MBConv (expansion t,
+    kernel k, c channels, n layers), the stride on a stage's first layer where the next
+    stage's resolution halves; each MBConv an expand 1x1 (none for MBConv1), a k x k
+    depthwise, squeeze-and-excitation (global average pool, 1x1 reduce to a quarter of the
+    block's input channels with swish, 1x1 expand, sigmoid, channel-wise multiply), a linear
+    1x1 projection, the input added where the shape is kept; conv 1x1 to 1280, pooling, the
+    classifier. Swish (SiLU) throughout. As torchvision's efficientnet.py writes it: no
+    conv bias before batch norm, SE convs with biases, nn.SiLU, nn.Sigmoid and
+    nn.AdaptiveAvgPool2d modules, `scale * input`, a linear classifier with a bias;
+    batch norm eps 1e-3 (the authors' reference, as the spec declares)."""
+
+    TABLE = ((1, 3, 16, 1, 1), (6, 3, 24, 2, 2), (6, 5, 40, 2, 2), (6, 3, 80, 3, 2))
+    TABLE += ((6, 5, 112, 3, 1), (6, 5, 192, 4, 2), (6, 3, 320, 1, 1))
+
+    def __init__(self, classes: int = 1000) -> None:
+        super().__init__()
+        self.swish, self.sigmoid = nn.SiLU(), nn.Sigmoid()
+        self.conv("conv1/1", 3, 32, 3, 2)
+        self.blocks: list[tuple[str, int, int, int, int]] = []
+        cin = 32
+        for i, (t, k, c, n, s) in enumerate(self.TABLE):
+            for j in range(n):
+                name, stride, hidden = f"mbconv{i + 1}/{j + 1}", s if j == 0 else 1, cin * t
+                if t != 1:
+                    self.conv(f"{name}/expand", cin, hidden, 1)
+                self.conv(f"{name}/dw", hidden, hidden, k, stride, groups=hidden)
+                self.m[f"{name}/se/reduce"] = nn.Conv2d(hidden, max(1, cin // 4), 1)
+                self.m[f"{name}/se/expand"] = nn.Conv2d(max(1, cin // 4), hidden, 1)
+                self.conv(f"{name}/project", hidden, c, 1)
+                self.blocks.append((name, cin, t, c, stride))
+                cin = c
+        self.conv("head1/1/conv", 320, 1280, 1)
+        self.m["head1/1/fc"] = nn.Linear(1280, classes)
+        for module in self.m.values():
+            if isinstance(module, nn.BatchNorm2d):
+                module.eps = 1e-3
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        m = self.m
+        x = self.unit("conv1/1", x, self.swish)
+        for name, cin, t, c, stride in self.blocks:
+            y = self.unit(f"{name}/expand", x, self.swish) if t != 1 else x
+            y = self.unit(f"{name}/dw", y, self.swish)
+            g = self.swish(m[f"{name}/se/reduce"](self.gap(y)))
+            y = self.unit(f"{name}/project", self.sigmoid(m[f"{name}/se/expand"](g)) * y)
+            x = x + y if stride == 1 and cin == c else y
+        return m["head1/1/fc"](self.gap(self.unit("head1/1/conv", x, self.swish)).flatten(1))
+
+
 TWINS = {
     "mobilenetv2": MobileNetV2,
     "resnext50": ResNeXt50,
     **{f"densenet{d}": lambda d=d: DenseNet(d) for d in DenseNet.BLOCKS},
     "shufflenetv2": ShuffleNetV2,
+    "efficientnet-b0": EfficientNetB0,
 }

@@ -55,6 +55,12 @@ def _execute(op: Op, xs: list[np.ndarray], weights: dict, inplace: bool) -> tupl
             return kernels.batch_norm(xs[0], w, b, mean, var, op.eps), 0
         case "tanh":
             return kernels.scaled_tanh(xs[0], op.amplitude, op.slope), 0
+        case "swish":
+            return kernels.swish(xs[0]), 0
+        case "sigmoid":
+            return kernels.sigmoid(xs[0]), 0
+        case "scale":
+            return kernels.scale(xs[0], xs[1]), 0
         case "add":
             return kernels.add(xs), 0
         case "shortcut":

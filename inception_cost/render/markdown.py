@@ -99,6 +99,9 @@ def front_matter(spec) -> str:
     if spec.footnotes:
         lines += ["", "[footnotes]"]
         lines += [f"{_value(mark)} = {_value(text)}" for mark, text in spec.footnotes.items()]
+    notes = [spec.header(f) for f in spec.columns if f.startswith(NOTE)]
+    if notes:  # the spec's own kept-but-unused columns (EfficientNet's Stage)
+        lines += ["", "[columns]", *(f'{_value(h)} = "note"' for h in notes)]
     for name, kind in spec.kinds.items():
         if name not in builtin():  # the spec's own [kinds.NAME]
             lines += ["", *to_toml(kind, _value)]
