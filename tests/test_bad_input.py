@@ -1046,4 +1046,8 @@ def test_a_shuffle_unit_whose_halves_do_not_add_up_to_its_width(run, write):
     # a basic unit passes half its input (16 of 32) and makes the other half anew: it
     # keeps its input's 32 channels, not the 24 its cell prints
     text = SHUFFLE + "| Stage2 | 4×4 | 2 | 1 | 32 | 64 |\n| | 4×4 | 1 | 1 | 24 | 64 |\n"
-    check(run("table", str(write(text))), "spec.md:19:", "comes out with 32 channels, where it gives 24")
+    check(
+        run("table", str(write(text))),
+        "spec.md:19:",
+        "comes out with 32 channels, where it gives 24",
+    )
