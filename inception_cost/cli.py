@@ -481,13 +481,12 @@ def conventions(spec_file, model, batch, input_shape, fmt, output, force) -> Non
     Each preset is a documented weighting of the cost model's own categories (bias adds,
     ReLU, pooling, LRN, x2); docs/conventions.md says where each rule was read.
     """
-    from inception_cost.presets import for_spec
+    from inception_cost.presets import compare
     from inception_cost.render.presets import render
     from inception_cost.spec import with_overrides
 
     spec = with_overrides(_load(spec_file, model), input_shape=input_shape)
-    counts = for_spec(spec, batch)
-    _deliver(render, (spec.name, batch, counts), fmt, output, force, spec_file)
+    _deliver(render, compare(spec, batch), fmt, output, force, spec_file)
 
 
 @cli.command()

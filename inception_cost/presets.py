@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from inception_cost import cost
+from inception_cost import audit, cost, network
 
 # Primitive counts of one op (for the whole batch), from its shapes and the cost model.
 PRIMITIVES = (
@@ -364,23 +364,60 @@ def paper_rule(title: str, params, ops) -> Preset | None:
     )
 
 
-def for_spec(spec, batch: int = 1) -> list[PresetCount]:
-    """`inception-cost conventions`: every preset applied to `spec` (the `paper` preset
-    as its own table reads, left out where the table claims nothing)."""
-    from inception_cost import audit, network
+@dataclass(frozen=True, slots=True)
+class Compared:
+    """One preset's count beside ours, and what makes them differ."""
 
+    count: PresetCount
+    vs_ours: int | None  # its operation count less ours; None where it counts none
+    difference: tuple[tuple[str, int], ...]  # the operation categories that differ
+    params_difference: tuple[tuple[str, int], ...]  # the parameter kinds that differ
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """`inception-cost conventions`: every preset applied to one spec, ours first."""
+
+    model: str
+    batch: int
+    presets: tuple[Compared, ...]
+    aux_kept: bool  # the spec has training-only rows, so `params_kept` says something
+
+    @property
+    def counts(self) -> tuple[PresetCount, ...]:
+        """Each preset's own count, ours first."""
+        return tuple(c.count for c in self.presets)
+
+
+def compare(spec, batch: int = 1) -> Comparison:
+    """Every preset applied to `spec` and set beside ours (the `paper` preset as its own
+    table reads, left out where the table claims nothing)."""
     analysis = cost.analyse(network.build(spec), batch=batch)
     kept = None
     if any(row.train_only for row in spec.rows):
         kept = cost.analyse(network.build(spec, aux=True), batch=batch)
-    out = []
+    counts = []
     for p in PRESETS.values():
         if p.name == "paper":
             p = paper_rule(spec.title, *audit.chosen(spec, analysis))
             if p is None:
                 continue
-        out.append(count(analysis, p, kept))
-    return out
+        counts.append(count(analysis, p, kept))
+    ours = counts[0]
+    return Comparison(
+        spec.name,
+        batch,
+        tuple(
+            Compared(
+                c,
+                None if c.ops is None else c.ops - ours.ops,
+                tuple(difference(ours, c)),
+                tuple(params_difference(ours, c)),
+            )
+            for c in counts
+        ),
+        kept is not None,
+    )
 
 
 def _weigh(terms, p: Counter) -> list[tuple[str, int]]:

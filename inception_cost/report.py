@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inception_cost import audit as audit_mod
-from inception_cost import cost, network
+from inception_cost import cost, network, presets
 from inception_cost import memory as memory_mod
 from inception_cost import shares as shares_mod
+from inception_cost.counted import Counted, count
 from inception_cost.errors import InputError
 from inception_cost.spec import Spec, check_variant_runs
 
@@ -28,6 +29,7 @@ class Report:
     shares: shares_mod.Shares | None = None  # each row's and op's share of the totals
     show_shares: bool = False  # percent columns in rich and Markdown (CSV, JSON: always)
     memory: memory_mod.Memory | None = None  # bytes under named conventions (docs/memory.md)
+    counted: Counted | None = None  # the params and operations columns, counted once
 
 
 def make_report(
@@ -52,18 +54,13 @@ def make_report(
     settings: what its claimed columns mean is read from it (params do not change meaning
     with `--input`).
     """
-    if preset:
-        from inception_cost.presets import PRESETS
-
-        if preset not in PRESETS:
-            raise InputError(f"unknown preset {preset!r}", "one of " + ", ".join(PRESETS))
+    if preset and preset not in presets.PRESETS:
+        raise InputError(f"unknown preset {preset!r}", "one of " + ", ".join(presets.PRESETS))
     check_variant_runs(spec, variant, aux)
     net = network.build(spec, aux=aux, variant=variant)
     analysis = cost.analyse(net, batch=batch, dtype=dtype, inplace=inplace)
     if preset:
-        from inception_cost.presets import PRESETS, unsupported
-
-        missing = unsupported(analysis, PRESETS[preset])
+        missing = presets.unsupported(analysis, presets.PRESETS[preset])
         if missing:
             raise InputError(
                 f"the {preset} preset has no rule for {', '.join(missing)}, which {spec.name} uses",
@@ -90,4 +87,5 @@ def make_report(
         shares_mod.shares(analysis),
         show_shares,
         memory_mod.memory(analysis),
+        count(spec, analysis, checked, flops=flops, preset=preset),
     )

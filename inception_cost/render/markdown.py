@@ -19,14 +19,6 @@ from inception_cost.render.common import (
     claim_lines,
     findings,
     number,
-    op_ops,
-    op_params,
-    ops_claims_comparable,
-    ops_name,
-    ops_total,
-    ops_value,
-    params_total,
-    params_value,
     settings_lines,
     variant_changes,
 )
@@ -144,9 +136,9 @@ SHARE_HEADS = ("params %", "MACs %", "act. %")
 def report_table(report) -> list[str]:
     """Layer, type, output, depth, params and ops with each claim and its verdict mark;
     with --expand a line per op (↳) under its row."""
-    a, au = report.analysis, report.audit
-    unit = ops_name(report)
-    show_ops_claims = ops_claims_comparable(report)
+    a, au, counted = report.analysis, report.audit, report.counted
+    unit = counted.unit
+    show_ops_claims = counted.claims_comparable
     heads = ["layer", "type", "output", "depth", "params", "claimed", unit]
     heads += ["claimed"] if show_ops_claims else []
     heads += ["activations"]
@@ -161,7 +153,7 @@ def report_table(report) -> list[str]:
     )
     for b in a.blocks:
         row, ra = b.block.row, au.row(b.name)
-        params, ops = params_value(report, b), ops_value(report, b)
+        params, ops = counted.blocks[b.name].params, counted.blocks[b.name].ops
         cells = [
             b.name
             + (" (added)" if row.added else "")
@@ -180,7 +172,7 @@ def report_table(report) -> list[str]:
             cells += _shares(report.shares.rows[b.name])
         out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
         for c in b.ops if report.expand else ():
-            params, ops = op_params(report, c), op_ops(report, c)
+            params, ops = counted.ops[c.op.name].params, counted.ops[c.op.name].ops
             cells = [f"↳ {c.op.name}", c.op.kind, format_shape(c.op.out_shape), ""]
             cells += [number(params) if params else "", "", number(ops) if ops else ""]
             cells += [""] if show_ops_claims else []
@@ -203,7 +195,7 @@ def _marked(text: str, verdict, quiet: bool = False) -> str:
 
 
 def _document(report, table_lines: list[str]) -> str:
-    spec, a = report.spec, report.analysis
+    spec, a, counted = report.spec, report.analysis, report.counted
     t = a.totals
     out = [f"# {spec.title}: cost and audit", ""]
     out += [f"- {line}" for line in settings_lines(report)]
@@ -216,15 +208,15 @@ def _document(report, table_lines: list[str]) -> str:
             "Shares: each row's share of the network's params, MACs and activation memory"
             " (our counts, not a preset's); blank where 0.",
         ]
-    if not ops_claims_comparable(report) and any(b.block.row.ops for b in a.blocks):
+    if not counted.claims_comparable and counted.claimed_ops is not None:
         out += [
             "",
             f"The ops claims ({report.audit.ops_reading.counts} per image) are judged in the"
-            f" findings, not beside the {ops_name(report)} column (batch {a.batch}).",
+            f" findings, not beside the {counted.unit} column (batch {a.batch}).",
         ]
     ops = "FLOPs" if report.flops else "MACs"
-    ours = 2 * t.macs if report.flops else t.macs  # the preset's count gets its own line
-    as_preset = ops_total(report)
+    ours = counted.total.flops if report.flops else t.macs  # a preset's gets its own line
+    as_preset = counted.total.ops
     out += [
         "",
         "## Totals",
@@ -234,9 +226,9 @@ def _document(report, table_lines: list[str]) -> str:
         f"- {ops}: {number(ours)}",
         *(
             [
-                f"- as {report.preset}: {number(params_total(report))} params, "
+                f"- as {report.preset}: {number(counted.total.params)} params, "
                 + (
-                    f"{number(as_preset)} {ops_name(report)}"
+                    f"{number(as_preset)} {counted.unit}"
                     if as_preset is not None
                     else "no operation count"
                 )

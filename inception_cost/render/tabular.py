@@ -8,18 +8,7 @@ import json
 from inception_cost import __version__
 from inception_cost.audit import ExactVerdict, ReadingFit, Verdict
 from inception_cost.cost import BlockCost, OtherOps
-from inception_cost.render.common import (
-    connections,
-    exact,
-    findings,
-    ops_name,
-    ops_total,
-    ops_value,
-    params_total,
-    params_value,
-    settings_lines,
-    variant_changes,
-)
+from inception_cost.render.common import exact, findings, settings_lines, variant_changes
 
 #: 2: settings.variant and settings.input_shape; settings are the analysed reading's own.
 #: 3: blocks[].shares, blocks[].ops[].shares and totals.memory_bytes.
@@ -37,7 +26,7 @@ def computed_cells(report, cost: BlockCost | None) -> dict[str, str]:
     if cost is None:
         return dict.fromkeys(heads, "")
     ra = report.audit.row(cost.name)
-    a = report.analysis
+    a, counted = report.analysis, report.counted.blocks[cost.name]
     values = [
         "x".join(map(str, cost.block.out_shape)),
         _status(ra.output),
@@ -50,8 +39,8 @@ def computed_cells(report, cost: BlockCost | None) -> dict[str, str]:
         str(cost.macs),
     ]
     if report.flops:
-        values.append(str(2 * cost.macs))
-    if connections(report):
+        values.append(str(counted.flops))
+    if report.counted.connections:
         values.append(str(cost.connections))
     values += [
         _status(ra.ops),
@@ -60,8 +49,7 @@ def computed_cells(report, cost: BlockCost | None) -> dict[str, str]:
         str(a.bytes(cost.activations)),
     ]
     if report.preset:
-        ops = ops_value(report, cost)
-        values += [str(params_value(report, cost)), "" if ops is None else str(ops)]
+        values += [str(counted.params), "" if counted.ops is None else str(counted.ops)]
     return dict(zip(heads, values, strict=True))
 
 
@@ -83,7 +71,7 @@ def computed_headers(report) -> list[str]:
     ]
     if report.flops:
         heads.append(f"computed FLOPs{per}")
-    if connections(report):
+    if report.counted.connections:
         heads.append(f"computed connections{per}")
     heads += [
         "verdict ops" + (" (per image)" if per else ""),
@@ -261,10 +249,11 @@ def _block(report, b: BlockCost) -> dict:
         "note": ra.note,
         "ops": [_op(report, c) for c in b.ops],
     }
+    counted = report.counted.blocks[b.name]
     if report.flops:
-        d["flops"] = 2 * b.macs
+        d["flops"] = counted.flops
     if report.preset:
-        d["as_preset"] = {"params": params_value(report, b), "ops": ops_value(report, b)}
+        d["as_preset"] = {"params": counted.params, "ops": counted.ops}
     return d
 
 
@@ -288,14 +277,15 @@ def to_dict(report) -> dict:
     }
     if report.memory:
         totals["memory_bytes"] = {k.replace(" ", "_"): v for k, v, _ in report.memory.lines()}
+    counted = report.counted
     if report.flops:
-        totals["flops"] = 2 * t.macs
+        totals["flops"] = counted.total.flops
     if report.preset:
         totals["as_preset"] = {
             "preset": report.preset,
-            "unit": ops_name(report),
-            "params": params_total(report),
-            "ops": ops_total(report),
+            "unit": counted.unit,
+            "params": counted.total.params,
+            "ops": counted.total.ops,
         }
     return {
         "schema_version": SCHEMA_VERSION,

@@ -23,14 +23,6 @@ from inception_cost.render.common import (
     claim_lines,
     findings,
     number,
-    op_ops,
-    op_params,
-    ops_claims_comparable,
-    ops_name,
-    ops_total,
-    ops_value,
-    params_total,
-    params_value,
     settings_lines,
     si,
     variant_changes,
@@ -84,8 +76,8 @@ def _mark(text: str, verdict) -> Text:
 
 def print_report(report, console: Console | None = None) -> None:
     console = console or make_console()
-    spec, a, au = report.spec, report.analysis, report.audit
-    unit = ops_name(report)
+    spec, a, au, counted = report.spec, report.analysis, report.audit, report.counted
+    unit = counted.unit
     console.print(Text(f"{spec.title} — {spec.source.table or spec.path}", style="bold"))
     for line in settings_lines(report):
         console.print(Text(line, style="dim"))
@@ -96,7 +88,7 @@ def print_report(report, console: Console | None = None) -> None:
     note = left_out_line(left, full, console.width, "--format csv|json for every column")
     if note:
         console.print(note)
-    if not ops_claims_comparable(report) and any(b.block.row.ops for b in a.blocks):
+    if not counted.claims_comparable and counted.claimed_ops is not None:
         console.print(
             Text(
                 f"ops claims ({au.ops_reading.counts} per image) are left out beside this"
@@ -105,7 +97,7 @@ def print_report(report, console: Console | None = None) -> None:
             )
         )
     t = a.totals
-    total_ops = ops_total(report)
+    total_ops = counted.total.ops
     shown = f"{number(total_ops)} {unit}" if total_ops is not None else "no operation count"
     for line in (
         ("d = depth · " if "d" not in left else "")
@@ -119,7 +111,7 @@ def print_report(report, console: Console | None = None) -> None:
         + (f" + {number(t.fixed)} fixed, not trained" if t.fixed else "")
         + f" · {number(t.macs)} MACs"
         + (
-            f" · as {report.preset}: {number(params_total(report))} params, {shown}"
+            f" · as {report.preset}: {number(counted.total.params)} params, {shown}"
             if report.preset
             else f" · {shown}"
             if report.flops or unit == "connections"
@@ -179,10 +171,10 @@ def print_report(report, console: Console | None = None) -> None:
 
 def _columns(report) -> tuple[list[Col], list]:
     """The table's columns with their priorities, and its rows (cells in column order)."""
-    a, au = report.analysis, report.audit
-    unit = ops_name(report).split(" ")[0]
-    params_claims = any(b.block.row.params for b in a.blocks)
-    ops_claims = ops_claims_comparable(report) and any(b.block.row.ops for b in a.blocks)
+    a, au, counted = report.analysis, report.audit, report.counted
+    unit = counted.unit.split(" ")[0]
+    params_claims = counted.claimed_params is not None
+    ops_claims = counted.claims_comparable and counted.claimed_ops is not None
     marked = {"output": False, "d": False}
     rows: list = []
     for b in a.blocks:
@@ -193,7 +185,7 @@ def _columns(report) -> tuple[list[Col], list]:
         depth_v = ra.depth if ra.depth and ra.depth.status != MATCH else None
         marked["output"] |= out_v is not None
         marked["d"] |= depth_v is not None
-        pv, ov = params_value(report, b), ops_value(report, b)
+        pv, ov = counted.blocks[b.name].params, counted.blocks[b.name].ops
         rows.append(
             cells(
                 name,
@@ -211,7 +203,7 @@ def _columns(report) -> tuple[list[Col], list]:
         )
         if report.expand:
             for c in b.ops:
-                params, ops = op_params(report, c), op_ops(report, c)
+                params, ops = counted.ops[c.op.name].params, counted.ops[c.op.name].ops
                 rows.append(
                     [
                         Text(text, style="dim")
@@ -234,9 +226,7 @@ def _columns(report) -> tuple[list[Col], list]:
                     ]
                 )
     t = a.totals
-    claimed_params = [b.block.row.params for b in a.blocks if b.block.row.params]
-    claimed_ops = [b.block.row.ops for b in a.blocks if b.block.row.ops]
-    total_ops = ops_total(report)
+    total_ops = counted.total.ops
     rows += [
         SECTION,
         cells(
@@ -244,10 +234,10 @@ def _columns(report) -> tuple[list[Col], list]:
             "",
             "",
             str(t.depth),
-            Text(number(params_total(report)), style="bold"),
-            _claim_sum(claimed_params),
+            Text(number(counted.total.params), style="bold"),
+            _claim_sum(counted.claimed_params),
             Text(si(total_ops) if total_ops is not None else "-", style="bold"),
-            _claim_sum(claimed_ops),
+            _claim_sum(counted.claimed_ops),
             si(t.other.total),
             si(t.activations),
             *(["100%"] * 3 if report.show_shares else []),
@@ -304,12 +294,9 @@ def _indent(console: Console, text: Text, left: int) -> None:
     console.print(Padding(text, (0, 0, 0, left), expand=False))
 
 
-def _claim_sum(claims) -> str:
-    """The printed claims summed as printed (each in its own prefix, read as decimal)."""
-    if not claims:
-        return ""
-    total = sum(q.mantissa * q.scale(False) / 10**q.decimals for q in claims)
-    return "Σ " + si(int(total))
+def _claim_sum(total: int | None) -> str:
+    """The printed claims summed as printed (`counted.claimed_params`, `claimed_ops`)."""
+    return "" if total is None else "Σ " + si(total)
 
 
 def _op_type(op) -> str:
