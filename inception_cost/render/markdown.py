@@ -195,13 +195,26 @@ def _marked(text: str, verdict, quiet: bool = False) -> str:
 
 
 def _document(report, table_lines: list[str]) -> str:
-    spec, a, counted = report.spec, report.analysis, report.counted
-    t = a.totals
-    out = [f"# {spec.title}: cost and audit", ""]
+    """The report's sections in the order every format gives them."""
+    out = _header(report)
+    out += _table(report, table_lines)
+    out += _totals(report)
+    out += _findings(report)
+    out += _variants(report)
+    out += _claims(report)
+    return "\n".join(out) + "\n"
+
+
+def _header(report) -> list[str]:
+    out = [f"# {report.spec.title}: cost and audit", ""]
     out += [f"- {line}" for line in settings_lines(report)]
-    out.append("")
-    out += table_lines
-    out += ["", f"Claims as printed, with their verdicts: {LEGEND}."]
+    return [*out, ""]
+
+
+def _table(report, table_lines: list[str]) -> list[str]:
+    """The table, then what its marks and columns mean."""
+    counted = report.counted
+    out = [*table_lines, "", f"Claims as printed, with their verdicts: {LEGEND}."]
     if report.show_shares:
         out += [
             "",
@@ -212,12 +225,18 @@ def _document(report, table_lines: list[str]) -> str:
         out += [
             "",
             f"The ops claims ({report.audit.ops_reading.counts} per image) are judged in the"
-            f" findings, not beside the {counted.unit} column (batch {a.batch}).",
+            f" findings, not beside the {counted.unit} column (batch {report.analysis.batch}).",
         ]
+    return out
+
+
+def _totals(report) -> list[str]:
+    a, counted = report.analysis, report.counted
+    t = a.totals
     ops = "FLOPs" if report.flops else "MACs"
     ours = counted.total.flops if report.flops else t.macs  # a preset's gets its own line
     as_preset = counted.total.ops
-    out += [
+    return [
         "",
         "## Totals",
         "",
@@ -239,46 +258,55 @@ def _document(report, table_lines: list[str]) -> str:
         f"- other ops: {number(t.other.total)}",
         f"- activations: {number(t.activations)} elements, {number(a.bytes(t.activations))} bytes",
         f"- depth: {t.depth} layers with parameters, {t.depth_with_pooling} with pooling",
-        "",
-        "## Findings",
-        "",
-        f"Verdicts: {LEGEND}.",
-        "",
     ]
-    for f in findings(report.audit):
+
+
+def _findings(report) -> list[str]:
+    out = ["", "## Findings", "", f"Verdicts: {LEGEND}.", ""]
+    found = findings(report.audit)
+    for f in found:
         out.append(f"- **{f.row}** (`{f.loc}`)")
         out += [f"  - {point}" for point in f.points]
-    if not findings(report.audit):
+    if not found:
         out.append("- every claim holds")
-    if report.audit.variants:
-        out += ["", "## Alternative readings", ""]
-        for v in report.audit.variants:
-            if v.row is None:
-                changes = variant_changes(v, 4) or ["no row verdict changes"]
-                out.append(
-                    f"- **{v.variant.name}** ({v.variant.title}; {v.variant.source}): "
-                    + "; ".join(changes)
-                    + f"; network {v.totals.params:,} params, {v.totals.macs:,} MACs"
-                )
-                continue
-            p, o = v.row.params, v.row.ops
-            out.append(
-                f"- {v.variant.row} as **{v.variant.name}**"
-                f" ({v.variant.title}; {v.variant.source}):"
-                + (f" params {p.computed:,} vs {p.claimed}: {p.status}" if p else "")
-                + (f", MACs {o.computed:,} vs {o.claimed}: {o.status}" if o else "")
-                + (
-                    " (params match as "
-                    + " or ".join(r.label for r in v.row.params_elsewhere)
-                    + ")"
-                    if v.row.params_elsewhere
-                    else ""
-                )
-                + f"; network {v.totals.params:,} params, {v.totals.macs:,} MACs"
-            )
-    if report.audit.claims:
-        out += ["", "## Paper-level claims", ""]
-        for cid, text, lines in claim_lines(report.audit):
-            out.append(f"- **{cid}** {text}")
-            out += [f"  - {line}" for line in lines]
-    return "\n".join(out) + "\n"
+    return out
+
+
+def _variants(report) -> list[str]:
+    if not report.audit.variants:
+        return []
+    return ["", "## Alternative readings", ""] + [_variant(v) for v in report.audit.variants]
+
+
+def _variant(v) -> str:
+    """A row variant's verdicts, or the row verdicts a whole-network variant changes."""
+    network = f"; network {v.totals.params:,} params, {v.totals.macs:,} MACs"
+    if v.row is None:
+        changes = variant_changes(v, 4) or ["no row verdict changes"]
+        return (
+            f"- **{v.variant.name}** ({v.variant.title}; {v.variant.source}): "
+            + "; ".join(changes)
+            + network
+        )
+    p, o = v.row.params, v.row.ops
+    return (
+        f"- {v.variant.row} as **{v.variant.name}** ({v.variant.title}; {v.variant.source}):"
+        + (f" params {p.computed:,} vs {p.claimed}: {p.status}" if p else "")
+        + (f", MACs {o.computed:,} vs {o.claimed}: {o.status}" if o else "")
+        + (
+            " (params match as " + " or ".join(r.label for r in v.row.params_elsewhere) + ")"
+            if v.row.params_elsewhere
+            else ""
+        )
+        + network
+    )
+
+
+def _claims(report) -> list[str]:
+    if not report.audit.claims:
+        return []
+    out = ["", "## Paper-level claims", ""]
+    for cid, text, lines in claim_lines(report.audit):
+        out.append(f"- **{cid}** {text}")
+        out += [f"  - {line}" for line in lines]
+    return out

@@ -258,35 +258,10 @@ def _block(report, b: BlockCost) -> dict:
 
 
 def to_dict(report) -> dict:
-    spec, a, au = report.spec, report.analysis, report.audit
+    """The report's sections in the order every format gives them: header (model and
+    settings), table (blocks), totals, then the audit's findings, variants and claims."""
+    spec, a = report.spec, report.analysis
     c = a.network.conventions  # the analysed reading's own (a variant's, where one is given)
-    t = a.totals
-    totals = {
-        "weights": t.weights,
-        "biases": t.biases,
-        "params": t.params,
-        "macs": t.macs,
-        "other_ops": _other(t.other),
-        "activations": t.activations,
-        "activation_bytes": a.bytes(t.activations),
-        "depth": t.depth,
-        "depth_with_pooling": t.depth_with_pooling,
-        "fixed": t.fixed,
-        "connections": t.connections,
-        "neurons": t.neurons,
-    }
-    if report.memory:
-        totals["memory_bytes"] = {k.replace(" ", "_"): v for k, v, _ in report.memory.lines()}
-    counted = report.counted
-    if report.flops:
-        totals["flops"] = counted.total.flops
-    if report.preset:
-        totals["as_preset"] = {
-            "preset": report.preset,
-            "unit": counted.unit,
-            "params": counted.total.params,
-            "ops": counted.total.ops,
-        }
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "inception-cost", "version": __version__},
@@ -328,56 +303,93 @@ def to_dict(report) -> dict:
             "header": settings_lines(report),
         },
         "blocks": [_block(report, b) for b in a.blocks],
-        "totals": totals,
-        "audit": {
-            "counts": au.counts,
-            "params_reading": au.params_reading.label,
-            "ops_reading": au.ops_reading.label,
-            "params_fits": [_fit(f) for f in au.params_fits],
-            "ops_fits": [_fit(f) for f in au.ops_fits],
-            "findings": [
-                {"location": str(f.loc), "row": f.row, "points": list(f.points)}
-                for f in findings(au)
-            ],
-            "variants": [
-                {
-                    "row": v.variant.row,
-                    "name": v.variant.name,
-                    "title": v.variant.title,
-                    "source": v.variant.source,
-                    "verdicts": {
-                        "params": _verdict(v.row.params) if v.row else None,
-                        "ops": _verdict(v.row.ops) if v.row else None,
-                    },
-                    "params_matches_as": [r.label for r in v.row.params_elsewhere] if v.row else [],
-                    "note": v.row.note if v.row else "",
-                    "changes": variant_changes(v),
-                    "total_params": v.totals.params,
-                    "total_macs": v.totals.macs,
-                }
-                for v in au.variants
-            ],
-            "claims": [
-                {
-                    "id": ca.claim.id,
-                    "text": ca.claim.text,
-                    "source": ca.claim.source,
-                    "quantity": ca.claim.quantity,
-                    "claimed": ca.claim.value.text,
-                    "relation": ca.claim.relation,
-                    "checks": [
-                        {
-                            "reading": ch.reading,
-                            "computed": None if ch.computed is None else _num(ch.computed),
-                            "status": ch.status,
-                            "note": ch.note,
-                        }
-                        for ch in ca.checks
-                    ],
-                }
-                for ca in au.claims
-            ],
+        "totals": _totals(report),
+        "audit": _audit(report.audit),
+    }
+
+
+def _totals(report) -> dict:
+    a, counted = report.analysis, report.counted
+    t = a.totals
+    totals = {
+        "weights": t.weights,
+        "biases": t.biases,
+        "params": t.params,
+        "macs": t.macs,
+        "other_ops": _other(t.other),
+        "activations": t.activations,
+        "activation_bytes": a.bytes(t.activations),
+        "depth": t.depth,
+        "depth_with_pooling": t.depth_with_pooling,
+        "fixed": t.fixed,
+        "connections": t.connections,
+        "neurons": t.neurons,
+    }
+    if report.memory:
+        totals["memory_bytes"] = {k.replace(" ", "_"): v for k, v, _ in report.memory.lines()}
+    if report.flops:
+        totals["flops"] = counted.total.flops
+    if report.preset:
+        totals["as_preset"] = {
+            "preset": report.preset,
+            "unit": counted.unit,
+            "params": counted.total.params,
+            "ops": counted.total.ops,
+        }
+    return totals
+
+
+def _audit(au) -> dict:
+    """How the claimed columns read, then the findings, variants and paper-level claims."""
+    return {
+        "counts": au.counts,
+        "params_reading": au.params_reading.label,
+        "ops_reading": au.ops_reading.label,
+        "params_fits": [_fit(f) for f in au.params_fits],
+        "ops_fits": [_fit(f) for f in au.ops_fits],
+        "findings": [
+            {"location": str(f.loc), "row": f.row, "points": list(f.points)} for f in findings(au)
+        ],
+        "variants": [_variant(v) for v in au.variants],
+        "claims": [_claim(ca) for ca in au.claims],
+    }
+
+
+def _variant(v) -> dict:
+    return {
+        "row": v.variant.row,
+        "name": v.variant.name,
+        "title": v.variant.title,
+        "source": v.variant.source,
+        "verdicts": {
+            "params": _verdict(v.row.params) if v.row else None,
+            "ops": _verdict(v.row.ops) if v.row else None,
         },
+        "params_matches_as": [r.label for r in v.row.params_elsewhere] if v.row else [],
+        "note": v.row.note if v.row else "",
+        "changes": variant_changes(v),
+        "total_params": v.totals.params,
+        "total_macs": v.totals.macs,
+    }
+
+
+def _claim(ca) -> dict:
+    return {
+        "id": ca.claim.id,
+        "text": ca.claim.text,
+        "source": ca.claim.source,
+        "quantity": ca.claim.quantity,
+        "claimed": ca.claim.value.text,
+        "relation": ca.claim.relation,
+        "checks": [
+            {
+                "reading": ch.reading,
+                "computed": None if ch.computed is None else _num(ch.computed),
+                "status": ch.status,
+                "note": ch.note,
+            }
+            for ch in ca.checks
+        ],
     }
 
 

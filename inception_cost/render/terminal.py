@@ -75,29 +75,49 @@ def _mark(text: str, verdict) -> Text:
 
 
 def print_report(report, console: Console | None = None) -> None:
+    """The report's sections in the order every format gives them."""
     console = console or make_console()
-    spec, a, au, counted = report.spec, report.analysis, report.audit, report.counted
-    unit = counted.unit
+    _header(console, report)
+    left = _table(console, report)
+    _totals(console, report, left)
+    _findings(console, report)
+    _variants(console, report)
+    _claims(console, report)
+
+
+def _header(console: Console, report) -> None:
+    """The title, then the conventions in force."""
+    spec = report.spec
     console.print(Text(f"{spec.title} — {spec.source.table or spec.path}", style="bold"))
     for line in settings_lines(report):
         console.print(Text(line, style="dim"))
 
+
+def _table(console: Console, report) -> list[str]:
+    """The table fitted to the terminal; returns the headers of the columns left out."""
     cols, rows = _columns(report)
     table, left, full = fit(cols, rows, console.width)
     console.print(table)
     note = left_out_line(left, full, console.width, "--format csv|json for every column")
     if note:
         console.print(note)
+    counted = report.counted
     if not counted.claims_comparable and counted.claimed_ops is not None:
         console.print(
             Text(
-                f"ops claims ({au.ops_reading.counts} per image) are left out beside this"
-                f" {unit} column (batch {a.batch}); those that do not hold are in the Findings",
+                f"ops claims ({report.audit.ops_reading.counts} per image) are left out beside"
+                f" this {counted.unit} column (batch {report.analysis.batch}); those that do not"
+                " hold are in the Findings",
                 style="dim",
             )
         )
-    t = a.totals
-    total_ops = counted.total.ops
+    return left
+
+
+def _totals(console: Console, report, left: list[str]) -> None:
+    """The legend of the columns shown, then the network's totals."""
+    a, counted = report.analysis, report.counted
+    unit, t, total_ops = counted.unit, a.totals, counted.total.ops
     shown = f"{number(total_ops)} {unit}" if total_ops is not None else "no operation count"
     for line in (
         ("d = depth · " if "d" not in left else "")
@@ -122,7 +142,9 @@ def print_report(report, console: Console | None = None) -> None:
     ):
         console.print(Text(line, style="dim" if not line.startswith(("total", " ")) else ""))
 
-    found = findings(au)
+
+def _findings(console: Console, report) -> None:
+    found = findings(report.audit)
     console.print()
     console.print(Text("Findings", style="bold"))
     console.print(Text(f"  {LEGEND}", style="dim"))
@@ -133,40 +155,45 @@ def print_report(report, console: Console | None = None) -> None:
         for point in f.points:
             _indent(console, Text(point), 4)
 
-    if au.variants:
-        console.print()
-        console.print(Text("Alternative readings", style="bold"))
-        for v in au.variants:
-            if v.row is None:
-                changes = variant_changes(v, 4) or ["no row verdict changes"]
-                line = Text(f"{v.variant.name}: {v.variant.title}. " + "; ".join(changes))
-                line += Text(f"; network {v.totals.params:,} params, {v.totals.macs:,} MACs.")
-                _indent(console, line, 2)
-                _indent(console, Text(f"source: {v.variant.source}", style="dim"), 4)
-                continue
-            p, o = v.row.params, v.row.ops
-            line = Text(f"{v.variant.row} as {v.variant.name}: {v.variant.title}. ")
-            if p:
-                line += _mark(f"params {p.computed:,} vs {p.claimed}", p)
-            if o:
-                line += Text(", ") + _mark(f"{'MACs'} {o.computed:,} vs {o.claimed}", o)
-            if v.row.params_elsewhere:
-                line += Text(
-                    " (params match as "
-                    + " or ".join(r.label for r in v.row.params_elsewhere)
-                    + ")"
-                )
-            line += Text(f"; network {v.totals.params:,} params, {v.totals.macs:,} MACs.")
-            _indent(console, line, 2)
-            _indent(console, Text(f"source: {v.variant.source}", style="dim"), 4)
 
-    if au.claims:
-        console.print()
-        console.print(Text("Paper-level claims", style="bold"))
-        for cid, text, lines in claim_lines(au):
-            _indent(console, Text(f"{cid}: ", style="bold") + Text(text), 2)
-            for line in lines:
-                _indent(console, Text(line), 4)
+def _variants(console: Console, report) -> None:
+    if not report.audit.variants:
+        return
+    console.print()
+    console.print(Text("Alternative readings", style="bold"))
+    for v in report.audit.variants:
+        _indent(console, _variant_line(v), 2)
+        _indent(console, Text(f"source: {v.variant.source}", style="dim"), 4)
+
+
+def _variant_line(v) -> Text:
+    """A row variant's verdicts, or the row verdicts a whole-network variant changes."""
+    network = Text(f"; network {v.totals.params:,} params, {v.totals.macs:,} MACs.")
+    if v.row is None:
+        changes = variant_changes(v, 4) or ["no row verdict changes"]
+        return Text(f"{v.variant.name}: {v.variant.title}. " + "; ".join(changes)) + network
+    p, o = v.row.params, v.row.ops
+    line = Text(f"{v.variant.row} as {v.variant.name}: {v.variant.title}. ")
+    if p:
+        line += _mark(f"params {p.computed:,} vs {p.claimed}", p)
+    if o:
+        line += Text(", ") + _mark(f"MACs {o.computed:,} vs {o.claimed}", o)
+    if v.row.params_elsewhere:
+        line += Text(
+            " (params match as " + " or ".join(r.label for r in v.row.params_elsewhere) + ")"
+        )
+    return line + network
+
+
+def _claims(console: Console, report) -> None:
+    if not report.audit.claims:
+        return
+    console.print()
+    console.print(Text("Paper-level claims", style="bold"))
+    for cid, text, lines in claim_lines(report.audit):
+        _indent(console, Text(f"{cid}: ", style="bold") + Text(text), 2)
+        for line in lines:
+            _indent(console, Text(line), 4)
 
 
 def _columns(report) -> tuple[list[Col], list]:
