@@ -9,8 +9,8 @@ import click
 
 from inception_cost import __version__
 from inception_cost.errors import InputError, InputErrors
+from inception_cost.render import FORMATS, TABLE_FORMATS
 
-FORMATS = ("rich", "markdown", "csv", "json")
 DTYPES = ("float32", "float16", "bfloat16", "float64", "int8")
 
 
@@ -199,7 +199,7 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice((*FORMATS, "spec")),
+    type=click.Choice(TABLE_FORMATS),
     default="rich",
     show_default=True,
     help="markdown: a report to paste into a README; spec: Markdown that reads back as a spec.",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from inception_cost.cells import (
     Patch,
     Quantity,
+    Shape,
     parse_patch,
     parse_quantity,
     parse_shape,
@@ -27,8 +28,6 @@ from inception_cost.table import CSV_META
 #: The widest LRN window a spec may ask for (AlexNet's is 5): each output sums this many
 #: maps, so a wider one only costs time.
 MAX_LRN_SIZE = 10_000
-
-Shape = tuple[int, int, int]
 
 
 class Places:

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
+from inception_cost.cells import Shape
 from inception_cost.errors import InputError, nearest
 from inception_cost.kinds import Kind, Layer, row_stride
 from inception_cost.spec import COLUMNS, Conventions, Row, Spec, variant_row
 
-Shape = tuple[int, int, int]
 INPUT = "input"
 
 
@@ -45,12 +45,6 @@ class Conv2d(Op):
     layer: bool = True  # counts toward depth (a separable conv's depthwise half does not)
     # per output channel, the input channels it reads (LeNet-5's C3); () = all of its group
     table: tuple[tuple[int, ...], ...] = ()
-
-    def reads(self, out_channel: int) -> int:
-        """How many input channels one output channel's filter spans."""
-        if self.table:
-            return len(self.table[out_channel])
-        return self.in_shapes[0][2] // self.groups
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,30 +16,6 @@ from functools import lru_cache
 
 from inception_cost import audit, cost, network
 
-# Primitive counts of one op (for the whole batch), from its shapes and the cost model.
-PRIMITIVES = (
-    "macs",  # products of a convolution or linear layer
-    "conv_bias",  # a convolution's output elements, where it has a bias
-    "linear_bias",  # a linear layer's outputs, where it has a bias
-    "relu",  # ReLU elements
-    "relu6",  # ReLU6 elements (nn.ReLU6 is a Hardtanh: tools that patch F.relu miss it)
-    "max_pool_in",
-    "max_pool_out",
-    "avg_pool_in",
-    "avg_pool_out",
-    "lrn",  # LRN elements
-    "lrn_window",  # LRN positions x (C + size - 1): the channel-padded squares it averages
-    "lrn_macc",  # LRN elements x size: the sum of squares written as multiply-adds
-    "groups_ignored",  # a grouped convolution's MACs counted as if it were dense, less its own
-    "softmax",  # softmax elements
-    "gap_in",  # a global (adaptive) average pool's input elements
-    "gap_out",
-    "bn",  # batch norm elements
-    "bn_channels",  # batch norm channels, times the batch
-    "tanh",  # tanh elements
-    "connections",  # LeNet-5's unit: multiply-adds plus bias (and subsampling) adds
-)
-
 #: The op kinds each rule was first read for: GoogLeNet's.
 GOOGLENET_KINDS = frozenset(
     {"conv", "linear", "pool", "lrn", "relu", "concat", "dropout", "softmax", "flatten"}
@@ -70,7 +46,6 @@ class Preset:
     biases: bool  # biases counted in params
     lrn_params: int  # parameters the tool gives each LRN layer
     source: str  # where the rule was read
-    notes: str = ""
     counts_ops: bool = True
     counts_params: bool = True  # False: the tool reports no parameter count
     unrun_params: bool = False  # counts the params of modules the model holds but never runs
@@ -175,8 +150,6 @@ PRESETS: dict[str, Preset] = {
             " F.max_pool2d and F.adaptive_avg_pool2d again inside their modules, and LRN's"
             " Tensor.mul/add and F.avg_pool3d; a + b in forward is not patched; nn.ReLU6 by"
             " relu_flops_counter_hook only (it calls F.hardtanh, which is not patched)",
-            notes="nn.ReLU and pooling modules are counted by their hook and again by the"
-            " patched functional they call",
             unrun_params=True,
         ),
         Preset(
@@ -300,7 +273,14 @@ def unsupported(analysis: cost.Analysis, preset: Preset) -> tuple[str, ...]:
 
 
 def primitives(c: cost.OpCost, batch: int) -> Counter:
-    """The primitive counts of one costed op, for the whole batch."""
+    """The primitive counts of one costed op, for the whole batch: `macs` (a convolution's
+    or linear layer's products), `conv_bias` and `linear_bias` (output elements where there
+    is a bias), `relu` and `relu6` (nn.ReLU6 is a Hardtanh: tools that patch F.relu miss
+    it), the input and output elements of max, average and global average pools, `lrn`,
+    `lrn_window` (positions x (C + size - 1): the channel-padded squares it averages) and
+    `lrn_macc` (elements x size: the sum of squares as multiply-adds), `groups_ignored` (a
+    grouped convolution's MACs as if dense, less its own), `softmax`, `bn` and
+    `bn_channels` (channels x batch), `tanh`, and LeNet-5's `connections`."""
     op, out = c.op, c.op.out_shape
     n_out = batch * out[0] * out[1] * out[2]
     p: Counter = Counter(macs=c.macs, connections=c.connections)
