@@ -394,9 +394,11 @@ def audit(
     batch = analysis.batch
     blocks = analysis.blocks
     params_fits, ops_fits = fits(spec, tabled or analysis)
-    pr = next(f.reading for f in params_fits if f.chosen)
-    orr = next(f.reading for f in ops_fits if f.chosen)
-    rows = _blame_strides(tuple(_row_audit(b, pr, orr, batch) for b in blocks), blocks)
+    params_reading = next(f.reading for f in params_fits if f.chosen)
+    ops_reading = next(f.reading for f in ops_fits if f.chosen)
+    rows = _blame_strides(
+        tuple(_row_audit(b, params_reading, ops_reading, batch) for b in blocks), blocks
+    )
 
     inference = analysis
     if analysis.network.aux or analysis.batch != 1:
@@ -429,13 +431,13 @@ def audit(
                     network.build(spec, aux=True, variant=v.name), dtype=analysis.dtype
                 )
             block = next(b for b in found.blocks if b.name == v.row)
-            row = _row_audit(block, pr, orr, 1)
+            row = _row_audit(block, params_reading, ops_reading, 1)
         changed = []
         if v.conventions or v.input_shape:
             if base is None:
-                base = {b.name: _row_audit(b, pr, orr, 1) for b in plain.blocks}
+                base = {b.name: _row_audit(b, params_reading, ops_reading, 1) for b in plain.blocks}
             for b in va.blocks:
-                mine = _row_audit(b, pr, orr, 1)
+                mine = _row_audit(b, params_reading, ops_reading, 1)
                 before = base.get(b.name)
                 if before and _statuses(before) != _statuses(mine):
                     changed.append((before, mine))
@@ -448,7 +450,16 @@ def audit(
         ClaimAudit(c, tuple(_check(c, n, t, others.get(c.against)) for n, t in readings))
         for c in spec.claims
     )
-    return Audit(rows, params_fits, ops_fits, pr, orr, tuple(variants), claims, tuple(broken))
+    return Audit(
+        rows,
+        params_fits,
+        ops_fits,
+        params_reading,
+        ops_reading,
+        tuple(variants),
+        claims,
+        tuple(broken),
+    )
 
 
 def _statuses(r: RowAudit) -> tuple:

@@ -11,7 +11,7 @@ import json
 from fractions import Fraction
 
 from inception_cost import __version__
-from inception_cost.bottleneck import Comparison, Example, NetworkComparison, Path
+from inception_cost.bottleneck import Comparison, Example, NetworkComparison, Way
 from inception_cost.cells import format_shape
 from inception_cost.render.common import GLYPH, LEGEND, csv_text, si
 
@@ -70,13 +70,13 @@ def quote_line(ex: Example) -> str:
     return f"{ex.source}: “{ex.quote}”{english}"
 
 
-def _layers(path: Path) -> list[tuple[str, str, str, str]]:
-    """(label, output, weights, MACs) for the path, then each layer when there are several."""
-    rows = [(path.label, format_shape(path.out_shape), f"{path.weights:,}", f"{path.macs:,}")]
-    if len(path.layers) > 1:
+def _layers(way: Way) -> list[tuple[str, str, str, str]]:
+    """(label, output, weights, MACs) for the way, then each layer when there are several."""
+    rows = [(way.label, format_shape(way.out_shape), f"{way.weights:,}", f"{way.macs:,}")]
+    if len(way.layers) > 1:
         rows += [
             (f"↳ {c.op.name}", format_shape(c.op.out_shape), f"{c.weights:,}", f"{c.macs:,}")
-            for c in path.layers
+            for c in way.layers
         ]
     return rows
 
@@ -308,7 +308,7 @@ def _decimal(value: Fraction) -> float:
 # -- json -----------------------------------------------------------------------------------
 
 
-def _path_json(p: Path) -> dict:
+def _way_json(p: Way) -> dict:
     return {
         "label": p.label,
         "output": list(p.out_shape),
@@ -351,8 +351,8 @@ def _examples_json(examples: tuple[Example, ...]) -> dict:
                     {
                         "reading": r.reading,
                         "setting": r.setting,
-                        "baseline": _path_json(r.baseline),
-                        "alternative": _path_json(r.alternative),
+                        "baseline": _way_json(r.baseline),
+                        "alternative": _way_json(r.alternative),
                         "macs_ratio": _fraction(r.macs_ratio),
                         "macs_ratio_value": None
                         if r.macs_ratio is None

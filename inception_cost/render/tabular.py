@@ -20,33 +20,33 @@ def spec_cells(report) -> list[tuple[str, str]]:
     return [(report.spec.header(f), f) for f in report.spec.columns]
 
 
-def computed_cells(report, cost: BlockCost | None) -> dict[str, str]:
+def computed_cells(report, block: BlockCost | None) -> dict[str, str]:
     """The computed columns every tabular output adds; blank for rows left out."""
     heads = computed_headers(report)
-    if cost is None:
+    if block is None:
         return dict.fromkeys(heads, "")
-    ra = report.audit.row(cost.name)
-    a, counted = report.analysis, report.counted.blocks[cost.name]
+    ra = report.audit.row(block.name)
+    a, counted = report.analysis, report.counted.blocks[block.name]
     values = [
-        "x".join(map(str, cost.block.out_shape)),
+        "x".join(map(str, block.block.out_shape)),
         _status(ra.output),
-        str(cost.depth),
+        str(block.depth),
         _status(ra.depth),
-        str(cost.weights),
-        str(cost.biases),
-        str(cost.params),
+        str(block.weights),
+        str(block.biases),
+        str(block.params),
         _status(ra.params),
-        str(cost.macs),
+        str(block.macs),
     ]
     if report.flops:
         values.append(str(counted.flops))
     if report.counted.connections:
-        values.append(str(cost.connections))
+        values.append(str(block.connections))
     values += [
         _status(ra.ops),
-        str(cost.other.total),
-        str(cost.activations),
-        str(a.bytes(cost.activations)),
+        str(block.other.total),
+        str(block.activations),
+        str(a.bytes(block.activations)),
     ]
     if report.preset:
         values += [str(counted.params), "" if counted.ops is None else str(counted.ops)]
