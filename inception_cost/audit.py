@@ -17,8 +17,13 @@ from inception_cost import cost, network
 from inception_cost.cells import Quantity, format_shape
 from inception_cost.errors import InputError, Location
 from inception_cost.spec import Spec, Variant, load_model, model_names
+from inception_cost.verdicts import FAILING, Status
 
-MATCH, TRUNCATED, MISMATCH, UNCHECKED = "match", "truncated", "mismatch", "not checkable"
+# The statuses audit's callers name (verdicts.Status is the type, with what each means).
+MATCH = Status.MATCH
+TRUNCATED = Status.TRUNCATED
+MISMATCH = Status.MISMATCH
+UNCHECKED = Status.UNCHECKED
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,16 +164,6 @@ class Audit:
             status = c.checks[0].status
             out[status] = out.get(status, 0) + 1
         return out
-
-
-#: The statuses of a claim that holds: as printed, or within its bound ("at most/least").
-HOLDING = frozenset({MATCH, "within"})
-
-#: `table --fail-on LEVEL`: the statuses that count as a claim not holding.
-FAILING = {
-    "mismatch": frozenset({MISMATCH, "over", "under"}),
-    "truncated": frozenset({MISMATCH, "over", "under", TRUNCATED}),
-}
 
 
 def failures(audit: Audit, level: str) -> int:
@@ -507,7 +502,8 @@ def _check(claim, reading: str, totals: cost.Totals, other: cost.Totals | None) 
             status = MATCH if abs(computed - value) * 2 <= step else MISMATCH
     else:
         ok = computed <= value if claim.relation == "at most" else computed >= value
-        status = "within" if ok else "over" if claim.relation == "at most" else "under"
+        over = Status.OVER if claim.relation == "at most" else Status.UNDER
+        status = Status.WITHIN if ok else over
     if note.endswith(": ") or (not note and computed != value):
         note += f"{float((computed - value) * 100 / value):+.1f}% against the claim"
     return ClaimCheck(reading, computed, status, note)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from inception_cost import cost
-from inception_cost.audit import FAILING, HOLDING, UNCHECKED
 from inception_cost.report import make_report
 from inception_cost.spec import load_model, model_names
+from inception_cost.verdicts import FAILING, HOLDING, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,7 @@ def tally(counts: dict[str, int]) -> tuple[int, int, int]:
     return (
         sum(counts.get(s, 0) for s in HOLDING),
         sum(counts.get(s, 0) for s in FAILING["truncated"]),
-        counts.get(UNCHECKED, 0),
+        counts.get(Status.UNCHECKED, 0),
     )
 
 

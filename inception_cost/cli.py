@@ -10,6 +10,7 @@ import click
 from inception_cost import __version__
 from inception_cost.errors import InputError, InputErrors
 from inception_cost.render import FORMATS, TABLE_FORMATS
+from inception_cost.verdicts import FAIL_LEVELS
 
 DTYPES = ("float32", "float16", "bfloat16", "float64", "int8")
 
@@ -263,7 +264,7 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(("mismatch", "truncated")),
+    type=click.Choice(FAIL_LEVELS),
     help="Exit 1 when a claim does not hold (mismatch; truncated: also a claim that only"
     " truncates), after printing; for auditing a spec in CI.",
 )

@@ -14,6 +14,7 @@ from inception_cost import __version__
 from inception_cost.bottleneck import Comparison, Example, NetworkComparison, Way
 from inception_cost.cells import format_shape
 from inception_cost.render.common import GLYPH, LEGEND, csv_text, si
+from inception_cost.verdicts import Status
 
 #: 2: each ratio also as a number (macs_ratio_value, params_ratio_value).
 SCHEMA_VERSION = 2
@@ -213,7 +214,9 @@ def _print_rich(result, console=None) -> None:
             for f in r.findings:
                 line(f"note: {f}", indent=4)
             for c in r.checks:
-                style = {"match": "green", "truncated": "yellow"}.get(c.status, "bold red")
+                style = {Status.MATCH: "green", Status.TRUNCATED: "yellow"}.get(
+                    c.status, "bold red"
+                )
                 line(_check_line(c), style, 4)
         if ex.lesson:
             line(f"lesson: {ex.lesson}")

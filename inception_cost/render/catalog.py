@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from inception_cost import __version__
-from inception_cost.audit import UNCHECKED
 from inception_cost.render.common import number, si
+from inception_cost.verdicts import Status
 
 #: 2: models is an object ({schema_version, tool, models}), claims carry schema_version.
 SCHEMA_VERSION = 2
@@ -181,7 +181,7 @@ def render_claims(rows, items, fmt: str, console=None) -> str | None:
         from inception_cost.render.common import csv_text
 
         return csv_text(list(CLAIM_HEADERS), (_claim_cells(r) for r in rows))
-    held = sum(r.status in ("match", "within") for r in rows if r.reading == "as tabled")
+    held = sum(Status(r.status).holds for r in rows if r.reading == "as tabled")
     tabled = sum(r.reading == "as tabled" for r in rows)
     lines: list[tuple[str, str | None]] = []  # (text, status); a claim's quote has none
     previous = None
@@ -206,10 +206,11 @@ def render_claims(rows, items, fmt: str, console=None) -> str | None:
     from inception_cost.render.terminal import make_console
 
     console = console or make_console()
-    styles = {"match": "green", "within": "green", "truncated": "yellow", UNCHECKED: "dim"}
+    styles = {Status.TRUNCATED: "yellow", Status.UNCHECKED: "dim"}
     for text, status in lines:
         if status:
-            console.print(Padding(Text(text, style=styles.get(status, "red")), (0, 0, 0, 4)))
+            style = "green" if Status(status).holds else styles.get(status, "red")
+            console.print(Padding(Text(text, style=style), (0, 0, 0, 4)))
         else:
             console.print(Text(text, style="bold"))
     console.print(Text(summary, style="dim"))

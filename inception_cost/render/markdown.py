@@ -24,6 +24,7 @@ from inception_cost.render.common import (
 )
 from inception_cost.render.tabular import rows, with_shares
 from inception_cost.shares import decimal, percent
+from inception_cost.verdicts import Status
 
 
 def _value(v) -> str:
@@ -189,7 +190,7 @@ def _shares(share) -> list[str]:
 
 def _marked(text: str, verdict, quiet: bool = False) -> str:
     """A claim with its verdict mark; `quiet` marks only what does not hold."""
-    if verdict is None or (quiet and verdict.status == "match"):
+    if verdict is None or (quiet and verdict.status is Status.MATCH):
         return text
     return f"{text} {GLYPH[verdict.status]}"
 

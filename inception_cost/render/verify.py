@@ -11,6 +11,7 @@ import json
 from inception_cost import __version__
 from inception_cost.cells import format_shape
 from inception_cost.render.common import GLYPH, csv_text
+from inception_cost.verdicts import Status
 
 #: 2: memory_bytes.bookkeeping and memory_bytes.measured.
 SCHEMA_VERSION = 2
@@ -28,7 +29,7 @@ def render(result, fmt: str, console=None) -> str | None:
 
 
 def _glyph(ok: bool) -> str:
-    return GLYPH["match" if ok else "mismatch"]
+    return GLYPH[Status.MATCH if ok else Status.MISMATCH]
 
 
 def _gflops(macs: int, seconds: float) -> str:
@@ -158,7 +159,7 @@ def _csv(v) -> str:
             format_shape(o.executed_shape),
             o.analytic_macs,
             o.executed_macs,
-            "match" if o.ok else "mismatch",
+            Status.MATCH if o.ok else Status.MISMATCH,
             o.finite,
             f"{o.seconds:.6f}",
         ]
