@@ -628,7 +628,7 @@ def claims(names, fmt, output, force) -> None:
         model_path(name)  # an unknown name fails here, in one line
 
     def render(result, fmt, console=None):
-        text = render_claims(*result, fmt, console)
+        text = render_claims(result, fmt, console)
         return text if text is None or text.endswith("\n") else text + "\n"
 
     _deliver(render, survey(list(names) or None), fmt, output, force, None)

@@ -47,20 +47,19 @@ def ratio(value: Fraction | None) -> str:
 def saving_line(c: Comparison) -> str:
     r = c.macs_ratio
     if r is None:
-        other = sum(x.other.total for x in c.alternative.layers)
         return (
-            f"{c.baseline.macs:,} MACs against none ({other:,} other ops: the averaging's adds"
-            f" and divides); {c.baseline.weights:,} weights against {c.alternative.weights:,}"
+            f"{c.baseline.macs:,} MACs against none ({c.alternative.other:,} other ops: the"
+            f" averaging's adds and divides); {c.baseline.weights:,} weights against"
+            f" {c.alternative.weights:,}"
         )
-    saved = (1 - 1 / r) * 100
     params = (
         f"{ratio(c.params_ratio)} fewer weights"
         if c.params_ratio
         else f"{c.baseline.weights:,} weights against none"
     )
     if r < 1:
-        return f"the alternative costs {float(1 / r):.1f}x the MACs; {params}"
-    return f"{ratio(r)} fewer MACs ({float(saved):.1f}% saved); {params}"
+        return f"the alternative costs {float(c.macs_growth):.1f}x the MACs; {params}"
+    return f"{ratio(r)} fewer MACs ({float(c.macs_saved):.1f}% saved); {params}"
 
 
 def quote_line(ex: Example) -> str:
