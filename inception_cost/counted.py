@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING, NamedTuple
 
-from inception_cost import presets
 from inception_cost.audit import Audit
 from inception_cost.cost import Analysis, BlockCost, OpCost
 
+if TYPE_CHECKING:
+    from inception_cost.presets import Preset
 
-@dataclass(frozen=True, slots=True)
-class Count:
-    """One op's, block's or the network's figures in the report's quantity."""
+
+class Count(NamedTuple):
+    """One op's, block's or the network's figures in the report's quantity (a plain
+    record: one per op, and cheap to define at start-up)."""
 
     params: int  # ours, or as the preset counts them
     ops: int | None  # in the report's quantity; None where the preset counts no operations
@@ -30,7 +33,7 @@ class Counted:
     """What the params and operations columns show, per op, per block and in total."""
 
     unit: str  # the operations column's name: MACs, FLOPs, connections or the preset's unit
-    preset: presets.Preset | None  # the tool's rule counted by (`paper`: the spec's own)
+    preset: Preset | None  # the tool's rule counted by (`paper`: the spec's own)
     connections: bool  # the spec's ops column counts connections (LeNet-5): the table too
     # the operations column counts what the ops claims count (per image, in the claimed
     # reading's quantity), so a claim may stand beside it
@@ -42,11 +45,14 @@ class Counted:
     claimed_ops: int | None  # the same for its ops claims
 
 
-def rule(spec, audit: Audit, preset: str) -> presets.Preset | None:
+def rule(spec, audit: Audit, preset: str) -> Preset | None:
     """The preset named `preset` (`paper`: the spec's claimed columns as the audit reads
     them); None for no preset."""
     if not preset:
         return None
+    # Only here: the tools' rules are data classes a plain `table` run need not define.
+    from inception_cost import presets
+
     if preset == "paper":
         claimed = [
             f.reading if f.rows else None
@@ -65,13 +71,15 @@ def count(
     counts them, else in FLOPs (`flops`), else in connections where the spec's ops column
     counts those, else in MACs."""
     p = rule(spec, audit, preset)
+    if p:
+        from inception_cost.presets import op_count, param_parts  # see `rule`
     connections = not flops and audit.ops_reading.counts == "connections"
     batch = analysis.batch
 
     def of_op(c: OpCost) -> Count:
         if p:
-            params = sum(presets.param_parts(p, c).values())
-            ops = presets.op_count(p, c, batch) if p.counts_ops else None
+            params = sum(param_parts(p, c).values())
+            ops = op_count(p, c, batch) if p.counts_ops else None
         else:
             params = c.params
             ops = c.connections if connections else 2 * c.macs if flops else c.macs

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inception_cost import audit, cost, memory, network, presets, shares
+from inception_cost import audit, cost, memory, network, shares
 from inception_cost.audit import Audit
 from inception_cost.counted import Counted, count
 from inception_cost.errors import InputError
@@ -54,13 +54,18 @@ def make_report(
     settings: what its claimed columns mean is read from it (params do not change meaning
     with `--input`).
     """
-    if preset and preset not in presets.PRESETS:
-        raise InputError(f"unknown preset {preset!r}", "one of " + ", ".join(presets.PRESETS))
+    if preset:
+        from inception_cost.presets import PRESETS
+
+        if preset not in PRESETS:
+            raise InputError(f"unknown preset {preset!r}", "one of " + ", ".join(PRESETS))
     check_variant_runs(spec, variant, aux)
     net = network.build(spec, aux=aux, variant=variant)
     analysis = cost.analyse(net, batch=batch, dtype=dtype, inplace=inplace)
     if preset:
-        missing = presets.unsupported(analysis, presets.PRESETS[preset])
+        from inception_cost.presets import PRESETS, unsupported
+
+        missing = unsupported(analysis, PRESETS[preset])
         if missing:
             raise InputError(
                 f"the {preset} preset has no rule for {', '.join(missing)}, which {spec.name} uses",
