@@ -199,97 +199,98 @@ def _claims(console: Console, report) -> None:
 def _columns(report) -> tuple[list[Col], list]:
     """The table's columns with their priorities, and its rows (cells in column order)."""
     a, au, counted = report.analysis, report.audit, report.counted
-    unit = counted.unit.split(" ")[0]
-    params_claims = counted.claimed_params is not None
-    ops_claims = counted.claims_comparable and counted.claimed_ops is not None
-    marked = {"output": False, "d": False}
     rows: list = []
     for b in a.blocks:
-        row, ra = b.block.row, au.row(b.name)
-        name = b.name + ("+" if row.added else "") + ("ᵀ" if b.block.train_only else "")
-        name += "".join(mark for _, mark in row.footnotes)  # the paper's marks, kept
-        out_v = ra.output if ra.output and ra.output.status != MATCH else None
-        depth_v = ra.depth if ra.depth and ra.depth.status != MATCH else None
-        marked["output"] |= out_v is not None
-        marked["d"] |= depth_v is not None
-        pv, ov = counted.blocks[b.name].params, counted.blocks[b.name].ops
-        rows.append(
-            cells(
-                name,
-                _TYPES.get(b.block.type, b.block.type),
-                _mark(format_shape(b.block.out_shape), out_v),
-                _mark(str(b.depth), depth_v),
-                number(pv) if pv else "",
-                _mark(row.params.text, ra.params) if row.params else "",
-                si(ov) if ov else "",
-                _mark(row.ops.text, ra.ops) if row.ops else "",
-                si(b.other.total),
-                si(b.activations),
-                *_shares(report, report.shares.rows[b.name] if report.show_shares else None),
-            )
-        )
+        rows.append(_block_cells(report, b))
         if report.expand:
-            for c in b.ops:
-                params, ops = counted.ops[c.op.name].params, counted.ops[c.op.name].ops
-                rows.append(
-                    [
-                        Text(text, style="dim")
-                        for text in (
-                            "  " + c.op.name.removeprefix(b.name + "/"),
-                            _op_type(c.op),
-                            format_shape(c.op.out_shape),
-                            "",
-                            number(params) if params else "",
-                            "",
-                            si(ops) if ops else "",
-                            "",
-                            si(c.other.total) if c.other.total else "",
-                            si(c.activations) if c.activations else "",
-                            *_shares(
-                                report,
-                                report.shares.ops[c.op.name] if report.show_shares else None,
-                            ),
-                        )
-                    ]
-                )
-    t = a.totals
-    total_ops = counted.total.ops
-    rows += [
-        SECTION,
-        cells(
-            Text("total", style="bold"),
-            "",
-            "",
-            str(t.depth),
-            Text(number(counted.total.params), style="bold"),
-            _claim_sum(counted.claimed_params),
-            Text(si(total_ops) if total_ops is not None else "-", style="bold"),
-            _claim_sum(counted.claimed_ops),
-            si(t.other.total),
-            si(t.activations),
-            *(["100%"] * 3 if report.show_shares else []),
-        ),
-    ]
+            rows += [_op_cells(report, b, c) for c in b.ops]
+    rows += [SECTION, _total_cells(report)]
+    marked_output = any(_flagged(au.row(b.name).output) for b in a.blocks)
+    marked_depth = any(_flagged(au.row(b.name).depth) for b in a.blocks)
     cols = [
         Col("layer"),
         Col("type", priority=6),
-        Col("output", priority=1 if marked["output"] else 3),
-        Col("d", "right", 1 if marked["d"] else 5),
+        Col("output", priority=1 if marked_output else 3),
+        Col("d", "right", 1 if marked_depth else 5),
         Col("params", "right", 2),
         Col("claim", "right", 1),
-        Col(unit, "right", 2),
+        Col(counted.unit.split(" ")[0], "right", 2),
         Col("claim", "right", 1),
         Col("other", "right", 7),
         Col("act.", "right", 4),
     ]
     if report.show_shares:
         cols += [Col(head, "right", 3) for head in SHARE_HEADS]
+    params_claims = counted.claimed_params is not None
+    ops_claims = counted.claims_comparable and counted.claimed_ops is not None
     drop = ([5] if not params_claims else []) + ([7] if not ops_claims else [])
     if drop:
         keep = [i for i in range(len(cols)) if i not in drop]
         cols = [cols[i] for i in keep]
         rows = [r if r is SECTION else [r[i] for i in keep] for r in rows]
     return cols, rows
+
+
+def _flagged(verdict):
+    """A verdict worth a mark in the output and depth columns: one that does not match."""
+    return verdict if verdict and verdict.status != MATCH else None
+
+
+def _block_cells(report, b) -> list:
+    row, ra, counted = b.block.row, report.audit.row(b.name), report.counted.blocks[b.name]
+    name = b.name + ("+" if row.added else "") + ("ᵀ" if b.block.train_only else "")
+    name += "".join(mark for _, mark in row.footnotes)  # the paper's marks, kept
+    return cells(
+        name,
+        _TYPES.get(b.block.type, b.block.type),
+        _mark(format_shape(b.block.out_shape), _flagged(ra.output)),
+        _mark(str(b.depth), _flagged(ra.depth)),
+        number(counted.params) if counted.params else "",
+        _mark(row.params.text, ra.params) if row.params else "",
+        si(counted.ops) if counted.ops else "",
+        _mark(row.ops.text, ra.ops) if row.ops else "",
+        si(b.other.total),
+        si(b.activations),
+        *_shares(report, report.shares.rows[b.name] if report.show_shares else None),
+    )
+
+
+def _op_cells(report, b, c) -> list:
+    """One op's line under its block (--expand), dimmed."""
+    counted = report.counted.ops[c.op.name]
+    return [
+        Text(text, style="dim")
+        for text in (
+            "  " + c.op.name.removeprefix(b.name + "/"),
+            _op_type(c.op),
+            format_shape(c.op.out_shape),
+            "",
+            number(counted.params) if counted.params else "",
+            "",
+            si(counted.ops) if counted.ops else "",
+            "",
+            si(c.other.total) if c.other.total else "",
+            si(c.activations) if c.activations else "",
+            *_shares(report, report.shares.ops[c.op.name] if report.show_shares else None),
+        )
+    ]
+
+
+def _total_cells(report) -> list:
+    t, counted = report.analysis.totals, report.counted
+    return cells(
+        Text("total", style="bold"),
+        "",
+        "",
+        str(t.depth),
+        Text(number(counted.total.params), style="bold"),
+        _claim_sum(counted.claimed_params),
+        Text(si(counted.total.ops) if counted.total.ops is not None else "-", style="bold"),
+        _claim_sum(counted.claimed_ops),
+        si(t.other.total),
+        si(t.activations),
+        *(["100%"] * 3 if report.show_shares else []),
+    )
 
 
 def _shares_legend(report, left: list[str]) -> list[str]:
