@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from inception_cost.audit import Audit
 from inception_cost.cost import Analysis, BlockCost, OpCost
+from inception_cost.spec import Spec
 
 if TYPE_CHECKING:
     from inception_cost.presets import Preset
@@ -45,7 +46,7 @@ class Counted:
     claimed_ops: int | None  # the same for its ops claims
 
 
-def rule(spec, audit: Audit, preset: str) -> Preset | None:
+def rule(spec: Spec, audit: Audit, preset: str) -> Preset | None:
     """The preset named `preset` (`paper`: the spec's claimed columns as the audit reads
     them); None for no preset."""
     if not preset:
@@ -65,7 +66,7 @@ def rule(spec, audit: Audit, preset: str) -> Preset | None:
 
 
 def count(
-    spec, analysis: Analysis, audit: Audit, *, flops: bool = False, preset: str = ""
+    spec: Spec, analysis: Analysis, audit: Audit, *, flops: bool = False, preset: str = ""
 ) -> Counted:
     """Every op's, block's and the network's params and operations, counted as `preset`
     counts them, else in FLOPs (`flops`), else in connections where the spec's ops column

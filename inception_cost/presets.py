@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from inception_cost import audit, cost, network
+from inception_cost.spec import Spec
 
 #: The op kinds each rule was first read for: GoogLeNet's.
 GOOGLENET_KINDS = frozenset(
@@ -369,7 +370,7 @@ class Comparison:
         return tuple(c.count for c in self.presets)
 
 
-def compare(spec, batch: int = 1) -> Comparison:
+def compare(spec: Spec, batch: int = 1) -> Comparison:
     """Every preset applied to `spec` and set beside ours (the `paper` preset as its own
     table reads, left out where the table claims nothing)."""
     analysis = cost.analyse(network.build(spec), batch=batch)
