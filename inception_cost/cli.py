@@ -538,15 +538,12 @@ def memory(spec_file, model, batch, dtype, aux, variant, optimizer, fmt, output,
 @_output_options
 def profile(spec_file, model, quantity, batch, dtype, aux, variant, fmt, output, force) -> None:
     """A bar per row for MACs, params or activation memory: where the cost sits."""
-    from inception_cost import cost, network
-    from inception_cost.profile import profile as make_profile
+    from inception_cost.profile import profiles
     from inception_cost.render.bars import render
 
     spec = _load(spec_file, model)
-    analysis = cost.analyse(
-        network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
-    )
-    _deliver(render, make_profile(spec.name, analysis, quantity), fmt, output, force, spec_file)
+    (bars,) = profiles(spec, (quantity,), aux=aux, batch=batch, dtype=dtype, variant=variant or "")
+    _deliver(render, bars, fmt, output, force, spec_file)
 
 
 @cli.command()
@@ -579,15 +576,12 @@ def plot(spec_file, model, compare, batch, dtype, aux, variant, output, force) -
 
         figure = charts.comparison_figure(points())
     else:
-        from inception_cost import cost, network
-        from inception_cost.profile import profile as make_profile
+        from inception_cost.profile import profiles
 
         spec = _load(spec_file, model)
-        analysis = cost.analyse(
-            network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
-        )
+        quantities = ("params", "macs", "memory")
         figure = charts.layer_figure(
-            [make_profile(spec.name, analysis, q) for q in ("params", "macs", "memory")]
+            profiles(spec, quantities, aux=aux, batch=batch, dtype=dtype, variant=variant or "")
         )
     _emit(charts.save(figure, suffix), output, force, spec_file)
 
@@ -627,11 +621,7 @@ def claims(names, fmt, output, force) -> None:
     for name in names:
         model_path(name)  # an unknown name fails here, in one line
 
-    def render(result, fmt, console=None):
-        text = render_claims(result, fmt, console)
-        return text if text is None or text.endswith("\n") else text + "\n"
-
-    _deliver(render, survey(list(names) or None), fmt, output, force, None)
+    _deliver(render_claims, survey(list(names) or None), fmt, output, force, None)
 
 
 @cli.command()
