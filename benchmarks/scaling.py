@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from inception_cost import audit, cost, network, spec
+from inception_cost import audit, cost, counted, network, shares, spec
 from inception_cost.render import render
 from inception_cost.report import Report
 
@@ -65,7 +65,16 @@ def measure(rows: int, repeat: int, directory: Path) -> dict[str, float]:
     stages["build"], net = _time(lambda: network.build(parsed), repeat)
     stages["analyse"], analysis = _time(lambda: cost.analyse(net), repeat)
     stages["audit"], checked = _time(lambda: audit.audit(parsed, analysis), repeat)
-    report = Report(parsed, analysis, checked)
+    stages["count"], report = _time(
+        lambda: Report(
+            parsed,
+            analysis,
+            checked,
+            shares=shares.shares(analysis),
+            counted=counted.count(parsed, analysis, checked),
+        ),
+        repeat,
+    )
     stages["csv"], _ = _time(lambda: render(report, "csv"), repeat)
     stages["total"] = sum(stages.values())
     return stages
@@ -77,7 +86,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    names = ("parse", "build", "analyse", "audit", "csv", "total")
+    names = ("parse", "build", "analyse", "audit", "count", "csv", "total")
     print(f"median of {args.repeat} runs per stage; us/row = microseconds per table row")
     print(f"{'rows':>8} " + " ".join(f"{n + ' us/row':>15}" for n in names) + f" {'total s':>9}")
     results = {}

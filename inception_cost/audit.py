@@ -17,8 +17,13 @@ from inception_cost import cost, network
 from inception_cost.cells import Quantity, format_shape
 from inception_cost.errors import InputError, Location
 from inception_cost.spec import Spec, Variant, load_model, model_names
+from inception_cost.verdicts import FAILING, Status
 
-MATCH, TRUNCATED, MISMATCH, UNCHECKED = "match", "truncated", "mismatch", "not checkable"
+# The statuses audit's callers name (verdicts.Status is the type, with what each means).
+MATCH = Status.MATCH
+TRUNCATED = Status.TRUNCATED
+MISMATCH = Status.MISMATCH
+UNCHECKED = Status.UNCHECKED
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,16 +169,6 @@ class Audit:
             status = c.checks[0].status
             out[status] = out.get(status, 0) + 1
         return out
-
-
-#: The statuses of a claim that holds: as printed, or within its bound ("at most/least").
-HOLDING = frozenset({MATCH, "within"})
-
-#: `table --fail-on LEVEL`: the statuses that count as a claim not holding.
-FAILING = {
-    "mismatch": frozenset({MISMATCH, "over", "under"}),
-    "truncated": frozenset({MISMATCH, "over", "under", TRUNCATED}),
-}
 
 
 def failures(audit: Audit, level: str) -> int:
@@ -401,9 +396,11 @@ def audit(
     batch = analysis.batch
     blocks = analysis.blocks
     params_fits, ops_fits = fits(spec, tabled or analysis)
-    pr = next(f.reading for f in params_fits if f.chosen)
-    orr = next(f.reading for f in ops_fits if f.chosen)
-    rows = _blame_strides(tuple(_row_audit(b, pr, orr, batch) for b in blocks), blocks)
+    params_reading = next(f.reading for f in params_fits if f.chosen)
+    ops_reading = next(f.reading for f in ops_fits if f.chosen)
+    rows = _blame_strides(
+        tuple(_row_audit(b, params_reading, ops_reading, batch) for b in blocks), blocks
+    )
 
     inference = analysis
     if analysis.network.aux or analysis.batch != 1:
@@ -436,13 +433,13 @@ def audit(
                     network.build(spec, aux=True, variant=v.name), dtype=analysis.dtype
                 )
             block = next(b for b in found.blocks if b.name == v.row)
-            row = _row_audit(block, pr, orr, 1)
+            row = _row_audit(block, params_reading, ops_reading, 1)
         changed = []
         if v.conventions or v.input_shape or v.columns:
             if base is None:
-                base = {b.name: _row_audit(b, pr, orr, 1) for b in plain.blocks}
+                base = {b.name: _row_audit(b, params_reading, ops_reading, 1) for b in plain.blocks}
             for b in va.blocks:
-                mine = _row_audit(b, pr, orr, 1)
+                mine = _row_audit(b, params_reading, ops_reading, 1)
                 before = base.get(b.name)
                 if before and _statuses(before) != _statuses(mine):
                     changed.append((before, mine))
@@ -459,7 +456,16 @@ def audit(
         ClaimAudit(c, _checks(c, readings, others.get(c.against), own, broken_why))
         for c in spec.claims
     )
-    return Audit(rows, params_fits, ops_fits, pr, orr, tuple(variants), claims, tuple(broken))
+    return Audit(
+        rows,
+        params_fits,
+        ops_fits,
+        params_reading,
+        ops_reading,
+        tuple(variants),
+        claims,
+        tuple(broken),
+    )
 
 
 def _checks(claim, readings, other, own: set[str], broken: dict[str, str]) -> tuple:
@@ -517,7 +523,8 @@ def _check(claim, reading: str, totals: cost.Totals, other: cost.Totals | None) 
             status = MATCH if abs(computed - value) * 2 <= step else MISMATCH
     else:
         ok = computed <= value if claim.relation == "at most" else computed >= value
-        status = "within" if ok else "over" if claim.relation == "at most" else "under"
+        over = Status.OVER if claim.relation == "at most" else Status.UNDER
+        status = Status.WITHIN if ok else over
     if note.endswith(": ") or (not note and computed != value):
         note += f"{float((computed - value) * 100 / value):+.1f}% against the claim"
     return ClaimCheck(reading, computed, status, note)

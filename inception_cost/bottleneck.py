@@ -15,7 +15,7 @@ import math
 import tomllib
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path as FilePath
+from pathlib import Path
 
 from inception_cost import cost, network, receptive
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Verdict, judge
@@ -25,12 +25,12 @@ from inception_cost.kinds import row_stride
 from inception_cost.network import Conv2d, Linear, Pool2d, Shape, pad_amount, window
 from inception_cost.spec import ResidualBlock, Spec, parse_padding
 
-EXAMPLES = FilePath(__file__).parent / "examples" / "bottleneck.toml"
+EXAMPLES = Path(__file__).parent / "examples" / "bottleneck.toml"
 INCEPTION_UNIT = "inception module"
 
 
 @dataclass(frozen=True, slots=True)
-class Path:
+class Way:
     """One way to compute the output: its layers, costed, and their sums."""
 
     label: str
@@ -51,6 +51,11 @@ class Path:
     @property
     def macs(self) -> int:
         return sum(c.macs for c in self.layers)
+
+    @property
+    def other(self) -> int:
+        """Its other ops (compares, adds, divides: a pool's averaging)."""
+        return sum(c.other.total for c in self.layers)
 
     @property
     def out_shape(self) -> Shape:
@@ -75,8 +80,8 @@ class Comparison:
 
     reading: str  # what this reading of the setting assumes
     setting: str  # the setting in one line
-    baseline: Path  # direct / fully connected / one large kernel
-    alternative: Path  # reduced / global average pooling / stacked small kernels
+    baseline: Way  # direct / fully connected / one large kernel
+    alternative: Way  # reduced / global average pooling / stacked small kernels
     quantities: tuple[tuple[str, int | str], ...]
     checks: tuple[Check, ...] = ()
     findings: tuple[str, ...] = ()
@@ -95,6 +100,19 @@ class Comparison:
             if self.alternative.params
             else None
         )
+
+    @property
+    def macs_growth(self) -> Fraction | None:
+        """Alternative MACs per baseline MAC: how many times the MACs it costs, where it
+        costs more; None where the baseline has none."""
+        return Fraction(self.alternative.macs, self.baseline.macs) if self.baseline.macs else None
+
+    @property
+    def macs_saved(self) -> Fraction | None:
+        """The percent of the baseline's MACs the alternative saves (negative: it costs
+        more); None where the alternative has no MACs."""
+        r = self.macs_ratio
+        return None if r is None else (1 - 1 / r) * 100
 
     def quantity(self, name: str) -> int | str:
         return dict(self.quantities)[name]
@@ -171,8 +189,8 @@ def _conv(
     )
 
 
-def _path(label: str, *ops) -> Path:
-    return Path(label, tuple(cost.op_cost(op) for op in ops))
+def _way(label: str, *ops) -> Way:
+    return Way(label, tuple(cost.op_cost(op) for op in ops))
 
 
 def reduction(
@@ -187,8 +205,8 @@ def reduction(
     direct = _conv(f"{kernel}x{kernel}", in_shape, out, kernel, stride, pad)
     squeeze = _conv("1x1 reduce", in_shape, reduce_to, 1, 1, 0)
     conv = _conv(f"{kernel}x{kernel}", squeeze.out_shape, out, kernel, stride, pad)
-    reduced = _path(f"1x1 to {reduce_to}, then {kernel}x{kernel}", squeeze, conv)
-    baseline = _path(f"{kernel}x{kernel} on the input", direct)
+    reduced = _way(f"1x1 to {reduce_to}, then {kernel}x{kernel}", squeeze, conv)
+    baseline = _way(f"{kernel}x{kernel} on the input", direct)
     findings = []
     if reduce_to >= in_shape[2]:
         findings.append(
@@ -233,7 +251,7 @@ def pooling(in_shape: Shape, out: int) -> Comparison:
     h, w, c = in_shape
     fc = Linear("fully connected", ("input",), (in_shape,), (1, 1, out), False)
     pool = Pool2d("global average pool", ("input",), (in_shape,), (1, 1, c), "avg", (h, w), 1)
-    baseline, alternative = _path("fully connected", fc), _path("global average pooling", pool)
+    baseline, alternative = _way("fully connected", fc), _way("global average pooling", pool)
     return Comparison(
         reading="weights only",
         setting=f"{format_shape(in_shape)} -> {out} units",
@@ -260,8 +278,8 @@ def stacking(in_shape: Shape, kernel: int, small: int = 3, count: int = 0) -> Co
     for i in range(count):
         layers.append(_conv(f"{small}x{small} ({i + 1})", shape, c, small, 1, (small - 1) // 2))
         shape = layers[-1].out_shape
-    baseline = _path(f"one {kernel}x{kernel}", large)
-    alternative = _path(f"{count} x {small}x{small}", *layers)
+    baseline = _way(f"one {kernel}x{kernel}", large)
+    alternative = _way(f"{count} x {small}x{small}", *layers)
     field = receptive.chain(layers).size[0]  # 1 + count x (small - 1)
     findings = []
     if field != kernel:
@@ -295,8 +313,8 @@ def inverted(in_shape: Shape, out: int, expansion: int, stride: int = 1) -> Comp
     expand = _conv(f"1x1 expand to {c * expansion}", in_shape, c * expansion, 1, 1, 0)
     dw = _conv("3x3 depthwise", expand.out_shape, c * expansion, 3, stride, 1, c * expansion)
     project = _conv(f"1x1 project to {out}", dw.out_shape, out, 1, 1, 0)
-    block = _path(f"expand x{expansion}, depthwise, project", expand, dw, project)
-    baseline = _path("a plain 3x3", plain)
+    block = _way(f"expand x{expansion}, depthwise, project", expand, dw, project)
+    baseline = _way("a plain 3x3", plain)
     return Comparison(
         reading="weights only, no batch norm",
         setting=f"{format_shape(in_shape)} -> {out} maps, stride {stride}, expansion {expansion}",
@@ -323,13 +341,13 @@ def residual_blocks(in_shape: Shape, width: int) -> Comparison:
     h, w, _ = in_shape
     narrow, wide = (h, w, width), (h, w, 4 * width)
     first = _conv(f"3x3, {width} (1)", narrow, width, 3, 1, 1)
-    basic = _path(
+    basic = _way(
         "basic: [3x3; 3x3]", first, _conv(f"3x3, {width} (2)", first.out_shape, width, 3, 1, 1)
     )
     reduce = _conv(f"1x1, {width}", wide, width, 1, 1, 0)
     middle = _conv(f"3x3, {width}", reduce.out_shape, width, 3, 1, 1)
     restore = _conv(f"1x1, {4 * width}", middle.out_shape, 4 * width, 1, 1, 0)
-    bottle = _path("bottleneck: [1x1; 3x3; 1x1]", reduce, middle, restore)
+    bottle = _way("bottleneck: [1x1; 3x3; 1x1]", reduce, middle, restore)
     return Comparison(
         reading="weights only, no batch norm, identity shortcuts",
         setting=(
@@ -355,7 +373,7 @@ def _positive(**values: int) -> None:
 # -- the notes' examples -------------------------------------------------------------
 
 
-def examples(path: FilePath = EXAMPLES) -> tuple[Example, ...]:
+def examples(path: Path = EXAMPLES) -> tuple[Example, ...]:
     """The worked examples in `path`, each computed under every reading and judged."""
     where = str(path)
     try:
@@ -560,7 +578,7 @@ def _pieces(row) -> tuple[Family, tuple[tuple[str, object, object], ...]] | None
             )
         else:
             one = dataclasses.replace(row, block=dataclasses.replace(row.block, repeat=1), **keep)
-            c = row.block.out_channels
+            c = row.block.layers[-1][2]  # the block's output width
             plain = dataclasses.replace(one, block=ResidualBlock(((3, 3, c), (3, 3, c)), 1))
         pieces.append((name, one, plain))
     return family, tuple(pieces)

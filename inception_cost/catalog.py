@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from inception_cost import cost
-from inception_cost.audit import FAILING, HOLDING, UNCHECKED
 from inception_cost.report import make_report
 from inception_cost.spec import load_model, model_names
+from inception_cost.verdicts import FAILING, HOLDING, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,7 @@ def tally(counts: dict[str, int]) -> tuple[int, int, int]:
     return (
         sum(counts.get(s, 0) for s in HOLDING),
         sum(counts.get(s, 0) for s in FAILING["truncated"]),
-        counts.get(UNCHECKED, 0),
+        counts.get(Status.UNCHECKED, 0),
     )
 
 
@@ -107,6 +107,16 @@ class Head:
     other: int  # what the other head would cost it: flattened if pooled, pooled if not
     total: int  # the network's parameters
 
+    @property
+    def share(self) -> Fraction:
+        """The head's share of the network's parameters."""
+        return Fraction(self.params, self.total)
+
+    @property
+    def difference(self) -> int:
+        """What the other head would add (negative: save)."""
+        return self.other - self.params
+
 
 def _head(name: str, analysis: cost.Analysis) -> Head | None:
     """GAP against a fully connected head in one network (the notes' example C)."""
@@ -130,7 +140,25 @@ def _head(name: str, analysis: cost.Analysis) -> Head | None:
     return Head(name, pooled, shape, units, first.params, other, analysis.totals.params)
 
 
-def survey(models: list[str] | None = None) -> tuple[list[ClaimRow], list[Head]]:
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """`inception-cost claims`: every claim of the specs surveyed, and their heads."""
+
+    claims: tuple[ClaimRow, ...]
+    heads: tuple[Head, ...]
+
+    @property
+    def tabled(self) -> int:
+        """How many claims are checked on the network as tabled (not a variant)."""
+        return sum(r.reading == "as tabled" for r in self.claims)
+
+    @property
+    def held(self) -> int:
+        """How many of those hold."""
+        return sum(Status(r.status).holds for r in self.claims if r.reading == "as tabled")
+
+
+def survey(models: list[str] | None = None) -> Survey:
     """For `inception-cost claims`: the claims of the named bundled specs (all of them by
     default) and their classifier heads, each spec built and audited once."""
     rows: list[ClaimRow] = []
@@ -141,4 +169,4 @@ def survey(models: list[str] | None = None) -> tuple[list[ClaimRow], list[Head]]
         head = _head(name, report.analysis)
         if head is not None:
             heads.append(head)
-    return rows, heads
+    return Survey(tuple(rows), tuple(heads))

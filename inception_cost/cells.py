@@ -125,7 +125,11 @@ def parse_patch(text: str) -> Patch:
     return Patch(kh, kw, stride)
 
 
-def parse_shape(text: str) -> tuple[int, int, int]:
+#: A feature map's size: height, width, channels.
+Shape = tuple[int, int, int]
+
+
+def parse_shape(text: str) -> Shape:
     """`112x112x64` -> (112, 112, 64): height, width, channels."""
     check_digits(text, "size")
     m = _SHAPE.match(text.strip())

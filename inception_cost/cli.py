@@ -10,8 +10,9 @@ import click
 from inception_cost import __version__
 from inception_cost.conventions import DECLARED
 from inception_cost.errors import InputError, InputErrors
+from inception_cost.render import FORMATS, TABLE_FORMATS
+from inception_cost.verdicts import FAIL_LEVELS
 
-FORMATS = ("rich", "markdown", "csv", "json")
 DTYPES = ("float32", "float16", "bfloat16", "float64", "int8")
 
 
@@ -200,7 +201,7 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice((*FORMATS, "spec")),
+    type=click.Choice(TABLE_FORMATS),
     default="rich",
     show_default=True,
     help="markdown: a report to paste into a README; spec: Markdown that reads back as a spec.",
@@ -264,7 +265,7 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(("mismatch", "truncated")),
+    type=click.Choice(FAIL_LEVELS),
     help="Exit 1 when a claim does not hold (mismatch; truncated: also a claim that only"
     " truncates), after printing; for auditing a spec in CI.",
 )
@@ -484,13 +485,12 @@ def conventions(spec_file, model, batch, input_shape, fmt, output, force) -> Non
     Each preset is a documented weighting of the cost model's own categories (bias adds,
     ReLU, pooling, LRN, x2); docs/conventions.md says where each rule was read.
     """
-    from inception_cost.presets import for_spec
+    from inception_cost.presets import compare
     from inception_cost.render.presets import render
     from inception_cost.spec import with_overrides
 
     spec = with_overrides(_load(spec_file, model), input_shape=input_shape)
-    counts = for_spec(spec, batch)
-    _deliver(render, (spec.name, batch, counts), fmt, output, force, spec_file)
+    _deliver(render, compare(spec, batch), fmt, output, force, spec_file)
 
 
 @cli.command()
@@ -541,15 +541,12 @@ def memory(spec_file, model, batch, dtype, aux, variant, optimizer, fmt, output,
 @_output_options
 def profile(spec_file, model, quantity, batch, dtype, aux, variant, fmt, output, force) -> None:
     """A bar per row for MACs, params or activation memory: where the cost sits."""
-    from inception_cost import cost, network
-    from inception_cost.profile import profile as make_profile
+    from inception_cost.profile import profiles
     from inception_cost.render.bars import render
 
     spec = _load(spec_file, model)
-    analysis = cost.analyse(
-        network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
-    )
-    _deliver(render, make_profile(spec.name, analysis, quantity), fmt, output, force, spec_file)
+    (bars,) = profiles(spec, (quantity,), aux=aux, batch=batch, dtype=dtype, variant=variant or "")
+    _deliver(render, bars, fmt, output, force, spec_file)
 
 
 @cli.command()
@@ -582,15 +579,12 @@ def plot(spec_file, model, compare, batch, dtype, aux, variant, output, force) -
 
         figure = charts.comparison_figure(points())
     else:
-        from inception_cost import cost, network
-        from inception_cost.profile import profile as make_profile
+        from inception_cost.profile import profiles
 
         spec = _load(spec_file, model)
-        analysis = cost.analyse(
-            network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
-        )
+        quantities = ("params", "macs", "memory")
         figure = charts.layer_figure(
-            [make_profile(spec.name, analysis, q) for q in ("params", "macs", "memory")]
+            profiles(spec, quantities, aux=aux, batch=batch, dtype=dtype, variant=variant or "")
         )
     _emit(charts.save(figure, suffix), output, force, spec_file)
 
@@ -630,11 +624,7 @@ def claims(names, fmt, output, force) -> None:
     for name in names:
         model_path(name)  # an unknown name fails here, in one line
 
-    def render(result, fmt, console=None):
-        text = render_claims(*result, fmt, console)
-        return text if text is None or text.endswith("\n") else text + "\n"
-
-    _deliver(render, survey(list(names) or None), fmt, output, force, None)
+    _deliver(render_claims, survey(list(names) or None), fmt, output, force, None)
 
 
 @cli.command()

@@ -11,15 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from inception_cost.cells import Quantity, parse_quantity, parse_shape
+from inception_cost.cells import Quantity, Shape, parse_quantity, parse_shape
 from inception_cost.columns import COLUMNS
 from inception_cost.columns import norm as _norm
 from inception_cost.conventions import ACTIVATIONS, Conventions
 from inception_cost.conventions import read as read_conventions
 from inception_cost.errors import InputError, Location, check_keys, nearest
 from inception_cost.table import CSV_META
-
-Shape = tuple[int, int, int]
 
 
 class Places:

@@ -15,11 +15,11 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import ClassVar
 
+from inception_cost.cells import Shape
 from inception_cost.errors import InputError, nearest
 from inception_cost.kinds import Kind, Layer, row_stride
 from inception_cost.spec import COLUMNS, Conventions, Row, Spec, variant_row, variant_rows
 
-Shape = tuple[int, int, int]
 INPUT = "input"
 
 
@@ -47,12 +47,6 @@ class Conv2d(Op):
     layer: bool = True  # counts toward depth (a separable conv's depthwise half does not)
     # per output channel, the input channels it reads (LeNet-5's C3); () = all of its group
     table: tuple[tuple[int, ...], ...] = ()
-
-    def reads(self, out_channel: int) -> int:
-        """How many input channels one output channel's filter spans."""
-        if self.table:
-            return len(self.table[out_channel])
-        return self.in_shapes[0][2] // self.groups
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,34 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from inception_cost import cost
-
-# Primitive counts of one op (for the whole batch), from its shapes and the cost model.
-PRIMITIVES = (
-    "macs",  # products of a convolution or linear layer
-    "conv_bias",  # a convolution's output elements, where it has a bias
-    "linear_bias",  # a linear layer's outputs, where it has a bias
-    "relu",  # ReLU elements
-    "relu6",  # ReLU6 elements (nn.ReLU6 is a Hardtanh: tools that patch F.relu miss it)
-    "max_pool_in",
-    "max_pool_out",
-    "avg_pool_in",
-    "avg_pool_out",
-    "lrn",  # LRN elements
-    "lrn_window",  # LRN positions x (C + size - 1): the channel-padded squares it averages
-    "lrn_macc",  # LRN elements x size: the sum of squares written as multiply-adds
-    "groups_ignored",  # a grouped convolution's MACs counted as if it were dense, less its own
-    "softmax",  # softmax elements
-    "gap_in",  # a global (adaptive) average pool's input elements
-    "gap_out",
-    "bn",  # batch norm elements
-    "bn_channels",  # batch norm channels, times the batch
-    "tanh",  # tanh elements
-    "swish",  # swish (SiLU) elements
-    "sigmoid",  # sigmoid elements (squeeze-and-excitation's gates)
-    "scale",  # squeeze-and-excitation's channel-wise multiply: the map's elements
-    "connections",  # LeNet-5's unit: multiply-adds plus bias (and subsampling) adds
-)
+from inception_cost import audit, cost, network
+from inception_cost.spec import Spec
 
 #: The op kinds each rule was first read for: GoogLeNet's.
 GOOGLENET_KINDS = frozenset(
@@ -84,7 +58,6 @@ class Preset:
     biases: bool  # biases counted in params
     lrn_params: int  # parameters the tool gives each LRN layer
     source: str  # where the rule was read
-    notes: str = ""
     counts_ops: bool = True
     counts_params: bool = True  # False: the tool reports no parameter count
     unrun_params: bool = False  # counts the params of modules the model holds but never runs
@@ -195,8 +168,6 @@ PRESETS: dict[str, Preset] = {
             " has no module hook, the patched F.silu counts its elements once; nn.Sigmoid has"
             " no hook and torch.sigmoid is not patched; `scale * input` is Tensor.__mul__,"
             " not the patched torch.mul or Tensor.mul",
-            notes="nn.ReLU and pooling modules are counted by their hook and again by the"
-            " patched functional they call",
             unrun_params=True,
         ),
         Preset(
@@ -324,7 +295,16 @@ def unsupported(analysis: cost.Analysis, preset: Preset) -> tuple[str, ...]:
 
 
 def primitives(c: cost.OpCost, batch: int) -> Counter:
-    """The primitive counts of one costed op, for the whole batch."""
+    """The primitive counts of one costed op, for the whole batch: `macs` (a convolution's
+    or linear layer's products), `conv_bias` and `linear_bias` (output elements where there
+    is a bias), `relu` and `relu6` (nn.ReLU6 is a Hardtanh: tools that patch F.relu miss
+    it), the input and output elements of max, average and global average pools, `lrn`,
+    `lrn_window` (positions x (C + size - 1): the channel-padded squares it averages) and
+    `lrn_macc` (elements x size: the sum of squares as multiply-adds), `groups_ignored` (a
+    grouped convolution's MACs as if dense, less its own), `softmax`, `bn` and
+    `bn_channels` (channels x batch), `tanh`, `swish` and `sigmoid` (elements),
+    `scale` (squeeze-and-excitation's channel-wise multiply: the map's elements), and
+    LeNet-5's `connections`."""
     op, out = c.op, c.op.out_shape
     n_out = batch * out[0] * out[1] * out[2]
     p: Counter = Counter(macs=c.macs, connections=c.connections)
@@ -390,23 +370,60 @@ def paper_rule(title: str, params, ops) -> Preset | None:
     )
 
 
-def for_spec(spec, batch: int = 1) -> list[PresetCount]:
-    """`inception-cost conventions`: every preset applied to `spec` (the `paper` preset
-    as its own table reads, left out where the table claims nothing)."""
-    from inception_cost import audit, network
+@dataclass(frozen=True, slots=True)
+class Compared:
+    """One preset's count beside ours, and what makes them differ."""
 
+    count: PresetCount
+    vs_ours: int | None  # its operation count less ours; None where it counts none
+    difference: tuple[tuple[str, int], ...]  # the operation categories that differ
+    params_difference: tuple[tuple[str, int], ...]  # the parameter kinds that differ
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """`inception-cost conventions`: every preset applied to one spec, ours first."""
+
+    model: str
+    batch: int
+    presets: tuple[Compared, ...]
+    aux_kept: bool  # the spec has training-only rows, so `params_kept` says something
+
+    @property
+    def counts(self) -> tuple[PresetCount, ...]:
+        """Each preset's own count, ours first."""
+        return tuple(c.count for c in self.presets)
+
+
+def compare(spec: Spec, batch: int = 1) -> Comparison:
+    """Every preset applied to `spec` and set beside ours (the `paper` preset as its own
+    table reads, left out where the table claims nothing)."""
     analysis = cost.analyse(network.build(spec), batch=batch)
     kept = None
     if any(row.train_only for row in spec.rows):
         kept = cost.analyse(network.build(spec, aux=True), batch=batch)
-    out = []
+    counts = []
     for p in PRESETS.values():
         if p.name == "paper":
             p = paper_rule(spec.title, *audit.chosen(spec, analysis))
             if p is None:
                 continue
-        out.append(count(analysis, p, kept))
-    return out
+        counts.append(count(analysis, p, kept))
+    ours = counts[0]
+    return Comparison(
+        spec.name,
+        batch,
+        tuple(
+            Compared(
+                c,
+                None if c.ops is None else c.ops - ours.ops,
+                tuple(difference(ours, c)),
+                tuple(params_difference(ours, c)),
+            )
+            for c in counts
+        ),
+        kept is not None,
+    )
 
 
 def _weigh(terms, p: Counter) -> list[tuple[str, int]]:

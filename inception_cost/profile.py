@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from inception_cost import cost, network
 from inception_cost.cost import Analysis
+from inception_cost.spec import Spec
 
 #: quantity -> (what it is, its unit)
 QUANTITIES = {
@@ -70,3 +72,17 @@ def profile(model: str, analysis: Analysis, quantity: str) -> Profile:
         for name, v in values
     )
     return Profile(model, quantity, analysis.batch, analysis.dtype, total, bars)
+
+
+def profiles(
+    spec: Spec,
+    quantities: tuple[str, ...],
+    *,
+    aux: bool = False,
+    batch: int = 1,
+    dtype: str = "float32",
+    variant: str = "",
+) -> tuple[Profile, ...]:
+    """`profile` and `plot`: `spec` built and costed once, then a profile per quantity."""
+    analysis = cost.analyse(network.build(spec, aux=aux, variant=variant), batch=batch, dtype=dtype)
+    return tuple(profile(spec.name, analysis, q) for q in quantities)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inception_cost import audit as audit_mod
-from inception_cost import cost, network
-from inception_cost import memory as memory_mod
-from inception_cost import shares as shares_mod
+from inception_cost import audit, cost, memory, network, shares
+from inception_cost.audit import Audit
+from inception_cost.counted import Counted, count
 from inception_cost.errors import InputError
+from inception_cost.memory import Memory
+from inception_cost.shares import Shares
 from inception_cost.spec import Spec, check_variant_runs
 
 
@@ -20,14 +21,15 @@ from inception_cost.spec import Spec, check_variant_runs
 class Report:
     spec: Spec
     analysis: cost.Analysis
-    audit: audit_mod.Audit
+    audit: Audit
     flops: bool = False  # show FLOPs = 2 x MACs
     expand: bool = False  # one line per op inside each block
     variant: str = ""  # the alternative reading analysed, if any
     preset: str = ""  # count params and operations as this tool does (presets.PRESETS)
-    shares: shares_mod.Shares | None = None  # each row's and op's share of the totals
+    shares: Shares | None = None  # each row's and op's share of the totals
     show_shares: bool = False  # percent columns in rich and Markdown (CSV, JSON: always)
-    memory: memory_mod.Memory | None = None  # bytes under named conventions (docs/memory.md)
+    memory: Memory | None = None  # bytes under named conventions (docs/memory.md)
+    counted: Counted | None = None  # the params and operations columns, counted once
 
 
 def make_report(
@@ -73,7 +75,7 @@ def make_report(
     fit_on = None
     if variant or base is not spec:
         fit_on = cost.analyse(network.build(base, aux=aux), dtype=dtype, inplace=inplace)
-    checked = audit_mod.audit(spec, analysis, variant=variant, tabled=fit_on)
+    checked = audit.audit(spec, analysis, variant=variant, tabled=fit_on)
     if preset == "paper" and not (checked.params_fits[0].rows or checked.ops_fits[0].rows):
         raise InputError(
             f"{spec.name}'s table claims no params or ops, so there is no paper reading to count",
@@ -87,7 +89,8 @@ def make_report(
         expand,
         variant,
         preset,
-        shares_mod.shares(analysis),
+        shares.shares(analysis),
         show_shares,
-        memory_mod.memory(analysis),
+        memory.memory(analysis),
+        count(spec, analysis, checked, flops=flops, preset=preset),
     )

@@ -17,6 +17,7 @@ from inception_cost import frontmatter
 from inception_cost.cells import (
     Patch,
     Quantity,
+    Shape,
     is_empty,
     parse_count,
     parse_filter_shape,
@@ -63,8 +64,6 @@ from inception_cost.table import (  # noqa: F401 (public names importers use)
 )
 
 MODELS_DIR = Path(__file__).parent / "models"
-
-Shape = tuple[int, int, int]
 
 REQUIRED_FIELDS = ("type",)
 # Canonical row type -> accepted spellings (compared after `_norm`), and the prefix
@@ -134,10 +133,6 @@ class ResidualBlock:
     layers: tuple[tuple[int, int, int], ...]  # (kh, kw, filters) of each conv, in order
     repeat: int
     groups: tuple[int, ...] = ()  # each conv's groups: ResNeXt's `3x3, 128, C=32` (else 1)
-
-    @property
-    def out_channels(self) -> int:
-        return self.layers[-1][2]
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,16 @@ class BlockCheck:
     def seconds(self) -> float:
         return sum(o.seconds for o in self.ops)
 
+    @property
+    def gflops(self) -> float | None:
+        """The block's run speed in GFLOP/s (FLOPs = 2 x MACs); None for no MACs or time."""
+        return gflops(self.executed_macs, self.seconds)
+
+
+def gflops(macs: int, seconds: float) -> float | None:
+    """Billions of FLOPs (2 x MACs) per second; None where there is no MAC or no time."""
+    return 2 * macs / seconds / 1e9 if seconds > 0 and macs else None
+
 
 @dataclass(frozen=True, slots=True)
 class SoftmaxCheck:
@@ -112,6 +122,20 @@ class Verification:
     @property
     def finite(self) -> bool:
         return all(o.finite for b in self.blocks for o in b.ops)
+
+    @property
+    def ops(self) -> int:
+        """How many ops ran."""
+        return sum(len(b.ops) for b in self.blocks)
+
+    @property
+    def block_seconds(self) -> float:
+        """The blocks' own time summed (the run's `seconds` also holds what lies between)."""
+        return sum(b.seconds for b in self.blocks)
+
+    @property
+    def gflops(self) -> float | None:
+        return gflops(self.executed_macs, self.block_seconds)
 
     def mismatches(self) -> list[str]:
         """One line per op or check that failed, naming it."""

@@ -11,9 +11,10 @@ import json
 from fractions import Fraction
 
 from inception_cost import __version__
-from inception_cost.bottleneck import Comparison, Example, NetworkComparison, Path
+from inception_cost.bottleneck import Comparison, Example, NetworkComparison, Way
 from inception_cost.cells import format_shape
 from inception_cost.render.common import GLYPH, LEGEND, csv_text, si
+from inception_cost.verdicts import Status
 
 #: 2: each ratio also as a number (macs_ratio_value, params_ratio_value).
 #: 3: a network's `compared` (what its modules are) and `naive_is` (the naive module).
@@ -47,20 +48,19 @@ def ratio(value: Fraction | None) -> str:
 def saving_line(c: Comparison) -> str:
     r = c.macs_ratio
     if r is None:
-        other = sum(x.other.total for x in c.alternative.layers)
         return (
-            f"{c.baseline.macs:,} MACs against none ({other:,} other ops: the averaging's adds"
-            f" and divides); {c.baseline.weights:,} weights against {c.alternative.weights:,}"
+            f"{c.baseline.macs:,} MACs against none ({c.alternative.other:,} other ops: the"
+            f" averaging's adds and divides); {c.baseline.weights:,} weights against"
+            f" {c.alternative.weights:,}"
         )
-    saved = (1 - 1 / r) * 100
     params = (
         f"{ratio(c.params_ratio)} fewer weights"
         if c.params_ratio
         else f"{c.baseline.weights:,} weights against none"
     )
     if r < 1:
-        return f"the alternative costs {float(1 / r):.1f}x the MACs; {params}"
-    return f"{ratio(r)} fewer MACs ({float(saved):.1f}% saved); {params}"
+        return f"the alternative costs {float(c.macs_growth):.1f}x the MACs; {params}"
+    return f"{ratio(r)} fewer MACs ({float(c.macs_saved):.1f}% saved); {params}"
 
 
 def quote_line(ex: Example) -> str:
@@ -71,13 +71,13 @@ def quote_line(ex: Example) -> str:
     return f"{ex.source}: “{ex.quote}”{english}"
 
 
-def _layers(path: Path) -> list[tuple[str, str, str, str]]:
-    """(label, output, weights, MACs) for the path, then each layer when there are several."""
-    rows = [(path.label, format_shape(path.out_shape), f"{path.weights:,}", f"{path.macs:,}")]
-    if len(path.layers) > 1:
+def _layers(way: Way) -> list[tuple[str, str, str, str]]:
+    """(label, output, weights, MACs) for the way, then each layer when there are several."""
+    rows = [(way.label, format_shape(way.out_shape), f"{way.weights:,}", f"{way.macs:,}")]
+    if len(way.layers) > 1:
         rows += [
             (f"↳ {c.op.name}", format_shape(c.op.out_shape), f"{c.weights:,}", f"{c.macs:,}")
-            for c in path.layers
+            for c in way.layers
         ]
     return rows
 
@@ -207,7 +207,9 @@ def _print_rich(result, console=None) -> None:
             for f in r.findings:
                 line(f"note: {f}", indent=4)
             for c in r.checks:
-                style = {"match": "green", "truncated": "yellow"}.get(c.status, "bold red")
+                style = {Status.MATCH: "green", Status.TRUNCATED: "yellow"}.get(
+                    c.status, "bold red"
+                )
                 line(_check_line(c), style, 4)
         if ex.lesson:
             line(f"lesson: {ex.lesson}")
@@ -301,7 +303,7 @@ def _decimal(value: Fraction) -> float:
 # -- json -----------------------------------------------------------------------------------
 
 
-def _path_json(p: Path) -> dict:
+def _way_json(p: Way) -> dict:
     return {
         "label": p.label,
         "output": list(p.out_shape),
@@ -344,8 +346,8 @@ def _examples_json(examples: tuple[Example, ...]) -> dict:
                     {
                         "reading": r.reading,
                         "setting": r.setting,
-                        "baseline": _path_json(r.baseline),
-                        "alternative": _path_json(r.alternative),
+                        "baseline": _way_json(r.baseline),
+                        "alternative": _way_json(r.alternative),
                         "macs_ratio": _fraction(r.macs_ratio),
                         "macs_ratio_value": None
                         if r.macs_ratio is None

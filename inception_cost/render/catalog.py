@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 from inception_cost import __version__
-from inception_cost.audit import UNCHECKED
+from inception_cost.catalog import Survey
 from inception_cost.render.common import number, si
+from inception_cost.verdicts import Status
 
 #: 2: models is an object ({schema_version, tool, models}), claims carry schema_version.
 SCHEMA_VERSION = 2
@@ -137,17 +138,17 @@ def head_lines(items) -> list[str]:
     out = []
     for h in items:
         shape = "x".join(map(str, h.map_shape))
-        share = f"{100 * h.params / h.total:.1f}% of {h.total:,}"
+        share = f"{float(h.share * 100):.1f}% of {h.total:,}"
         if h.pooled:
             out.append(
                 f"{h.model}: global average pooling of {shape}, then fc {h.units}:"
                 f" {h.params:,} params ({share}); flattening the map instead:"
-                f" {h.other:,} (+{h.other - h.params:,})"
+                f" {h.other:,} (+{h.difference:,})"
             )
         else:
             out.append(
                 f"{h.model}: {shape} flattened into fc {h.units}: {h.params:,} params ({share});"
-                f" with global average pooling: {h.other:,} ({h.other - h.params:,})"
+                f" with global average pooling: {h.other:,} ({h.difference:,})"
             )
     return out
 
@@ -155,8 +156,9 @@ def head_lines(items) -> list[str]:
 HEADS_TITLE = "Global average pooling against a fully connected head (the notes' example C)"
 
 
-def render_claims(rows, items, fmt: str, console=None) -> str | None:
+def render_claims(survey: Survey, fmt: str, console=None) -> str | None:
     """Each claim with its verdict, then the heads; rich and markdown quote a claim once."""
+    rows, items = survey.claims, survey.heads
     if fmt == "json":
         keys = [h.replace(" ", "_") for h in CLAIM_HEADERS]
         data = {
@@ -181,8 +183,6 @@ def render_claims(rows, items, fmt: str, console=None) -> str | None:
         from inception_cost.render.common import csv_text
 
         return csv_text(list(CLAIM_HEADERS), (_claim_cells(r) for r in rows))
-    held = sum(r.status in ("match", "within") for r in rows if r.reading == "as tabled")
-    tabled = sum(r.reading == "as tabled" for r in rows)
     lines: list[tuple[str, str | None]] = []  # (text, status); a claim's quote has none
     previous = None
     for r in rows:
@@ -193,7 +193,10 @@ def render_claims(rows, items, fmt: str, console=None) -> str | None:
         note = f" ({r.note})" if r.note else ""
         relation = "vs" if r.relation == "equal" else f"vs {r.relation}"
         lines.append((f"{r.reading}: {shown} {relation} {r.claimed}: {r.status}{note}", r.status))
-    summary = f"{held} of {tabled} claims hold as tabled (a variant's readings are listed under it)"
+    summary = (
+        f"{survey.held} of {survey.tabled} claims hold as tabled"
+        " (a variant's readings are listed under it)"
+    )
     if fmt == "markdown":
         body = [f"  - {text}" if status else f"- {text}" for text, status in lines]
         body += ["", summary]
@@ -206,10 +209,11 @@ def render_claims(rows, items, fmt: str, console=None) -> str | None:
     from inception_cost.render.terminal import make_console
 
     console = console or make_console()
-    styles = {"match": "green", "within": "green", "truncated": "yellow", UNCHECKED: "dim"}
+    styles = {Status.TRUNCATED: "yellow", Status.UNCHECKED: "dim"}
     for text, status in lines:
         if status:
-            console.print(Padding(Text(text, style=styles.get(status, "red")), (0, 0, 0, 4)))
+            style = "green" if Status(status).holds else styles.get(status, "red")
+            console.print(Padding(Text(text, style=style), (0, 0, 0, 4)))
         else:
             console.print(Text(text, style="bold"))
     console.print(Text(summary, style="dim"))

@@ -7,7 +7,6 @@ from fractions import Fraction
 
 from inception_cost import conventions
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Audit, ReadingFit, Verdict
-from inception_cost.cost import BlockCost
 from inception_cost.errors import Location
 
 GLYPH = {MATCH: "✓", TRUNCATED: "≈", MISMATCH: "✗"}
@@ -61,7 +60,7 @@ def settings_lines(report) -> list[str]:
         lines.append("network: " + "; ".join(conventions.words(c, "network")))
     if report.variant:
         lines.append(variant_line(spec, report.variant))
-    p = _preset(report)
+    p = report.counted.preset
     if p:
         lines.append(
             f"counted as {p.name} ({p.tool}): "
@@ -228,89 +227,3 @@ def claim_lines(audit: Audit) -> list[tuple[str, str, list[str]]]:
             lines.append(f"{check.reading}: {shown} against {c.value}: {check.status}{note}")
         out.append((c.id, f"“{c.text}” ({c.source})", lines))
     return out
-
-
-def _preset(report):
-    if not report.preset:
-        return None
-    from inception_cost.presets import PRESETS, paper_rule
-
-    if report.preset == "paper":
-        au = report.audit
-        claimed = [
-            f.reading if f.rows else None
-            for fits in (au.params_fits, au.ops_fits)
-            for f in fits
-            if f.chosen
-        ]
-        return paper_rule(report.spec.title, *claimed)
-    return PRESETS[report.preset]
-
-
-def ops_name(report) -> str:
-    """The operation count's unit: MACs, FLOPs (--flops), or a preset's own name."""
-    p = _preset(report)
-    if p:
-        return p.unit
-    if connections(report):
-        return "connections"
-    return "FLOPs" if report.flops else "MACs"
-
-
-def op_ops(report, c) -> int | None:
-    """One op's operation count as the report counts it (None: the preset counts none)."""
-    p = _preset(report)
-    if p:
-        from inception_cost.presets import op_count
-
-        return op_count(p, c, report.analysis.batch) if p.counts_ops else None
-    if connections(report):
-        return c.connections
-    return 2 * c.macs if report.flops else c.macs
-
-
-def ops_claims_comparable(report) -> bool:
-    """Whether the table's operation column counts what the ops claims count (per image,
-    in the claimed reading's quantity), so a claim may stand beside it."""
-    if report.analysis.batch != 1:
-        return False
-    counts = report.audit.ops_reading.counts
-    p = _preset(report)
-    if p:
-        return p.name == "paper"
-    if counts == "connections":
-        return connections(report)
-    return counts == ("FLOPs" if report.flops else "multiply-adds")
-
-
-def connections(report) -> bool:
-    """The spec's ops column counts connections (LeNet-5): the table shows those."""
-    return not report.flops and report.audit.ops_reading.counts == "connections"
-
-
-def op_params(report, c) -> int:
-    p = _preset(report)
-    if p:
-        from inception_cost.presets import param_parts
-
-        return sum(param_parts(p, c).values())
-    return c.params
-
-
-def ops_value(report, cost: BlockCost) -> int | None:
-    """A block's operation count as the report counts it."""
-    values = [op_ops(report, c) for c in cost.ops]
-    return None if None in values else sum(values)
-
-
-def params_value(report, cost: BlockCost) -> int:
-    return sum(op_params(report, c) for c in cost.ops)
-
-
-def ops_total(report) -> int | None:
-    values = [ops_value(report, b) for b in report.analysis.blocks]
-    return None if None in values else sum(values)
-
-
-def params_total(report) -> int:
-    return sum(params_value(report, b) for b in report.analysis.blocks)

@@ -21,19 +21,12 @@ from inception_cost.render.common import (
     claim_lines,
     findings,
     number,
-    op_ops,
-    op_params,
-    ops_claims_comparable,
-    ops_name,
-    ops_total,
-    ops_value,
-    params_total,
-    params_value,
     settings_lines,
     variant_changes,
 )
 from inception_cost.render.tabular import rows, with_shares
 from inception_cost.shares import decimal, percent
+from inception_cost.verdicts import Status
 
 
 def _value(v) -> str:
@@ -93,15 +86,12 @@ def front_matter(spec) -> str:
             lines.append(f"columns = {{ {inner} }}")
         if v.conventions:
             lines.append(f"conventions = {toml_inline(v.conventions, spec.conventions, _value)}")
-    notes = [f.removeprefix(NOTE) for f in spec.columns if f.startswith(NOTE)]
-    if notes:  # the columns kept beside the table (a variant may read one)
+    notes = [spec.header(f) for f in spec.columns if f.startswith(NOTE)]
+    if notes:  # columns kept beside the table (EfficientNet's Stage; a variant may read one)
         lines += ["", "[columns]", *(f"{_value(h)} = {_value('note')}" for h in notes)]
     if spec.footnotes:
         lines += ["", "[footnotes]"]
         lines += [f"{_value(mark)} = {_value(text)}" for mark, text in spec.footnotes.items()]
-    notes = [spec.header(f) for f in spec.columns if f.startswith(NOTE)]
-    if notes:  # the spec's own kept-but-unused columns (EfficientNet's Stage)
-        lines += ["", "[columns]", *(f'{_value(h)} = "note"' for h in notes)]
     for name, kind in spec.kinds.items():
         if name not in builtin():  # the spec's own [kinds.NAME]
             lines += ["", *to_toml(kind, _value)]
@@ -133,9 +123,9 @@ SHARE_HEADS = ("params %", "MACs %", "act. %")
 def report_table(report) -> list[str]:
     """Layer, type, output, depth, params and ops with each claim and its verdict mark;
     with --expand a line per op (↳) under its row."""
-    a, au = report.analysis, report.audit
-    unit = ops_name(report)
-    show_ops_claims = ops_claims_comparable(report)
+    a, au, counted = report.analysis, report.audit, report.counted
+    unit = counted.unit
+    show_ops_claims = counted.claims_comparable
     heads = ["layer", "type", "output", "depth", "params", "claimed", unit]
     heads += ["claimed"] if show_ops_claims else []
     heads += ["activations"]
@@ -150,7 +140,7 @@ def report_table(report) -> list[str]:
     )
     for b in a.blocks:
         row, ra = b.block.row, au.row(b.name)
-        params, ops = params_value(report, b), ops_value(report, b)
+        params, ops = counted.blocks[b.name].params, counted.blocks[b.name].ops
         cells = [
             b.name
             + (" (added)" if row.added else "")
@@ -169,7 +159,7 @@ def report_table(report) -> list[str]:
             cells += _shares(report.shares.rows[b.name])
         out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
         for c in b.ops if report.expand else ():
-            params, ops = op_params(report, c), op_ops(report, c)
+            params, ops = counted.ops[c.op.name].params, counted.ops[c.op.name].ops
             cells = [f"↳ {c.op.name}", c.op.kind, format_shape(c.op.out_shape), ""]
             cells += [number(params) if params else "", "", number(ops) if ops else ""]
             cells += [""] if show_ops_claims else []
@@ -186,35 +176,54 @@ def _shares(share) -> list[str]:
 
 def _marked(text: str, verdict, quiet: bool = False) -> str:
     """A claim with its verdict mark; `quiet` marks only what does not hold."""
-    if verdict is None or (quiet and verdict.status == "match"):
+    if verdict is None or (quiet and verdict.status is Status.MATCH):
         return text
     return f"{text} {GLYPH[verdict.status]}"
 
 
 def _document(report, table_lines: list[str]) -> str:
-    spec, a = report.spec, report.analysis
-    t = a.totals
-    out = [f"# {spec.title}: cost and audit", ""]
+    """The report's sections in the order every format gives them."""
+    out = _header(report)
+    out += _table(report, table_lines)
+    out += _totals(report)
+    out += _findings(report)
+    out += _variants(report)
+    out += _claims(report)
+    return "\n".join(out) + "\n"
+
+
+def _header(report) -> list[str]:
+    out = [f"# {report.spec.title}: cost and audit", ""]
     out += [f"- {line}" for line in settings_lines(report)]
-    out.append("")
-    out += table_lines
-    out += ["", f"Claims as printed, with their verdicts: {LEGEND}."]
+    return [*out, ""]
+
+
+def _table(report, table_lines: list[str]) -> list[str]:
+    """The table, then what its marks and columns mean."""
+    counted = report.counted
+    out = [*table_lines, "", f"Claims as printed, with their verdicts: {LEGEND}."]
     if report.show_shares:
         out += [
             "",
             "Shares: each row's share of the network's params, MACs and activation memory"
             " (our counts, not a preset's); blank where 0.",
         ]
-    if not ops_claims_comparable(report) and any(b.block.row.ops for b in a.blocks):
+    if not counted.claims_comparable and counted.claimed_ops is not None:
         out += [
             "",
             f"The ops claims ({report.audit.ops_reading.counts} per image) are judged in the"
-            f" findings, not beside the {ops_name(report)} column (batch {a.batch}).",
+            f" findings, not beside the {counted.unit} column (batch {report.analysis.batch}).",
         ]
+    return out
+
+
+def _totals(report) -> list[str]:
+    a, counted = report.analysis, report.counted
+    t = a.totals
     ops = "FLOPs" if report.flops else "MACs"
-    ours = 2 * t.macs if report.flops else t.macs  # the preset's count gets its own line
-    as_preset = ops_total(report)
-    out += [
+    ours = counted.total.flops if report.flops else t.macs  # a preset's gets its own line
+    as_preset = counted.total.ops
+    return [
         "",
         "## Totals",
         "",
@@ -223,9 +232,9 @@ def _document(report, table_lines: list[str]) -> str:
         f"- {ops}: {number(ours)}",
         *(
             [
-                f"- as {report.preset}: {number(params_total(report))} params, "
+                f"- as {report.preset}: {number(counted.total.params)} params, "
                 + (
-                    f"{number(as_preset)} {ops_name(report)}"
+                    f"{number(as_preset)} {counted.unit}"
                     if as_preset is not None
                     else "no operation count"
                 )
@@ -236,51 +245,56 @@ def _document(report, table_lines: list[str]) -> str:
         f"- other ops: {number(t.other.total)}",
         f"- activations: {number(t.activations)} elements, {number(a.bytes(t.activations))} bytes",
         f"- depth: {t.depth} layers with parameters, {t.depth_with_pooling} with pooling",
-        "",
-        "## Findings",
-        "",
-        f"Verdicts: {LEGEND}.",
-        "",
     ]
-    for f in findings(report.audit):
+
+
+def _findings(report) -> list[str]:
+    out = ["", "## Findings", "", f"Verdicts: {LEGEND}.", ""]
+    found = findings(report.audit)
+    for f in found:
         out.append(f"- **{f.row}** (`{f.loc}`)")
         out += [f"  - {point}" for point in f.points]
-    if not findings(report.audit):
+    if not found:
         out.append("- every claim holds")
-    if report.audit.variants:
-        out += ["", "## Alternative readings", ""]
-        for v in report.audit.variants:
-            if v.whole:
-                changes = variant_changes(v, 4) or ["no row verdict changes"]
-                out.append(
-                    f"- **{v.variant.name}** ({v.variant.title}; {v.variant.source}): "
-                    + "; ".join(changes)
-                    + f"; network {v.totals.params:,} params, {v.totals.macs:,} MACs"
-                )
-                continue
-            p, o = v.row.params, v.row.ops
-            out.append(
-                f"- {v.variant.row} as **{v.variant.name}**"
-                f" ({v.variant.title}; {v.variant.source}):"
-                + (f" params {p.computed:,} vs {p.claimed}: {p.status}" if p else "")
-                + (
-                    f"{',' if p else ''} MACs {o.computed:,} vs {o.claimed}: {o.status}"
-                    if o
-                    else ""
-                )
-                + ("" if p or o else " its row claims no params or ops")
-                + (
-                    " (params match as "
-                    + " or ".join(r.label for r in v.row.params_elsewhere)
-                    + ")"
-                    if v.row.params_elsewhere
-                    else ""
-                )
-                + f"; network {v.totals.params:,} params, {v.totals.macs:,} MACs"
-            )
-    if report.audit.claims:
-        out += ["", "## Paper-level claims", ""]
-        for cid, text, lines in claim_lines(report.audit):
-            out.append(f"- **{cid}** {text}")
-            out += [f"  - {line}" for line in lines]
-    return "\n".join(out) + "\n"
+    return out
+
+
+def _variants(report) -> list[str]:
+    if not report.audit.variants:
+        return []
+    return ["", "## Alternative readings", ""] + [_variant(v) for v in report.audit.variants]
+
+
+def _variant(v) -> str:
+    """A row variant's verdicts, or the row verdicts a whole-network variant changes."""
+    network = f"; network {v.totals.params:,} params, {v.totals.macs:,} MACs"
+    if v.whole:
+        changes = variant_changes(v, 4) or ["no row verdict changes"]
+        return (
+            f"- **{v.variant.name}** ({v.variant.title}; {v.variant.source}): "
+            + "; ".join(changes)
+            + network
+        )
+    p, o = v.row.params, v.row.ops
+    return (
+        f"- {v.variant.row} as **{v.variant.name}** ({v.variant.title}; {v.variant.source}):"
+        + (f" params {p.computed:,} vs {p.claimed}: {p.status}" if p else "")
+        + (f"{',' if p else ''} MACs {o.computed:,} vs {o.claimed}: {o.status}" if o else "")
+        + ("" if p or o else " its row claims no params or ops")
+        + (
+            " (params match as " + " or ".join(r.label for r in v.row.params_elsewhere) + ")"
+            if v.row.params_elsewhere
+            else ""
+        )
+        + network
+    )
+
+
+def _claims(report) -> list[str]:
+    if not report.audit.claims:
+        return []
+    out = ["", "## Paper-level claims", ""]
+    for cid, text, lines in claim_lines(report.audit):
+        out.append(f"- **{cid}** {text}")
+        out += [f"  - {line}" for line in lines]
+    return out

@@ -5,38 +5,34 @@ from __future__ import annotations
 import json
 
 from inception_cost import __version__
-from inception_cost.presets import PresetCount, difference, params_difference
+from inception_cost.presets import Compared, Comparison
 from inception_cost.render.common import csv_text
 
 SCHEMA_VERSION = 1
 
 
-def _ops(c: PresetCount) -> str:
-    return "-" if c.ops is None else f"{c.ops:,}"
+def _ops(c: Compared) -> str:
+    return "-" if c.count.ops is None else f"{c.count.ops:,}"
 
 
-def _unit(c: PresetCount) -> str:
-    return c.preset.unit
-
-
-def _diff(ours: PresetCount, c: PresetCount) -> str:
-    if c.ops is None:
+def _diff(c: Compared) -> str:
+    if c.vs_ours is None:
         return ""
-    delta = c.ops - ours.ops
-    return f"{delta:+,}" if delta else "0"
+    return f"{c.vs_ours:+,}" if c.vs_ours else "0"
 
 
-def _why(ours: PresetCount, c: PresetCount) -> str:
-    if c.unsupported:
-        return "no rule read for " + ", ".join(c.unsupported)
-    parts = [f"{label} {v:+,}" for label, v in difference(ours, c)]
-    if c.also is not None:
-        parts.append(f"also reports {c.also:,} MACs")
-    if c.ops is None:
+def _why(c: Compared) -> str:
+    n = c.count
+    if n.unsupported:
+        return "no rule read for " + ", ".join(n.unsupported)
+    parts = [f"{label} {v:+,}" for label, v in c.difference]
+    if n.also is not None:
+        parts.append(f"also reports {n.also:,} MACs")
+    if n.ops is None:
         parts = ["counts no operations"]
-    if c.params is None:
+    if n.params is None:
         parts.append("reports no parameter count")
-    params = [f"{label} {v:+,}" for label, v in params_difference(ours, c)]
+    params = [f"{label} {v:+,}" for label, v in c.params_difference]
     if params:
         parts.append("params: " + ", ".join(params))
     return "; ".join(parts) or "the same rule"
@@ -50,34 +46,28 @@ def _num(value: int | None) -> str:
     return "-" if value is None else f"{value:,}"
 
 
-def kept(counts: list[PresetCount]) -> bool:
-    """Whether the spec has training-only rows, so the 'aux kept' column says something."""
-    return counts[0].params_kept is not None
-
-
-def rows(counts: list[PresetCount]) -> list[list[str]]:
-    ours = counts[0]
+def rows(comparison: Comparison) -> list[list[str]]:
     out = []
-    for c in counts:
-        row = [c.preset.name, _num(c.params), _ops(c), _unit(c), _diff(ours, c)]
-        if kept(counts):
-            row.insert(2, _num(c.params_kept))
+    for c in comparison.presets:
+        n = c.count
+        row = [n.preset.name, _num(n.params), _ops(c), n.preset.unit, _diff(c)]
+        if comparison.aux_kept:
+            row.insert(2, _num(n.params_kept))
         out.append(row)
     return out
 
 
-def headers(counts: list[PresetCount]) -> list[str]:
+def headers(comparison: Comparison) -> list[str]:
     h = ["preset", "params", "operations", "unit", "vs ours"]
-    if kept(counts):
+    if comparison.aux_kept:
         h.insert(2, "aux kept")
     return h
 
 
-def why_lines(counts: list[PresetCount]) -> list[str]:
+def why_lines(comparison: Comparison) -> list[str]:
     """What makes each preset differ from ours, one line each."""
-    ours = counts[0]
-    lines = [f"{c.preset.name}: {_why(ours, c)}" for c in counts[1:]]
-    if all(c.preset.name != "paper" for c in counts):
+    lines = [f"{c.count.preset.name}: {_why(c)}" for c in comparison.presets[1:]]
+    if all(c.count.preset.name != "paper" for c in comparison.presets):
         lines.insert(0, "paper: not offered, the table claims no per-row params or ops to read")
     return lines
 
@@ -89,39 +79,41 @@ def header(model: str, batch: int) -> str:
     )
 
 
-def render(result, fmt: str, console=None) -> str | None:
-    model, batch, counts = result
+def render(comparison: Comparison, fmt: str, console=None) -> str | None:
+    model, batch = comparison.model, comparison.batch
     if fmt == "json":
-        return json.dumps(_json(model, batch, counts), indent=2)
+        return json.dumps(_json(comparison), indent=2)
     if fmt == "csv":
-        ours = counts[0]
         names = ["preset", "tool", "params", "params_aux_kept", "ops", "unit", "macs_also"]
         return csv_text(
             [*names, "vs_ours", "why"],
             [
                 [
-                    c.preset.name,
-                    c.preset.tool,
-                    _blank(c.params),
-                    _blank(c.params_kept),
-                    _blank(c.ops),
-                    c.preset.unit,
-                    _blank(c.also),
-                    "" if c.ops is None else c.ops - ours.ops,
-                    _why(ours, c),
+                    c.count.preset.name,
+                    c.count.preset.tool,
+                    _blank(c.count.params),
+                    _blank(c.count.params_kept),
+                    _blank(c.count.ops),
+                    c.count.preset.unit,
+                    _blank(c.count.also),
+                    _blank(c.vs_ours),
+                    _why(c),
                 ]
-                for c in counts
+                for c in comparison.presets
             ],
         )
     if fmt == "markdown":
         out = [f"<!-- inception-cost {__version__} conventions -->", "", header(model, batch), ""]
-        h = headers(counts)
+        h = headers(comparison)
         out += ["| " + " | ".join(h) + " |", "|---|" + "---:|" * (len(h) - 3) + "---|---:|"]
-        out += ["| " + " | ".join(r) + " |" for r in rows(counts)]
+        out += ["| " + " | ".join(r) + " |" for r in rows(comparison)]
         out += ["", "What makes the difference:", ""]
-        out += [f"- {line}" for line in why_lines(counts)]
+        out += [f"- {line}" for line in why_lines(comparison)]
         out += ["", "Where each rule was read:", ""]
-        out += [f"- `{c.preset.name}` ({c.preset.tool}): {c.preset.source}" for c in counts]
+        out += [
+            f"- `{p.name}` ({p.tool}): {p.source}"
+            for p in (c.count.preset for c in comparison.presets)
+        ]
         return "\n".join(out) + "\n"
     from rich.padding import Padding
     from rich.text import Text
@@ -133,11 +125,12 @@ def render(result, fmt: str, console=None) -> str | None:
     console.print(Text(header(model, batch), style="bold"))
     priority = {"preset": 0, "params": 1, "operations": 1, "unit": 1, "vs ours": 2, "aux kept": 3}
     cols = [
-        Col(h, "left" if h in ("preset", "unit") else "right", priority[h]) for h in headers(counts)
+        Col(h, "left" if h in ("preset", "unit") else "right", priority[h])
+        for h in headers(comparison)
     ]
-    print_fitted(console, cols, [cells(*r) for r in rows(counts)], "--format csv|json")
+    print_fitted(console, cols, [cells(*r) for r in rows(comparison)], "--format csv|json")
     console.print(Text("What makes the difference:", style="bold"))
-    for line in why_lines(counts):
+    for line in why_lines(comparison):
         console.print(Padding(Text(line), (0, 0, 0, 2), expand=False))
     console.print(
         Text("Where each rule was read: inception-cost conventions --format markdown", "dim")
@@ -145,28 +138,27 @@ def render(result, fmt: str, console=None) -> str | None:
     return None
 
 
-def _json(model: str, batch: int, counts: list[PresetCount]) -> dict:
-    ours = counts[0]
+def _json(comparison: Comparison) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": f"inception-cost {__version__}",
-        "model": model,
-        "batch": batch,
+        "model": comparison.model,
+        "batch": comparison.batch,
         "presets": [
             {
-                "name": c.preset.name,
-                "tool": c.preset.tool,
-                "unit": c.preset.unit,
-                "params": c.params,
-                "params_aux_kept": c.params_kept,
-                "ops": c.ops,
-                "macs_also": c.also,
-                "categories": dict(c.categories),
-                "difference": dict(difference(ours, c)),
-                "unsupported": list(c.unsupported),
-                "params_parts": dict(c.param_parts),
-                "source": c.preset.source,
+                "name": c.count.preset.name,
+                "tool": c.count.preset.tool,
+                "unit": c.count.preset.unit,
+                "params": c.count.params,
+                "params_aux_kept": c.count.params_kept,
+                "ops": c.count.ops,
+                "macs_also": c.count.also,
+                "categories": dict(c.count.categories),
+                "difference": dict(c.difference),
+                "unsupported": list(c.count.unsupported),
+                "params_parts": dict(c.count.param_parts),
+                "source": c.count.preset.source,
             }
-            for c in counts
+            for c in comparison.presets
         ],
     }

@@ -9,18 +9,7 @@ from inception_cost import __version__
 from inception_cost.audit import ExactVerdict, ReadingFit, Verdict
 from inception_cost.conventions import json_settings
 from inception_cost.cost import BlockCost, OtherOps
-from inception_cost.render.common import (
-    connections,
-    exact,
-    findings,
-    ops_name,
-    ops_total,
-    ops_value,
-    params_total,
-    params_value,
-    settings_lines,
-    variant_changes,
-)
+from inception_cost.render.common import exact, findings, settings_lines, variant_changes
 
 #: 2: settings.variant and settings.input_shape; settings are the analysed reading's own.
 #: 3: blocks[].shares, blocks[].ops[].shares and totals.memory_bytes.
@@ -32,37 +21,36 @@ def spec_cells(report) -> list[tuple[str, str]]:
     return [(report.spec.header(f), f) for f in report.spec.columns]
 
 
-def computed_cells(report, cost: BlockCost | None) -> dict[str, str]:
+def computed_cells(report, block: BlockCost | None) -> dict[str, str]:
     """The computed columns every tabular output adds; blank for rows left out."""
     heads = computed_headers(report)
-    if cost is None:
+    if block is None:
         return dict.fromkeys(heads, "")
-    ra = report.audit.row(cost.name)
-    a = report.analysis
+    ra = report.audit.row(block.name)
+    a, counted = report.analysis, report.counted.blocks[block.name]
     values = [
-        "x".join(map(str, cost.block.out_shape)),
+        "x".join(map(str, block.block.out_shape)),
         _status(ra.output),
-        str(cost.depth),
+        str(block.depth),
         _status(ra.depth),
-        str(cost.weights),
-        str(cost.biases),
-        str(cost.params),
+        str(block.weights),
+        str(block.biases),
+        str(block.params),
         _status(ra.params),
-        str(cost.macs),
+        str(block.macs),
     ]
     if report.flops:
-        values.append(str(2 * cost.macs))
-    if connections(report):
-        values.append(str(cost.connections))
+        values.append(str(counted.flops))
+    if report.counted.connections:
+        values.append(str(block.connections))
     values += [
         _status(ra.ops),
-        str(cost.other.total),
-        str(cost.activations),
-        str(a.bytes(cost.activations)),
+        str(block.other.total),
+        str(block.activations),
+        str(a.bytes(block.activations)),
     ]
     if report.preset:
-        ops = ops_value(report, cost)
-        values += [str(params_value(report, cost)), "" if ops is None else str(ops)]
+        values += [str(counted.params), "" if counted.ops is None else str(counted.ops)]
     return dict(zip(heads, values, strict=True))
 
 
@@ -84,7 +72,7 @@ def computed_headers(report) -> list[str]:
     ]
     if report.flops:
         heads.append(f"computed FLOPs{per}")
-    if connections(report):
+    if report.counted.connections:
         heads.append(f"computed connections{per}")
     heads += [
         "verdict ops" + (" (per image)" if per else ""),
@@ -262,41 +250,18 @@ def _block(report, b: BlockCost) -> dict:
         "note": ra.note,
         "ops": [_op(report, c) for c in b.ops],
     }
+    counted = report.counted.blocks[b.name]
     if report.flops:
-        d["flops"] = 2 * b.macs
+        d["flops"] = counted.flops
     if report.preset:
-        d["as_preset"] = {"params": params_value(report, b), "ops": ops_value(report, b)}
+        d["as_preset"] = {"params": counted.params, "ops": counted.ops}
     return d
 
 
 def to_dict(report) -> dict:
-    spec, a, au = report.spec, report.analysis, report.audit
-    t = a.totals
-    totals = {
-        "weights": t.weights,
-        "biases": t.biases,
-        "params": t.params,
-        "macs": t.macs,
-        "other_ops": _other(t.other),
-        "activations": t.activations,
-        "activation_bytes": a.bytes(t.activations),
-        "depth": t.depth,
-        "depth_with_pooling": t.depth_with_pooling,
-        "fixed": t.fixed,
-        "connections": t.connections,
-        "neurons": t.neurons,
-    }
-    if report.memory:
-        totals["memory_bytes"] = {k.replace(" ", "_"): v for k, v, _ in report.memory.lines()}
-    if report.flops:
-        totals["flops"] = 2 * t.macs
-    if report.preset:
-        totals["as_preset"] = {
-            "preset": report.preset,
-            "unit": ops_name(report),
-            "params": params_total(report),
-            "ops": ops_total(report),
-        }
+    """The report's sections in the order every format gives them: header (model and
+    settings), table (blocks), totals, then the audit's findings, variants and claims."""
+    spec, a = report.spec, report.analysis
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "inception-cost", "version": __version__},
@@ -325,56 +290,93 @@ def to_dict(report) -> dict:
             "header": settings_lines(report),
         },
         "blocks": [_block(report, b) for b in a.blocks],
-        "totals": totals,
-        "audit": {
-            "counts": au.counts,
-            "params_reading": au.params_reading.label,
-            "ops_reading": au.ops_reading.label,
-            "params_fits": [_fit(f) for f in au.params_fits],
-            "ops_fits": [_fit(f) for f in au.ops_fits],
-            "findings": [
-                {"location": str(f.loc), "row": f.row, "points": list(f.points)}
-                for f in findings(au)
-            ],
-            "variants": [
-                {
-                    "row": v.variant.row,
-                    "name": v.variant.name,
-                    "title": v.variant.title,
-                    "source": v.variant.source,
-                    "verdicts": {
-                        "params": _verdict(v.row.params) if v.row else None,
-                        "ops": _verdict(v.row.ops) if v.row else None,
-                    },
-                    "params_matches_as": [r.label for r in v.row.params_elsewhere] if v.row else [],
-                    "note": v.row.note if v.row else "",
-                    "changes": variant_changes(v),
-                    "total_params": v.totals.params,
-                    "total_macs": v.totals.macs,
-                }
-                for v in au.variants
-            ],
-            "claims": [
-                {
-                    "id": ca.claim.id,
-                    "text": ca.claim.text,
-                    "source": ca.claim.source,
-                    "quantity": ca.claim.quantity,
-                    "claimed": ca.claim.value.text,
-                    "relation": ca.claim.relation,
-                    "checks": [
-                        {
-                            "reading": ch.reading,
-                            "computed": None if ch.computed is None else _num(ch.computed),
-                            "status": ch.status,
-                            "note": ch.note,
-                        }
-                        for ch in ca.checks
-                    ],
-                }
-                for ca in au.claims
-            ],
+        "totals": _totals(report),
+        "audit": _audit(report.audit),
+    }
+
+
+def _totals(report) -> dict:
+    a, counted = report.analysis, report.counted
+    t = a.totals
+    totals = {
+        "weights": t.weights,
+        "biases": t.biases,
+        "params": t.params,
+        "macs": t.macs,
+        "other_ops": _other(t.other),
+        "activations": t.activations,
+        "activation_bytes": a.bytes(t.activations),
+        "depth": t.depth,
+        "depth_with_pooling": t.depth_with_pooling,
+        "fixed": t.fixed,
+        "connections": t.connections,
+        "neurons": t.neurons,
+    }
+    if report.memory:
+        totals["memory_bytes"] = {k.replace(" ", "_"): v for k, v, _ in report.memory.lines()}
+    if report.flops:
+        totals["flops"] = counted.total.flops
+    if report.preset:
+        totals["as_preset"] = {
+            "preset": report.preset,
+            "unit": counted.unit,
+            "params": counted.total.params,
+            "ops": counted.total.ops,
+        }
+    return totals
+
+
+def _audit(au) -> dict:
+    """How the claimed columns read, then the findings, variants and paper-level claims."""
+    return {
+        "counts": au.counts,
+        "params_reading": au.params_reading.label,
+        "ops_reading": au.ops_reading.label,
+        "params_fits": [_fit(f) for f in au.params_fits],
+        "ops_fits": [_fit(f) for f in au.ops_fits],
+        "findings": [
+            {"location": str(f.loc), "row": f.row, "points": list(f.points)} for f in findings(au)
+        ],
+        "variants": [_variant(v) for v in au.variants],
+        "claims": [_claim(ca) for ca in au.claims],
+    }
+
+
+def _variant(v) -> dict:
+    return {
+        "row": v.variant.row,
+        "name": v.variant.name,
+        "title": v.variant.title,
+        "source": v.variant.source,
+        "verdicts": {
+            "params": _verdict(v.row.params) if v.row else None,
+            "ops": _verdict(v.row.ops) if v.row else None,
         },
+        "params_matches_as": [r.label for r in v.row.params_elsewhere] if v.row else [],
+        "note": v.row.note if v.row else "",
+        "changes": variant_changes(v),
+        "total_params": v.totals.params,
+        "total_macs": v.totals.macs,
+    }
+
+
+def _claim(ca) -> dict:
+    return {
+        "id": ca.claim.id,
+        "text": ca.claim.text,
+        "source": ca.claim.source,
+        "quantity": ca.claim.quantity,
+        "claimed": ca.claim.value.text,
+        "relation": ca.claim.relation,
+        "checks": [
+            {
+                "reading": ch.reading,
+                "computed": None if ch.computed is None else _num(ch.computed),
+                "status": ch.status,
+                "note": ch.note,
+            }
+            for ch in ca.checks
+        ],
     }
 
 

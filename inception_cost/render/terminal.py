@@ -23,14 +23,6 @@ from inception_cost.render.common import (
     claim_lines,
     findings,
     number,
-    op_ops,
-    op_params,
-    ops_claims_comparable,
-    ops_name,
-    ops_total,
-    ops_value,
-    params_total,
-    params_value,
     settings_lines,
     si,
     variant_changes,
@@ -83,29 +75,49 @@ def _mark(text: str, verdict) -> Text:
 
 
 def print_report(report, console: Console | None = None) -> None:
+    """The report's sections in the order every format gives them."""
     console = console or make_console()
-    spec, a, au = report.spec, report.analysis, report.audit
-    unit = ops_name(report)
+    _header(console, report)
+    left = _table(console, report)
+    _totals(console, report, left)
+    _findings(console, report)
+    _variants(console, report)
+    _claims(console, report)
+
+
+def _header(console: Console, report) -> None:
+    """The title, then the conventions in force."""
+    spec = report.spec
     console.print(Text(f"{spec.title} — {spec.source.table or spec.path}", style="bold"))
     for line in settings_lines(report):
         console.print(Text(line, style="dim"))
 
+
+def _table(console: Console, report) -> list[str]:
+    """The table fitted to the terminal; returns the headers of the columns left out."""
     cols, rows = _columns(report)
     table, left, full = fit(cols, rows, console.width)
     console.print(table)
     note = left_out_line(left, full, console.width, "--format csv|json for every column")
     if note:
         console.print(note)
-    if not ops_claims_comparable(report) and any(b.block.row.ops for b in a.blocks):
+    counted = report.counted
+    if not counted.claims_comparable and counted.claimed_ops is not None:
         console.print(
             Text(
-                f"ops claims ({au.ops_reading.counts} per image) are left out beside this"
-                f" {unit} column (batch {a.batch}); those that do not hold are in the Findings",
+                f"ops claims ({report.audit.ops_reading.counts} per image) are left out beside"
+                f" this {counted.unit} column (batch {report.analysis.batch}); those that do not"
+                " hold are in the Findings",
                 style="dim",
             )
         )
-    t = a.totals
-    total_ops = ops_total(report)
+    return left
+
+
+def _totals(console: Console, report, left: list[str]) -> None:
+    """The legend of the columns shown, then the network's totals."""
+    a, counted = report.analysis, report.counted
+    unit, t, total_ops = counted.unit, a.totals, counted.total.ops
     shown = f"{number(total_ops)} {unit}" if total_ops is not None else "no operation count"
     for line in (
         ("d = depth · " if "d" not in left else "")
@@ -119,7 +131,7 @@ def print_report(report, console: Console | None = None) -> None:
         + (f" + {number(t.fixed)} fixed, not trained" if t.fixed else "")
         + f" · {number(t.macs)} MACs"
         + (
-            f" · as {report.preset}: {number(params_total(report))} params, {shown}"
+            f" · as {report.preset}: {number(counted.total.params)} params, {shown}"
             if report.preset
             else f" · {shown}"
             if report.flops or unit == "connections"
@@ -130,7 +142,9 @@ def print_report(report, console: Console | None = None) -> None:
     ):
         console.print(Text(line, style="dim" if not line.startswith(("total", " ")) else ""))
 
-    found = findings(au)
+
+def _findings(console: Console, report) -> None:
+    found = findings(report.audit)
     console.print()
     console.print(Text("Findings", style="bold"))
     console.print(Text(f"  {LEGEND}", style="dim"))
@@ -141,140 +155,144 @@ def print_report(report, console: Console | None = None) -> None:
         for point in f.points:
             _indent(console, Text(point), 4)
 
-    if au.variants:
-        console.print()
-        console.print(Text("Alternative readings", style="bold"))
-        for v in au.variants:
-            if v.whole:
-                changes = variant_changes(v, 4) or ["no row verdict changes"]
-                line = Text(f"{v.variant.name}: {v.variant.title}. " + "; ".join(changes))
-                line += Text(f"; network {v.totals.params:,} params, {v.totals.macs:,} MACs.")
-                _indent(console, line, 2)
-                _indent(console, Text(f"source: {v.variant.source}", style="dim"), 4)
-                continue
-            p, o = v.row.params, v.row.ops
-            line = Text(f"{v.variant.row} as {v.variant.name}: {v.variant.title}. ")
-            if p:
-                line += _mark(f"params {p.computed:,} vs {p.claimed}", p)
-            if o:
-                line += Text(", " if p else "") + _mark(f"MACs {o.computed:,} vs {o.claimed}", o)
-            if not (p or o):
-                line += Text("Its row claims no params or ops")
-            if v.row.params_elsewhere:
-                line += Text(
-                    " (params match as "
-                    + " or ".join(r.label for r in v.row.params_elsewhere)
-                    + ")"
-                )
-            line += Text(f"; network {v.totals.params:,} params, {v.totals.macs:,} MACs.")
-            _indent(console, line, 2)
-            _indent(console, Text(f"source: {v.variant.source}", style="dim"), 4)
 
-    if au.claims:
-        console.print()
-        console.print(Text("Paper-level claims", style="bold"))
-        for cid, text, lines in claim_lines(au):
-            _indent(console, Text(f"{cid}: ", style="bold") + Text(text), 2)
-            for line in lines:
-                _indent(console, Text(line), 4)
+def _variants(console: Console, report) -> None:
+    if not report.audit.variants:
+        return
+    console.print()
+    console.print(Text("Alternative readings", style="bold"))
+    for v in report.audit.variants:
+        _indent(console, _variant_line(v), 2)
+        _indent(console, Text(f"source: {v.variant.source}", style="dim"), 4)
+
+
+def _variant_line(v) -> Text:
+    """A row variant's verdicts, or the row verdicts a whole-network variant changes."""
+    network = Text(f"; network {v.totals.params:,} params, {v.totals.macs:,} MACs.")
+    if v.whole:
+        changes = variant_changes(v, 4) or ["no row verdict changes"]
+        return Text(f"{v.variant.name}: {v.variant.title}. " + "; ".join(changes)) + network
+    p, o = v.row.params, v.row.ops
+    line = Text(f"{v.variant.row} as {v.variant.name}: {v.variant.title}. ")
+    if p:
+        line += _mark(f"params {p.computed:,} vs {p.claimed}", p)
+    if o:
+        line += Text(", " if p else "") + _mark(f"MACs {o.computed:,} vs {o.claimed}", o)
+    if not (p or o):
+        line += Text("Its row claims no params or ops")
+    if v.row.params_elsewhere:
+        line += Text(
+            " (params match as " + " or ".join(r.label for r in v.row.params_elsewhere) + ")"
+        )
+    return line + network
+
+
+def _claims(console: Console, report) -> None:
+    if not report.audit.claims:
+        return
+    console.print()
+    console.print(Text("Paper-level claims", style="bold"))
+    for cid, text, lines in claim_lines(report.audit):
+        _indent(console, Text(f"{cid}: ", style="bold") + Text(text), 2)
+        for line in lines:
+            _indent(console, Text(line), 4)
 
 
 def _columns(report) -> tuple[list[Col], list]:
     """The table's columns with their priorities, and its rows (cells in column order)."""
-    a, au = report.analysis, report.audit
-    unit = ops_name(report).split(" ")[0]
-    params_claims = any(b.block.row.params for b in a.blocks)
-    ops_claims = ops_claims_comparable(report) and any(b.block.row.ops for b in a.blocks)
-    marked = {"output": False, "d": False}
+    a, au, counted = report.analysis, report.audit, report.counted
     rows: list = []
     for b in a.blocks:
-        row, ra = b.block.row, au.row(b.name)
-        name = b.name + ("+" if row.added else "") + ("ᵀ" if b.block.train_only else "")
-        name += "".join(mark for _, mark in row.footnotes)  # the paper's marks, kept
-        out_v = ra.output if ra.output and ra.output.status != MATCH else None
-        depth_v = ra.depth if ra.depth and ra.depth.status != MATCH else None
-        marked["output"] |= out_v is not None
-        marked["d"] |= depth_v is not None
-        pv, ov = params_value(report, b), ops_value(report, b)
-        rows.append(
-            cells(
-                name,
-                _TYPES.get(b.block.type, b.block.type),
-                _mark(format_shape(b.block.out_shape), out_v),
-                _mark(str(b.depth), depth_v),
-                number(pv) if pv else "",
-                _mark(row.params.text, ra.params) if row.params else "",
-                si(ov) if ov else "",
-                _mark(row.ops.text, ra.ops) if row.ops else "",
-                si(b.other.total),
-                si(b.activations),
-                *_shares(report, report.shares.rows[b.name] if report.show_shares else None),
-            )
-        )
+        rows.append(_block_cells(report, b))
         if report.expand:
-            for c in b.ops:
-                params, ops = op_params(report, c), op_ops(report, c)
-                rows.append(
-                    [
-                        Text(text, style="dim")
-                        for text in (
-                            "  " + c.op.name.removeprefix(b.name + "/"),
-                            _op_type(c.op),
-                            format_shape(c.op.out_shape),
-                            "",
-                            number(params) if params else "",
-                            "",
-                            si(ops) if ops else "",
-                            "",
-                            si(c.other.total) if c.other.total else "",
-                            si(c.activations) if c.activations else "",
-                            *_shares(
-                                report,
-                                report.shares.ops[c.op.name] if report.show_shares else None,
-                            ),
-                        )
-                    ]
-                )
-    t = a.totals
-    claimed_params = [b.block.row.params for b in a.blocks if b.block.row.params]
-    claimed_ops = [b.block.row.ops for b in a.blocks if b.block.row.ops]
-    total_ops = ops_total(report)
-    rows += [
-        SECTION,
-        cells(
-            Text("total", style="bold"),
-            "",
-            "",
-            str(t.depth),
-            Text(number(params_total(report)), style="bold"),
-            _claim_sum(claimed_params),
-            Text(si(total_ops) if total_ops is not None else "-", style="bold"),
-            _claim_sum(claimed_ops),
-            si(t.other.total),
-            si(t.activations),
-            *(["100%"] * 3 if report.show_shares else []),
-        ),
-    ]
+            rows += [_op_cells(report, b, c) for c in b.ops]
+    rows += [SECTION, _total_cells(report)]
+    marked_output = any(_flagged(au.row(b.name).output) for b in a.blocks)
+    marked_depth = any(_flagged(au.row(b.name).depth) for b in a.blocks)
     cols = [
         Col("layer"),
         Col("type", priority=6),
-        Col("output", priority=1 if marked["output"] else 3),
-        Col("d", "right", 1 if marked["d"] else 5),
+        Col("output", priority=1 if marked_output else 3),
+        Col("d", "right", 1 if marked_depth else 5),
         Col("params", "right", 2),
         Col("claim", "right", 1),
-        Col(unit, "right", 2),
+        Col(counted.unit.split(" ")[0], "right", 2),
         Col("claim", "right", 1),
         Col("other", "right", 7),
         Col("act.", "right", 4),
     ]
     if report.show_shares:
         cols += [Col(head, "right", 3) for head in SHARE_HEADS]
+    params_claims = counted.claimed_params is not None
+    ops_claims = counted.claims_comparable and counted.claimed_ops is not None
     drop = ([5] if not params_claims else []) + ([7] if not ops_claims else [])
     if drop:
         keep = [i for i in range(len(cols)) if i not in drop]
         cols = [cols[i] for i in keep]
         rows = [r if r is SECTION else [r[i] for i in keep] for r in rows]
     return cols, rows
+
+
+def _flagged(verdict):
+    """A verdict worth a mark in the output and depth columns: one that does not match."""
+    return verdict if verdict and verdict.status != MATCH else None
+
+
+def _block_cells(report, b) -> list:
+    row, ra, counted = b.block.row, report.audit.row(b.name), report.counted.blocks[b.name]
+    name = b.name + ("+" if row.added else "") + ("ᵀ" if b.block.train_only else "")
+    name += "".join(mark for _, mark in row.footnotes)  # the paper's marks, kept
+    return cells(
+        name,
+        _TYPES.get(b.block.type, b.block.type),
+        _mark(format_shape(b.block.out_shape), _flagged(ra.output)),
+        _mark(str(b.depth), _flagged(ra.depth)),
+        number(counted.params) if counted.params else "",
+        _mark(row.params.text, ra.params) if row.params else "",
+        si(counted.ops) if counted.ops else "",
+        _mark(row.ops.text, ra.ops) if row.ops else "",
+        si(b.other.total),
+        si(b.activations),
+        *_shares(report, report.shares.rows[b.name] if report.show_shares else None),
+    )
+
+
+def _op_cells(report, b, c) -> list:
+    """One op's line under its block (--expand), dimmed."""
+    counted = report.counted.ops[c.op.name]
+    return [
+        Text(text, style="dim")
+        for text in (
+            "  " + c.op.name.removeprefix(b.name + "/"),
+            _op_type(c.op),
+            format_shape(c.op.out_shape),
+            "",
+            number(counted.params) if counted.params else "",
+            "",
+            si(counted.ops) if counted.ops else "",
+            "",
+            si(c.other.total) if c.other.total else "",
+            si(c.activations) if c.activations else "",
+            *_shares(report, report.shares.ops[c.op.name] if report.show_shares else None),
+        )
+    ]
+
+
+def _total_cells(report) -> list:
+    t, counted = report.analysis.totals, report.counted
+    return cells(
+        Text("total", style="bold"),
+        "",
+        "",
+        str(t.depth),
+        Text(number(counted.total.params), style="bold"),
+        _claim_sum(counted.claimed_params),
+        Text(si(counted.total.ops) if counted.total.ops is not None else "-", style="bold"),
+        _claim_sum(counted.claimed_ops),
+        si(t.other.total),
+        si(t.activations),
+        *(["100%"] * 3 if report.show_shares else []),
+    )
 
 
 def _shares_legend(report, left: list[str]) -> list[str]:
@@ -306,12 +324,9 @@ def _indent(console: Console, text: Text, left: int) -> None:
     console.print(Padding(text, (0, 0, 0, left), expand=False))
 
 
-def _claim_sum(claims) -> str:
-    """The printed claims summed as printed (each in its own prefix, read as decimal)."""
-    if not claims:
-        return ""
-    total = sum(q.mantissa * q.scale(False) / 10**q.decimals for q in claims)
-    return "Σ " + si(int(total))
+def _claim_sum(total: int | None) -> str:
+    """The printed claims summed as printed (`counted.claimed_params`, `claimed_ops`)."""
+    return "" if total is None else "Σ " + si(total)
 
 
 def _op_type(op) -> str:

@@ -11,6 +11,7 @@ import json
 from inception_cost import __version__
 from inception_cost.cells import format_shape
 from inception_cost.render.common import GLYPH, csv_text
+from inception_cost.verdicts import Status
 
 #: 2: memory_bytes.bookkeeping and memory_bytes.measured.
 SCHEMA_VERSION = 2
@@ -28,11 +29,11 @@ def render(result, fmt: str, console=None) -> str | None:
 
 
 def _glyph(ok: bool) -> str:
-    return GLYPH["match" if ok else "mismatch"]
+    return GLYPH[Status.MATCH if ok else Status.MISMATCH]
 
 
-def _gflops(macs: int, seconds: float) -> str:
-    return f"{2 * macs / seconds / 1e9:,.1f}" if seconds > 0 and macs else ""
+def _gflops(rate: float | None) -> str:
+    return "" if rate is None else f"{rate:,.1f}"
 
 
 def header_lines(v) -> list[str]:
@@ -63,11 +64,10 @@ def _rows(v) -> list[list[str]]:
             f"{b.executed_macs:,}",
             _glyph(b.ok),
             f"{b.seconds * 1000:,.1f}",
-            _gflops(b.executed_macs, b.seconds),
+            _gflops(b.gflops),
         ]
         for b in v.blocks
     ]
-    block_seconds = sum(b.seconds for b in v.blocks)
     rows.append(
         [
             "total",
@@ -76,8 +76,8 @@ def _rows(v) -> list[list[str]]:
             f"{v.analytic_macs:,}",
             f"{v.executed_macs:,}",
             _glyph(all(b.ok for b in v.blocks)),
-            f"{block_seconds * 1000:,.1f}",
-            _gflops(v.executed_macs, block_seconds),
+            f"{v.block_seconds * 1000:,.1f}",
+            _gflops(v.gflops),
         ]
     )
     return rows
@@ -94,10 +94,7 @@ def check_lines(v) -> list[str]:
         for s in v.softmax
     ]
     if v.ok:
-        lines.append(
-            f"verified: all {sum(len(b.ops) for b in v.blocks)} ops ran with the analysed"
-            " shapes and multiply-adds"
-        )
+        lines.append(f"verified: all {v.ops} ops ran with the analysed shapes and multiply-adds")
     else:
         lines += [f"✗ mismatch: {m}" for m in v.mismatches()]
     return lines
@@ -158,7 +155,7 @@ def _csv(v) -> str:
             format_shape(o.executed_shape),
             o.analytic_macs,
             o.executed_macs,
-            "match" if o.ok else "mismatch",
+            Status.MATCH if o.ok else Status.MISMATCH,
             o.finite,
             f"{o.seconds:.6f}",
         ]
