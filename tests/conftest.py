@@ -1,4 +1,4 @@
-"""Shared helpers: tiny specs written to disk and a CLI runner that keeps stderr apart."""
+"""Shared fixtures: files written to disk and a CLI runner that keeps stderr apart."""
 
 from __future__ import annotations
 
@@ -6,15 +6,6 @@ import pytest
 from click.testing import CliRunner
 
 from inception_cost.cli import cli
-
-HEADER = (
-    "| type | patch size/stride | output size | depth | params | ops |\n|---|---|---|---|---|---|\n"
-)
-
-
-def spec_text(rows: str, front: str = 'input = "8x8x3"') -> str:
-    """A Markdown spec: front matter lines, then the given table rows under HEADER."""
-    return f"+++\n{front}\n+++\n\n{HEADER}{rows}"
 
 
 @pytest.fixture

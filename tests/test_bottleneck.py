@@ -226,7 +226,7 @@ def test_bad_values_are_one_line_exit_2(run, args, message):
 
 
 def test_spec_without_inception_rows_is_refused(run, write):
-    from conftest import spec_text
+    from tiny_spec import spec_text
 
     path = write(spec_text("| convolution | 3x3/1 | 8x8x4 | 1 | | |\n"))
     out = run("compare-bottleneck", str(path))

@@ -7,7 +7,7 @@ import json
 
 import torch
 import torchinfo
-from conftest import spec_text
+from tiny_spec import spec_text
 from torch import nn
 from torch_models import VGG, AlexNet, MnistGoogLeNet, ResNet
 
