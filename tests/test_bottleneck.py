@@ -1,4 +1,5 @@
-"""compare-bottleneck: the notes' examples by hand, GoogLeNet's modules by hand, torch.
+"""compare-bottleneck: the notes' examples by hand, GoogLeNet's modules by hand (torch's
+flop counter on the examples: test_bottleneck_torch.py).
 
 Expected values are written out as the products the notes (and the issue) give, never
 taken from the code under test.
@@ -9,9 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-import torch
-from torch import nn
-from torch.utils.flop_counter import FlopCounterMode
+from tiny_spec import spec_text
 
 from inception_cost import bottleneck, spec
 
@@ -79,31 +78,6 @@ def test_example_d_stacks_by_hand(eid, small, large, field):
     assert r.baseline.macs == positions * large * pairs
     assert r.alternative.macs == positions * small * pairs
     assert all(c.status == "match" for c in r.checks)
-
-
-def _torch_macs(*layers: nn.Module, shape) -> tuple[int, tuple]:
-    h, w, c = shape
-    x = torch.zeros(1, c, h, w)
-    with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        y = nn.Sequential(*layers)(x)
-    return counter.get_total_flops() // 2, (y.shape[2], y.shape[3], y.shape[1])
-
-
-@pytest.mark.parametrize(("eid", "reading"), [("A", 0), ("B", 0), ("B", 1)])
-def test_direct_and_reduced_paths_match_torch_flop_counter(eid, reading):
-    r = EXAMPLES[eid].readings[reading]
-    conv = r.baseline.layers[0].op
-    k, pad, cin, cout = conv.kernel[0], conv.padding[0], conv.in_shapes[0][2], conv.out_shape[2]
-    reduce_to = r.alternative.layers[0].op.out_shape[2]
-    shape = conv.in_shapes[0]
-    macs, out = _torch_macs(nn.Conv2d(cin, cout, k, padding=pad, bias=False), shape=shape)
-    assert (macs, out) == (r.baseline.macs, r.baseline.out_shape)
-    macs, out = _torch_macs(
-        nn.Conv2d(cin, reduce_to, 1, bias=False),
-        nn.Conv2d(reduce_to, cout, k, padding=pad, bias=False),
-        shape=shape,
-    )
-    assert (macs, out) == (r.alternative.macs, r.alternative.out_shape)
 
 
 # GoogLeNet Table 1: (name, spatial size, #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj)
@@ -226,8 +200,6 @@ def test_bad_values_are_one_line_exit_2(run, args, message):
 
 
 def test_spec_without_inception_rows_is_refused(run, write):
-    from tiny_spec import spec_text
-
     path = write(spec_text("| convolution | 3x3/1 | 8x8x4 | 1 | | |\n"))
     out = run("compare-bottleneck", str(path))
     assert out.exit_code == 2 and "has no inception rows" in out.stderr

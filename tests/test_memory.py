@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import torch
 import torchinfo
 from tiny_spec import spec_text
@@ -13,6 +14,8 @@ from torch_models import VGG, AlexNet, MnistGoogLeNet, ResNet
 
 from inception_cost import cost, network, spec
 from inception_cost.memory import live_peak, memory, tool_memory
+
+pytestmark = pytest.mark.torch
 
 TINY = spec_text("| convolution | 3x3/1 | 8x8x4 | 1 | | |\n| max pool | 2x2/2 | 4x4x4 | 0 | | |\n")
 

@@ -17,6 +17,8 @@ from inception_cost import spec
 from inception_cost.errors import InputError
 from inception_cost.sweep import parse_sizes, sweep
 
+pytestmark = pytest.mark.torch
+
 
 def _points(model: str, sides, **kw):
     s = sweep(spec.load_model(model), tuple(sides), **kw)
