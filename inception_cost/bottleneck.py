@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import tomllib
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path as FilePath
 
@@ -22,6 +21,7 @@ from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Verdict, judge
 from inception_cost.cells import Quantity, format_shape, parse_quantity, parse_shape
 from inception_cost.errors import InputError
 from inception_cost.network import Conv2d, Linear, Pool2d, Shape, pad_amount, window
+from inception_cost.records import dataclass
 from inception_cost.spec import Spec, parse_padding
 
 EXAMPLES = FilePath(__file__).parent / "examples" / "bottleneck.toml"

@@ -9,7 +9,6 @@ kinds.py and columns.py; the settings here are the documented conventions
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from inception_cost.cells import (
     Patch,
@@ -22,6 +21,7 @@ from inception_cost.cells import (
 from inception_cost.columns import COLUMNS
 from inception_cost.columns import norm as _norm
 from inception_cost.errors import InputError, Location, nearest
+from inception_cost.records import dataclass
 from inception_cost.table import CSV_META
 
 #: The widest LRN window a spec may ask for (AlexNet's is 5): each output sums this many

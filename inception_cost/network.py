@@ -10,11 +10,12 @@ reference both read this object, never the spec.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import ClassVar
 
 from inception_cost.errors import InputError, nearest
 from inception_cost.kinds import Kind, Layer, row_stride
+from inception_cost.records import dataclass
 from inception_cost.spec import COLUMNS, Conventions, Row, Spec, variant_row
 
 Shape = tuple[int, int, int]

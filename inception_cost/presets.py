@@ -11,10 +11,10 @@ differ from ours.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
 
 from inception_cost import cost
+from inception_cost.records import dataclass
 
 # Primitive counts of one op (for the whole batch), from its shapes and the cost model.
 PRIMITIVES = (

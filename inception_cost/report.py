@@ -6,13 +6,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from inception_cost import audit as audit_mod
 from inception_cost import cost, network
 from inception_cost import memory as memory_mod
 from inception_cost import shares as shares_mod
 from inception_cost.errors import InputError
+from inception_cost.records import dataclass
 from inception_cost.spec import Spec, check_variant_runs
 
 
