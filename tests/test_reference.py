@@ -181,6 +181,7 @@ READINGS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("model", "variant"), READINGS)
 def test_verify_passes_on_every_bundled_model_and_variant(model, variant):
     result = verify(spec.load_model(model), variant=variant)
