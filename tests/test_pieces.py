@@ -34,14 +34,23 @@ def test_the_sorting_reads_load_time_imports_only(tmp_path):
         "guarded.py": "try:\n    from thop import profile\nexcept ImportError:\n    pass\n",
         "inside.py": "def f():\n    import torch\n",
         "plain.py": "import numpy as np\nfrom inception_cost import cost\n",
+        "helper.py": "from twin_layers import assert_layers_match\n",  # a tests/ helper
+        "package.py": "from tests import torch_models\n",
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text)
     loaded = {name: loads_torch(tmp_path / name) for name in files}
-    assert loaded == {"top.py": True, "guarded.py": True, "inside.py": False, "plain.py": False}
-    # through a helper module beside the file, and through another test file
-    assert loads_torch(HERE / "test_kinds.py") and loads_torch(HERE / "test_memory.py")
+    assert loaded == {
+        "top.py": True,
+        "guarded.py": True,
+        "inside.py": False,
+        "plain.py": False,
+        "helper.py": True,
+        "package.py": True,
+    }
+    assert loads_torch(HERE / "test_kinds.py") and loads_torch(HERE / "test_memory_torch.py")
     assert not loads_torch(HERE / "test_cells.py") and not loads_torch(HERE / "test_fuzz.py")
+    assert not loads_torch(HERE / "test_memory.py")  # its torch half is test_memory_torch.py
 
 
 @pytest.mark.parametrize(
