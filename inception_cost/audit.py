@@ -10,12 +10,13 @@ convolution) and show which reading reproduces the claims.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from fractions import Fraction
 
 from inception_cost import cost, network
 from inception_cost.cells import Quantity, format_shape
 from inception_cost.errors import InputError, Location
+from inception_cost.records import dataclass
 from inception_cost.spec import Spec, Variant, load_model, model_names
 from inception_cost.verdicts import FAILING, Status
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from fractions import Fraction
 from typing import Any
 
 from inception_cost.cells import Patch, parse_patch, whole_number
 from inception_cost.errors import InputError, Location, check_keys, nearest
+from inception_cost.records import dataclass
 
 #: The widest LRN window a spec may ask for (AlexNet's is 5): each output sums this many
 #: maps, so a wider one only costs time.
@@ -208,7 +209,7 @@ class Conventions:
         words=lambda c: c.conv_activation,
     )
     # Caffe's across-channel LRN: window size, alpha, beta, k
-    lrn: Lrn = _setting(  # noqa: RUF009 (_setting returns a field)
+    lrn: Lrn = _setting(
         Lrn(),
         read=_lrn,
         write=lambda lrn: {"size": lrn.size, "alpha": lrn.alpha, "beta": lrn.beta, "k": lrn.k},
@@ -217,7 +218,7 @@ class Conventions:
         words=lambda c: f"LRN across {c.lrn.size} channels",
     )
     # the window of a pool row that gives none (VGG: 2x2/2)
-    pool_patch: Patch | None = _setting(  # noqa: RUF009
+    pool_patch: Patch | None = _setting(
         None,
         read=_patch,
         write=lambda patch: str(patch) if patch else None,

@@ -9,7 +9,6 @@ convolution or linear layer; bias adds, comparisons, divisions and exponentials 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from inception_cost.network import (
     Add,
@@ -36,6 +35,7 @@ from inception_cost.network import (
     Swish,
     Tanh,
 )
+from inception_cost.records import dataclass
 
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int8": 1}
 

@@ -9,7 +9,6 @@ each is declared; the settings here are what the claimed columns mean.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from inception_cost.cells import Quantity, Shape, parse_quantity, parse_shape
 from inception_cost.columns import COLUMNS
@@ -17,6 +16,7 @@ from inception_cost.columns import norm as _norm
 from inception_cost.conventions import ACTIVATIONS, Conventions
 from inception_cost.conventions import read as read_conventions
 from inception_cost.errors import InputError, Location, check_keys, nearest
+from inception_cost.records import dataclass
 from inception_cost.table import CSV_META
 
 

@@ -11,13 +11,14 @@ and the NumPy reference both read this object, never the spec.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from fractions import Fraction
 from typing import ClassVar
 
 from inception_cost.cells import Shape
 from inception_cost.errors import InputError, nearest
 from inception_cost.kinds import Kind, Layer, row_stride
+from inception_cost.records import dataclass
 from inception_cost.spec import COLUMNS, Conventions, Row, Spec, variant_row, variant_rows
 
 INPUT = "input"

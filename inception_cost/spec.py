@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
 from inception_cost import frontmatter
@@ -52,6 +52,7 @@ from inception_cost.frontmatter import (
     read_toml,
 )
 from inception_cost.kinds import Kind, builtin, check_row, declare
+from inception_cost.records import dataclass
 from inception_cost.table import (  # noqa: F401 (public names importers use)
     CSV_META,
     MAX_SPEC_BYTES,

@@ -1,20 +1,38 @@
-"""Shared helpers: tiny specs written to disk and a CLI runner that keeps stderr apart."""
+"""Shared fixtures: files written to disk and a CLI runner that keeps stderr apart; and the
+`torch` piece of the suite: its files are not even loaded when `-m` leaves them out, and
+its tests run on CI's two threads."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
+from pieces import leaves_torch_out, torch_marked
 
 from inception_cost.cli import cli
 
-HEADER = (
-    "| type | patch size/stride | output size | depth | params | ops |\n|---|---|---|---|---|---|\n"
-)
+TORCH_THREADS = 2  # CI's cores; torch would take every core of the machine
 
 
-def spec_text(rows: str, front: str = 'input = "8x8x3"') -> str:
-    """A Markdown spec: front matter lines, then the given table rows under HEADER."""
-    return f"+++\n{front}\n+++\n\n{HEADER}{rows}"
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Leave a torch-marked file unloaded when `-m` deselects all of it: its imports need torch."""
+    if (
+        collection_path.suffix == ".py"
+        and collection_path.name.startswith("test_")
+        and leaves_torch_out(config.getoption("markexpr"))
+        and torch_marked(collection_path)
+    ):
+        return True
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _torch_threads(request):
+    if request.node.get_closest_marker("torch") is not None:
+        import torch  # only here: the other tests run without torch installed
+
+        torch.set_num_threads(TORCH_THREADS)
 
 
 @pytest.fixture

@@ -3,8 +3,7 @@
 import re
 
 import pytest
-
-from tests.conftest import HEADER, spec_text
+from tiny_spec import HEADER, spec_text
 
 LINE = re.compile(r"^\S+:\d+:\d+: error: .+; expected .+$")
 

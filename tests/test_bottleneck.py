@@ -1,4 +1,5 @@
-"""compare-bottleneck: the notes' examples by hand, GoogLeNet's modules by hand, torch.
+"""compare-bottleneck: the notes' examples by hand, GoogLeNet's modules by hand (torch's
+flop counter on the examples: test_bottleneck_torch.py).
 
 Expected values are written out as the products the notes (and the issue) give, never
 taken from the code under test.
@@ -9,9 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-import torch
-from torch import nn
-from torch.utils.flop_counter import FlopCounterMode
+from tiny_spec import spec_text
 
 from inception_cost import bottleneck, spec
 
@@ -79,31 +78,6 @@ def test_example_d_stacks_by_hand(eid, small, large, field):
     assert r.baseline.macs == positions * large * pairs
     assert r.alternative.macs == positions * small * pairs
     assert all(c.status == "match" for c in r.checks)
-
-
-def _torch_macs(*layers: nn.Module, shape) -> tuple[int, tuple]:
-    h, w, c = shape
-    x = torch.zeros(1, c, h, w)
-    with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        y = nn.Sequential(*layers)(x)
-    return counter.get_total_flops() // 2, (y.shape[2], y.shape[3], y.shape[1])
-
-
-@pytest.mark.parametrize(("eid", "reading"), [("A", 0), ("B", 0), ("B", 1)])
-def test_direct_and_reduced_paths_match_torch_flop_counter(eid, reading):
-    r = EXAMPLES[eid].readings[reading]
-    conv = r.baseline.layers[0].op
-    k, pad, cin, cout = conv.kernel[0], conv.padding[0], conv.in_shapes[0][2], conv.out_shape[2]
-    reduce_to = r.alternative.layers[0].op.out_shape[2]
-    shape = conv.in_shapes[0]
-    macs, out = _torch_macs(nn.Conv2d(cin, cout, k, padding=pad, bias=False), shape=shape)
-    assert (macs, out) == (r.baseline.macs, r.baseline.out_shape)
-    macs, out = _torch_macs(
-        nn.Conv2d(cin, reduce_to, 1, bias=False),
-        nn.Conv2d(reduce_to, cout, k, padding=pad, bias=False),
-        shape=shape,
-    )
-    assert (macs, out) == (r.alternative.macs, r.alternative.out_shape)
 
 
 # GoogLeNet Table 1: (name, spatial size, #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj)
@@ -226,8 +200,6 @@ def test_bad_values_are_one_line_exit_2(run, args, message):
 
 
 def test_spec_without_inception_rows_is_refused(run, write):
-    from conftest import spec_text
-
     path = write(spec_text("| convolution | 3x3/1 | 8x8x4 | 1 | | |\n"))
     out = run("compare-bottleneck", str(path))
     assert out.exit_code == 2 and "has no inception, inverted residual or bottleneck rows" in (
@@ -311,48 +283,6 @@ def test_resnet50_bottlenecks_against_the_basic_block_by_hand():
     assert next(got, None) is None
     assert result.naive.macs == 55_507_943_424 and result.built.macs == 3_857_973_248
     assert result.naive_out == result.built_out == (7, 7, 2048)
-
-
-def _torch_counts(module: nn.Module, shape) -> tuple[int, int]:
-    h, w, c = shape
-    with torch.device("meta"):
-        x = torch.empty(1, c, h, w)
-        with FlopCounterMode(display=False) as counter:
-            module.eval()(x)
-    return sum(p.numel() for p in module.parameters()), counter.get_total_flops() // 2
-
-
-def _conv_bn(cin: int, cout: int, k: int, s: int = 1, groups: int = 1, act=True):
-    layers = [nn.Conv2d(cin, cout, k, s, k // 2, groups=groups, bias=False), nn.BatchNorm2d(cout)]
-    return nn.Sequential(*layers, *([nn.ReLU6()] if act else []))
-
-
-def test_mobilenetv2_comparison_matches_torch():
-    result = bottleneck.modules(spec.load_model("mobilenetv2"))
-    for m, (_, _, _, cin, t, c, s) in zip(result.modules, _mobilenetv2_blocks(), strict=True):
-        hidden = cin * t
-        with torch.device("meta"):
-            expand = [_conv_bn(cin, hidden, 1)] if t != 1 else []
-            built = nn.Sequential(
-                *expand, _conv_bn(hidden, hidden, 3, s, hidden), _conv_bn(hidden, c, 1, act=False)
-            )
-            plain = _conv_bn(cin, c, 3, s)
-        assert _torch_counts(built, m.in_shape) == (m.built.params, m.built.macs), m.name
-        assert _torch_counts(plain, m.in_shape) == (m.naive.params, m.naive.macs), m.name
-
-
-def test_resnet50_comparison_matches_torch():
-    from torch_models import BasicBlock, Bottleneck
-
-    result = bottleneck.modules(spec.load_model("resnet50"))
-    for m in result.modules:
-        cin, c = m.in_shape[2], m.built.block.out_shape[2]
-        s = m.in_shape[0] // m.built.block.out_shape[0]
-        with torch.device("meta"):  # no weights drawn: basic blocks of 2048 are 75M params
-            built = Bottleneck(cin, c // 4, s, "1x1", "projection")
-            basic = BasicBlock(cin, c, s, "1x1", "projection")
-        assert _torch_counts(built, m.in_shape) == (m.built.params, m.built.macs), m.name
-        assert _torch_counts(basic, m.in_shape) == (m.naive.params, m.naive.macs), m.name
 
 
 def test_residual_spec_with_basic_blocks_is_refused(run):

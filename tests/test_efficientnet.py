@@ -3,14 +3,17 @@
 a stage's stride from the next stage's printed resolution; and the tools' rules for
 sigmoid and the squeeze-and-excitation multiply, held to every tool run on the twin."""
 
+import pytest
 import torch
-from conftest import spec_text
 from test_presets import _tool_counts
+from tiny_spec import spec_text
 from torch_papers import EfficientNetB0
 
 from inception_cost import audit, cost, network, spec
 from inception_cost.cells import Patch
 from inception_cost.presets import PRESETS, count
+
+pytestmark = pytest.mark.torch
 
 # A conv then squeeze-and-excitation at a quarter of the block's input channels.
 SE = """input = "6x6x8"

@@ -12,6 +12,7 @@ from tests import fuzzing
 CASES = 1_000  # about 25 s of CPU on the 2-core machine
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(4))
 def test_mutated_specs_and_options_keep_the_promise(seed, tmp_path):
     rng = random.Random(seed)

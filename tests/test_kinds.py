@@ -16,6 +16,8 @@ from inception_cost import cost, network, spec
 from inception_cost.reference import executor, weights
 from inception_cost.verify import verify
 
+pytestmark = pytest.mark.torch
+
 EXAMPLES = Path(__file__).parent.parent / "docs" / "examples"
 
 # (params, MACs), by hand in the comments; every convolution has a bias unless BN follows.

@@ -11,7 +11,8 @@ from twin_layers import assert_layers_match
 from inception_cost import cost, network, spec
 from inception_cost.report import make_report
 
-torch.set_num_threads(2)
+pytestmark = pytest.mark.torch
+
 
 # conv1, the seven bottleneck stages' c, conv2 (the last 1x1): Table 2 at 1.0
 PRINTED = (32, 16, 24, 32, 64, 96, 160, 320, 1280)

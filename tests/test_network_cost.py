@@ -1,10 +1,10 @@
 """Hand-arithmetic cases for every primitive, and GoogLeNet against the hand count."""
 
 import pytest
+from tiny_spec import spec_text
 
 from inception_cost import cost, network, spec
 from inception_cost.network import out_size
-from tests.conftest import spec_text
 
 
 def analyse(rows: str, front: str = 'input = "8x8x3"', **kw) -> cost.Analysis:

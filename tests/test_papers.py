@@ -14,7 +14,8 @@ from twin_layers import assert_layers_match
 from inception_cost import cost, network, spec
 from inception_cost.reference import executor, weights
 
-torch.set_num_threads(2)
+pytestmark = pytest.mark.torch
+
 
 # torchvision's weights metadata, num_params (IMAGENET1K_V1)
 TORCHVISION = {"mobilenetv2": 3_504_872, "resnext50": 25_028_904, "densenet121": 7_978_856}

@@ -5,10 +5,10 @@ a header's own gloss, a footnote, a spec's own kind and columns."""
 from pathlib import Path
 
 import pytest
+from tiny_spec import spec_text
 
 from inception_cost import audit, cost, network, spec
 from inception_cost.errors import InputError
-from tests.conftest import spec_text
 
 TABLES = Path(__file__).parent / "tables"
 

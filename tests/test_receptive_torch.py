@@ -19,6 +19,8 @@ import torch.nn.functional as F
 from inception_cost import network, spec
 from inception_cost.receptive import receptive
 
+pytestmark = pytest.mark.torch
+
 torch.set_grad_enabled(True)
 
 

@@ -7,7 +7,7 @@ import io
 import json
 from fractions import Fraction
 
-from conftest import spec_text
+from tiny_spec import spec_text
 
 from inception_cost import spec
 from inception_cost.report import make_report

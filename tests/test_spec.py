@@ -1,10 +1,10 @@
 """The spec reader: aliases, names, locations, CSV, front matter."""
 
 import pytest
+from tiny_spec import spec_text
 
 from inception_cost import spec
 from inception_cost.errors import InputError
-from tests.conftest import spec_text
 
 
 def test_headers_match_case_space_punctuation_insensitively():

@@ -1,5 +1,5 @@
 """`sweep`: convnet-burden's GoogLeNet maps, hand arithmetic at three sizes per family,
-torch twins at two sizes, the size syntax and the command in every format."""
+the size syntax and the command in every format (torch twins: test_sweep_torch.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,6 @@ import io
 import json
 
 import pytest
-import torch
-from torch.utils.flop_counter import FlopCounterMode
-from torch_googlenet import InferenceGoogLeNet
-from torch_models import AlexNet, ResNet
 
 from inception_cost import spec
 from inception_cost.errors import InputError
@@ -131,49 +127,6 @@ def test_lenet5_f6_reads_c5s_map():
     assert points[(48, "")].totals.params == 60_000 - (120 * 84 + 84) + (25 * 120 * 84 + 84)
     assert points[(16, "")].failure.row == "C5"  # S4 is 2x2 at 16: no 5x5 fits
     assert s.smallest == 32
-
-
-# -- torch twins at two sizes -------------------------------------------------------------
-
-
-def _torch_count(model, side: int) -> tuple[int, int]:
-    """Params and MACs (torch's flop counter / 2) of a twin on the meta device."""
-    x = torch.empty((1, 3, side, side), device="meta")
-    with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        model(x)
-    return sum(p.numel() for p in model.parameters()), counter.get_total_flops() // 2
-
-
-@pytest.mark.parametrize("side", [227, 291])
-def test_alexnet_twin(side):
-    with torch.device("meta"):
-        twin = AlexNet(side).eval()
-    _, points = _points("alexnet", (side,))
-    t = points[(side, "")].totals
-    assert (t.params, t.macs) == _torch_count(twin, side)
-
-
-@pytest.mark.parametrize("side", [224, 320])
-def test_resnet50_twin(side):
-    with torch.device("meta"):
-        twin = ResNet(50).eval()
-    _, points = _points("resnet50", (side,))
-    t = points[(side, "")].totals
-    assert (t.params, t.macs) == _torch_count(twin, side)
-
-
-@pytest.mark.parametrize("side", [224, 448])
-def test_googlenet_twin_global_pool(side):
-    with torch.device("meta"):
-        twin = InferenceGoogLeNet().eval()
-    twin.net.pool5 = torch.nn.AdaptiveAvgPool2d(1)  # what --global-pool reads pool5 as
-    seen = {}
-    twin.net.inc["5b"].register_forward_hook(lambda m, i, out: seen.__setitem__("5b", out.shape))
-    params, macs = _torch_count(twin, side)
-    _, points = _points("googlenet", (side,), global_pool=True)
-    p = points[(side, "")]
-    assert (p.totals.params, p.totals.macs) == (params, macs)
-    assert tuple(seen["5b"][2:]) == p.final[:2]
 
 
 # -- the command ------------------------------------------------------------------------------

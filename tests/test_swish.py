@@ -6,13 +6,15 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import spec_text
 from test_reference import TOL, nchw, nhwc
+from tiny_spec import spec_text
 
 from inception_cost import cost, network, spec
 from inception_cost.presets import PRESETS, count
 from inception_cost.reference import kernels
 from inception_cost.verify import verify
+
+pytestmark = pytest.mark.torch
 
 SHAPE = (3, 4, 5)  # H, W, C: 60 elements
 ROWS = "| convolution | 3x3/1 | 8x8x4 | 1 | | |\n| convolution | 3x3/2 | 4x4x6 | 1 | | |\n"

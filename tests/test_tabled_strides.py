@@ -12,6 +12,8 @@ from torch_models import ResNet
 
 from inception_cost import cost, network, spec
 
+pytestmark = pytest.mark.torch
+
 
 def _at(model: str, side: int) -> network.Network:
     return network.build(spec.with_overrides(spec.load_model(model), input_shape=(side, side, 3)))

@@ -5,6 +5,7 @@ flop counter counts the FLOPs (2 per multiply-add), and the GoogLeNet below is w
 from the paper's Table 1 with torch layers, not from our network builder.
 """
 
+import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,7 +15,7 @@ from torch_googlenet import GoogLeNet, torch_name
 
 from inception_cost import cost, network, spec
 
-torch.set_num_threads(1)
+pytestmark = pytest.mark.torch
 
 
 def _one_row(row: str, input_shape, conventions: str):

@@ -16,6 +16,8 @@ from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 from torch_models import VGG, AlexNet, LeNet5, MnistGoogLeNet, ResNet, ZFNet
 
+pytestmark = pytest.mark.torch
+
 
 def _on_meta(build: Callable[[], nn.Module]) -> nn.Module:
     with torch.device("meta"):

@@ -17,7 +17,8 @@ from torch_models import VGG, AlexNet, LeNet5, MnistGoogLeNet, ResNet, ZFNet
 from inception_cost import cost, network, spec
 from inception_cost.reference import executor, weights
 
-torch.set_num_threads(2)
+pytestmark = pytest.mark.torch
+
 
 VGG_CONFIGS = {
     "vgg11": "A",

@@ -3,6 +3,7 @@ googlenet.py (tests/torch_tv_googlenet.py): the published 6,624,904 parameters, 
 layer's parameters and multiply-adds, and the NumPy reference's outputs."""
 
 import numpy as np
+import pytest
 import torch
 from test_torch_networks import _copy
 from torch.utils.flop_counter import FlopCounterMode
@@ -10,6 +11,8 @@ from torch_tv_googlenet import TorchvisionGoogLeNet, torch_name
 
 from inception_cost import cost, network, spec
 from inception_cost.reference import executor, weights
+
+pytestmark = pytest.mark.torch
 
 TORCHVISION_PARAMS = 6_624_904  # torchvision's googlenet(aux_logits=False)
 
