@@ -5,7 +5,7 @@ sigmoid and the squeeze-and-excitation multiply, held to every tool run on the t
 
 import pytest
 import torch
-from test_presets import _tool_counts
+from test_presets_torch import _tool_counts
 from tiny_spec import spec_text
 from torch_papers import EfficientNetB0
 

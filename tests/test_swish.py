@@ -55,7 +55,7 @@ def test_swish_convention_builds_and_verifies(write):
 def test_presets_match_the_tools_on_swish(write):
     """nn.SiLU modules, as torchvision's EfficientNet writes them: ptflops (the patched
     F.silu, no module hook) and calflops count each element once, the others not at all."""
-    from test_presets import _tool_counts
+    from test_presets_torch import _tool_counts
 
     analysis = cost.analyse(network.build(spec.load(write(spec_text(ROWS, SWISH)))))
     torch.manual_seed(0)
