@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from test_reference import TOL, nchw, nhwc
+from test_reference_torch import TOL, nchw, nhwc
 from tiny_spec import spec_text
 
 from inception_cost import cost, network, spec
