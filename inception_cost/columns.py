@@ -2,7 +2,10 @@
 
 Read from `vocabulary/columns.toml` (package data); a spec adds its own headers under
 `[columns]`: `"header" = "field"` for another name of a known column, or
-`"header" = "note"` for a column kept and echoed but never used.
+`"header" = "note"` for a column kept and echoed but never used. A built-in header is
+read otherwise only when the spec says which reading it replaces:
+`"Layers" = { field = "name", rebinds = "repeat" }` (DenseNet's Table 1 names its stages
+under `Layers`, which elsewhere is a repeat count).
 """
 
 from __future__ import annotations
@@ -80,10 +83,14 @@ def declare(table: object, places) -> dict[str, str]:
         key = norm(header)
         if not key:
             raise InputError(f"column {header!r} has no letters or digits", "a header", loc)
-        if key in HEADERS:
+        if isinstance(field, dict):
+            field = _entry(header, key, field, loc)
+        elif key in HEADERS:
+            built_in = HEADERS[key]
             raise InputError(
-                f"column {header!r} is built in (it reads as {COLUMNS[HEADERS[key]][0]!r})",
-                "a header the vocabulary does not have, or no declaration",
+                f"column {header!r} is built in (it reads as {COLUMNS[built_in][0]!r})",
+                "a header the vocabulary does not have, no declaration, or a rebinding:"
+                f' "{header}" = {{ field = "note", rebinds = "{built_in}" }}',
                 loc,
             )
         if field == "note":
@@ -97,3 +104,57 @@ def declare(table: object, places) -> dict[str, str]:
                 loc,
             )
     return out
+
+
+def _entry(header: str, key: str, entry: dict, loc) -> object:
+    """`{ field = ..., rebinds = ..., spans = ... }`: a built-in header read as another
+    field, the reading it replaces written out so that no known column changes meaning by
+    accident; `spans`, the column whose cell a blank one here repeats (a cell the paper
+    prints once across both, as DenseNet's Table 1 does its shared layers)."""
+    if "field" not in entry or not set(entry) <= {"field", "rebinds", "spans", "blank"}:
+        raise InputError(
+            f"column {header!r} is a table of {', '.join(sorted(entry)) or 'nothing'}",
+            '{ field = "name", rebinds = "the field a built-in header reads" } and'
+            ' optionally spans = "the header whose cell a blank one repeats"',
+            loc,
+        )
+    built_in = HEADERS.get(key)
+    if built_in and "rebinds" not in entry:
+        raise InputError(
+            f"column {header!r} is built in (it reads as {built_in!r}) and says no rebinds",
+            f'rebinds = "{built_in}", the reading it replaces',
+            loc,
+        )
+    if entry.get("rebinds") != built_in:
+        raise InputError(
+            f"column {header!r} rebinds {entry.get('rebinds')!r}, but "
+            + (f"it reads as {built_in!r}" if built_in else "it is not built in"),
+            f'rebinds = "{built_in}"' if built_in else "no rebinds",
+            loc,
+        )
+    if entry.get("blank", "continues") != "continues" or (
+        "blank" in entry and entry["field"] != "name"
+    ):
+        raise InputError(
+            f"column {header!r}: blank = {entry['blank']!r} is not allowed",
+            'blank = "continues" on the name column: a blank name continues the layer above',
+            loc,
+        )
+    if "spans" in entry and not isinstance(entry["spans"], str):
+        raise InputError(f"column {header!r}: spans is not a header", 'spans = "header"', loc)
+    return entry["field"]
+
+
+def continues(table: object) -> list[str]:
+    """The headers declared `blank = "continues"`: a blank cell names the row inside the
+    layer above."""
+    if not isinstance(table, dict):
+        return []
+    return [h for h, e in table.items() if isinstance(e, dict) and e.get("blank") == "continues"]
+
+
+def spans(table: object) -> dict[str, str]:
+    """The declared `spans`: header -> the header whose cell a blank one repeats."""
+    if not isinstance(table, dict):
+        return {}
+    return {h: e["spans"] for h, e in table.items() if isinstance(e, dict) and "spans" in e}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import field, replace
 from pathlib import Path
 
@@ -36,7 +37,9 @@ from inception_cost.columns import (
     PAPER_FIELDS,
     norm,
 )
+from inception_cost.columns import continues as column_continues
 from inception_cost.columns import declare as declare_columns
+from inception_cost.columns import spans as column_spans
 from inception_cost.conventions import Conventions, parse_padding
 from inception_cost.errors import InputError, Location, gather, nearest
 from inception_cost.frontmatter import (
@@ -104,6 +107,13 @@ MAX_LAYERS = 10_000
 # Numbers are ASCII digits only ([0-9], not \d): see cells.MAX_DIGITS.
 _CONV_TOKEN = re.compile(r"conv\s*([0-9]+)\s*-\s*([0-9]+)", re.I)
 _FC_TOKEN = re.compile(r"fc\s*-\s*([0-9]+)", re.I)
+# A layer as a sentence (ResNet's and DenseNet's Table 1): `7 × 7 conv, stride 2`,
+# `3 × 3 max pool, stride 2`, `7 × 7 global average pool`, `1000D fully-connected`.
+_PHRASE = re.compile(
+    r"([0-9]+)\s*[x×]\s*([0-9]+)\s+(?![0-9])(.+?)(?:\s*,\s*stride\s*([0-9]+))?", re.I
+)
+_TIMES = re.compile(r"(.*?\S)\s*[x×]\s*([0-9]+)")  # a kind's layers, then x N: its repeat
+_UNITS = re.compile(r"([0-9][0-9,]*)\s*-?\s*D\s+(.+)")  # 1000D fully-connected: its outputs
 _BLOCK_LAYER = re.compile(
     r"([0-9]+)\s*[x×]\s*([0-9]+)\s*,\s*([0-9][0-9,]*?)(?:\s*,\s*C\s*=\s*([0-9]+))?"
 )
@@ -147,7 +157,7 @@ class Row:
     raw: dict[str, str]
     locs: dict[str, Location]
     patch: Patch | None = None
-    output: Shape | None = None
+    output: Shape | tuple[int, int] | None = None  # (h, w) where the table prints no channels
     depth: int | None = None
     # a module's counts by column field (#1x1, ..., s1x1, t); 0 is kept as written
     widths: dict[str, int] = field(default_factory=dict)
@@ -172,6 +182,7 @@ class Row:
     # a printed input size (HxWxC, or HxW: EfficientNet's resolution): a claim, audited as
     # the output is, and a row's stride where its kind reads strides from sizes
     in_size: Shape | tuple[int, int] | None = None
+    window: tuple[int, int] | None = None  # a global pool's printed window (7 × 7 global ...)
     footnotes: tuple[tuple[str, str], ...] = ()  # (column field, mark) as printed
 
     def at(self, column: str) -> Location:
@@ -291,7 +302,12 @@ def _build(
             key = bare  # a header's own gloss: s1x1 (#1x1 squeeze)
         if key not in aliases:
             near = difflib.get_close_matches(key, aliases, n=1)
-            hint = f" (did you mean {COLUMNS[aliases[near[0]]][0]!r}?)" if near else ""
+            hint = ""
+            if near:  # a note column's field is NOTE + its header
+                f = aliases[near[0]]
+                hint = (
+                    f" (did you mean {f[len(NOTE) :] if f.startswith(NOTE) else COLUMNS[f][0]!r}?)"
+                )
             raise InputError(
                 f"unknown column {text!r}{hint}",
                 "one of "
@@ -320,6 +336,7 @@ def _build(
         )
 
     errors: list[InputError] = []
+    table = _spanned(table, header, meta.get("columns", {}), places)
     kinds = _kinds(meta.get("kinds", {}), places)
     notes = read_footnotes(meta.get("footnotes", {}), places.at("footnotes"))
     rows: list[Row] = []
@@ -359,7 +376,14 @@ def _build(
             )
     symbols = _symbols(meta.get("symbols", {}), places)
     at = fields.index(typed)
+    nametype = typed == "nametype"
+    written = [
+        (ln, each, copy)
+        for ln, cells, copy in written
+        for each in _each_layer(cells, at, lambda t: _is_type(t, kinds, nametype))
+    ]
     above, continued = "", 0
+    continues = any(aliases.get(_norm(h)) == "name" for h in column_continues(meta.get("columns")))
     for line, cells, copy in written:
         cells = [(symbols.get(text.strip(), text), col) for text, col in cells]
         if is_empty(cells[at][0]) and above and any(not is_empty(t) for t, _ in cells):
@@ -386,6 +410,8 @@ def _build(
         except InputError as exc:
             errors.append(exc)  # the rest of the table is still read: one run, every error
             continue
+        if continues and rows and not row.named:
+            row = _continued(row, rows[-1], names, kinds)
         names[row.name] = row
         rows.append(row)
         unrolled += len(row.block.layers) * row.block.repeat if row.block else row.repeat or 1
@@ -654,7 +680,15 @@ def _typed_cells(raw: dict[str, str], locs: dict[str, Location], kinds: dict[str
             out["footnotes"] += ((f, mark),)
         try:
             if f in ("type", "nametype"):
-                for key, value in _parse_type(text, kinds, f == "nametype").items():
+                read = _parse_type(text, kinds, f == "nametype")
+                for key, columns in _TYPE_GIVES.items():
+                    if key in read and (given := sorted(columns & raw.keys())):
+                        raise InputError(
+                            f"the {COLUMNS[f][0]} cell and the {COLUMNS[given[0]][0]!r} column"
+                            f" both give the {key}",
+                            "one of the two",
+                        )
+                for key, value in read.items():
                     out.setdefault(key, value)
                 typed = f
             elif f in BRANCH_FIELDS:
@@ -665,8 +699,10 @@ def _typed_cells(raw: dict[str, str], locs: dict[str, Location], kinds: dict[str
             exc.where = locs[f]
             raise
     _read_captured(out, raw, locs, typed)
-    if out.get("type") == "global avg pool" and out.pop("patch", None):
-        pass  # the window as printed (ShuffleNet V2's GlobalPool 7×7): the whole map
+    if out.get("type") == "global avg pool" and (patch := out.pop("patch", None)):
+        # the window as printed (ShuffleNet V2's GlobalPool 7×7): the whole map, held to
+        # the map at the table's input size as a phrase's window is (7 × 7 global ...)
+        out.setdefault("window", (patch.kh, patch.kw))
     if out.pop("adaptive", False):
         if out.get("type") not in ("avg pool", "global avg pool"):
             raise InputError(
@@ -697,6 +733,10 @@ def _read_captured(out: dict, raw: dict[str, str], locs: dict, at: str) -> None:
         except InputError as exc:
             exc.where = locs[at]
             raise
+
+
+# What a type cell may give that a column also gives: written once, in either place.
+_TYPE_GIVES = {"patch": {"patch", "shape"}, "repeat": {"repeat"}, "filters": {"filters"}}
 
 
 def _read_width(f: str, text: str, out: dict) -> None:
@@ -806,7 +846,9 @@ def _fold_shape(out: dict, raw: dict[str, str], locs: dict) -> dict:
             out.setdefault("filters", shape.out_channels)
     if out.get("stride") is not None and out.get("patch") is not None:
         patch, stride = out["patch"], out["stride"]
-        written = "/" in raw.get("patch", "")
+        written = "/" in raw.get("patch", "") or bool(
+            (m := _PHRASE.fullmatch(unmark(raw.get("type", "")))) and m[4]
+        )
         if written and patch.stride != stride:
             raise InputError(
                 f"stride {stride} and patch {patch} disagree",
@@ -900,6 +942,12 @@ def _parse_type_text(text: str, kinds: dict[str, Kind]) -> dict:
     captured = _templated(m[1], kinds) if m and _norm(m[1]) not in types else None
     if captured:
         types = {**types, _norm(m[1]): captured[0]}
+    if m and _norm(m[1]) not in types and (read := _written_out(m[1], types, kinds)):
+        if m[2] is not None:  # a spelling as declared wins over these forms
+            raise InputError(
+                f"{m[1].strip()!r} takes no ({m[2]})", "the layer alone, its name elsewhere"
+            )
+        return read
     if not m or _norm(m[1]) not in types:
         near = difflib.get_close_matches(_norm(m[1]) if m else _norm(text), types, n=1)
         hint = f" (did you mean {types[near[0]]!r}?)" if near else ""
@@ -932,6 +980,35 @@ def _templated(text: str, kinds: dict[str, Kind]) -> tuple[str, dict[str, str]] 
     return None
 
 
+def _written_out(text: str, types: dict[str, str], kinds: dict[str, Kind]) -> dict | None:
+    """A layer written as a phrase, a kind's layers bracketed and repeated, a layer's
+    outputs before it (Huang et al. 2017's Table 1); None when the text is none of them."""
+    if (pm := _PHRASE.fullmatch(text)) and _norm(pm[3]) in types:
+        return _phrase(pm, types[_norm(pm[3])])
+    tm = _TIMES.fullmatch(text)
+    kind = kinds.get(types.get(_norm(tm[1]), "")) if tm else None
+    if tm and kind and kind.repeat == "repeat":  # [1 × 1 conv; 3 × 3 conv] × 6
+        return {"type": kind.name, "repeat": _repeat(tm[2], "module")}
+    if (um := _UNITS.fullmatch(text)) and types.get(_norm(um[2])) == "linear":
+        return {"type": "linear", "filters": parse_count(um[1], "units")}
+    return None
+
+
+def _phrase(m: re.Match, kind: str) -> dict:
+    """`K × K layer[, stride S]`: the kernel (and stride) written with the layer type; a
+    global pool's printed window is the map it averages at the table's input size."""
+    kh, kw = parse_count(m[1], "kernel size"), parse_count(m[2], "kernel size")
+    stride = parse_count(m[4], "stride") if m[4] else 1
+    if kind == "global avg pool" and stride == 1:
+        return {"type": kind, "window": (kh, kw)}
+    if kind not in _PATCHED:
+        raise InputError(
+            f"a {kind} has no kernel {kh}x{kw}" + (f" or stride {stride}" if m[4] else ""),
+            "a kernel before a convolution or a pool: 3 × 3 max pool, stride 2",
+        )
+    return {"type": kind, "patch": Patch(kh, kw, stride)}
+
+
 def _parse_phase(text: str) -> bool:
     key = _norm(text)
     if key in ("train", "training", "trainingonly", "trainonly"):
@@ -944,7 +1021,7 @@ def _parse_phase(text: str) -> bool:
 # `5× conv`, and `3×Inception` as Inception v3's Table 1 prints it: a letter may follow the
 # × directly (a digit may not: `3x3 conv` is a kernel, not a repeat).
 _REPEAT = re.compile(
-    r"([0-9]+)\s*[x×](?:\s+|(?=[^\W\d_]))(?!\[)(.+)|([0-9]+)\s*[x×]\s*\[\s*(.*)", re.S
+    r"([0-9]+)\s*[x×](?:\s+|(?=[^\W\d_]))(?![\[0-9])(.+)|([0-9]+)\s*[x×]\s*\[\s*(.*)", re.S
 )
 
 
@@ -1006,6 +1083,89 @@ def repeated(
         for copy in range(1, times + 1):
             out.extend((ln, cs, copy) for ln, cs in group)
         i += 1
+    return out
+
+
+_STRIDE_PART = re.compile(r"stride\s*[0-9]+", re.I)
+
+
+def _is_type(text: str, kinds: dict[str, Kind], nametype: bool) -> bool:
+    try:
+        _parse_type(unmark(text), kinds, nametype)
+    except InputError:
+        return False
+    return True
+
+
+def _each_layer(cells: list, at: int, is_type: Callable[[str], bool]) -> list[list]:
+    """A type cell naming layers one after another (DenseNet's `1000D fully-connected,
+    softmax`) is a row per layer: commas outside brackets split it, a `stride S` part
+    stays with its layer. The row's other cells go with its last layer, whose output is
+    the row's; the layers before it have only their type."""
+    text, col = cells[at]
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch in "([") - (ch in ")]")
+        if ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    merged: list[str] = []
+    for part in parts:
+        if merged and (_STRIDE_PART.fullmatch(part.strip()) or not part.strip()):
+            merged[-1] += "," + part
+        else:
+            merged.append(part)
+    if len(merged) == 1 or not all(is_type(part.strip()) for part in merged):
+        return [cells]  # one layer, or one type whose spelling has a comma (MBConv6, k5x5)
+    offset = 0
+    out = []
+    for i, part in enumerate(merged):
+        lead = len(part) - len(part.lstrip())
+        row = list(cells) if i == len(merged) - 1 else [("", c) for _, c in cells]
+        row[at] = (part.strip(), col + offset + lead)
+        out.append(row)
+        offset += len(part) + 1
+    return out
+
+
+def _continued(row: Row, above: Row, names: dict[str, Row], kinds: dict[str, Kind]) -> Row:
+    """A row whose name cell is blank, where the name column says a blank continues the
+    layer above (DenseNet's transition pool, its classifier), is named inside it:
+    `Transition Layer (1)/pool`."""
+    base = above.name.rsplit("/", 1)[0] if above.raw.get("name") is None else above.name
+    prefix = kinds[row.type].prefix if row.type in kinds else ROW_TYPES[row.type][1]
+    kind = kinds.get(names[base].type) if base in names else None
+    taken = {f"{base}/{layer.name}" for layer in kind.layers()} if kind else set()
+    name, n = f"{base}/{prefix}", 1
+    while name in names or name in taken:  # nor one of the base row's own op names
+        n += 1
+        name = f"{base}/{prefix}{n}"
+    return replace(row, name=name)
+
+
+def _spanned(table: list, header: list, declared: object, places: Places) -> list:
+    """A blank cell in a column that `spans` another repeats that column's cell: the
+    paper printed it once across both (DenseNet's `7 × 7 conv, stride 2`)."""
+    keys = [_norm(text) for text, _ in header]
+    out = table
+    for declared_header, spanned in column_spans(declared).items():
+        column, source = _norm(declared_header), _norm(spanned)
+        if source not in keys:
+            raise InputError(
+                f"column {declared_header!r} spans {spanned!r}, which the table does not have",
+                "a header of the table",
+                places.at("columns", declared_header),
+            )
+        if column not in keys:
+            continue
+        at, src = keys.index(column), keys.index(source)
+        out = [
+            (line, [*cells[:at], cells[src], *cells[at + 1 :]] if is_empty(cells[at][0]) else cells)
+            if len(cells) == len(keys)
+            else (line, cells)
+            for line, cells in out
+        ]
     return out
 
 

@@ -143,45 +143,46 @@ class DenseNet(_Twin):
     filters, a 3x3/2 max pool; dense blocks whose layers are BN-ReLU-Conv(1x1, 4k) then
     BN-ReLU-Conv(3x3, k), concatenated to their input; transitions BN-ReLU-Conv(1x1) to
     half the channels and a 2x2/2 average pool; BN-ReLU, a global average pool, the
-    classifier. torchvision: stem conv-BN-ReLU, pool0 padded 1, no conv biases."""
+    classifier. torchvision: stem conv-BN-ReLU, pool0 padded 1, no conv biases. Its
+    modules are named after Table 1's `Layers` cells, as the bundled specs name them."""
 
     BLOCKS: ClassVar = {121: (6, 12, 24, 16), 169: (6, 12, 32, 32), 201: (6, 12, 48, 32)}
     BLOCKS |= {264: (6, 12, 64, 48)}
 
     def __init__(self, depth: int = 121, k: int = 32, classes: int = 1000) -> None:
         super().__init__()
-        self.conv("conv0", 3, 2 * k, 7, 2)
+        self.conv("Convolution", 3, 2 * k, 7, 2)
         self.blocks = self.BLOCKS[depth]
         c = 2 * k
         for i, n in enumerate(self.blocks):
             for j in range(n):
-                name = f"denseblock{i + 1}/{j + 1}"
+                name = f"Dense Block ({i + 1})/{j + 1}"
                 self.m[f"{name}/bn1"] = nn.BatchNorm2d(c + j * k)
                 self.m[f"{name}/conv1"] = nn.Conv2d(c + j * k, 4 * k, 1, bias=False)
                 self.m[f"{name}/bn2"] = nn.BatchNorm2d(4 * k)
                 self.m[f"{name}/conv2"] = nn.Conv2d(4 * k, k, 3, padding=1, bias=False)
             c += n * k
             if i < len(self.blocks) - 1:
-                self.m[f"transition{i + 1}/norm"] = nn.BatchNorm2d(c)
-                self.m[f"transition{i + 1}/conv"] = nn.Conv2d(c, c // 2, 1, bias=False)
+                self.m[f"Transition Layer ({i + 1})/norm"] = nn.BatchNorm2d(c)
+                self.m[f"Transition Layer ({i + 1})/conv"] = nn.Conv2d(c, c // 2, 1, bias=False)
                 c //= 2
-        self.m["norm5"] = nn.BatchNorm2d(c)
-        self.m["classifier"] = nn.Linear(c, classes)
+        self.m["Classification Layer/norm"] = nn.BatchNorm2d(c)  # norm5
+        self.m["Classification Layer/fc"] = nn.Linear(c, classes)  # classifier
         self.pool, self.avg = nn.MaxPool2d(3, 2, 1), nn.AvgPool2d(2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         m = self.m
-        x = self.pool(self.unit("conv0", x, self.relu))
+        x = self.pool(self.unit("Convolution", x, self.relu))
         for i, n in enumerate(self.blocks):
             for j in range(n):
-                name = f"denseblock{i + 1}/{j + 1}"
+                name = f"Dense Block ({i + 1})/{j + 1}"
                 y = m[f"{name}/conv1"](self.relu(m[f"{name}/bn1"](x)))
                 x = torch.cat([x, m[f"{name}/conv2"](self.relu(m[f"{name}/bn2"](y)))], 1)
             if i < len(self.blocks) - 1:
-                t = f"transition{i + 1}"
+                t = f"Transition Layer ({i + 1})"
                 x = self.avg(m[f"{t}/conv"](self.relu(m[f"{t}/norm"](x))))
-        x = self.gap(self.relu(m["norm5"](x))).flatten(1)
-        return self.softmax(m["classifier"](x))
+        x = self.gap(self.relu(m["Classification Layer/norm"](x))).flatten(1)
+        return self.softmax(m["Classification Layer/fc"](x))
 
 
 class ShuffleNetV2(_Twin):

@@ -17,8 +17,11 @@ SCHEMA_VERSION = 3
 
 
 def spec_cells(report) -> list[tuple[str, str]]:
-    """(header, field) of the spec's own columns, as the spec wrote them."""
-    return [(report.spec.header(f), f) for f in report.spec.columns]
+    """(header, field) of the spec's own columns, as the spec wrote them, then the columns
+    only its `[rows.NAME]` declarations fill (DenseNet's stem filters, its growth rate)."""
+    fields = list(report.spec.columns)
+    fields += dict.fromkeys(f for r in report.spec.rows for f in r.raw if f not in fields)
+    return [(report.spec.header(f), f) for f in fields]
 
 
 def computed_cells(report, block: BlockCost | None) -> dict[str, str]:
