@@ -705,7 +705,7 @@ class _Builder:
                 f"the printed {row.window[0]}x{row.window[1]} global pool averages a {h}x{w}"
                 f" map here",
                 "the window of the map the row above gives, at the table's input size",
-                row.at("type"),
+                row.at("patch" if "patch" in row.locs else "type"),
             )
         self.pool(row.name, src, "avg", (h, w), 1, 0, ceil=False, whole=True)
 

@@ -114,6 +114,13 @@ def test_a_kinds_layers_bracketed_and_repeated():
             "spec.md:6:3",
             "the printed 5x5 global pool averages a 8x8 map here",
         ),
+        # the same window printed in a patch column (ShuffleNet V2's GlobalPool | 7×7)
+        (
+            "| type | patch size/stride | output size |\n|---|---|---|\n"
+            "| global average pool | 5×5 | 1x1x8 |\n",
+            "spec.md:6:25",
+            "the printed 5x5 global pool averages a 8x8 map here",
+        ),
         # channels asked of a map size
         (
             "| type | output size |\n|---|---|\n| 3 × 3 conv | 8 × 8 |\n",
