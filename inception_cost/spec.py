@@ -1330,6 +1330,11 @@ def variant_row(spec: Spec, variant: Variant) -> Row:
     # a cell the variant writes blank (or "-") blanks the row's, as in the table
     raw = {k: v for k, v in {**row.raw, **dict(variant.cells)}.items() if not is_empty(v)}
     locs = {**row.locs, **{k: variant.loc for k, _ in variant.cells}}
+    return _retyped(spec, row, raw, locs, variant)
+
+
+def _retyped(spec: Spec, row: Row, raw: dict, locs: dict, variant: Variant) -> Row:
+    """`row` read again from the cells a variant gives it; its errors name the variant."""
     try:
         values = _typed_cells(raw, locs, spec.kinds)
         values.pop("name", None)
@@ -1360,15 +1365,7 @@ def variant_rows(spec: Spec, variant: Variant) -> tuple[Row, ...]:
             locs.pop(field_, None)
             if NOTE + header in row.raw:
                 raw[field_], locs[field_] = row.raw[NOTE + header], row.locs[NOTE + header]
-        try:
-            values = _typed_cells(raw, locs, spec.kinds)
-            values.pop("name", None)
-            new = replace(row, raw=raw, locs=locs, **values)
-            _check_cells(new, spec.kinds)
-        except InputError as exc:
-            exc.message = f"variant {variant.name!r}: {exc.message}"
-            raise
-        rows.append(new)
+        rows.append(_retyped(spec, row, raw, locs, variant))
     return tuple(rows)
 
 

@@ -199,6 +199,16 @@ def _tool_counts(model: torch.nn.Module, shape: tuple[int, int, int]) -> dict:
     return out
 
 
+def assert_tools_match(analysis, tools: dict) -> None:
+    """Each tool's params and ops, as it printed them, equal its preset's rebuilt from the
+    analysis (torchprofile and the flop counter print ops only)."""
+    for tool in ("torchinfo", "fvcore", "thop", "ptflops", "ptflops-aten", "calflops"):
+        mine = count(analysis, PRESETS[tool])
+        assert tools[tool] == (mine.params, mine.ops), tool
+    for tool in ("torchprofile", "flop-counter"):
+        assert tools[tool][1] == count(analysis, PRESETS[tool]).ops, tool
+
+
 @pytest.mark.parametrize("name", ["resnet18", "alexnet", "googlenet-mnist"])
 def test_presets_match_the_tools_on_the_other_networks(name):
     """Batch norm, residual adds, adaptive pooling, grouped convolutions, conv bias with BN.
@@ -215,11 +225,7 @@ def test_presets_match_the_tools_on_the_other_networks(name):
     analysis = cost.analyse(network.build(spec.load_model(name)))
     h, w, c = analysis.network.input_shape
     tools = _tool_counts(model, (c, h, w))
-    for tool in ("torchinfo", "fvcore", "thop", "ptflops", "ptflops-aten", "calflops"):
-        mine = count(analysis, PRESETS[tool])
-        assert tools[tool] == (mine.params, mine.ops), tool
-    for tool in ("torchprofile", "flop-counter"):
-        assert tools[tool][1] == count(analysis, PRESETS[tool]).ops, tool
+    assert_tools_match(analysis, tools)
     assert tools["calflops MACs"] == count(analysis, PRESETS["calflops"]).also
 
 
@@ -233,11 +239,7 @@ def test_presets_match_the_tools_on_mobilenetv2():
     torch.manual_seed(0)
     analysis = cost.analyse(network.build(spec.load_model("mobilenetv2")))
     tools = _tool_counts(MobileNetV2().eval(), (3, 224, 224))
-    for tool in ("torchinfo", "fvcore", "thop", "ptflops", "ptflops-aten", "calflops"):
-        mine = count(analysis, PRESETS[tool])
-        assert tools[tool] == (mine.params, mine.ops), tool
-    for tool in ("torchprofile", "flop-counter"):
-        assert tools[tool][1] == count(analysis, PRESETS[tool]).ops, tool
+    assert_tools_match(analysis, tools)
 
 
 def test_presets_match_the_tools_on_shufflenetv2():
@@ -256,11 +258,7 @@ def test_presets_match_the_tools_on_shufflenetv2():
     twin = ShuffleNetV2("0.5x", repeats=(1, 1, 1)).eval()
     assert analysis.totals.params == sum(p.numel() for p in twin.parameters())
     tools = _tool_counts(twin, (3, 224, 224))
-    for tool in ("torchinfo", "fvcore", "thop", "ptflops", "ptflops-aten", "calflops"):
-        mine = count(analysis, PRESETS[tool])
-        assert tools[tool] == (mine.params, mine.ops), tool
-    for tool in ("torchprofile", "flop-counter"):
-        assert tools[tool][1] == count(analysis, PRESETS[tool]).ops, tool
+    assert_tools_match(analysis, tools)
     assert count(analysis, PRESETS["netscope"]).unsupported == (
         "batch norm",
         "channel shuffle",
