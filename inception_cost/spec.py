@@ -292,6 +292,7 @@ def _build(
     header_line, header = table[0]
     aliases = {**HEADERS, **declare_columns(meta.get("columns", {}), places)}
     fields: list[str | None] = []
+    unread: list[InputError] = []  # every header refused, in one run
     for text, col in header:
         check_chars(text, Location(path, header_line, col))
         key = _norm(text)
@@ -308,21 +309,28 @@ def _build(
                 hint = (
                     f" (did you mean {f[len(NOTE) :] if f.startswith(NOTE) else COLUMNS[f][0]!r}?)"
                 )
-            raise InputError(
-                f"unknown column {text!r}{hint}",
-                "one of "
-                + ", ".join(a[0] for a in COLUMNS.values())
-                + ", or a [columns] entry naming it (docs/spec-format.md)",
-                Location(path, header_line, col),
+            unread.append(
+                InputError(
+                    f"unknown column {text!r}{hint}",
+                    "one of "
+                    + ", ".join(a[0] for a in COLUMNS.values())
+                    + ", or a [columns] entry naming it (docs/spec-format.md)",
+                    Location(path, header_line, col),
+                )
             )
+            fields.append(None)
+            continue
         f = aliases[key]
         if f in fields:
-            raise InputError(
-                f"column {text!r} appears twice",
-                "each column once",
-                Location(path, header_line, col),
+            unread.append(
+                InputError(
+                    f"column {text!r} appears twice",
+                    "each column once",
+                    Location(path, header_line, col),
+                )
             )
         fields.append(f)
+    gather(unread)
     for required in REQUIRED_FIELDS:
         if required not in fields and "nametype" not in fields:
             raise InputError(

@@ -1050,3 +1050,27 @@ def test_a_shuffle_unit_whose_halves_do_not_add_up_to_its_width(run, write):
         "spec.md:19:",
         "comes out with 32 channels, where it gives 24",
     )
+
+
+def test_every_unknown_header_in_one_run(run, write):
+    # MobileNetV3's Table 2 as printed: four headers the vocabulary lacks, each refused at
+    # its own column in the same run (not one per try)
+    text = (
+        "| Input | Operator | exp size | #out | SE | NL | s |\n|---|---|---|---|---|---|---|\n"
+        "| 224² × 3 | conv2d, 3x3 | - | 16 | - | HS | 2 |\n"
+    )
+    result = run("table", str(write(text)))
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert [line.split(": error: ")[1].split(" (")[0] for line in lines] == [
+        "unknown column 'exp size'",
+        "unknown column '#out'",
+        "unknown column 'SE'",
+        "unknown column 'NL'",
+    ]
+    assert [line.split(": error:")[0].rsplit(":", 2)[1:] for line in lines] == [
+        ["1", "22"],
+        ["1", "33"],
+        ["1", "40"],
+        ["1", "45"],
+    ]
