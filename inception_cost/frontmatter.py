@@ -407,7 +407,32 @@ def read(meta: dict, path: str, places: Places) -> FrontMatter:
         attempt(_variant, v, conventions, places.at("variants", i), at=places.at("variants", i))
         for i, v in enumerate(attempt(_list, meta, "variants", top, at=top) or [])
     ]
-    named = {"as tabled", *(v.name for v in variants if v)}
+    given = [v.get("name") if isinstance(v, dict) else None for v in meta.get("variants", [])]
+    seen: set[str] = set()
+    for i, v in enumerate(given):
+        if v == "as tabled" or (isinstance(v, str) and v in seen):
+            errors.append(
+                InputError(
+                    f"variant name {v!r} is "
+                    + ("the table's own reading" if v == "as tabled" else "taken by another"),
+                    "a name no other variant has, other than 'as tabled'",
+                    places.at("variants", i, "name"),
+                )
+            )
+        seen.add(v)
+    named = {"as tabled", *(v for v in given if isinstance(v, str))}  # a broken one too
+    ids: dict[str, int] = {}
+    for i, c in enumerate(claims):
+        if c and c.id in ids:
+            errors.append(
+                InputError(
+                    f"claim id {c.id!r} is taken by another claim",
+                    "each claim its own id",
+                    places.at("claims", i, "id"),
+                )
+            )
+        if c:
+            ids[c.id] = i
     for i, c in enumerate(claims):
         if c and c.reading and c.reading not in named:
             errors.append(

@@ -524,6 +524,7 @@ def _printed_claims(spec: Spec, declared: dict, printed: list, columns: tuple, t
     column: the table as tabled, or the variant that reads it (`columns`). `columns` is the
     header's fields and, by field, the header as printed."""
     fields, heads = columns
+    taken = {c.id for c in spec.claims}
     readers = {}  # the columns a variant swaps: the field's own (as tabled), and theirs
     for v in spec.variants:
         readers.update({f: "as tabled" for f, _ in v.columns if f in spec.columns})
@@ -542,16 +543,31 @@ def _printed_claims(spec: Spec, declared: dict, printed: list, columns: tuple, t
                     " under the field's own column",
                     where,
                 )
+            printed_value, mark = split_footnote(unmark(text))
             try:
-                value = parse_quantity(unmark(text), f"claim row {label!r}")
+                if mark and mark not in spec.footnotes:
+                    raise InputError(
+                        f"footnote mark {mark!r} is not explained",
+                        f'a [footnotes] entry such as "{mark}" = "what the paper\'s note says"',
+                    )
+                value = parse_quantity(printed_value, f"claim row {label!r}")
             except InputError as exc:
                 exc.where = where
                 raise
             reading = readers[f]
             slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+            cid = slug if reading == "as tabled" else f"{slug}-{reading}"
+            if cid in taken:
+                raise InputError(
+                    f"claim row {label!r} gives claim {cid!r} twice, or a [[claims]] entry"
+                    " has that id",
+                    "one claim row of each name, each cell a claim of its own id",
+                    where,
+                )
+            taken.add(cid)
             out.append(
                 PaperClaim(
-                    id=slug if reading == "as tabled" else f"{slug}-{reading}",
+                    id=cid,
                     text=f"{label}: {text.strip()} (the {heads[f]} column)",
                     source=source,
                     quantity=quantity,

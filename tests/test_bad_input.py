@@ -1074,3 +1074,35 @@ def test_every_unknown_header_in_one_run(run, write):
         ["1", "40"],
         ["1", "45"],
     ]
+
+
+def test_variant_names_and_claim_ids_are_each_unique(run, write):
+    twice = SHUFFLE.replace(
+        "[[variants]]",
+        '[[variants]]\nname = "2x"\ntitle = "t"\nsource = "s"\ninput = "4x4x8"\n[[variants]]',
+    )
+    text = twice + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n"
+    check(run("table", str(write(text))), "spec.md:16:1", "variant name '2x' is taken")
+    tabled = SHUFFLE.replace('name = "2x"', 'name = "as tabled"')
+    text = tabled + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n"
+    check(run("table", str(write(text))), "spec.md:11:1", "the table's own reading")
+    claims = '[[claims]]\nid = "p"\nquantity = "params"\nvalue = "1K"\n'
+    text = SHUFFLE.replace("[[variants]]", claims + claims + "[[variants]]")
+    text += "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n"
+    check(run("table", str(write(text))), "spec.md:15:1", "claim id 'p' is taken")
+
+
+def test_a_claim_row_printed_twice(run, write):
+    row = "| # of weights | | | | 2K | 3K |\n"
+    text = CLAIMED + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n" + row + row
+    check(run("table", str(write(text))), "spec.md:20:", "gives claim 'of-weights' twice")
+
+
+def test_a_claim_row_cell_keeps_its_footnote_mark(run, write):
+    marked = CLAIMED.replace("[[variants]]", '[footnotes]\n"‡" = "x"\n[[variants]]')
+    text = marked + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n| # of weights | | | | 2K‡ | 3K |\n"
+    assert run("table", str(write(text))).exit_code == 0
+    unexplained = (
+        CLAIMED + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n| # of weights | | | | 2K† | 3K |\n"
+    )
+    check(run("table", str(write(unexplained))), "spec.md:19:", "footnote mark '†'")

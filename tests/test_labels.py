@@ -109,3 +109,13 @@ def test_conventions_says_when_the_paper_preset_is_not_offered(run):
     out = run("conventions", "-m", "resnet18", env={"COLUMNS": "200"}).stdout
     assert "paper: not offered, the table claims no per-row params or ops" in out
     assert "paper: not offered" not in run("conventions", "-m", "lenet5").stdout
+
+
+def test_a_column_variant_says_which_column_it_reads(run):
+    # ShuffleNet V2's 0.5× reads its output channels from the 0.5× column: the header
+    # said "the whole network with :" and named nothing
+    data = json.loads(
+        run("table", "-m", "shufflenetv2", "--variant", "0.5x", "--format", "json").stdout
+    )
+    line = next(h for h in data["settings"]["header"] if h.startswith("reading:"))
+    assert "the whole network with filters from column 0.5×:" in line

@@ -87,6 +87,7 @@ def variant_line(spec, name: str) -> str:
         return f"reading: variant {name}, row {v.row} read as {v.title}"
     what = [f"row {v.row} read anew"] if v.row else []
     what += [f"input {'x'.join(map(str, v.input_shape))}"] if v.input_shape else []
+    what += [f"{f} from column {header}" for f, header in v.columns]
     if v.conventions:
         what += [
             f"{k} = {_setting(getattr(v.conventions, k))}"
