@@ -754,6 +754,13 @@ def _read_captured(out: dict, raw: dict[str, str], locs: dict, at: str) -> None:
                 _read_width(f, text, out)
             else:
                 _READERS[f](text, out, locs)
+            if f == "patch" and "/" in text and "patch" in out:  # k5x5/2: a written stride
+                stride = out["patch"].stride
+                if out.setdefault("stride", stride) != stride:
+                    raise InputError(
+                        f"stride {out['stride']} and patch {out['patch']} disagree",
+                        "one stride for the row",
+                    )
         except InputError as exc:
             exc.where = locs[at]
             raise

@@ -1106,3 +1106,16 @@ def test_a_claim_row_cell_keeps_its_footnote_mark(run, write):
         CLAIMED + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n| # of weights | | | | 2K† | 3K |\n"
     )
     check(run("table", str(write(unexplained))), "spec.md:19:", "footnote mark '†'")
+
+
+def test_a_stride_written_in_a_spelled_patch_is_used(run, write):
+    # `MB6, k3x3/1` writes stride 1 where the printed sizes (8 then 4) imply 2: the written
+    # stride is built (it was dropped for the sizes'), so the next row's size disagrees
+    rows = "| MB6, k3x3/1 | 8 × 8 | |\n| MB6, k3x3 | 4 × 4 | |\n"
+    result = run("table", str(write(MB + rows)))
+    assert result.exit_code == 0, result.stderr
+    assert "input size: computed 8x8, claimed 4x4" in result.stdout
+    text = (
+        MB.replace("| c |\n|---|---|---|", "| s |\n|---|---|---|") + "| MB6, k3x3/1 | 8 × 8 | 2 |\n"
+    )
+    check(run("table", str(write(text))), "spec.md:14:3", "stride 2 and patch 3x3/1 disagree")
