@@ -636,6 +636,14 @@ def _check_cells(row: Row, kinds: dict[str, Kind]) -> None:
     row may not carry a module's counts."""
     if row.type in kinds:
         check_row(kinds[row.type], row, COLUMNS)
+        cell = row.raw.get("type", row.raw.get("nametype"))
+        for what, given in (("multiplier", row.multiplier), ("rate", row.rate)):
+            if given is not None:  # (x48), (40%): a layer's, which no module reads
+                raise InputError(
+                    f"a {row.type} row takes no {what} {cell!r}",
+                    "the module's type alone, with its name in parentheses if any",
+                    row.at("type"),
+                )
         return
     used = set(_LAYER_COLUMNS.get(row.type, ()))
     for f in row.raw:
@@ -997,6 +1005,8 @@ def _parse_type_text(text: str, kinds: dict[str, Kind]) -> dict:
             out["rate"] = parse_percent(item)
         elif mm := re.fullmatch(r"(?:x|depth multiplier\s*)([0-9]+)", item, re.I):
             out["multiplier"] = parse_count(mm[1], "depth multiplier")
+        elif mm := re.fullmatch(r"stride\s*([0-9]+)", item, re.I):  # (stride 2): not a name
+            out["stride"] = parse_count(mm[1], "stride")
         else:
             out["name"] = item
     return out

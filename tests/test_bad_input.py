@@ -1119,3 +1119,13 @@ def test_a_stride_written_in_a_spelled_patch_is_used(run, write):
         MB.replace("| c |\n|---|---|---|", "| s |\n|---|---|---|") + "| MB6, k3x3/1 | 8 × 8 | 2 |\n"
     )
     check(run("table", str(write(text))), "spec.md:14:3", "stride 2 and patch 3x3/1 disagree")
+
+
+def test_a_module_row_takes_no_layer_parenthesis(run, write):
+    # (x48) and (40%) belong to layers; a module row refuses them instead of dropping them
+    check(run("table", str(write(MB + "| MB6, k3x3 (x48) | 8 × 8 | |\n"))), "spec.md:14:3", "x48")
+    check(run("table", str(write(MB + "| MB6, k3x3 (40%) | 8 × 8 | |\n"))), "spec.md:14:3", "40%")
+    # (stride 1) is the row's stride, not its name: the next row's size then disagrees
+    rows = "| MB6, k3x3 (stride 1) | 8 × 8 | |\n| MB6, k3x3 | 4 × 4 | |\n"
+    result = run("table", str(write(MB + rows)))
+    assert result.exit_code == 0 and "input size: computed 8x8, claimed 4x4" in result.stdout
