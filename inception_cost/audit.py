@@ -289,12 +289,15 @@ def _blame_strides(rows: tuple[RowAudit, ...], blocks) -> tuple[RowAudit, ...]:
 
 
 def _input(block: cost.BlockCost) -> ExactVerdict | None:
-    """A printed input size against the size the row really reads."""
+    """A printed input size against the size the row really reads; a global pool's printed
+    window (ShuffleNet V2's `GlobalPool | 7×7`, DenseNet's `7 × 7 global average pool`) is
+    the map it averages, so it is held as the row's input height and width."""
     row = block.block.row
-    if row.in_size is None:
+    claimed = row.in_size or row.window
+    if claimed is None:
         return None
-    got = format_shape(block.ops[0].op.in_shapes[0][: len(row.in_size)])  # HxW: no channels
-    want = format_shape(row.in_size)
+    got = format_shape(block.ops[0].op.in_shapes[0][: len(claimed)])  # HxW: no channels
+    want = format_shape(claimed)
     return ExactVerdict(MATCH if got == want else MISMATCH, got, want)
 
 

@@ -332,7 +332,6 @@ def _build(
         for a, b in zip(spec.rows, spec.rows[1:], strict=False)
         if b.in_size is not None and (b.input or a.name) == a.name
     }
-    builder.at_table = input_shape == (spec.tabled_input or spec.input_shape)
     blocks: list[Block] = []
     output_of: dict[str, str] = {}
     previous: Row | None = None
@@ -419,7 +418,6 @@ class _Builder:
         self.read: dict[str, int] = {}  # the strides this build read from printed sizes
         self.next_rows: dict[str, Row] = {}  # row name -> the row after it, printing its input
         self.module_input = INPUT  # the input of the module (one repetition) being built
-        self.at_table = True  # built at the input size the table's printed sizes describe
         self.shapes = shapes
         self.tables = tables
         self.kinds = kinds
@@ -699,14 +697,7 @@ class _Builder:
         self._pool(row, src, "avg")
 
     def _global_avg_pool(self, row: Row, src: str) -> None:
-        h, w, _ = self.shapes[src]
-        if row.window and self.at_table and row.window != (h, w):
-            raise InputError(
-                f"the printed {row.window[0]}x{row.window[1]} global pool averages a {h}x{w}"
-                f" map here",
-                "the window of the map the row above gives, at the table's input size",
-                row.at("patch" if "patch" in row.locs else "type"),
-            )
+        h, w, _ = self.shapes[src]  # a printed window is audited as its input size
         self.pool(row.name, src, "avg", (h, w), 1, 0, ceil=False, whole=True)
 
     def _local_response_norm(self, row: Row, src: str) -> None:

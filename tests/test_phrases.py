@@ -108,19 +108,6 @@ def test_a_kinds_layers_bracketed_and_repeated():
             "spec.md:6:3",
             "a softmax has no kernel 3x3",
         ),
-        # the printed global window is not the map it averages
-        (
-            "| type | output size |\n|---|---|\n| 5 × 5 global average pool | 1x1x8 |\n",
-            "spec.md:6:3",
-            "the printed 5x5 global pool averages a 8x8 map here",
-        ),
-        # the same window printed in a patch column (ShuffleNet V2's GlobalPool | 7×7)
-        (
-            "| type | patch size/stride | output size |\n|---|---|---|\n"
-            "| global average pool | 5×5 | 1x1x8 |\n",
-            "spec.md:6:25",
-            "the printed 5x5 global pool averages a 8x8 map here",
-        ),
         # channels asked of a map size
         (
             "| type | output size |\n|---|---|\n| 3 × 3 conv | 8 × 8 |\n",
@@ -270,3 +257,22 @@ def test_a_blank_name_continues_the_layer_above():
     bad = text.replace('blank = "continues"', 'blank = "above"')
     with pytest.raises(InputError, match=r"spec\.md:5:1: error: column 'Layers': blank = 'above'"):
         _spec(bad)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "| type | output size |\n|---|---|\n| 5 × 5 global average pool | 1x1x8 |\n",
+        # the same window printed in a patch column (ShuffleNet V2's GlobalPool | 7×7)
+        "| type | patch size/stride | output size |\n|---|---|---|\n"
+        "| global average pool | 5×5 | 1x1x8 |\n",
+    ],
+)
+def test_a_printed_global_window_is_audited_as_the_map_it_averages(run, write, text):
+    # a claim like any printed size: a finding, not an error (so --input and the other
+    # options, which change the map, still run)
+    result = run("table", str(write('+++\ninput = "8x8x8"\n+++\n' + text)))
+    assert result.exit_code == 0, result.stderr
+    assert "input size: computed 8x8, claimed 5x5" in result.stdout
+    fits = run("table", str(write('+++\ninput = "5x5x8"\n+++\n' + text)))
+    assert fits.exit_code == 0 and "input size" not in fits.stdout
