@@ -298,3 +298,16 @@ def test_receptive_and_sweep_write_output_like_the_others(run, tmp_path):
     spec.write_text(run("table", "-m", "lenet5", "--format", "spec").stdout)
     result = run("receptive", str(spec), "--format", "csv", "-o", str(spec), "--force")
     assert result.exit_code == 2 and "is the spec being read" in result.stderr
+
+
+def test_a_variant_runs_where_the_table_as_printed_does_not(run):
+    # MobileNetV2's 0.35 reading pools globally; at 160 the table's own 7x7 pool does not
+    # fit: the variant is analysed and the table's claims say why they are not checked
+    args = ("table", "-m", "mobilenetv2", "--variant", "0.35-96", "--input", "160x160x3")
+    data = json.loads(run(*args, "--format", "json").stdout)
+    assert data["totals"]["params"] == 1_677_128  # the 0.35 width's, at any input size
+    params = next(c for c in data["audit"]["claims"] if c["id"] == "params")
+    assert [(k["reading"], k["status"]) for k in params["checks"]] == [
+        ("as tabled", "not checkable")
+    ]
+    assert "not built: 7x7 kernel is larger" in params["checks"][0]["note"]
