@@ -1129,3 +1129,15 @@ def test_a_module_row_takes_no_layer_parenthesis(run, write):
     rows = "| MB6, k3x3 (stride 1) | 8 × 8 | |\n| MB6, k3x3 | 4 × 4 | |\n"
     result = run("table", str(write(MB + rows)))
     assert result.exit_code == 0 and "input size: computed 8x8, claimed 4x4" in result.stdout
+
+
+def test_a_broken_variant_is_still_a_reading_its_claims_may_name(run, write):
+    # the variant's own error, once: not also "claim 'p' is about reading '2x', which the
+    # spec does not have" (it has it; it is broken)
+    claim = '[[claims]]\nid = "p"\nquantity = "params"\nvalue = "1K"\nreading = "2x"\n'
+    text = SHUFFLE.replace("[[variants]]", claim + "[[variants]]").replace(
+        'columns = { filters = "2×" }', 'columns = { filters = "2×" }\nbogus = 1'
+    )
+    check(
+        run("table", str(write(text + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n"))), "spec.md:", "bogus"
+    )
