@@ -146,6 +146,28 @@ def _output_options(command):
     )(command)
 
 
+_FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True
+)
+_BATCH = click.option("--batch", type=_Whole(1), default=1, show_default=True)
+_DTYPE = click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
+_AUX = click.option(
+    "--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers)."
+)
+_INPUT = click.option(
+    "--input",
+    "input_shape",
+    type=_Shape,
+    metavar="HxWxC",
+    help="Input size, overriding the spec's.",
+)
+
+
+def _variant(help: str = "Analyse an alternative reading named in the spec."):
+    """--variant NAME, completed from the spec given so far."""
+    return click.option("--variant", metavar="NAME", help=help, shell_complete=_complete_variants)
+
+
 def _emit(text: str, output: str | None, force: bool, spec_file: str | None) -> None:
     if output is not None:
         from inception_cost.output import write_output
@@ -215,7 +237,7 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
     help="Images per batch: scales MACs, other ops and activations, not params.",
 )
 @click.option("--bias/--no-bias", default=None, help="Layers carry biases (default: the spec's).")
-@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
+@_AUX
 @click.option("--expand", is_flag=True, help="One line per op inside each block.")
 @click.option(
     "--shares",
@@ -223,13 +245,7 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
     help="Percent columns: each row's share of params, MACs and activation memory"
     " (always in csv and json).",
 )
-@click.option(
-    "--input",
-    "input_shape",
-    type=_Shape,
-    metavar="HxWxC",
-    help="Input size, overriding the spec's.",
-)
+@_INPUT
 @click.option(
     "--dtype",
     type=click.Choice(DTYPES),
@@ -248,12 +264,7 @@ def _deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
     metavar="same|valid|N",
     help="Convolution padding (default: the spec's).",
 )
-@click.option(
-    "--variant",
-    metavar="NAME",
-    help="Analyse an alternative reading named in the spec.",
-    shell_complete=_complete_variants,
-)
+@_variant()
 @click.option(
     "--as",
     "as_preset",
@@ -357,7 +368,7 @@ def table(
     metavar="same|valid|N",
     help="Custom: padding of the KxK convolution.",
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_FORMAT
 @_output_options
 def compare_bottleneck(
     spec_file, model, input_shape, kernel, out, reduce_to, stride, padding, fmt, output, force
@@ -391,25 +402,14 @@ def compare_bottleneck(
 
 @cli.command()
 @_spec_source("A bundled spec (see `models`); default googlenet.")
-@click.option("--batch", type=_Whole(1), default=1, show_default=True)
+@_BATCH
 @click.option("--seed", type=_Whole(0), default=0, show_default=True)
 @click.option(
     "--dtype", type=click.Choice(("float32", "float64")), default="float32", show_default=True
 )
 @click.option("--aux", is_flag=True, help="Run the training-only rows (auxiliary classifiers) too.")
-@click.option(
-    "--variant",
-    metavar="NAME",
-    help="Run an alternative reading named in the spec.",
-    shell_complete=_complete_variants,
-)
-@click.option(
-    "--input",
-    "input_shape",
-    type=_Shape,
-    metavar="HxWxC",
-    help="Input size, overriding the spec's.",
-)
+@_variant("Run an alternative reading named in the spec.")
+@_INPUT
 @click.option(
     "--max-memory",
     type=_Bytes,
@@ -417,7 +417,7 @@ def compare_bottleneck(
     help="Refuse runs whose estimated peak exceeds SIZE (4G, 512M, 2GiB);"
     " default half the available memory.",
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_FORMAT
 @_output_options
 def verify(
     spec_file, model, batch, seed, dtype, aux, variant, input_shape, max_memory, fmt, output, force
@@ -469,15 +469,9 @@ def _progress(spec, aux: bool):
 
 @cli.command()
 @_spec_source("A bundled spec (see `models`); default googlenet.")
-@click.option("--batch", type=_Whole(1), default=1, show_default=True)
-@click.option(
-    "--input",
-    "input_shape",
-    type=_Shape,
-    metavar="HxWxC",
-    help="Input size, overriding the spec's.",
-)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_BATCH
+@_INPUT
+@_FORMAT
 @_output_options
 def conventions(spec_file, model, batch, input_shape, fmt, output, force) -> None:
     """One network counted the way every popular tool counts it, and why they differ.
@@ -495,10 +489,10 @@ def conventions(spec_file, model, batch, input_shape, fmt, output, force) -> Non
 
 @cli.command()
 @_spec_source("A bundled spec (see `models`); default googlenet.")
-@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
-@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
-@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
+@_BATCH
+@_DTYPE
+@_AUX
+@_variant()
 @click.option(
     "--optimizer",
     type=click.Choice(("none", "sgd", "adam")),
@@ -506,7 +500,7 @@ def conventions(spec_file, model, batch, input_shape, fmt, output, force) -> Non
     show_default=True,
     help="Optimizer state in training memory: SGD momentum 1, Adam 2 per trained parameter.",
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_FORMAT
 @_output_options
 def memory(spec_file, model, batch, dtype, aux, variant, optimizer, fmt, output, force) -> None:
     """Parameter, activation, inference-peak and training memory, each convention named,
@@ -533,11 +527,11 @@ def memory(spec_file, model, batch, dtype, aux, variant, optimizer, fmt, output,
     show_default=True,
     help="The quantity each bar draws (memory: the bytes each row's activations take).",
 )
-@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
-@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
-@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_BATCH
+@_DTYPE
+@_AUX
+@_variant()
+@_FORMAT
 @_output_options
 def profile(spec_file, model, quantity, batch, dtype, aux, variant, fmt, output, force) -> None:
     """A bar per row for MACs, params or activation memory: where the cost sits."""
@@ -556,10 +550,10 @@ def profile(spec_file, model, quantity, batch, dtype, aux, variant, fmt, output,
     is_flag=True,
     help="Every bundled network and variant: params against MACs, with the papers' claims.",
 )
-@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
-@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
-@click.option("--variant", metavar="NAME", help="Analyse an alternative reading named in the spec.")
+@_BATCH
+@_DTYPE
+@_AUX
+@_variant()
 @click.option(
     "--output", "-o", required=True, metavar="FILE", help="The chart: FILE.png, .svg or .pdf."
 )
@@ -590,7 +584,7 @@ def plot(spec_file, model, compare, batch, dtype, aux, variant, output, force) -
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_FORMAT
 @_output_options
 def models(fmt, output, force) -> None:
     """List the bundled specs with their totals and how many claims hold."""
@@ -610,7 +604,7 @@ def models(fmt, output, force) -> None:
     shell_complete=_complete_models,
     help="Only this bundled spec (repeatable); all of them by default.",
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_FORMAT
 @_output_options
 def claims(names, fmt, output, force) -> None:
     """List every paper-level claim of the bundled specs with its verdict.
@@ -630,21 +624,10 @@ def claims(names, fmt, output, force) -> None:
 @cli.command()
 @_spec_source("A bundled spec (see `models`); default googlenet.")
 @click.option("--expand", is_flag=True, help="One line per op inside each row.")
-@click.option(
-    "--input",
-    "input_shape",
-    type=_Shape,
-    metavar="HxWxC",
-    help="Input size, overriding the spec's.",
-)
-@click.option("--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers).")
-@click.option(
-    "--variant",
-    metavar="NAME",
-    help="An alternative reading named in the spec.",
-    shell_complete=_complete_variants,
-)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_INPUT
+@_AUX
+@_variant("An alternative reading named in the spec.")
+@_FORMAT
 @_output_options
 def receptive(spec_file, model, expand, input_shape, aux, variant, fmt, output, force) -> None:
     """Receptive field size, effective stride and padding of every row, through its branches.
@@ -680,12 +663,7 @@ _Sizes = _Parsed("SIZES", "inception_cost.sweep", "parse_sizes")
     help="Square input sides: 224, a list 112,224,448 or a range 112..672/112 (first..last/step);"
     " default the spec's own side x 1/2, 1, ..., 3.",
 )
-@click.option(
-    "--variant",
-    metavar="NAME",
-    help="Sweep an alternative reading named in the spec.",
-    shell_complete=_complete_variants,
-)
+@_variant("Sweep an alternative reading named in the spec.")
 @click.option(
     "--global-pool",
     is_flag=True,
@@ -699,7 +677,7 @@ _Sizes = _Parsed("SIZES", "inception_cost.sweep", "parse_sizes")
     show_default=True,
     help="Element type for activation bytes.",
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
+@_FORMAT
 @_output_options
 def sweep(spec_file, model, sides, variant, global_pool, dtype, fmt, output, force) -> None:
     """Final feature map, params, multiply-adds and activations across input sizes.

@@ -1141,3 +1141,15 @@ def test_a_broken_variant_is_still_a_reading_its_claims_may_name(run, write):
     check(
         run("table", str(write(text + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n"))), "spec.md:", "bogus"
     )
+
+
+@pytest.mark.parametrize("command", ["memory", "profile", "plot"])
+def test_every_batch_option_reads_numbers_by_one_rule(run, command, tmp_path):
+    # memory, profile and plot read --batch with click's IntRange: 301 digits gave a
+    # traceback (profile) or a 300-digit figure (memory), and a fullwidth 1 was taken
+    extra = ["-o", str(tmp_path / "chart.svg")] if command == "plot" else []
+    result = run(command, "--batch", "1" + "0" * 300, *extra)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "at most 18 digits" in result.stderr
+    result = run(command, "--batch", "１", *extra)
+    assert result.exit_code == 2 and "non-ASCII digit" in result.stderr, result.stderr
