@@ -131,18 +131,14 @@ class Example:
     quote_en: str = ""  # an English rendering, where the notes wrote in Korean
 
 
-@dataclass(frozen=True, slots=True)
-class ModuleComparison:
-    """An inception module as built against the naive module on the same input."""
+class _NaiveAgainstBuilt:
+    """The ratios of a comparison whose `naive` and `built` sides have macs and params."""
 
-    name: str
-    in_shape: Shape
-    naive: cost.BlockCost
-    built: cost.BlockCost
+    __slots__ = ()
 
     @property
     def macs_ratio(self) -> Fraction:
-        """How many times the built module's multiply-adds the naive module needs."""
+        """How many times the built side's multiply-adds the naive side needs."""
         return Fraction(self.naive.macs, self.built.macs)
 
     @property
@@ -151,7 +147,17 @@ class ModuleComparison:
 
 
 @dataclass(frozen=True, slots=True)
-class NetworkComparison:
+class ModuleComparison(_NaiveAgainstBuilt):
+    """An inception module as built against the naive module on the same input."""
+
+    name: str
+    in_shape: Shape
+    naive: cost.BlockCost
+    built: cost.BlockCost
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkComparison(_NaiveAgainstBuilt):
     """Every module of a network, then the whole network naive against as built."""
 
     model: str
@@ -162,14 +168,6 @@ class NetworkComparison:
     built_out: Shape
     unit: str = INCEPTION_UNIT  # what the modules are: inception module, bottleneck block
     naive_is: str = ""  # the naive module in words
-
-    @property
-    def macs_ratio(self) -> Fraction:
-        return Fraction(self.naive.macs, self.built.macs)
-
-    @property
-    def params_ratio(self) -> Fraction:
-        return Fraction(self.naive.params, self.built.params)
 
 
 # -- the comparisons --------------------------------------------------------------
