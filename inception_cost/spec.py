@@ -12,6 +12,7 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import field, replace
+from dataclasses import fields as record_fields
 from pathlib import Path
 
 from inception_cost import frontmatter
@@ -40,14 +41,13 @@ from inception_cost.columns import (
 from inception_cost.columns import continues as column_continues
 from inception_cost.columns import declare as declare_columns
 from inception_cost.columns import spans as column_spans
-from inception_cost.conventions import Conventions, parse_padding
+from inception_cost.conventions import Conventions, parse_padding  # noqa: F401 (importers)
 from inception_cost.errors import InputError, Location, gather, nearest
 from inception_cost.frontmatter import (
     CLAIM_QUANTITIES,
-    ClaimReading,
+    FrontMatter,
     PaperClaim,
     Places,
-    Source,
     Variant,
     parse_activation,
     read_csv_meta,
@@ -191,21 +191,13 @@ class Row:
 
 
 @dataclass(frozen=True, slots=True)
-class Spec:
+class Spec(FrontMatter):
+    """The front matter's settings, claims and variants, and the table's rows."""
+
     path: str
-    name: str
-    title: str
-    source: Source
-    input_shape: Shape | None
-    conventions: Conventions
-    reading: ClaimReading
-    claims: tuple[PaperClaim, ...]
-    variants: tuple[Variant, ...]
     rows: tuple[Row, ...]
     columns: tuple[str, ...]  # the column fields the table has, in its order
     overrides: tuple[str, ...] = field(default=())  # settings changed from the file's
-    # name -> per output map, the input maps it reads (LeNet-5's Table I)
-    connection_tables: dict[str, tuple[tuple[int, ...], ...]] = field(default_factory=dict)
     kinds: dict[str, Kind] = field(default_factory=builtin)  # built-in and the spec's own
     footnotes: dict[str, str] = field(default_factory=dict)  # mark -> what the paper says
     # the input size the printed sizes describe, where --input (or a sweep) set another
@@ -1271,18 +1263,10 @@ def _metadata(
                 row.at("table"),
             )
     return Spec(
+        **{f.name: getattr(front, f.name) for f in record_fields(FrontMatter)},
         path=path,
-        name=front.name,
-        title=front.title,
-        source=front.source,
-        input_shape=front.input_shape,
-        conventions=front.conventions,
-        reading=front.reading,
-        claims=front.claims,
-        variants=front.variants,
         rows=rows,
         columns=columns,
-        connection_tables=front.connection_tables,
         kinds=kinds,
         footnotes=notes,
     )
