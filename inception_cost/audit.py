@@ -146,8 +146,9 @@ class Audit:
     ops_fits: tuple[ReadingFit, ...]
     params_reading: Reading
     ops_reading: Reading
-    variants: tuple[VariantAudit, ...]
-    claims: tuple[ClaimAudit, ...]
+    # None: not judged, each reading being a network built and costed (a CSV prints none)
+    variants: tuple[VariantAudit, ...] | None
+    claims: tuple[ClaimAudit, ...] | None
     # variants that cannot be built, with why: reported under their names, the rest read
     broken: tuple[tuple[Variant, str], ...] = ()
     _by_name: dict[str, RowAudit] = field(init=False, repr=False, compare=False)
@@ -162,6 +163,8 @@ class Audit:
     @property
     def counts(self) -> dict[str, int]:
         """How many checks of each status, over rows and paper-level claims (as tabled)."""
+        if self.claims is None:
+            raise ValueError("the paper-level claims were not judged (audit(readings=False))")
         out: dict[str, int] = {}
         for r in self.rows:
             for v in r.verdicts:
@@ -390,12 +393,15 @@ def audit(
     *,
     variant: str = "",
     tabled: cost.Analysis | None = None,
+    readings: bool = True,
 ) -> Audit:
     """Verdicts for every claim of `spec`, against `analysis` and the spec's variants.
 
     `analysis` is the network read as `variant` (as tabled when empty). What the claimed
     columns mean is a property of the paper's print, so the readings are fitted on
     `tabled`: the spec as written (its own input size, no variant), default `analysis`.
+    Without `readings` the rows alone are judged: the variants and the paper-level claims,
+    each reading a network built and costed (another paper's, for a ratio), are left None.
     """
     batch = analysis.batch
     blocks = analysis.blocks
@@ -405,6 +411,8 @@ def audit(
     rows = _blame_strides(
         tuple(_row_audit(b, params_reading, ops_reading, batch) for b in blocks), blocks
     )
+    if not readings:
+        return Audit(rows, params_fits, ops_fits, params_reading, ops_reading, None, None)
 
     inference = analysis
     if analysis.network.aux or analysis.batch != 1:

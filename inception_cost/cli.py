@@ -10,7 +10,7 @@ import click
 from inception_cost import __version__
 from inception_cost.conventions import DECLARED
 from inception_cost.errors import InputError, InputErrors
-from inception_cost.render import FORMATS, TABLE_FORMATS
+from inception_cost.render import FORMATS, TABLE_FORMATS, UNJUDGED
 from inception_cost.verdicts import FAIL_LEVELS
 
 DTYPES = ("float32", "float16", "bfloat16", "float64", "int8")
@@ -334,6 +334,7 @@ def table(
         preset=as_preset or "",
         tabled=tabled if spec.overrides != tabled.overrides else None,
         show_shares=shares,
+        readings=fmt not in UNJUDGED or fail_on is not None,
     )
     if spec_file is None and model is None and fmt == "rich" and output is None:
         click.echo("No SPEC given: analysing the bundled GoogLeNet (--model googlenet).", err=True)

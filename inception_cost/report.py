@@ -44,6 +44,7 @@ def make_report(
     preset: str = "",
     tabled: Spec | None = None,
     show_shares: bool = False,
+    readings: bool = True,
 ) -> Report:
     """Build, cost and audit `spec` (see `spec.with_overrides` for command-line settings).
 
@@ -51,7 +52,8 @@ def make_report(
     network read another way); `preset` counts the table as a tool does (see `presets`),
     the audit still on our counts. `tabled` is the spec as written, before command-line
     settings: what its claimed columns mean is read from it (params do not change meaning
-    with `--input`).
+    with `--input`). Without `readings` the variants and paper-level claims are not judged
+    (`audit.audit`): for a format that prints neither, they would only cost time.
     """
     if preset:
         from inception_cost.presets import PRESETS
@@ -74,7 +76,7 @@ def make_report(
     fit_on = None
     if variant or base is not spec:
         fit_on = cost.analyse(network.build(base, aux=aux), dtype=dtype, inplace=inplace)
-    checked = audit.audit(spec, analysis, variant=variant, tabled=fit_on)
+    checked = audit.audit(spec, analysis, variant=variant, tabled=fit_on, readings=readings)
     if preset == "paper" and not (checked.params_fits[0].rows or checked.ops_fits[0].rows):
         raise InputError(
             f"{spec.name}'s table claims no params or ops, so there is no paper reading to count",

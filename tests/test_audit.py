@@ -109,3 +109,23 @@ def test_audit_is_per_image_whatever_the_batch():
     a1 = make_report(spec.load_model("googlenet")).audit
     a8 = make_report(spec.load_model("googlenet"), batch=8).audit
     assert [r.ops.status for r in a1.rows if r.ops] == [r.ops.status for r in a8.rows if r.ops]
+
+
+def test_the_rows_alone_when_no_reading_is_asked_for(monkeypatch):
+    """A CSV prints no variant and no paper-level claim: its report builds one network, not
+    GoogLeNet's five (the table, three variants, AlexNet for the 12x claim)."""
+    from inception_cost import network
+
+    built = []
+    real = network.build
+    monkeypatch.setattr(network, "build", lambda s, **kw: built.append(s.name) or real(s, **kw))
+    googlenet = spec.load_model("googlenet")
+    full = make_report(googlenet)
+    assert sorted(built) == ["alexnet"] + ["googlenet"] * 4
+    built.clear()
+    rows_only = make_report(googlenet, readings=False)
+    assert built == ["googlenet"]
+    assert rows_only.audit.rows == full.audit.rows
+    assert rows_only.audit.claims is None and rows_only.audit.variants is None
+    with pytest.raises(ValueError, match="not judged"):
+        rows_only.audit.counts  # noqa: B018 (a property that must refuse)

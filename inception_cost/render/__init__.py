@@ -7,6 +7,9 @@ The CSV, JSON and Markdown renderers import neither numpy nor rich, so a scripte
 FORMATS = ("rich", "markdown", "csv", "json")
 #: `table` also writes the Markdown spec form, which reads back as a spec.
 TABLE_FORMATS = (*FORMATS, "spec")
+#: The formats that print no variant and no paper-level claim: `make_report` need not judge
+#: them, each reading being a network built and costed (GoogLeNet's: four, one AlexNet).
+UNJUDGED = ("csv",)
 
 
 def render(report, fmt: str, console=None) -> str | None:
