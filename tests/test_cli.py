@@ -211,6 +211,30 @@ def test_scripted_formats_import_neither_numpy_nor_rich():
     assert out.stdout.splitlines()[-1] == "[]"
 
 
+def test_a_command_imports_no_other_command():
+    """`table` builds its own options only: the other commands' modules (and the libraries
+    they wire: the NumPy reference's verify, presets, sweep) stay unimported."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from inception_cost.cli import cli\n"
+        "try:\n"
+        "    cli.main(['table', '--format', 'csv'], prog_name='inception-cost')\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 0, exc.code\n"
+        "print(sorted(m for m in sys.modules if m.startswith('inception_cost.cli.')))\n"
+        "print(sorted(m for m in ('inception_cost.verify', 'inception_cost.presets',"
+        " 'inception_cost.sweep') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    loaded, libraries = out.stdout.splitlines()[-2:]
+    assert loaded == "['inception_cost.cli.options', 'inception_cost.cli.table']"
+    assert libraries == "[]"
+
+
 def test_claims_lists_every_claim_with_its_verdict(run):
     data = json.loads(run("claims", "--format", "json").stdout)
     tabled = {(c["model"], c["claim"]): c for c in data["claims"] if c["reading"] == "as tabled"}

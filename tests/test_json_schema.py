@@ -87,11 +87,16 @@ def test_the_validator_catches_what_breaks_a_schema(run):
 
 
 def test_every_command_with_json_has_a_schema():
+    import click
+
     from inception_cost.cli import cli
 
+    ctx = click.Context(cli)
     with_json = {
         name
-        for name, cmd in cli.commands.items()
-        if any(p.name == "fmt" and "json" in p.type.choices for p in cmd.params)
+        for name in cli.list_commands(ctx)
+        if any(
+            p.name == "fmt" and "json" in p.type.choices for p in cli.get_command(ctx, name).params
+        )
     }
     assert with_json == set(schemas.COMMANDS)

@@ -1,0 +1,167 @@
+"""What the commands share: option types and decorators, reading the spec, delivering the
+rendered result."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+
+import click
+
+from inception_cost.cells import parse_shape, whole_number
+from inception_cost.conventions import parse_padding
+from inception_cost.errors import InputError
+from inception_cost.render import FORMATS
+from inception_cost.spec import Spec, load, load_model, model_names
+
+DTYPES = ("float32", "float16", "bfloat16", "float64", "int8")
+
+
+class Parsed(click.ParamType):
+    """An option value read by one of the library's parsers, its errors in click's words."""
+
+    def __init__(self, name: str, parse: Callable[[str], object]):
+        self.name, self._parse = name, parse
+
+    def convert(self, value, param, ctx):
+        try:
+            return self._parse(value)
+        except InputError as exc:
+            self.fail(f"{exc.message}; expected {exc.expected}", param, ctx)
+
+
+class Whole(click.ParamType):
+    """A whole number option, read by the same rule as a cell (ASCII digits, at most 18)."""
+
+    name = "integer"
+
+    def __init__(self, minimum: int):
+        self.minimum = minimum
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        try:
+            return whole_number(value, "value", self.minimum)
+        except InputError as exc:
+            self.fail(f"{exc.message}; expected {exc.expected}", param, ctx)
+
+
+SHAPE = Parsed("HxWxC", parse_shape)
+PADDING = Parsed("same|valid|N", parse_padding)
+
+
+def load_spec(spec_file: str | None, model: str | None) -> Spec:
+    """The SPEC file or the bundled --model (GoogLeNet when neither is given)."""
+    if spec_file and model:
+        raise click.UsageError("give a SPEC file or --model, not both")
+    if spec_file:
+        return load(spec_file)
+    return load_model(model or "googlenet")
+
+
+def complete_models(ctx, param, incomplete: str):
+    """Shell completion: the bundled specs' names."""
+    return [n for n in model_names() if n.startswith(incomplete)]
+
+
+def _complete_variants(ctx, param, incomplete: str):
+    """Shell completion: the variants of the spec given so far (googlenet's by default)."""
+    try:
+        spec = load_spec(ctx.params.get("spec_file"), ctx.params.get("model"))
+    except (InputError, click.UsageError, OSError):
+        return []
+    return [v.name for v in spec.variants if v.name.startswith(incomplete)]
+
+
+def spec_source(model_help: str = "A bundled spec (see `models`); default googlenet."):
+    """The SPEC argument and --model, which every command reading a spec takes."""
+
+    def decorate(command):
+        command = click.option(
+            "--model", "-m", metavar="NAME", help=model_help, shell_complete=complete_models
+        )(command)
+        return click.argument("spec_file", metavar="[SPEC]", required=False, type=click.Path())(
+            command
+        )
+
+    return decorate
+
+
+def output_options(command):
+    """--output FILE and --force, for every command that prints a result."""
+    command = click.option("--force", is_flag=True, help="Let --output replace an existing file.")(
+        command
+    )
+    return click.option(
+        "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+    )(command)
+
+
+FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True
+)
+BATCH = click.option("--batch", type=Whole(1), default=1, show_default=True)
+DTYPE = click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
+AUX = click.option(
+    "--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers)."
+)
+INPUT = click.option(
+    "--input",
+    "input_shape",
+    type=SHAPE,
+    metavar="HxWxC",
+    help="Input size, overriding the spec's.",
+)
+
+
+def variant_option(help: str = "Analyse an alternative reading named in the spec."):
+    """--variant NAME, completed from the spec given so far."""
+    return click.option("--variant", metavar="NAME", help=help, shell_complete=_complete_variants)
+
+
+def emit(text: str, output: str | None, force: bool, spec_file: str | None) -> None:
+    """Print `text`, or write it to `output` (never over the SPEC file read)."""
+    if output is not None:
+        # imported here: writing atomically needs tempfile, which costs a printing run 7 ms
+        from inception_cost.output import write_output
+
+        write_output(output, text, force=force, protect=[spec_file] if spec_file else [])
+    else:
+        click.echo(text, nl=False)
+
+
+class _Held(io.StringIO):
+    """Text held until it is complete, for a console that renders as it would to stdout."""
+
+    def __init__(self, tty: bool):
+        super().__init__()
+        self._tty = tty
+
+    def isatty(self) -> bool:
+        return self._tty
+
+
+def deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
+    """Print or write `render(result, fmt)`, rendered in full first (an error while
+    rendering leaves nothing half-printed); rich goes to an SVG or HTML file when --output
+    ends in .svg or .html. The rich modules are imported only for `--format rich`: the
+    other formats start without them."""
+    suffix = output[output.rfind(".") :].lower() if output and "." in output else ""
+    if fmt == "rich" and suffix in (".svg", ".html"):
+        from inception_cost.render.export import export
+
+        emit(export(render, result, suffix), output, force, spec_file)
+        return
+    if fmt != "rich":
+        emit(render(result, fmt), output, force, spec_file)
+        return
+    from inception_cost.render.terminal import make_console
+
+    buf = _Held(sys.stdout.isatty() if output is None else False)
+    render(result, "rich", make_console(buf))
+    if output is None:
+        sys.stdout.write(buf.getvalue())
+    else:
+        emit(buf.getvalue(), output, force, spec_file)

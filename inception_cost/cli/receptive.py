@@ -1,0 +1,44 @@
+"""`inception-cost receptive`: receptive field, effective stride and padding per row."""
+
+from __future__ import annotations
+
+import functools
+
+import click
+
+from inception_cost.cli.options import (
+    AUX,
+    FORMAT,
+    INPUT,
+    deliver,
+    load_spec,
+    output_options,
+    spec_source,
+    variant_option,
+)
+from inception_cost.receptive import for_spec
+from inception_cost.render.receptive import render
+from inception_cost.sweep import at_input
+
+
+@click.command()
+@spec_source()
+@click.option("--expand", is_flag=True, help="One line per op inside each row.")
+@INPUT
+@AUX
+@variant_option("An alternative reading named in the spec.")
+@FORMAT
+@output_options
+def receptive(spec_file, model, expand, input_shape, aux, variant, fmt, output, force) -> None:
+    """Receptive field size, effective stride and padding of every row, through its branches.
+
+    Definitions of Araujo, Norris and Sim (Distill 2019); a row with branches shows each
+    path's field and whether the paths are centre-aligned (docs/receptive.md).
+
+    Exit 0, also when paths are misaligned (the rows are named); 2 on bad input.
+    """
+    spec = load_spec(spec_file, model)
+    if input_shape is not None:
+        spec = at_input(spec, input_shape, variant or "")
+    result = for_spec(spec, aux=aux, variant=variant or "")
+    deliver(functools.partial(render, expand=expand), result, fmt, output, force, spec_file)
