@@ -9,12 +9,16 @@ over the limit.
 from __future__ import annotations
 
 import dataclasses
+import re
+import tracemalloc
 from collections.abc import Callable
 
 from inception_cost import cost, network
+from inception_cost.cells import check_digits
 from inception_cost.errors import InputError
 from inception_cost.network import Shape
 from inception_cost.records import dataclass
+from inception_cost.reference import executor, memory, weights
 from inception_cost.spec import Spec, check_variant_runs
 
 TOLERANCE = {"float32": 1e-4, "float64": 1e-12}  # |sum of a softmax - 1|
@@ -162,9 +166,7 @@ class Verification:
 
 def default_limit() -> int:
     """Half of the memory the system has available now (4 GiB if it does not say)."""
-    from inception_cost.reference.memory import available
-
-    free = available()
+    free = memory.available()
     return free // 2 if free else 4 * 2**30
 
 
@@ -180,8 +182,6 @@ def verify(
     variant: str = "",
 ) -> Verification:
     """Run `spec`'s network on a seeded batch and compare it with the analysis, op by op."""
-    from inception_cost.reference import executor, memory, weights
-
     if dtype not in memory.ITEMSIZE:
         raise InputError(f"the reference runs float32 or float64, not {dtype}", "--dtype float32")
     check_variant_runs(spec, variant, aux)
@@ -244,8 +244,6 @@ def verify(
 def _traced(call):
     """`call()` and the most bytes it held at once above what was allocated before it:
     tracemalloc sees every NumPy array buffer (NumPy reports them to it)."""
-    import tracemalloc
-
     started = not tracemalloc.is_tracing()
     if started:
         tracemalloc.start()
@@ -266,10 +264,6 @@ def _gb(n: int) -> str:
 
 def parse_bytes(text: str) -> int:
     """`512M`, `2G`, `1.5GiB`, `800MB`, `1000000` -> bytes (K/M/G = 10^3.., Ki/Mi/Gi = 2^10..)."""
-    import re
-
-    from inception_cost.cells import check_digits
-
     check_digits(text, "memory size")
     m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?)(i?)B?\s*", text, re.I)
     if not m or (m[3] and not m[2]):
