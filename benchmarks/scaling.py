@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from inception_cost import audit, cost, counted, network, shares, spec
-from inception_cost.render import render
+from inception_cost.render.table import render
 from inception_cost.report import Report
 
 GOAL_ROWS, GOAL_SECONDS = 100_000, 2.0

@@ -8,14 +8,17 @@ each is declared; the settings here are what the claimed columns mean.
 
 from __future__ import annotations
 
+import json
 import re
+import tomllib
+from pathlib import Path
 
 from inception_cost.cells import Quantity, Shape, parse_quantity, parse_shape
 from inception_cost.columns import COLUMNS
 from inception_cost.columns import norm as _norm
 from inception_cost.conventions import ACTIVATIONS, Conventions
 from inception_cost.conventions import read as read_conventions
-from inception_cost.errors import InputError, Location, check_keys, nearest
+from inception_cost.errors import InputError, Location, check_keys, gather, nearest
 from inception_cost.records import dataclass
 from inception_cost.table import CSV_META
 
@@ -105,8 +108,6 @@ class Variant:
 
 
 def read_toml(lines: list[str], path: str, first_line: int) -> dict:
-    import tomllib
-
     try:
         return tomllib.loads("\n".join(lines))
     except RecursionError:
@@ -130,8 +131,6 @@ def read_toml(lines: list[str], path: str, first_line: int) -> dict:
 def read_csv_meta(line: str, path: str) -> dict:
     """A CSV's first line `# spec: {...}`: the front matter as one line of JSON (the same
     keys as the TOML, which maps to JSON one to one)."""
-    import json
-
     at = len(CSV_META) + 1
     try:
         meta = json.loads(line[len(CSV_META) :])
@@ -373,10 +372,6 @@ class FrontMatter:
 def read(meta: dict, path: str, places: Places) -> FrontMatter:
     """The front matter's settings, claims and variants; every error found, each at the
     line of its own table or entry."""
-    from pathlib import Path
-
-    from inception_cost.errors import gather
-
     errors: list[InputError] = []
 
     def attempt(what, *args, at: Location):

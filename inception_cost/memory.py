@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from inception_cost.cost import Analysis
+from inception_cost.errors import InputError
 from inception_cost.network import INPUT, Network, Op
 from inception_cost.records import dataclass
 
@@ -147,8 +148,6 @@ class Memory:
 def memory(analysis: Analysis, optimizer: str = "none") -> Memory:
     """The memory of `analysis`'s network for its batch and dtype."""
     if optimizer not in OPTIMIZERS:
-        from inception_cost.errors import InputError
-
         raise InputError(f"unknown optimizer {optimizer!r}", "one of " + ", ".join(OPTIMIZERS))
     net, size, t = analysis.network, analysis.itemsize, analysis.totals
     peak = live_peak(net, analysis.batch)

@@ -8,7 +8,11 @@ frontmatter.py reads the settings).
 
 from __future__ import annotations
 
+import csv
 import re
+import stat
+import sys
+import unicodedata
 from pathlib import Path
 
 from inception_cost.errors import InputError, Location
@@ -56,8 +60,6 @@ CSV_META = "# spec: "
 
 def csv_table(text: str, path: str) -> list[TableLine]:
     """A CSV table's lines, header first, blank lines and a first `# spec: ` line skipped."""
-    import csv
-
     lines = split_lines(text)
     start = 1 if lines[0].startswith(CSV_META) else 0
     table: list[TableLine] = []
@@ -103,9 +105,6 @@ def read_text(path: str | Path) -> str:
 
     Regular files only (a FIFO or device could block or never end) and at most
     `MAX_SPEC_BYTES`; `-` reads standard input under the same cap."""
-    import stat
-    import sys
-
     p = Path(path)
     where = f"{'<stdin>' if str(path) == STDIN else p}:1:1"
     if str(path) == STDIN:
@@ -231,8 +230,6 @@ def _find_table(lines: list[str], start: int, path: str) -> list[tuple[int, list
 def check_chars(text: str, loc: Location) -> None:
     """A cell with a control, format (zero-width) or separator character is refused, not
     read with the character stripped: what is invisible must not change what is read."""
-    import unicodedata
-
     for i, c in enumerate(text):
         if c != "\t" and unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp"):
             name = unicodedata.name(c, "a control character")

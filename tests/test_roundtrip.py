@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from inception_cost import spec
-from inception_cost.render import render
+from inception_cost.render.table import render
 from inception_cost.report import make_report
 
 

@@ -15,7 +15,6 @@ from inception_cost.cli.options import (
     output_options,
     spec_source,
 )
-from inception_cost.render.bottleneck import render
 
 
 @click.command("compare-bottleneck")
@@ -66,4 +65,4 @@ def compare_bottleneck(
         result = bottleneck.modules(load_spec(spec_file, model))
     else:
         result = bottleneck.examples()
-    deliver(render, result, fmt, output, force, spec_file)
+    deliver("bottleneck", result, fmt, output, force, spec_file)

@@ -6,7 +6,6 @@ import click
 
 from inception_cost.catalog import summaries, survey
 from inception_cost.cli.options import FORMAT, complete_models, deliver, output_options
-from inception_cost.render.catalog import render_claims, render_models
 from inception_cost.spec import model_path
 
 
@@ -16,7 +15,7 @@ from inception_cost.spec import model_path
 def models(fmt, output, force) -> None:
     """List the bundled specs with their totals and how many claims hold."""
 
-    deliver(render_models, summaries(), fmt, output, force, None)
+    deliver("catalog", summaries(), fmt, output, force, None, name="render_models")
 
 
 @click.command()
@@ -40,4 +39,4 @@ def claims(names, fmt, output, force) -> None:
     for name in names:
         model_path(name)  # an unknown name fails here, in one line
 
-    deliver(render_claims, survey(list(names) or None), fmt, output, force, None)
+    deliver("catalog", survey(list(names) or None), fmt, output, force, None, name="render_claims")

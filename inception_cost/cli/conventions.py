@@ -14,7 +14,6 @@ from inception_cost.cli.options import (
     spec_source,
 )
 from inception_cost.presets import compare
-from inception_cost.render.presets import render
 from inception_cost.spec import with_overrides
 
 
@@ -31,4 +30,4 @@ def conventions(spec_file, model, batch, input_shape, fmt, output, force) -> Non
     ReLU, pooling, LRN, x2); docs/conventions.md says where each rule was read.
     """
     spec = with_overrides(load_spec(spec_file, model), input_shape=input_shape)
-    deliver(render, compare(spec, batch), fmt, output, force, spec_file)
+    deliver("presets", compare(spec, batch), fmt, output, force, spec_file)

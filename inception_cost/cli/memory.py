@@ -17,7 +17,6 @@ from inception_cost.cli.options import (
     spec_source,
     variant_option,
 )
-from inception_cost.render.memory import render
 
 
 @click.command()
@@ -44,4 +43,4 @@ def memory(spec_file, model, batch, dtype, aux, variant, optimizer, fmt, output,
         network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
     )
     result = (spec.name, aux, mem.memory(analysis, optimizer), mem.tool_memory(analysis))
-    deliver(render, result, fmt, output, force, spec_file)
+    deliver("memory", result, fmt, output, force, spec_file)

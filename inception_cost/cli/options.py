@@ -3,7 +3,6 @@ rendered result."""
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Callable
 
@@ -12,7 +11,7 @@ import click
 from inception_cost.cells import parse_shape, whole_number
 from inception_cost.conventions import parse_padding
 from inception_cost.errors import InputError
-from inception_cost.render import FORMATS
+from inception_cost.render import FORMATS, text
 from inception_cost.spec import Spec, load, load_model, model_names
 
 DTYPES = ("float32", "float16", "bfloat16", "float64", "int8")
@@ -132,36 +131,16 @@ def emit(text: str, output: str | None, force: bool, spec_file: str | None) -> N
         click.echo(text, nl=False)
 
 
-class _Held(io.StringIO):
-    """Text held until it is complete, for a console that renders as it would to stdout."""
-
-    def __init__(self, tty: bool):
-        super().__init__()
-        self._tty = tty
-
-    def isatty(self) -> bool:
-        return self._tty
-
-
-def deliver(render, result, fmt: str, output, force: bool, spec_file) -> None:
-    """Print or write `render(result, fmt)`, rendered in full first (an error while
-    rendering leaves nothing half-printed); rich goes to an SVG or HTML file when --output
-    ends in .svg or .html. The rich modules are imported only for `--format rich`: the
-    other formats start without them."""
+def deliver(
+    module: str, result, fmt: str, output, force: bool, spec_file, name: str = "render", **options
+) -> None:
+    """Print or write `result` as `render.text` gives it in `fmt` (by `name` of
+    render/MODULE.py, or of render/terminal/MODULE.py for rich), rendered in full first;
+    rich goes to an SVG or HTML file when --output ends in .svg or .html."""
     suffix = output[output.rfind(".") :].lower() if output and "." in output else ""
-    if fmt == "rich" and suffix in (".svg", ".html"):
-        from inception_cost.render.export import export
-
-        emit(export(render, result, suffix), output, force, spec_file)
-        return
-    if fmt != "rich":
-        emit(render(result, fmt), output, force, spec_file)
-        return
-    from inception_cost.render.terminal import make_console
-
-    buf = _Held(sys.stdout.isatty() if output is None else False)
-    render(result, "rich", make_console(buf))
-    if output is None:
-        sys.stdout.write(buf.getvalue())
+    tty = output is None and sys.stdout.isatty()
+    shown = text(module, result, fmt, name=name, tty=tty, suffix=suffix, **options)
+    if fmt == "rich" and output is None:
+        sys.stdout.write(shown)  # as the console drew it: its colours are its own choice
     else:
-        emit(buf.getvalue(), output, force, spec_file)
+        emit(shown, output, force, spec_file)

@@ -16,7 +16,6 @@ from inception_cost.cli.options import (
     variant_option,
 )
 from inception_cost.profile import profiles
-from inception_cost.render.bars import render
 
 
 @click.command()
@@ -40,4 +39,4 @@ def profile(spec_file, model, quantity, batch, dtype, aux, variant, fmt, output,
 
     spec = load_spec(spec_file, model)
     (bars,) = profiles(spec, (quantity,), aux=aux, batch=batch, dtype=dtype, variant=variant or "")
-    deliver(render, bars, fmt, output, force, spec_file)
+    deliver("bars", bars, fmt, output, force, spec_file)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import click
 
 from inception_cost.cli.options import (
@@ -17,7 +15,6 @@ from inception_cost.cli.options import (
     variant_option,
 )
 from inception_cost.receptive import for_spec
-from inception_cost.render.receptive import render
 from inception_cost.sweep import at_input
 
 
@@ -41,4 +38,4 @@ def receptive(spec_file, model, expand, input_shape, aux, variant, fmt, output, 
     if input_shape is not None:
         spec = at_input(spec, input_shape, variant or "")
     result = for_spec(spec, aux=aux, variant=variant or "")
-    deliver(functools.partial(render, expand=expand), result, fmt, output, force, spec_file)
+    deliver("receptive", result, fmt, output, force, spec_file, expand=expand)

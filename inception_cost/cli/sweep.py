@@ -14,7 +14,6 @@ from inception_cost.cli.options import (
     spec_source,
     variant_option,
 )
-from inception_cost.render.sweep import render
 from inception_cost.sweep import parse_sizes
 from inception_cost.sweep import sweep as run_sweep
 
@@ -62,4 +61,4 @@ def sweep(spec_file, model, sides, variant, global_pool, dtype, fmt, output, for
         global_pool=global_pool,
         dtype=dtype,
     )
-    deliver(render, result, fmt, output, force, spec_file)
+    deliver("sweep", result, fmt, output, force, spec_file)

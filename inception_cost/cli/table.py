@@ -19,7 +19,7 @@ from inception_cost.cli.options import (
     variant_option,
 )
 from inception_cost.conventions import DECLARED
-from inception_cost.render import TABLE_FORMATS, UNJUDGED, render
+from inception_cost.render import TABLE_FORMATS, UNJUDGED
 from inception_cost.report import make_report
 from inception_cost.spec import with_overrides
 from inception_cost.verdicts import FAIL_LEVELS
@@ -149,7 +149,7 @@ def table(
     )
     if spec_file is None and model is None and fmt == "rich" and output is None:
         click.echo("No SPEC given: analysing the bundled GoogLeNet (--model googlenet).", err=True)
-    deliver(render, report, fmt, output, force, spec_file)
+    deliver("table", report, fmt, output, force, spec_file)
     if fail_on:
         failed = failures(report.audit, fail_on)
         if failed:

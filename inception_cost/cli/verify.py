@@ -19,7 +19,6 @@ from inception_cost.cli.options import (
     spec_source,
     variant_option,
 )
-from inception_cost.render.verify import render
 from inception_cost.spec import with_overrides
 from inception_cost.verify import parse_bytes
 from inception_cost.verify import verify as run_verify
@@ -66,7 +65,7 @@ def verify(
             on_block=on_block,
             variant=variant or "",
         )
-    deliver(render, result, fmt, output, force, spec_file)
+    deliver("verify", result, fmt, output, force, spec_file)
     if not result.ok:
         sys.exit(1)
 

@@ -1,8 +1,12 @@
-"""Readers of a `Report`: rich (terminal), Markdown (a report, or the spec form), CSV, JSON.
-
-The CSV, JSON and Markdown renderers import neither numpy nor rich, so a scripted
-`--format csv` run starts as fast as click itself.
+"""Readers of a result, one module per command's result: render/NAME.py writes the text
+formats (CSV, JSON, Markdown) and imports neither numpy nor rich; render/terminal/NAME.py
+draws the result with rich. `text` picks the module for the format, so a scripted
+`--format csv` run starts without rich.
 """
+
+from __future__ import annotations
+
+import importlib
 
 FORMATS = ("rich", "markdown", "csv", "json")
 #: `table` also writes the Markdown spec form, which reads back as a spec.
@@ -12,25 +16,23 @@ TABLE_FORMATS = (*FORMATS, "spec")
 UNJUDGED = ("csv",)
 
 
-def render(report, fmt: str, console=None) -> str | None:
-    """The report as text in `fmt`; `rich` prints to `console` and returns None."""
-    if fmt == "csv":
-        from inception_cost.render.tabular import to_csv
-
-        return to_csv(report)
-    if fmt == "json":
-        from inception_cost.render.tabular import to_json
-
-        return to_json(report)
-    if fmt == "markdown":
-        from inception_cost.render.markdown import to_markdown
-
-        return to_markdown(report)
-    if fmt == "spec":
-        from inception_cost.render.markdown import to_spec
-
-        return to_spec(report)
-    from inception_cost.render.terminal import print_report
-
-    print_report(report, console)
-    return None
+def text(
+    module: str,
+    result,
+    fmt: str,
+    *,
+    name: str = "render",
+    tty: bool = False,
+    suffix: str = "",
+    **options,
+) -> str:
+    """`result` in `fmt` by `name` of render/MODULE.py; for rich, by render/terminal/MODULE.py
+    as a terminal (`tty`) or a pipe would show it, or as an SVG or HTML page for those
+    `suffix`es. `options` go to the renderer (receptive's `expand`)."""
+    if fmt != "rich":
+        return getattr(importlib.import_module(f"{__name__}.{module}"), name)(
+            result, fmt, **options
+        )
+    terminal = importlib.import_module(f"{__name__}.terminal")
+    draw = getattr(importlib.import_module(f"{__name__}.terminal.{module}"), name)
+    return terminal.drawn(draw, result, tty=tty, suffix=suffix, **options)

@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 
 from inception_cost import __version__
-from inception_cost.render.common import csv_text, si
+from inception_cost.render.common import csv_text
 from inception_cost.shares import decimal, percent
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
 FULL = "█"
 MARKDOWN_WIDTH = 40  # characters of the longest bar in Markdown
-BAR_MIN = 10  # the shortest a terminal's longest bar gets
 SCHEMA_VERSION = 1
 
 
@@ -40,11 +39,7 @@ def header(p) -> str:
     )
 
 
-def _value(p, v: int) -> str:
-    return f"{si(v)}" + ("B" if p.unit == "bytes" else "")
-
-
-def render(p, fmt: str, console=None) -> str | None:
+def render(p, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(_json(p), indent=2) + "\n"
     if fmt == "csv":
@@ -59,42 +54,11 @@ def render(p, fmt: str, console=None) -> str | None:
             drawn = _code(bar(b.length, MARKDOWN_WIDTH))
             out.append(f"| {b.name} | {b.value:,} | {percent(b.share)} | {drawn} |")
         return "\n".join(out) + "\n"
-    _rich(p, console)
-    return None
+    raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/bars.py)")
 
 
 def _code(text: str) -> str:
     return f"`{text}`" if text else ""
-
-
-def _rich(p, console) -> None:
-    """The bars take the width the other columns leave (render/fit.py lays them out); when
-    that is under BAR_MIN characters the share column gives way, and the line says so."""
-    from rich.cells import cell_len
-    from rich.text import Text
-
-    from inception_cost.render.fit import GAP, Col, cells, print_fitted
-    from inception_cost.render.terminal import make_console
-
-    console = console or make_console()
-    console.print(Text(header(p), style="bold"))
-    cols = [Col("row"), Col(p.unit, "right"), Col("share", "right", 1), Col("")]
-    texts = [
-        (b.name, _value(p, b.value) if b.value else "", percent(b.share) if b.value else "")
-        for b in p.bars
-    ]
-    widest = [
-        max(cell_len(t) for t in (c.header, *(r[i] for r in texts))) for i, c in enumerate(cols[:3])
-    ]
-    width = console.width - sum(widest) - GAP * 3
-    if width < BAR_MIN:  # without the share column
-        width = console.width - widest[0] - widest[1] - GAP * 2
-    width = max(width, BAR_MIN)
-    rows = [
-        cells(*t, Text(bar(b.length, width), style="cyan"))
-        for t, b in zip(texts, p.bars, strict=True)
-    ]
-    print_fitted(console, cols, rows, "--format csv|json for every column")
 
 
 def _json(p) -> dict:

@@ -13,8 +13,7 @@ from fractions import Fraction
 from inception_cost import __version__
 from inception_cost.bottleneck import Comparison, Example, NetworkComparison, Way
 from inception_cost.cells import format_shape
-from inception_cost.render.common import GLYPH, LEGEND, csv_text, si
-from inception_cost.verdicts import Status
+from inception_cost.render.common import GLYPH, LEGEND, csv_text
 
 #: 2: each ratio also as a number (macs_ratio_value, params_ratio_value).
 #: 3: a network's `compared` (what its modules are) and `naive_is` (the naive module).
@@ -25,8 +24,8 @@ NETWORK_UNITS = (
 )
 
 
-def render(result, fmt: str, console=None) -> str | None:
-    """`result` (examples or a network comparison) as text in `fmt`; rich prints."""
+def render(result, fmt: str) -> str:
+    """`result` (examples or a network comparison) as text in `fmt` (csv, json, markdown)."""
     network = isinstance(result, NetworkComparison)
     if fmt == "json":
         return json.dumps(_network_json(result) if network else _examples_json(result), indent=2)
@@ -34,8 +33,7 @@ def render(result, fmt: str, console=None) -> str | None:
         return _network_csv(result) if network else _examples_csv(result)
     if fmt == "markdown":
         return _network_markdown(result) if network else _examples_markdown(result)
-    _print_rich(result, console)
-    return None
+    raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/bottleneck.py)")
 
 
 # -- words shared by every format ------------------------------------------------------
@@ -71,7 +69,7 @@ def quote_line(ex: Example) -> str:
     return f"{ex.source}: “{ex.quote}”{english}"
 
 
-def _layers(way: Way) -> list[tuple[str, str, str, str]]:
+def layers_of(way: Way) -> list[tuple[str, str, str, str]]:
     """(label, output, weights, MACs) for the way, then each layer when there are several."""
     rows = [(way.label, format_shape(way.out_shape), f"{way.weights:,}", f"{way.macs:,}")]
     if len(way.layers) > 1:
@@ -82,7 +80,7 @@ def _layers(way: Way) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def _check_line(check) -> str:
+def check_line(check) -> str:
     note = f"; {check.note}" if check.note else ""
     return (
         f"{GLYPH[check.status]} {check.quantity}: claimed {check.claimed}, computed"
@@ -90,7 +88,7 @@ def _check_line(check) -> str:
     )
 
 
-def _module_cells(m) -> list[str]:
+def module_cells(m) -> list[str]:
     n, b = m.naive, m.built
     return [
         m.name,
@@ -118,13 +116,7 @@ MODULE_HEADERS = [
 ]
 
 
-def _short(cells: list[str]) -> list[str]:
-    """The module row for a 100-column terminal: counts in K/M/G, one output column."""
-    name, shape, naive_out, _, *counts, times = cells
-    return [name, shape, naive_out, *(si(int(c.replace(",", ""))) for c in counts), times]
-
-
-def _network_total(nc: NetworkComparison) -> list[str]:
+def network_total(nc: NetworkComparison) -> list[str]:
     return [
         "network",
         "",
@@ -150,71 +142,6 @@ def network_summary(nc: NetworkComparison) -> str:
 # -- rich --------------------------------------------------------------------------------
 
 
-def _print_rich(result, console=None) -> None:
-    from rich.padding import Padding
-    from rich.text import Text
-
-    from inception_cost.render.fit import Col, cells, print_fitted
-    from inception_cost.render.terminal import make_console
-
-    console = console or make_console()
-
-    def table(headers: list[str], rows: list[list[str]], priority: list[int], indent: int = 0):
-        cols = [
-            Col(h, "left" if i == 0 else "right", p)
-            for i, (h, p) in enumerate(zip(headers, priority, strict=True))
-        ]
-        print_fitted(console, cols, [cells(*r) for r in rows], "--format csv|json", indent)
-
-    def line(text: str, style: str = "", indent: int = 2) -> None:
-        console.print(Padding(Text(text, style=style), (0, 0, 0, indent), expand=False))
-
-    if isinstance(result, NetworkComparison):
-        console.print(Text(f"{result.model}: each {result.unit} naive against built", style="bold"))
-        line(UNITS.split(";")[0] + "; params include biases", "dim", 0)
-        line(f"naive = {result.naive_is}; each reads the built network's input", "dim", 0)
-        rows = [_short(_module_cells(m)) for m in result.modules]
-        headers = [
-            "module",
-            "input",
-            "naive out",
-            "naive params",
-            "built params",
-            "naive MACs",
-            "built MACs",
-            "MACs x",
-        ]
-        table(headers, [*rows, _short(_network_total(result))], [0, 4, 5, 2, 2, 1, 1, 1])
-        line(
-            "MACs x = naive / built; network row: every module naive, each reading the previous"
-            " naive output",
-            "dim",
-            0,
-        )
-        line(network_summary(result), indent=0)
-        return
-
-    console.print(Text(f"{UNITS} · {LEGEND}", style="dim"))
-    for ex in result:
-        console.print()
-        console.print(Text(f"{ex.id}. {ex.title}", style="bold"))
-        line(quote_line(ex), "italic")
-        for r in ex.readings:
-            line(f"reading: {r.reading} · {r.setting}", "bold" if r is ex.readings[0] else "")
-            rows = [list(x) for x in _layers(r.baseline) + _layers(r.alternative)]
-            table(["path", "output", "weights", "MACs"], rows, [0, 2, 1, 1], 2)
-            line(saving_line(r), indent=4)
-            for f in r.findings:
-                line(f"note: {f}", indent=4)
-            for c in r.checks:
-                style = {Status.MATCH: "green", Status.TRUNCATED: "yellow"}.get(
-                    c.status, "bold red"
-                )
-                line(_check_line(c), style, 4)
-        if ex.lesson:
-            line(f"lesson: {ex.lesson}")
-
-
 # -- markdown ----------------------------------------------------------------------------
 
 
@@ -235,11 +162,11 @@ def _examples_markdown(examples: tuple[Example, ...]) -> str:
         ]
         for r in ex.readings:
             out += ["", f"**Reading: {r.reading}** ({r.setting})", ""]
-            rows = [list(x) for x in _layers(r.baseline) + _layers(r.alternative)]
+            rows = [list(x) for x in layers_of(r.baseline) + layers_of(r.alternative)]
             out += _md_table(["path", "output", "weights", "MACs"], rows)
             out += ["", f"- saving: {saving_line(r)}"]
             out += [f"- note: {f}" for f in r.findings]
-            out += [f"- {_check_line(c)}" for c in r.checks]
+            out += [f"- {check_line(c)}" for c in r.checks]
         if ex.lesson:
             out += ["", f"Lesson: {ex.lesson}"]
     return "\n".join(out) + "\n"
@@ -252,7 +179,7 @@ def _network_markdown(nc: NetworkComparison) -> str:
         f"{NETWORK_UNITS}. Each {nc.unit} against the naive module on the input the built"
         f" network gives it; naive = {nc.naive_is}. The network row builds every one naive.",
         "",
-        *_md_table(MODULE_HEADERS, [*map(_module_cells, nc.modules), _network_total(nc)]),
+        *_md_table(MODULE_HEADERS, [*map(module_cells, nc.modules), network_total(nc)]),
         "",
         network_summary(nc),
     ]
@@ -291,8 +218,8 @@ def _network_csv(nc: NetworkComparison) -> str:
     def plain(cells: list[str], ratios) -> list:
         return [c.replace(",", "") for c in cells[:-1]] + [_decimal(r) for r in ratios]
 
-    rows = [plain(_module_cells(m), (m.macs_ratio, m.params_ratio)) for m in nc.modules]
-    rows.append(plain(_network_total(nc), (nc.macs_ratio, nc.params_ratio)))
+    rows = [plain(module_cells(m), (m.macs_ratio, m.params_ratio)) for m in nc.modules]
+    rows.append(plain(network_total(nc), (nc.macs_ratio, nc.params_ratio)))
     return csv_text([*MODULE_HEADERS, "naive/built params"], rows)
 
 

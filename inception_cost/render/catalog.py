@@ -6,8 +6,7 @@ import json
 
 from inception_cost import __version__
 from inception_cost.catalog import Survey
-from inception_cost.render.common import number, si
-from inception_cost.verdicts import Status
+from inception_cost.render.common import csv_text, number
 
 #: 2: models is an object ({schema_version, tool, models}), claims carry schema_version.
 SCHEMA_VERSION = 2
@@ -24,7 +23,7 @@ HEADERS = (
 )
 
 
-def _cells(s) -> list:
+def cells_of(s) -> list:
     shape = "x".join(map(str, s.input_shape))
     return [
         s.name,
@@ -39,7 +38,7 @@ def _cells(s) -> list:
     ]
 
 
-def render_models(items, fmt: str, console=None) -> str | None:
+def render_models(items, fmt: str) -> str:
     if fmt == "json":
         keys = (
             "name",
@@ -55,53 +54,19 @@ def render_models(items, fmt: str, console=None) -> str | None:
         data = {
             "schema_version": SCHEMA_VERSION,
             "tool": f"inception-cost {__version__}",
-            "models": [dict(zip(keys, _cells(s), strict=True)) for s in items],
+            "models": [dict(zip(keys, cells_of(s), strict=True)) for s in items],
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
-        import csv
-        import io
-
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(HEADERS)
-        w.writerows(_cells(s) for s in items)
-        return buf.getvalue()
+        return csv_text(list(HEADERS), (cells_of(s) for s in items))
     if fmt == "markdown":
         lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
         lines += [
-            "| " + " | ".join(number(c) if isinstance(c, int) else c for c in _cells(s)) + " |"
+            "| " + " | ".join(number(c) if isinstance(c, int) else c for c in cells_of(s)) + " |"
             for s in items
         ]
         return "\n".join(lines) + "\n"
-    from inception_cost.render.fit import Col, cells, print_fitted
-    from inception_cost.render.terminal import make_console
-
-    console = console or make_console()
-    priority = {"name": 0, "params": 1, "MACs": 1, "claims hold": 1, "claims differ": 1}
-    priority |= {"not checkable": 2, "input": 3, "title": 4, "rows": 5}
-    short = {"claims hold": "hold", "claims differ": "differ", "not checkable": "unchecked"}
-    cols = [
-        Col(
-            short.get(h, h),
-            "left" if h in ("name", "title", "input") else "right",
-            priority[h],
-            wrap=h == "title",
-        )
-        for h in HEADERS
-    ]
-    rows = []
-    for s in items:
-        line = _cells(s)
-        line[3] = number(s.params)
-        line[4] = si(s.macs, 2)
-        rows.append(cells(*line))
-    print_fitted(console, cols, rows, "--format csv|json|markdown for every column")
-    console.print(
-        "params exact (weights + biases, as each spec counts them) · MACs at batch 1, G = 10^9"
-        " · hold / differ / unchecked: the spec's row verdicts and paper-level claims"
-    )
-    return None
+    raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/catalog.py)")
 
 
 CLAIM_HEADERS = ("model", "claim", "reading", "quantity", "relation", "claimed", "computed")
@@ -156,8 +121,8 @@ def head_lines(items) -> list[str]:
 HEADS_TITLE = "Global average pooling against a fully connected head (the notes' example C)"
 
 
-def render_claims(survey: Survey, fmt: str, console=None) -> str | None:
-    """Each claim with its verdict, then the heads; rich and markdown quote a claim once."""
+def render_claims(survey: Survey, fmt: str) -> str:
+    """Each claim with its verdict, then the heads; markdown quotes a claim once."""
     rows, items = survey.claims, survey.heads
     if fmt == "json":
         keys = [h.replace(" ", "_") for h in CLAIM_HEADERS]
@@ -180,12 +145,22 @@ def render_claims(survey: Survey, fmt: str, console=None) -> str | None:
         }
         return json.dumps(data, indent=2) + "\n"
     if fmt == "csv":
-        from inception_cost.render.common import csv_text
-
         return csv_text(list(CLAIM_HEADERS), (_claim_cells(r) for r in rows))
+    if fmt != "markdown":
+        raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/catalog.py)")
+    lines, summary = claim_lines(survey)
+    body = [f"  - {text}" if status else f"- {text}" for text, status in lines]
+    body += ["", summary]
+    if items:
+        body += ["", f"## {HEADS_TITLE}", "", *(f"- {x}" for x in head_lines(items))]
+    return "\n".join(body) + "\n"
+
+
+def claim_lines(survey: Survey) -> tuple[list[tuple[str, str | None]], str]:
+    """Each claim quoted once, then a line per reading with its verdict; and the summary."""
     lines: list[tuple[str, str | None]] = []  # (text, status); a claim's quote has none
     previous = None
-    for r in rows:
+    for r in survey.claims:
         if (r.model, r.id) != previous:
             previous = (r.model, r.id)
             lines.append((f"{r.model} · {r.id}: “{r.text}” ({r.source})", None))
@@ -197,32 +172,7 @@ def render_claims(survey: Survey, fmt: str, console=None) -> str | None:
         f"{survey.held} of {survey.tabled} claims hold as tabled"
         " (a variant's readings are listed under it)"
     )
-    if fmt == "markdown":
-        body = [f"  - {text}" if status else f"- {text}" for text, status in lines]
-        body += ["", summary]
-        if items:
-            body += ["", f"## {HEADS_TITLE}", "", *(f"- {x}" for x in head_lines(items))]
-        return "\n".join(body) + "\n"
-    from rich.padding import Padding
-    from rich.text import Text
-
-    from inception_cost.render.terminal import make_console
-
-    console = console or make_console()
-    styles = {Status.TRUNCATED: "yellow", Status.UNCHECKED: "dim"}
-    for text, status in lines:
-        if status:
-            style = "green" if Status(status).holds else styles.get(status, "red")
-            console.print(Padding(Text(text, style=style), (0, 0, 0, 4)))
-        else:
-            console.print(Text(text, style="bold"))
-    console.print(Text(summary, style="dim"))
-    if items:
-        console.print()
-        console.print(Text(HEADS_TITLE, style="bold"))
-        for line in head_lines(items):
-            console.print(Padding(Text(line), (0, 0, 0, 2)))
-    return None
+    return lines, summary
 
 
 def _shown(value) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from fractions import Fraction
 
 from inception_cost import conventions
@@ -15,9 +17,6 @@ LEGEND = "✓ matches as printed (rounded) · ≈ only if the print truncated ·
 
 def csv_text(headers: list[str], rows) -> str:
     """Rows as CSV text with a header line ("\n" line ends, the csv module's quoting)."""
-    import csv
-    import io
-
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(headers)

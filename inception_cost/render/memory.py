@@ -15,11 +15,11 @@ from inception_cost.render.common import csv_text
 SCHEMA_VERSION = 1
 
 
-def _mib(n: int) -> str:
+def mib_text(n: int) -> str:
     return f"{n / MIB:,.2f}"
 
 
-def _gb(n: int) -> str:
+def gb_text(n: int) -> str:
     return f"{n / 1e9:,.3f}"
 
 
@@ -31,7 +31,7 @@ def header(name: str, m: Memory, aux: bool) -> list[str]:
     ]
 
 
-def _tool_row(t: ToolMemory) -> list[str]:
+def tool_row(t: ToolMemory) -> list[str]:
     return [
         t.name,
         t.printed(t.input),
@@ -45,7 +45,7 @@ def _tool_row(t: ToolMemory) -> list[str]:
 TOOL_HEADERS = ["convention", "input", "features", "params", "total", "unit"]
 
 
-def render(result, fmt: str, console=None) -> str | None:
+def render(result, fmt: str) -> str:
     name, aux, m, tools = result
     if fmt == "json":
         return json.dumps(_json(name, aux, m, tools), indent=2) + "\n"
@@ -57,66 +57,13 @@ def render(result, fmt: str, console=None) -> str | None:
         out = [f"<!-- inception-cost {__version__} memory -->", ""]
         out += [f"{line}  " for line in header(name, m, aux)]
         out += ["", "| figure | bytes | MiB | GB | convention |", "|---|---:|---:|---:|---|"]
-        out += [f"| {lb} | {v:,} | {_mib(v)} | {_gb(v)} | {w} |" for lb, v, w in m.lines()]
+        out += [f"| {lb} | {v:,} | {mib_text(v)} | {gb_text(v)} | {w} |" for lb, v, w in m.lines()]
         out += ["", "| " + " | ".join(TOOL_HEADERS) + " |", "|---|---:|---:|---:|---:|---|"]
-        out += ["| " + " | ".join(_tool_row(t)) + " |" for t in tools]
+        out += ["| " + " | ".join(tool_row(t)) + " |" for t in tools]
         out += ["", "What each convention counts:", ""]
         out += [f"- `{t.name}` ({t.tool}): {t.rule}; read in {t.source}" for t in tools]
         return "\n".join(out) + "\n"
-    _rich(name, aux, m, tools, console)
-    return None
-
-
-def _short_unit(unit: str) -> tuple[str, str]:
-    """`MiB = 2^20 bytes, printed as MB` -> (`MiB*`, `2^20 bytes, printed as MB`)."""
-    short, spelled = unit.split(" = ", 1)
-    return short + ("*" if "printed as" in spelled else ""), spelled
-
-
-def _rich(name, aux, m, tools, console) -> None:
-    """Both tables fitted to the width (render/fit.py): whole columns give way, the
-    conventions wrap, and the units are short in the table and spelled out below it."""
-    from rich.padding import Padding
-    from rich.text import Text
-
-    from inception_cost.render.fit import Col, cells, print_fitted
-    from inception_cost.render.terminal import make_console
-
-    console = console or make_console()
-    elsewhere = "--format markdown for every column"
-    lines = header(name, m, aux)
-    console.print(Text(lines[0], style="bold"))
-    console.print(Text(lines[1], style="dim"))
-    cols = [
-        Col("figure"),
-        Col("bytes", "right"),
-        Col("MiB", "right", 2),
-        Col("GB", "right", 3),
-        Col("convention", priority=1, style="dim", wrap=True),
-    ]
-    rows = [cells(label, f"{v:,}", _mib(v), _gb(v), why) for label, v, why in m.lines()]
-    print_fitted(console, cols, rows, elsewhere)
-    console.print()
-    console.print(Text("The same network as each tool reports it", style="bold"))
-    cols = [
-        Col("convention"),
-        Col("input", "right", 2),
-        Col("features", "right"),
-        Col("params", "right"),
-        Col("total", "right", 1),
-        Col("unit"),
-    ]
-    units: dict[str, str] = {}  # short -> spelled out
-    rows = []
-    for t in tools:
-        short, spelled = _short_unit(t.unit)
-        units.setdefault(short, spelled)
-        rows.append(cells(*_tool_row(t)[:5], short))
-    print_fitted(console, cols, rows, elsewhere)
-    console.print(Text("units: " + "; ".join(f"{k} = {v}" for k, v in units.items()), "dim"))
-    for tool in tools[1:]:
-        console.print(Padding(Text(f"{tool.name}: {tool.rule}"), (0, 0, 0, 2), expand=False))
-    console.print(Text("Per row: --format csv or json; the rules' sources: docs/memory.md", "dim"))
+    raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/memory.py)")
 
 
 def _json(name: str, aux: bool, m: Memory, tools: list[ToolMemory]) -> dict:

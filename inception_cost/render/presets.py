@@ -79,7 +79,7 @@ def header(model: str, batch: int) -> str:
     )
 
 
-def render(comparison: Comparison, fmt: str, console=None) -> str | None:
+def render(comparison: Comparison, fmt: str) -> str:
     model, batch = comparison.model, comparison.batch
     if fmt == "json":
         return json.dumps(_json(comparison), indent=2)
@@ -115,27 +115,7 @@ def render(comparison: Comparison, fmt: str, console=None) -> str | None:
             for p in (c.count.preset for c in comparison.presets)
         ]
         return "\n".join(out) + "\n"
-    from rich.padding import Padding
-    from rich.text import Text
-
-    from inception_cost.render.fit import Col, cells, print_fitted
-    from inception_cost.render.terminal import make_console
-
-    console = console or make_console()
-    console.print(Text(header(model, batch), style="bold"))
-    priority = {"preset": 0, "params": 1, "operations": 1, "unit": 1, "vs ours": 2, "aux kept": 3}
-    cols = [
-        Col(h, "left" if h in ("preset", "unit") else "right", priority[h])
-        for h in headers(comparison)
-    ]
-    print_fitted(console, cols, [cells(*r) for r in rows(comparison)], "--format csv|json")
-    console.print(Text("What makes the difference:", style="bold"))
-    for line in why_lines(comparison):
-        console.print(Padding(Text(line), (0, 0, 0, 2), expand=False))
-    console.print(
-        Text("Where each rule was read: inception-cost conventions --format markdown", "dim")
-    )
-    return None
+    raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/presets.py)")
 
 
 def _json(comparison: Comparison) -> dict:

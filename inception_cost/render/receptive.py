@@ -20,15 +20,14 @@ SCHEMA_VERSION = 1
 HEADERS = ["row", "type", "output", "size", "stride", "padding", "centre", "aligned", "paths"]
 
 
-def render(result: Receptive, fmt: str, console=None, expand: bool = False) -> str | None:
+def render(result: Receptive, fmt: str, expand: bool = False) -> str:
     if fmt == "json":
         return json.dumps(_json(result, expand), indent=2) + "\n"
     if fmt == "csv":
         return _csv(result, expand)
     if fmt == "markdown":
         return _markdown(result, expand)
-    _rich(result, console, expand)
-    return None
+    raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/receptive.py)")
 
 
 def header_lines(r: Receptive) -> list[str]:
@@ -69,29 +68,18 @@ def paths_text(row, labels: bool = True) -> str:
     """Each path's field size, with its label (the op ending it) unless `labels` is off."""
     if not labels:
         return " ".join(pair(b.field.size) for b in row.branches)
-    return " · ".join(f"{_short(b.label)} {pair(b.field.size)}" for b in row.branches)
+    return " · ".join(f"{short_label(b.label)} {pair(b.field.size)}" for b in row.branches)
 
 
-def _short(label: str) -> str:
+def short_label(label: str) -> str:
     return label.rsplit("/", 1)[-1]
-
-
-def path_legend(r: Receptive) -> list[str]:
-    """Which path each size is, for the rows sharing one layout of paths."""
-    groups: dict[tuple[str, ...], list[str]] = {}
-    for row in r.rows:
-        if row.branches:
-            groups.setdefault(tuple(_short(b.label) for b in row.branches), []).append(row.name)
-    return [
-        f"paths of {', '.join(names)}: {' · '.join(labels)}" for labels, names in groups.items()
-    ]
 
 
 def _cells(f: Field) -> list[str]:
     return [pair(f.size), pair(f.stride), pair(f.padding), pair(f.centre)]
 
 
-def _lines(r: Receptive, expand: bool, labels: bool = True) -> list[tuple[str, list[str]]]:
+def lines_of(r: Receptive, expand: bool, labels: bool = True) -> list[tuple[str, list[str]]]:
     """(style, cells) per row, then per op under it with --expand."""
     out = []
     for row in r.rows:
@@ -128,53 +116,7 @@ def _lines(r: Receptive, expand: bool, labels: bool = True) -> list[tuple[str, l
     return out
 
 
-#: The rich columns (no type: the row names say it) and their priorities for the width:
-#: the row, its field size and the aligned mark always stay, then stride, the paths,
-#: padding, output size and centre.
-RICH = (
-    ("row", 0),
-    ("output", 4),
-    ("size", 0),
-    ("stride", 1),
-    ("padding", 3),
-    ("centre", 5),
-    ("aligned", 0),
-    ("paths", 2),
-)
-
-
-def _aligned_mark(text: str) -> str:
-    """yes ✓ / NO ✗: the verdict as a glyph too, so NO_COLOR and pipes keep it."""
-    return {"yes": "yes ✓", "NO": "NO ✗"}.get(text, text)
-
-
-def _rich(r: Receptive, console, expand: bool) -> None:
-    from rich.text import Text
-
-    from inception_cost.render.fit import Col, fit, left_out_line
-    from inception_cost.render.terminal import make_console
-
-    console = console or make_console()
-    cols = [Col(h, "right" if 2 <= i <= 5 else "left", p) for i, (h, p) in enumerate(RICH)]
-    rows = []
-    for kind, cells in _lines(r, expand, labels=False):
-        style = "dim" if kind == "op" else ("bold red" if cells[7] == "NO" else "")
-        cells = cells[:1] + cells[2:7] + [_aligned_mark(cells[7]), cells[8]]
-        rows.append([Text(c, style=style) for c in cells])
-    table, left, full = fit(cols, rows, console.width)
-    for i, line in enumerate(header_lines(r)):
-        console.print(Text(line, style="bold" if i == 0 else "dim"))
-    console.print(table)
-    note = left_out_line(left, full, console.width, "--format csv|json|markdown for every column")
-    if note:
-        console.print(note)
-    if "paths" not in left:  # the legend of the paths column goes with it
-        for line in path_legend(r):
-            console.print(Text(line, style="dim"))
-    console.print(Text(_verdict(r), style="green" if r.aligned else "bold red"))
-
-
-def _verdict(r: Receptive) -> str:
+def verdict_line(r: Receptive) -> str:
     if r.aligned:
         return "every path into every merge is centre-aligned"
     bad = ", ".join(row.name for row in r.rows if not row.aligned)
@@ -185,11 +127,11 @@ def _markdown(r: Receptive, expand: bool) -> str:
     out = [f"<!-- inception-cost {__version__} receptive -->", ""]
     out += [f"{line.strip()}  " for line in header_lines(r)]
     out += ["", "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
-    for _, cells in _lines(r, expand):
+    for _, cells in lines_of(r, expand):
         cells = [c.replace("|", "\\|") for c in cells]
         cells[0] = cells[0].replace("  ", "&nbsp;&nbsp;", 1)
         out.append("| " + " | ".join(cells) + " |")
-    out += ["", _verdict(r)]
+    out += ["", verdict_line(r)]
     return "\n".join(out) + "\n"
 
 

@@ -15,18 +15,16 @@ from inception_cost.render.common import csv_text, si
 from inception_cost.sweep import Point, Sweep
 
 SCHEMA_VERSION = 1
-BAR = 12
 
 
-def render(result: Sweep, fmt: str, console=None) -> str | None:
+def render(result: Sweep, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(_json(result), indent=2) + "\n"
     if fmt == "csv":
         return _csv(result)
     if fmt == "markdown":
         return _markdown(result)
-    _rich(result, console)
-    return None
+    raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/sweep.py)")
 
 
 def header_lines(s: Sweep, compact: bool = False, left: tuple[str, ...] = ()) -> list[str]:
@@ -107,7 +105,7 @@ def _ratio(value) -> str:
     return f"{float(value):.2f}x" if value is not None else ""
 
 
-def _rows(s: Sweep, compact: bool = False) -> list[list[str]]:
+def rows_of(s: Sweep, compact: bool = False) -> list[list[str]]:
     """One line per size; `compact` (rich) prints counts in K/M/G, else exact."""
     count = si if compact else (lambda n: f"{n:,}")
     rows = []
@@ -128,58 +126,17 @@ def _rows(s: Sweep, compact: bool = False) -> list[list[str]]:
     return rows
 
 
-def _headers(s: Sweep) -> list[str]:
+def headers_of(s: Sweep) -> list[str]:
     floor = ["floor"] if s.rounding == "ceil" else []
     return ["input", "final map", *floor, "params", "MACs", "act. MB", "MACs x", "area x"]
-
-
-#: Priorities for the width: the input, its MACs and the bar (with ✗ where the network
-#: cannot be built) always stay, then the final map, params and the MACs ratio.
-PRIORITY = {
-    "input": 0,
-    "final map": 1,
-    "floor": 5,
-    "params": 2,
-    "MACs": 0,
-    "act. MB": 3,
-    "MACs x": 2,
-    "area x": 4,
-    "": 0,
-}
-
-
-def _rich(s: Sweep, console) -> None:
-    from rich.text import Text
-
-    from inception_cost.render.fit import Col, fit, left_out_line
-    from inception_cost.render.terminal import make_console
-
-    console = console or make_console()
-    headers = [*_headers(s), ""]
-    cols = [Col(h, "left" if h in ("input", "") else "right", PRIORITY[h]) for h in headers]
-    top = max((p.totals.macs for p in s.points if p.totals), default=0)
-    rows = []
-    for p, cells in zip(s.points, _rows(s, compact=True), strict=True):
-        bar = "█" * round(BAR * p.totals.macs / top) if p.totals and top else "✗"
-        rows.append([Text(c, style="" if p.totals else "red") for c in [*cells, bar]])
-    table, left, full = fit(cols, rows, console.width)
-    for i, line in enumerate(header_lines(s, compact=True, left=tuple(left))):
-        console.print(Text(line, style="bold" if i == 0 else "dim"))
-    console.print(table)
-    note = left_out_line(left, full, console.width, "--format csv|json|markdown for every column")
-    if note:
-        console.print(note)
-    for p in s.points:
-        if p.failure:
-            console.print(Text(f"{input_text(p)}: {failure_text(p)}", style="red"))
 
 
 def _markdown(s: Sweep) -> str:
     out = [f"<!-- inception-cost {__version__} sweep -->", ""]
     out += [f"{line.strip()}  " for line in header_lines(s)]
-    headers = _headers(s)
+    headers = headers_of(s)
     out += ["", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    out += ["| " + " | ".join(r) + " |" for r in _rows(s)]
+    out += ["| " + " | ".join(r) + " |" for r in rows_of(s)]
     failures = [f"- {input_text(p)}: {failure_text(p)}" for p in s.points if p.failure]
     if failures:
         out += ["", *failures]

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import tomllib
 
 from inception_cost import __version__
 from inception_cost.audit import ExactVerdict, ReadingFit, Verdict
 from inception_cost.conventions import json_settings
 from inception_cost.cost import BlockCost, OtherOps
 from inception_cost.render.common import exact, findings, settings_lines, variant_changes
+from inception_cost.render.front_matter import front_matter
+from inception_cost.shares import decimal
+from inception_cost.spec import CSV_META
 
 #: 2: settings.variant and settings.input_shape; settings are the analysed reading's own.
 #: 3: blocks[].shares, blocks[].ops[].shares and totals.memory_bytes.
@@ -130,13 +135,6 @@ def with_shares(report, table: list[list[str]], style) -> list[list[str]]:
 def to_csv(report) -> str:
     """The table after one line `# spec: {...}`, the spec's front matter as JSON, so that it
     reads back as the same network (input size, conventions, connection tables) and audit."""
-    import csv
-    import tomllib
-
-    from inception_cost.render.markdown import front_matter
-    from inception_cost.shares import decimal
-    from inception_cost.spec import CSV_META
-
     meta = tomllib.loads(front_matter(report.spec).strip().removeprefix("+++").removesuffix("+++"))
     buf = io.StringIO()
     buf.write(CSV_META + json.dumps(meta, ensure_ascii=False, separators=(",", ":")) + "\n")
@@ -145,8 +143,6 @@ def to_csv(report) -> str:
 
 
 def _shares(s) -> dict:
-    from inception_cost.shares import decimal
-
     return {k: float(decimal(getattr(s, k))) for k in ("params", "macs", "activations")}
 
 

@@ -17,18 +17,17 @@ from inception_cost.verdicts import Status
 SCHEMA_VERSION = 2
 
 
-def render(result, fmt: str, console=None) -> str | None:
+def render(result, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(_json(result), indent=2)
     if fmt == "csv":
         return _csv(result)
     if fmt == "markdown":
         return _markdown(result)
-    _rich(result, console)
-    return None
+    raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/verify.py)")
 
 
-def _glyph(ok: bool) -> str:
+def ok_glyph(ok: bool) -> str:
     return GLYPH[Status.MATCH if ok else Status.MISMATCH]
 
 
@@ -54,7 +53,7 @@ def header_lines(v) -> list[str]:
     ]
 
 
-def _rows(v) -> list[list[str]]:
+def rows_of(v) -> list[list[str]]:
     rows = [
         [
             b.name,
@@ -62,7 +61,7 @@ def _rows(v) -> list[list[str]]:
             format_shape(b.executed_shape),
             f"{b.analytic_macs:,}",
             f"{b.executed_macs:,}",
-            _glyph(b.ok),
+            ok_glyph(b.ok),
             f"{b.seconds * 1000:,.1f}",
             _gflops(b.gflops),
         ]
@@ -75,7 +74,7 @@ def _rows(v) -> list[list[str]]:
             "",
             f"{v.analytic_macs:,}",
             f"{v.executed_macs:,}",
-            _glyph(all(b.ok for b in v.blocks)),
+            ok_glyph(all(b.ok for b in v.blocks)),
             f"{v.block_seconds * 1000:,.1f}",
             _gflops(v.gflops),
         ]
@@ -87,9 +86,9 @@ HEADERS = ["block", "output", "run output", "MACs", "run MACs", "", "ms", "GFLOP
 
 
 def check_lines(v) -> list[str]:
-    lines = [f"{_glyph(v.finite)} every activation is finite"]
+    lines = [f"{ok_glyph(v.finite)} every activation is finite"]
     lines += [
-        f"{_glyph(s.ok)} {s.name} sums to 1 per image within {s.tolerance:.0e}"
+        f"{ok_glyph(s.ok)} {s.name} sums to 1 per image within {s.tolerance:.0e}"
         f" (worst {s.worst:.1e})"
         for s in v.softmax
     ]
@@ -100,35 +99,12 @@ def check_lines(v) -> list[str]:
     return lines
 
 
-def _rich(v, console=None) -> None:
-    from rich.text import Text
-
-    from inception_cost.render.fit import Col, print_fitted
-    from inception_cost.render.terminal import make_console
-
-    console = console or make_console()
-    for i, line in enumerate(header_lines(v)):
-        console.print(Text(line, style="bold" if i == 0 else "dim"))
-    priority = [0, 2, 3, 1, 1, 0, 4, 5]  # block, the verdict glyph and the MACs first
-    cols = [
-        Col(h, "left" if i == 0 else "right", p)
-        for i, (h, p) in enumerate(zip(HEADERS, priority, strict=True))
-    ]
-    rows = []
-    for row in _rows(v):
-        style = "" if row[5] == _glyph(True) else "bold red"
-        rows.append([Text(cell, style=style) for cell in row])
-    print_fitted(console, cols, rows, "--format csv|json for every op")
-    for line in check_lines(v):
-        console.print(Text(line, style="green" if line.startswith(("✓", "verified")) else "red"))
-
-
 def _markdown(v) -> str:
     out = [f"<!-- inception-cost {__version__} verify -->", ""]
     out += [f"{line}  " for line in header_lines(v)]
     out += ["", "| " + " | ".join(h or "verdict" for h in HEADERS) + " |"]
     out += ["|" + "---|" * len(HEADERS)]
-    out += ["| " + " | ".join(r) + " |" for r in _rows(v)]
+    out += ["| " + " | ".join(r) + " |" for r in rows_of(v)]
     out += [""] + [f"- {line}" for line in check_lines(v)]
     return "\n".join(out) + "\n"
 

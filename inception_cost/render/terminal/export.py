@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import io
 
+from rich.console import Console
+
 SUFFIXES = (".svg", ".html")
 
 
-def export(render, result, suffix: str, title: str = "inception-cost") -> str:
-    """`render(result, "rich", console)` recorded and exported as `suffix` (.svg or .html)."""
-    from rich.console import Console
-
+def export(draw, result, suffix: str, title: str = "inception-cost", **options) -> str:
+    """`draw(result, console, **options)` recorded and exported as `suffix` (.svg or .html)."""
     console = Console(
         file=io.StringIO(),
         record=True,
@@ -23,7 +23,7 @@ def export(render, result, suffix: str, title: str = "inception-cost") -> str:
         soft_wrap=False,
         force_terminal=True,
     )
-    render(result, "rich", console)
+    draw(result, console, **options)
     if suffix == ".svg":
         return console.export_svg(title=title)
     return console.export_html(inline_styles=True)

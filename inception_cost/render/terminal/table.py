@@ -1,4 +1,4 @@
-"""The rich table: fits any terminal width by leaving whole columns out (render/fit.py),
+"""The rich table: fits any terminal width by leaving whole columns out (render/terminal/fit.py),
 never part of a number; colour is only a hint.
 
 Every verdict is also a glyph (✓ ≈ ✗), so NO_COLOR, pipes and screen readers keep
@@ -7,9 +7,6 @@ to K/M/G with the unit printed.
 """
 
 from __future__ import annotations
-
-import os
-import sys
 
 from rich.console import Console
 from rich.padding import Padding
@@ -27,7 +24,8 @@ from inception_cost.render.common import (
     si,
     variant_changes,
 )
-from inception_cost.render.fit import SECTION, Col, cells, fit, left_out_line
+from inception_cost.render.terminal.fit import SECTION, Col, cells, fit, left_out_line
+from inception_cost.shares import percent
 
 STYLE = {MATCH: "green", TRUNCATED: "yellow", MISMATCH: "bold red"}
 _TYPES = {
@@ -39,44 +37,14 @@ _TYPES = {
 }
 
 
-def make_console(file=None) -> Console:
-    """A console that is 100 columns wide when not on a terminal (pipes, files)."""
-    out = file or sys.stdout
-    width = None
-    if not out.isatty():
-        width = None if "COLUMNS" in os.environ else 100
-        out = _Rstripped(out)
-    return Console(file=out, width=width, highlight=False, soft_wrap=False)
-
-
-class _Rstripped:
-    """A file that drops the spaces rich pads lines with, so piped lines end in text."""
-
-    def __init__(self, out):
-        self._out, self._pending = out, ""
-
-    def write(self, text: str) -> int:
-        *lines, self._pending = (self._pending + text).split("\n")
-        for line in lines:
-            self._out.write(line.rstrip(" ") + "\n")
-        return len(text)
-
-    def flush(self) -> None:
-        self._out.flush()
-
-    def isatty(self) -> bool:
-        return False
-
-
 def _mark(text: str, verdict) -> Text:
     if verdict is None:
         return Text(text)
     return Text(f"{text} {GLYPH[verdict.status]}", style=STYLE[verdict.status])
 
 
-def print_report(report, console: Console | None = None) -> None:
+def render(report, console: Console) -> None:
     """The report's sections in the order every format gives them."""
-    console = console or make_console()
     _header(console, report)
     left = _table(console, report)
     _totals(console, report, left)
@@ -314,8 +282,6 @@ def _shares(report, share) -> list[str]:
     blank where the share is exactly zero."""
     if share is None:
         return []
-    from inception_cost.shares import percent
-
     return [percent(v) if v else "" for v in (share.params, share.macs, share.activations)]
 
 

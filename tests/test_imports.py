@@ -1,0 +1,72 @@
+"""Imports where a reader expects them (issue 14): at the top of each module, the heavy
+libraries behind module boundaries (rich only under render/terminal/, numpy only under
+reference/), and the few imports inside a function each listed here with its reason."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import inception_cost
+
+PACKAGE = Path(inception_cost.__file__).parent
+
+#: (module file, what it imports inside a function): why it may not be at the top.
+INSIDE = {
+    ("errors.py", "difflib"): "the suggestions are only computed for a misspelt name",
+    ("network.py", "inception_cost"): "validate reads network's ops: an import cycle",
+    ("cli/options.py", "inception_cost.output"): "tempfile (7 ms) only for --output",
+    ("cli/verify.py", "rich.console"): "the progress bar only on a terminal",
+    ("cli/verify.py", "rich.progress"): "the progress bar only on a terminal",
+    ("render/plot.py", "matplotlib"): "the optional plot extra",
+    ("render/plot.py", "matplotlib.figure"): "the optional plot extra",
+    ("cli/table.py", "inception_cost.presets"): "the presets only for --as completion",
+    ("report.py", "inception_cost.presets"): "the presets only for --as",
+    ("counted.py", "inception_cost.presets"): "the presets only for --as",
+    ("counted.py", "inception_cost"): "the presets only for --as",
+}
+
+
+def _modules():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        yield path.relative_to(PACKAGE).as_posix(), ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _imported(node) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names]
+    return [node.module or ""]
+
+
+def _inside_functions(tree) -> set[str]:
+    found = set()
+    for fn in ast.walk(tree):
+        if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Import | ast.ImportFrom):
+                    found.update(_imported(node))
+    return found
+
+
+def _at_top(tree) -> set[str]:
+    return {
+        name
+        for node in tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for name in _imported(node)
+    }
+
+
+def test_imports_inside_functions_are_only_the_listed_ones():
+    found = {(name, imported) for name, tree in _modules() for imported in _inside_functions(tree)}
+    assert found - INSIDE.keys() == set(), "import it at the module's top, or list it with why"
+    assert INSIDE.keys() - found == set(), "no longer imported inside a function: unlist it"
+
+
+def test_rich_and_numpy_stay_behind_their_module_boundaries():
+    for name, tree in _modules():
+        roots = {m.split(".")[0] for m in _at_top(tree)}
+        if "rich" in roots:
+            assert name.startswith("render/terminal/"), name
+        if "numpy" in roots:
+            assert name.startswith("reference/"), name
