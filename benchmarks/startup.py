@@ -75,7 +75,7 @@ import io, sys, time
 t = [time.process_time()]
 import click
 t.append(time.process_time())
-import inception_cost.cli, inception_cost.report, inception_cost.render.tabular
+import inception_cost.cli, inception_cost.cli.table, inception_cost.render.table
 t.append(time.process_time())
 sys.argv = ["inception-cost", "table", "--model", "googlenet", "--format", "csv"]
 sys.stdout = io.StringIO()
