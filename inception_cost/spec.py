@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import field, replace
 from dataclasses import fields as record_fields
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -244,9 +244,16 @@ def load(path: str | Path, label: str | None = None) -> Spec:
 
 def model_names() -> list[str]:
     """The bundled specs, numbers in names in numeric order (resnet18 before resnet101)."""
-    return sorted(
-        (p.stem for p in MODELS_DIR.glob("*.md")),
-        key=lambda n: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", n)],
+    return list(_bundled())
+
+
+@cache  # package data, fixed while the tool runs; every load and audit asks for it
+def _bundled() -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            (p.stem for p in MODELS_DIR.glob("*.md")),
+            key=lambda n: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", n)],
+        )
     )
 
 
