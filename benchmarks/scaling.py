@@ -6,7 +6,7 @@ means no stage is worse than linear. Times are CPU time (`time.process_time`): o
 shared machine wall time mostly measures the wait for a core. The issue's goal: 100,000
 rows in <= 2 s.
 
-    python benchmarks/scaling.py [--sizes 1000,10000,100000] [--repeat 5]
+    python benchmarks/scaling.py [--sizes 1000,10000] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -84,7 +84,8 @@ def measure(rows: int, repeat: int, directory: Path) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000")
+    # spec.MAX_LAYERS refuses a table of more than 10,000 layers (issue 13): the largest size
+    parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
