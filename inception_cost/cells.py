@@ -66,16 +66,23 @@ def is_empty(text: str) -> bool:
     return text.strip().lower() in EMPTY
 
 
+_DIGIT_RUN = re.compile(r"[0-9][0-9,]*")
+
+
 def check_digits(text: str, what: str) -> None:
-    """Refuse a number written with other than ASCII digits, or with too many of them."""
-    odd = next((c for c in text if c.isdigit() and not c.isascii()), None)
-    if odd is not None:
-        raise InputError(
-            f"{what} {text.strip()!r} has the non-ASCII digit {odd!r}", "the digits 0-9"
-        )
-    digits = max(
-        (len(run.replace(",", "")) for run in re.findall(r"[0-9][0-9,]*", text)), default=0
-    )
+    """Refuse a number written with other than ASCII digits, or with too many of them.
+
+    Every number cell passes here, so the common cases skip the scans: ASCII text holds
+    no other digits, and text of at most MAX_DIGITS characters no longer number."""
+    if not text.isascii():
+        odd = next((c for c in text if c.isdigit() and not c.isascii()), None)
+        if odd is not None:
+            raise InputError(
+                f"{what} {text.strip()!r} has the non-ASCII digit {odd!r}", "the digits 0-9"
+            )
+    if len(text) <= MAX_DIGITS:
+        return
+    digits = max((len(run.replace(",", "")) for run in _DIGIT_RUN.findall(text)), default=0)
     if digits > MAX_DIGITS:
         raise InputError(
             f"{what} has a number of {digits} digits", f"numbers of at most {MAX_DIGITS} digits"

@@ -35,9 +35,12 @@ ROLES = (
 NOTE = "note:"  # the field of a spec's informational column is NOTE + its header
 
 
+_NOT_KEPT = re.compile(r"[^0-9a-z]")  # compiled once: `norm` runs on every header and type cell
+
+
 def norm(text: str) -> str:
     """A header or spelling compared without case, spaces or punctuation; x and × alike."""
-    return re.sub(r"[^0-9a-z]", "", text.lower().replace("×", "x"))
+    return _NOT_KEPT.sub("", text.lower().replace("×", "x"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -277,7 +277,10 @@ def _depths(ops: Iterable[Op], start: dict[str, tuple[int, int]]) -> dict[str, t
     """Longest chains to each op: (layers with parameters, those plus pooling layers)."""
     depth = dict(start)
     for op in ops:
-        d, p = max((depth.get(i, (0, 0)) for i in op.inputs), default=(0, 0))
+        if len(op.inputs) == 1:  # most ops: the chain of the one input (no max to take)
+            d, p = depth.get(op.inputs[0], (0, 0))
+        else:
+            d, p = max((depth.get(i, (0, 0)) for i in op.inputs), default=(0, 0))
         if weighted(op):
             d, p = d + 1, p + 1
         elif isinstance(op, Pool2d):

@@ -117,18 +117,19 @@ class Kind:
 
     def columns(self) -> frozenset[str]:
         """The column fields a row of this kind reads."""
-        cols = {c for layer in self.layers() for c in layer.columns()}
-        cols |= {layer.mode_from for layer in self.layers() if layer.mode_from}
-        cols |= {layer.skip_if_one for layer in self.layers() if layer.skip_if_one}
+        layers = self.layers()  # gathered once: check_row asks for every module row
+        cols = {c for layer in layers for c in layer.columns()}
+        cols |= {layer.mode_from for layer in layers if layer.mode_from}
+        cols |= {layer.skip_if_one for layer in layers if layer.skip_if_one}
         cols |= {b.needs for b in self.branches if b.needs}
         cols |= {b.block for b in self.branches if b.block}
         if self.repeat and self.repeat != "block":
             cols.add(self.repeat)
-        if any(layer.kernel == "patch" for layer in self.layers()) or self.stride:
+        if any(layer.kernel == "patch" for layer in layers) or self.stride:
             cols |= {"patch", "stride"}
-        if any(layer.kernel == "patch" for layer in self.layers()):
+        if any(layer.kernel == "patch" for layer in layers):
             cols |= {"padding", "shape"}
-        if any({"output", "rest"} & set(layer.filters) for layer in self.layers()):
+        if any({"output", "rest"} & set(layer.filters) for layer in layers):
             cols.add("filters")
         return frozenset(cols)
 
@@ -516,6 +517,7 @@ def check_row(kind: Kind, row, headers: dict[str, tuple[str, ...]]) -> None:
             row.at(where),
         )
     used = kind.columns()
+    layers = kind.layers()
     for f in row.raw:
         if f not in COMMON and f not in used and f in headers:
             raise InputError(
@@ -525,14 +527,14 @@ def check_row(kind: Kind, row, headers: dict[str, tuple[str, ...]]) -> None:
                 row.at(f),
             )
     for f in row.pool_modes:
-        if not any(layer.mode_from == f for layer in kind.layers()):
+        if not any(layer.mode_from == f for layer in layers):
             raise InputError(
                 f"{_a(kind.name)} row has no pool whose kind {headers[f][0]!r} could name",
                 f"a count alone in {headers[f][0]!r}",
                 row.at(f),
             )
     may_be_blank = {b.needs for b in kind.branches if b.needs}
-    may_be_blank |= {c for layer in kind.layers() if layer.optional for c in layer.columns()}
+    may_be_blank |= {c for layer in layers if layer.optional for c in layer.columns()}
     for f, value in row.widths.items():
         if value == 0 and not (kind.zero == "absent" and f in may_be_blank):
             raise InputError(
@@ -541,9 +543,9 @@ def check_row(kind: Kind, row, headers: dict[str, tuple[str, ...]]) -> None:
                 + (", or a blank cell" if f in may_be_blank else ": the kind needs this column"),
                 row.at(f),
             )
-    patch_layers = any(layer.kernel == "patch" for layer in kind.layers())
+    patch_layers = any(layer.kernel == "patch" for layer in layers)
     if row.patch is not None and not patch_layers:
-        kernels = {layer.kernel for layer in kind.layers() if layer.name in kind.stride} - {"patch"}
+        kernels = {layer.kernel for layer in layers if layer.name in kind.stride} - {"patch"}
         if (row.patch.kh, row.patch.kw) not in {(k, k) for k in kernels}:
             raise InputError(
                 f"{_a(kind.name)} row reads only a stride from {headers['patch'][0]!r},"

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import field, replace
 from dataclasses import fields as record_fields
+from functools import cache, lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 from inception_cost import frontmatter
 from inception_cost.cells import (
@@ -125,13 +127,19 @@ _norm = norm
 _TYPE_ALIASES = {_norm(a): t for t, (aliases, _) in ROW_TYPES.items() for a in aliases}
 
 
-def type_names(kinds: dict[str, Kind]) -> dict[str, str]:
+def type_names(kinds: dict[str, Kind]) -> Mapping[str, str]:
     """Normalised spelling -> row type: the primitive layers', then each kind's (a spec's
-    own kinds come last, so their spellings win)."""
+    own kinds come last, so their spellings win). Read-only: it is built once per set of
+    kinds, since every type cell is looked up in it (a variant's rows too)."""
+    return _type_index(tuple((kind.name, kind.spellings) for kind in kinds.values()))
+
+
+@lru_cache(maxsize=32)  # a few sets of kinds per process: the built-in ones, a spec's own
+def _type_index(spellings: tuple[tuple[str, tuple[str, ...]], ...]) -> Mapping[str, str]:
     names = dict(_TYPE_ALIASES)
-    for kind in kinds.values():
-        names.update({_norm(s): kind.name for s in kind.spellings if "{" not in s})
-    return names
+    for name, written in spellings:
+        names.update({_norm(s): name for s in written if "{" not in s})
+    return MappingProxyType(names)
 
 
 _OUTPUT_ONLY = ("computed", "verdict")  # columns our own outputs add; ignored on read
@@ -236,9 +244,16 @@ def load(path: str | Path, label: str | None = None) -> Spec:
 
 def model_names() -> list[str]:
     """The bundled specs, numbers in names in numeric order (resnet18 before resnet101)."""
-    return sorted(
-        (p.stem for p in MODELS_DIR.glob("*.md")),
-        key=lambda n: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", n)],
+    return list(_bundled())
+
+
+@cache  # package data, fixed while the tool runs; every load and audit asks for it
+def _bundled() -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            (p.stem for p in MODELS_DIR.glob("*.md")),
+            key=lambda n: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", n)],
+        )
     )
 
 
@@ -1013,7 +1028,7 @@ def _templated(text: str, kinds: dict[str, Kind]) -> tuple[str, dict[str, str]] 
     return None
 
 
-def _written_out(text: str, types: dict[str, str], kinds: dict[str, Kind]) -> dict | None:
+def _written_out(text: str, types: Mapping[str, str], kinds: dict[str, Kind]) -> dict | None:
     """A layer written as a phrase, a kind's layers bracketed and repeated, a layer's
     outputs before it (Huang et al. 2017's Table 1); None when the text is none of them."""
     if (pm := _PHRASE.fullmatch(text)) and _norm(pm[3]) in types:

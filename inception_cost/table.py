@@ -155,11 +155,14 @@ def split_lines(text: str) -> list[str]:
     return [line.removesuffix("\r") for line in text.split("\n")]
 
 
+_PIPE = re.compile(r"(?<!\\)\|")  # a cell boundary; `\|` is a literal pipe
+
+
 def _split_row(line: str) -> list[tuple[str, int]]:
     """Cells of a pipe-table line with their 1-based columns; `\\|` is a literal pipe."""
     pos = line.index("|") + 1 if line.lstrip().startswith("|") else 0  # outer pipes optional
     cells: list[tuple[str, int]] = []
-    for part in re.split(r"(?<!\\)\|", line[pos:]):
+    for part in _PIPE.split(line[pos:]):
         text = part.strip()
         cells.append((text.replace("\\|", "|"), pos + len(part) - len(part.lstrip()) + 1))
         pos += len(part) + 1
@@ -172,9 +175,17 @@ def _has_pipe(line: str) -> bool:
     return "|" in line.replace("\\|", "")
 
 
+_SEPARATOR_CELL = re.compile(r":?-+:?")
+_SEPARATOR_CHARS = re.compile(r"[\s|:-]*")
+
+
 def _is_separator(line: str) -> bool:
+    """A line like |---|:--:|; asked of the line below every table row, so a line with any
+    other character (a row) is refused before it is split into cells."""
+    if not _SEPARATOR_CHARS.fullmatch(line):
+        return False
     cells = _split_row(line) if _has_pipe(line) else []
-    return bool(cells) and all(re.fullmatch(r":?-+:?", c) for c, _ in cells)
+    return bool(cells) and all(_SEPARATOR_CELL.fullmatch(c) for c, _ in cells)
 
 
 def _find_table(lines: list[str], start: int, path: str) -> list[tuple[int, list]]:
@@ -217,7 +228,7 @@ def _find_table(lines: list[str], start: int, path: str) -> list[tuple[int, list
             "a Markdown pipe table whose header names the paper's columns (type, ...)",
             Location(path, start + 1, 1),
         )
-    if len(rows) < 2 or not all(re.fullmatch(r":?-+:?", c) for c, _ in rows[1][1]):
+    if len(rows) < 2 or not all(_SEPARATOR_CELL.fullmatch(c) for c, _ in rows[1][1]):
         line = rows[1][0] if len(rows) > 1 else rows[0][0]
         raise InputError(
             "the table's second line is not a separator row",
@@ -230,6 +241,8 @@ def _find_table(lines: list[str], start: int, path: str) -> list[tuple[int, list
 def check_chars(text: str, loc: Location) -> None:
     """A cell with a control, format (zero-width) or separator character is refused, not
     read with the character stripped: what is invisible must not change what is read."""
+    if text.isprintable():  # most cells: no character of those categories (nor Zs, Cn)
+        return
     for i, c in enumerate(text):
         if c != "\t" and unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp"):
             name = unicodedata.name(c, "a control character")
