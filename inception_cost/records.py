@@ -47,7 +47,7 @@ class _Factory:
 _PARAMS = _Frozen.__dataclass_params__
 _FACTORY = _Factory()
 _WRITTEN = ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__")
-_OWN = (*_WRITTEN, "__post_init__", "__slots__")
+_OWN = frozenset((*_WRITTEN, "__post_init__", "__slots__"))
 _NAME = re.compile(r"^(?:\s*(\w+)\s*\.)?\s*(\w+)")  # dataclasses' _MODULE_IDENTIFIER_RE
 _ENV = ("self", "_object", "_FACTORY")  # names the generated `__init__` uses itself
 
@@ -96,7 +96,7 @@ def _fields(cls: type) -> dict[str, Field] | None:
     class is not one built here (see the module's docstring): its record bases' fields,
     then its own annotations, ClassVars recognised by name as dataclasses does."""
     module = sys.modules.get(cls.__module__)
-    if type(cls) is not type or module is None or any(n in cls.__dict__ for n in _OWN):
+    if type(cls) is not type or module is None or not _OWN.isdisjoint(cls.__dict__):
         return None
     fields: dict[str, Field] = {}
     for base in cls.__mro__[-1:0:-1]:
@@ -150,6 +150,8 @@ def _kind(annotation: str, namespace: dict) -> object | None:
         module = namespace.get(module)
         namespace = vars(module) if module is typing or module is dataclasses else {}
     value = namespace.get(name)
+    if value is None:  # most often: a builtin, or a name from another module
+        return _FIELD
     if value is typing.ClassVar or typing.get_origin(value) is typing.ClassVar:
         return _FIELD_CLASSVAR
     if value is dataclasses.KW_ONLY or value is InitVar or isinstance(value, InitVar):
