@@ -348,3 +348,16 @@ def test_the_private_names_of_dataclasses_read_here_are_as_they_were():
     assert std["kind"]._field_type is dataclasses._FIELD_CLASSVAR, "_FIELD_CLASSVAR changed"
     assert records._NAME.pattern == dataclasses._MODULE_IDENTIFIER_RE.pattern
     assert "_field_type" in Field.__slots__ and "kw_only" in Field.__slots__
+
+
+def test_records_of_one_shape_share_a_template_under_their_own_names():
+    """`__init__` is compiled once per shape and renamed: each keeps its names and defaults."""
+    shape = "class A:\n    {0}: int\n    {1}: dict = field(default_factory=dict)\n"
+    one = _build(shape.format("a", "b"), records.dataclass)
+    two = _build(shape.format("width", "seen"), records.dataclass)
+    x, y = one(b={"k": 1}, a=2), two(3)
+    assert (x.a, x.b, y.width, y.seen) == (2, {"k": 1}, 3, {})
+    assert one.__init__.__code__.co_code == two.__init__.__code__.co_code
+    assert two.__init__.__code__.co_varnames == ("self", "width", "seen")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'a'"):
+        two(a=1)
