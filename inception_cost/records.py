@@ -32,7 +32,7 @@ import sys
 import typing
 from dataclasses import _FIELD, _FIELD_CLASSVAR, MISSING, Field, FrozenInstanceError, InitVar
 from operator import attrgetter
-from types import CodeType, FunctionType, MemberDescriptorType
+from types import CellType, CodeType, FunctionType, MemberDescriptorType
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -201,7 +201,8 @@ class _LazyInit:
 def _init(cls: type):
     """`__init__` as dataclass compiles it, from a template compiled once per shape (how
     many fields, which have a default factory) and renamed: a compile costs 40 to 300 us,
-    a rename a few."""
+    a rename a few. Its globals are the module's, as dataclass's are (for
+    `typing.get_type_hints`); what it uses of its own are closure cells."""
     fields = dataclasses.fields(cls)
     shape = tuple(f.default_factory is not MISSING for f in fields)
     template = _TEMPLATES.get(shape) or _template(shape)
@@ -210,12 +211,14 @@ def _init(cls: type):
         co_varnames=("self", *names.values()),
         co_consts=tuple(names.get(c, c) if type(c) is str else c for c in template.co_consts),
     )
-    env = {"_object": object, "_FACTORY": _FACTORY, "__name__": cls.__module__}
-    env.update((f"_f_{i}", f.default_factory) for i, f in enumerate(fields) if shape[i])
+    own = {"_object": object, "_FACTORY": _FACTORY}
+    own.update((f"_f_{i}", f.default_factory) for i, f in enumerate(fields) if shape[i])
     defaults = [_FACTORY if shape[i] else f.default for i, f in enumerate(fields)]
     while defaults and defaults[0] is MISSING:
         del defaults[0]
-    init = FunctionType(code, env, "__init__", tuple(defaults) or None)
+    cells = tuple(CellType(own[name]) for name in code.co_freevars)
+    module = sys.modules[cls.__module__].__dict__
+    init = FunctionType(code, module, "__init__", tuple(defaults) or None, cells)
     init.__annotations__ = {**{f.name: f.type for f in fields}, "return": None}
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     return init
@@ -228,16 +231,22 @@ def _template(shape: tuple[bool, ...]) -> CodeType:
     """`__init__`'s code for fields `_0`, `_1`, ..., set as dataclass's generated code sets
     them (a default factory's result when its argument is left out)."""
     body = [
-        f"    _object.__setattr__(self, '_{i}', _f_{i}() if _{i} is _FACTORY else _{i})\n"
+        f"        _object.__setattr__(self, '_{i}', _f_{i}() if _{i} is _FACTORY else _{i})\n"
         if factory
-        else f"    _object.__setattr__(self, '_{i}', _{i})\n"
+        else f"        _object.__setattr__(self, '_{i}', _{i})\n"
         for i, factory in enumerate(shape)
     ]
+    factories = "".join(f", _f_{i}" for i, factory in enumerate(shape) if factory)
     params = "".join(f", _{i}" for i in range(len(shape)))
-    source = f"def __init__(self{params}):\n{''.join(body) or '    pass'}\n"
-    env: dict[str, CodeType] = {}
+    source = (
+        f"def __create_fn__(_object, _FACTORY{factories}):\n"
+        f"    def __init__(self{params}):\n{''.join(body) or '        pass'}\n"
+        "    return __init__\n"
+    )
+    env: dict[str, object] = {}
     exec(compile(source, "<string>", "exec", dont_inherit=True), env)
-    _TEMPLATES[shape] = env["__init__"].__code__
+    cells = (None for factory in shape if factory)  # the real ones are bound per record
+    _TEMPLATES[shape] = env["__create_fn__"](object, _FACTORY, *cells).__code__
     return _TEMPLATES[shape]
 
 

@@ -3,12 +3,12 @@ same classes built both ways behave the same (the standard library is the expect
 
 from __future__ import annotations
 
-import abc  # noqa: F401 (abc, typing, KW_ONLY, InitVar, Literal, Optional: read by SHAPES)
+import abc  # noqa: F401 (abc, KW_ONLY, InitVar, Literal, Optional: read by SHAPES)
 import copy
 import dataclasses
 import inspect
 import pickle
-import typing  # noqa: F401
+import typing
 import weakref
 from dataclasses import KW_ONLY, Field, FrozenInstanceError, InitVar, field  # noqa: F401
 from pathlib import Path
@@ -280,6 +280,8 @@ def test_each_shape_reads_and_behaves_as_the_standard(shape):
     assert (ours.__dataclass_params__ is records._PARAMS) == (shape not in STANDARD)
     assert ours.__doc__ == theirs.__doc__
     assert str(inspect.signature(ours)) == str(inspect.signature(theirs))
+    hints = typing.get_type_hints  # reads __init__'s globals: the module's, both ways
+    assert str(hints(ours.__init__)) == str(hints(theirs.__init__))  # InitVar[int]: no ==
     for name in ("__slots__", "__match_args__", "__qualname__", "__module__", "__mro__"):
         assert str(getattr(ours, name)) == str(getattr(theirs, name)), name
     assert [_field(f) for f in ours.__dataclass_fields__.values()] == [
