@@ -1,7 +1,7 @@
 """A fitted table drawn segment for segment as rich's Table draws it, without the cost.
 
 rich measures, pads and wraps every cell through several layers of renderables (about
-20 ms for GoogLeNet's table, half the time of the whole report). A table that
+20 ms for GoogLeNet's table, more than half of its report's rendering). A table that
 render/fit.py built already knows each column's width, and when every column fits at
 its widest and every cell is one line of single-style Text, drawing it is only padding
 strings. Anything else (a console narrower than the table, a cell with styled spans or
@@ -96,12 +96,12 @@ def _cell(console: Console, cell: Text, justify: str, width: int, pads, style: S
     null = Style.null()
     own = Style.combine((null, console.get_style(cell.style, default=null))) if cell.style else None
     left, right = pads
-    if style:
+    if style:  # the column's style over the padding and the cell's own
         if left:
-            yield Segment(" " * left, style + null)
+            yield Segment(" " * left, style)
         yield Segment(text, style + own)
         if right:
-            yield Segment(" " * right, style + null)
+            yield Segment(" " * right, style)
         return
     if left:
         yield Segment(" " * left, null)

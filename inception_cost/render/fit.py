@@ -7,6 +7,7 @@ from __future__ import annotations
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -106,8 +107,6 @@ def cells(*values) -> list:
 def print_fitted(console: Console, cols: list[Col], rows: list, elsewhere: str, indent: int = 0):
     """Print the table fitted to the console's width (less `indent`) and, when columns
     were left out, the line that says which and how to see them."""
-    from rich.padding import Padding
-
     width = console.width - indent
     table, left, full = fit(cols, rows, width)
     console.print(Padding(table, (0, 0, 0, indent)) if indent else table)
