@@ -41,12 +41,10 @@ class Drawn:
         border = get_style(t.style or "") + get_style(t.border_style or "")
         box = t.box.substitute(options, safe=console.safe_box if t.safe_box is None else t.safe_box)
         header_style = get_style(t.header_style or "")
+        body = [(get_style(c.style or ""), list(c.cells)) for c in t.columns]
         rows = [
             [(header_style + get_style(c.header_style), c.header) for c in t.columns],
-            *(
-                [(get_style(c.style or ""), c._cells[r]) for c in t.columns]
-                for r in range(len(t.rows))
-            ),
+            *([(style, cells[r]) for style, cells in body] for r in range(len(t.rows))),
         ]
         for index, row in enumerate(rows):
             level = 0 if index == 0 else 2 if index == len(rows) - 1 else 1
@@ -72,7 +70,7 @@ def _drawable(t: Table, widths: list[int], width: int, max_width: int) -> bool:
     if not widths or width > max_width or not all(widths):
         return False
     for c, w in zip(t.columns, widths, strict=True):
-        for cell in (c.header, *c._cells):
+        for cell in (c.header, *c.cells):
             if not (isinstance(cell, Text) and not cell.spans and cell.justify is None):
                 return False
             plain = cell.plain
