@@ -8,7 +8,7 @@ to K/M/G with the unit printed.
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, Group, NewLine, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
@@ -45,33 +45,40 @@ def _mark(text: str, verdict) -> Text:
 
 def render(report, console: Console) -> None:
     """The report's sections in the order every format gives them."""
-    _header(console, report)
-    left = _table(console, report)
-    _totals(console, report, left)
-    _findings(console, report)
-    _variants(console, report)
-    _claims(console, report)
+    table, left = _table(console.width, report)
+    # one print: rich works out the console's size and options once, not once a line
+    console.print(
+        Group(
+            *_header(report),
+            *table,
+            *_totals(report, left),
+            *_findings(report),
+            *_variants(report),
+            *_claims(report),
+        )
+    )
 
 
-def _header(console: Console, report) -> None:
+def _header(report) -> list[Text]:
     """The title, then the conventions in force."""
     spec = report.spec
-    console.print(Text(f"{spec.title} — {spec.source.table or spec.path}", style="bold"))
-    for line in settings_lines(report):
-        console.print(Text(line, style="dim"))
+    return [
+        Text(f"{spec.title} — {spec.source.table or spec.path}", style="bold"),
+        *(Text(line, style="dim") for line in settings_lines(report)),
+    ]
 
 
-def _table(console: Console, report) -> list[str]:
-    """The table fitted to the terminal; returns the headers of the columns left out."""
+def _table(width: int, report) -> tuple[list[RenderableType], list[str]]:
+    """The table fitted to `width`, and the headers of the columns left out."""
     cols, rows = _columns(report)
-    table, left, full = fit(cols, rows, console.width)
-    console.print(table)
-    note = left_out_line(left, full, console.width, "--format csv|json for every column")
+    table, left, full = fit(cols, rows, width)
+    out: list[RenderableType] = [table]
+    note = left_out_line(left, full, width, "--format csv|json for every column")
     if note:
-        console.print(note)
+        out.append(note)
     counted = report.counted
     if not counted.claims_comparable and counted.claimed_ops is not None:
-        console.print(
+        out.append(
             Text(
                 f"ops claims ({report.audit.ops_reading.counts} per image) are left out beside"
                 f" this {counted.unit} column (batch {report.analysis.batch}); those that do not"
@@ -79,15 +86,15 @@ def _table(console: Console, report) -> list[str]:
                 style="dim",
             )
         )
-    return left
+    return out, left
 
 
-def _totals(console: Console, report, left: list[str]) -> None:
+def _totals(report, left: list[str]) -> list[Text]:
     """The legend of the columns shown, then the network's totals."""
     a, counted = report.analysis, report.counted
     unit, t, total_ops = counted.unit, a.totals, counted.total.ops
     shown = f"{number(total_ops)} {unit}" if total_ops is not None else "no operation count"
-    for line in (
+    lines = (
         ("d = depth · " if "d" not in left else "")
         + "+ added to the paper's table · ᵀ training only · Σ = the claims as printed, summed",
         *_shares_legend(report, left),
@@ -107,31 +114,33 @@ def _totals(console: Console, report, left: list[str]) -> None:
         ),
         f"       {number(t.other.total)} other ops · {number(t.activations)} activations"
         f" = {number(a.bytes(t.activations))} bytes",
-    ):
-        console.print(Text(line, style="dim" if not line.startswith(("total", " ")) else ""))
+    )
+    return [Text(x, style="dim" if not x.startswith(("total", " ")) else "") for x in lines]
 
 
-def _findings(console: Console, report) -> None:
+def _findings(report) -> list[RenderableType]:
     found = findings(report.audit)
-    console.print()
-    console.print(Text("Findings", style="bold"))
-    console.print(Text(f"  {LEGEND}", style="dim"))
+    out: list[RenderableType] = [
+        NewLine(),
+        Text("Findings", style="bold"),
+        Text(f"  {LEGEND}", style="dim"),
+    ]
     if not found:
-        console.print("  every claim holds")
+        out.append(Text("  every claim holds"))
     for f in found:
-        console.print(Text(f"  {f.row}", style="bold") + Text(f"  {f.loc}", style="dim"))
-        for point in f.points:
-            _indent(console, Text(point), 4)
+        out.append(Text(f"  {f.row}", style="bold") + Text(f"  {f.loc}", style="dim"))
+        out += [_indent(Text(point), 4) for point in f.points]
+    return out
 
 
-def _variants(console: Console, report) -> None:
+def _variants(report) -> list[RenderableType]:
     if not report.audit.variants:
-        return
-    console.print()
-    console.print(Text("Alternative readings", style="bold"))
+        return []
+    out: list[RenderableType] = [NewLine(), Text("Alternative readings", style="bold")]
     for v in report.audit.variants:
-        _indent(console, _variant_line(v), 2)
-        _indent(console, Text(f"source: {v.variant.source}", style="dim"), 4)
+        out.append(_indent(_variant_line(v), 2))
+        out.append(_indent(Text(f"source: {v.variant.source}", style="dim"), 4))
+    return out
 
 
 def _variant_line(v) -> Text:
@@ -155,15 +164,14 @@ def _variant_line(v) -> Text:
     return line + network
 
 
-def _claims(console: Console, report) -> None:
+def _claims(report) -> list[RenderableType]:
     if not report.audit.claims:
-        return
-    console.print()
-    console.print(Text("Paper-level claims", style="bold"))
+        return []
+    out: list[RenderableType] = [NewLine(), Text("Paper-level claims", style="bold")]
     for cid, text, lines in claim_lines(report.audit):
-        _indent(console, Text(f"{cid}: ", style="bold") + Text(text), 2)
-        for line in lines:
-            _indent(console, Text(line), 4)
+        out.append(_indent(Text(f"{cid}: ", style="bold") + Text(text), 2))
+        out += [_indent(Text(line), 4) for line in lines]
+    return out
 
 
 def _columns(report) -> tuple[list[Col], list]:
@@ -285,9 +293,9 @@ def _shares(report, share) -> list[str]:
     return [percent(v) if v else "" for v in (share.params, share.macs, share.activations)]
 
 
-def _indent(console: Console, text: Text, left: int) -> None:
-    """Print with a hanging indent, so wrapped lines stay under their first."""
-    console.print(Padding(text, (0, 0, 0, left), expand=False))
+def _indent(text: Text, left: int) -> Padding:
+    """`text` with a hanging indent, so wrapped lines stay under their first."""
+    return Padding(text, (0, 0, 0, left), expand=False)
 
 
 def _claim_sum(total: int | None) -> str:
