@@ -1,5 +1,6 @@
-"""A fitted table drawn directly (render/terminal/drawn.py) is rich's own Table, segment for segment:
-same text, same styles, split in the same places (ANSI codes and SVG exports follow them)."""
+"""A fitted table drawn directly (render/terminal/drawn.py) is rich's own Table, segment for
+segment: same text, same styles, split in the same places (ANSI codes and SVG exports
+follow them)."""
 
 import io
 
@@ -9,6 +10,9 @@ from rich.segment import Segment
 from rich.text import Text
 
 from inception_cost.render.terminal.fit import SECTION, Col, cells, fit
+from inception_cost.render.terminal.table import _columns
+from inception_cost.report import make_report
+from inception_cost.spec import load_model
 
 
 class _Ascii(io.StringIO):
@@ -22,10 +26,6 @@ def _segments(renderable, width: int, ascii: bool = False) -> list[str]:
 
 @pytest.fixture(scope="module")
 def report_table():
-    from inception_cost.render.terminal import _columns
-    from inception_cost.report import make_report
-    from inception_cost.spec import load_model
-
     return _columns(make_report(load_model("googlenet"), expand=True, show_shares=True))
 
 

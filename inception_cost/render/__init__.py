@@ -35,4 +35,4 @@ def text(
         )
     terminal = importlib.import_module(f"{__name__}.terminal")
     draw = getattr(importlib.import_module(f"{__name__}.terminal.{module}"), name)
-    return terminal.drawn(draw, result, tty=tty, suffix=suffix, **options)
+    return terminal.as_text(draw, result, tty=tty, suffix=suffix, **options)

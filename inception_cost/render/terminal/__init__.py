@@ -55,7 +55,7 @@ class _Held(io.StringIO):
         return self._tty
 
 
-def drawn(draw: Callable, result, *, tty: bool = False, suffix: str = "", **options) -> str:
+def as_text(draw: Callable, result, *, tty: bool = False, suffix: str = "", **options) -> str:
     """`draw(result, console, **options)` as the text it prints, in full before any of it
     is shown (an error while drawing leaves nothing half-printed): as a terminal draws it
     when `tty`, else 100 columns wide with no trailing spaces; an SVG or HTML page for
