@@ -133,7 +133,8 @@ def baseline_rss() -> int:
     """Resident bytes of a process that imported what `verify` imports, and ran nothing."""
     probe = (
         "import numpy, click, rich.console, rich.table\n"
-        "import inception_cost.cli, inception_cost.verify, inception_cost.reference.executor\n"
+        "import inception_cost.cli.verify, inception_cost.render.terminal.verify\n"
+        "import inception_cost.reference.executor, inception_cost.reference.weights\n"
         "from inception_cost.reference.memory import resident\n"
         "print(resident())"
     )

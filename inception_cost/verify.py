@@ -18,7 +18,6 @@ from inception_cost.cells import check_digits
 from inception_cost.errors import InputError
 from inception_cost.network import Shape
 from inception_cost.records import dataclass
-from inception_cost.reference import executor, memory, weights
 from inception_cost.spec import Spec, check_variant_runs
 
 TOLERANCE = {"float32": 1e-4, "float64": 1e-12}  # |sum of a softmax - 1|
@@ -166,6 +165,8 @@ class Verification:
 
 def default_limit() -> int:
     """Half of the memory the system has available now (4 GiB if it does not say)."""
+    from inception_cost.reference import memory  # see `verify`
+
     free = memory.available()
     return free // 2 if free else 4 * 2**30
 
@@ -182,6 +183,9 @@ def verify(
     variant: str = "",
 ) -> Verification:
     """Run `spec`'s network on a seeded batch and compare it with the analysis, op by op."""
+    # NumPy only when a network runs: --help and completion load every command's module
+    from inception_cost.reference import executor, memory, weights
+
     if dtype not in memory.ITEMSIZE:
         raise InputError(f"the reference runs float32 or float64, not {dtype}", "--dtype float32")
     check_variant_runs(spec, variant, aux)

@@ -5,6 +5,7 @@ import pytest
 from inception_cost import spec
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, judge
 from inception_cost.cells import parse_quantity
+from inception_cost.render.table import render
 from inception_cost.report import make_report
 
 
@@ -129,3 +130,8 @@ def test_the_rows_alone_when_no_reading_is_asked_for(monkeypatch):
     assert rows_only.audit.claims is None and rows_only.audit.variants is None
     with pytest.raises(ValueError, match="not judged"):
         rows_only.audit.counts  # noqa: B018 (a property that must refuse)
+    # the CSV prints no claim; the formats that print them refuse a report without them
+    assert render(rows_only, "csv") == render(full, "csv")
+    for fmt in ("markdown", "json", "spec"):
+        with pytest.raises(ValueError, match="prints the claims"):
+            render(rows_only, fmt)

@@ -16,6 +16,7 @@ INSIDE = {
     ("errors.py", "difflib"): "the suggestions are only computed for a misspelt name",
     ("network.py", "inception_cost"): "validate reads network's ops: an import cycle",
     ("cli/options.py", "inception_cost.output"): "tempfile (7 ms) only for --output",
+    ("verify.py", "inception_cost.reference"): "NumPy only when a network runs (not --help)",
     ("cli/verify.py", "rich.console"): "the progress bar only on a terminal",
     ("cli/verify.py", "rich.progress"): "the progress bar only on a terminal",
     ("render/plot.py", "matplotlib"): "the optional plot extra",
@@ -61,6 +62,31 @@ def test_imports_inside_functions_are_only_the_listed_ones():
     found = {(name, imported) for name, tree in _modules() for imported in _inside_functions(tree)}
     assert found - INSIDE.keys() == set(), "import it at the module's top, or list it with why"
     assert INSIDE.keys() - found == set(), "no longer imported inside a function: unlist it"
+
+
+def test_help_and_completion_import_neither_numpy_nor_rich():
+    """`--help` and completing a command name load every command's module: each must load
+    without NumPy or rich, which only running `verify` or drawing with rich needs."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from click.shell_completion import ShellComplete\n"
+        "from inception_cost.cli import cli\n"
+        "try:\n"
+        "    cli.main(['--help'], prog_name='inception-cost')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "complete = ShellComplete(cli, {}, 'inception-cost', '_INCEPTION_COST_COMPLETE')\n"
+        "print([c.value for c in complete.get_completions([], 'v')])\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'rich'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    *_, completed, heavy = out.stdout.splitlines()
+    assert "compare-bottleneck" in out.stdout and completed == "['verify']"
+    assert heavy == "[]"
 
 
 def test_rich_and_numpy_stay_behind_their_module_boundaries():

@@ -3,7 +3,8 @@
 Each command is a module of this package that imports, at its top, the library calls and
 the renderer it wires. The group imports only the module of the command being run
 (`COMMANDS`), so `table --format csv` builds no other command's options and loads neither
-the NumPy reference nor rich; `--help` and shell completion import them all.
+the NumPy reference nor rich; `--help` and completing a command's name import them all
+(none of them imports NumPy or rich when it loads).
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 The bar is text (█ and the eighth blocks ▏▎▍▌▋▊▉), so it reads the same without
 colour (NO_COLOR, pipes, files); its length is the row's value over the largest row's,
-rounded to an eighth of a character, in whatever width the terminal leaves.
+rounded to an eighth of a character: in Markdown 40 characters at most, on a terminal
+whatever width the other columns leave (render/terminal/bars.py).
 """
 
 from __future__ import annotations

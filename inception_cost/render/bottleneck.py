@@ -1,8 +1,8 @@
-"""`compare-bottleneck` in every format: the notes' examples, or a network's modules.
+"""`compare-bottleneck` as text: the notes' examples, or a network's modules.
 
-Rich and Markdown print each example's words, paths, saving and verdicts; CSV is one
-row per computed quantity (claims and verdicts beside it) or per module; JSON has
-everything with exact ints. Only `print_rich` imports rich.
+Markdown prints each example's words, paths, saving and verdicts; CSV is one row per
+computed quantity (claims and verdicts beside it) or per module; JSON has everything
+with exact ints. The terminal's is render/terminal/bottleneck.py.
 """
 
 from __future__ import annotations
@@ -137,9 +137,6 @@ def network_summary(nc: NetworkComparison) -> str:
         f" {float(nc.params_ratio):.1f}x the params of the network"
         f" as built ({nc.built.macs:,} MACs, {nc.built.params:,} params)."
     )
-
-
-# -- rich --------------------------------------------------------------------------------
 
 
 # -- markdown ----------------------------------------------------------------------------

@@ -1,8 +1,8 @@
-"""`receptive` in every format: per row (per op with --expand) size, stride, padding, centre.
+"""`receptive` as text: per row (per op with --expand) size, stride, padding, centre.
 
-Rich and Markdown show one line per row with its paths; CSV one line per row or op;
-JSON everything, sizes as ints and centres as numbers (halves are exact in binary).
-Only the rich printer imports rich; nothing here computes a field.
+Markdown shows one line per row with its paths; CSV one line per row or op; JSON
+everything, sizes as ints and centres as numbers (halves are exact in binary). The
+terminal's is render/terminal/receptive.py; nothing here computes a field.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""`sweep` in every format: per input size the final map, params, MACs and activations.
+"""`sweep` as text: per input size the final map, params, MACs and activations.
 
-Rich shows each size's MACs against the spec's own size with a bar; Markdown the same
-table with exact ints; CSV one line per size; JSON everything. Rows that cannot be
-built are named with the reason. Nothing here computes a count.
+Markdown shows the table with exact ints; CSV one line per size; JSON everything. Rows
+that cannot be built are named with the reason. The terminal's, with a bar of each
+size's MACs, is render/terminal/sweep.py. Nothing here computes a count.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""`verify` in every format: per block, analysed against executed, then the checks.
+"""`verify` as text: per block, analysed against executed, then the checks.
 
-Rich and Markdown show one row per block (shape and MACs analysed vs run, a verdict
-glyph, time and GFLOP/s); CSV has one row per op; JSON has every op with exact ints.
+Markdown shows one row per block (shape and MACs analysed vs run, a verdict glyph, time
+and GFLOP/s), as the terminal does (render/terminal/verify.py); CSV has one row per op;
+JSON has every op with exact ints.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Everything rich draws: one module per command's result (render/terminal/NAME.py has
-`render(result, console)`), the table fitter they share (fit.py), and the console they draw
-on. Only a `--format rich` run imports this package, so only it imports rich.
+the function of render/NAME.py's name, taking a console where that takes a format), the
+table fitter they share (fit.py, drawn.py), the SVG and HTML pages (export.py) and the
+console they draw on. Only a `--format rich` run imports this package, so only it
+imports rich.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable
 
 from rich.console import Console
 
-from inception_cost.render.terminal.export import SUFFIXES, export
+from inception_cost.render.terminal.export import SUFFIXES, page
 
 
 def make_console(file=None) -> Console:
@@ -61,7 +63,7 @@ def as_text(draw: Callable, result, *, tty: bool = False, suffix: str = "", **op
     when `tty`, else 100 columns wide with no trailing spaces; an SVG or HTML page for
     those suffixes."""
     if suffix in SUFFIXES:
-        return export(draw, result, suffix, **options)
+        return page(draw, result, suffix, **options)
     held = _Held(tty)
     draw(result, make_console(held), **options)
     return held.getvalue()

@@ -69,6 +69,8 @@ def _drawable(t: Table, widths: list[int], width: int, max_width: int) -> bool:
     its column and none empty (rich widens an empty column to one cell)."""
     if not widths or width > max_width or not all(widths):
         return False
+    if t.row_styles or t.show_lines or t.leading or any(r.style for r in t.rows):
+        return False  # rows drawn with styles, rules or spacing of their own: rich's Table
     for c, w in zip(t.columns, widths, strict=True):
         for cell in (c.header, *c.cells):
             if not (isinstance(cell, Text) and not cell.spans and cell.justify is None):

@@ -13,7 +13,7 @@ from rich.console import Console
 SUFFIXES = (".svg", ".html")
 
 
-def export(draw, result, suffix: str, title: str = "inception-cost", **options) -> str:
+def page(draw, result, suffix: str, title: str = "inception-cost", **options) -> str:
     """`draw(result, console, **options)` recorded and exported as `suffix` (.svg or .html)."""
     console = Console(
         file=io.StringIO(),
