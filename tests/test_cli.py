@@ -335,3 +335,22 @@ def test_a_variant_runs_where_the_table_as_printed_does_not(run):
         ("as tabled", "not checkable")
     ]
     assert "not built: 7x7 kernel is larger" in params["checks"][0]["note"]
+
+
+def test_no_command_shows_the_help_as_it_reads(run):
+    """`inception-cost` alone is a usage error (exit 2) that shows the whole help, one
+    line per line, not squashed into one error line."""
+    out = run()
+    assert out.exit_code == 2 and out.stdout == ""
+    lines = out.stderr.splitlines()
+    assert lines[0].startswith("Usage: inception-cost [OPTIONS] COMMAND")
+    assert "Commands:" in lines and any(line.split()[:1] == ["verify"] for line in lines)
+
+
+def test_output_dash_is_standard_output(run, tmp_path, monkeypatch):
+    """`-o -` prints, as `-` reads standard input for SPEC: no file named `-` appears."""
+    monkeypatch.chdir(tmp_path)
+    out = run("table", "-m", "lenet5", "--format", "csv", "-o", "-")
+    assert out.exit_code == 0 and out.stdout.startswith("# spec: ")
+    assert out.stdout == run("table", "-m", "lenet5", "--format", "csv").stdout
+    assert list(tmp_path.iterdir()) == []

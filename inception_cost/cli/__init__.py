@@ -17,6 +17,9 @@ import click
 from inception_cost import __version__
 from inception_cost.errors import InputError, InputErrors
 
+#: `inception-cost` alone (click >= 8.2 raises it as a usage error; 8.1 prints the help)
+_NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
 #: Each command's module in this package; its function is the command's name, `_` for `-`.
 COMMANDS = {
     "claims": "catalog",
@@ -49,6 +52,8 @@ class _Cli(click.Group):
     def main(self, *args, **kwargs):
         try:
             code = super().main(*args, standalone_mode=False, **kwargs)
+        except _NO_ARGS as exc:  # the help, as click prints it: not squashed onto one line
+            fail(exc.format_message(), lines=True)
         except InputError as exc:
             many = isinstance(exc, InputErrors)  # one line per error, all of them
             fail(str(exc) if exc.where else f"inception-cost: {exc}", lines=many)

@@ -94,7 +94,10 @@ def output_options(command):
         command
     )
     return click.option(
-        "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE (atomically) instead of stdout; - is stdout.",
     )(command)
 
 
@@ -136,7 +139,9 @@ def deliver(
 ) -> None:
     """Print or write `result` as `render.text` gives it in `fmt` (by `name` of
     render/MODULE.py, or of render/terminal/MODULE.py for rich), rendered in full first;
-    rich goes to an SVG or HTML file when --output ends in .svg or .html."""
+    rich goes to an SVG or HTML file when --output ends in .svg or .html; `-` is stdout,
+    as it is for the SPEC read."""
+    output = None if output == "-" else output
     suffix = output[output.rfind(".") :].lower() if output and "." in output else ""
     tty = output is None and sys.stdout.isatty()
     shown = text(module, result, fmt, name=name, tty=tty, suffix=suffix, **options)
