@@ -4,6 +4,8 @@ import csv
 import io
 import json
 
+from fresh import probe, running
+
 from inception_cost import spec
 from inception_cost.render.tabular import to_dict
 from inception_cost.report import make_report
@@ -193,44 +195,21 @@ def test_python_dash_m_and_version(run):
 
 def test_scripted_formats_import_neither_numpy_nor_rich():
     """The CSV, JSON and Markdown paths stay light: start-up is their whole cost."""
-    import subprocess
-    import sys
-
-    probe = (
-        "import sys\n"
-        "from inception_cost.cli import cli\n"
-        "for fmt in ('csv', 'json', 'markdown', 'spec'):\n"
-        "    try:\n"
-        "        cli.main(['table', '--format', fmt], prog_name='inception-cost')\n"
-        "    except SystemExit as exc:\n"
-        "        assert exc.code == 0, exc.code\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'rich')))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.splitlines()[-1] == "[]"
+    runs = "".join(running("table", "--format", fmt) for fmt in ("csv", "json", "markdown", "spec"))
+    heavy = "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'rich')))\n"
+    assert probe("import sys\n" + runs + heavy)[-1] == "[]"
 
 
 def test_a_command_imports_no_other_command():
     """`table` builds its own options only: the other commands' modules (and the libraries
     they wire: the NumPy reference's verify, presets, sweep) stay unimported."""
-    import subprocess
-    import sys
-
-    probe = (
+    loaded, libraries = probe(
         "import sys\n"
-        "from inception_cost.cli import cli\n"
-        "try:\n"
-        "    cli.main(['table', '--format', 'csv'], prog_name='inception-cost')\n"
-        "except SystemExit as exc:\n"
-        "    assert exc.code == 0, exc.code\n"
-        "print(sorted(m for m in sys.modules if m.startswith('inception_cost.cli.')))\n"
+        + running("table", "--format", "csv")
+        + "print(sorted(m for m in sys.modules if m.startswith('inception_cost.cli.')))\n"
         "print(sorted(m for m in ('inception_cost.verify', 'inception_cost.presets',"
         " 'inception_cost.sweep') if m in sys.modules))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    loaded, libraries = out.stdout.splitlines()[-2:]
+    )[-2:]
     assert loaded == "['inception_cost.cli.options', 'inception_cost.cli.table']"
     assert libraries == "[]"
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from fresh import probe, running
+
 import inception_cost
 
 PACKAGE = Path(inception_cost.__file__).parent
@@ -67,25 +69,16 @@ def test_imports_inside_functions_are_only_the_listed_ones():
 def test_help_and_completion_import_neither_numpy_nor_rich():
     """`--help` and completing a command name load every command's module: each must load
     without NumPy or rich, which only running `verify` or drawing with rich needs."""
-    import subprocess
-    import sys
-
-    probe = (
+    lines = probe(
         "import sys\n"
         "from click.shell_completion import ShellComplete\n"
-        "from inception_cost.cli import cli\n"
-        "try:\n"
-        "    cli.main(['--help'], prog_name='inception-cost')\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "complete = ShellComplete(cli, {}, 'inception-cost', '_INCEPTION_COST_COMPLETE')\n"
+        + running("--help", code=None)
+        + "complete = ShellComplete(cli, {}, 'inception-cost', '_INCEPTION_COST_COMPLETE')\n"
         "print([c.value for c in complete.get_completions([], 'v')])\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'rich'}))\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    *_, completed, heavy = out.stdout.splitlines()
-    assert "compare-bottleneck" in out.stdout and completed == "['verify']"
+    *_, completed, heavy = lines
+    assert any("compare-bottleneck" in line for line in lines) and completed == "['verify']"
     assert heavy == "[]"
 
 

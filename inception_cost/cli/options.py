@@ -106,6 +106,13 @@ FORMAT = click.option(
 )
 BATCH = click.option("--batch", type=Whole(1), default=1, show_default=True)
 DTYPE = click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
+ACTIVATION_DTYPE = click.option(
+    "--dtype",
+    type=click.Choice(DTYPES),
+    default="float32",
+    show_default=True,
+    help="Element type for activation bytes.",
+)
 AUX = click.option(
     "--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers)."
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from inception_cost.cli.options import (
-    DTYPES,
+    ACTIVATION_DTYPE,
     FORMAT,
     Parsed,
     deliver,
@@ -37,13 +37,7 @@ _SIZES = Parsed("SIZES", parse_sizes)
     help="Read an average pool that covers the whole map at the spec's own size as global"
     " pooling (torchvision's adaptive pooling).",
 )
-@click.option(
-    "--dtype",
-    type=click.Choice(DTYPES),
-    default="float32",
-    show_default=True,
-    help="Element type for activation bytes.",
-)
+@ACTIVATION_DTYPE
 @FORMAT
 @output_options
 def sweep(spec_file, model, sides, variant, global_pool, dtype, fmt, output, force) -> None:

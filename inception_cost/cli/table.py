@@ -7,8 +7,8 @@ import click
 from inception_cost.audit import failures
 from inception_cost.cli import fail
 from inception_cost.cli.options import (
+    ACTIVATION_DTYPE,
     AUX,
-    DTYPES,
     INPUT,
     PADDING,
     Whole,
@@ -61,13 +61,7 @@ def _complete_presets(ctx, param, incomplete: str):
     " (always in csv and json).",
 )
 @INPUT
-@click.option(
-    "--dtype",
-    type=click.Choice(DTYPES),
-    default="float32",
-    show_default=True,
-    help="Element type for activation bytes.",
-)
+@ACTIVATION_DTYPE
 @click.option(
     "--pool-rounding",
     type=click.Choice(DECLARED["pool_rounding"].values),
