@@ -105,14 +105,17 @@ FORMAT = click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True
 )
 BATCH = click.option("--batch", type=Whole(1), default=1, show_default=True)
-DTYPE = click.option("--dtype", type=click.Choice(DTYPES), default="float32", show_default=True)
-ACTIVATION_DTYPE = click.option(
-    "--dtype",
-    type=click.Choice(DTYPES),
-    default="float32",
-    show_default=True,
-    help="Element type for activation bytes.",
-)
+
+
+def _dtype(help: str | None = None):
+    """--dtype, one of DTYPES, float32 by default."""
+    return click.option(
+        "--dtype", type=click.Choice(DTYPES), default="float32", show_default=True, help=help
+    )
+
+
+DTYPE = _dtype()
+ACTIVATION_DTYPE = _dtype("Element type for activation bytes.")
 AUX = click.option(
     "--aux", is_flag=True, help="Include training-only rows (auxiliary classifiers)."
 )
