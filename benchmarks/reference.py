@@ -29,13 +29,14 @@ import torch
 import torch.nn.functional as F
 
 from inception_cost import cost, network, spec
+from inception_cost.ops import INPUT
 from inception_cost.reference import executor, memory, weights
 
 
 def torch_forward(net: network.Network, params: dict[str, torch.Tensor], x: torch.Tensor):
     """The network's ops with torch.nn.functional, NCHW, freeing tensors like the reference."""
     last = executor.last_readers(net)
-    env = {network.INPUT: x}
+    env = {INPUT: x}
     for index, op in enumerate(net.ops()):
         xs = [env[name] for name in op.inputs]
         w, b = params.get(f"{op.name}.weight"), params.get(f"{op.name}.bias")

@@ -10,13 +10,13 @@ convolution) and show which reading reproduces the claims.
 
 from __future__ import annotations
 
-from dataclasses import field, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from inception_cost import cost, network
 from inception_cost.cells import Quantity, format_shape
 from inception_cost.errors import InputError, Location
-from inception_cost.records import dataclass
+from inception_cost.ops import out_size
 from inception_cost.spec import Spec, Variant, load_model, model_names
 from inception_cost.verdicts import FAILING, Status
 
@@ -280,7 +280,7 @@ def _blame_strides(rows: tuple[RowAudit, ...], blocks) -> tuple[RowAudit, ...]:
         op, s = strided[0], strided[0].stride
         h, w, _ = op.in_shapes[0]
         (kh, kw), (ph, pw) = op.kernel, op.padding
-        at_one = (network.out_size(h, kh, 1, ph, False), network.out_size(w, kw, 1, pw, False))
+        at_one = (out_size(h, kh, 1, ph, False), out_size(w, kw, 1, pw, False))
         if at_one == claimed[:2] and at_one != before.block.out_shape[:2]:
             note = (
                 f"the next row's printed input size {verdict.claimed} fits stride 1 here,"

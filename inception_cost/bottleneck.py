@@ -13,16 +13,16 @@ from __future__ import annotations
 import dataclasses
 import math
 import tomllib
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 from inception_cost import cost, network, receptive
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Verdict, judge
-from inception_cost.cells import Patch, Quantity, format_shape, parse_quantity, parse_shape
+from inception_cost.cells import Patch, Quantity, Shape, format_shape, parse_quantity, parse_shape
 from inception_cost.errors import InputError
 from inception_cost.kinds import row_stride
-from inception_cost.network import Conv2d, Linear, Pool2d, Shape, pad_amount, window
-from inception_cost.records import dataclass
+from inception_cost.ops import Conv2d, Linear, Pool2d, pad_amount, window
 from inception_cost.spec import ResidualBlock, Spec, parse_padding
 
 EXAMPLES = Path(__file__).parent / "examples" / "bottleneck.toml"

@@ -3,10 +3,10 @@ they carry with its verdict (`inception-cost claims`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 from inception_cost import cost
-from inception_cost.records import dataclass
 from inception_cost.report import make_report
 from inception_cost.spec import load_model, model_names
 from inception_cost.verdicts import FAILING, HOLDING, Status

@@ -8,9 +8,9 @@ integer mantissa 27 with 1 decimal, never as a float.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from inception_cost.errors import InputError
-from inception_cost.records import dataclass
 
 EMPTY = frozenset({"", "-", "–", "—", "n/a"})
 

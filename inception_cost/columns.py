@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 from inception_cost.errors import InputError
-from inception_cost.records import dataclass
 
 COLUMNS_FILE = Path(__file__).parent / "vocabulary" / "columns.toml"
 ROLES = (

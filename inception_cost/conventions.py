@@ -14,13 +14,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from fractions import Fraction
 from typing import Any
 
 from inception_cost.cells import Patch, parse_patch, whole_number
 from inception_cost.errors import InputError, Location, check_keys, nearest
-from inception_cost.records import dataclass
 
 #: The widest LRN window a spec may ask for (AlexNet's is 5): each output sums this many
 #: maps, so a wider one only costs time.

@@ -9,11 +9,12 @@ convolution or linear layer; bias adds, comparisons, divisions and exponentials 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from inception_cost.network import (
+from inception_cost.network import Block, Network
+from inception_cost.ops import (
     Add,
     BatchNorm,
-    Block,
     ChannelShuffle,
     ChannelSplit,
     Concat,
@@ -22,7 +23,6 @@ from inception_cost.network import (
     Flatten,
     Linear,
     LocalResponseNorm,
-    Network,
     Op,
     Pool2d,
     Rbf,
@@ -35,7 +35,6 @@ from inception_cost.network import (
     Swish,
     Tanh,
 )
-from inception_cost.records import dataclass
 
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int8": 1}
 

@@ -8,12 +8,12 @@ in that quantity, so the renderers only read them and never decide or add up a c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
 from inception_cost.audit import Audit
 from inception_cost.cost import Analysis, BlockCost, OpCost
-from inception_cost.records import dataclass
 from inception_cost.spec import Spec
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ so editors can jump to it and the CLI never needs a traceback.
 
 from __future__ import annotations
 
-from inception_cost.records import dataclass
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)

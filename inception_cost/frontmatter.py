@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 from inception_cost.cells import Quantity, Shape, parse_quantity, parse_shape
@@ -19,7 +20,6 @@ from inception_cost.columns import norm as _norm
 from inception_cost.conventions import ACTIVATIONS, Conventions
 from inception_cost.conventions import read as read_conventions
 from inception_cost.errors import InputError, Location, check_keys, gather, nearest
-from inception_cost.records import dataclass
 from inception_cost.table import CSV_META
 
 

@@ -7,10 +7,10 @@ read as printed with decimal prefixes (K = 1,000), as the paper-level claims are
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 from inception_cost import cost, network
-from inception_cost.records import dataclass
 from inception_cost.spec import load_model, model_names
 
 

@@ -11,11 +11,12 @@ it against torchinfo, torchsummary and convnet-burden (`tool_memory`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from inception_cost.cost import Analysis
 from inception_cost.errors import InputError
-from inception_cost.network import INPUT, Network, Op
-from inception_cost.records import dataclass
+from inception_cost.network import Network
+from inception_cost.ops import INPUT, Op
 
 #: Optimizer state tensors kept per trained parameter: none, SGD's momentum, Adam's two
 #: moments (exp_avg, exp_avg_sq in torch.optim.Adam).

@@ -11,10 +11,10 @@ differ from ours.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 
 from inception_cost import audit, cost, network
-from inception_cost.records import dataclass
 from inception_cost.spec import Spec
 
 #: The op kinds each rule was first read for: GoogLeNet's.

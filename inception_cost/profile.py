@@ -7,11 +7,11 @@ bars and the matplotlib charts all read these and compute nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 from inception_cost import cost, network
 from inception_cost.cost import Analysis
-from inception_cost.records import dataclass
 from inception_cost.spec import Spec
 
 #: quantity -> (what it is, its unit)

@@ -21,10 +21,11 @@ even kernels). Everything is read from the built `network.Network`, never the sp
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from fractions import Fraction
 
-from inception_cost.network import INPUT, Block, Network, Op, build
-from inception_cost.records import dataclass
+from inception_cost.network import Block, Network, build
+from inception_cost.ops import INPUT, Op
 from inception_cost.spec import Spec
 
 Pair = tuple[int, int]

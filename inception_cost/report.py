@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from inception_cost import audit, cost, memory, network, shares
 from inception_cost.audit import Audit
 from inception_cost.counted import Counted, count
 from inception_cost.errors import InputError
 from inception_cost.memory import Memory
-from inception_cost.records import dataclass
 from inception_cost.shares import Shares
 from inception_cost.spec import Spec, check_variant_runs
 

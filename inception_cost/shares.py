@@ -7,10 +7,10 @@ renderers round them only when they print (percent in rich and Markdown, a fract
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 from inception_cost.cost import Analysis
-from inception_cost.records import dataclass
 
 QUANTITIES = ("params", "macs", "activations")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import field, replace
+from dataclasses import dataclass, field, replace
 from dataclasses import fields as record_fields
 from functools import cache, lru_cache
 from pathlib import Path
@@ -57,7 +57,6 @@ from inception_cost.frontmatter import (
     read_toml,
 )
 from inception_cost.kinds import Kind, builtin, check_row, declare
-from inception_cost.records import dataclass
 from inception_cost.table import (  # noqa: F401 (public names importers use)
     CSV_META,
     MAX_SPEC_BYTES,

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from dataclasses import dataclass
 from fractions import Fraction
 
 from inception_cost import cost, network
+from inception_cost.cells import Shape
 from inception_cost.errors import InputError, Location
-from inception_cost.network import Network, Shape
-from inception_cost.records import dataclass
+from inception_cost.network import Network
 from inception_cost.spec import Spec, with_overrides
 
 MAX_SIDE = 16384

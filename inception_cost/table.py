@@ -13,10 +13,10 @@ import re
 import stat
 import sys
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from inception_cost.errors import InputError, Location
-from inception_cost.records import dataclass
 
 #: One table line: its 1-based line number and its cells, each with its 1-based column.
 TableLine = tuple[int, list[tuple[str, int]]]

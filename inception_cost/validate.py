@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from inception_cost.cells import format_shape
 from inception_cost.errors import InputError
-from inception_cost.network import Add, Block, Concat, Conv2d, Network, Pool2d, Shortcut
+from inception_cost.network import Block, Network
+from inception_cost.ops import Add, Concat, Conv2d, Pool2d, Shortcut
 
 
 def check(network: Network) -> Network:

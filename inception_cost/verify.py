@@ -12,12 +12,11 @@ import dataclasses
 import re
 import tracemalloc
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from inception_cost import cost, network
-from inception_cost.cells import check_digits
+from inception_cost.cells import Shape, check_digits
 from inception_cost.errors import InputError
-from inception_cost.network import Shape
-from inception_cost.records import dataclass
 from inception_cost.spec import Spec, check_variant_runs
 
 TOLERANCE = {"float32": 1e-4, "float64": 1e-12}  # |sum of a softmax - 1|

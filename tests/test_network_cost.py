@@ -4,7 +4,7 @@ import pytest
 from tiny_spec import spec_text
 
 from inception_cost import cost, network, spec
-from inception_cost.network import out_size
+from inception_cost.ops import out_size
 
 
 def analyse(rows: str, front: str = 'input = "8x8x3"', **kw) -> cost.Analysis:

@@ -12,7 +12,7 @@ from fractions import Fraction
 import pytest
 
 from inception_cost import network, spec
-from inception_cost.network import Add, Conv2d
+from inception_cost.ops import Add, Conv2d
 from inception_cost.receptive import Field, for_spec, merge
 
 # receptive_field/RECEPTIVE_FIELD_TABLE.md, vgg_16 (size / effective stride / effective

@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 
 from inception_cost import network, spec
+from inception_cost.ops import INPUT
 from inception_cost.receptive import receptive
 
 pytestmark = pytest.mark.torch
@@ -64,7 +65,7 @@ def _spans(model: str):
     chosen = _depths(fields)
     h, w, _ = net.input_shape
     x = torch.ones((len(chosen), 1, h, w), dtype=torch.float64, requires_grad=True)
-    values = {network.INPUT: x}
+    values = {INPUT: x}
     units, total = [], 0
     for n, block in enumerate(net.blocks[: chosen[-1] + 1]):
         for op in block.ops:

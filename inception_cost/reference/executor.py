@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
+from inception_cost.cells import Shape
 from inception_cost.memory import last_readers
-from inception_cost.network import INPUT, Network, Op, Shape
-from inception_cost.records import dataclass
+from inception_cost.network import Network
+from inception_cost.ops import INPUT, Op
 from inception_cost.reference import kernels
 
 

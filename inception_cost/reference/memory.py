@@ -9,10 +9,11 @@ pooling's one-direction partial result, an LRN block's squares).
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from inception_cost.memory import live_peak
-from inception_cost.network import Network, Op
-from inception_cost.records import dataclass
+from inception_cost.network import Network
+from inception_cost.ops import Op
 from inception_cost.reference import kernels
 from inception_cost.reference.weights import weight_shape
 

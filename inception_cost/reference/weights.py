@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from inception_cost.network import BatchNorm, Conv2d, Linear, Network, Rbf, Subsample
+from inception_cost.network import Network
+from inception_cost.ops import BatchNorm, Conv2d, Linear, Rbf, Subsample
 
 DTYPES = ("float32", "float64")
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from fractions import Fraction
 
 from inception_cost import conventions
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Audit, ReadingFit, Verdict
 from inception_cost.errors import Location
-from inception_cost.records import dataclass
 
 GLYPH = {MATCH: "✓", TRUNCATED: "≈", MISMATCH: "✗"}
 LEGEND = "✓ matches as printed (rounded) · ≈ only if the print truncated · ✗ mismatch"

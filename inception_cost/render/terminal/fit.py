@@ -4,6 +4,8 @@ number cut off, and a line saying what was left out and how to see it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console
@@ -11,7 +13,6 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from inception_cost.records import dataclass
 from inception_cost.render.terminal.drawn import Drawn
 
 

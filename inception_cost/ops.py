@@ -1,0 +1,237 @@
+"""The primitive ops a network is made of, and the geometry of a window sweep.
+
+Each op kind is one frozen record with a `kind` key; every concern of an op (its cost
+rule, its NumPy kernel, its receptive field, its memory, how each tool counts it) is
+registered under that key in the module that owns the concern. Shapes are (H, W, C) per
+image, as the paper writes them. The builder (`network.build`), the ONNX reader, the cost
+model and the NumPy reference all read these records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from inception_cost.cells import Shape
+from inception_cost.errors import InputError
+
+INPUT = "input"
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """A primitive operation. `inputs` name the ops (or `input`) it reads."""
+
+    kind: ClassVar[str] = "op"
+    name: str
+    inputs: tuple[str, ...]
+    in_shapes: tuple[Shape, ...]
+    out_shape: Shape
+
+
+@dataclass(frozen=True, slots=True)
+class Conv2d(Op):
+    """2-D convolution with symmetric zero padding; `groups` splits channels."""
+
+    kind: ClassVar[str] = "conv"
+    kernel: tuple[int, int] = (1, 1)
+    stride: int = 1
+    padding: tuple[int, int] = (0, 0)
+    groups: int = 1
+    bias: bool = True
+    layer: bool = True  # counts toward depth (a separable conv's depthwise half does not)
+    # per output channel, the input channels it reads (LeNet-5's C3); () = all of its group
+    table: tuple[tuple[int, ...], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Pool2d(Op):
+    """Max or average pooling; `ceil` rounds the output size up (Caffe, ceil_mode)."""
+
+    kind: ClassVar[str] = "pool"
+    mode: str = "max"  # max | avg
+    kernel: tuple[int, int] = (1, 1)
+    stride: int = 1
+    padding: tuple[int, int] = (0, 0)
+    ceil: bool = False
+    whole: bool = False  # global: the window is the whole map (frameworks' adaptive pool)
+
+
+@dataclass(frozen=True, slots=True)
+class LocalResponseNorm(Op):
+    """Caffe's across-channel LRN: x / (k + alpha/size * sum of squares)^beta."""
+
+    kind: ClassVar[str] = "lrn"
+    size: int = 5
+    alpha: float = 1e-4
+    beta: float = 0.75
+    k: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class BatchNorm(Op):
+    """Batch normalization at inference: (x - mean) / sqrt(var + eps) * gamma + beta."""
+
+    kind: ClassVar[str] = "bn"
+    eps: float = 1e-5
+
+
+@dataclass(frozen=True, slots=True)
+class ReLU(Op):
+    """max(x, 0); with a `cap`, min(max(x, 0), cap) (MobileNet's ReLU6: cap 6)."""
+
+    kind: ClassVar[str] = "relu"
+    cap: int = 0  # 0: no cap
+
+
+@dataclass(frozen=True, slots=True)
+class Tanh(Op):
+    """LeNet-5's squashing function A tanh(S a), A = 1.7159, S = 2/3 (its Appendix A)."""
+
+    kind: ClassVar[str] = "tanh"
+    amplitude: float = 1.7159
+    slope: float = 2 / 3
+
+
+@dataclass(frozen=True, slots=True)
+class Swish(Op):
+    """x * sigmoid(x): EfficientNet's activation (torch's SiLU)."""
+
+    kind: ClassVar[str] = "swish"
+
+
+@dataclass(frozen=True, slots=True)
+class Sigmoid(Op):
+    """1 / (1 + exp(-x)): squeeze-and-excitation's gate."""
+
+    kind: ClassVar[str] = "sigmoid"
+
+
+@dataclass(frozen=True, slots=True)
+class Scale(Op):
+    """Squeeze-and-excitation's channel-wise multiply: the map `inputs[0]` (H, W, C) times
+    the gates `inputs[1]` (1, 1, C), one per channel."""
+
+    kind: ClassVar[str] = "scale"
+
+
+@dataclass(frozen=True, slots=True)
+class Subsample(Op):
+    """LeNet-5's trainable subsampling: per map, coefficient x (sum of a k x k window) + bias."""
+
+    kind: ClassVar[str] = "subsample"
+    kernel: tuple[int, int] = (2, 2)
+    stride: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Rbf(Op):
+    """Euclidean RBF units: y_i = sum_j (x_j - w_ij)^2, with fixed (untrained) w."""
+
+    kind: ClassVar[str] = "rbf"
+
+
+@dataclass(frozen=True, slots=True)
+class Add(Op):
+    """Element-wise sum of its inputs: a residual connection."""
+
+    kind: ClassVar[str] = "add"
+
+
+@dataclass(frozen=True, slots=True)
+class Shortcut(Op):
+    """ResNet's option-A shortcut: every `stride`-th position, zero channels appended."""
+
+    kind: ClassVar[str] = "shortcut"
+    stride: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Flatten(Op):
+    """(H, W, C) -> (1, 1, H*W*C), in that order."""
+
+    kind: ClassVar[str] = "flatten"
+
+
+@dataclass(frozen=True, slots=True)
+class Concat(Op):
+    """Concatenation on channels, in `inputs` order."""
+
+    kind: ClassVar[str] = "concat"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSplit(Op):
+    """One of `groups` equal parts of the input's channels, the `part`-th (from 1): ShuffleNet
+    V2's channel split. A view of its input: nothing is computed or written."""
+
+    kind: ClassVar[str] = "split"
+    groups: int = 2
+    part: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelShuffle(Op):
+    """ShuffleNet's channel shuffle: the channels as a (groups, C/groups) grid, transposed,
+    so channel j * groups + g of the output is channel g * C/groups + j of the input."""
+
+    kind: ClassVar[str] = "shuffle"
+    groups: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Linear(Op):
+    """Fully connected: flattens its (H, W, C) input in that order."""
+
+    kind: ClassVar[str] = "linear"
+    bias: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Dropout(Op):
+    """Identity at inference; `rate` is kept for the record."""
+
+    kind: ClassVar[str] = "dropout"
+    rate: tuple[int, int] = (0, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Softmax(Op):
+    """Softmax over channels at each position."""
+
+    kind: ClassVar[str] = "softmax"
+
+
+def pad_amount(padding: str | int, k: int) -> int:
+    """Pixels of zero padding on each side: `same` keeps the size at stride 1."""
+    if padding == "same":
+        return (k - 1) // 2
+    if padding == "valid":
+        return 0
+    return int(padding)
+
+
+def out_size(size: int, k: int, stride: int, pad: int, ceil: bool) -> int:
+    """Output length of a window sweep; ceil mode drops a last window starting in the padding."""
+    span = size + 2 * pad - k
+    if ceil:
+        out = -(-span // stride) + 1
+        if (out - 1) * stride >= size + pad:
+            out -= 1
+        return out
+    return span // stride + 1
+
+
+def window(
+    h: int, w: int, kernel: tuple[int, int], stride: int, pad: int, ceil: bool
+) -> tuple[int, int]:
+    """Output height and width of a window sweep; a kernel larger than its padded input
+    cannot exist."""
+    kh, kw = kernel
+    if kh > h + 2 * pad or kw > w + 2 * pad:
+        raise InputError(
+            f"{kh}x{kw} kernel is larger than its padded input {h + 2 * pad}x{w + 2 * pad}"
+            f" ({h}x{w}, padding {pad})",
+            f"a kernel of at most {h + 2 * pad}x{w + 2 * pad}, or more padding",
+        )
+    return out_size(h, kh, stride, pad, ceil), out_size(w, kw, stride, pad, ceil)
