@@ -9,8 +9,9 @@ model and the NumPy reference all read these records.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 from inception_cost.cells import Shape
 from inception_cost.errors import InputError
@@ -200,6 +201,75 @@ class Softmax(Op):
     """Softmax over channels at each position."""
 
     kind: ClassVar[str] = "softmax"
+
+
+#: Every op kind, by its key.
+KINDS: dict[str, type[Op]] = {
+    cls.kind: cls
+    for cls in (
+        Conv2d,
+        Pool2d,
+        LocalResponseNorm,
+        BatchNorm,
+        ReLU,
+        Tanh,
+        Swish,
+        Sigmoid,
+        Scale,
+        Subsample,
+        Rbf,
+        Add,
+        Shortcut,
+        Flatten,
+        Concat,
+        ChannelSplit,
+        ChannelShuffle,
+        Linear,
+        Dropout,
+        Softmax,
+    )
+}
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """One concern of every op kind (its cost rule, its NumPy kernel, its receptive field,
+    ...): op kind -> what that concern does for it. Each concern's module owns one, filled
+    where each entry is written (`@COST.register("conv")`); a kind without an entry is an
+    error naming the concern and the kind, never a silent zero. tests/test_registry.py
+    walks every kind of `KINDS` through every registry."""
+
+    def __init__(self, concern: str) -> None:
+        self.concern = concern
+        self._entries: dict[str, T] = {}
+
+    def register(self, *kinds: str) -> Callable[[T], T]:
+        """Enter `entry` for each of `kinds`: a decorator, or `REG.register("relu")(value)`."""
+
+        def enter(entry: T) -> T:
+            for kind in kinds:
+                if kind in self._entries:
+                    raise ValueError(f"{self.concern}: op kind {kind!r} registered twice")
+                self._entries[kind] = entry
+            return entry
+
+        return enter
+
+    def __getitem__(self, kind: str) -> T:
+        try:
+            return self._entries[kind]
+        except KeyError:
+            raise KeyError(f"no {self.concern} for op kind {kind!r}") from None
+
+    def __contains__(self, kind: object) -> bool:
+        return kind in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 def pad_amount(padding: str | int, k: int) -> int:
