@@ -8,27 +8,23 @@ convolution or linear layer; bias adds, comparisons, divisions and exponentials 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from inception_cost.network import Block, Network
 from inception_cost.ops import (
     Add,
     BatchNorm,
-    ChannelShuffle,
-    ChannelSplit,
-    Concat,
     Conv2d,
-    Dropout,
-    Flatten,
     Linear,
     LocalResponseNorm,
     Op,
     Pool2d,
     Rbf,
+    Registry,
     ReLU,
     Scale,
-    Shortcut,
     Sigmoid,
     Softmax,
     Subsample,
@@ -174,102 +170,204 @@ def _valid_taps(size: int, out: int, k: int, stride: int, pad: int) -> int:
     return ramp(0, pad - k) - ramp(ceil_div(over), over) - ramp(ceil_div(pad), pad)
 
 
+NEW, VIEW, IN_PLACE = "new", "view", "in place"  # what an op writes (Rule.writes)
+LAYER, POOL = "layer", "pool"  # what an op adds to a chain's depth (Rule.depth)
+
+
+class Counts(NamedTuple):
+    """What one op costs per image, as its cost rule gives it (a plain record: one per op)."""
+
+    weights: int = 0
+    biases: int = 0
+    macs: int = 0
+    other: OtherOps = ZERO
+    fixed: int = 0
+    bias_adds: int = 0
+
+
+NOTHING = Counts()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """The cost rule of one op kind: `COST[kind]`."""
+
+    count: Callable[[Op, int], Counts]  # (op, its output elements per image) -> its counts
+    writes: str  # NEW memory; a VIEW of its input (nothing); IN_PLACE, where `inplace` allows
+    depth: str  # LAYER (a layer with weights), POOL (a pooling layer), or "" (neither)
+
+
+#: op kind -> its cost rule; `op_cost` dispatches through it.
+COST: Registry[Rule] = Registry("cost rule")
+
+
+def rule(*kinds: str, writes: str = NEW, depth: str = "") -> Callable:
+    """Register the decorated counting function as the cost rule of `kinds`."""
+
+    def enter(count: Callable[[Op, int], Counts]) -> Callable[[Op, int], Counts]:
+        COST.register(*kinds)(Rule(count, writes, depth))
+        return count
+
+    return enter
+
+
+@rule("conv", depth=LAYER)
+def _conv(op: Conv2d, elements: int) -> Counts:
+    """kh x kw x (Cin / groups) x Cout weights (kh x kw per connection of a table), one MAC
+    each per output position; a bias per output channel, added to every output element."""
+    ho, wo, co = op.out_shape
+    kh, kw = op.kernel
+    if op.table:
+        weights = kh * kw * sum(len(t) for t in op.table)
+    else:
+        weights = kh * kw * (op.in_shapes[0][2] // op.groups) * co
+    if not op.bias:
+        return Counts(weights, macs=ho * wo * weights)
+    return Counts(weights, co, ho * wo * weights, OtherOps(add=elements), bias_adds=elements)
+
+
+@rule("linear", depth=LAYER)
+def _linear(op: Linear, elements: int) -> Counts:
+    """H x W x C x out weights and as many MACs; a bias and its add per output."""
+    h, w, c = op.in_shapes[0]
+    co = op.out_shape[2]
+    weights = h * w * c * co
+    if not op.bias:
+        return Counts(weights, macs=weights)
+    return Counts(weights, co, weights, OtherOps(add=co), bias_adds=co)
+
+
+@rule("subsample", depth=LAYER)
+def _subsample(op: Subsample, elements: int) -> Counts:
+    """Coefficient x (window sum) + bias per map; counted as the paper's connections are,
+    k x k multiply-adds with a tied coefficient (a depthwise convolution)."""
+    kh, kw = op.kernel
+    co = op.out_shape[2]
+    return Counts(co, co, elements * kh * kw, OtherOps(add=elements), bias_adds=elements)
+
+
+@rule("rbf", depth=LAYER)
+def _rbf(op: Rbf, elements: int) -> Counts:
+    """(x_j - w_ij)^2 summed: a square-accumulate per fixed centre, and the subtractions."""
+    h, w, c = op.in_shapes[0]
+    macs = h * w * c * op.out_shape[2]
+    return Counts(macs=macs, other=OtherOps(add=macs), fixed=macs)
+
+
+@rule("bn")
+def _batch_norm(op: BatchNorm, elements: int) -> Counts:
+    """gamma (weights), beta (biases) trained; running mean and variance fixed. At
+    inference a multiply and an add per element (the four folded into two)."""
+    co = op.out_shape[2]
+    return Counts(co, co, other=OtherOps(add=elements, mul=elements), fixed=2 * co)
+
+
+@rule("tanh")
+def _tanh(op: Tanh, elements: int) -> Counts:
+    """A tanh(S x): two multiplies and an exponential per element."""
+    return Counts(other=OtherOps(mul=2 * elements, exp=elements))
+
+
+@rule("sigmoid")
+def _sigmoid(op: Sigmoid, elements: int) -> Counts:
+    """1 / (1 + exp(-x)): an add, a division and an exponential per element."""
+    return Counts(other=OtherOps(add=elements, div=elements, exp=elements))
+
+
+@rule("swish")
+def _swish(op: Swish, elements: int) -> Counts:
+    """x * sigmoid(x): the sigmoid's add, division and exponential, and a multiply."""
+    return Counts(other=OtherOps(add=elements, mul=elements, div=elements, exp=elements))
+
+
+@rule("scale")
+def _scale(op: Scale, elements: int) -> Counts:
+    """A multiply per element of the map."""
+    return Counts(other=OtherOps(mul=elements))
+
+
+@rule("add")
+def _add(op: Add, elements: int) -> Counts:
+    """One add per element for each input after the first."""
+    return Counts(other=OtherOps(add=elements * (len(op.inputs) - 1)))
+
+
+@rule("pool", depth=POOL)
+def _pool(op: Pool2d, elements: int) -> Counts:
+    """Over the window taps inside the input (padding never read): max, a comparison per
+    tap after the first; average, an add per tap after the first and a division."""
+    h, w, c = op.in_shapes[0]
+    ho, wo, _ = op.out_shape
+    (kh, kw), s, (ph, pw) = op.kernel, op.stride, op.padding
+    taps = _valid_taps(h, ho, kh, s, ph) * _valid_taps(w, wo, kw, s, pw) * c
+    if op.mode == "max":
+        return Counts(other=OtherOps(compare=taps - elements))
+    return Counts(other=OtherOps(add=taps - elements, div=elements))
+
+
+@rule("lrn")
+def _lrn(op: LocalResponseNorm, elements: int) -> Counts:
+    """x^2 (mul), windowed sum over channels (add), * alpha/size (mul), + k (add),
+    ^-beta (exp), * x (mul)."""
+    ho, wo, co = op.out_shape
+    taps = ho * wo * _valid_taps(co, co, op.size, 1, (op.size - 1) // 2)
+    # (taps - elements) adds for the sums, plus one add of k per element.
+    return Counts(other=OtherOps(add=taps, mul=3 * elements, exp=elements))
+
+
+@rule("relu", writes=IN_PLACE)
+def _relu(op: ReLU, elements: int) -> Counts:
+    """A comparison per element (max); ReLU6 two (max, min)."""
+    return Counts(other=OtherOps(compare=2 * elements if op.cap else elements))
+
+
+@rule("softmax")
+def _softmax(op: Softmax, elements: int) -> Counts:
+    """Per position over C: max (compares), x - max (adds), exp, sum (adds), divide."""
+    ho, wo, co = op.out_shape
+    positions = ho * wo
+    return Counts(
+        other=OtherOps(
+            compare=positions * (co - 1),
+            add=elements + positions * (co - 1),
+            exp=elements,
+            div=elements,
+        )
+    )
+
+
+@rule("dropout", writes=IN_PLACE)
+@rule("flatten", "split", writes=VIEW)
+@rule("concat", "shortcut", "shuffle")
+def _moves(op: Op, elements: int) -> Counts:
+    """Data movement: no arithmetic (a shuffle writes its permuted copy, a concatenation
+    and a shortcut their outputs; dropout is the identity at inference)."""
+    return NOTHING
+
+
 def op_cost(op: Op, batch: int = 1, inplace: bool = True) -> OpCost:
     """The cost rule of one op (per image, times `batch`). See docs/conventions.md."""
     ho, wo, co = op.out_shape
     elements = ho * wo * co
-    weights = biases = macs = fixed = bias_adds = 0
-    other = ZERO
-    match op:
-        case Conv2d():
-            kh, kw = op.kernel
-            if op.table:
-                weights = kh * kw * sum(len(t) for t in op.table)
-            else:
-                weights = kh * kw * (op.in_shapes[0][2] // op.groups) * co
-            macs = ho * wo * weights
-            if op.bias:
-                biases, bias_adds = co, elements
-                other = OtherOps(add=elements)
-        case Linear():
-            h, w, c = op.in_shapes[0]
-            weights = h * w * c * co
-            macs = weights
-            if op.bias:
-                biases, bias_adds = co, co
-                other = OtherOps(add=co)
-        case Subsample():
-            # coefficient x (window sum) + bias per map; counted as the paper's connections
-            # are, k x k multiply-adds with a tied coefficient (a depthwise convolution).
-            kh, kw = op.kernel
-            weights, biases = co, co
-            macs, bias_adds = elements * kh * kw, elements
-            other = OtherOps(add=elements)
-        case Rbf():
-            h, w, c = op.in_shapes[0]
-            fixed = macs = h * w * c * co  # (x_j - w_ij)^2 summed: a square-accumulate each
-            other = OtherOps(add=macs)  # the subtractions
-        case BatchNorm():
-            # gamma (weights), beta (biases) trained; running mean and variance fixed.
-            # At inference a multiply and an add per element (the four folded into two).
-            weights, biases, fixed = co, co, 2 * co
-            other = OtherOps(add=elements, mul=elements)
-        case Tanh():
-            other = OtherOps(mul=2 * elements, exp=elements)
-        case Sigmoid():
-            other = OtherOps(add=elements, div=elements, exp=elements)  # 1 / (1 + exp(-x))
-        case Swish():
-            other = OtherOps(add=elements, mul=elements, div=elements, exp=elements)  # x * sigmoid
-        case Scale():
-            other = OtherOps(mul=elements)
-        case Add():
-            other = OtherOps(add=elements * (len(op.inputs) - 1))
-        case Pool2d():
-            h, w, c = op.in_shapes[0]
-            (kh, kw), s, (ph, pw) = op.kernel, op.stride, op.padding
-            taps = _valid_taps(h, ho, kh, s, ph) * _valid_taps(w, wo, kw, s, pw) * c
-            if op.mode == "max":
-                other = OtherOps(compare=taps - elements)
-            else:
-                other = OtherOps(add=taps - elements, div=elements)
-        case LocalResponseNorm():
-            # x^2 (mul), windowed sum over channels (add), * alpha/size (mul), + k (add),
-            # ^-beta (exp), * x (mul).
-            taps = ho * wo * _valid_taps(co, co, op.size, 1, (op.size - 1) // 2)
-            # (taps - elements) adds for the sums, plus one add of k per element.
-            other = OtherOps(add=taps, mul=3 * elements, exp=elements)
-        case ReLU():
-            other = OtherOps(compare=2 * elements if op.cap else elements)  # ReLU6: max, min
-        case Softmax():
-            # max (compare), x - max (add), exp, sum (add), divide; per position over C.
-            positions = ho * wo
-            other = OtherOps(
-                compare=positions * (co - 1),
-                add=elements + positions * (co - 1),
-                exp=elements,
-                div=elements,
-            )
-        case Dropout() | Concat() | Flatten() | Shortcut() | ChannelSplit() | ChannelShuffle():
-            pass  # data movement: no arithmetic (a shuffle writes its permuted copy)
-        case _:
-            raise TypeError(f"no cost rule for {type(op).__name__}")
-    view = isinstance(op, Flatten | ChannelSplit)  # a view of its input: nothing written
-    written = 0 if view or (inplace and isinstance(op, ReLU | Dropout)) else elements
+    rule = COST[op.kind]
+    c = rule.count(op, elements)
+    written = 0 if rule.writes == VIEW or (inplace and rule.writes == IN_PLACE) else elements
     return OpCost(
         op,
-        weights,
-        biases,
-        macs * batch,
-        other.times(batch),
+        c.weights,
+        c.biases,
+        c.macs * batch,
+        c.other.times(batch),
         written * batch,
-        fixed,
-        bias_adds * batch,
+        c.fixed,
+        c.bias_adds * batch,
     )
 
 
 def weighted(op: Op) -> bool:
-    """A layer with weights, the kind a network's depth counts (BN normalizes a layer)."""
-    return (isinstance(op, Conv2d) and op.layer) or isinstance(op, Linear | Subsample | Rbf)
+    """A layer with weights, the kind a network's depth counts (BN normalizes a layer; a
+    convolution marked `layer=False`, a separable conv's depthwise half, is no layer)."""
+    return COST[op.kind].depth == LAYER and getattr(op, "layer", True)
 
 
 def _depths(ops: Iterable[Op], start: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
@@ -282,7 +380,7 @@ def _depths(ops: Iterable[Op], start: dict[str, tuple[int, int]]) -> dict[str, t
             d, p = max((depth.get(i, (0, 0)) for i in op.inputs), default=(0, 0))
         if weighted(op):
             d, p = d + 1, p + 1
-        elif isinstance(op, Pool2d):
+        elif COST[op.kind].depth == POOL:
             p += 1
         depth[op.name] = (d, p)
     return depth

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from inception_cost.cost import Analysis
+from inception_cost.cost import COST, IN_PLACE, Analysis
 from inception_cost.errors import InputError
 from inception_cost.network import Network
-from inception_cost.ops import INPUT, Op
+from inception_cost.ops import INPUT, Op, Registry
 
 #: Optimizer state tensors kept per trained parameter: none, SGD's momentum, Adam's two
 #: moments (exp_avg, exp_avg_sq in torch.optim.Adam).
@@ -56,16 +56,17 @@ def live_peak(
     keep_input: bool = False,
 ) -> Peak:
     """Walk the ops in order: each output is allocated, each input freed after its last
-    reader; a ReLU or dropout on a dying input writes in place. `scratch(op)` adds the
-    temporaries a particular executor's kernel makes (reference.memory.workspace);
-    `keep_input` holds the input batch to the end (its caller keeps a reference)."""
+    reader; an op whose cost rule writes in place (ReLU, dropout) does so on a dying input.
+    `scratch(op)` adds the temporaries a particular executor's kernel makes
+    (reference.memory.WORKSPACE); `keep_input` holds the input batch to the end (its
+    caller keeps a reference)."""
     last = last_readers(network)
     live = {INPUT: batch * elements(network.input_shape)}
     held_now = sum(live.values())
     peak = Peak(held_now, 0, "input")
     for i, op in enumerate(network.ops()):
         dying = last.get(op.inputs[0]) == i and not (keep_input and op.inputs[0] == INPUT)
-        inplace = op.kind in ("relu", "dropout") and dying
+        inplace = dying and COST[op.kind].writes == IN_PLACE
         size = batch * elements(op.out_shape)
         held = held_now + (0 if inplace else size)
         extra = scratch(op) if scratch else 0
@@ -198,8 +199,26 @@ class ToolMemory:
         return "-" if value is None else f"{value / self.scale:.{self.digits}f}"
 
 
-#: Ops a torch model writes as functions (torch.cat, +, flatten), which no hook sees.
-FUNCTIONAL = ("concat", "add", "flatten", "shortcut", "split", "shuffle")
+#: op kind -> whether a torch model writes it as a module, whose output a forward hook sees
+#: (torchsummary counts it), not as a function no hook sees (torch.cat, +, flatten).
+TORCH_MODULE: Registry[bool] = Registry("torch module or function")
+TORCH_MODULE.register(
+    "conv",
+    "pool",
+    "lrn",
+    "bn",
+    "relu",
+    "tanh",
+    "swish",
+    "sigmoid",
+    "scale",
+    "subsample",
+    "rbf",
+    "linear",
+    "dropout",
+    "softmax",
+)(True)
+TORCH_MODULE.register("concat", "add", "flatten", "shortcut", "split", "shuffle")(False)
 
 
 def _op_elements(analysis: Analysis, keep: Callable) -> int:
@@ -214,7 +233,7 @@ def tool_memory(analysis: Analysis) -> list[ToolMemory]:
     inp = a.batch * elements(a.network.input_shape) * size
     with_params = _op_elements(a, lambda c: c.params or c.fixed)
     read = last_readers(a.network)
-    modules = _op_elements(a, lambda c: c.op.kind not in FUNCTIONAL)
+    modules = _op_elements(a, lambda c: TORCH_MODULE[c.op.kind])
     outputs = _op_elements(a, lambda c: c.op.name not in read)  # the model's own output
     per_image = (modules + outputs) // a.batch
     return [
