@@ -17,8 +17,8 @@ import numpy as np
 from inception_cost.cells import Shape
 from inception_cost.memory import last_readers
 from inception_cost.network import Network
-from inception_cost.ops import INPUT, Op
-from inception_cost.reference import kernels
+from inception_cost.ops import INPUT
+from inception_cost.reference.kernels import KERNELS
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,56 +41,6 @@ class Run:
     seconds: float
 
 
-def _execute(op: Op, xs: list[np.ndarray], weights: dict, inplace: bool) -> tuple[np.ndarray, int]:
-    w, b = weights.get(f"{op.name}.weight"), weights.get(f"{op.name}.bias")
-    match op.kind:
-        case "conv" if op.table:
-            return kernels.conv2d_table(xs[0], w, b, op.table, op.stride, op.padding[0])
-        case "conv":
-            return kernels.conv2d(xs[0], w, b, op.stride, op.padding[0], op.groups)
-        case "subsample":
-            return kernels.subsample(xs[0], w, b, op.kernel, op.stride)
-        case "rbf":
-            return kernels.rbf(xs[0], w)
-        case "bn":
-            mean, var = weights[f"{op.name}.mean"], weights[f"{op.name}.var"]
-            return kernels.batch_norm(xs[0], w, b, mean, var, op.eps), 0
-        case "tanh":
-            return kernels.scaled_tanh(xs[0], op.amplitude, op.slope), 0
-        case "swish":
-            return kernels.swish(xs[0]), 0
-        case "sigmoid":
-            return kernels.sigmoid(xs[0]), 0
-        case "scale":
-            return kernels.scale(xs[0], xs[1]), 0
-        case "add":
-            return kernels.add(xs), 0
-        case "shortcut":
-            return kernels.zero_pad_shortcut(xs[0], op.stride, op.out_shape[2]), 0
-        case "flatten":
-            return kernels.flatten(xs[0]), 0
-        case "linear":
-            return kernels.linear(xs[0], w, b)
-        case "pool":
-            pool = kernels.max_pool2d if op.mode == "max" else kernels.avg_pool2d
-            return pool(xs[0], op.kernel, op.stride, op.padding, op.ceil), 0
-        case "lrn":
-            return kernels.local_response_norm(xs[0], op.size, op.alpha, op.beta, op.k), 0
-        case "relu":
-            return kernels.relu(xs[0], inplace, op.cap), 0
-        case "concat":
-            return kernels.concat(xs), 0
-        case "split":
-            return kernels.channel_split(xs[0], op.groups, op.part), 0
-        case "shuffle":
-            return kernels.channel_shuffle(xs[0], op.groups), 0
-        case "dropout":
-            return kernels.dropout(xs[0]), 0
-        case "softmax":
-            return kernels.softmax(xs[0]), 0
-    raise TypeError(f"the reference has no kernel for {op.kind}")
-
-
 def run(
     network: Network,
     weights: dict[str, np.ndarray],
@@ -108,11 +58,10 @@ def run(
     for block in network.blocks:
         for op in block.ops:
             xs = [env[name] for name in op.inputs]
-            inplace = (
-                op.kind == "relu" and last.get(op.inputs[0]) == index and op.inputs[0] != INPUT
-            )
+            # the input dies here (the caller's batch never does): the kernel may overwrite it
+            inplace = last.get(op.inputs[0]) == index and op.inputs[0] != INPUT
             t0 = time.perf_counter()
-            y, macs = _execute(op, xs, weights, inplace)
+            y, macs = KERNELS[op.kind](op, xs, weights, inplace)
             seconds = time.perf_counter() - t0
             # min and max propagate NaN and meet any infinity, without a mask array
             finite = bool(np.isfinite(y.min()) and np.isfinite(y.max())) if check_finite else None

@@ -8,8 +8,41 @@ convolutions, (in, out) for linear layers (see `weights.py`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
+
+from inception_cost.ops import (
+    Add,
+    BatchNorm,
+    ChannelShuffle,
+    ChannelSplit,
+    Concat,
+    Conv2d,
+    Dropout,
+    Flatten,
+    Linear,
+    LocalResponseNorm,
+    Op,
+    Pool2d,
+    Rbf,
+    Registry,
+    ReLU,
+    Scale,
+    Shortcut,
+    Sigmoid,
+    Softmax,
+    Subsample,
+    Swish,
+    Tanh,
+)
+
+Ran = tuple[np.ndarray, int]  # a kernel's output and the multiply-adds it executed
+#: op kind -> how the reference runs it: (op, its input arrays, the weights by name,
+#: whether it may overwrite its input) -> (output, MACs executed). The executor dispatches
+#: through it; the entries read the op's fields and call the kernels below.
+KERNELS: Registry[Callable[[Op, list, dict, bool], Ran]] = Registry("NumPy kernel")
 
 
 def out_length(size: int, k: int, stride: int, pad: int, ceil: bool) -> int:
@@ -182,6 +215,13 @@ def avg_pool2d(
     return total
 
 
+@KERNELS.register("pool")
+def _pool(op: Pool2d, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`max_pool2d` or `avg_pool2d`, by the op's mode."""
+    pool = max_pool2d if op.mode == "max" else avg_pool2d
+    return pool(xs[0], op.kernel, op.stride, op.padding, op.ceil), 0
+
+
 def local_response_norm(
     x: np.ndarray, size: int = 5, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0
 ) -> np.ndarray:
@@ -214,15 +254,33 @@ def local_response_norm(
     return y.reshape(x.shape)
 
 
+@KERNELS.register("lrn")
+def _lrn(op: LocalResponseNorm, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`local_response_norm` with the op's size, alpha, beta and k."""
+    return local_response_norm(xs[0], op.size, op.alpha, op.beta, op.k), 0
+
+
 def relu(x: np.ndarray, inplace: bool = False, cap: float = 0) -> np.ndarray:
     """max(x, 0), elementwise; with a cap, min(max(x, 0), cap) (ReLU6)."""
     y = np.maximum(x, 0, out=x if inplace else None)
     return np.minimum(y, cap, out=y) if cap else y
 
 
+@KERNELS.register("relu")
+def _relu(op: ReLU, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`relu` (ReLU6 with a cap), over its input where the input dies here."""
+    return relu(xs[0], inplace, op.cap), 0
+
+
 def concat(xs: list[np.ndarray]) -> np.ndarray:
     """Join on channels, in order."""
     return np.concatenate(xs, axis=3)
+
+
+@KERNELS.register("concat")
+def _concat(op: Concat, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`concat` of the inputs, in order."""
+    return concat(xs), 0
 
 
 def channel_split(x: np.ndarray, groups: int, part: int) -> np.ndarray:
@@ -231,11 +289,23 @@ def channel_split(x: np.ndarray, groups: int, part: int) -> np.ndarray:
     return x[..., (part - 1) * size : part * size]
 
 
+@KERNELS.register("split")
+def _split(op: ChannelSplit, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`channel_split`: the op's part of its groups."""
+    return channel_split(xs[0], op.groups, op.part), 0
+
+
 def channel_shuffle(x: np.ndarray, groups: int) -> np.ndarray:
     """Channels as a (groups, C/groups) grid, transposed: output j * groups + g is input
     g * C/groups + j (ShuffleNet's reshape, transpose, flatten)."""
     n, h, w, c = x.shape
     return x.reshape(n, h, w, groups, c // groups).swapaxes(3, 4).reshape(n, h, w, c)
+
+
+@KERNELS.register("shuffle")
+def _shuffle(op: ChannelShuffle, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`channel_shuffle` in the op's groups."""
+    return channel_shuffle(xs[0], op.groups), 0
 
 
 def linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None) -> tuple[np.ndarray, int]:
@@ -251,9 +321,21 @@ def linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None) -> tuple[
     return y.reshape(n, 1, 1, -1), flat.shape[0] * flat.shape[1] * weight.shape[1]
 
 
+@KERNELS.register("linear")
+def _linear(op: Linear, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`linear` with the op's weight and bias (none when biases are not counted)."""
+    return linear(xs[0], weights.get(f"{op.name}.weight"), weights.get(f"{op.name}.bias"))
+
+
 def dropout(x: np.ndarray) -> np.ndarray:
     """Identity: inference scales nothing (the frameworks scale at training time)."""
     return x
+
+
+@KERNELS.register("dropout")
+def _dropout(op: Dropout, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`dropout`: the input itself."""
+    return dropout(xs[0]), 0
 
 
 def softmax(x: np.ndarray) -> np.ndarray:
@@ -261,6 +343,12 @@ def softmax(x: np.ndarray) -> np.ndarray:
     e = np.exp(x - x.max(axis=3, keepdims=True))
     e /= e.sum(axis=3, keepdims=True)
     return e
+
+
+@KERNELS.register("softmax")
+def _softmax(op: Softmax, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`softmax` over channels."""
+    return softmax(xs[0]), 0
 
 
 def conv2d_table(
@@ -286,6 +374,15 @@ def conv2d_table(
     return y, macs
 
 
+@KERNELS.register("conv")
+def _conv(op: Conv2d, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`conv2d`, or `conv2d_table` for a convolution with a connection table."""
+    w, b = weights.get(f"{op.name}.weight"), weights.get(f"{op.name}.bias")
+    if op.table:
+        return conv2d_table(xs[0], w, b, op.table, op.stride, op.padding[0])
+    return conv2d(xs[0], w, b, op.stride, op.padding[0], op.groups)
+
+
 def subsample(
     x: np.ndarray, coef: np.ndarray, bias: np.ndarray, kernel: tuple[int, int], stride: int
 ) -> tuple[np.ndarray, int]:
@@ -295,6 +392,13 @@ def subsample(
     c = x.shape[3]
     tied = np.broadcast_to(coef, (*kernel, 1, c)).astype(x.dtype)
     return conv2d(x, tied, bias, stride, 0, groups=c)
+
+
+@KERNELS.register("subsample")
+def _subsample(op: Subsample, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`subsample` with the op's coefficients and biases."""
+    coef, bias = weights.get(f"{op.name}.weight"), weights.get(f"{op.name}.bias")
+    return subsample(xs[0], coef, bias, op.kernel, op.stride)
 
 
 def batch_norm(
@@ -312,11 +416,25 @@ def batch_norm(
     return y
 
 
+@KERNELS.register("bn")
+def _batch_norm(op: BatchNorm, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`batch_norm` with the op's gamma, beta and running statistics."""
+    gamma, beta = weights.get(f"{op.name}.weight"), weights.get(f"{op.name}.bias")
+    mean, var = weights[f"{op.name}.mean"], weights[f"{op.name}.var"]
+    return batch_norm(xs[0], gamma, beta, mean, var, op.eps), 0
+
+
 def scaled_tanh(x: np.ndarray, amplitude: float, slope: float) -> np.ndarray:
     """LeNet-5's squashing function A tanh(S x)."""
     y = np.tanh(x * x.dtype.type(slope))
     y *= x.dtype.type(amplitude)
     return y
+
+
+@KERNELS.register("tanh")
+def _tanh(op: Tanh, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`scaled_tanh` with the op's amplitude and slope."""
+    return scaled_tanh(xs[0], op.amplitude, op.slope), 0
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -329,6 +447,12 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return y
 
 
+@KERNELS.register("sigmoid")
+def _sigmoid(op: Sigmoid, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`sigmoid`."""
+    return sigmoid(xs[0]), 0
+
+
 def swish(x: np.ndarray) -> np.ndarray:
     """x * sigmoid(x) (SiLU), in the output's buffer."""
     y = sigmoid(x)
@@ -336,9 +460,21 @@ def swish(x: np.ndarray) -> np.ndarray:
     return y
 
 
+@KERNELS.register("swish")
+def _swish(op: Swish, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`swish`."""
+    return swish(xs[0]), 0
+
+
 def scale(x: np.ndarray, gates: np.ndarray) -> np.ndarray:
     """Each channel of x (N, H, W, C) times its gate, gates (N, 1, 1, C)."""
     return x * gates
+
+
+@KERNELS.register("scale")
+def _scale(op: Scale, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`scale`: the map (first input) times the gates (second)."""
+    return scale(xs[0], xs[1]), 0
 
 
 def rbf(x: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, int]:
@@ -354,12 +490,24 @@ def rbf(x: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, int]:
     return y.reshape(n, 1, 1, -1), n * centres.shape[0] * centres.shape[1]
 
 
+@KERNELS.register("rbf")
+def _rbf(op: Rbf, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`rbf` with the op's fixed centres."""
+    return rbf(xs[0], weights.get(f"{op.name}.weight"))
+
+
 def add(xs: list[np.ndarray]) -> np.ndarray:
     """Element-wise sum: a residual connection."""
     y = xs[0] + xs[1]
     for more in xs[2:]:
         y += more
     return y
+
+
+@KERNELS.register("add")
+def _add(op: Add, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`add` of the inputs."""
+    return add(xs), 0
 
 
 def zero_pad_shortcut(x: np.ndarray, stride: int, channels: int) -> np.ndarray:
@@ -370,6 +518,18 @@ def zero_pad_shortcut(x: np.ndarray, stride: int, channels: int) -> np.ndarray:
     return out
 
 
+@KERNELS.register("shortcut")
+def _shortcut(op: Shortcut, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`zero_pad_shortcut` to the op's stride and output channels."""
+    return zero_pad_shortcut(xs[0], op.stride, op.out_shape[2]), 0
+
+
 def flatten(x: np.ndarray) -> np.ndarray:
     """(N, H, W, C) -> (N, 1, 1, H*W*C), in (H, W, C) order: a view."""
     return x.reshape(x.shape[0], 1, 1, -1)
+
+
+@KERNELS.register("flatten")
+def _flatten(op: Flatten, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`flatten`: a view."""
+    return flatten(xs[0]), 0

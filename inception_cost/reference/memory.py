@@ -9,13 +9,14 @@ pooling's one-direction partial result, an LRN block's squares).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from inception_cost.memory import live_peak
 from inception_cost.network import Network
-from inception_cost.ops import Op
+from inception_cost.ops import Conv2d, LocalResponseNorm, Op, Pool2d, Registry, Softmax
 from inception_cost.reference import kernels
-from inception_cost.reference.weights import weight_shape
+from inception_cost.reference.weights import WEIGHTS
 
 ITEMSIZE = {"float32": 4, "float64": 8}
 #: Python objects a run allocates besides its arrays (a trace record per op, dict entries,
@@ -51,30 +52,72 @@ def _elements(shape) -> int:
     return n
 
 
-def workspace(op: Op, batch: int, itemsize: int) -> int:
-    """Elements of the temporaries `op`'s kernel allocates besides its output."""
+#: op kind -> the elements of the temporaries its kernel allocates besides its output:
+#: (op, batch, itemsize) -> elements.
+WORKSPACE: Registry[Callable[[Op, int, int], int]] = Registry("kernel workspace")
+
+
+@WORKSPACE.register("conv")
+def _conv(op: Conv2d, batch: int, itemsize: int) -> int:
+    """The padded input (where there is padding) and the im2col chunks alive at once; none
+    for a 1x1 stride-1 convolution, whose GEMM reads the input itself."""
     (h, w, c), out = op.in_shapes[0], op.out_shape
-    if op.kind == "conv":
-        kh, kw = op.kernel
-        p = op.padding[0]
-        if (kh, kw, op.stride, p, op.groups) == (1, 1, 1, 0, 1):
-            return 0  # the GEMM reads the input itself
-        k_cols = kh * kw * c // op.groups
-        rows = kernels.chunk_rows(out[0], out[1], k_cols, itemsize)
-        chunk = rows * out[1] * k_cols
-        # the next chunk is copied while the last one is still bound: two at once
-        chunks = 2 if batch * -(-out[0] // rows) * op.groups > 1 else 1
-        return (batch * (h + 2 * p) * (w + 2 * p) * c if p else 0) + chunks * chunk
-    if op.kind == "pool":
-        rows = out[0] * w * c  # the first sweep's result
-        if op.mode == "max":
-            return rows + out[0] * out[1] * c  # one image at a time
-        return batch * rows
-    if op.kind == "lrn":
-        step = max(1, kernels.CHUNK_BYTES // 8 // (c * itemsize))
-        return 2 * step * c  # the squares and a square root of one block
-    if op.kind == "softmax":
-        return batch * _elements(out)
+    kh, kw = op.kernel
+    p = op.padding[0]
+    if (kh, kw, op.stride, p, op.groups) == (1, 1, 1, 0, 1):
+        return 0  # the GEMM reads the input itself
+    k_cols = kh * kw * c // op.groups
+    rows = kernels.chunk_rows(out[0], out[1], k_cols, itemsize)
+    chunk = rows * out[1] * k_cols
+    # the next chunk is copied while the last one is still bound: two at once
+    chunks = 2 if batch * -(-out[0] // rows) * op.groups > 1 else 1
+    return (batch * (h + 2 * p) * (w + 2 * p) * c if p else 0) + chunks * chunk
+
+
+@WORKSPACE.register("pool")
+def _pool(op: Pool2d, batch: int, itemsize: int) -> int:
+    """The first sweep's result (over rows), and for max pooling one image's output."""
+    (_, w, c), out = op.in_shapes[0], op.out_shape
+    rows = out[0] * w * c  # the first sweep's result
+    if op.mode == "max":
+        return rows + out[0] * out[1] * c  # one image at a time
+    return batch * rows
+
+
+@WORKSPACE.register("lrn")
+def _lrn(op: LocalResponseNorm, batch: int, itemsize: int) -> int:
+    """The squares and a square root of one block of positions."""
+    c = op.in_shapes[0][2]
+    step = max(1, kernels.CHUNK_BYTES // 8 // (c * itemsize))
+    return 2 * step * c
+
+
+@WORKSPACE.register("softmax")
+def _softmax(op: Softmax, batch: int, itemsize: int) -> int:
+    """x - max, before the exponential is taken in its buffer."""
+    return batch * _elements(op.out_shape)
+
+
+@WORKSPACE.register(
+    "linear",
+    "subsample",
+    "rbf",
+    "bn",
+    "relu",
+    "tanh",
+    "swish",
+    "sigmoid",
+    "scale",
+    "add",
+    "shortcut",
+    "flatten",
+    "concat",
+    "split",
+    "shuffle",
+    "dropout",
+)
+def _none(op: Op, batch: int, itemsize: int) -> int:
+    """None counted: the kernel writes only its output (NumPy's own temporaries aside)."""
     return 0
 
 
@@ -82,15 +125,15 @@ def estimate(network: Network, batch: int, dtype: str = "float32") -> MemoryEsti
     """The peak bytes of `executor.run` on a batch of `batch` in `dtype`: the library's
     live-tensor walk (`inception_cost.memory.live_peak`) plus each kernel's temporaries."""
     size = ITEMSIZE[dtype]
-    weights = 0
-    for op in network.ops():
-        if op.kind in ("conv", "linear", "rbf"):
-            shape = weight_shape(op)
-            weights += _elements(shape) + (shape[-1] if getattr(op, "bias", False) else 0)
-        elif op.kind in ("bn", "subsample"):
-            weights += (4 if op.kind == "bn" else 2) * op.out_shape[2]
+    # the seeded arrays, counted from their shapes (nothing is drawn)
+    params = (p for op in network.ops() for p in WEIGHTS[op.kind](op).values())
+    weights = sum(_elements(p.shape) for p in params)
+
+    def scratch(op: Op) -> int:
+        return WORKSPACE[op.kind](op, batch, size)
+
     # verify holds the input batch for the whole run, so it is never freed here
-    peak = live_peak(network, batch, lambda op: workspace(op, batch, size), keep_input=True)
+    peak = live_peak(network, batch, scratch, keep_input=True)
     ops = sum(1 for _ in network.ops())
     return MemoryEstimate(
         weights * size,
