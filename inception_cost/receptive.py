@@ -20,22 +20,15 @@ even kernels). Everything is read from the built `network.Network`, never the sp
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
 from inception_cost.network import Block, Network, build
-from inception_cost.ops import INPUT, Op
+from inception_cost.ops import INPUT, Conv2d, Op, Pool2d, Registry, Scale, Shortcut, Subsample
 from inception_cost.spec import Spec
 
 Pair = tuple[int, int]
-
-# kinds that read one position of one map per output: 1/1/0
-POINTWISE = frozenset({"relu", "tanh", "swish", "sigmoid", "bn", "lrn", "dropout", "softmax"})
-# kinds that read the whole input map into one output position
-WHOLE = frozenset({"linear", "flatten", "rbf"})
-# kinds where paths meet
-MERGE = frozenset({"concat", "add"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,37 +115,58 @@ def _pair(value) -> Pair:
     return tuple(value) if isinstance(value, tuple) else (value, value)
 
 
-def _window(op: Op) -> tuple[Pair, Pair, Pair, Pair] | None:
-    """Kernel, stride, padding and dilation of an op that slides a window, else None."""
-    if op.kind in WHOLE:
-        h, w, _ = op.in_shapes[0]
-        return (h, w), (1, 1), (0, 0), (1, 1)
-    if op.kind == "shortcut":
-        return (1, 1), _pair(op.stride), (0, 0), (1, 1)
-    kernel = getattr(op, "kernel", None)
-    if kernel is None:
-        return None
-    padding = getattr(op, "padding", (0, 0))
-    return _pair(kernel), _pair(op.stride), _pair(padding), _pair(getattr(op, "dilation", 1))
+#: op kind -> how the op maps its inputs' fields to its own: (op, the inputs' fields) ->
+#: the op's field. `pointwise` and `merge` also say where a path ends (`_branches`).
+RECEPTIVE: Registry[Callable[[Op, tuple[Field, ...]], OpField]] = Registry("receptive-field rule")
 
 
-def step(op: Op, inputs: tuple[Field, ...]) -> OpField:
-    """The rule of one op: a window, a merge of paths, or a point-wise op (1/1/0).
-
-    An op of an unlisted kind with no window and one input of its output's height and
-    width is taken as point-wise (docs/receptive.md)."""
-    if op.kind == "scale":  # gates of one number per channel: no window, no offset
-        return OpField(op, inputs[0])
-    if len(inputs) > 1 or op.kind in MERGE:
-        return merge(op, inputs)
-    window = _window(op)
-    if window is not None:
-        return OpField(op, inputs[0].then(*window))
-    if op.kind in POINTWISE or op.in_shapes[0][:2] == op.out_shape[:2]:
-        return OpField(op, inputs[0])
-    raise TypeError(f"no receptive-field rule for {type(op).__name__}")
+@RECEPTIVE.register("conv", "pool")
+def window(op: Conv2d | Pool2d, inputs: tuple[Field, ...]) -> OpField:
+    """A sliding window: its kernel, stride and padding (a global pool's kernel is the map)."""
+    return OpField(op, inputs[0].then(_pair(op.kernel), _pair(op.stride), _pair(op.padding)))
 
 
+@RECEPTIVE.register("subsample")
+def unpadded(op: Subsample, inputs: tuple[Field, ...]) -> OpField:
+    """A sliding window with no padding: LeNet-5's subsampling."""
+    return OpField(op, inputs[0].then(_pair(op.kernel), _pair(op.stride), (0, 0)))
+
+
+@RECEPTIVE.register("linear", "flatten", "rbf")
+def whole(op: Op, inputs: tuple[Field, ...]) -> OpField:
+    """The whole input map read into one output position: a window of its size."""
+    h, w, _ = op.in_shapes[0]
+    return OpField(op, inputs[0].then((h, w), (1, 1), (0, 0)))
+
+
+@RECEPTIVE.register("shortcut")
+def strided(op: Shortcut, inputs: tuple[Field, ...]) -> OpField:
+    """ResNet's option-A shortcut: a 1x1 window with the block's stride."""
+    return OpField(op, inputs[0].then((1, 1), _pair(op.stride), (0, 0)))
+
+
+@RECEPTIVE.register("relu", "tanh", "swish", "sigmoid", "bn", "lrn", "dropout", "softmax")
+def pointwise(op: Op, inputs: tuple[Field, ...]) -> OpField:
+    """One position of one map per output (LRN: of its neighbouring channels): 1/1/0. A
+    path's name looks past it to the op before (`_label`)."""
+    return OpField(op, inputs[0])
+
+
+@RECEPTIVE.register("split", "shuffle")
+def channels(op: Op, inputs: tuple[Field, ...]) -> OpField:
+    """Channels taken or reordered, each position kept: 1/1/0. A path through it is named
+    by it (ShuffleNet V2's unit splits its input into its two paths)."""
+    return OpField(op, inputs[0])
+
+
+@RECEPTIVE.register("scale")
+def gated(op: Scale, inputs: tuple[Field, ...]) -> OpField:
+    """The map's field (the first input): the gates are one number per channel, global
+    context with no window or offset, so the path through them is not a branch."""
+    return OpField(op, inputs[0])
+
+
+@RECEPTIVE.register("concat", "add")
 def merge(op: Op, inputs: tuple[Field, ...]) -> OpField:
     """Paths meeting: the largest field per axis; aligned when all share stride and centre."""
     aligned = len({f.stride for f in inputs}) == 1 and len({f.centre for f in inputs}) == 1
@@ -162,6 +176,11 @@ def merge(op: Op, inputs: tuple[Field, ...]) -> OpField:
         axes.append((widest.size[axis], widest.stride[axis], widest.padding[axis]))
     (rh, sh, ph), (rw, sw, pw) = axes
     return OpField(op, Field((rh, rw), (sh, sw), (ph, pw)), aligned)
+
+
+def step(op: Op, inputs: tuple[Field, ...]) -> OpField:
+    """The rule of one op (`RECEPTIVE`): a window, a merge of paths, or a point-wise op."""
+    return RECEPTIVE[op.kind](op, inputs)
 
 
 def chain(ops: Iterable[Op], start: Field = INPUT_FIELD) -> Field:
@@ -196,7 +215,7 @@ def receptive(network: Network, variant: str = "") -> Receptive:
 
 def _branches(ops: list[OpField], fields: dict[str, Field]) -> tuple[Branch, ...]:
     """The paths into the row's last merge, each named by the op that ends it."""
-    last = next((o.op for o in reversed(ops) if o.op.kind in MERGE), None)
+    last = next((o.op for o in reversed(ops) if RECEPTIVE[o.op.kind] is merge), None)
     if last is None:
         return ()
     by_name = {o.op.name: o.op for o in ops}
@@ -206,9 +225,9 @@ def _branches(ops: list[OpField], fields: dict[str, Field]) -> tuple[Branch, ...
 def _label(name: str, by_name: dict[str, Op]) -> str:
     """The op ending a path, past point-wise ops; `identity` when the path is a skip."""
     op = by_name.get(name)
-    while op is not None and op.kind in POINTWISE:
+    while op is not None and RECEPTIVE[op.kind] is pointwise:
         op = by_name.get(op.inputs[0])
-    if op is None or op.kind in MERGE:
+    if op is None or RECEPTIVE[op.kind] is merge:
         return "identity"
     return op.name
 
