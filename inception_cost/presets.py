@@ -11,40 +11,132 @@ differ from ours.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from inception_cost import audit, cost, network
+from inception_cost.ops import Registry
 from inception_cost.spec import Spec
 
+#: Which tools' rules were read (and measured, in torch) for an op kind: every tool's,
+#: Netscope's too (GoogLeNet's kinds, the rules were first read for them); every torch
+#: tool's (the kinds of AlexNet, VGG, ResNet, the MNIST GoogLeNet, ShuffleNet V2 and
+#: EfficientNet-B0, in torch); or no tool's (only ours and the paper's count the kind).
+EVERY_TOOL, TORCH_TOOLS, NO_TOOL = "every tool", "the torch tools", "no tool"
+
+
+@dataclass(frozen=True, slots=True)
+class ToolRule:
+    """How the tools count one op kind: `TOOL_RULES[kind]`."""
+
+    # (costed op, batch, its output elements for the batch) -> the primitive counts of its
+    # own, besides `macs` and `connections`, which every op has (`primitives`)
+    primitives: Callable[[cost.OpCost, int, int], dict[str, int]]
+    read: str  # EVERY_TOOL, TORCH_TOOLS or NO_TOOL
+    words: str  # the kind in words, where a preset has no rule for it
+
+
+#: op kind -> how the tools count it; `primitives` dispatches through it.
+TOOL_RULES: Registry[ToolRule] = Registry("tool rule")
+
+
+def tool_rule(*kinds: str, read: str, words: str = "") -> Callable:
+    """Register the decorated primitive counts as the tool rule of `kinds`."""
+
+    def enter(fn: Callable) -> Callable:
+        for kind in kinds:
+            TOOL_RULES.register(kind)(ToolRule(fn, read, words or kind))
+        return fn
+
+    return enter
+
+
+@tool_rule("conv", read=EVERY_TOOL)
+def _conv(c: cost.OpCost, batch: int, n_out: int) -> dict[str, int]:
+    """`conv_bias`: the output elements where there is a bias; `groups_ignored`: a grouped
+    convolution's MACs as if dense, less its own."""
+    return {"conv_bias": n_out if c.biases else 0, "groups_ignored": c.macs * (c.op.groups - 1)}
+
+
+@tool_rule("linear", read=EVERY_TOOL)
+def _linear(c: cost.OpCost, batch: int, n_out: int) -> dict[str, int]:
+    """`linear_bias`: the output elements where there is a bias."""
+    return {"linear_bias": n_out} if c.biases else {}
+
+
+@tool_rule("relu", read=EVERY_TOOL)
+def _relu(c: cost.OpCost, batch: int, n_out: int) -> dict[str, int]:
+    """`relu` or `relu6`: the output elements (nn.ReLU6 is a Hardtanh: tools that patch
+    F.relu miss it)."""
+    return {"relu6" if c.op.cap else "relu": n_out}
+
+
+@tool_rule("pool", read=EVERY_TOOL)
+def _pool(c: cost.OpCost, batch: int, n_out: int) -> dict[str, int]:
+    """The input and output elements of max, average and global average pools (`max_pool_in`,
+    `max_pool_out`, `avg_pool_in`, ..., `gap_out`)."""
+    h, w, ch = c.op.in_shapes[0]
+    kind = "gap" if c.op.whole else f"{c.op.mode}_pool"
+    return {f"{kind}_in": batch * h * w * ch, f"{kind}_out": n_out}
+
+
+@tool_rule("lrn", read=EVERY_TOOL)
+def _lrn(c: cost.OpCost, batch: int, n_out: int) -> dict[str, int]:
+    """`lrn`: the output elements; `lrn_window`: positions x (C + size - 1), the
+    channel-padded squares it averages; `lrn_macc`: elements x size, the sum of squares as
+    multiply-adds."""
+    ho, wo, co = c.op.out_shape
+    size = c.op.size
+    return {"lrn": n_out, "lrn_window": batch * ho * wo * (co + size - 1), "lrn_macc": n_out * size}
+
+
+@tool_rule("softmax", read=EVERY_TOOL)
+def _softmax(c: cost.OpCost, batch: int, n_out: int) -> dict[str, int]:
+    """`softmax`: the output elements."""
+    return {"softmax": n_out}
+
+
+@tool_rule("bn", read=TORCH_TOOLS, words="batch norm")
+def _batch_norm(c: cost.OpCost, batch: int, n_out: int) -> dict[str, int]:
+    """`bn`: the output elements; `bn_channels`: channels x batch."""
+    return {"bn": n_out, "bn_channels": batch * c.op.out_shape[2]}
+
+
+@tool_rule("tanh", read=TORCH_TOOLS)
+@tool_rule("swish", "sigmoid", read=TORCH_TOOLS)
+@tool_rule("scale", read=TORCH_TOOLS, words="squeeze-and-excitation multiply")
+def _elementwise(c: cost.OpCost, batch: int, n_out: int) -> dict[str, int]:
+    """The output elements, under the kind's own name (`scale`: squeeze-and-excitation's
+    channel-wise multiply, the map's elements)."""
+    return {c.op.kind: n_out}
+
+
+# ShuffleNet V2's channel split and shuffle, written as torchvision writes them (x.chunk,
+# then view, transpose, contiguous, view), cost nothing in any tool: fvcore lists
+# aten::chunk, view, transpose and contiguous in _IGNORED_OPS (jit_analysis.py) and
+# torchprofile in _ZERO_COST_OPS (handlers.py); the others have no rule for them at all
+# (thop and torchinfo hook modules, and these are no modules; ptflops' and calflops'
+# patched functionals, ptflops' aten ops and torch's flop_counter include none of them).
+# LeNet-5's subsampling and RBF units are custom modules: what a tool counts depends on
+# how they are written, so no preset but ours and the paper's counts them (their MACs and
+# connections are every op's).
+@tool_rule("concat", "dropout", "flatten", read=EVERY_TOOL)
+@tool_rule("add", read=TORCH_TOOLS, words="residual add")
+@tool_rule("shortcut", read=TORCH_TOOLS, words="zero-pad shortcut")
+@tool_rule("split", read=TORCH_TOOLS, words="channel split")
+@tool_rule("shuffle", read=TORCH_TOOLS, words="channel shuffle")
+@tool_rule("subsample", read=NO_TOOL, words="trainable subsampling")
+@tool_rule("rbf", read=NO_TOOL, words="RBF units")
+def _nothing(c: cost.OpCost, batch: int, n_out: int) -> dict[str, int]:
+    """None of its own."""
+    return {}
+
+
 #: The op kinds each rule was first read for: GoogLeNet's.
-GOOGLENET_KINDS = frozenset(
-    {"conv", "linear", "pool", "lrn", "relu", "concat", "dropout", "softmax", "flatten"}
-)
-#: The op kinds every tool's rule below was read and measured for (GoogLeNet's, then
-#: AlexNet's, VGG's, ResNet's and the MNIST GoogLeNet's, in torch). LeNet-5's
-#: subsampling and RBF units are custom modules: what a tool counts depends on how
-#: they are written, so no preset but ours and the paper's counts them.
-#: ShuffleNet V2's channel split and shuffle, written as torchvision writes them (x.chunk,
-#: then view, transpose, contiguous, view), cost nothing in any tool: fvcore lists
-#: aten::chunk, view, transpose and contiguous in _IGNORED_OPS (jit_analysis.py) and
-#: torchprofile in _ZERO_COST_OPS (handlers.py); the others have no rule for them at all
-#: (thop and torchinfo hook modules, and these are no modules; ptflops' and calflops'
-#: patched functionals, ptflops' aten ops and torch's flop_counter include none of them).
-TOOL_KINDS = GOOGLENET_KINDS | {"bn", "add", "shortcut", "tanh", "split", "shuffle", "swish"}
-#: EfficientNet-B0's, in torch
-TOOL_KINDS |= {"sigmoid", "scale"}
-KIND_WORDS = {
-    "split": "channel split",
-    "shuffle": "channel shuffle",
-    "bn": "batch norm",
-    "add": "residual add",
-    "shortcut": "zero-pad shortcut",
-    "tanh": "tanh",
-    "scale": "squeeze-and-excitation multiply",
-    "subsample": "trainable subsampling",
-    "rbf": "RBF units",
-}
+GOOGLENET_KINDS = frozenset(k for k in TOOL_RULES if TOOL_RULES[k].read == EVERY_TOOL)
+#: The op kinds every tool's rule was read and measured for.
+TOOL_KINDS = frozenset(k for k in TOOL_RULES if TOOL_RULES[k].read != NO_TOOL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,48 +383,16 @@ def unsupported(analysis: cost.Analysis, preset: Preset) -> tuple[str, ...]:
     if preset.kinds is None:
         return ()
     kinds = {c.op.kind for b in analysis.blocks for c in b.ops} - preset.kinds
-    return tuple(sorted(KIND_WORDS.get(k, k) for k in kinds))
+    return tuple(sorted(TOOL_RULES[k].words for k in kinds))
 
 
 def primitives(c: cost.OpCost, batch: int) -> Counter:
     """The primitive counts of one costed op, for the whole batch: `macs` (a convolution's
-    or linear layer's products), `conv_bias` and `linear_bias` (output elements where there
-    is a bias), `relu` and `relu6` (nn.ReLU6 is a Hardtanh: tools that patch F.relu miss
-    it), the input and output elements of max, average and global average pools, `lrn`,
-    `lrn_window` (positions x (C + size - 1): the channel-padded squares it averages) and
-    `lrn_macc` (elements x size: the sum of squares as multiply-adds), `groups_ignored` (a
-    grouped convolution's MACs as if dense, less its own), `softmax`, `bn` and
-    `bn_channels` (channels x batch), `tanh`, `swish` and `sigmoid` (elements),
-    `scale` (squeeze-and-excitation's channel-wise multiply: the map's elements), and
-    LeNet-5's `connections`."""
-    op, out = c.op, c.op.out_shape
-    n_out = batch * out[0] * out[1] * out[2]
+    or linear layer's products) and LeNet-5's `connections`, and those of its kind's tool
+    rule (`TOOL_RULES`)."""
+    ho, wo, co = c.op.out_shape
     p: Counter = Counter(macs=c.macs, connections=c.connections)
-    if op.kind == "conv":
-        p["conv_bias"] = n_out if c.biases else 0
-        p["groups_ignored"] = c.macs * (op.groups - 1)
-    elif op.kind == "linear" and c.biases:
-        p["linear_bias"] = n_out
-    elif op.kind == "relu":
-        p["relu6" if op.cap else "relu"] = n_out
-    elif op.kind == "pool":
-        h, w, ch = op.in_shapes[0]
-        kind = "gap" if op.whole else f"{op.mode}_pool"
-        p[f"{kind}_in"] = batch * h * w * ch
-        p[f"{kind}_out"] = n_out
-    elif op.kind == "bn":
-        p["bn"] = n_out
-        p["bn_channels"] = batch * out[2]
-    elif op.kind == "tanh":
-        p["tanh"] = n_out
-    elif op.kind in ("swish", "sigmoid", "scale"):
-        p[op.kind] = n_out
-    elif op.kind == "lrn":
-        p["lrn"] = n_out
-        p["lrn_window"] = batch * out[0] * out[1] * (out[2] + op.size - 1)
-        p["lrn_macc"] = n_out * op.size
-    elif op.kind == "softmax":
-        p["softmax"] = n_out
+    p.update(TOOL_RULES[c.op.kind].primitives(c, batch, batch * ho * wo * co))
     return p
 
 
