@@ -8,12 +8,15 @@ to K/M/G with the unit printed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Console, Group, NewLine, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED
 from inception_cost.cells import format_shape
+from inception_cost.ops import Conv2d, Op, Pool2d, Registry
 from inception_cost.render.common import (
     GLYPH,
     LEGEND,
@@ -240,7 +243,7 @@ def _op_cells(report, b, c) -> list:
         Text(text, style="dim")
         for text in (
             "  " + c.op.name.removeprefix(b.name + "/"),
-            _op_type(c.op),
+            LABELS[c.op.kind](c.op),
             format_shape(c.op.out_shape),
             "",
             number(counted.params) if counted.params else "",
@@ -303,11 +306,43 @@ def _claim_sum(total: int | None) -> str:
     return "" if total is None else "Σ " + si(total)
 
 
-def _op_type(op) -> str:
-    k = getattr(op, "kernel", None)
-    if op.kind == "conv":
-        groups = f" g{op.groups}" if op.groups > 1 else ""
-        return f"conv {k[0]}x{k[1]}/{op.stride}{groups}"
-    if op.kind == "pool":
-        return f"{op.mode} pool {k[0]}x{k[1]}/{op.stride}"
+#: op kind -> its name in the expanded table's type column.
+LABELS: Registry[Callable[[Op], str]] = Registry("op label")
+
+
+@LABELS.register("conv")
+def _conv(op: Conv2d) -> str:
+    """conv KxK/stride, and its groups where there are several."""
+    (kh, kw), groups = op.kernel, f" g{op.groups}" if op.groups > 1 else ""
+    return f"conv {kh}x{kw}/{op.stride}{groups}"
+
+
+@LABELS.register("pool")
+def _pool(op: Pool2d) -> str:
+    """max or avg pool KxK/stride."""
+    return f"{op.mode} pool {op.kernel[0]}x{op.kernel[1]}/{op.stride}"
+
+
+@LABELS.register(
+    "lrn",
+    "bn",
+    "relu",
+    "tanh",
+    "swish",
+    "sigmoid",
+    "scale",
+    "subsample",
+    "rbf",
+    "add",
+    "shortcut",
+    "flatten",
+    "concat",
+    "split",
+    "shuffle",
+    "linear",
+    "dropout",
+    "softmax",
+)
+def _kind(op: Op) -> str:
+    """The op's kind."""
     return op.kind
