@@ -52,7 +52,7 @@ def test_every_op_kind_has_an_entry_in_every_registry():
         problems += [
             f"{name}: an entry for {k!r}, which is no op kind" for k in reg if k not in KINDS
         ]
-    assert problems == []
+    assert not problems, "\n".join(problems)
 
 
 def _constructed() -> set[str]:
