@@ -349,9 +349,9 @@ def op_cost(op: Op, batch: int = 1, inplace: bool = True) -> OpCost:
     """The cost rule of one op (per image, times `batch`). See docs/conventions.md."""
     ho, wo, co = op.out_shape
     elements = ho * wo * co
-    rule = COST[op.kind]
-    c = rule.count(op, elements)
-    written = 0 if rule.writes == VIEW or (inplace and rule.writes == IN_PLACE) else elements
+    entry = COST[op.kind]
+    c = entry.count(op, elements)
+    written = 0 if entry.writes == VIEW or (inplace and entry.writes == IN_PLACE) else elements
     return OpCost(
         op,
         c.weights,
