@@ -1,6 +1,6 @@
 """Shared fixtures: files written to disk and a CLI runner that keeps stderr apart; and the
-`torch` piece of the suite: its files are not even loaded when `-m` leaves them out, and
-its tests run on CI's two threads."""
+pieces of the suite (`torch`, `plot`): their files are not even loaded when `-m` leaves
+them out, and the torch tests run on CI's two threads."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pieces import leaves_torch_out, torch_marked
+from pieces import PIECES, leaves_out, marked
 
 from inception_cost.cli import cli
 
@@ -16,14 +16,12 @@ TORCH_THREADS = 2  # CI's cores; torch would take every core of the machine
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """Leave a torch-marked file unloaded when `-m` deselects all of it: its imports need torch."""
-    if (
-        collection_path.suffix == ".py"
-        and collection_path.name.startswith("test_")
-        and leaves_torch_out(config.getoption("markexpr"))
-        and torch_marked(collection_path)
-    ):
-        return True
+    """Leave a file of a piece unloaded when `-m` deselects all of it: its imports may need
+    torch or matplotlib."""
+    if collection_path.suffix == ".py" and collection_path.name.startswith("test_"):
+        markexpr = config.getoption("markexpr")
+        if any(leaves_out(markexpr, p) and marked(collection_path, p) for p in PIECES):
+            return True
     return None
 
 

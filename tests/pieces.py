@@ -1,6 +1,8 @@
 """Which piece of the suite a test file belongs in: files that import torch or a third-party
 counting tool when they load are marked `torch`, so `pytest -m "not torch"` never loads them
-(and runs without torch installed). Read from the source, so a file is sorted before import."""
+(and runs without torch installed); files that draw with matplotlib (the `plot` extra:
+`inception_cost.render.plot` or matplotlib itself) are marked `plot`, so `pytest -m "not
+plot"` runs without matplotlib. Read from the source, so a file is sorted before import."""
 
 from __future__ import annotations
 
@@ -17,6 +19,10 @@ HERE = Path(__file__).parent
 TORCH = frozenset(
     {"torch", "torchvision", "torchinfo", "fvcore", "thop", "ptflops", "torchprofile", "calflops"}
 )
+# what needs the plot extra: matplotlib, and the charts drawn with it
+PLOT = frozenset({"matplotlib", "inception_cost.render.plot"})
+#: Each piece's mark and the modules that put a file in it.
+PIECES = {"torch": TORCH, "plot": PLOT}
 
 
 def _load_time_imports(tree: ast.Module) -> set[str]:
@@ -36,41 +42,46 @@ def _load_time_imports(tree: ast.Module) -> set[str]:
     return names
 
 
+def _needs(name: str, modules: frozenset[str]) -> bool:
+    """Whether importing `name` imports one of `modules` (or is one of their submodules)."""
+    return any(name == m or name.startswith(f"{m}.") for m in modules)
+
+
 @functools.cache
-def loads_torch(path: Path) -> bool:
-    """Whether loading the file imports torch or a counting tool, itself or through a helper
-    module beside it (tests/torch_models.py, twin_layers.py, another test file)."""
+def loads(path: Path, piece: str) -> bool:
+    """Whether loading the file imports one of the piece's modules, itself or through a
+    helper module beside it (tests/torch_models.py, twin_layers.py, another test file)."""
     for name in _load_time_imports(ast.parse(path.read_text(encoding="utf-8"))):
-        parts = name.split(".")
-        if parts[0] in TORCH:
+        if _needs(name, PIECES[piece]):
             return True
+        parts = name.split(".")
         local = parts[1:] if parts[0] == HERE.name else parts[:1]  # `from tests import x`
         helper = HERE / f"{'/'.join(local)}.py" if local else None
-        if helper and helper != path and helper.is_file() and loads_torch(helper):
+        if helper and helper != path and helper.is_file() and loads(helper, piece):
             return True
     return False
 
 
-def torch_marked(path: Path) -> bool:
-    """Whether the file sets `pytestmark` to (a list holding) `pytest.mark.torch`."""
+def marked(path: Path, piece: str) -> bool:
+    """Whether the file sets `pytestmark` to (a list holding) `pytest.mark.PIECE`."""
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         if not (isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "pytestmark"):
             continue
         marks = node.value.elts if isinstance(node.value, ast.List | ast.Tuple) else [node.value]
-        if any(ast.unparse(m) == "pytest.mark.torch" for m in marks):
+        if any(ast.unparse(m) == f"pytest.mark.{piece}" for m in marks):
             return True
     return False
 
 
-def leaves_torch_out(markexpr: str) -> bool:
-    """Whether `-m markexpr` deselects every test marked torch, whatever else it carries."""
+def leaves_out(markexpr: str, piece: str) -> bool:
+    """Whether `-m markexpr` deselects every test marked `piece`, whatever else it carries."""
     if not markexpr:
         return False
     expr = Expression.compile(markexpr)
-    others = sorted(set(re.findall(r"[\w.:+\-\[\]\\/]+", markexpr)) - {"and", "or", "not", "torch"})
+    others = sorted(set(re.findall(r"[\w.:+\-\[\]\\/]+", markexpr)) - {"and", "or", "not", piece})
 
     def picks(marks: set[str]) -> bool:
         return expr.evaluate(lambda name, /, **_: name in marks)
 
     subsets = (set(c) for n in range(len(others) + 1) for c in itertools.combinations(others, n))
-    return not any(picks({"torch", *marks}) for marks in subsets)
+    return not any(picks({piece, *marks}) for marks in subsets)

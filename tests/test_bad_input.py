@@ -1,6 +1,16 @@
-"""Every kind of bad input: one line `FILE:LINE:COL: error: ...; expected ...`, exit 2."""
+"""Every kind of bad input: one line `FILE:LINE:COL: error: ...; expected ...`, exit 2.
+
+Most cases are a row of one of two tables: BAD_SPECS (a spec written to a file, the
+command that reads it, and the place and words of the line it must give) and
+BAD_OPTIONS (a command line refused in one line). The cases that need more (several runs
+held together, several error lines, a file that is not a regular file, a failing disk)
+are named tests below them.
+"""
+
+from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pytest
 from tiny_spec import HEADER, spec_text
@@ -18,144 +28,847 @@ def check(result, where: str, what: str):
     assert where in err and what in err, err
 
 
-def test_missing_file(run, tmp_path):
-    check(run("table", str(tmp_path / "nope.md")), "nope.md:1:1", "no such file")
+@dataclass(frozen=True)
+class Bad:
+    """`COMMAND FILE ARGS`, FILE holding `text` (no FILE when `text` is None): refused in
+    one line at `where` that says `what`."""
+
+    id: str
+    text: str | bytes | None
+    where: str
+    what: str
+    args: tuple[str, ...] = ()
+    name: str = "spec.md"
+    commands: tuple[str, ...] = ("table",)
 
 
-def test_directory(run, tmp_path):
-    check(run("table", str(tmp_path)), ":1:1", "is a directory")
+# The specs the cases are written in.
+SOFTMAX = "| softmax | | 8x8x2 | | | |\n"
+RES = (
+    '+++\ninput = "8x8x4"\n+++\n'
+    "| type | output size | building block | groups |\n|---|---|---|---|\n"
+)
+FIRE = (
+    '+++\ninput = "8x8x8"\n+++\n'
+    "| type | output size | s1x1 | e1x1 | e3x3 | #3x3 |\n|---|---|---|---|---|---|\n"
+)
+NET = (
+    '+++\ninput = "8x8x4"\n{front}\n+++\n'
+    "| type | patch size/stride | output size | building block | connection table | groups"
+    " | padding |\n|---|---|---|---|---|---|---|\n"
+)
 
 
-def test_empty_file(run, write):
-    check(run("table", str(write(""))), "spec.md:1:1", "is empty")
+def net(rows: str, front: str = "") -> str:
+    return NET.format(front=front) + rows
 
 
-def test_not_utf8(run, write):
-    check(
-        run("table", str(write(b'+++\ninput = "8x8x3"\n+++\n| caf\xe9 |\n'))),
-        "spec.md:4:6",
-        "not UTF-8",
-    )
+# Issue 18: MobileNetV2's, ResNeXt's and DenseNet's kinds.
+V2 = (
+    '+++\ninput = "8x8x8"\n[conventions]\nbatch_norm = true\n+++\n'
+    "| operator | t | c | n | s |\n|---|---|---|---|---|\n"
+)
+# ShuffleNet V2's Table 5: width columns read by variants, claim rows, the unit's channels.
+SHUFFLE = (
+    '+++\ninput = "8x8x8"\n[conventions]\nbatch_norm = true\n'
+    '[columns]\n"1×" = "filters"\n"2×" = "note"\n'
+    '# [claim_rows."# of weights"]\n# quantity = "params"\n'
+    '[[variants]]\nname = "2x"\ntitle = "t"\nsource = "s"\ncolumns = { filters = "2×" }\n+++\n'
+    "| Layer | Output size | Stride | Repeat | 1× | 2× |\n|---|---|---|---|---|---|\n"
+)
+CLAIMED = SHUFFLE.replace("# [claim_rows", "[claim_rows").replace("# quantity", "quantity")
+# Issue 18: EfficientNet-B0's squeeze-and-excitation, spellings and resolutions.
+SE_KIND = (
+    '+++\ninput = "8x8x16"\n[kinds."se block"]\nspellings = ["se block"]\n'
+    'branches = [{ layers = [{ op = "se", name = "se", ratio = RATIO }] }]\n+++\n'
+    "| type | output size |\n|---|---|\n| se block | 8x8x16 |\n"
+)
+MB = (
+    '+++\ninput = "8x8x8"\n[kinds.mb]\nspellings = ["MB{expansion}, k{patch}"]\n'
+    'stride = ["dw"]\nstride_from_sizes = true\nbranches = [{ layers = [\n'
+    '  { op = "conv", name = "expand", kernel = 1, filters = "input * expansion" },\n'
+    '  { op = "dwconv", name = "dw", kernel = "patch", filters = "input", padding = "same" },\n'
+    "] }]\n+++\n| operator | resolution | c |\n|---|---|---|\n"
+)
+BOTH = ("table", "verify")
+SHUFFLE_ROW = "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n"
+CLAIMS_P = '[[claims]]\nid = "p"\nquantity = "params"\nvalue = "1K"\n'
 
 
-def test_no_table(run, write):
-    check(
-        run("table", str(write('+++\ninput = "8x8x3"\n+++\n\nJust prose.\n'))),
-        "spec.md:4:1",
-        "no layer table",
-    )
-
-
-def test_header_without_required_column(run, write):
-    text = '+++\ninput = "8x8x3"\n+++\n| patch size | output size |\n|---|---|\n| 3x3 | 8x8x3 |\n'
-    check(run("table", str(write(text))), "spec.md:4:1", "no 'type' column")
-
-
-def test_unknown_column(run, write):
-    text = spec_text("| softmax | | 8x8x3 | | | |\n").replace("| ops |", "| opz |")
-    check(run("table", str(write(text))), "spec.md:5:", "unknown column 'opz'")
-
-
-def test_wrong_number_of_cells(run, write):
-    check(
-        run("table", str(write(spec_text("| softmax | | 8x8x3 |\n")))),
-        "spec.md:7:1",
-        "row has 3 cells",
-    )
-
-
-def test_unknown_layer_type(run, write):
-    check(
-        run("table", str(write(spec_text("| convolutoin | 3x3/1 | 8x8x3 | | | |\n")))),
-        "spec.md:7:3",
-        "unknown layer type",
-    )
-
-
-def test_malformed_patch_size(run, write):
-    check(
-        run("table", str(write(spec_text("| convolution | 3x3/ | 8x8x3 | | | |\n")))),
-        "spec.md:7:17",
-        "malformed patch size",
-    )
-
-
-def test_malformed_output_size(run, write):
-    check(
-        run("table", str(write(spec_text("| convolution | 3x3/1 | 8x8x | | | |\n")))),
-        "spec.md:7:25",
-        "malformed size",
-    )
-
-
-def test_output_size_without_channels_where_none_are_given(run, write):
-    # 8x8 is a size whose channels a table prints elsewhere (ShuffleNet V2); here there are none
-    check(
-        run("table", str(write(spec_text("| convolution | 3x3/1 | 8x8 | | | |\n")))),
-        "spec.md:7:25",
-        "gives no output channels (its output size 8x8 prints none)",
-    )
-
-
-@pytest.mark.parametrize("cell", ["0", "-3"])
-def test_zero_or_negative_numbers(run, write, cell):
-    text = (
+def _zero_or_negative(cell: str) -> str:
+    return (
         '+++\ninput = "8x8x3"\n+++\n'
         "| type | patch size/stride | output size | #1x1 |\n|---|---|---|---|\n"
         f"| inception | | 8x8x3 | {cell} |\n"
     )
-    check(run("table", str(write(text))), "spec.md:6:", "#1x1")
 
 
-def test_zero_claim(run, write):
-    check(
-        run("table", str(write(spec_text("| convolution | 3x3/1 | 8x8x3 | | 0K | |\n")))),
-        "spec.md:7:",
-        "must be positive",
+def _training_only_variant() -> str:
+    """A variant that changes a training-only row (the audit reads it with --aux)."""
+    front = (
+        'input = "8x8x3"\n[[variants]]\nrow = "aux"\nname = "wide"\ntype = "conv"\noutput = "8x8x8"'
+    )
+    text = spec_text(
+        "| convolution | 3x3/1 | 8x8x4 | | | |\n| convolution (aux) | 1x1/1 | 8x8x4 | | | |\n",
+        front,
+    ).replace("| depth | params | ops |", "| depth | params | phase |")
+    return text.replace(
+        "| 8x8x4 | | | |\n| convolution (aux) | 1x1/1 | 8x8x4 | | | |",
+        "| 8x8x4 | | | |\n| convolution (aux) | 1x1/1 | 8x8x4 | | | train |",
     )
 
 
-def test_kernel_larger_than_padded_input(run, write):
-    rows = "| max pool | 9x9/1 | 1x1x3 | | | |\n"
-    check(
-        run("table", str(write(spec_text(rows)))),
-        "spec.md:7:14",
-        "larger than its padded input 8x8",
-    )
+def _growth_rate_without_dense_block() -> str:
+    text = spec_text("| convolution | 3x3/1 | 8x8x4 | | | |", 'input = "8x8x3"')
+    text = text.replace("| ops |\n", "| ops | growth rate |\n").replace("|---|\n", "|---|---|\n", 1)
+    return text.replace("| | | |", "| | | | 32 |")
 
 
-def test_inconsistent_channel_counts(run, write):
-    text = (
-        '+++\ninput = "8x8x3"\n+++\n'
-        "| type | patch size/stride | output size | #3x3 reduce | #3x3 |\n"
-        "|---|---|---|---|---|\n| convolution | 3x3/1 | 8x8x192 | 64 | 128 |\n"
-    )
-    check(run("table", str(write(text))), "spec.md:6:", "inconsistent channel counts")
-
-
-def test_bad_toml_front_matter(run, write):
-    check(
-        run("table", str(write('+++\ninput = "8x8x3\n+++\n' + HEADER))),
+BAD_SPECS = [
+    # the file and its table
+    Bad("empty file", "", "spec.md:1:1", "is empty"),
+    Bad("not UTF-8", b'+++\ninput = "8x8x3"\n+++\n| caf\xe9 |\n', "spec.md:4:6", "not UTF-8"),
+    Bad("no table", '+++\ninput = "8x8x3"\n+++\n\nJust prose.\n', "spec.md:4:1", "no layer table"),
+    Bad(
+        "header without the type column",
+        '+++\ninput = "8x8x3"\n+++\n| patch size | output size |\n|---|---|\n| 3x3 | 8x8x3 |\n',
+        "spec.md:4:1",
+        "no 'type' column",
+    ),
+    Bad(
+        "unknown column",
+        spec_text("| softmax | | 8x8x3 | | | |\n").replace("| ops |", "| opz |"),
+        "spec.md:5:",
+        "unknown column 'opz'",
+    ),
+    Bad(
+        "wrong number of cells",
+        spec_text("| softmax | | 8x8x3 |\n"),
+        "spec.md:7:1",
+        "row has 3 cells",
+    ),
+    Bad(
+        "row after the table ended",
+        spec_text("| softmax | | 8x8x3 | | | |\n") + "Some prose.\n| softmax | | 8x8x3 | | | |\n",
+        "spec.md:9:1",
+        "after the table ended",
+    ),
+    Bad("spec over 16 MiB", "+" * (16 * 1024 * 1024 + 1), "spec.md:1:1", "16 MiB"),
+    Bad(
+        "csv without an input size",
+        "type,patch size/stride,output size\nsoftmax,,1x1x3\n",
+        "t.csv:1:1",
+        "gives no input size",
+        name="t.csv",
+    ),
+    Bad(
+        "csv field over the csv module's limit",
+        'type,patch size/stride,output size\n"' + "a" * 140_000 + '",,1x1x3\n',
+        "t.csv:2:1",
+        "140,009 characters",
+        args=("--input", "8x8x3"),
+        name="t.csv",
+    ),
+    # front matter
+    Bad(
+        "bad TOML front matter",
+        '+++\ninput = "8x8x3\n+++\n' + HEADER,
         "spec.md:2:",
         "bad TOML front matter",
-    )
+    ),
+    Bad(
+        "unclosed front matter",
+        '+++\ninput = "8x8x3"\n' + HEADER,
+        "spec.md:1:1",
+        "never closed",
+    ),
+    Bad(
+        "front matter nested too deeply",
+        "+++\na = " + "[" * 100_000 + "\n+++\n" + HEADER,
+        "spec.md:2:1",
+        "nests too deeply",
+        args=("--input", "8x8x3"),
+    ),
+    Bad(
+        "csv front matter nested too deeply",
+        "# spec: " + "[" * 100_000 + "\ntype\nsoftmax\n",
+        "t.csv:1:9",
+        "nests too deeply",
+        args=("--input", "8x8x3"),
+        name="t.csv",
+    ),
+    # cells
+    Bad(
+        "unknown layer type",
+        spec_text("| convolutoin | 3x3/1 | 8x8x3 | | | |\n"),
+        "spec.md:7:3",
+        "unknown layer type",
+    ),
+    Bad(
+        "malformed patch size",
+        spec_text("| convolution | 3x3/ | 8x8x3 | | | |\n"),
+        "spec.md:7:17",
+        "malformed patch size",
+    ),
+    Bad(
+        "malformed output size",
+        spec_text("| convolution | 3x3/1 | 8x8x | | | |\n"),
+        "spec.md:7:25",
+        "malformed size",
+    ),
+    Bad(
+        # 8x8 is a size whose channels a table prints elsewhere (ShuffleNet V2); here none
+        "output size without channels where none are given",
+        spec_text("| convolution | 3x3/1 | 8x8 | | | |\n"),
+        "spec.md:7:25",
+        "gives no output channels (its output size 8x8 prints none)",
+    ),
+    Bad("zero #1x1", _zero_or_negative("0"), "spec.md:6:", "#1x1"),
+    Bad("negative #1x1", _zero_or_negative("-3"), "spec.md:6:", "#1x1"),
+    Bad(
+        "zero claim",
+        spec_text("| convolution | 3x3/1 | 8x8x3 | | 0K | |\n"),
+        "spec.md:7:",
+        "must be positive",
+    ),
+    Bad(
+        "kernel larger than its padded input",
+        spec_text("| max pool | 9x9/1 | 1x1x3 | | | |\n"),
+        "spec.md:7:14",
+        "larger than its padded input 8x8",
+    ),
+    Bad(
+        "inconsistent channel counts",
+        '+++\ninput = "8x8x3"\n+++\n'
+        "| type | patch size/stride | output size | #3x3 reduce | #3x3 |\n"
+        "|---|---|---|---|---|\n| convolution | 3x3/1 | 8x8x192 | 64 | 128 |\n",
+        "spec.md:6:",
+        "inconsistent channel counts",
+    ),
+    Bad(
+        "input naming no earlier row",
+        spec_text("| softmax | | 8x8x3 | | | 4a |\n").replace("| ops |", "| input |"),
+        "spec.md:7:",
+        "input '4a' names no earlier row",
+    ),
+    Bad(
+        "non-ASCII digit in a cell",
+        spec_text("| convolution | 3x3/1 | 8x8x1² | | | |\n"),
+        "spec.md:7:25",
+        "non-ASCII digit '²'",
+    ),
+    Bad(
+        "integer of 5000 digits in a cell",
+        spec_text(f"| convolution | 3x3/1 | 8x8x{'9' * 5000} | | | |\n"),
+        "spec.md:7:25",
+        "5000 digits",
+    ),
+    *(
+        Bad(
+            f"invisible character {char!r} in a type",
+            spec_text(f"| max{char} pool | 2x2/2 | 4x4x3 | | | |\n"),
+            "spec.md:7:6",
+            "invisible character",
+        )
+        for char in ("\x00", "\u200b", "\x0c", "\x1b")
+    ),
+    Bad(
+        "zero-filter convolution token",
+        '+++\ninput = "8x8x3"\n+++\n| type | output size |\n|---|---|\n| conv3-0 | |\n',
+        "spec.md:6:3",
+        "filters must be positive, got 0",
+        commands=BOTH,
+    ),
+    # the other networks' cells
+    Bad(
+        "malformed building block",
+        RES + "| residual | 8x8x4 | [3x3 64; 3x3, 64] x 2 | |\n",
+        "spec.md:6:22",
+        "malformed building block",
+    ),
+    Bad(
+        "residual stride must divide",
+        RES + "| residual | 3x3x4 | [3x3, 4; 3x3, 4] x 1 | |\n",
+        "spec.md:6:14",
+        "does not divide the input height 8",
+    ),
+    Bad(
+        "residual without a block",
+        RES + "| residual | 8x8x4 | | |\n",
+        "spec.md:6:",
+        "no building block",
+    ),
+    Bad(
+        "zero kernel in a building block",
+        RES + "| residual | 8x8x64 | [0x0, 64] x 1 | |\n",
+        "spec.md:6:23",
+        "block kernel must be positive",
+        commands=BOTH,
+    ),
+    Bad(
+        "groups must divide the channels",
+        RES.replace("building block", "patch size/stride") + "| conv | 8x8x6 | 3x3/1 | 4 |\n",
+        "spec.md:6:26",
+        "do not split into 4 groups",
+    ),
+    Bad(
+        "unknown connection table",
+        '+++\ninput = "8x8x2"\n+++\n| type | patch size/stride | output size | connection table |\n'
+        "|---|---|---|---|\n| conv | 3x3/1 | 8x8x2 | Table II |\n",
+        "spec.md:6:26",
+        "connection table 'Table II' is not",
+    ),
+    Bad(
+        "connection table of the wrong size",
+        '+++\ninput = "8x8x2"\n[connection_tables]\nT = ["XX", "X."]\n+++\n'
+        "| type | patch size/stride | output size | connection table |\n"
+        "|---|---|---|---|\n| conv | 3x3/1 | 8x8x3 | T |\n",
+        "spec.md:8:26",
+        "connection table 'T' has 2 output maps",
+    ),
+    Bad(
+        "connection table with an unread output",
+        spec_text(SOFTMAX, 'input = "8x8x2"\n[connection_tables]\nT = ["X.", "X."]'),
+        "spec.md:3:1",
+        "output map 1 reads no",
+    ),
+    Bad(
+        "variant that changes nothing",
+        spec_text(SOFTMAX, 'input = "8x8x2"\n[[variants]]\nname = "x"'),
+        "spec.md:3:1",
+        "changes nothing",
+    ),
+    Bad(
+        "bad convention value",
+        spec_text(SOFTMAX, 'input = "8x8x2"\n[conventions]\nshortcut = "identity"'),
+        "spec.md:3:1",
+        "shortcut = 'identity' is not allowed",
+    ),
+    # kinds, columns, cells as printed
+    Bad(
+        "unknown kind suggests the nearest",
+        FIRE + "| fier | 8x8x16 | 4 | 8 | 8 | |\n",
+        "spec.md:6:3",
+        "unknown layer type 'fier' (did you mean",
+    ),
+    Bad(
+        "zero in a column the kind requires",
+        FIRE + "| fire | 8x8x16 | 0 | 8 | 8 | |\n",
+        "spec.md:6:19",
+        "s1x1 is 0",
+    ),
+    Bad(
+        "a count the kind needs is blank",
+        FIRE + "| fire | 8x8x16 | 4 | 8 | | |\n",
+        "spec.md:6:",
+        "has no 'e3x3' count",
+    ),
+    Bad(
+        "a cell the kind does not read",
+        FIRE + "| fire | 8x8x16 | 4 | 8 | 8 | 8 |\n",
+        "spec.md:6:31",
+        "a fire row does not read '#3x3'",
+    ),
+    Bad(
+        "a module stride with no place",
+        '+++\ninput = "8x8x8"\n+++\n| type | patch size/stride | #1x1 |\n|---|---|---|\n'
+        "| inception | stride 2 | 4 |\n",
+        "spec.md:6:15",
+        "has no place for stride 2",
+    ),
+    Bad(
+        "a pool kind the module has no place for",
+        '+++\ninput = "8x8x8"\n+++\n| type | #1x1 | pool proj |\n|---|---|---|\n'
+        "| inception | 4 | avg + 4 |\n",
+        "spec.md:6:19",
+        "no pool whose kind",
+    ),
+    Bad(
+        "contradictory stride and patch",
+        '+++\ninput = "8x8x8"\n+++\n| type | patch size/stride |\n|---|---|\n'
+        "| conv / s2 | 3x3/1 |\n",
+        "spec.md:6:3",
+        "stride 2 and patch 3x3/1 disagree",
+    ),
+    Bad(
+        "multiplier on a plain convolution",
+        spec_text("| convolution (x5) | 3x3/1 | 8x8x3 | | | |\n"),
+        "spec.md:7:3",
+        "takes no multiplier x5",
+    ),
+    Bad(
+        "repeat over an empty group",
+        spec_text("| 5× [] | | | | | |\n"),
+        "spec.md:7:3",
+        "a repeat over an empty group",
+    ),
+    Bad(
+        "repeated group never closed",
+        spec_text("| 2× [convolution | 3x3/1 | 8x8x3 | | | |\n| softmax | | 8x8x3 | | | |\n"),
+        "spec.md:7:3",
+        "never closed",
+    ),
+    Bad(
+        "unexplained footnote",
+        spec_text("| convolution* | 3x3/1 | 8x8x3 | | | |\n"),
+        "spec.md:7:3",
+        "footnote '*' is not explained",
+    ),
+    Bad(
+        "filter shape reading other channels",
+        '+++\ninput = "8x8x3"\n+++\n| Type / Stride | Filter Shape |\n|---|---|\n'
+        "| Conv / s1 | 3 × 3 × 4 × 32 |\n",
+        "spec.md:6:15",
+        "says 4 input channels",
+    ),
+    Bad(
+        "input image row disagreeing with the front matter",
+        spec_text("| input image | | 9x9x3 | | | |\n| softmax | | 8x8x3 | | | |\n"),
+        "spec.md:7:",
+        "the input image row is 9x9x3",
+    ),
+    Bad(
+        "declared column colliding with a built-in",
+        spec_text(SOFTMAX, 'input = "8x8x3"\n[columns]\n"Depth" = "note"'),
+        "spec.md:4:1",
+        "column 'Depth' is built in",
+    ),
+    Bad(
+        "declared column naming no field",
+        spec_text(SOFTMAX, 'input = "8x8x3"\n[columns]\n"Width" = "widht"'),
+        "spec.md:4:1",
+        "names no field",
+    ),
+    Bad(
+        "kind branch naming a missing column",
+        spec_text(
+            SOFTMAX,
+            'input = "8x8x3"\n[kinds.mine]\n'
+            'branches = [{ layers = [{ op = "conv", name = "a", filters = "nope" }] }]',
+        ),
+        "spec.md:3:1",
+        "kind 'mine' reads column 'nope'",
+    ),
+    Bad(
+        "kind named like a built-in",
+        spec_text(SOFTMAX, 'input = "8x8x3"\n[kinds.fire]\nbranches = [{ identity = true }]'),
+        "spec.md:3:1",
+        "is built in",
+    ),
+    Bad(
+        "kind with an unknown op",
+        spec_text(
+            SOFTMAX, 'input = "8x8x3"\n[kinds.mine]\nbranches = [{ layers = [{ op = "lstm" }] }]'
+        ),
+        "spec.md:3:1",
+        "op = 'lstm'",
+    ),
+    Bad(
+        "kind stride to no layer",
+        spec_text(
+            SOFTMAX,
+            'input = "8x8x3"\n[kinds.mine]\nstride = ["b"]\n'
+            'branches = [{ layers = [{ op = "conv", name = "a", filters = "8" }] }]',
+        ),
+        "spec.md:3:1",
+        "stride goes to 'b'",
+    ),
+    Bad(
+        "kernel larger because of an upstream stride",
+        spec_text(
+            "| max pool | 2x2/2 | 8x8x3 | | | |\n"  # printed 8x8, comes out 4x4
+            "| max pool | 5x5/1 | 4x4x3 | | | |\n"
+        ),
+        "spec.md:8:14",
+        "spec.md:7:3 comes out 4x4x3, where the table prints 8x8x3",
+    ),
+    # variants and claims
+    Bad(
+        "variant of a training-only row",
+        _training_only_variant(),
+        "spec.md:3:1",
+        "training-only row",
+        args=("--variant", "wide"),
+        commands=BOTH,
+    ),
+    Bad(
+        "a claim error points at its own claim",
+        spec_text(
+            SOFTMAX,
+            'input = "8x8x3"\n[[claims]]\nid = "a"\nquantity = "macs"\nvalue = "1K"\n'
+            '[[claims]]\nid = "b"\nquantity = "macz"\nvalue = "1K"',
+        ),
+        "spec.md:7:1",
+        "quantity = 'macz' is not allowed (did you mean 'macs'?)",
+    ),
+    # networks that cannot exist
+    Bad(
+        "residual block that shrinks its map",
+        net("| residual | | 8x8x64 | [2x2, 64] x 1 | | | |\n"),
+        "spec.md:7:25",
+        "a residual add of 7x7x64 and 8x8x64",
+        commands=BOTH,
+    ),
+    Bad(
+        "zero-pad shortcut that narrows",
+        net(
+            "| residual | | 8x8x2 | [3x3, 2; 3x3, 2] x 1 | | | |\n",
+            '[conventions]\nshortcut = "zero-pad"',
+        ),
+        "spec.md:8:24",
+        "cannot narrow 4 channels to 2",
+        commands=BOTH,
+    ),
+    Bad(
+        "connection table with groups",
+        net(
+            "| conv | 3x3/1 | 8x8x4 | | T | 2 | |\n",
+            '[connection_tables]\nT = ["X...", ".X..", "..X.", "...X"]',
+        ),
+        "spec.md:8:32",
+        "a connection table and 2 groups",
+        commands=BOTH,
+    ),
+    *(
+        Bad(
+            f"{mode} pool padding not smaller than the window",
+            net(f"| {mode} pool | 2x2/1 | 8x8x4 | | | | 2 |\n"),
+            "spec.md:7:",
+            "padding 2 is not smaller than the 2x2",
+            commands=BOTH,
+        )
+        for mode in ("max", "avg")
+    ),
+    # bounds
+    Bad(
+        "building block repeated 10^30 times",
+        net("| residual | | 8x8x4 | [3x3, 4; 3x3, 4] x 1" + "0" * 30 + " | | | |\n"),
+        "spec.md:7:24",
+        "31 digits",
+    ),
+    Bad(
+        "building block repeated 1,001 times",
+        net("| residual | | 8x8x4 | [3x3, 4; 3x3, 4] x 1001 | | | |\n"),
+        "spec.md:7:24",
+        "repeated 1,001 times",
+    ),
+    Bad(
+        "table unrolling past the layer limit",
+        net("| residual | | 8x8x4 | [3x3, 4; 3x3, 4] x 1000 | | | |\n" * 6),
+        "spec.md:12:3",
+        "more than 10,000 layers",
+    ),
+    Bad(
+        "row repeat past the bound",
+        spec_text("| 1001× convolution | 3x3/1 | 8x8x3 | | | |\n"),
+        "spec.md:7:3",
+        "a row repeated 1,001 times",
+    ),
+    Bad(
+        "repeated groups unrolling past the layer limit",
+        spec_text(
+            "| 1000× [convolution | 3x3/1 | 8x8x3 | | | |\n| convolution] | 3x3/1 | 8x8x3 | | | |\n"
+            * 5
+            + "| 1000× [max pool | 3x3/1 | 8x8x3 | | | |\n| max pool] | 3x3/1 | 8x8x3 | | | |\n"
+        ),
+        "spec.md:17:3",
+        "more than 10,000 layers",
+    ),
+    Bad(
+        "module n past the bound",
+        '+++\ninput = "8x8x8"\n+++\n| operator | t | c | n | s | output size |\n'
+        "|---|---|---|---|---|---|\n| bottleneck | 1 | 8 | 1001 | 1 | 8x8x8 |\n",
+        "spec.md:6:",
+        "a module repeated 1,001 times",
+    ),
+    *(
+        Bad(
+            f"lrn {lrn}",
+            spec_text(SOFTMAX, f"[conventions.lrn]\n{lrn}"),
+            "spec.md:",
+            what,
+        )
+        for lrn, what in (
+            ("alpha = nan", "lrn alpha = nan"),
+            ("beta = inf", "lrn beta = inf"),
+            ("k = 0", "lrn k = 0"),
+            ("size = 10001", "lrn size 10001 is too wide"),
+            ("size = true", "lrn size must be a positive integer"),
+        )
+    ),
+    Bad(
+        "bn_eps nan",
+        spec_text(SOFTMAX, "[conventions]\nbn_eps = nan"),
+        "spec.md:",
+        "bn_eps must be a positive number",
+    ),
+    # issue 18: MobileNetV2, ResNeXt, DenseNet
+    Bad(
+        "a repeat n of 0",
+        V2 + "| bottleneck | 6 | 8 | 0 | 1 |\n",
+        "spec.md:8:24",
+        "repeat must be positive",
+    ),
+    Bad(
+        "an expansion below 1",
+        V2 + "| bottleneck | 0.5 | 8 | 1 | 1 |\n",
+        "spec.md:8:16",
+        "t '0.5' is not a whole number",
+    ),
+    Bad("an expansion of 0", V2 + "| bottleneck | 0 | 8 | 1 | 1 |\n", "spec.md:8:16", "t is 0"),
+    Bad(
+        "a cardinality that does not divide the channels",
+        '+++\ninput = "8x8x8"\n[conventions]\nbatch_norm = true\n+++\n'
+        "| type | output size | building block |\n|---|---|---|\n"
+        "| residual | 8x8x16 | [1x1, 8; 3x3, 8, C=3; 1x1, 16] x 1 |\n",
+        "spec.md:8:23",
+        "do not split into 3 groups",
+    ),
+    Bad(
+        "a growth rate with no dense block",
+        _growth_rate_without_dense_block(),
+        "spec.md:7:39",
+        "does not read 'growth rate'",
+    ),
+    Bad(
+        "rows naming no row",
+        spec_text(SOFTMAX, 'input = "8x8x3"\n[rows.conv9]\nsource = "s"\ntype = "linear"'),
+        "spec.md:3:1",
+        "names no row",
+    ),
+    Bad(
+        "symbols changing nothing",
+        spec_text(SOFTMAX, 'input = "8x8x3"\n[symbols]\nk = 0'),
+        "spec.md:3:1",
+        "[symbols]",
+    ),
+    # ShuffleNet V2
+    Bad(
+        # the strided unit's right branch takes output / 2: 15 does not halve (the 2× column)
+        "a shuffle unit whose channels do not halve",
+        SHUFFLE + "| Stage2 | 4×4 | 2 | 1 | 16 | 15 |\n",
+        "spec.md:18:31",
+        "1/2 of 15",
+        args=("--variant", "2x"),
+    ),
+    Bad(
+        "a claim row cell no reading reads",
+        CLAIMED + SHUFFLE_ROW + "| # of weights | 1K | | | 2K | |\n",
+        "spec.md:19:18",
+        "under 'Output size'",
+    ),
+    Bad(
+        "a variant reading no note column",
+        SHUFFLE.replace('filters = "2×"', 'filters = "3×"') + SHUFFLE_ROW,
+        "spec.md:10:1",
+        "no note column of the table",
+    ),
+    Bad(
+        "a blank type under a layer row",
+        SHUFFLE + "| FC | | | 1 | 16 | 32 |\n| | | | 1 | | |\n",
+        "spec.md:19:3",
+        "row has no type",
+    ),
+    Bad(
+        # the basic unit splits its input in halves: 5 channels do not halve
+        "a shuffle unit split of odd channels",
+        SHUFFLE.replace('"8x8x8"', '"8x8x5"') + "| Stage2 | 8×8 | 1 | 1 | | |\n",
+        "spec.md:18:3",
+        "5 channels do not split into 2",
+    ),
+    Bad(
+        # the left branch keeps the input's 8 channels, which leaves none of 8 for the right
+        "a strided unit with no channels left for its right branch",
+        SHUFFLE + "| Stage2 | 4×4 | 2 | 1 | 8 | 16 |\n",
+        "spec.md:18:26",
+        "leaves none of 8",
+    ),
+    Bad(
+        "a claim row declared for no row",
+        CLAIMED + SHUFFLE_ROW,
+        "spec.md:8:1",
+        "names no row of the table",
+    ),
+    Bad(
+        # a basic unit passes half its input (16 of 32) and makes the other half anew: it
+        # keeps its input's 32 channels, not the 24 its cell prints
+        "a shuffle unit whose halves do not add up to its width",
+        SHUFFLE + "| Stage2 | 4×4 | 2 | 1 | 32 | 64 |\n| | 4×4 | 1 | 1 | 24 | 64 |\n",
+        "spec.md:19:",
+        "comes out with 32 channels, where it gives 24",
+    ),
+    Bad(
+        "a variant name taken twice",
+        SHUFFLE.replace(
+            "[[variants]]",
+            '[[variants]]\nname = "2x"\ntitle = "t"\nsource = "s"\ninput = "4x4x8"\n[[variants]]',
+        )
+        + SHUFFLE_ROW,
+        "spec.md:16:1",
+        "variant name '2x' is taken",
+    ),
+    Bad(
+        "a variant named as the table's own reading",
+        SHUFFLE.replace('name = "2x"', 'name = "as tabled"') + SHUFFLE_ROW,
+        "spec.md:11:1",
+        "the table's own reading",
+    ),
+    Bad(
+        "a claim id taken twice",
+        SHUFFLE.replace("[[variants]]", CLAIMS_P + CLAIMS_P + "[[variants]]") + SHUFFLE_ROW,
+        "spec.md:15:1",
+        "claim id 'p' is taken",
+    ),
+    Bad(
+        "a claim row printed twice",
+        CLAIMED + SHUFFLE_ROW + "| # of weights | | | | 2K | 3K |\n" * 2,
+        "spec.md:20:",
+        "gives claim 'of-weights' twice",
+    ),
+    Bad(
+        "a claim row cell with an unexplained footnote mark",
+        CLAIMED + SHUFFLE_ROW + "| # of weights | | | | 2K† | 3K |\n",
+        "spec.md:19:",
+        "footnote mark '†'",
+    ),
+    Bad(
+        # the variant's own error, once: not also "claim 'p' is about reading '2x', which
+        # the spec does not have" (it has it; it is broken)
+        "a broken variant is still a reading its claims may name",
+        SHUFFLE.replace("[[variants]]", CLAIMS_P + 'reading = "2x"\n' + "[[variants]]").replace(
+            'columns = { filters = "2×" }', 'columns = { filters = "2×" }\nbogus = 1'
+        )
+        + SHUFFLE_ROW,
+        "spec.md:",
+        "bogus",
+    ),
+    # EfficientNet-B0: squeeze-and-excitation, spellings and resolutions
+    Bad(
+        "an se ratio that leaves no channel",
+        SE_KIND.replace("RATIO", "0.01"),
+        "spec.md:9:3",
+        "ratio 0.01 of 16 channels leaves no channel",
+    ),
+    Bad("an se ratio out of range", SE_KIND.replace("RATIO", "1.5"), "spec.md:3:1", "ratio 1.5"),
+    Bad(
+        "an se ratio on another layer",
+        SE_KIND.replace('op = "se", name = "se", ratio = RATIO', 'op = "relu", ratio = 0.5'),
+        "spec.md:3:1",
+        "ratio 0.5 is not allowed",
+    ),
+    Bad(
+        "a placeholder no layer reads",
+        MB.replace("k{patch}", "k{patch} g{groups}") + "| MB6, k3x3 g2 | 8 × 8 | |\n",
+        "spec.md:3:1",
+        "fills {groups}, which no layer",
+    ),
+    Bad(
+        "a cell given in the type and its column",
+        MB.replace("| c |\n|---|---|---|", "| t |\n|---|---|---|") + "| MB6, k3x3 | 8 × 8 | 6 |\n",
+        "spec.md:14:23",
+        "'t' is given twice",
+    ),
+    Bad(
+        "a placeholder's text read as a patch cell",
+        MB + "| MB6, k3 | 8 × 8 | |\n",
+        "spec.md:14:3",
+        "malformed patch size '3'",
+    ),
+    Bad(
+        "a resolution the stage cannot stride to",
+        MB + "| MB6, k3x3 | 8 × 8 | |\n| MB6, k3x3 | 3 × 3 | |\n",
+        "spec.md:15:15",
+        "3 does not divide",
+    ),
+    Bad(
+        "a stride written in a spelled patch and the stride column",
+        MB.replace("| c |\n|---|---|---|", "| s |\n|---|---|---|")
+        + "| MB6, k3x3/1 | 8 × 8 | 2 |\n",
+        "spec.md:14:3",
+        "stride 2 and patch 3x3/1 disagree",
+    ),
+    # (x48) and (40%) belong to layers; a module row refuses them instead of dropping them
+    Bad("a module row with (x48)", MB + "| MB6, k3x3 (x48) | 8 × 8 | |\n", "spec.md:14:3", "x48"),
+    Bad("a module row with (40%)", MB + "| MB6, k3x3 (40%) | 8 × 8 | |\n", "spec.md:14:3", "40%"),
+    # --output onto what cannot be written
+    Bad(
+        "output onto /proc",
+        None,
+        "/proc/x.csv:1:1",
+        "cannot write",
+        args=("--format", "csv", "-o", "/proc/x.csv"),
+    ),
+]
 
 
-def test_unclosed_front_matter(run, write):
-    check(
-        run("table", str(write('+++\ninput = "8x8x3"\n' + HEADER))), "spec.md:1:1", "never closed"
-    )
+@pytest.mark.parametrize(
+    ("case", "command"),
+    [
+        pytest.param(c, command, id=c.id if len(c.commands) == 1 else f"{c.id} ({command})")
+        for c in BAD_SPECS
+        for command in c.commands
+    ],
+)
+def test_a_bad_spec_is_refused_in_one_line_at_its_place(run, write, case, command):
+    spec = [] if case.text is None else [str(write(case.text, case.name))]
+    check(run(command, *spec, *case.args), case.where, case.what)
 
 
-def test_csv_without_input_size(run, write):
-    path = write("type,patch size/stride,output size\nsoftmax,,1x1x3\n", "t.csv")
-    check(run("table", str(path)), "t.csv:1:1", "gives no input size")
+BAD_OPTIONS = [
+    # (id, argv, what the one line says)
+    ("unknown format", ("table", "--format", "xml"), "'xml' is not one of"),
+    ("batch 0", ("table", "--batch", "0"), "must be at least 1, got 0"),
+    ("unknown dtype", ("table", "--dtype", "float8"), "'float8' is not one of"),
+    ("malformed input", ("table", "--input", "12x12"), "malformed size '12x12'"),
+    ("padding half", ("table", "--padding", "half"), "padding 'half' is not allowed"),
+    ("unknown variant", ("table", "--variant", "nope"), "unknown variant 'nope'"),
+    ("unknown option", ("table", "--frobnicate"), "No such option"),
+    ("spec and model together", ("table", "spec.md", "--model", "googlenet"), "not both"),
+    (
+        "model not a bundled name",
+        ("table", "--model", "../models/googlenet"),
+        "unknown model '../models/googlenet'",
+    ),
+    *(
+        (f"padding {value}", ("table", "--padding", value), "non-ASCII digit")
+        for value in ("²", "٣", "３", "1²")
+    ),
+    ("batch ٣", ("table", "--batch", "٣"), "non-ASCII digit '٣'"),
+    ("input 224x224x٣", ("table", "--input", "224x224x٣"), "non-ASCII digit '٣'"),
+    ("batch of 5000 digits", ("table", "--batch", "9" * 5000), "at most 18 digits"),
+    ("input of 5000 digits", ("table", "--input", f"{'9' * 5000}x8x3"), "at most 18 digits"),
+    ("padding of 5000 digits", ("table", "--padding", "9" * 5000), "at most 18 digits"),
+    ("seed of 5000 digits", ("verify", "--seed", "9" * 5000), "at most 18 digits"),
+    ("batch of 306 digits", ("table", "--batch", "1" + "0" * 305), "306 digits"),
+    (
+        "verify input of 10^110 cubed",
+        ("verify", "--input", "x".join(["1" + "0" * 110] * 3)),
+        "111 digits",
+    ),
+    # memory, profile and plot read --batch with the cells' rule: with click's IntRange,
+    # 301 digits gave a traceback (profile) or a 300-digit figure (memory), and a fullwidth
+    # 1 was taken
+    *(
+        (f"{command} batch {label}", (command, "--batch", value, *extra), what)
+        for command, extra in (("memory", ()), ("profile", ()), ("plot", ("-o", "chart.svg")))
+        for label, value, what in (
+            ("of 301 digits", "1" + "0" * 300, "at most 18 digits"),
+            ("１", "１", "non-ASCII digit"),
+        )
+    ),
+]
 
 
-def test_input_naming_no_earlier_row(run, write):
-    text = spec_text("| softmax | | 8x8x3 | | | |\n").replace("| ops |", "| input |")
-    text = text.replace("| softmax | | 8x8x3 | | | |", "| softmax | | 8x8x3 | | | 4a |")
-    check(run("table", str(write(text))), "spec.md:7:", "input '4a' names no earlier row")
+@pytest.mark.parametrize(("argv", "what"), [pytest.param(*c[1:], id=c[0]) for c in BAD_OPTIONS])
+def test_a_bad_option_is_refused_in_one_line(run, write, tmp_path, monkeypatch, argv, what):
+    monkeypatch.chdir(tmp_path)  # where `spec.md` is, and where nothing must be written
+    write(spec_text("| softmax | | 8x8x3 | | | |\n"))
+    result = run(*argv)
+    assert result.exit_code == 2, result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and what in result.stderr, result.stderr
+    assert result.stderr.startswith("inception-cost")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.md"]
 
 
 def test_unknown_model_name(run):
@@ -171,257 +884,34 @@ def test_unknown_model_name(run):
     )
 
 
+def test_output_empty_path_is_refused(run):
+    result = run("table", "--output", "")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == "inception-cost: error: --output is empty; expected a file path\n"
+
+
+# ------------------------------------------------------------ what a table row cannot hold
+
+
+def _fifo(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.md")
+    return tmp_path / "pipe.md"
+
+
 @pytest.mark.parametrize(
-    ("args", "what"),
+    ("path", "where", "what"),
     [
-        (["--format", "xml"], "'xml' is not one of"),
-        (["--batch", "0"], "must be at least 1, got 0"),
-        (["--dtype", "float8"], "'float8' is not one of"),
-        (["--input", "12x12"], "malformed size '12x12'"),
-        (["--padding", "half"], "padding 'half' is not allowed"),
-        (["--variant", "nope"], "unknown variant 'nope'"),
-        (["--frobnicate"], "No such option"),
+        pytest.param(lambda tmp: tmp / "nope.md", "nope.md:1:1", "no such file", id="missing"),
+        pytest.param(lambda tmp: tmp, ":1:1", "is a directory", id="directory"),
+        pytest.param(_fifo, "pipe.md:1:1", "not a regular file", id="fifo, not waited on"),
+        pytest.param(lambda tmp: "/dev/zero", "/dev/zero:1:1", "not a regular file", id="device"),
     ],
 )
-def test_unknown_option_values(run, args, what):
-    result = run("table", *args)
-    assert result.exit_code == 2, result.stderr
-    assert result.stderr.count("\n") == 1 and what in result.stderr
-    assert result.stderr.startswith("inception-cost")
+def test_a_spec_that_is_not_a_regular_file(run, tmp_path, path, where, what):
+    check(run("table", str(path(tmp_path))), where, what)
 
-
-def test_spec_and_model_together(run, write):
-    result = run(
-        "table", str(write(spec_text("| softmax | | 8x8x3 | | | |\n"))), "--model", "googlenet"
-    )
-    assert result.exit_code == 2 and "not both" in result.stderr
-
-
-# ------------------------------------------------------------------ the other networks' cells
-
-RES = (
-    '+++\ninput = "8x8x4"\n+++\n'
-    "| type | output size | building block | groups |\n|---|---|---|---|\n"
-)
-
-
-def test_malformed_building_block(run, write):
-    text = RES + "| residual | 8x8x4 | [3x3 64; 3x3, 64] x 2 | |\n"
-    check(run("table", str(write(text))), "spec.md:6:22", "malformed building block")
-
-
-def test_residual_stride_must_divide(run, write):
-    text = RES + "| residual | 3x3x4 | [3x3, 4; 3x3, 4] x 1 | |\n"
-    check(run("table", str(write(text))), "spec.md:6:14", "does not divide the input height 8")
-
-
-def test_residual_without_block(run, write):
-    check(
-        run("table", str(write(RES + "| residual | 8x8x4 | | |\n"))),
-        "spec.md:6:",
-        "no building block",
-    )
-
-
-def test_groups_must_divide_channels(run, write):
-    text = RES.replace("building block", "patch size/stride") + "| conv | 8x8x6 | 3x3/1 | 4 |\n"
-    check(run("table", str(write(text))), "spec.md:6:26", "do not split into 4 groups")
-
-
-def test_unknown_connection_table(run, write):
-    text = (
-        '+++\ninput = "8x8x2"\n+++\n| type | patch size/stride | output size | connection table |\n'
-        "|---|---|---|---|\n| conv | 3x3/1 | 8x8x2 | Table II |\n"
-    )
-    check(run("table", str(write(text))), "spec.md:6:26", "connection table 'Table II' is not")
-
-
-def test_connection_table_of_the_wrong_size(run, write):
-    text = (
-        '+++\ninput = "8x8x2"\n[connection_tables]\nT = ["XX", "X."]\n+++\n'
-        "| type | patch size/stride | output size | connection table |\n"
-        "|---|---|---|---|\n| conv | 3x3/1 | 8x8x3 | T |\n"
-    )
-    check(run("table", str(write(text))), "spec.md:8:26", "connection table 'T' has 2 output maps")
-
-
-SOFTMAX = "| softmax | | 8x8x2 | | | |\n"
-
-
-def test_connection_table_with_an_unread_output(run, write):
-    front = 'input = "8x8x2"\n[connection_tables]\nT = ["X.", "X."]'
-    check(
-        run("table", str(write(spec_text(SOFTMAX, front)))),
-        "spec.md:3:1",
-        "output map 1 reads no",
-    )
-
-
-def test_variant_that_changes_nothing(run, write):
-    front = 'input = "8x8x2"\n[[variants]]\nname = "x"'
-    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:3:1", "changes nothing")
-
-
-def test_bad_convention_value(run, write):
-    front = 'input = "8x8x2"\n[conventions]\nshortcut = "identity"'
-    check(
-        run("table", str(write(spec_text(SOFTMAX, front)))),
-        "spec.md:3:1",
-        "shortcut = 'identity' is not allowed",
-    )
-
-
-# ------------------------------------------------------------ kinds, columns, cells as printed
-
-FIRE = (
-    '+++\ninput = "8x8x8"\n+++\n'
-    "| type | output size | s1x1 | e1x1 | e3x3 | #3x3 |\n|---|---|---|---|---|---|\n"
-)
-
-
-def test_unknown_kind_suggests_the_nearest(run, write):
-    text = FIRE + "| fier | 8x8x16 | 4 | 8 | 8 | |\n"
-    check(run("table", str(write(text))), "spec.md:6:3", "unknown layer type 'fier' (did you mean")
-
-
-def test_zero_in_a_column_the_kind_requires(run, write):
-    text = FIRE + "| fire | 8x8x16 | 0 | 8 | 8 | |\n"
-    check(run("table", str(write(text))), "spec.md:6:19", "s1x1 is 0")
-
-
-def test_a_count_the_kind_needs_is_blank(run, write):
-    text = FIRE + "| fire | 8x8x16 | 4 | 8 | | |\n"
-    check(run("table", str(write(text))), "spec.md:6:", "has no 'e3x3' count")
-
-
-def test_a_cell_the_kind_does_not_read(run, write):
-    text = FIRE + "| fire | 8x8x16 | 4 | 8 | 8 | 8 |\n"
-    check(run("table", str(write(text))), "spec.md:6:31", "a fire row does not read '#3x3'")
-
-
-def test_a_module_stride_with_no_place(run, write):
-    text = (
-        '+++\ninput = "8x8x8"\n+++\n| type | patch size/stride | #1x1 |\n|---|---|---|\n'
-        "| inception | stride 2 | 4 |\n"
-    )
-    check(run("table", str(write(text))), "spec.md:6:15", "has no place for stride 2")
-
-
-def test_a_pool_kind_the_module_has_no_place_for(run, write):
-    text = (
-        '+++\ninput = "8x8x8"\n+++\n| type | #1x1 | pool proj |\n|---|---|---|\n'
-        "| inception | 4 | avg + 4 |\n"
-    )
-    check(run("table", str(write(text))), "spec.md:6:19", "no pool whose kind")
-
-
-def test_contradictory_stride_and_patch(run, write):
-    text = (
-        '+++\ninput = "8x8x8"\n+++\n| type | patch size/stride |\n|---|---|\n'
-        "| conv / s2 | 3x3/1 |\n"
-    )
-    check(run("table", str(write(text))), "spec.md:6:3", "stride 2 and patch 3x3/1 disagree")
-
-
-def test_multiplier_on_a_plain_convolution(run, write):
-    check(
-        run("table", str(write(spec_text("| convolution (x5) | 3x3/1 | 8x8x3 | | | |\n")))),
-        "spec.md:7:3",
-        "takes no multiplier x5",
-    )
-
-
-def test_repeat_over_an_empty_group(run, write):
-    check(
-        run("table", str(write(spec_text("| 5× [] | | | | | |\n")))),
-        "spec.md:7:3",
-        "a repeat over an empty group",
-    )
-
-
-def test_repeated_group_never_closed(run, write):
-    rows = "| 2× [convolution | 3x3/1 | 8x8x3 | | | |\n| softmax | | 8x8x3 | | | |\n"
-    check(run("table", str(write(spec_text(rows)))), "spec.md:7:3", "never closed")
-
-
-def test_unexplained_footnote(run, write):
-    check(
-        run("table", str(write(spec_text("| convolution* | 3x3/1 | 8x8x3 | | | |\n")))),
-        "spec.md:7:3",
-        "footnote '*' is not explained",
-    )
-
-
-def test_filter_shape_reading_other_channels(run, write):
-    text = (
-        '+++\ninput = "8x8x3"\n+++\n| Type / Stride | Filter Shape |\n|---|---|\n'
-        "| Conv / s1 | 3 × 3 × 4 × 32 |\n"
-    )
-    check(run("table", str(write(text))), "spec.md:6:15", "says 4 input channels")
-
-
-def test_input_image_row_disagreeing_with_the_front_matter(run, write):
-    rows = "| input image | | 9x9x3 | | | |\n| softmax | | 8x8x3 | | | |\n"
-    check(run("table", str(write(spec_text(rows)))), "spec.md:7:", "the input image row is 9x9x3")
-
-
-def test_declared_column_colliding_with_a_built_in(run, write):
-    front = 'input = "8x8x3"\n[columns]\n"Depth" = "note"'
-    check(
-        run("table", str(write(spec_text(SOFTMAX, front)))),
-        "spec.md:4:1",
-        "column 'Depth' is built in",
-    )
-
-
-def test_declared_column_naming_no_field(run, write):
-    front = 'input = "8x8x3"\n[columns]\n"Width" = "widht"'
-    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:4:1", "names no field")
-
-
-def test_kind_branch_naming_a_missing_column(run, write):
-    front = (
-        'input = "8x8x3"\n[kinds.mine]\n'
-        'branches = [{ layers = [{ op = "conv", name = "a", filters = "nope" }] }]'
-    )
-    check(
-        run("table", str(write(spec_text(SOFTMAX, front)))),
-        "spec.md:3:1",
-        "kind 'mine' reads column 'nope'",
-    )
-
-
-def test_kind_named_like_a_built_in(run, write):
-    front = 'input = "8x8x3"\n[kinds.fire]\nbranches = [{ identity = true }]'
-    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:3:1", "is built in")
-
-
-def test_kind_with_an_unknown_op(run, write):
-    front = 'input = "8x8x3"\n[kinds.mine]\nbranches = [{ layers = [{ op = "lstm" }] }]'
-    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:3:1", "op = 'lstm'")
-
-
-def test_kind_stride_to_no_layer(run, write):
-    front = (
-        'input = "8x8x3"\n[kinds.mine]\nstride = ["b"]\n'
-        'branches = [{ layers = [{ op = "conv", name = "a", filters = "8" }] }]'
-    )
-    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:3:1", "stride goes to 'b'")
-
-
-def test_kernel_larger_because_of_an_upstream_stride(run, write):
-    rows = (
-        "| max pool | 2x2/2 | 8x8x3 | | | |\n"  # printed 8x8, comes out 4x4
-        "| max pool | 5x5/1 | 4x4x3 | | | |\n"
-    )
-    check(
-        run("table", str(write(spec_text(rows)))),
-        "spec.md:8:14",
-        "spec.md:7:3 comes out 4x4x3, where the table prints 8x8x3",
-    )
-
-
-# ------------------------------------------------------------------ issue 13: the reader
 
 GOOGLENET = "inception_cost/models/googlenet.md"
 
@@ -429,47 +919,6 @@ GOOGLENET = "inception_cost/models/googlenet.md"
 def googlenet_text() -> str:
     with open(GOOGLENET, encoding="utf-8") as fh:
         return fh.read()
-
-
-@pytest.mark.parametrize("value", ["²", "٣", "３", "1²"])
-def test_non_ascii_digit_in_an_option(run, value):
-    result = run("table", "--padding", value)
-    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
-    assert "non-ASCII digit" in result.stderr and "Traceback" not in result.stderr
-
-
-@pytest.mark.parametrize("option", ["--batch", "--input"])
-def test_non_ascii_digit_in_a_number_option(run, option):
-    value = "٣" if option == "--batch" else "224x224x٣"
-    result = run("table", option, value)
-    assert result.exit_code == 2 and "non-ASCII digit '٣'" in result.stderr, result.stderr
-
-
-def test_non_ascii_digit_in_a_cell(run, write):
-    check(
-        run("table", str(write(spec_text("| convolution | 3x3/1 | 8x8x1² | | | |\n")))),
-        "spec.md:7:25",
-        "non-ASCII digit '²'",
-    )
-
-
-def test_integer_of_5000_digits_in_a_cell(run, write):
-    rows = f"| convolution | 3x3/1 | 8x8x{'9' * 5000} | | | |\n"
-    check(run("table", str(write(spec_text(rows)))), "spec.md:7:25", "5000 digits")
-
-
-@pytest.mark.parametrize("option", ["--batch", "--input", "--padding", "--seed"])
-def test_integer_of_5000_digits_in_an_option(run, option):
-    value = "9" * 5000 if option != "--input" else f"{'9' * 5000}x8x3"
-    command = "verify" if option == "--seed" else "table"
-    result = run(command, option, value)
-    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
-    assert "at most 18 digits" in result.stderr
-
-
-def test_csv_field_over_the_csv_module_limit(run, write):
-    path = write('type,patch size/stride,output size\n"' + "a" * 140_000 + '",,1x1x3\n', "t.csv")
-    check(run("table", str(path), "--input", "8x8x3"), "t.csv:2:1", "140,009 characters")
 
 
 def test_blank_line_inside_the_table_continues_it(run, write):
@@ -483,11 +932,6 @@ def test_blank_line_inside_the_table_continues_it(run, write):
     assert result.exit_code == 0 and len(table) == 1 + 33  # header + every row
 
 
-def test_row_after_the_table_ended_is_an_error(run, write):
-    text = spec_text("| softmax | | 8x8x3 | | | |\n") + "Some prose.\n| softmax | | 8x8x3 | | | |\n"
-    check(run("table", str(write(text))), "spec.md:9:1", "after the table ended")
-
-
 def test_rows_without_outer_pipes_are_read():
     from inception_cost import spec
 
@@ -498,28 +942,6 @@ def test_rows_without_outer_pipes_are_read():
     rows = spec.parse_markdown(text).rows
     assert [r.type for r in rows] == ["convolution", "max pool", "softmax"]
     assert rows[1].at("patch").col == 14 and rows[2].at("output").col == 13
-
-
-@pytest.mark.parametrize(("char", "col"), [("\x00", 6), ("\u200b", 6), ("\x0c", 6), ("\x1b", 6)])
-def test_invisible_character_in_a_type(run, write, char, col):
-    rows = f"| max{char} pool | 2x2/2 | 4x4x3 | | | |\n"
-    check(run("table", str(write(spec_text(rows)))), f"spec.md:7:{col}", "invisible character")
-
-
-def test_spec_over_16_mib(run, write):
-    check(run("table", str(write("+" * (16 * 1024 * 1024 + 1)))), "spec.md:1:1", "16 MiB")
-
-
-def test_fifo_is_refused_not_waited_on(run, tmp_path):
-    import os
-
-    fifo = tmp_path / "pipe.md"
-    os.mkfifo(fifo)
-    check(run("table", str(fifo)), "pipe.md:1:1", "not a regular file")
-
-
-def test_device_is_refused(run):
-    check(run("table", "/dev/zero"), "/dev/zero:1:1", "not a regular file")
 
 
 def test_dash_reads_standard_input():
@@ -539,39 +961,19 @@ def test_dash_reads_standard_input():
     assert bad.exit_code == 2 and bad.stderr.startswith("<stdin>:7:3: error: unknown layer")
 
 
-def test_zero_filter_convolution_token(run, write):
-    text = '+++\ninput = "8x8x3"\n+++\n| type | output size |\n|---|---|\n| conv3-0 | |\n'
-    for command in ("table", "verify"):
-        check(run(command, str(write(text))), "spec.md:6:3", "filters must be positive, got 0")
+def test_endless_standard_input_is_capped():
+    from click.testing import CliRunner
+
+    from inception_cost.cli import cli
+
+    result = CliRunner().invoke(cli, ["table", "-"], input="\0" * (16 * 1024 * 1024 + 1))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("<stdin>:1:1: error: <stdin> is larger than 16 MiB")
 
 
-def test_zero_kernel_in_a_building_block(run, write):
-    text = RES + "| residual | 8x8x64 | [0x0, 64] x 1 | |\n"
-    for command in ("table", "verify"):
-        check(run(command, str(write(text))), "spec.md:6:23", "block kernel must be positive")
-
-
-def test_model_must_be_a_bundled_name(run):
-    result = run("table", "--model", "../models/googlenet")
-    assert result.exit_code == 2 and "unknown model '../models/googlenet'" in result.stderr
-
-
-def test_variant_of_a_training_only_row(run, write):
-    front = (
-        'input = "8x8x3"\n[[variants]]\nrow = "aux"\nname = "wide"\ntype = "conv"\noutput = "8x8x8"'
-    )
-    text = spec_text(
-        "| convolution | 3x3/1 | 8x8x4 | | | |\n| convolution (aux) | 1x1/1 | 8x8x4 | | | |\n",
-        front,
-    ).replace("| depth | params | ops |", "| depth | params | phase |")
-    text = text.replace(
-        "| 8x8x4 | | | |\n| convolution (aux) | 1x1/1 | 8x8x4 | | | |",
-        "| 8x8x4 | | | |\n| convolution (aux) | 1x1/1 | 8x8x4 | | | train |",
-    )
-    path = write(text)
+def test_variant_of_a_training_only_row_is_read_with_aux(run, write):
+    path = write(_training_only_variant())
     assert run("table", str(path)).exit_code == 0  # the audit reads the variant's row with aux
-    for command in ("table", "verify"):
-        check(run(command, str(path), "--variant", "wide"), "spec.md:3:1", "training-only row")
     assert run("table", str(path), "--variant", "wide", "--aux").exit_code == 0
 
 
@@ -599,16 +1001,36 @@ def test_past_the_limit_and_n_more(run, write):
     assert "error: and 5 more" in lines[-1] and all(LINE.match(line) for line in lines)
 
 
-def test_a_claim_error_points_at_its_own_claim(run, write):
-    front = (
-        'input = "8x8x3"\n[[claims]]\nid = "a"\nquantity = "macs"\nvalue = "1K"\n'
-        '[[claims]]\nid = "b"\nquantity = "macz"\nvalue = "1K"'
+def test_bound_errors_come_with_the_others_in_one_run(run, write):
+    rows = "| 1001× convolution | 3x3/1 | 8x8x3 | | | |\n| convolutoin | 3x3/1 | 8x8x3 | | | |\n"
+    result = run("table", str(write(spec_text(rows))))
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 2 and len(lines) == 2 and all(LINE.match(x) for x in lines)
+    assert "spec.md:7:3: error: a row repeated" in lines[0] and "spec.md:8:3:" in lines[1]
+
+
+def test_every_unknown_header_in_one_run(run, write):
+    # MobileNetV3's Table 2 as printed: four headers the vocabulary lacks, each refused at
+    # its own column in the same run (not one per try)
+    text = (
+        "| Input | Operator | exp size | #out | SE | NL | s |\n|---|---|---|---|---|---|---|\n"
+        "| 224² × 3 | conv2d, 3x3 | - | 16 | - | HS | 2 |\n"
     )
-    check(
-        run("table", str(write(spec_text(SOFTMAX, front)))),
-        "spec.md:7:1",
-        "quantity = 'macz' is not allowed (did you mean 'macs'?)",
-    )
+    result = run("table", str(write(text)))
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert [line.split(": error: ")[1].split(" (")[0] for line in lines] == [
+        "unknown column 'exp size'",
+        "unknown column '#out'",
+        "unknown column 'SE'",
+        "unknown column 'NL'",
+    ]
+    assert [line.split(": error:")[0].rsplit(":", 2)[1:] for line in lines] == [
+        ["1", "22"],
+        ["1", "33"],
+        ["1", "40"],
+        ["1", "45"],
+    ]
 
 
 BROKEN_VARIANT = (
@@ -630,44 +1052,29 @@ def test_a_variant_that_cannot_be_built_is_named_and_the_rest_is_read(run, write
     check(run("table", str(path), "--variant", "tiny"), "spec.md:12:14", "variant 'tiny': 5x5")
 
 
-# ------------------------------------------------------------ issue 13: networks that cannot exist
-
-NET = (
-    '+++\ninput = "8x8x4"\n{front}\n+++\n'
-    "| type | patch size/stride | output size | building block | connection table | groups"
-    " | padding |\n|---|---|---|---|---|---|---|\n"
-)
+def test_a_claim_row_cell_keeps_its_footnote_mark(run, write):
+    marked = CLAIMED.replace("[[variants]]", '[footnotes]\n"‡" = "x"\n[[variants]]')
+    text = marked + SHUFFLE_ROW + "| # of weights | | | | 2K‡ | 3K |\n"
+    assert run("table", str(write(text))).exit_code == 0  # explained; unexplained in BAD_SPECS
 
 
-def net(rows: str, front: str = "") -> str:
-    return NET.format(front=front) + rows
+def test_a_stride_written_in_a_spelled_patch_is_used(run, write):
+    # `MB6, k3x3/1` writes stride 1 where the printed sizes (8 then 4) imply 2: the written
+    # stride is built (it was dropped for the sizes'), so the next row's size disagrees
+    rows = "| MB6, k3x3/1 | 8 × 8 | |\n| MB6, k3x3 | 4 × 4 | |\n"
+    result = run("table", str(write(MB + rows)))
+    assert result.exit_code == 0, result.stderr
+    assert "input size: computed 8x8, claimed 4x4" in result.stdout
 
 
-@pytest.mark.parametrize("command", ["table", "verify"])
-def test_residual_block_that_shrinks_its_map(run, write, command):
-    text = net("| residual | | 8x8x64 | [2x2, 64] x 1 | | | |\n")
-    check(run(command, str(write(text))), "spec.md:7:25", "a residual add of 7x7x64 and 8x8x64")
+def test_a_module_rows_stride_in_parentheses_is_its_stride(run, write):
+    # (stride 1) is the row's stride, not its name: the next row's size then disagrees
+    rows = "| MB6, k3x3 (stride 1) | 8 × 8 | |\n| MB6, k3x3 | 4 × 4 | |\n"
+    result = run("table", str(write(MB + rows)))
+    assert result.exit_code == 0 and "input size: computed 8x8, claimed 4x4" in result.stdout
 
 
-@pytest.mark.parametrize("command", ["table", "verify"])
-def test_zero_pad_shortcut_that_narrows(run, write, command):
-    text = net("| residual | | 8x8x2 | [3x3, 2; 3x3, 2] x 1 | | | |\n", 'shortcut = "zero-pad"')
-    text = text.replace('shortcut = "zero-pad"', '[conventions]\nshortcut = "zero-pad"')
-    check(run(command, str(write(text))), "spec.md:8:24", "cannot narrow 4 channels to 2")
-
-
-@pytest.mark.parametrize("command", ["table", "verify"])
-def test_connection_table_with_groups(run, write, command):
-    front = '[connection_tables]\nT = ["X...", ".X..", "..X.", "...X"]'
-    text = net("| conv | 3x3/1 | 8x8x4 | | T | 2 | |\n", front)
-    check(run(command, str(write(text))), "spec.md:8:32", "a connection table and 2 groups")
-
-
-@pytest.mark.parametrize("mode", ["max", "avg"])
-def test_pool_padding_not_smaller_than_the_window(run, write, mode):
-    text = net(f"| {mode} pool | 2x2/1 | 8x8x4 | | | | 2 |\n")
-    for command in ("table", "verify"):
-        check(run(command, str(write(text))), "spec.md:7:", "padding 2 is not smaller than the 2x2")
+# ------------------------------------------------------------ inputs at the edge that still run
 
 
 @pytest.mark.parametrize("inception", ["reduced", "naive"])
@@ -702,69 +1109,6 @@ def test_lrn_wider_than_the_channels_runs(run, write):
     assert result.exit_code == 0, result.stderr
 
 
-def test_building_block_repeated_10_to_the_30(run, write):
-    text = net("| residual | | 8x8x4 | [3x3, 4; 3x3, 4] x 1" + "0" * 30 + " | | | |\n")
-    check(run("table", str(write(text))), "spec.md:7:24", "31 digits")
-    text = net("| residual | | 8x8x4 | [3x3, 4; 3x3, 4] x 1001 | | | |\n")
-    check(run("table", str(write(text))), "spec.md:7:24", "repeated 1,001 times")
-
-
-def test_table_unrolling_past_the_layer_limit(run, write):
-    rows = "| residual | | 8x8x4 | [3x3, 4; 3x3, 4] x 1000 | | | |\n" * 6
-    check(run("table", str(write(net(rows)))), "spec.md:12:3", "more than 10,000 layers")
-
-
-def test_row_repeat_past_the_bound(run, write):
-    rows = "| 1001× convolution | 3x3/1 | 8x8x3 | | | |\n"
-    check(run("table", str(write(spec_text(rows)))), "spec.md:7:3", "a row repeated 1,001 times")
-
-
-def test_repeated_groups_unrolling_past_the_layer_limit(run, write):
-    group = "| 1000× [convolution | 3x3/1 | 8x8x3 | | | |\n| convolution] | 3x3/1 | 8x8x3 | | | |\n"
-    rows = (
-        group * 5
-        + "| 1000× [max pool | 3x3/1 | 8x8x3 | | | |\n| max pool] | 3x3/1 | 8x8x3 | | | |\n"
-    )
-    check(run("table", str(write(spec_text(rows)))), "spec.md:17:3", "more than 10,000 layers")
-
-
-def test_module_n_past_the_bound(run, write):
-    text = (
-        '+++\ninput = "8x8x8"\n+++\n| operator | t | c | n | s | output size |\n'
-        "|---|---|---|---|---|---|\n| bottleneck | 1 | 8 | 1001 | 1 | 8x8x8 |\n"
-    )
-    check(run("table", str(write(text))), "spec.md:6:", "a module repeated 1,001 times")
-
-
-def test_bound_errors_come_with_the_others_in_one_run(run, write):
-    rows = "| 1001× convolution | 3x3/1 | 8x8x3 | | | |\n| convolutoin | 3x3/1 | 8x8x3 | | | |\n"
-    result = run("table", str(write(spec_text(rows))))
-    lines = result.stderr.splitlines()
-    assert result.exit_code == 2 and len(lines) == 2 and all(LINE.match(x) for x in lines)
-    assert "spec.md:7:3: error: a row repeated" in lines[0] and "spec.md:8:3:" in lines[1]
-
-
-@pytest.mark.parametrize(
-    ("lrn", "what"),
-    [
-        ("alpha = nan", "lrn alpha = nan"),
-        ("beta = inf", "lrn beta = inf"),
-        ("k = 0", "lrn k = 0"),
-        ("size = 10001", "lrn size 10001 is too wide"),
-        ("size = true", "lrn size must be a positive integer"),
-    ],
-)
-def test_lrn_settings_that_are_not_numbers(run, write, lrn, what):
-    check(
-        run("table", str(write(spec_text(SOFTMAX, f"[conventions.lrn]\n{lrn}")))), "spec.md:", what
-    )
-
-
-def test_bn_eps_nan_is_refused(run, write):
-    text = spec_text(SOFTMAX, "[conventions]\nbn_eps = nan")
-    check(run("table", str(write(text))), "spec.md:", "bn_eps must be a positive number")
-
-
 def test_params_ratio_claim_on_a_network_without_params(run, write):
     front = '[[claims]]\nid = "r"\nquantity = "params_ratio"\nagainst = "alexnet"\nvalue = 12'
     result = run("table", str(write(net("| max pool | 2x2/2 | 4x4x4 | | | | |\n", front))))
@@ -780,10 +1124,12 @@ def test_huge_input_answers_at_once(run):
     assert result.exit_code == 0 and time.process_time() - start < 2
 
 
-def test_huge_batch_is_refused_in_one_line(run):
-    result = run("table", "--batch", "1" + "0" * 305)
-    assert result.exit_code == 2 and result.stdout == "" and result.stderr.count("\n") == 1
-    assert "306 digits" in result.stderr
+def test_huge_padding_answers_at_once(run):
+    import time
+
+    start = time.process_time()
+    result = run("table", "--model", "vgg13", "--padding", "10000000", "--format", "json")
+    assert result.exit_code == 0 and time.process_time() - start < 2
 
 
 def test_csv_spec_verifies_with_input(run, write):
@@ -792,17 +1138,7 @@ def test_csv_spec_verifies_with_input(run, write):
         assert run(command, str(path), "--input", "8x8x3").exit_code == 0
 
 
-# ------------------------------------------------------------------ issue 13: --output
-
-
-def test_output_empty_path_is_refused(run):
-    result = run("table", "--output", "")
-    assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr == "inception-cost: error: --output is empty; expected a file path\n"
-
-
-def test_output_onto_proc(run):
-    check(run("table", "--format", "csv", "-o", "/proc/x.csv"), "/proc/x.csv:1:1", "cannot write")
+# ------------------------------------------------------------------ --output
 
 
 @pytest.mark.parametrize("path", ["/dev/null", "fifo"])
@@ -863,293 +1199,3 @@ def test_output_through_a_symlink_writes_its_target(run, tmp_path):
     assert run("table", "--format", "csv", "-o", str(link)).exit_code == 2  # exists: --force
     assert run("table", "--format", "csv", "-o", str(link), "--force").exit_code == 0
     assert link.is_symlink() and target.read_text().startswith("# spec: ")
-
-
-def test_verify_input_of_10_to_the_110_cubed(run):
-    side = "1" + "0" * 110
-    result = run("verify", "--input", f"{side}x{side}x{side}")
-    assert result.exit_code == 2 and result.stdout == "" and result.stderr.count("\n") == 1
-    assert "111 digits" in result.stderr
-
-
-def test_huge_padding_answers_at_once(run):
-    import time
-
-    start = time.process_time()
-    result = run("table", "--model", "vgg13", "--padding", "10000000", "--format", "json")
-    assert result.exit_code == 0 and time.process_time() - start < 2
-
-
-def test_endless_standard_input_is_capped():
-    from click.testing import CliRunner
-
-    from inception_cost.cli import cli
-
-    result = CliRunner().invoke(cli, ["table", "-"], input="\0" * (16 * 1024 * 1024 + 1))
-    assert result.exit_code == 2
-    assert result.stderr.startswith("<stdin>:1:1: error: <stdin> is larger than 16 MiB")
-
-
-@pytest.mark.parametrize(
-    ("name", "text", "where"),
-    [
-        ("spec.md", "+++\na = " + "[" * 100_000 + "\n+++\n" + HEADER, "spec.md:2:1"),
-        ("t.csv", "# spec: " + "[" * 100_000 + "\ntype\nsoftmax\n", "t.csv:1:9"),
-    ],
-)
-def test_front_matter_nested_too_deeply(run, write, name, text, where):
-    check(run("table", str(write(text, name)), "--input", "8x8x3"), where, "nests too deeply")
-
-
-# Issue 18: bad input specific to MobileNetV2's, ResNeXt's and DenseNet's kinds.
-V2 = (
-    '+++\ninput = "8x8x8"\n[conventions]\nbatch_norm = true\n+++\n'
-    "| operator | t | c | n | s |\n|---|---|---|---|---|\n"
-)
-
-
-def test_a_repeat_n_of_0(run, write):
-    result = run("table", str(write(V2 + "| bottleneck | 6 | 8 | 0 | 1 |\n")))
-    check(result, "spec.md:8:24", "repeat must be positive")
-
-
-def test_an_expansion_below_1(run, write):
-    result = run("table", str(write(V2 + "| bottleneck | 0.5 | 8 | 1 | 1 |\n")))
-    check(result, "spec.md:8:16", "t '0.5' is not a whole number")
-    result = run("table", str(write(V2 + "| bottleneck | 0 | 8 | 1 | 1 |\n")))
-    check(result, "spec.md:8:16", "t is 0")
-
-
-def test_a_cardinality_that_does_not_divide_the_channels(run, write):
-    text = (
-        '+++\ninput = "8x8x8"\n[conventions]\nbatch_norm = true\n+++\n'
-        "| type | output size | building block |\n|---|---|---|\n"
-        "| residual | 8x8x16 | [1x1, 8; 3x3, 8, C=3; 1x1, 16] x 1 |\n"
-    )
-    check(run("table", str(write(text))), "spec.md:8:23", "do not split into 3 groups")
-
-
-def test_a_growth_rate_with_no_dense_block(run, write):
-    text = spec_text("| convolution | 3x3/1 | 8x8x4 | | | |", 'input = "8x8x3"')
-    text = text.replace("| ops |\n", "| ops | growth rate |\n").replace("|---|\n", "|---|---|\n", 1)
-    text = text.replace("| | | |", "| | | | 32 |")
-    check(run("table", str(write(text))), "spec.md:7:39", "does not read 'growth rate'")
-
-
-def test_rows_and_symbols_name_what_they_change(run, write):
-    front = 'input = "8x8x3"\n[rows.conv9]\nsource = "s"\ntype = "linear"'
-    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:3:1", "names no row")
-    front = 'input = "8x8x3"\n[symbols]\nk = 0'
-    check(run("table", str(write(spec_text(SOFTMAX, front)))), "spec.md:3:1", "[symbols]")
-
-
-# ShuffleNet V2's Table 5: width columns read by variants, claim rows, the unit's channels.
-SHUFFLE = (
-    '+++\ninput = "8x8x8"\n[conventions]\nbatch_norm = true\n'
-    '[columns]\n"1×" = "filters"\n"2×" = "note"\n'
-    '# [claim_rows."# of weights"]\n# quantity = "params"\n'
-    '[[variants]]\nname = "2x"\ntitle = "t"\nsource = "s"\ncolumns = { filters = "2×" }\n+++\n'
-    "| Layer | Output size | Stride | Repeat | 1× | 2× |\n|---|---|---|---|---|---|\n"
-)
-CLAIMED = SHUFFLE.replace("# [claim_rows", "[claim_rows").replace("# quantity", "quantity")
-
-
-def test_a_shuffle_unit_whose_channels_do_not_halve(run, write):
-    # the strided unit's right branch takes output / 2: 15 does not halve (the 2× column)
-    text = SHUFFLE + "| Stage2 | 4×4 | 2 | 1 | 16 | 15 |\n"
-    check(run("table", str(write(text)), "--variant", "2x"), "spec.md:18:31", "1/2 of 15")
-
-
-def test_a_claim_row_cell_no_reading_reads(run, write):
-    text = CLAIMED + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n| # of weights | 1K | | | 2K | |\n"
-    check(run("table", str(write(text))), "spec.md:19:18", "under 'Output size'")
-
-
-def test_a_variant_reading_no_note_column(run, write):
-    text = (
-        SHUFFLE.replace('filters = "2×"', 'filters = "3×"') + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n"
-    )
-    check(run("table", str(write(text))), "spec.md:10:1", "no note column of the table")
-
-
-def test_a_blank_type_under_a_layer_row(run, write):
-    text = SHUFFLE + "| FC | | | 1 | 16 | 32 |\n| | | | 1 | | |\n"
-    check(run("table", str(write(text))), "spec.md:19:3", "row has no type")
-
-
-def test_a_shuffle_unit_split_of_odd_channels(run, write):
-    # the basic unit splits its input in halves: 5 channels do not halve
-    text = SHUFFLE.replace('"8x8x8"', '"8x8x5"') + "| Stage2 | 8×8 | 1 | 1 | | |\n"
-    check(run("table", str(write(text))), "spec.md:18:3", "5 channels do not split into 2")
-
-
-def test_a_strided_unit_with_no_channels_left_for_its_right_branch(run, write):
-    # the left branch keeps the input's 8 channels, which leaves none of 8 for the right
-    text = SHUFFLE + "| Stage2 | 4×4 | 2 | 1 | 8 | 16 |\n"
-    check(run("table", str(write(text))), "spec.md:18:26", "leaves none of 8")
-
-
-def test_a_claim_row_declared_for_no_row(run, write):
-    text = CLAIMED + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n"
-    check(run("table", str(write(text))), "spec.md:8:1", "names no row of the table")
-
-
-# Issue 18: EfficientNet-B0's squeeze-and-excitation, spellings and resolutions.
-SE_KIND = (
-    '+++\ninput = "8x8x16"\n[kinds."se block"]\nspellings = ["se block"]\n'
-    'branches = [{ layers = [{ op = "se", name = "se", ratio = RATIO }] }]\n+++\n'
-    "| type | output size |\n|---|---|\n| se block | 8x8x16 |\n"
-)
-
-
-def test_an_se_ratio_that_leaves_no_channel(run, write):
-    result = run("table", str(write(SE_KIND.replace("RATIO", "0.01"))))
-    check(result, "spec.md:9:3", "ratio 0.01 of 16 channels leaves no channel")
-
-
-def test_an_se_ratio_out_of_range_or_on_another_layer(run, write):
-    check(run("table", str(write(SE_KIND.replace("RATIO", "1.5")))), "spec.md:3:1", "ratio 1.5")
-    text = SE_KIND.replace('op = "se", name = "se", ratio = RATIO', 'op = "relu", ratio = 0.5')
-    check(run("table", str(write(text))), "spec.md:3:1", "ratio 0.5 is not allowed")
-
-
-MB = (
-    '+++\ninput = "8x8x8"\n[kinds.mb]\nspellings = ["MB{expansion}, k{patch}"]\n'
-    'stride = ["dw"]\nstride_from_sizes = true\nbranches = [{ layers = [\n'
-    '  { op = "conv", name = "expand", kernel = 1, filters = "input * expansion" },\n'
-    '  { op = "dwconv", name = "dw", kernel = "patch", filters = "input", padding = "same" },\n'
-    "] }]\n+++\n| operator | resolution | c |\n|---|---|---|\n"
-)
-
-
-def test_a_placeholder_no_layer_reads(run, write):
-    text = MB.replace("k{patch}", "k{patch} g{groups}") + "| MB6, k3x3 g2 | 8 × 8 | |\n"
-    check(run("table", str(write(text))), "spec.md:3:1", "fills {groups}, which no layer")
-
-
-def test_a_cell_given_in_the_type_and_its_column(run, write):
-    text = (
-        MB.replace("| c |\n|---|---|---|", "| t |\n|---|---|---|") + "| MB6, k3x3 | 8 × 8 | 6 |\n"
-    )
-    check(run("table", str(write(text))), "spec.md:14:23", "'t' is given twice")
-    text = MB + "| MB6, k3 | 8 × 8 | |\n"  # the placeholder's text read as a patch cell
-    check(run("table", str(write(text))), "spec.md:14:3", "malformed patch size '3'")
-
-
-def test_a_resolution_the_stage_cannot_stride_to(run, write):
-    rows = "| MB6, k3x3 | 8 × 8 | |\n| MB6, k3x3 | 3 × 3 | |\n"
-    check(run("table", str(write(MB + rows))), "spec.md:15:15", "3 does not divide")
-
-
-def test_a_shuffle_unit_whose_halves_do_not_add_up_to_its_width(run, write):
-    # a basic unit passes half its input (16 of 32) and makes the other half anew: it
-    # keeps its input's 32 channels, not the 24 its cell prints
-    text = SHUFFLE + "| Stage2 | 4×4 | 2 | 1 | 32 | 64 |\n| | 4×4 | 1 | 1 | 24 | 64 |\n"
-    check(
-        run("table", str(write(text))),
-        "spec.md:19:",
-        "comes out with 32 channels, where it gives 24",
-    )
-
-
-def test_every_unknown_header_in_one_run(run, write):
-    # MobileNetV3's Table 2 as printed: four headers the vocabulary lacks, each refused at
-    # its own column in the same run (not one per try)
-    text = (
-        "| Input | Operator | exp size | #out | SE | NL | s |\n|---|---|---|---|---|---|---|\n"
-        "| 224² × 3 | conv2d, 3x3 | - | 16 | - | HS | 2 |\n"
-    )
-    result = run("table", str(write(text)))
-    assert result.exit_code == 2 and "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert [line.split(": error: ")[1].split(" (")[0] for line in lines] == [
-        "unknown column 'exp size'",
-        "unknown column '#out'",
-        "unknown column 'SE'",
-        "unknown column 'NL'",
-    ]
-    assert [line.split(": error:")[0].rsplit(":", 2)[1:] for line in lines] == [
-        ["1", "22"],
-        ["1", "33"],
-        ["1", "40"],
-        ["1", "45"],
-    ]
-
-
-def test_variant_names_and_claim_ids_are_each_unique(run, write):
-    twice = SHUFFLE.replace(
-        "[[variants]]",
-        '[[variants]]\nname = "2x"\ntitle = "t"\nsource = "s"\ninput = "4x4x8"\n[[variants]]',
-    )
-    text = twice + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n"
-    check(run("table", str(write(text))), "spec.md:16:1", "variant name '2x' is taken")
-    tabled = SHUFFLE.replace('name = "2x"', 'name = "as tabled"')
-    text = tabled + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n"
-    check(run("table", str(write(text))), "spec.md:11:1", "the table's own reading")
-    claims = '[[claims]]\nid = "p"\nquantity = "params"\nvalue = "1K"\n'
-    text = SHUFFLE.replace("[[variants]]", claims + claims + "[[variants]]")
-    text += "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n"
-    check(run("table", str(write(text))), "spec.md:15:1", "claim id 'p' is taken")
-
-
-def test_a_claim_row_printed_twice(run, write):
-    row = "| # of weights | | | | 2K | 3K |\n"
-    text = CLAIMED + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n" + row + row
-    check(run("table", str(write(text))), "spec.md:20:", "gives claim 'of-weights' twice")
-
-
-def test_a_claim_row_cell_keeps_its_footnote_mark(run, write):
-    marked = CLAIMED.replace("[[variants]]", '[footnotes]\n"‡" = "x"\n[[variants]]')
-    text = marked + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n| # of weights | | | | 2K‡ | 3K |\n"
-    assert run("table", str(write(text))).exit_code == 0
-    unexplained = (
-        CLAIMED + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n| # of weights | | | | 2K† | 3K |\n"
-    )
-    check(run("table", str(write(unexplained))), "spec.md:19:", "footnote mark '†'")
-
-
-def test_a_stride_written_in_a_spelled_patch_is_used(run, write):
-    # `MB6, k3x3/1` writes stride 1 where the printed sizes (8 then 4) imply 2: the written
-    # stride is built (it was dropped for the sizes'), so the next row's size disagrees
-    rows = "| MB6, k3x3/1 | 8 × 8 | |\n| MB6, k3x3 | 4 × 4 | |\n"
-    result = run("table", str(write(MB + rows)))
-    assert result.exit_code == 0, result.stderr
-    assert "input size: computed 8x8, claimed 4x4" in result.stdout
-    text = (
-        MB.replace("| c |\n|---|---|---|", "| s |\n|---|---|---|") + "| MB6, k3x3/1 | 8 × 8 | 2 |\n"
-    )
-    check(run("table", str(write(text))), "spec.md:14:3", "stride 2 and patch 3x3/1 disagree")
-
-
-def test_a_module_row_takes_no_layer_parenthesis(run, write):
-    # (x48) and (40%) belong to layers; a module row refuses them instead of dropping them
-    check(run("table", str(write(MB + "| MB6, k3x3 (x48) | 8 × 8 | |\n"))), "spec.md:14:3", "x48")
-    check(run("table", str(write(MB + "| MB6, k3x3 (40%) | 8 × 8 | |\n"))), "spec.md:14:3", "40%")
-    # (stride 1) is the row's stride, not its name: the next row's size then disagrees
-    rows = "| MB6, k3x3 (stride 1) | 8 × 8 | |\n| MB6, k3x3 | 4 × 4 | |\n"
-    result = run("table", str(write(MB + rows)))
-    assert result.exit_code == 0 and "input size: computed 8x8, claimed 4x4" in result.stdout
-
-
-def test_a_broken_variant_is_still_a_reading_its_claims_may_name(run, write):
-    # the variant's own error, once: not also "claim 'p' is about reading '2x', which the
-    # spec does not have" (it has it; it is broken)
-    claim = '[[claims]]\nid = "p"\nquantity = "params"\nvalue = "1K"\nreading = "2x"\n'
-    text = SHUFFLE.replace("[[variants]]", claim + "[[variants]]").replace(
-        'columns = { filters = "2×" }', 'columns = { filters = "2×" }\nbogus = 1'
-    )
-    check(
-        run("table", str(write(text + "| Stage2 | 4×4 | 2 | 1 | 16 | 32 |\n"))), "spec.md:", "bogus"
-    )
-
-
-@pytest.mark.parametrize("command", ["memory", "profile", "plot"])
-def test_every_batch_option_reads_numbers_by_one_rule(run, command, tmp_path):
-    # memory, profile and plot read --batch with click's IntRange: 301 digits gave a
-    # traceback (profile) or a 300-digit figure (memory), and a fullwidth 1 was taken
-    extra = ["-o", str(tmp_path / "chart.svg")] if command == "plot" else []
-    result = run(command, "--batch", "1" + "0" * 300, *extra)
-    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
-    assert "at most 18 digits" in result.stderr
-    result = run(command, "--batch", "１", *extra)
-    assert result.exit_code == 2 and "non-ASCII digit" in result.stderr, result.stderr

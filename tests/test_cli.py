@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import sys
 
 from fresh import probe, running
 
@@ -333,3 +334,16 @@ def test_output_dash_is_standard_output(run, tmp_path, monkeypatch):
     assert out.exit_code == 0 and out.stdout.startswith("# spec: ")
     assert out.stdout == run("table", "-m", "lenet5", "--format", "csv").stdout
     assert list(tmp_path.iterdir()) == []
+
+
+def test_without_matplotlib_one_line_says_how(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from inception_cost.cli import cli
+
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # import fails
+    result = CliRunner().invoke(cli, ["plot", "-o", str(tmp_path / "g.png")])
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "pip install 'inception-cost[plot]'" in result.stderr
+    assert not (tmp_path / "g.png").exists()

@@ -10,6 +10,7 @@ from pathlib import Path
 from fresh import probe, running
 
 import inception_cost
+from inception_cost.cli import COMMANDS
 
 PACKAGE = Path(inception_cost.__file__).parent
 
@@ -27,6 +28,13 @@ INSIDE = {
     ("report.py", "inception_cost.presets"): "the presets only for --as",
     ("counted.py", "inception_cost.presets"): "the presets only for --as",
     ("counted.py", "inception_cost"): "the presets only for --as",
+    ("cli/options.py", "inception_cost.render.terminal"): "only a rich run imports rich",
+}
+#: Each command draws with rich through render/terminal/NAME.py, imported in its rich branch.
+DRAWN = [c.replace("-", "_") for c in COMMANDS if c != "plot"]
+INSIDE |= {
+    (f"cli/{name}.py", f"inception_cost.render.terminal.{name}"): "only a rich run imports rich"
+    for name in DRAWN
 }
 
 
@@ -89,3 +97,143 @@ def test_rich_and_numpy_stay_behind_their_module_boundaries():
             assert name.startswith("render/terminal/"), name
         if "numpy" in roots:
             assert name.startswith("reference/"), name
+
+
+def test_each_command_is_named_after_its_module_and_imports_its_renderers():
+    """cli/NAME.py wires the command NAME (`_` for `-`), rendering with render/NAME.py's
+    `render` (imported at its top) and render/terminal/NAME.py's `draw` (in its rich
+    branch); `plot` draws with matplotlib (render/plot.py) and has no text formats."""
+    trees = dict(_modules())
+    for command in COMMANDS:
+        name = command.replace("-", "_")
+        tree = trees[f"cli/{name}.py"]
+        defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+        assert name in defined, command
+        assert f"render/{name}.py" in trees, command
+        if command == "plot":
+            continue
+        assert _names(tree.body, f"inception_cost.render.{name}") == {"render"}, command
+        assert _names(ast.walk(tree), f"inception_cost.render.terminal.{name}") == {"draw"}
+        assert f"render/terminal/{name}.py" in trees, command
+
+
+def _names(nodes, module: str) -> set[str]:
+    return {
+        a.name
+        for node in nodes
+        if isinstance(node, ast.ImportFrom) and node.module == module
+        for a in node.names
+    }
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def _defined(trees) -> set[str]:
+    """The private names the package defines itself: its functions, classes, assigned
+    attributes and names (`def _apply`, `self._out = ...`, `_NO_ARGS = ...`)."""
+    out = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                out.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                out.add(node.attr)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                out.add(node.id)
+    return {name for name in out if _private(name)}
+
+
+def _libraries(tree) -> set[str]:
+    """The names a module binds to a library's modules (`import dataclasses`, `from rich
+    import box`), not to the package's own."""
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {
+                a.asname or a.name.split(".")[0]
+                for a in node.names
+                if a.name.split(".")[0] != "inception_cost"
+            }
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] not in (
+            "inception_cost",
+            "__future__",
+        ):
+            out |= {a.asname or a.name for a in node.names}
+    return out
+
+
+def private_names(tree: ast.AST, defined: set[str] = frozenset()) -> list[str]:
+    """Where a module reaches a private name of a library (the standard library included):
+    an import of `_x` or from a module `_x` (`from dataclasses import _FIELDS`, `import
+    rich._loop`), `_x` of a library's module (`dataclasses._process_class`), and `obj._x`
+    or `getattr(obj, "_x")` of a private name the package does not `defined` itself (a
+    library's object: `column._cells`)."""
+    found, libraries = [], _libraries(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom) and not getattr(node, "level", 0):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            modules += [node.module] if isinstance(node, ast.ImportFrom) else []
+            for module in modules:
+                parts = module.split(".")
+                if parts[0] != "inception_cost" and any(_private(part) for part in parts):
+                    found.append(f"{node.lineno}: imports {module}")
+            if isinstance(node, ast.ImportFrom) and node.module.split(".")[0] != "inception_cost":
+                found += [
+                    f"{node.lineno}: imports {a.name} from {node.module}"
+                    for a in node.names
+                    if _private(a.name)
+                ]
+        elif isinstance(node, ast.Attribute) and _private(node.attr):
+            root = node.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            of_library = isinstance(root, ast.Name) and root.id in libraries
+            if of_library or node.attr not in defined:
+                found.append(f"{node.lineno}: {ast.unparse(node)}")
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("getattr", "setattr", "hasattr", "delattr")
+            and len(node.args) > 1
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+            and _private(node.args[1].value)
+            and node.args[1].value not in defined
+        ):
+            found.append(f"{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_no_module_reaches_a_private_name_of_a_library():
+    """A library's private names may change in any release: the package uses what rich,
+    click and the standard library publish (issue 28: records.py and drawn.py went)."""
+    modules = dict(_modules())
+    defined = _defined(modules.values())
+    found = {name: hits for name, tree in modules.items() if (hits := private_names(tree, defined))}
+    assert found == {}
+
+
+def test_the_private_name_check_finds_each_way_in():
+    source = (
+        "from dataclasses import _FIELDS\n"
+        "import rich._loop\n"
+        "from rich._emoji_codes import EMOJI\n"
+        "import dataclasses\n"
+        "x = dataclasses._process_class\n"
+        "def f(table, kind):\n"
+        "    table._ok = table.columns[0]._cells + kind._apply(table._ok)\n"
+        "    return getattr(table, '_renderables'), table.__class__, dataclasses._apply\n"
+        "from inception_cost.columns import norm as _norm\n"
+    )
+    hits = private_names(ast.parse(source), defined={"_ok", "_apply"})
+    assert sorted(hits) == [
+        "1: imports _FIELDS from dataclasses",
+        "2: imports rich._loop",
+        "3: imports rich._emoji_codes",
+        "5: dataclasses._process_class",
+        "7: table.columns[0]._cells",
+        "8: dataclasses._apply",
+        "8: getattr(table, '_renderables')",
+    ]

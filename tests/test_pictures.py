@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 from inception_cost import cost, network, spec
-from inception_cost.render.bars import bar, read_bar
+from inception_cost.render.profile import bar, read_bar
 
 PLAIN = {"NO_COLOR": "1", "TERM": "dumb"}
 

@@ -1,18 +1,22 @@
-"""Charts held to the data: values read back from the matplotlib figures, the docs'
-charts by their JSON sidecars, and the one-line refusal without matplotlib."""
+"""Charts held to the data: values read back from the matplotlib figures and the docs'
+charts by their JSON sidecars (the plot extra; the one-line refusal without it is in
+tests/test_cli.py)."""
 
 from __future__ import annotations
 
 import json
-import sys
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 from pathlib import Path
+
+import pytest
 
 from inception_cost import cost, network, spec
 from inception_cost.landscape import points
 from inception_cost.profile import profile
 from inception_cost.render.plot import comparison_figure, layer_figure, plotted
+
+pytestmark = pytest.mark.plot
 
 IMAGES = Path(__file__).resolve().parent.parent / "docs" / "img"
 
@@ -89,16 +93,3 @@ def test_plot_files(run, tmp_path):
     assert ET.parse(svg).getroot().tag == "{http://www.w3.org/2000/svg}svg"
     bad = run("plot", "-o", str(tmp_path / "g.txt"))
     assert bad.exit_code == 2
-
-
-def test_without_matplotlib_one_line_says_how(monkeypatch, tmp_path):
-    from click.testing import CliRunner
-
-    from inception_cost.cli import cli
-
-    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # import fails
-    result = CliRunner().invoke(cli, ["plot", "-o", str(tmp_path / "g.png")])
-    assert result.exit_code == 2
-    assert result.stderr.strip().count("\n") == 0
-    assert "pip install 'inception-cost[plot]'" in result.stderr
-    assert not (tmp_path / "g.png").exists()

@@ -1,10 +1,11 @@
 """The `inception-cost` command: options in, one library call, a renderer out.
 
-Each command is a module of this package that imports, at its top, the library calls and
-the renderer it wires. The group imports only the module of the command being run
-(`COMMANDS`), so `table --format csv` builds no other command's options and loads neither
-the NumPy reference nor rich; `--help` and completing a command's name import them all
-(none of them imports NumPy or rich when it loads).
+Each command is a module of this package, named after it, that imports at its top the
+library calls and the text renderer it wires, and its rich renderer when it draws with
+rich. The group imports only the module of the command being run (`COMMANDS`), so
+`table --format csv` builds no other command's options and loads neither the NumPy
+reference nor rich; `--help` and completing a command's name import them all (none of
+them imports NumPy or rich when it loads).
 """
 
 from __future__ import annotations
@@ -20,20 +21,22 @@ from inception_cost.errors import InputError, InputErrors
 #: `inception-cost` alone (click >= 8.2 raises it as a usage error; 8.1 prints the help)
 _NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
-#: Each command's module in this package; its function is the command's name, `_` for `-`.
-COMMANDS = {
-    "claims": "catalog",
-    "compare-bottleneck": "bottleneck",
-    "conventions": "conventions",
-    "memory": "memory",
-    "models": "catalog",
-    "plot": "plot",
-    "profile": "profile",
-    "receptive": "receptive",
-    "sweep": "sweep",
-    "table": "table",
-    "verify": "verify",
-}
+#: The commands. Each is the function of its own name in the module of its name (`_` for
+#: `-`: cli/compare_bottleneck.py), and renders with render/NAME.py and, for rich,
+#: render/terminal/NAME.py.
+COMMANDS = (
+    "claims",
+    "compare-bottleneck",
+    "conventions",
+    "memory",
+    "models",
+    "plot",
+    "profile",
+    "receptive",
+    "sweep",
+    "table",
+    "verify",
+)
 
 
 class _Cli(click.Group):
@@ -46,8 +49,8 @@ class _Cli(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
-        module = importlib.import_module(f"{__name__}.{COMMANDS[cmd_name]}")
-        return getattr(module, cmd_name.replace("-", "_"))
+        name = cmd_name.replace("-", "_")
+        return getattr(importlib.import_module(f"{__name__}.{name}"), name)
 
     def main(self, *args, **kwargs):
         try:

@@ -8,12 +8,14 @@ from inception_cost.cli.options import (
     BATCH,
     FORMAT,
     INPUT,
-    deliver,
+    emit,
     load_spec,
     output_options,
+    show,
     spec_source,
 )
 from inception_cost.presets import compare
+from inception_cost.render.conventions import render
 from inception_cost.spec import with_overrides
 
 
@@ -30,4 +32,10 @@ def conventions(spec_file, model, batch, input_shape, fmt, output, force) -> Non
     ReLU, pooling, LRN, x2); docs/conventions.md says where each rule was read.
     """
     spec = with_overrides(load_spec(spec_file, model), input_shape=input_shape)
-    deliver("presets", compare(spec, batch), fmt, output, force, spec_file)
+    comparison = compare(spec, batch)
+    if fmt == "rich":  # only a rich run imports rich
+        from inception_cost.render.terminal.conventions import draw
+
+        show(draw, comparison, output, force, spec_file)
+    else:
+        emit(render(comparison, fmt), output, force, spec_file)

@@ -11,12 +11,14 @@ from inception_cost.cli.options import (
     BATCH,
     DTYPE,
     FORMAT,
-    deliver,
+    emit,
     load_spec,
     output_options,
+    show,
     spec_source,
     variant_option,
 )
+from inception_cost.render.memory import render
 
 
 @click.command()
@@ -43,4 +45,9 @@ def memory(spec_file, model, batch, dtype, aux, variant, optimizer, fmt, output,
         network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
     )
     result = (spec.name, aux, mem.memory(analysis, optimizer), mem.tool_memory(analysis))
-    deliver("memory", result, fmt, output, force, spec_file)
+    if fmt == "rich":  # only a rich run imports rich
+        from inception_cost.render.terminal.memory import draw
+
+        show(draw, result, output, force, spec_file)
+    else:
+        emit(render(result, fmt), output, force, spec_file)

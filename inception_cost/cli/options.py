@@ -1,5 +1,5 @@
 """What the commands share: option types and decorators, reading the spec, delivering the
-rendered result."""
+rendered result (`emit` a text format's, `show` what a rich renderer draws)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import click
 from inception_cost.cells import parse_shape, whole_number
 from inception_cost.conventions import parse_padding
 from inception_cost.errors import InputError
-from inception_cost.render import FORMATS, text
+from inception_cost.render import FORMATS
 from inception_cost.spec import Spec, load, load_model, model_names
 
 DTYPES = ("float32", "float16", "bfloat16", "float64", "int8")
@@ -133,9 +133,10 @@ def variant_option(help: str = "Analyse an alternative reading named in the spec
     return click.option("--variant", metavar="NAME", help=help, shell_complete=_complete_variants)
 
 
-def emit(text: str, output: str | None, force: bool, spec_file: str | None) -> None:
-    """Print `text`, or write it to `output` (never over the SPEC file read)."""
-    if output is not None:
+def emit(text: str | bytes, output: str | None, force: bool, spec_file: str | None) -> None:
+    """Print `text`, or write it to `output` (never over the SPEC file read); `-` is stdout,
+    as it is for the SPEC read."""
+    if output is not None and output != "-":
         # imported here: writing atomically needs tempfile, which costs a printing run 7 ms
         from inception_cost.output import write_output
 
@@ -144,18 +145,19 @@ def emit(text: str, output: str | None, force: bool, spec_file: str | None) -> N
         click.echo(text, nl=False)
 
 
-def deliver(
-    module: str, result, fmt: str, output, force: bool, spec_file, name: str = "render", **options
-) -> None:
-    """Print or write `result` as `render.text` gives it in `fmt` (by `name` of
-    render/MODULE.py, or of render/terminal/MODULE.py for rich), rendered in full first;
-    rich goes to an SVG or HTML file when --output ends in .svg or .html; `-` is stdout,
-    as it is for the SPEC read."""
+def show(draw: Callable, result, output: str | None, force: bool, spec_file, **options) -> None:
+    """`draw(result, console, **options)`, a rich renderer, drawn in full first: to the
+    terminal as its console drew it, or to `output` (an SVG or HTML page for those
+    suffixes, else the text a pipe gets)."""
+    # imported here: only a rich run imports rich (the command imported `draw` the same way)
+    from inception_cost.render.terminal import as_text
+
     output = None if output == "-" else output
     suffix = output[output.rfind(".") :].lower() if output and "." in output else ""
-    tty = output is None and sys.stdout.isatty()
-    shown = text(module, result, fmt, name=name, tty=tty, suffix=suffix, **options)
-    if fmt == "rich" and output is None:
+    shown = as_text(
+        draw, result, tty=output is None and sys.stdout.isatty(), suffix=suffix, **options
+    )
+    if output is None:
         sys.stdout.write(shown)  # as the console drew it: its colours are its own choice
     else:
         emit(shown, output, force, spec_file)

@@ -9,13 +9,15 @@ from inception_cost.cli.options import (
     BATCH,
     DTYPE,
     FORMAT,
-    deliver,
+    emit,
     load_spec,
     output_options,
+    show,
     spec_source,
     variant_option,
 )
 from inception_cost.profile import profiles
+from inception_cost.render.profile import render
 
 
 @click.command()
@@ -39,4 +41,9 @@ def profile(spec_file, model, quantity, batch, dtype, aux, variant, fmt, output,
 
     spec = load_spec(spec_file, model)
     (bars,) = profiles(spec, (quantity,), aux=aux, batch=batch, dtype=dtype, variant=variant or "")
-    deliver("bars", bars, fmt, output, force, spec_file)
+    if fmt == "rich":  # only a rich run imports rich
+        from inception_cost.render.terminal.profile import draw
+
+        show(draw, bars, output, force, spec_file)
+    else:
+        emit(render(bars, fmt), output, force, spec_file)

@@ -8,13 +8,15 @@ from inception_cost.cli.options import (
     AUX,
     FORMAT,
     INPUT,
-    deliver,
+    emit,
     load_spec,
     output_options,
+    show,
     spec_source,
     variant_option,
 )
 from inception_cost.receptive import for_spec
+from inception_cost.render.receptive import render
 from inception_cost.sweep import at_input
 
 
@@ -38,4 +40,9 @@ def receptive(spec_file, model, expand, input_shape, aux, variant, fmt, output, 
     if input_shape is not None:
         spec = at_input(spec, input_shape, variant or "")
     result = for_spec(spec, aux=aux, variant=variant or "")
-    deliver("receptive", result, fmt, output, force, spec_file, expand=expand)
+    if fmt == "rich":  # only a rich run imports rich
+        from inception_cost.render.terminal.receptive import draw
+
+        show(draw, result, output, force, spec_file, expand=expand)
+    else:
+        emit(render(result, fmt, expand=expand), output, force, spec_file)

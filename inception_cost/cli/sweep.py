@@ -8,12 +8,14 @@ from inception_cost.cli.options import (
     ACTIVATION_DTYPE,
     FORMAT,
     Parsed,
-    deliver,
+    emit,
     load_spec,
     output_options,
+    show,
     spec_source,
     variant_option,
 )
+from inception_cost.render.sweep import render
 from inception_cost.sweep import parse_sizes
 from inception_cost.sweep import sweep as run_sweep
 
@@ -55,4 +57,9 @@ def sweep(spec_file, model, sides, variant, global_pool, dtype, fmt, output, for
         global_pool=global_pool,
         dtype=dtype,
     )
-    deliver("sweep", result, fmt, output, force, spec_file)
+    if fmt == "rich":  # only a rich run imports rich
+        from inception_cost.render.terminal.sweep import draw
+
+        show(draw, result, output, force, spec_file)
+    else:
+        emit(render(result, fmt), output, force, spec_file)

@@ -12,14 +12,16 @@ from inception_cost.cli.options import (
     INPUT,
     PADDING,
     Whole,
-    deliver,
+    emit,
     load_spec,
     output_options,
+    show,
     spec_source,
     variant_option,
 )
 from inception_cost.conventions import DECLARED
 from inception_cost.render import TABLE_FORMATS, UNJUDGED
+from inception_cost.render.table import render
 from inception_cost.report import make_report
 from inception_cost.spec import with_overrides
 from inception_cost.verdicts import FAIL_LEVELS
@@ -143,7 +145,12 @@ def table(
     )
     if spec_file is None and model is None and fmt == "rich" and output is None:
         click.echo("No SPEC given: analysing the bundled GoogLeNet (--model googlenet).", err=True)
-    deliver("table", report, fmt, output, force, spec_file)
+    if fmt == "rich":  # only a rich run imports rich
+        from inception_cost.render.terminal.table import draw
+
+        show(draw, report, output, force, spec_file)
+    else:
+        emit(render(report, fmt), output, force, spec_file)
     if fail_on:
         failed = failures(report.audit, fail_on)
         if failed:

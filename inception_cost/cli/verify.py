@@ -13,12 +13,14 @@ from inception_cost.cli.options import (
     INPUT,
     Parsed,
     Whole,
-    deliver,
+    emit,
     load_spec,
     output_options,
+    show,
     spec_source,
     variant_option,
 )
+from inception_cost.render.verify import render
 from inception_cost.spec import with_overrides
 from inception_cost.verify import parse_bytes
 from inception_cost.verify import verify as run_verify
@@ -65,7 +67,12 @@ def verify(
             on_block=on_block,
             variant=variant or "",
         )
-    deliver("verify", result, fmt, output, force, spec_file)
+    if fmt == "rich":  # only a rich run imports rich
+        from inception_cost.render.terminal.verify import draw
+
+        show(draw, result, output, force, spec_file)
+    else:
+        emit(render(result, fmt), output, force, spec_file)
     if not result.ok:
         sys.exit(1)
 

@@ -1,8 +1,7 @@
-"""Everything rich draws: one module per command's result (render/terminal/NAME.py has
-the function of render/NAME.py's name, taking a console where that takes a format), the
-table fitter they share (fit.py, drawn.py), the SVG and HTML pages (export.py) and the
-console they draw on. Only a `--format rich` run imports this package, so only it
-imports rich.
+"""Everything rich draws: one module per command, named after it (render/terminal/NAME.py's
+`draw` takes a console where render/NAME.py's `render` takes a format), the table fitter
+they share (fit.py), the SVG and HTML pages (export.py) and the console they draw on.
+Only a `--format rich` run imports this package, so only it imports rich.
 """
 
 from __future__ import annotations

@@ -13,8 +13,6 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from inception_cost.render.terminal.drawn import Drawn
-
 
 @dataclass(frozen=True, slots=True)
 class Col:
@@ -52,7 +50,7 @@ def _widths(cols: list[Col], rows: list) -> list[tuple[int, int]]:
     return out
 
 
-def _table(cols: list[Col], rows: list, keep: list[int], widths) -> Drawn:
+def _table(cols: list[Col], rows: list, keep: list[int], widths) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 1))
     for i in keep:
         c = cols[i]
@@ -68,10 +66,10 @@ def _table(cols: list[Col], rows: list, keep: list[int], widths) -> Drawn:
             table.add_section()
         else:
             table.add_row(*(row[i] for i in keep))
-    return Drawn(table, [widths[i][1] for i in keep])
+    return table
 
 
-def fit(cols: list[Col], rows: list, width: int) -> tuple[Drawn, list[str], int]:
+def fit(cols: list[Col], rows: list, width: int) -> tuple[Table, list[str], int]:
     """The table with the columns that fit `width`, most important first, in their own
     order; the headers left out; and the width that shows every column on one line."""
     widths = _widths(cols, rows)

@@ -16,7 +16,7 @@ def _short_unit(unit: str) -> tuple[str, str]:
     return short + ("*" if "printed as" in spelled else ""), spelled
 
 
-def render(result, console: Console) -> None:
+def draw(result, console: Console) -> None:
     """Both tables fitted to the width (render/terminal/fit.py): whole columns give way, the
     conventions wrap, and the units are short in the table and spelled out below it."""
     name, aux, m, tools = result

@@ -43,7 +43,7 @@ def _aligned_mark(text: str) -> str:
     return {"yes": "yes ✓", "NO": "NO ✗"}.get(text, text)
 
 
-def render(r: Receptive, console: Console, expand: bool = False) -> None:
+def draw(r: Receptive, console: Console, expand: bool = False) -> None:
     cols = [Col(h, "right" if 2 <= i <= 5 else "left", p) for i, (h, p) in enumerate(RICH)]
     rows = []
     for kind, cells in lines_of(r, expand, labels=False):

@@ -27,7 +27,7 @@ PRIORITY = {
 }
 
 
-def render(s: Sweep, console: Console) -> None:
+def draw(s: Sweep, console: Console) -> None:
     headers = [*headers_of(s), ""]
     cols = [Col(h, "left" if h in ("input", "") else "right", PRIORITY[h]) for h in headers]
     top = max((p.totals.macs for p in s.points if p.totals), default=0)

@@ -46,7 +46,7 @@ def _mark(text: str, verdict) -> Text:
     return Text(f"{text} {GLYPH[verdict.status]}", style=STYLE[verdict.status])
 
 
-def render(report, console: Console) -> None:
+def draw(report, console: Console) -> None:
     """The report's sections in the order every format gives them."""
     table, left = _table(console.width, report)
     # one print: rich works out the console's size and options once, not once a line

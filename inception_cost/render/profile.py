@@ -3,7 +3,7 @@
 The bar is text (█ and the eighth blocks ▏▎▍▌▋▊▉), so it reads the same without
 colour (NO_COLOR, pipes, files); its length is the row's value over the largest row's,
 rounded to an eighth of a character: in Markdown 40 characters at most, on a terminal
-whatever width the other columns leave (render/terminal/bars.py).
+whatever width the other columns leave (render/terminal/profile.py).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def render(p, fmt: str) -> str:
             drawn = _code(bar(b.length, MARKDOWN_WIDTH))
             out.append(f"| {b.name} | {b.value:,} | {percent(b.share)} | {drawn} |")
         return "\n".join(out) + "\n"
-    raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/bars.py)")
+    raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/profile.py)")
 
 
 def _code(text: str) -> str:

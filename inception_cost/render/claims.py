@@ -1,4 +1,5 @@
-"""`inception-cost models` and `inception-cost claims` in each format."""
+"""`inception-cost claims` in each format: every paper-level claim with its verdict, and the
+heads (global average pooling against a fully connected head)."""
 
 from __future__ import annotations
 
@@ -6,71 +7,12 @@ import json
 
 from inception_cost import __version__
 from inception_cost.catalog import Survey
-from inception_cost.render.common import csv_text, number
+from inception_cost.render.common import csv_text
 
-#: 2: models is an object ({schema_version, tool, models}), claims carry schema_version.
+#: 2: `schema_version` and `tool` added (docs/json.md).
 SCHEMA_VERSION = 2
-HEADERS = (
-    "name",
-    "input",
-    "rows",
-    "params",
-    "MACs",
-    "claims hold",
-    "claims differ",
-    "not checkable",
-    "title",
-)
-
-
-def cells_of(s) -> list:
-    shape = "x".join(map(str, s.input_shape))
-    return [
-        s.name,
-        shape,
-        s.rows,
-        s.params,
-        s.macs,
-        s.claims_match,
-        s.claims_differ,
-        s.unchecked,
-        s.title,
-    ]
-
-
-def render_models(items, fmt: str) -> str:
-    if fmt == "json":
-        keys = (
-            "name",
-            "input",
-            "rows",
-            "params",
-            "macs",
-            "claims_hold",
-            "claims_differ",
-            "not_checkable",
-            "title",
-        )
-        data = {
-            "schema_version": SCHEMA_VERSION,
-            "tool": f"inception-cost {__version__}",
-            "models": [dict(zip(keys, cells_of(s), strict=True)) for s in items],
-        }
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if fmt == "csv":
-        return csv_text(list(HEADERS), (cells_of(s) for s in items))
-    if fmt == "markdown":
-        lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
-        lines += [
-            "| " + " | ".join(number(c) if isinstance(c, int) else c for c in cells_of(s)) + " |"
-            for s in items
-        ]
-        return "\n".join(lines) + "\n"
-    raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/catalog.py)")
-
-
-CLAIM_HEADERS = ("model", "claim", "reading", "quantity", "relation", "claimed", "computed")
-CLAIM_HEADERS += ("verdict", "note", "against", "text", "source")
+HEADERS = ("model", "claim", "reading", "quantity", "relation", "claimed", "computed")
+HEADERS += ("verdict", "note", "against", "text", "source")
 
 
 def _computed(value) -> str:
@@ -121,11 +63,11 @@ def head_lines(items) -> list[str]:
 HEADS_TITLE = "Global average pooling against a fully connected head (the notes' example C)"
 
 
-def render_claims(survey: Survey, fmt: str) -> str:
+def render(survey: Survey, fmt: str) -> str:
     """Each claim with its verdict, then the heads; markdown quotes a claim once."""
     rows, items = survey.claims, survey.heads
     if fmt == "json":
-        keys = [h.replace(" ", "_") for h in CLAIM_HEADERS]
+        keys = [h.replace(" ", "_") for h in HEADERS]
         data = {
             "schema_version": SCHEMA_VERSION,
             "tool": f"inception-cost {__version__}",
@@ -145,9 +87,9 @@ def render_claims(survey: Survey, fmt: str) -> str:
         }
         return json.dumps(data, indent=2) + "\n"
     if fmt == "csv":
-        return csv_text(list(CLAIM_HEADERS), (_claim_cells(r) for r in rows))
+        return csv_text(list(HEADERS), (_claim_cells(r) for r in rows))
     if fmt != "markdown":
-        raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/catalog.py)")
+        raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/claims.py)")
     lines, summary = claim_lines(survey)
     body = [f"  - {text}" if status else f"- {text}" for text, status in lines]
     body += ["", summary]

@@ -10,11 +10,13 @@ from inception_cost.cli.options import (
     PADDING,
     SHAPE,
     Whole,
-    deliver,
+    emit,
     load_spec,
     output_options,
+    show,
     spec_source,
 )
+from inception_cost.render.compare_bottleneck import render
 
 
 @click.command("compare-bottleneck")
@@ -65,4 +67,9 @@ def compare_bottleneck(
         result = bottleneck.modules(load_spec(spec_file, model))
     else:
         result = bottleneck.examples()
-    deliver("bottleneck", result, fmt, output, force, spec_file)
+    if fmt == "rich":  # only a rich run imports rich
+        from inception_cost.render.terminal.compare_bottleneck import draw
+
+        show(draw, result, output, force, spec_file)
+    else:
+        emit(render(result, fmt), output, force, spec_file)

@@ -7,11 +7,11 @@ from rich.padding import Padding
 from rich.text import Text
 
 from inception_cost.presets import Comparison
-from inception_cost.render.presets import header, headers, rows, why_lines
+from inception_cost.render.conventions import header, headers, rows, why_lines
 from inception_cost.render.terminal.fit import Col, cells, print_fitted
 
 
-def render(comparison: Comparison, console: Console) -> None:
+def draw(comparison: Comparison, console: Console) -> None:
     model, batch = comparison.model, comparison.batch
     console.print(Text(header(model, batch), style="bold"))
     priority = {"preset": 0, "params": 1, "operations": 1, "unit": 1, "vs ours": 2, "aux kept": 3}

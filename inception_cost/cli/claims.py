@@ -1,21 +1,13 @@
-"""`inception-cost models` and `claims`: the bundled specs, their totals and claims."""
+"""`inception-cost claims`: every paper-level claim of the bundled specs with its verdict."""
 
 from __future__ import annotations
 
 import click
 
-from inception_cost.catalog import summaries, survey
-from inception_cost.cli.options import FORMAT, complete_models, deliver, output_options
+from inception_cost.catalog import survey
+from inception_cost.cli.options import FORMAT, complete_models, emit, output_options, show
+from inception_cost.render.claims import render
 from inception_cost.spec import model_path
-
-
-@click.command()
-@FORMAT
-@output_options
-def models(fmt, output, force) -> None:
-    """List the bundled specs with their totals and how many claims hold."""
-
-    deliver("catalog", summaries(), fmt, output, force, None, name="render_models")
 
 
 @click.command()
@@ -35,8 +27,12 @@ def claims(names, fmt, output, force) -> None:
 
     CSV lists the claims only; the other formats add how each network's classifier
     head costs against the other kind (global average pooling or a flattened map)."""
-
     for name in names:
         model_path(name)  # an unknown name fails here, in one line
+    result = survey(list(names) or None)
+    if fmt == "rich":  # only a rich run imports rich
+        from inception_cost.render.terminal.claims import draw
 
-    deliver("catalog", survey(list(names) or None), fmt, output, force, None, name="render_claims")
+        show(draw, result, output, force, None)
+    else:
+        emit(render(result, fmt), output, force, None)

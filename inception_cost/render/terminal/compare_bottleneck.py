@@ -7,7 +7,8 @@ from rich.padding import Padding
 from rich.text import Text
 
 from inception_cost.bottleneck import NetworkComparison
-from inception_cost.render.bottleneck import (
+from inception_cost.render.common import LEGEND, si
+from inception_cost.render.compare_bottleneck import (
     UNITS,
     check_line,
     layers_of,
@@ -17,7 +18,6 @@ from inception_cost.render.bottleneck import (
     quote_line,
     saving_line,
 )
-from inception_cost.render.common import LEGEND, si
 from inception_cost.render.terminal.fit import Col, cells, print_fitted
 from inception_cost.verdicts import Status
 
@@ -28,7 +28,7 @@ def _short(cells: list[str]) -> list[str]:
     return [name, shape, naive_out, *(si(int(c.replace(",", ""))) for c in counts), times]
 
 
-def render(result, console: Console) -> None:
+def draw(result, console: Console) -> None:
     def table(headers: list[str], rows: list[list[str]], priority: list[int], indent: int = 0):
         cols = [
             Col(h, "left" if i == 0 else "right", p)

@@ -115,7 +115,7 @@ def render(comparison: Comparison, fmt: str) -> str:
             for p in (c.count.preset for c in comparison.presets)
         ]
         return "\n".join(out) + "\n"
-    raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/presets.py)")
+    raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/conventions.py)")
 
 
 def _json(comparison: Comparison) -> dict:

@@ -2,7 +2,7 @@
 
 Markdown prints each example's words, paths, saving and verdicts; CSV is one row per
 computed quantity (claims and verdicts beside it) or per module; JSON has everything
-with exact ints. The terminal's is render/terminal/bottleneck.py.
+with exact ints. The terminal's is render/terminal/compare_bottleneck.py.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def render(result, fmt: str) -> str:
         return _network_csv(result) if network else _examples_csv(result)
     if fmt == "markdown":
         return _network_markdown(result) if network else _examples_markdown(result)
-    raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/bottleneck.py)")
+    raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/compare_bottleneck.py)")
 
 
 # -- words shared by every format ------------------------------------------------------

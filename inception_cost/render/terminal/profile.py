@@ -6,8 +6,8 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from inception_cost.render.bars import bar, header
 from inception_cost.render.common import si
+from inception_cost.render.profile import bar, header
 from inception_cost.render.terminal.fit import GAP, Col, cells, print_fitted
 from inception_cost.shares import percent
 
@@ -18,7 +18,7 @@ def _value(p, v: int) -> str:
     return f"{si(v)}" + ("B" if p.unit == "bytes" else "")
 
 
-def render(p, console: Console) -> None:
+def draw(p, console: Console) -> None:
     """The bars take the width the other columns leave (render/terminal/fit.py lays them out); when
     that is under BAR_MIN characters the share column gives way, and the line says so."""
 
