@@ -12,7 +12,7 @@ from rich.text import Text
 from inception_cost.render.terminal.fit import SECTION, Col, cells, fit
 from inception_cost.render.terminal.table import _columns
 from inception_cost.report import make_report
-from inception_cost.spec import load_model
+from inception_cost.spec.read import load_model
 
 
 class _Ascii(io.StringIO):

@@ -16,7 +16,6 @@ PACKAGE = Path(inception_cost.__file__).parent
 #: (module file, what it imports inside a function): why it may not be at the top.
 INSIDE = {
     ("errors.py", "difflib"): "the suggestions are only computed for a misspelt name",
-    ("network.py", "inception_cost"): "validate reads network's ops: an import cycle",
     ("cli/options.py", "inception_cost.output"): "tempfile (7 ms) only for --output",
     ("verify.py", "inception_cost.reference"): "NumPy only when a network runs (not --help)",
     ("cli/verify.py", "rich.console"): "the progress bar only on a terminal",

@@ -7,7 +7,7 @@ import pytest
 from schema_subset import errors
 
 from inception_cost import schemas
-from inception_cost.spec import load_model, model_names
+from inception_cost.spec.read import load_model, model_names
 
 RUNS = [
     *(("table", "-m", m) for m in model_names()),

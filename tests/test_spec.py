@@ -3,8 +3,9 @@
 import pytest
 from tiny_spec import spec_text
 
-from inception_cost import spec
 from inception_cost.errors import InputError
+from inception_cost.spec.read import load, load_model, parse_markdown
+from inception_cost.spec.variants import with_overrides
 
 
 def test_headers_match_case_space_punctuation_insensitively():
@@ -15,10 +16,10 @@ def test_headers_match_case_space_punctuation_insensitively():
         "|:--|:-:|--:|---|---|---|---|---|---|\n"
         "| inception (3a) | | 28x28x256 | 64 | 96 | 128 | 16 | 32 | 32 |\n"
     )
-    s = spec.parse_markdown(text)
+    s = parse_markdown(text)
     row = s.rows[0]
     assert row.name == "3a"
-    assert tuple(row.widths.values()) == (
+    assert tuple(row.cells.widths.values()) == (
         64,
         96,
         128,
@@ -39,7 +40,7 @@ def test_unnamed_rows_get_stable_names():
         "| linear | | 1x1x2 | | | |\n"
         "| softmax | | 1x1x2 | | | |\n"
     )
-    s = spec.parse_markdown(spec_text(rows))
+    s = parse_markdown(spec_text(rows))
     assert [r.name for r in s.rows] == [
         "conv1",
         "pool1",
@@ -50,11 +51,11 @@ def test_unnamed_rows_get_stable_names():
         "fc1",
         "softmax1",
     ]
-    assert s.rows[5].rate == (40, 100)
+    assert s.rows[5].cells.rate == (40, 100)
 
 
 def test_every_row_keeps_its_location():
-    s = spec.parse_markdown(spec_text("| convolution | 3x3/1 | 8x8x4 | | 1K | 1M |\n"), "x.md")
+    s = parse_markdown(spec_text("| convolution | 3x3/1 | 8x8x4 | | 1K | 1M |\n"), "x.md")
     row = s.rows[0]
     assert (row.loc.line, row.loc.col) == (7, 3)
     assert str(row.at("params")) == "x.md:7:35"
@@ -67,17 +68,17 @@ def test_csv_spec_reads_the_same_headers(tmp_path):
         "convolution,7x7/2,112x112x64,2.7K\n"
         'max pool,"3x3/2",56x56x64,\n'
     )
-    s = spec.load(path)
+    s = load(path)
     assert s.input_shape is None
     assert [r.type for r in s.rows] == ["convolution", "max pool"]
     assert s.rows[0].params.text == "2.7K"
     assert str(s.rows[1].at("patch")).endswith(":3:11")  # after `max pool,"`
-    s = spec.with_overrides(s, input_shape=(224, 224, 3))
+    s = with_overrides(s, input_shape=(224, 224, 3))
     assert s.input_shape == (224, 224, 3) and s.overrides == ("input",)
 
 
 def test_googlenet_bundled_rows():
-    s = spec.load_model("googlenet")
+    s = load_model("googlenet")
     names = [r.name for r in s.rows]
     assert names[:6] == ["conv1", "pool1", "norm1", "conv2", "norm2", "pool2"]
     assert names.count("3a") == 1 and "5b" in names
@@ -85,18 +86,18 @@ def test_googlenet_bundled_rows():
     assert all(s.row(n).added for n in ("norm1", "norm2", "aux1/pool", "aux2/softmax"))
     assert s.conventions.pool_rounding == "ceil" and s.conventions.bias
     assert {c.id for c in s.claims} == {"budget", "depth", "depth-with-pooling", "alexnet-ratio"}
-    conv1 = spec.variant_row(s, s.variants[0])
-    assert conv1.type == "separable convolution" and conv1.multiplier == 8
+    conv1 = s.swaps[s.variants[0].name]  # the variant's row, typed when the spec is read
+    assert conv1.type == "separable convolution" and conv1.cells.multiplier == 8
 
 
 def test_front_matter_unknown_key_is_named():
     with pytest.raises(InputError, match="unknown key 'inptu'"):
-        spec.parse_markdown(spec_text("| softmax | | 8x8x3 | | | |\n", 'inptu = "8x8x3"'))
+        parse_markdown(spec_text("| softmax | | 8x8x3 | | | |\n", 'inptu = "8x8x3"'))
 
 
 def test_second_table_and_prose_are_ignored():
     text = spec_text("| softmax | | 8x8x3 | | | |\n") + "\nSome prose.\n\n| a | b |\n|---|---|\n"
-    assert len(spec.parse_markdown(text).rows) == 1
+    assert len(parse_markdown(text).rows) == 1
 
 
 def test_escaped_pipe_in_a_cell():
@@ -104,4 +105,4 @@ def test_escaped_pipe_in_a_cell():
         "| depth | params | ops |", "| depth | params | added |"
     )
     text = text.replace("| softmax | | 8x8x3 | | | |", "| softmax | | 8x8x3 | | | a \\| b |")
-    assert spec.parse_markdown(text).rows[0].added == "a | b"
+    assert parse_markdown(text).rows[0].added == "a | b"

@@ -6,7 +6,7 @@ import click
 
 from inception_cost.catalog import summaries, survey
 from inception_cost.cli.options import FORMAT, complete_models, deliver, output_options
-from inception_cost.spec import model_path
+from inception_cost.spec.read import model_path
 
 
 @click.command()

@@ -14,7 +14,7 @@ from inception_cost.cli.options import (
     spec_source,
 )
 from inception_cost.presets import compare
-from inception_cost.spec import with_overrides
+from inception_cost.spec.variants import with_overrides
 
 
 @click.command()
