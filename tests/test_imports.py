@@ -88,3 +88,18 @@ def test_rich_and_numpy_stay_behind_their_module_boundaries():
             assert name.startswith("render/terminal/"), name
         if "numpy" in roots:
             assert name.startswith("reference/"), name
+
+
+def test_the_records_and_the_audit_import_neither_reader_nor_builder():
+    """The data goes one way: the network's records (what the cost model, the reference
+    and the validator read) need no reader, and the audit builds nothing (make_report
+    builds what it judges)."""
+    (records, audit) = probe(
+        "import sys\n"
+        "import inception_cost.network, inception_cost.validate, inception_cost.cost\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('inception_cost.spec',"
+        " 'inception_cost.builder'))))\n"
+        "import inception_cost.audit\n"
+        "print(sorted(m for m in sys.modules if m.startswith('inception_cost.builder')))\n"
+    )
+    assert records == "[]" and audit == "[]"

@@ -5,6 +5,7 @@ from tiny_spec import spec_text
 
 from inception_cost.errors import InputError
 from inception_cost.spec.read import load, load_model, parse_markdown
+from inception_cost.spec.records import LayerCells, ModuleCells
 from inception_cost.spec.variants import with_overrides
 
 
@@ -106,3 +107,43 @@ def test_escaped_pipe_in_a_cell():
     )
     text = text.replace("| softmax | | 8x8x3 | | | |", "| softmax | | 8x8x3 | | | a \\| b |")
     assert parse_markdown(text).rows[0].added == "a | b"
+
+
+def test_a_row_s_cells_are_what_its_type_reads():
+    """A layer row carries a layer's cells, a module row a module's: GoogLeNet's conv1 its
+    kernel and filters (from 7x7/2 and 112x112x64), inception 3a its six printed counts."""
+    s = load_model("googlenet")
+    conv1, inception = s.row("conv1"), s.row("3a")
+    assert isinstance(conv1.cells, LayerCells) and isinstance(inception.cells, ModuleCells)
+    assert (conv1.cells.patch.kh, conv1.cells.patch.stride, conv1.output) == (7, 2, (112, 112, 64))
+    assert inception.cells.widths == {
+        "n1x1": 64,
+        "n3x3_reduce": 96,
+        "n3x3": 128,
+        "n5x5_reduce": 16,
+        "n5x5": 32,
+        "pool_proj": 32,
+    }
+    assert not hasattr(conv1.cells, "block") and not hasattr(inception.cells, "rate")
+
+
+def test_building_a_variant_reads_no_cell(monkeypatch):
+    """A spec is read whole: each variant's rows are typed with the spec (a row swapped,
+    every row read from a variant's columns), so building any variant reads rows only."""
+    from inception_cost.builder import build
+    from inception_cost.spec import rows, variants
+
+    specs = [load_model(name) for name in ("googlenet", "shufflenetv2", "mobilenetv2")]
+
+    def read_cells(*args):
+        raise AssertionError("a cell read after the spec was read")
+
+    monkeypatch.setattr(rows, "read_cells", read_cells)
+    monkeypatch.setattr(variants, "read_cells", read_cells)
+    for s in specs:
+        for v in s.variants:
+            build(s, aux=True, variant=v.name)
+    shufflenet = specs[1]
+    half = {r.name: r for r in shufflenet.rows_as("0.5x")}
+    assert half["Conv5"].cells.filters == 1024 and shufflenet.row("Stage2").cells.filters == 116
+    assert half["Stage2"].cells.filters == 48 and shufflenet.swaps["torchvision"].name == "Stage2"
