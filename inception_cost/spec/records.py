@@ -88,7 +88,7 @@ class Row:
     loc: Location
     raw: dict[str, str]
     locs: dict[str, Location]
-    cells: LayerCells | ModuleCells
+    cells: LayerCells | ModuleCells = field(default_factory=LayerCells)
     named: bool = False  # the name was written in the spec, not generated
     input: str | None = None  # the row it reads; None: the row above
     train_only: bool = False
@@ -110,9 +110,12 @@ class Row:
         return self.locs.get(column, self.loc)
 
 
-#: The fields of Row a row's cells give (the rest say where the row is).
-ROW_FIELDS = ("input", "train_only", "activation", "added", "footnotes", "output")
-ROW_FIELDS += ("in_size", "window", "depth", "params", "ops")
+#: The fields of Row its cells give; the others say which row it is and where.
+ROW_FIELDS = tuple(
+    f.name
+    for f in record_fields(Row)
+    if f.name not in {"index", "name", "type", "loc", "raw", "locs", "cells", "named"}
+)
 
 
 @dataclass(frozen=True, slots=True)
