@@ -23,7 +23,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from inception_cost.cli import cli
-from inception_cost.spec import load_model, model_names
+from inception_cost.spec.read import load_model, model_names
 
 WIDTHS = (60, 80, 200)
 TEXT_FORMATS = ("markdown", "csv", "json")

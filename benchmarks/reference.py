@@ -28,12 +28,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from inception_cost import cost, network, spec
+from inception_cost import cost
+from inception_cost.builder import build
+from inception_cost.network import Network
 from inception_cost.ops import INPUT
 from inception_cost.reference import executor, memory, weights
+from inception_cost.spec.read import load_model
 
 
-def torch_forward(net: network.Network, params: dict[str, torch.Tensor], x: torch.Tensor):
+def torch_forward(net: Network, params: dict[str, torch.Tensor], x: torch.Tensor):
     """The network's ops with torch.nn.functional, NCHW, freeing tensors like the reference."""
     last = executor.last_readers(net)
     env = {INPUT: x}
@@ -151,7 +154,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(2)
 
-    net = network.build(spec.load_model(args.model))
+    net = build(load_model(args.model))
     rss = peak_rss_of_verify(args.model, 8)  # first, so no earlier child sets the high mark
     estimate = memory.estimate(net, 8, "float32").run
 

@@ -25,7 +25,7 @@ from pathlib import Path
 PROBE = """
 import sys, time
 from inception_cost.report import make_report
-from inception_cost.spec import load_model
+from inception_cost.spec.read import load_model
 report = make_report(load_model("googlenet"))
 module, name = sys.argv[1].split(":")
 t = [time.process_time()]

@@ -18,9 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from inception_cost import audit, cost, counted, network, shares, spec
+from inception_cost import audit, cost, counted, shares
+from inception_cost.builder import build
 from inception_cost.render.table import render
 from inception_cost.report import Report
+from inception_cost.spec.read import load
 
 GOAL_ROWS, GOAL_SECONDS = 100_000, 2.0
 HEADER = (
@@ -63,8 +65,8 @@ def measure(rows: int, repeat: int, directory: Path) -> dict[str, float]:
     path = directory / f"synthetic-{rows}.md"
     path.write_text(synthetic(rows), encoding="utf-8")
     stages: dict[str, float] = {}
-    stages["parse"], parsed = _time(lambda: spec.load(path), repeat)
-    stages["build"], net = _time(lambda: network.build(parsed), repeat)
+    stages["parse"], parsed = _time(lambda: load(path), repeat)
+    stages["build"], net = _time(lambda: build(parsed), repeat)
     stages["analyse"], analysis = _time(lambda: cost.analyse(net), repeat)
     stages["audit"], checked = _time(lambda: audit.audit(parsed, analysis), repeat)
     stages["count"], report = _time(
@@ -84,7 +86,7 @@ def measure(rows: int, repeat: int, directory: Path) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    # spec.MAX_LAYERS refuses a table of more than 10,000 layers (issue 13): the largest size
+    # spec.layout.MAX_LAYERS refuses a table of more than 10,000 layers (issue 13): the largest size
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()

@@ -64,12 +64,14 @@ def regenerate(path: Path) -> bool:
 
 def charts() -> dict:
     """name -> matplotlib figure of each chart the docs show."""
-    from inception_cost import cost, network, spec
+    from inception_cost import cost
+    from inception_cost.builder import build
     from inception_cost.landscape import points
     from inception_cost.profile import profile
     from inception_cost.render.plot import comparison_figure, layer_figure
+    from inception_cost.spec.read import load_model
 
-    googlenet = cost.analyse(network.build(spec.load_model("googlenet")))
+    googlenet = cost.analyse(build(load_model("googlenet")))
     return {
         "googlenet-profile": layer_figure(
             [profile("googlenet", googlenet, q) for q in ("params", "macs", "memory")]

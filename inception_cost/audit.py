@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from inception_cost import cost, network
+from inception_cost import cost
 from inception_cost.cells import Quantity, format_shape
 from inception_cost.errors import InputError, Location
+from inception_cost.frontmatter import Variant
 from inception_cost.ops import out_size
-from inception_cost.spec import Spec, Variant, load_model, model_names
+from inception_cost.spec.records import Spec
 from inception_cost.verdicts import FAILING, Status
 
 # The statuses audit's callers name (verdicts.Status is the type, with what each means).
@@ -164,7 +165,7 @@ class Audit:
     def counts(self) -> dict[str, int]:
         """How many checks of each status, over rows and paper-level claims (as tabled)."""
         if self.claims is None:
-            raise ValueError("the paper-level claims were not judged (audit(readings=False))")
+            raise ValueError("the paper-level claims were not judged (make_report(readings=False))")
         out: dict[str, int] = {}
         for r in self.rows:
             for v in r.verdicts:
@@ -387,21 +388,38 @@ def chosen(spec: Spec, analysis: cost.Analysis) -> tuple[Reading | None, Reading
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Built:
+    """The networks the variants and paper-level claims are judged against, each built
+    and costed once by the caller (report.make_report): the reading analysed, at
+    inference; the table as printed, where a variant is analysed; each variant; and the
+    bundled networks a claim compares this one with."""
+
+    inference: cost.Analysis  # the reading analysed: inference rows, one image
+    tabled: cost.Analysis | None  # where a variant is analysed (None: it does not build)
+    unbuilt: str  # why the table as printed does not build where the variant does
+    variants: dict[str, cost.Analysis]  # each variant that builds, by name
+    broken: dict[str, InputError]  # each variant that does not build, and why
+    kept: dict[str, cost.Analysis]  # a variant of a training-only row, built with it
+    others: dict[str, cost.Totals]  # a bundled network a claim names (`against`)
+
+
 def audit(
     spec: Spec,
     analysis: cost.Analysis,
     *,
     variant: str = "",
     tabled: cost.Analysis | None = None,
-    readings: bool = True,
+    built: Built | None = None,
 ) -> Audit:
     """Verdicts for every claim of `spec`, against `analysis` and the spec's variants.
 
     `analysis` is the network read as `variant` (as tabled when empty). What the claimed
     columns mean is a property of the paper's print, so the readings are fitted on
     `tabled`: the spec as written (its own input size, no variant), default `analysis`.
-    Without `readings` the rows alone are judged: the variants and the paper-level claims,
-    each reading a network built and costed (another paper's, for a ratio), are left None.
+    The variants and the paper-level claims are judged against `built`; without it the
+    rows alone are judged (the Audit's variants and claims are None). The audit builds
+    nothing: it reads what it is given.
     """
     batch = analysis.batch
     blocks = analysis.blocks
@@ -411,77 +429,62 @@ def audit(
     rows = _blame_strides(
         tuple(_row_audit(b, params_reading, ops_reading, batch) for b in blocks), blocks
     )
-    if not readings:
-        return Audit(rows, params_fits, ops_fits, params_reading, ops_reading, None, None)
-
-    inference = analysis
-    if analysis.network.aux or analysis.batch != 1:
-        inference = cost.analyse(network.build(spec, variant=variant), dtype=analysis.dtype)
-    plain: cost.Analysis | None = inference
-    unbuilt = ""  # why the table as printed does not build where the variant does
-    if variant:
-        try:
-            plain = cost.analyse(network.build(spec), dtype=analysis.dtype)
-        except InputError as exc:  # MobileNetV2's 0.35-96 at --input 160: its 7x7 pool
-            plain, unbuilt = None, f"{exc.message}; expected {exc.expected}"
+    chosen = (params_reading, ops_reading)
+    if built is None:
+        return Audit(rows, params_fits, ops_fits, *chosen, None, None)
+    plain = built.tabled if variant else built.inference
     # The reading analysed comes first, under its own name; "as tabled" is the spec's own.
-    readings: list[tuple[str, cost.Totals]] = [(variant or "as tabled", inference.totals)]
+    readings: list[tuple[str, cost.Totals]] = [(variant or "as tabled", built.inference.totals)]
     if variant and plain is not None:
         readings.append(("as tabled", plain.totals))
-    variants = []
     base = {r.name: r for r in rows} if plain is analysis else None
-    broken = []
+    variants, broken = [], []
     for v in spec.variants:
-        try:
-            if v.name == variant:
-                va = inference
-            else:
-                va = cost.analyse(network.build(spec, variant=v.name), dtype=analysis.dtype)
-        except InputError as exc:
+        if v.name in built.broken:
+            exc = built.broken[v.name]
             why = exc.message.removeprefix(f"variant {v.name!r}: ")
             broken.append((v, f"{why}; expected {exc.expected}" if exc.expected else why))
             continue
-        row = None
-        if v.cells:
-            found = va
-            if spec.row(v.row).train_only:
-                found = cost.analyse(
-                    network.build(spec, aux=True, variant=v.name), dtype=analysis.dtype
-                )
-            block = next(b for b in found.blocks if b.name == v.row)
-            row = _row_audit(block, params_reading, ops_reading, 1)
-        changed = []
+        va = built.variants[v.name]
+        changed: tuple = ()
         if (v.conventions or v.input_shape or v.columns) and plain is not None:
             if base is None:
-                base = {b.name: _row_audit(b, params_reading, ops_reading, 1) for b in plain.blocks}
-            for b in va.blocks:
-                mine = _row_audit(b, params_reading, ops_reading, 1)
-                before = base.get(b.name)
-                if before and _statuses(before) != _statuses(mine):
-                    changed.append((before, mine))
-        variants.append(VariantAudit(v, row, va.totals, tuple(changed)))
+                base = {b.name: _row_audit(b, *chosen, 1) for b in plain.blocks}
+            changed = _changed(va, base, chosen)
+        variants.append(VariantAudit(v, _swapped_row(v, va, built, chosen), va.totals, changed))
         if v.name != variant:
             readings.append((v.name, va.totals))
-    names = model_names()
-    others = {c.against: totals_of(c.against) for c in spec.claims if c.against in names}
     # a variant with claims of its own is another network of the paper (MobileNetV2 (1.4)):
     # the other claims are not judged on it
     own = {c.reading for c in spec.claims if c.reading} - {"as tabled"}
-    broken_why = {v.name: why for v, why in broken} | ({"as tabled": unbuilt} if unbuilt else {})
+    broken_why = {v.name: why for v, why in broken}
+    broken_why |= {"as tabled": built.unbuilt} if built.unbuilt else {}
     claims = tuple(
-        ClaimAudit(c, _checks(c, readings, others.get(c.against), own, broken_why))
+        ClaimAudit(c, _checks(c, readings, built.others.get(c.against), own, broken_why))
         for c in spec.claims
     )
-    return Audit(
-        rows,
-        params_fits,
-        ops_fits,
-        params_reading,
-        ops_reading,
-        tuple(variants),
-        claims,
-        tuple(broken),
-    )
+    return Audit(rows, params_fits, ops_fits, *chosen, tuple(variants), claims, tuple(broken))
+
+
+def _swapped_row(v: Variant, va: cost.Analysis, built: Built, chosen) -> RowAudit | None:
+    """The row a variant of cells swaps, as that variant builds it (with the
+    training-only rows where it is one of them)."""
+    if not v.cells:
+        return None
+    found = built.kept.get(v.name, va)
+    block = next(b for b in found.blocks if b.name == v.row)
+    return _row_audit(block, *chosen, 1)
+
+
+def _changed(va: cost.Analysis, base: dict[str, RowAudit], chosen) -> tuple:
+    """(as tabled, as the variant reads) for each row whose verdicts the variant changes."""
+    changed = []
+    for b in va.blocks:
+        mine = _row_audit(b, *chosen, 1)
+        before = base.get(b.name)
+        if before and _statuses(before) != _statuses(mine):
+            changed.append((before, mine))
+    return tuple(changed)
 
 
 def _checks(claim, readings, other, own: set[str], broken: dict[str, str]) -> tuple:
@@ -501,11 +504,6 @@ def _checks(claim, readings, other, own: set[str], broken: dict[str, str]) -> tu
 
 def _statuses(r: RowAudit) -> tuple:
     return tuple(v.status if v else None for v in (r.input, r.output, r.depth, r.params, r.ops))
-
-
-def totals_of(name: str) -> cost.Totals:
-    """A bundled network's inference totals (for claims that compare networks)."""
-    return cost.analyse(network.build(load_model(name))).totals
 
 
 def _check(claim, reading: str, totals: cost.Totals, other: cost.Totals | None) -> ClaimCheck:

@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from inception_cost import cost, network, receptive
+from inception_cost import cost, receptive
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Verdict, judge
+from inception_cost.builder import build
+from inception_cost.builder.kinds import repeat_name
 from inception_cost.cells import Patch, Quantity, Shape, format_shape, parse_quantity, parse_shape
+from inception_cost.conventions import parse_padding
 from inception_cost.errors import InputError
-from inception_cost.kinds import row_stride
 from inception_cost.ops import Conv2d, Linear, Pool2d, pad_amount, window
-from inception_cost.spec import ResidualBlock, Spec, parse_padding
+from inception_cost.spec.records import LayerCells, ResidualBlock, Spec
 
 EXAMPLES = Path(__file__).parent / "examples" / "bottleneck.toml"
 INCEPTION_UNIT = "inception module"
@@ -536,13 +538,14 @@ BOTTLENECK = Family(
 
 def naive_row(row):
     """The naive module of the paper's Figure 2a: no reductions, the pool passed through."""
-    widths = {k: v for k, v in row.widths.items() if k not in REDUCTIONS}
-    return dataclasses.replace(row, widths=widths)
+    widths = {k: v for k, v in row.cells.widths.items() if k not in REDUCTIONS}
+    return dataclasses.replace(row, cells=dataclasses.replace(row.cells, widths=widths))
 
 
 def _is_bottleneck(row) -> bool:
     """A residual stage whose block is 1x1, a spatial conv, 1x1 (ResNet-50's and ResNeXt's)."""
-    layers = row.block.layers if row.type == "residual" and row.block else ()
+    block = row.cells.block if row.type == "residual" else None
+    layers = block.layers if block else ()
     return len(layers) == 3 and layers[0][:2] == layers[2][:2] == (1, 1) and layers[1][:2] != (1, 1)
 
 
@@ -551,33 +554,32 @@ def _pieces(row) -> tuple[Family, tuple[tuple[str, object, object], ...]] | None
     repeated row (the first takes the row's stride); None for a row not compared."""
     if row.type == "inception":
         return INCEPTION, ((row.name, row, naive_row(row)),)
+    cells = row.cells
     if row.type == "inverted residual":
-        family, n = INVERTED, row.repeat or 1
+        family, n = INVERTED, cells.repeat or 1
     elif _is_bottleneck(row):
-        family, n = BOTTLENECK, row.block.repeat
+        family, n = BOTTLENECK, cells.block.repeat
     else:
         return None
     pieces = []
     for i in range(n):
-        name = network.repeat_name(row.name, i)
+        name = repeat_name(row.name, i)
         keep = {"input": row.input if i == 0 else None, "name": row.name if i == n - 1 else name}
         if family is INVERTED:
             later = {"stride": 1, "patch": None} if i else {}
-            one = dataclasses.replace(row, repeat=1, **later, **keep)
-            stride = row_stride(one) or 1
-            plain = dataclasses.replace(
-                one,
-                type="convolution",
-                patch=Patch(3, 3, stride),
-                stride=None,
-                padding="same",
-                widths={},
-                repeat=None,
+            one = dataclasses.replace(
+                row, cells=dataclasses.replace(cells, repeat=1, **later), **keep
             )
+            # a plain 3x3 convolution, strided as the block, to its width, padded same
+            patch = Patch(3, 3, one.cells.given_stride or 1)
+            conv = LayerCells(patch, cells.filters, "same", cells.in_channels)
+            plain = dataclasses.replace(one, type="convolution", cells=conv)
         else:
-            one = dataclasses.replace(row, block=dataclasses.replace(row.block, repeat=1), **keep)
-            c = row.block.layers[-1][2]  # the block's output width
-            plain = dataclasses.replace(one, block=ResidualBlock(((3, 3, c), (3, 3, c)), 1))
+            block = dataclasses.replace(cells.block, repeat=1)
+            one = dataclasses.replace(row, cells=dataclasses.replace(cells, block=block), **keep)
+            c = cells.block.layers[-1][2]  # the block's output width
+            basic = ResidualBlock(((3, 3, c), (3, 3, c)), 1)
+            plain = dataclasses.replace(one, cells=dataclasses.replace(one.cells, block=basic))
         pieces.append((name, one, plain))
     return family, tuple(pieces)
 
@@ -591,7 +593,7 @@ def _alone(spec: Spec, row, in_shape: Shape) -> cost.BlockCost:
         rows=(dataclasses.replace(row, input=None),),
         variants=(),
     )
-    return cost.analyse(network.build(one)).blocks[0]
+    return cost.analyse(build(one)).blocks[0]
 
 
 def modules(spec: Spec) -> NetworkComparison:
@@ -600,7 +602,7 @@ def modules(spec: Spec) -> NetworkComparison:
     Inception modules against Figure 2a's naive module, MobileNetV2's inverted residuals
     against a plain 3x3 convolution, ResNet's bottleneck blocks against the basic block;
     a repeated row is compared block by block."""
-    built = cost.analyse(network.build(spec))
+    built = cost.analyse(build(spec))
     compared, families, last = [], [], ""
     for block in built.blocks:
         found = _pieces(block.block.row)
@@ -625,9 +627,7 @@ def modules(spec: Spec) -> NetworkComparison:
     for row in spec.rows:
         found = _pieces(row)
         rows += [plain for _, _, plain in found[1]] if found else [row]
-    naive_net = cost.analyse(
-        network.build(dataclasses.replace(spec, rows=tuple(rows), variants=()))
-    )
+    naive_net = cost.analyse(build(dataclasses.replace(spec, rows=tuple(rows), variants=())))
 
     def out_of(a: cost.Analysis) -> Shape:
         return next(b.block.out_shape for b in a.blocks if b.name == last)

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from inception_cost import cost
 from inception_cost.report import make_report
-from inception_cost.spec import load_model, model_names
+from inception_cost.spec.read import load_model, model_names
 from inception_cost.verdicts import FAILING, HOLDING, Status
 
 

@@ -4,7 +4,7 @@ shown (its allowed values, its words in the output header, whether it shapes the
 network). The spec's `[conventions]` reader and writer (side by side below), the JSON
 settings, the header and the command-line choices all follow from these fields.
 
-A new convention is one field here plus its effect: where network.py builds the layers,
+A new convention is one field here plus its effect: where builder/ builds the layers,
 or, for a `switch`, a module kind's `when` table (vocabulary/kinds.toml); then its row in
 docs/conventions.md (tests/test_conventions.py) and its key in schemas/table.schema.json.
 """

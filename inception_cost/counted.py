@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from inception_cost.audit import Audit
 from inception_cost.cost import Analysis, BlockCost, OpCost
-from inception_cost.spec import Spec
+from inception_cost.spec.records import Spec
 
 if TYPE_CHECKING:
     from inception_cost.presets import Preset

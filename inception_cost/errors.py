@@ -60,10 +60,16 @@ class InputErrors(InputError):
 
 def nearest(word: object, known) -> str:
     """` (did you mean 'X'?)` for the known word nearest a typo, or nothing."""
+    near = closest(str(word), [str(k) for k in known])
+    return f" (did you mean {near!r}?)" if near is not None else ""
+
+
+def closest(word: str, known) -> str | None:
+    """The known word nearest a typo, if one is near enough."""
     import difflib
 
-    near = difflib.get_close_matches(str(word), [str(k) for k in known], n=1)
-    return f" (did you mean {near[0]!r}?)" if near else ""
+    near = difflib.get_close_matches(word, known, n=1)
+    return near[0] if near else None
 
 
 def check_keys(table: object, allowed: set[str], where: str, loc: Location | None) -> None:

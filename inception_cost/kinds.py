@@ -5,7 +5,7 @@ fire module, MobileNet's depthwise convolution and MobileNetV2's bottleneck, Den
 dense block, Inception v2's module and v3's grid reduction, ShuffleNet V2's unit) live in
 `vocabulary/kinds.toml`; a spec declares its own under `[kinds.NAME]` in the same
 syntax (docs/spec-format.md, "Module kinds"). This module reads and checks the
-declarations; `network.py` builds a row from one.
+declarations; `builder/kinds.py` builds a row from one.
 """
 
 from __future__ import annotations
@@ -492,83 +492,6 @@ def _whole(value: object, what: str, loc) -> int:
     if not _is_whole(value) or value == 0:
         raise InputError(f"{what} must be a positive whole number", "a number such as 3", loc)
     return int(value)
-
-
-# --------------------------------------------------------------------------- rows
-
-#: Columns every row may carry: its identity and the paper's claims about it.
-COMMON = frozenset(
-    {"type", "nametype", "name", "input", "in_size", "phase", "activation", "added", "output"}
-    | {"depth", "params", "ops"}
-)
-
-
-def check_row(kind: Kind, row, headers: dict[str, tuple[str, ...]]) -> None:
-    """Refuse a cell the kind would not use, a 0 it does not read as "no such branch", and
-    a stride it has no place for: nothing a user wrote is silently dropped."""
-    stride = row_stride(row)
-    places = {*kind.stride, *(s for _, _, c in kind.when for s in c.stride or ())}
-    if stride is not None and stride > 1 and not places:
-        where = "stride" if row.stride is not None else "patch"
-        raise InputError(
-            f"{_a(kind.name)} row has no place for stride {stride}",
-            "stride 1, or a kind that says where its stride goes (stride = [...])",
-            row.at(where),
-        )
-    used = kind.columns()
-    layers = kind.layers()
-    for f in row.raw:
-        if f not in COMMON and f not in used and f in headers:
-            raise InputError(
-                f"{_a(kind.name)} row does not read {headers[f][0]!r}",
-                "that cell blank, or a kind that reads it: "
-                + (", ".join(headers[c][0] for c in sorted(used) if c in headers) or "none"),
-                row.at(f),
-            )
-    for f in row.pool_modes:
-        if not any(layer.mode_from == f for layer in layers):
-            raise InputError(
-                f"{_a(kind.name)} row has no pool whose kind {headers[f][0]!r} could name",
-                f"a count alone in {headers[f][0]!r}",
-                row.at(f),
-            )
-    may_be_blank = {b.needs for b in kind.branches if b.needs}
-    may_be_blank |= {c for layer in layers if layer.optional for c in layer.columns()}
-    for f, value in row.widths.items():
-        if value == 0 and not (kind.zero == "absent" and f in may_be_blank):
-            raise InputError(
-                f"{headers[f][0]} is 0, which {_a(kind.name)} row does not read as no such branch",
-                "a positive count"
-                + (", or a blank cell" if f in may_be_blank else ": the kind needs this column"),
-                row.at(f),
-            )
-    patch_layers = any(layer.kernel == "patch" for layer in layers)
-    if row.patch is not None and not patch_layers:
-        kernels = {layer.kernel for layer in layers if layer.name in kind.stride} - {"patch"}
-        if (row.patch.kh, row.patch.kw) not in {(k, k) for k in kernels}:
-            raise InputError(
-                f"{_a(kind.name)} row reads only a stride from {headers['patch'][0]!r},"
-                f" and {row.patch.kh}x{row.patch.kw} is not the kernel of its strided layers",
-                "the stride alone, as in stride 2",
-                row.at("patch"),
-            )
-
-
-def row_stride(row) -> int | None:
-    """The stride a row gives: its stride column (or `stride 2`), else its patch cell's."""
-    if row.stride is not None and row.patch is not None and row.stride != row.patch.stride:
-        raise InputError(
-            f"stride {row.stride} and patch {row.patch} disagree",
-            "one stride for the row",
-            row.at("stride"),
-        )
-    if row.stride is not None:
-        return row.stride
-    return row.patch.stride if row.patch is not None else None
-
-
-def _a(name: str) -> str:
-    return ("an " if name[:1] in "aeiou" else "a ") + name
 
 
 # --------------------------------------------------------------------------- writing

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from inception_cost import cost, network
-from inception_cost.spec import load_model, model_names
+from inception_cost import cost
+from inception_cost.builder import build
+from inception_cost.spec.read import load_model, model_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +46,12 @@ def points(names: list[str] | None = None) -> list[Point]:
     out = []
     for name in names or model_names():
         spec = load_model(name)
-        t = cost.analyse(network.build(spec)).totals
+        t = cost.analyse(build(spec)).totals
         out.append(
             Point(name, "", t.params, t.macs, _claimed(spec, "params"), _claimed(spec, "macs"))
         )
         for v in spec.variants:
-            vt = cost.analyse(network.build(spec, variant=v.name)).totals
+            vt = cost.analyse(build(spec, variant=v.name)).totals
             claims = _claimed(spec, "params", v.name), _claimed(spec, "macs", v.name)
             out.append(Point(name, v.name, vt.params, vt.macs, *claims))
     return out

@@ -3,7 +3,7 @@
 Each op kind is one frozen record with a `kind` key; every concern of an op (its cost
 rule, its NumPy kernel, its receptive field, its memory, how each tool counts it) is
 registered under that key in the module that owns the concern. Shapes are (H, W, C) per
-image, as the paper writes them. The builder (`network.build`), the ONNX reader, the cost
+image, as the paper writes them. The builder (`builder.build`), the ONNX reader, the cost
 model and the NumPy reference all read these records.
 """
 

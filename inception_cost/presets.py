@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from inception_cost import audit, cost, network
+from inception_cost import audit, cost
+from inception_cost.builder import build
 from inception_cost.ops import Registry
-from inception_cost.spec import Spec
+from inception_cost.spec.records import Spec
 
 #: Which tools' rules were read (and measured, in torch) for an op kind: every tool's,
 #: Netscope's too (GoogLeNet's kinds, the rules were first read for them); every torch
@@ -458,10 +459,10 @@ class Comparison:
 def compare(spec: Spec, batch: int = 1) -> Comparison:
     """Every preset applied to `spec` and set beside ours (the `paper` preset as its own
     table reads, left out where the table claims nothing)."""
-    analysis = cost.analyse(network.build(spec), batch=batch)
+    analysis = cost.analyse(build(spec), batch=batch)
     kept = None
     if any(row.train_only for row in spec.rows):
-        kept = cost.analyse(network.build(spec, aux=True), batch=batch)
+        kept = cost.analyse(build(spec, aux=True), batch=batch)
     counts = []
     for p in PRESETS.values():
         if p.name == "paper":

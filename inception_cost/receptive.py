@@ -24,9 +24,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from inception_cost.network import Block, Network, build
+from inception_cost.builder import build
+from inception_cost.network import Block, Network
 from inception_cost.ops import INPUT, Conv2d, Op, Pool2d, Registry, Scale, Shortcut, Subsample
-from inception_cost.spec import Spec
+from inception_cost.spec.records import Spec
 
 Pair = tuple[int, int]
 

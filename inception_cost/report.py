@@ -1,20 +1,27 @@
 """One call from a spec to everything `table` prints: analysis, audit and the options.
 
 `make_report` is the library face of `inception-cost table`; every renderer reads the
-`Report` it returns and nothing else.
+`Report` it returns and nothing else. It builds every network the report needs, each
+once: the reading analysed, the spec as written where the command line changed it, and,
+for the audit, the variants and the bundled networks a claim compares against. The data
+goes one way: reader -> build -> cost -> audit -> report.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inception_cost import audit, cost, memory, network, shares
+from inception_cost import audit, cost, memory, shares
 from inception_cost.audit import Audit
+from inception_cost.builder import build
 from inception_cost.counted import Counted, count
 from inception_cost.errors import InputError
 from inception_cost.memory import Memory
+from inception_cost.network import Network
 from inception_cost.shares import Shares
-from inception_cost.spec import Spec, check_variant_runs
+from inception_cost.spec.read import load_model, model_names
+from inception_cost.spec.records import Spec
+from inception_cost.spec.variants import check_variant_runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +54,8 @@ def make_report(
     show_shares: bool = False,
     readings: bool = True,
 ) -> Report:
-    """Build, cost and audit `spec` (see `spec.with_overrides` for command-line settings).
+    """Build, cost and audit `spec` (see `spec.variants.with_overrides` for command-line
+    settings).
 
     `variant` analyses one of the spec's alternative readings (a row swapped, or the whole
     network read another way); `preset` counts the table as a tool does (see `presets`),
@@ -62,8 +70,8 @@ def make_report(
         if preset not in PRESETS:
             raise InputError(f"unknown preset {preset!r}", "one of " + ", ".join(PRESETS))
     check_variant_runs(spec, variant, aux)
-    net = network.build(spec, aux=aux, variant=variant)
-    analysis = cost.analyse(net, batch=batch, dtype=dtype, inplace=inplace)
+    networks = _Networks(dtype)
+    analysis = networks.analyse(spec, variant, aux, batch, inplace)
     if preset:
         from inception_cost.presets import PRESETS, unsupported
 
@@ -76,8 +84,9 @@ def make_report(
     base = tabled if tabled is not None and tabled.input_shape else spec  # CSV: no input
     fit_on = None
     if variant or base is not spec:
-        fit_on = cost.analyse(network.build(base, aux=aux), dtype=dtype, inplace=inplace)
-    checked = audit.audit(spec, analysis, variant=variant, tabled=fit_on, readings=readings)
+        fit_on = networks.analyse(base, "", aux, 1, inplace)
+    built = _judged(spec, analysis, variant, networks) if readings else None
+    checked = audit.audit(spec, analysis, variant=variant, tabled=fit_on, built=built)
     if preset == "paper" and not (checked.params_fits[0].rows or checked.ops_fits[0].rows):
         raise InputError(
             f"{spec.name}'s table claims no params or ops, so there is no paper reading to count",
@@ -96,3 +105,54 @@ def make_report(
         memory.memory(analysis),
         count(spec, analysis, checked, flops=flops, preset=preset),
     )
+
+
+class _Networks:
+    """Each network a report needs, built once (a spec, read as a variant, with or without
+    its training-only rows) and costed once for each batch and in-place setting."""
+
+    def __init__(self, dtype: str):
+        self.dtype = dtype
+        # by (the spec's id, variant, aux): the spec (kept, so that its id is not reused
+        # by another while the report is made) and its network
+        self.built: dict[tuple, tuple[Spec, Network]] = {}
+        self.costed: dict[tuple, cost.Analysis] = {}
+
+    def analyse(
+        self, spec: Spec, variant: str = "", aux: bool = False, batch: int = 1, inplace=True
+    ) -> cost.Analysis:
+        net = (id(spec), variant, aux)
+        if net not in self.built:
+            self.built[net] = spec, build(spec, aux=aux, variant=variant)
+        key = (*net, batch, inplace)
+        if key not in self.costed:
+            network = self.built[net][1]
+            self.costed[key] = cost.analyse(network, batch=batch, dtype=self.dtype, inplace=inplace)
+        return self.costed[key]
+
+
+def _judged(spec: Spec, analysis: cost.Analysis, variant: str, networks: _Networks) -> audit.Built:
+    """What the audit judges the variants and paper-level claims against: the reading
+    analysed at inference, the table as printed, each variant, the networks claims name."""
+    inference = analysis
+    if analysis.network.aux or analysis.batch != 1:
+        inference = networks.analyse(spec, variant)
+    tabled, unbuilt = None, ""
+    if variant:
+        try:
+            tabled = networks.analyse(spec)
+        except InputError as exc:  # MobileNetV2's 0.35-96 at --input 160: its 7x7 pool
+            tabled, unbuilt = None, f"{exc.message}; expected {exc.expected}"
+    variants, broken, kept = {}, {}, {}
+    for v in spec.variants:
+        try:
+            variants[v.name] = inference if v.name == variant else networks.analyse(spec, v.name)
+        except InputError as exc:
+            broken[v.name] = exc
+            continue
+        if v.cells and spec.row(v.row).train_only:
+            kept[v.name] = networks.analyse(spec, v.name, aux=True)
+    names = model_names()
+    against = dict.fromkeys(c.against for c in spec.claims if c.against in names)
+    others = {name: networks.analyse(load_model(name)).totals for name in against}
+    return audit.Built(inference, tabled, unbuilt, variants, broken, kept, others)

@@ -1,6 +1,6 @@
 """One network across input sizes: its final feature map, params, MACs and activations.
 
-Each size builds the spec again with `network.build` and costs it with `cost.analyse`
+Each size builds the spec again with `builder.build` and costs it with `cost.analyse`
 (no second formula), so what changes is exactly what the layer table implies: maps
 scale, convolution MACs with the area, and params only where a linear layer reads a
 flattened map (global pooling keeps them fixed). A row that cannot be built at a size
@@ -15,11 +15,13 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from inception_cost import cost, network
+from inception_cost import cost
+from inception_cost.builder import build
 from inception_cost.cells import Shape
 from inception_cost.errors import InputError, Location
 from inception_cost.network import Network
-from inception_cost.spec import Spec, with_overrides
+from inception_cost.spec.records import Spec
+from inception_cost.spec.variants import with_overrides
 
 MAX_SIDE = 16384
 MAX_SIZES = 256
@@ -130,12 +132,12 @@ def sweep(
 ) -> Sweep:
     """The network at each square side in `sides` (default: its own side x 1/2 .. 3), with
     its variants that set their own input size, and the smallest side it accepts."""
-    own = network.build(spec, variant=variant)
+    own = build(spec, variant=variant)
     converted, candidates = _read_global(spec, own)
     pooled: tuple[str, ...] = ()
     if global_pool:
         spec, pooled, candidates = converted, candidates, ()
-        own = network.build(spec, variant=variant)
+        own = build(spec, variant=variant)
     final_row = next(
         (b.name for b in reversed(own.blocks) if any(o.kind == "conv" for o in b.ops)),
         own.blocks[-1].name,
@@ -222,7 +224,7 @@ class _Builder:
     def build(self, spec: Spec, shape: Shape, variant: str):
         """(network or None, final feature map or None, failure or None)."""
         try:
-            net = network.build(at_input(spec, shape, variant), variant=variant)
+            net = build(at_input(spec, shape, variant), variant=variant)
         except InputError as exc:
             return None, self._prefix_final(spec, shape, variant, exc), self._failure(exc)
         final = next(b.out_shape for b in net.blocks if b.name == self.final_row)

@@ -2,7 +2,7 @@
 
 A Markdown spec is optional TOML front matter between `+++` lines, then one pipe table;
 a CSV spec is the table alone. This module finds the front matter's lines and the
-table's cells; it knows nothing of what a column means (spec.py types the cells,
+table's cells; it knows nothing of what a column means (spec/ types the cells,
 frontmatter.py reads the settings).
 """
 

@@ -14,10 +14,12 @@ import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from inception_cost import cost, network
+from inception_cost import cost
+from inception_cost.builder import build
 from inception_cost.cells import Shape, check_digits
 from inception_cost.errors import InputError
-from inception_cost.spec import Spec, check_variant_runs
+from inception_cost.spec.records import Spec
+from inception_cost.spec.variants import check_variant_runs
 
 TOLERANCE = {"float32": 1e-4, "float64": 1e-12}  # |sum of a softmax - 1|
 
@@ -188,7 +190,7 @@ def verify(
     if dtype not in memory.ITEMSIZE:
         raise InputError(f"the reference runs float32 or float64, not {dtype}", "--dtype float32")
     check_variant_runs(spec, variant, aux)
-    net = network.build(spec, aux=aux, variant=variant)
+    net = build(spec, aux=aux, variant=variant)
     limit = max_memory if max_memory is not None else default_limit()
     need = dataclasses.replace(memory.estimate(net, batch, dtype), process=memory.resident())
     if need.total > limit:

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from inception_cost.cli import cli
 from inception_cost.errors import InputErrors
-from inception_cost.spec import MODELS_DIR, model_names
+from inception_cost.spec.read import MODELS_DIR, model_names
 
 LIMIT = 2.0  # seconds of CPU time a case may take
 HANG = 20  # seconds of wall time after which a case counts as hung

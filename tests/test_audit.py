@@ -2,16 +2,16 @@
 
 import pytest
 
-from inception_cost import spec
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, judge
 from inception_cost.cells import parse_quantity
 from inception_cost.render.table import render
 from inception_cost.report import make_report
+from inception_cost.spec.read import load, load_model, model_path
 
 
 @pytest.fixture(scope="module")
 def audit():
-    return make_report(spec.load_model("googlenet")).audit
+    return make_report(load_model("googlenet")).audit
 
 
 def test_judge_rounds_within_printed_precision():
@@ -94,38 +94,75 @@ def test_paper_level_claims(audit):
 
 def test_fixed_reading_is_respected(tmp_path):
     text = (
-        spec.model_path("googlenet")
+        model_path("googlenet")
         .read_text()
         .replace('params_unit = "auto"', 'params_unit = "decimal"')
     )
     path = tmp_path / "g.md"
     path.write_text(text)
-    audit = make_report(spec.load(path)).audit
+    audit = make_report(load(path)).audit
     assert not audit.params_reading.binary
     # The binary reading still shows how well it would have fitted.
     assert any(f.reading.binary and f.matches for f in audit.params_fits)
 
 
 def test_audit_is_per_image_whatever_the_batch():
-    a1 = make_report(spec.load_model("googlenet")).audit
-    a8 = make_report(spec.load_model("googlenet"), batch=8).audit
+    a1 = make_report(load_model("googlenet")).audit
+    a8 = make_report(load_model("googlenet"), batch=8).audit
     assert [r.ops.status for r in a1.rows if r.ops] == [r.ops.status for r in a8.rows if r.ops]
+
+
+def _count_builds(monkeypatch) -> list[tuple[str, str, bool]]:
+    """Every network built from now on, wherever: (spec name, variant, aux)."""
+    from inception_cost import builder
+
+    built = []
+    real = builder._build
+
+    def counted(s, aux, variant, strides):
+        built.append((s.name, variant, aux))
+        return real(s, aux, variant, strides)
+
+    monkeypatch.setattr(builder, "_build", counted)
+    return built
+
+
+GOOGLENET_READINGS = [
+    ("alexnet", "", False),  # the 12x fewer parameters claim
+    ("googlenet", "", False),
+    ("googlenet", "naive", False),
+    ("googlenet", "separable", False),
+    ("googlenet", "torchvision", False),
+]
+
+
+def test_each_network_is_built_once_per_report(monkeypatch):
+    """make_report builds each network the report needs once, the audit none: GoogLeNet's
+    table, its three variants and AlexNet for the 12x claim. A variant analysed at batch 8
+    is costed twice (at 8, and at one image for the claims) but built once, and the table
+    as tabled (fitting the claimed columns, judging the claims) once too."""
+    built = _count_builds(monkeypatch)
+    googlenet = load_model("googlenet")
+    make_report(googlenet)
+    assert sorted(built) == GOOGLENET_READINGS
+    built.clear()
+    make_report(googlenet, variant="naive", batch=8)
+    assert sorted(built) == GOOGLENET_READINGS
+    built.clear()
+    make_report(googlenet, aux=True)  # the rows at inference too: another network
+    assert sorted(built) == sorted([*GOOGLENET_READINGS, ("googlenet", "", True)])
 
 
 def test_the_rows_alone_when_no_reading_is_asked_for(monkeypatch):
     """A CSV prints no variant and no paper-level claim: its report builds one network, not
     GoogLeNet's five (the table, three variants, AlexNet for the 12x claim)."""
-    from inception_cost import network
-
-    built = []
-    real = network.build
-    monkeypatch.setattr(network, "build", lambda s, **kw: built.append(s.name) or real(s, **kw))
-    googlenet = spec.load_model("googlenet")
+    built = _count_builds(monkeypatch)
+    googlenet = load_model("googlenet")
     full = make_report(googlenet)
-    assert sorted(built) == ["alexnet"] + ["googlenet"] * 4
+    assert len(built) == 5
     built.clear()
     rows_only = make_report(googlenet, readings=False)
-    assert built == ["googlenet"]
+    assert built == [("googlenet", "", False)]
     assert rows_only.audit.rows == full.audit.rows
     assert rows_only.audit.claims is None and rows_only.audit.variants is None
     with pytest.raises(ValueError, match="not judged"):

@@ -924,22 +924,22 @@ def googlenet_text() -> str:
 def test_blank_line_inside_the_table_continues_it(run, write):
     text = googlenet_text().replace("| inception (4a)", "\n| inception (4a)", 1)
     assert text != googlenet_text()
-    from inception_cost import spec
+    from inception_cost.spec.read import parse_markdown
 
-    assert len(spec.parse_markdown(text).rows) == 33  # Table 1's 25 rows + 2 LRN + 6 aux
+    assert len(parse_markdown(text).rows) == 33  # Table 1's 25 rows + 2 LRN + 6 aux
     result = run("table", str(write(text)), "--format", "csv")
     table = [line for line in result.stdout.splitlines() if not line.startswith("#")]
     assert result.exit_code == 0 and len(table) == 1 + 33  # header + every row
 
 
 def test_rows_without_outer_pipes_are_read():
-    from inception_cost import spec
+    from inception_cost.spec.read import parse_markdown
 
     text = (
         '+++\ninput = "8x8x3"\n+++\n\ntype | patch size/stride | output size\n--- | --- | ---\n'
         "convolution | 3x3/1 | 8x8x4\n| max pool | 2x2/2 | 4x4x4 |\nsoftmax | | 4x4x4\n"
     )
-    rows = spec.parse_markdown(text).rows
+    rows = parse_markdown(text).rows
     assert [r.type for r in rows] == ["convolution", "max pool", "softmax"]
     assert rows[1].at("patch").col == 14 and rows[2].at("output").col == 13
 

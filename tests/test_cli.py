@@ -7,9 +7,10 @@ import sys
 
 from fresh import probe, running
 
-from inception_cost import spec
 from inception_cost.render.tabular import to_dict
 from inception_cost.report import make_report
+from inception_cost.spec.read import load, load_model, model_path
+from inception_cost.spec.variants import with_overrides
 
 
 def test_default_is_bundled_googlenet_and_says_so(run):
@@ -88,7 +89,7 @@ def test_csv_one_row_per_layer_with_claims_and_verdicts(run):
     meta, text = run("table", "--format", "csv").stdout.split("\n", 1)
     assert json.loads(meta.removeprefix("# spec: "))["input"] == "224x224x3"
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert len(rows) == len(spec.load_model("googlenet").rows)
+    assert len(rows) == len(load_model("googlenet").rows)
     five_a = next(r for r in rows if r["type"] == "inception (5a)")
     assert (five_a["params"], five_a["verdict params"], five_a["computed weights"]) == (
         "1072K",
@@ -100,10 +101,8 @@ def test_csv_one_row_per_layer_with_claims_and_verdicts(run):
 def test_spec_form_reads_back_as_the_same_analysis(run, tmp_path):
     out = tmp_path / "g.md"
     assert run("table", "--format", "spec", "--input", "256x256x3", "-o", str(out)).exit_code == 0
-    back = make_report(spec.load(out))
-    first = make_report(
-        spec.with_overrides(spec.load_model("googlenet"), input_shape=(256, 256, 3))
-    )
+    back = make_report(load(out))
+    first = make_report(with_overrides(load_model("googlenet"), input_shape=(256, 256, 3)))
     a, b = to_dict(first), to_dict(back)
     for d in (a, b):
         d["model"].pop("path")
@@ -138,7 +137,7 @@ def test_output_refuses_to_overwrite_without_force(run, tmp_path):
 
 def test_output_never_replaces_the_spec_being_read(run, tmp_path):
     path = tmp_path / "g.md"
-    path.write_text(spec.model_path("googlenet").read_text())
+    path.write_text(model_path("googlenet").read_text())
     before = path.read_text()
     result = run("table", str(path), "--format", "markdown", "-o", str(path), "--force")
     assert result.exit_code == 2 and "is the spec being read" in result.stderr

@@ -3,8 +3,8 @@ and LeNet-5's published connections."""
 
 from __future__ import annotations
 
-from inception_cost import spec
 from inception_cost.report import make_report
+from inception_cost.spec.read import load_model, parse_markdown
 
 # conv 3x3x3->4 (+bias, same padding) on 8x8: 108 + 4 = 112 params, 8*8*4*27 = 6,912 MACs,
 # 256 outputs (so 256 bias adds), then its ReLU (256 elements); a 2x2/2 max pool reads 256.
@@ -18,7 +18,7 @@ TINY = (
 
 
 def _tiny():
-    return spec.parse_markdown(TINY)
+    return parse_markdown(TINY)
 
 
 def test_macs_and_flops_by_hand():
@@ -57,6 +57,6 @@ def test_presets_by_hand():
 
 def test_lenet5_counts_connections_as_printed():
     # LeCun et al. 1998: C1 has 122,304 connections, C3 151,600, F6 10,164
-    counted = make_report(spec.load_model("lenet5")).counted
+    counted = make_report(load_model("lenet5")).counted
     assert counted.unit == "connections" and counted.connections
     assert [counted.blocks[n].ops for n in ("C1", "C3", "F6")] == [122_304, 151_600, 10_164]

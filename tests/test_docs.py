@@ -48,12 +48,14 @@ def test_readme_first_screen_has_the_two_commands():
 
 
 def test_spec_format_example_is_a_valid_spec():
-    from inception_cost import cost, network, spec
+    from inception_cost import cost
+    from inception_cost.builder import build
+    from inception_cost.spec.read import parse_markdown
 
     text = (ROOT / "docs" / "spec-format.md").read_text()
     example = text.split("```markdown\n", 1)[1].split("```\n", 1)[0]
-    s = spec.parse_markdown(example, "example.md")
-    a = cost.analyse(network.build(s))
+    s = parse_markdown(example, "example.md")
+    a = cost.analyse(build(s))
     assert [b.block.out_shape for b in a.blocks] == [(32, 32, 16), (16, 16, 16), (1, 1, 10)]
     assert a.blocks[2].weights == 16 * 16 * 16 * 10
 
@@ -88,16 +90,18 @@ def test_every_spec_example_in_spec_format_works_as_given():
     output size and claim it states holds (the LeNet-5 figures are the paper's)."""
     import re
 
-    from inception_cost import cost, network, spec
+    from inception_cost import cost
     from inception_cost.audit import audit
+    from inception_cost.builder import build
+    from inception_cost.spec.read import parse_markdown
 
     text = (ROOT / "docs" / "spec-format.md").read_text(encoding="utf-8")
     examples = re.findall(r"```markdown\n(\+\+\+\n.*?)```\n", text, re.S)
     assert len(examples) >= 6
     names = []
     for example in examples:
-        s = spec.parse_markdown(example, "example.md")
-        a = cost.analyse(network.build(s))
+        s = parse_markdown(example, "example.md")
+        a = cost.analyse(build(s))
         statuses = {v.status for r in audit(s, a).rows for v in r.verdicts}
         assert statuses <= {"match"}, (s.name, statuses)
         names.append(s.name)

@@ -9,9 +9,12 @@ from test_presets_torch import _tool_counts, assert_tools_match
 from tiny_spec import spec_text
 from torch_papers import EfficientNetB0
 
-from inception_cost import audit, cost, network, spec
+from inception_cost import audit, cost
+from inception_cost.builder import build
 from inception_cost.cells import Patch
 from inception_cost.presets import PRESETS, count
+from inception_cost.spec.read import load, load_model
+from inception_cost.spec.variants import with_overrides
 
 pytestmark = pytest.mark.torch
 
@@ -30,7 +33,7 @@ ROW = "| se conv | | 6x6x12 | | | |\n"
 
 
 def test_squeeze_and_excitation_by_hand(write):
-    net = network.build(spec.load(write(spec_text(ROW, SE))))
+    net = build(load(write(spec_text(ROW, SE))))
     ops = {c.op.name: c for c in cost.analyse(net).blocks[0].ops}
     kinds = [c.op.kind for c in ops.values()]
     assert kinds == ["conv", "swish", "pool", "conv", "swish", "conv", "sigmoid", "scale"]
@@ -48,30 +51,30 @@ def test_squeeze_and_excitation_by_hand(write):
 
 def test_a_ratio_without_filters_is_of_the_layers_own_input(write):
     text = spec_text(ROW, SE.replace(', filters = "block_input" }', " }"))
-    ops = {op.name: op for op in network.build(spec.load(write(text))).ops()}
+    ops = {op.name: op for op in build(load(write(text))).ops()}
     assert ops["se1/se/reduce"].out_shape == (1, 1, 3)  # floor(0.25 x 12): SENet's C / r
 
 
 def test_the_operator_cell_fills_the_kinds_placeholders():
-    s = spec.load_model("efficientnet-b0")
+    s = load_model("efficientnet-b0")
     row = s.row("mbconv3")  # MBConv6, k5x5
-    assert row.widths["expansion"] == 6 and row.patch == Patch(5, 5, 1)
+    assert row.cells.widths["expansion"] == 6 and row.cells.patch == Patch(5, 5, 1)
     assert row.at("patch") == row.at("expansion") == row.at("type")
-    assert s.row("mbconv1").widths["expansion"] == 1  # MBConv1: no expand layer
-    ops = [op.name for op in network.build(s).ops()]
+    assert s.row("mbconv1").cells.widths["expansion"] == 1  # MBConv1: no expand layer
+    ops = [op.name for op in build(s).ops()]
     assert "mbconv1/1/expand" not in ops and "mbconv2/1/expand" in ops
 
 
 def test_strides_are_the_next_stages_resolution_over_this_ones():
     """The reference's block strings: s11, s22, s22, s22, s11, s22, s11; the stem s2."""
-    net = network.build(spec.load_model("efficientnet-b0"))
+    net = build(load_model("efficientnet-b0"))
     ops = {op.name: op for op in net.ops()}
     firsts = [ops[f"mbconv{i}/1/dw"] for i in range(1, 8)]
     assert [op.stride for op in firsts] == [1, 2, 2, 2, 1, 2, 1]
     assert [op.kernel[0] for op in firsts] == [3, 3, 5, 3, 5, 5, 3]
     assert ops["conv1/1"].stride == 2 and ops["mbconv2/2/dw"].stride == 1
     # every printed resolution is audited against what its stage reads
-    a = audit.audit(spec.load_model("efficientnet-b0"), cost.analyse(net))
+    a = audit.audit(load_model("efficientnet-b0"), cost.analyse(net))
     assert [r.input.status for r in a.rows] == [audit.MATCH] * 9
 
 
@@ -79,8 +82,8 @@ def test_presets_match_the_tools_on_efficientnet_b0():
     """At 32x32 (strides read at the table's 224, kept): nn.Sigmoid is counted by no tool;
     the squeeze-and-excitation multiply `scale * input` only by torchprofile (aten::mul,
     one per element); ptflops and calflops patch torch.mul and Tensor.mul, not `*`."""
-    s = spec.with_overrides(spec.load_model("efficientnet-b0"), input_shape=(32, 32, 3))
-    analysis = cost.analyse(network.build(s))
+    s = with_overrides(load_model("efficientnet-b0"), input_shape=(32, 32, 3))
+    analysis = cost.analyse(build(s))
     torch.manual_seed(0)
     tools = _tool_counts(EfficientNetB0().eval(), (3, 32, 32))
     assert_tools_match(analysis, tools)
@@ -107,8 +110,8 @@ def test_spec_form_and_csv_read_back(run, tmp_path):
 def test_each_layer_has_the_twins_output_shape():
     """test_papers holds params and MACs per layer on the meta device; here every
     convolution's output shape too, on the CPU at 64x64 (strides read at 224, kept)."""
-    s = spec.with_overrides(spec.load_model("efficientnet-b0"), input_shape=(64, 64, 3))
-    ours = {op.name: op.out_shape for op in network.build(s).ops() if op.kind == "conv"}
+    s = with_overrides(load_model("efficientnet-b0"), input_shape=(64, 64, 3))
+    ours = {op.name: op.out_shape for op in build(s).ops() if op.kind == "conv"}
     twin, seen = EfficientNetB0().eval(), {}
     for name, module in twin.m.items():
         if isinstance(module, torch.nn.Conv2d):

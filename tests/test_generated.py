@@ -5,8 +5,9 @@ is skipped; most are valid, and the test says how many ran."""
 
 import random
 
-from inception_cost import spec, verify
+from inception_cost import verify
 from inception_cost.errors import InputError
+from inception_cost.spec.read import parse_markdown
 
 HEADER = (
     "| type | patch size/stride | output size | #1x1 | #3x3 reduce | #3x3 | #5x5 reduce | #5x5"
@@ -98,7 +99,7 @@ def test_generated_networks_run_as_analysed():
     for _ in range(300):
         text = _spec(rng)
         try:
-            result = verify.verify(spec.parse_markdown(text), dtype="float64")
+            result = verify.verify(parse_markdown(text), dtype="float64")
         except InputError:
             continue  # a network that cannot be built, refused in one line
         bad = [(b.name, o) for b in result.blocks for o in b.ops if not o.ok]

@@ -17,7 +17,6 @@ PACKAGE = Path(inception_cost.__file__).parent
 #: (module file, what it imports inside a function): why it may not be at the top.
 INSIDE = {
     ("errors.py", "difflib"): "the suggestions are only computed for a misspelt name",
-    ("network.py", "inception_cost"): "validate reads network's ops: an import cycle",
     ("cli/options.py", "inception_cost.output"): "tempfile (7 ms) only for --output",
     ("verify.py", "inception_cost.reference"): "NumPy only when a network runs (not --help)",
     ("cli/verify.py", "rich.console"): "the progress bar only on a terminal",
@@ -237,3 +236,18 @@ def test_the_private_name_check_finds_each_way_in():
         "8: dataclasses._apply",
         "8: getattr(table, '_renderables')",
     ]
+
+
+def test_the_records_and_the_audit_import_neither_reader_nor_builder():
+    """The data goes one way: the network's records (what the cost model, the reference
+    and the validator read) need no reader, and the audit builds nothing (make_report
+    builds what it judges)."""
+    (records, audit) = probe(
+        "import sys\n"
+        "import inception_cost.network, inception_cost.validate, inception_cost.cost\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('inception_cost.spec',"
+        " 'inception_cost.builder'))))\n"
+        "import inception_cost.audit\n"
+        "print(sorted(m for m in sys.modules if m.startswith('inception_cost.builder')))\n"
+    )
+    assert records == "[]" and audit == "[]"

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 
 from inception_cost import schemas
-from inception_cost.spec import load_model, model_names
+from inception_cost.spec.read import load_model, model_names
 
 RUNS = [
     *(("table", "-m", m) for m in model_names()),

@@ -12,8 +12,11 @@ from test_torch_networks import _copy
 from torch_kinds import TWINS
 from twin_layers import assert_layers_match
 
-from inception_cost import cost, network, spec
+from inception_cost import cost
+from inception_cost.builder import build
+from inception_cost.network import Network
 from inception_cost.reference import executor, weights
+from inception_cost.spec.read import load
 from inception_cost.verify import verify
 
 pytestmark = pytest.mark.torch
@@ -48,8 +51,8 @@ HAND = {
 }
 
 
-def _net(name: str) -> network.Network:
-    return network.build(spec.load(EXAMPLES / f"{name}.md"))
+def _net(name: str) -> Network:
+    return build(load(EXAMPLES / f"{name}.md"))
 
 
 @pytest.mark.parametrize("name", sorted(HAND))
@@ -79,7 +82,7 @@ def test_reference_outputs_equal_torch(name):
 
 @pytest.mark.parametrize("name", sorted(HAND))
 def test_verify_runs_every_kind(name):
-    v = verify(spec.load(EXAMPLES / f"{name}.md"), dtype="float64")
+    v = verify(load(EXAMPLES / f"{name}.md"), dtype="float64")
     assert v.ok and not v.mismatches()
     assert v.executed_macs == v.analytic_macs == HAND[name][1]
 

@@ -2,11 +2,11 @@
 
 import json
 
-from inception_cost import spec
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, judge
 from inception_cost.cells import parse_quantity
 from inception_cost.presets import compare
 from inception_cost.report import make_report
+from inception_cost.spec.read import load_model
 
 
 def _claim(report, claim_id):
@@ -14,7 +14,7 @@ def _claim(report, claim_id):
 
 
 def test_a_variants_totals_carry_its_own_name():
-    report = make_report(spec.load_model("resnet50"), variant="v1.5")
+    report = make_report(load_model("resnet50"), variant="v1.5")
     checks = {c.reading: c.computed for c in _claim(report, "flops").checks}
     assert _claim(report, "flops").checks[0].reading == "v1.5"  # the reading analysed first
     # torchvision documents 4.09 GMACs for v1.5 (stride in the 3x3); the 1x1 placement
@@ -68,15 +68,15 @@ def test_params_reading_does_not_change_with_the_input_size(run):
 
 
 def test_paper_preset_follows_each_specs_own_reading():
-    lenet = {c.preset.name: c for c in compare(spec.load_model("lenet5")).counts}
+    lenet = {c.preset.name: c for c in compare(load_model("lenet5")).counts}
     # LeCun et al. 1998: 60,000 trainable parameters and 340,908 connections
     assert (lenet["paper"].params, lenet["paper"].ops) == (60_000, 340_908)
     assert lenet["paper"].preset.unit == "connections"
-    google = {c.preset.name: c for c in compare(spec.load_model("googlenet")).counts}
+    google = {c.preset.name: c for c in compare(load_model("googlenet")).counts}
     # Table 1 read as weights only and multiply-adds: 6,990,272 weights, 1,582,671,872 MACs
     assert (google["paper"].params, google["paper"].ops) == (6_990_272, 1_582_671_872)
     # ResNet's Table 1 prints no per-row params or ops: no paper rule to follow
-    assert "paper" not in {c.preset.name for c in compare(spec.load_model("resnet18")).counts}
+    assert "paper" not in {c.preset.name for c in compare(load_model("resnet18")).counts}
 
 
 def test_paper_preset_refused_where_the_table_claims_nothing(run):

@@ -7,14 +7,16 @@ import json
 
 from tiny_spec import spec_text
 
-from inception_cost import cost, network, spec
+from inception_cost import cost
+from inception_cost.builder import build
 from inception_cost.memory import live_peak, memory, tool_memory
+from inception_cost.spec.read import load, load_model
 
 TINY = spec_text("| convolution | 3x3/1 | 8x8x4 | 1 | | |\n| max pool | 2x2/2 | 4x4x4 | 0 | | |\n")
 
 
 def _analysis(name: str, batch: int = 1, aux: bool = False, variant: str = ""):
-    net = network.build(spec.load_model(name), aux=aux, variant=variant)
+    net = build(load_model(name), aux=aux, variant=variant)
     return cost.analyse(net, batch=batch)
 
 
@@ -24,7 +26,7 @@ def _tools(analysis) -> dict:
 
 def test_tiny_network_by_hand(write):
     # conv 3x3x3->4 with bias: 112 params; input 8x8x3 = 192, conv out 256, pool out 64.
-    a = cost.analyse(network.build(spec.load(write(TINY))), batch=2)
+    a = cost.analyse(build(load(write(TINY))), batch=2)
     m = memory(a, "sgd")
     assert (m.params, m.trained, m.input) == (112 * 4, 112 * 4, 2 * 192 * 4)
     assert m.activations == 2 * (256 + 64) * 4  # the ReLU writes in place
@@ -41,7 +43,7 @@ def test_tiny_network_by_hand(write):
 
 
 def test_live_peak_adds_an_executors_scratch(write):
-    net = network.build(spec.load(write(TINY)))
+    net = build(load(write(TINY)))
     peak = live_peak(net, 1, lambda op: 1000 if op.kind == "pool" else 0)
     assert (peak.live, peak.scratch, peak.op) == (256 + 64, 1000, "pool1")
 

@@ -8,8 +8,11 @@ import torch
 from torch_papers import MobileNetV2, key
 from twin_layers import assert_layers_match
 
-from inception_cost import cost, network, spec
+from inception_cost import cost
+from inception_cost.builder import build
+from inception_cost.network import Network
 from inception_cost.report import make_report
+from inception_cost.spec.read import load_model
 
 pytestmark = pytest.mark.torch
 
@@ -26,8 +29,8 @@ WIDTHS = {
 }
 
 
-def _net(variant: str) -> network.Network:
-    return network.build(spec.load_model("mobilenetv2"), variant=variant)
+def _net(variant: str) -> Network:
+    return build(load_model("mobilenetv2"), variant=variant)
 
 
 @pytest.mark.parametrize("variant", sorted(WIDTHS))
@@ -59,9 +62,7 @@ def test_0_35_at_96_has_the_twins_params():
 
 
 def test_claims_are_judged_on_their_own_variant():
-    claims = {
-        c.claim.id: c.checks for c in make_report(spec.load_model("mobilenetv2")).audit.claims
-    }
+    claims = {c.claim.id: c.checks for c in make_report(load_model("mobilenetv2")).audit.claims}
     # the 1.0 claims never meet the other networks
     assert [c.reading for c in claims["params"]] == ["as tabled", "no-bn"]
     (madds,) = claims["madds-1.4"]

@@ -4,17 +4,19 @@ their audits."""
 
 import pytest
 
-from inception_cost import cost, network, spec
+from inception_cost import cost
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED
+from inception_cost.builder import build
 from inception_cost.report import make_report
+from inception_cost.spec.read import load, load_model, model_names
 
 
 def totals(model: str, variant: str = "") -> cost.Totals:
-    return cost.analyse(network.build(spec.load_model(model), variant=variant)).totals
+    return cost.analyse(build(load_model(model), variant=variant)).totals
 
 
 def claims(model: str) -> dict:
-    audit = make_report(spec.load_model(model)).audit
+    audit = make_report(load_model(model)).audit
     return {c.claim.id: {ch.reading: ch for ch in c.checks} for c in audit.claims}
 
 
@@ -62,7 +64,7 @@ def test_macs_as_published(model, variant, giga_macs):
 
 
 def test_lenet5_layer_by_layer():
-    report = make_report(spec.load_model("lenet5"))
+    report = make_report(load_model("lenet5"))
     by_name = {b.name: b for b in report.analysis.blocks}
     # the paper's figures: params and connections per layer
     paper = {
@@ -82,7 +84,7 @@ def test_lenet5_layer_by_layer():
 
 
 def test_alexnet_input_size_audit():
-    report = make_report(spec.load_model("alexnet"))
+    report = make_report(load_model("alexnet"))
     assert report.audit.row("conv1").output.status == MATCH  # 227: (227 - 11) / 4 + 1 = 55
     (v224,) = report.audit.variants
     changed = {mine.name: mine.output for _, mine in v224.changed}
@@ -118,24 +120,24 @@ def test_cross_network_depths():
 def test_googlenet_mnist_by_hand():
     t = totals("googlenet-mnist")
     # stem: 3x3x1x192 + 192 bias + 2x192 BN; fc: 1024x10 + 10
-    net = network.build(spec.load_model("googlenet-mnist"))
+    net = build(load_model("googlenet-mnist"))
     stem = cost.analyse(net).blocks[0]
     assert stem.params == 9 * 192 + 192 + 2 * 192 and stem.fixed == 2 * 192
     assert net.blocks[-2].ops[0].out_shape == (1, 1, 10)
     assert t.depth == 1 + 3 * 9 + 1  # stem, three convs on the longest branch, fc
 
 
-@pytest.mark.parametrize("model", spec.model_names())
+@pytest.mark.parametrize("model", model_names())
 def test_spec_output_reads_back_as_the_same_network(model, tmp_path, run):
     out = tmp_path / f"{model}.md"
     assert run("table", "--model", model, "--format", "spec", "--output", str(out)).exit_code == 0
-    again = spec.load(out)
-    original = spec.load_model(model)
+    again = load(out)
+    original = load_model(model)
     assert again.connection_tables == original.connection_tables
     assert [v.name for v in again.variants] == [v.name for v in original.variants]
     for v in original.variants:
-        assert totals(model, v.name) == cost.analyse(network.build(again, variant=v.name)).totals
-    assert cost.analyse(network.build(again)).totals == totals(model)
+        assert totals(model, v.name) == cost.analyse(build(again, variant=v.name)).totals
+    assert cost.analyse(build(again)).totals == totals(model)
 
 
 def test_a_claim_under_its_at_least_bound_counts_as_failed():

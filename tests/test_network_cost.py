@@ -3,12 +3,14 @@
 import pytest
 from tiny_spec import spec_text
 
-from inception_cost import cost, network, spec
+from inception_cost import cost
+from inception_cost.builder import build
 from inception_cost.ops import out_size
+from inception_cost.spec.read import load_model, parse_markdown
 
 
 def analyse(rows: str, front: str = 'input = "8x8x3"', **kw) -> cost.Analysis:
-    return cost.analyse(network.build(spec.parse_markdown(spec_text(rows, front))), **kw)
+    return cost.analyse(build(parse_markdown(spec_text(rows, front))), **kw)
 
 
 def test_conv_hand_count():
@@ -41,7 +43,7 @@ def test_inception_3a_from_table_columns():
         " | #5x5 | pool proj |\n|---|---|---|---|---|---|---|---|---|\n"
         "| inception (3a) | | 28x28x256 | 64 | 96 | 128 | 16 | 32 | 32 |\n"
     )
-    block = cost.analyse(network.build(spec.parse_markdown(text))).blocks[0]
+    block = cost.analyse(build(parse_markdown(text))).blocks[0]
     weights = 192 * 64 + 192 * 96 + 9 * 96 * 128 + 192 * 16 + 25 * 16 * 32 + 192 * 32
     assert block.weights == weights == 163_328
     assert block.biases == 64 + 96 + 128 + 16 + 32 + 32
@@ -97,7 +99,7 @@ def test_lrn_relu_softmax_linear_dropout_by_hand():
 
 def test_grouped_and_separable_conv_by_hand():
     text = spec_text("| separable convolution (x8) | 7x7/2 | 4x4x16 | | | |\n")
-    block = cost.analyse(network.build(spec.parse_markdown(text))).blocks[0]
+    block = cost.analyse(build(parse_markdown(text))).blocks[0]
     dw, pw, _ = block.ops
     assert dw.op.groups == 3 and dw.op.out_shape == (4, 4, 24)
     assert dw.weights == 7 * 7 * 1 * 24 and pw.weights == 24 * 16
@@ -106,22 +108,22 @@ def test_grouped_and_separable_conv_by_hand():
 
 
 def test_googlenet_against_the_hand_count():
-    s = spec.load_model("googlenet")
-    t = cost.analyse(network.build(s)).totals
+    s = load_model("googlenet")
+    t = cost.analyse(build(s)).totals
     assert t.weights == 6_990_272
     assert t.params == 6_998_552
     assert t.macs == 1_582_671_872
     assert (t.depth, t.depth_with_pooling) == (22, 27)  # the paper's section 5
-    train = cost.analyse(network.build(s, aux=True)).totals
+    train = cost.analyse(build(s, aux=True)).totals
     assert train.params == 13_378_280
-    sep = cost.analyse(network.build(s, variant="separable"))
+    sep = cost.analyse(build(s, variant="separable"))
     assert sep.totals.macs == 1_498_677_248
     assert (sep.blocks[0].weights, sep.blocks[0].macs) == (2_712, 34_019_328)
 
 
 def test_googlenet_aux_heads():
-    s = spec.load_model("googlenet")
-    blocks = cost.analyse(network.build(s, aux=True)).blocks
+    s = load_model("googlenet")
+    blocks = cost.analyse(build(s, aux=True)).blocks
     heads = {}
     for b in blocks:
         if b.block.train_only:
@@ -133,7 +135,7 @@ def test_googlenet_aux_heads():
 
 
 def test_counts_are_python_ints():
-    a = cost.analyse(network.build(spec.load_model("googlenet")), batch=3)
+    a = cost.analyse(build(load_model("googlenet")), batch=3)
     for b in a.blocks:
         for c in b.ops:
             for v in (c.weights, c.biases, c.macs, c.activations, *vars_of(c.other)):

@@ -11,8 +11,11 @@ from torch.utils.flop_counter import FlopCounterMode
 from torch_papers import TWINS, EfficientNetB0, ShuffleNetV2, key
 from twin_layers import assert_layers_match
 
-from inception_cost import cost, network, spec
+from inception_cost import cost
+from inception_cost.builder import build
+from inception_cost.network import Network
 from inception_cost.reference import executor, weights
+from inception_cost.spec.read import load_model
 
 pytestmark = pytest.mark.torch
 
@@ -26,8 +29,8 @@ TORCHVISION |= {"efficientnet-b0": 5_288_548}
 RUN = ("mobilenetv2", "resnext50", "densenet121", "shufflenetv2", "efficientnet-b0")
 
 
-def _net(model: str, variant: str = "") -> network.Network:
-    return network.build(spec.load_model(model), variant=variant)
+def _net(model: str, variant: str = "") -> Network:
+    return build(load_model(model), variant=variant)
 
 
 @pytest.mark.parametrize("model", sorted(TWINS))

@@ -7,19 +7,21 @@ from pathlib import Path
 import pytest
 from tiny_spec import spec_text
 
-from inception_cost import audit, cost, network, spec
+from inception_cost import audit, cost
+from inception_cost.builder import build
 from inception_cost.errors import InputError
+from inception_cost.spec.read import load, parse_markdown
 
 TABLES = Path(__file__).parent / "tables"
 
 
 def _analyse(path_or_text) -> cost.Analysis:
     s = (
-        spec.load(path_or_text)
+        load(path_or_text)
         if isinstance(path_or_text, Path)
-        else spec.parse_markdown(path_or_text, "spec.md")
+        else parse_markdown(path_or_text, "spec.md")
     )
-    return cost.analyse(network.build(s))
+    return cost.analyse(build(s))
 
 
 # MobileNet, Table 1: (input side, kernel, in, out, depthwise) of every convolution.
@@ -65,8 +67,8 @@ def test_mobilenet_as_printed():
 
 
 def test_mobilenet_input_sizes_are_audited():
-    s = spec.load(TABLES / "mobilenet.md")
-    report = audit.audit(s, cost.analyse(network.build(s)))
+    s = load(TABLES / "mobilenet.md")
+    report = audit.audit(s, cost.analyse(build(s)))
     inputs = [r.input for r in report.rows if r.input]
     assert len(inputs) == 30 and all(v.status == audit.MATCH for v in inputs)
     # the group of two rows is written out five times, named on
@@ -134,11 +136,11 @@ def test_a_spec_declares_its_own_kind_and_columns():
 
 def test_bn_inception_pool_cells_zero_branch_and_stride():
     text = (Path(__file__).parent.parent / "docs" / "examples" / "inception-v2.md").read_text()
-    s = spec.parse_markdown(text)
+    s = parse_markdown(text)
     a, c = s.rows
-    assert a.pool_modes == {"pool_proj": "avg"} and c.pool_modes == {"pool_proj": "max"}
-    assert (c.widths["n1x1"], c.widths["pool_proj"], c.stride) == (0, 0, 2)
-    ops = {op.name: op for op in network.build(s).ops()}
+    assert a.cells.pool_modes == {"pool_proj": "avg"} and c.cells.pool_modes == {"pool_proj": "max"}
+    assert (c.cells.widths["n1x1"], c.cells.widths["pool_proj"], c.cells.stride) == (0, 0, 2)
+    ops = {op.name: op for op in build(s).ops()}
     assert ops["3a/pool"].mode == "avg" and ops["3c/pool"].mode == "max"
     assert ops["3c/3x3"].stride == ops["3c/dbl_3x3b"].stride == ops["3c/pool"].stride == 2
     assert "3c/1x1" not in ops and "3c/pool_proj" not in ops
@@ -155,7 +157,7 @@ def test_bn_inception_pool_cells_zero_branch_and_stride():
 )
 def test_a_cell_the_builder_would_not_use_is_an_error(row, what):
     with pytest.raises(InputError, match=what):
-        spec.parse_markdown(spec_text(row), "spec.md")
+        parse_markdown(spec_text(row), "spec.md")
 
 
 def test_repeat_of_one_row_and_of_a_group():
@@ -164,27 +166,27 @@ def test_repeat_of_one_row_and_of_a_group():
         "| 2× [max pool | 3x3/1 | 8x8x3 | | | |\n"
         "| convolution] | 1x1/1 | 8x8x3 | | | |\n"
     )
-    s = spec.parse_markdown(spec_text(rows), "spec.md")
+    s = parse_markdown(spec_text(rows), "spec.md")
     assert [r.type for r in s.rows] == ["convolution"] * 3 + ["max pool", "convolution"] * 2
     assert [r.loc.line for r in s.rows] == [7, 7, 7, 8, 9, 8, 9]
     # five 3x3x3x3 convs with bias (84 each), two 1x1 (12 each)
-    assert cost.analyse(network.build(s)).totals.params == 3 * 84 + 2 * 12
+    assert cost.analyse(build(s)).totals.params == 3 * 84 + 2 * 12
 
 
 def test_a_repeat_written_against_its_type():
     # Inception v3's Table 1 prints `3×Inception`; a digit after the x stays a kernel
     rows = "| 2×convolution | 3x3/1 | 8x8x3 | | | |\n"
-    s = spec.parse_markdown(spec_text(rows), "spec.md")
+    s = parse_markdown(spec_text(rows), "spec.md")
     assert [r.type for r in s.rows] == ["convolution", "convolution"]
     # (`3x3 convolution` is a kernel written with its layer, here given twice)
     with pytest.raises(InputError, match="type cell and the 'patch size/stride' column both"):
-        spec.parse_markdown(spec_text("| 3x3 convolution | 3x3/1 | 8x8x3 | | | |\n"), "spec.md")
+        parse_markdown(spec_text("| 3x3 convolution | 3x3/1 | 8x8x3 | | | |\n"), "spec.md")
 
 
 def test_a_repeated_rows_error_is_reported_once():
     rows = "| 3× convolution | as in figure 5 | 8x8x3 | | | |\n| softmax | | 8x8x3 | | | |\n"
     with pytest.raises(InputError, match="malformed patch size 'as in figure 5'") as caught:
-        spec.parse_markdown(spec_text(rows), "spec.md")
+        parse_markdown(spec_text(rows), "spec.md")
     assert str(caught.value).count("\n") == 0  # one line, not one per copy
 
 
@@ -195,8 +197,8 @@ def test_a_stride_the_next_rows_input_size_contradicts_is_a_finding_on_its_row()
         .replace("Conv dw / s1†", "Conv dw / s2")
         .replace("Pool 7 × 7", "Pool 4 × 4")
     )
-    s = spec.parse_markdown(text, "spec.md")
-    rows = {r.name: r for r in audit.audit(s, cost.analyse(network.build(s))).rows}
+    s = parse_markdown(text, "spec.md")
+    rows = {r.name: r for r in audit.audit(s, cost.analyse(build(s))).rows}
     assert rows["conv26"].note == (
         "the next row's printed input size 7x7x1024 fits stride 1 here, not 2:"
         " read this row at stride 1"
@@ -210,9 +212,9 @@ def test_a_stride_the_next_rows_input_size_contradicts_is_a_finding_on_its_row()
 
 def test_an_adaptive_pool_annotation_is_read():
     rows = "| avg pool | 7×7/1 (adaptive to 1×1) | 1x1x3 | | | |\n"
-    s = spec.parse_markdown(spec_text(rows), "spec.md")
-    assert s.rows[0].type == "global avg pool" and s.rows[0].patch is None
-    (pool,) = network.build(s).blocks[0].ops
+    s = parse_markdown(spec_text(rows), "spec.md")
+    assert s.rows[0].type == "global avg pool" and s.rows[0].cells.patch is None
+    (pool,) = build(s).blocks[0].ops
     assert pool.whole and pool.kernel == (8, 8)  # the whole 8x8 map, whatever was printed
     with pytest.raises(InputError, match="malformed patch size"):
-        spec.parse_markdown(spec_text(rows.replace("adaptive to 1×1", "see text")), "spec.md")
+        parse_markdown(spec_text(rows.replace("adaptive to 1×1", "see text")), "spec.md")

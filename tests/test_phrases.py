@@ -6,8 +6,12 @@ to hand arithmetic; each misuse one line with its file:line:col."""
 
 import pytest
 
-from inception_cost import audit, cost, network, spec
+from inception_cost import audit, cost
+from inception_cost.builder import build
 from inception_cost.errors import InputError
+from inception_cost.spec.read import parse_markdown
+from inception_cost.spec.records import Spec
+from inception_cost.spec.variants import with_overrides
 
 PHRASES = """+++
 input = "16x16x3"
@@ -26,8 +30,8 @@ input = "16x16x3"
 """
 
 
-def _spec(text: str) -> spec.Spec:
-    return spec.parse_markdown(text, "spec.md")
+def _spec(text: str) -> Spec:
+    return parse_markdown(text, "spec.md")
 
 
 def _front(text: str, conv_filters: str = "8") -> str:
@@ -38,7 +42,10 @@ def _front(text: str, conv_filters: str = "8") -> str:
 
 def test_phrases_rebound_layers_and_two_layers_in_a_cell():
     s = _spec(_front(PHRASES))
-    got = [(r.name, r.type, str(r.patch) if r.patch else r.window, r.filters) for r in s.rows]
+    got = [
+        (r.name, r.type, str(r.cells.patch) if r.cells.patch else r.window, r.cells.filters)
+        for r in s.rows
+    ]
     assert got == [
         ("Convolution", "convolution", "3x3/2", 8),
         ("Pooling", "max pool", "3x3/2", None),
@@ -48,7 +55,7 @@ def test_phrases_rebound_layers_and_two_layers_in_a_cell():
     ]
     # each layer of the split cell keeps its own column: `softmax` 21 after `10D`
     assert [str(r.at("type")) for r in s.rows[3:]] == ["spec.md:17:7", "spec.md:17:28"]
-    a = cost.analyse(network.build(s))
+    a = cost.analyse(build(s))
     # conv 3x3x3x8 + 8 biases = 224, 8x8 positions x 216; fc 8x10 + 10, 80 MACs
     assert (a.totals.params, a.totals.macs) == (224 + 90, 64 * 216 + 80)
     rows = audit.audit(s, a).rows
@@ -58,7 +65,7 @@ def test_phrases_rebound_layers_and_two_layers_in_a_cell():
 
 def test_a_map_size_off_is_a_mismatch():
     s = _spec(_front(PHRASES.replace("| Pooling | 4 × 4 |", "| Pooling | 5 × 5 |")))
-    rows = audit.audit(s, cost.analyse(network.build(s))).rows
+    rows = audit.audit(s, cost.analyse(build(s))).rows
     assert (rows[1].output.status, rows[1].output.claimed) == (audit.MISMATCH, "5x5")
 
 
@@ -77,8 +84,8 @@ batch_norm = true
 
 def test_a_kinds_layers_bracketed_and_repeated():
     s = _spec(DENSE)
-    assert (s.rows[0].type, s.rows[0].repeat) == ("dense block", 2)
-    a = cost.analyse(network.build(s))
+    assert (s.rows[0].type, s.rows[0].cells.repeat) == ("dense block", 2)
+    a = cost.analyse(build(s))
     # layer 1 on 4 channels: BN 8, 1x1 4->16 (64), BN 32, 3x3 16->4 (576);
     # layer 2 on 8: BN 16, 1x1 8->16 (128), BN 32, 3x3 (576). 12 = 4 + 2 x 4.
     assert a.totals.params == (8 + 64 + 32 + 576) + (16 + 128 + 32 + 576)
@@ -145,7 +152,7 @@ def test_the_repeat_before_a_kernel_is_not_read_as_a_repeat():
     s = _spec(
         '+++\ninput = "8x8x3"\n+++\n| type | output size |\n|---|---|\n| 3 × 3 conv | 8x8x4 |\n'
     )
-    assert len(s.rows) == 1 and str(s.rows[0].patch) == "3x3/1"
+    assert len(s.rows) == 1 and str(s.rows[0].cells.patch) == "3x3/1"
 
 
 SPANNED = PHRASES.replace(
@@ -191,12 +198,12 @@ branches = [{ layers = [{ op = "conv", name = "conv", kernel = 1, filters = "inp
 
 def test_a_kinds_filters_divided_exactly():
     # a declared spelling wins over the phrase; 6 channels halved: 6 x 3 weights + 3 biases
-    a = cost.analyse(network.build(_spec(HALVE)))
+    a = cost.analyse(build(_spec(HALVE)))
     assert (a.network.blocks[0].row.type, a.totals.params) == ("halve", 6 * 3 + 3)
     with pytest.raises(
         InputError, match=r"spec\.md:11:16: error: .*1/4 of 6 channels, which 4 does not"
     ):
-        network.build(_spec(HALVE.replace("input / 2", "input / 4")))
+        build(_spec(HALVE.replace("input / 2", "input / 4")))
 
 
 def test_an_unknown_header_near_a_note_column_names_it():
@@ -227,8 +234,8 @@ branches = [{ layers = [
 
 @pytest.mark.parametrize("side", [8, 13])
 def test_a_kinds_global_pool_averages_the_whole_map(side):
-    s = spec.with_overrides(_spec(GLOBAL), input_shape=(side, side, 2))
-    pool = network.build(s).blocks[0].ops[-1]
+    s = with_overrides(_spec(GLOBAL), input_shape=(side, side, 2))
+    pool = build(s).blocks[0].ops[-1]
     assert (pool.kernel, pool.out_shape, pool.whole) == ((side, side), (1, 1, 2), True)
 
 

@@ -8,15 +8,17 @@ from fractions import Fraction
 
 import pytest
 
-from inception_cost import cost, network, spec
+from inception_cost import cost
+from inception_cost.builder import build
 from inception_cost.render.profile import bar, read_bar
+from inception_cost.spec.read import load_model
 
 PLAIN = {"NO_COLOR": "1", "TERM": "dumb"}
 
 
 def _rows(name: str, quantity: str) -> list[tuple[str, int]]:
     """Each row's value straight from the analysis' blocks (not through the profile)."""
-    a = cost.analyse(network.build(spec.load_model(name)))
+    a = cost.analyse(build(load_model(name)))
     field = {"macs": "macs", "params": "params", "memory": "activations"}[quantity]
     scale = a.itemsize if quantity == "memory" else 1
     return [(b.name, getattr(b, field) * scale) for b in a.blocks]

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from inception_cost import cost, network, spec
+from inception_cost import cost
+from inception_cost.builder import build
 from inception_cost.landscape import points
 from inception_cost.profile import profile
 from inception_cost.render.plot import comparison_figure, layer_figure, plotted
+from inception_cost.spec.read import load_model
 
 pytestmark = pytest.mark.plot
 
@@ -23,7 +25,7 @@ IMAGES = Path(__file__).resolve().parent.parent / "docs" / "img"
 
 def _googlenet_rows() -> dict[str, list[float]]:
     """What GoogLeNet's per-row chart must draw, from the analysis' blocks directly."""
-    a = cost.analyse(network.build(spec.load_model("googlenet")))
+    a = cost.analyse(build(load_model("googlenet")))
     return {
         "params": [b.params / 10**6 for b in a.blocks],
         "macs": [b.macs / 10**9 for b in a.blocks],
@@ -42,7 +44,7 @@ CLAIMS = {
 
 
 def test_layer_chart_draws_the_analysis():
-    a = cost.analyse(network.build(spec.load_model("googlenet")))
+    a = cost.analyse(build(load_model("googlenet")))
     figure = layer_figure([profile("googlenet", a, q) for q in ("params", "macs", "memory")])
     assert plotted(figure) == _googlenet_rows()
     ticks = [t.get_text() for t in figure.axes[-1].get_xticklabels()]
@@ -55,11 +57,11 @@ def test_comparison_chart_draws_every_network_and_claim():
     base = {p.model: p for p in pts if not p.variant}
     expected = []
     for name, p in base.items():
-        t = cost.analyse(network.build(spec.load_model(name))).totals
+        t = cost.analyse(build(load_model(name))).totals
         expected.append([t.params / 10**6, t.macs / 10**9])
         assert (p.params, p.macs) == (t.params, t.macs)
     assert drawn["computed, as read"] == expected
-    assert len(drawn["computed, variant"]) == sum(len(spec.load_model(n).variants) for n in base)
+    assert len(drawn["computed, variant"]) == sum(len(load_model(n).variants) for n in base)
     crosses = {
         (p.model): xy
         for p, xy in zip(

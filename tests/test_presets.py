@@ -7,13 +7,15 @@ import json
 
 import pytest
 
-from inception_cost import cost, network, spec
+from inception_cost import cost
 from inception_cost.audit import chosen
+from inception_cost.builder import build
 from inception_cost.presets import PRESETS, count, paper_rule, primitives
+from inception_cost.spec.read import load_model
 
-GOOGLENET = spec.load_model("googlenet")
-ANALYSIS = cost.analyse(network.build(GOOGLENET))
-KEPT = cost.analyse(network.build(GOOGLENET, aux=True))
+GOOGLENET = load_model("googlenet")
+ANALYSIS = cost.analyse(build(GOOGLENET))
+KEPT = cost.analyse(build(GOOGLENET, aux=True))
 
 
 def ours(name: str):
@@ -88,7 +90,7 @@ def test_as_and_flops_together_is_refused(run):
 
 def test_resnet50_presets_as_measured():
     """The tools' figures on the torch ResNet-50 (no softmax), measured once and kept."""
-    analysis = cost.analyse(network.build(spec.load_model("resnet50")))
+    analysis = cost.analyse(build(load_model("resnet50")))
     measured = {
         "torchinfo": 3_858_027_368,
         "fvcore": 3_879_247_872,
@@ -106,7 +108,7 @@ def test_resnet50_presets_as_measured():
 
 
 def test_lenet5_has_no_tool_rule(run):
-    analysis = cost.analyse(network.build(spec.load_model("lenet5")))
+    analysis = cost.analyse(build(load_model("lenet5")))
     fv = count(analysis, PRESETS["fvcore"])
     assert (fv.params, fv.ops) == (None, None)
     assert fv.unsupported == ("RBF units", "trainable subsampling")

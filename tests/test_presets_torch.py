@@ -14,8 +14,10 @@ import torch
 from test_presets import ours
 from torch_googlenet import AuxKeptGoogLeNet, InferenceGoogLeNet
 
-from inception_cost import cost, network, spec
+from inception_cost import cost
+from inception_cost.builder import build
 from inception_cost.presets import PRESETS, count
+from inception_cost.spec.read import load_model, model_path, parse_markdown
 
 pytestmark = pytest.mark.torch
 
@@ -222,7 +224,7 @@ def test_presets_match_the_tools_on_the_other_networks(name):
     model = {"resnet18": lambda: ResNet(18), "alexnet": AlexNet, "googlenet-mnist": MnistGoogLeNet}
     model = model[name]().eval()
     model.softmax = torch.nn.Identity()
-    analysis = cost.analyse(network.build(spec.load_model(name)))
+    analysis = cost.analyse(build(load_model(name)))
     h, w, c = analysis.network.input_shape
     tools = _tool_counts(model, (c, h, w))
     assert_tools_match(analysis, tools)
@@ -237,7 +239,7 @@ def test_presets_match_the_tools_on_mobilenetv2():
     from torch_papers import MobileNetV2
 
     torch.manual_seed(0)
-    analysis = cost.analyse(network.build(spec.load_model("mobilenetv2")))
+    analysis = cost.analyse(build(load_model("mobilenetv2")))
     tools = _tool_counts(MobileNetV2().eval(), (3, 224, 224))
     assert_tools_match(analysis, tools)
 
@@ -251,10 +253,10 @@ def test_presets_match_the_tools_on_shufflenetv2():
 
     torch.manual_seed(0)
     # Table 5 with one basic unit a stage (Repeat 1, not 3, 7, 3): the tools' time is per op
-    text = spec.model_path("shufflenetv2").read_text(encoding="utf-8")
+    text = model_path("shufflenetv2").read_text(encoding="utf-8")
     text = re.sub(r"(\| \| [0-9]+×[0-9]+ \| \| 1 \| )[0-9]+ \|", r"\g<1>1 |", text)
-    short = spec.parse_markdown(text, "shufflenetv2.md")
-    analysis = cost.analyse(network.build(short, variant="0.5x"))
+    short = parse_markdown(text, "shufflenetv2.md")
+    analysis = cost.analyse(build(short, variant="0.5x"))
     twin = ShuffleNetV2("0.5x", repeats=(1, 1, 1)).eval()
     assert analysis.totals.params == sum(p.numel() for p in twin.parameters())
     tools = _tool_counts(twin, (3, 224, 224))

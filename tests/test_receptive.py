@@ -11,9 +11,10 @@ from fractions import Fraction
 
 import pytest
 
-from inception_cost import network, spec
+from inception_cost.builder import build
 from inception_cost.ops import Add, Conv2d
 from inception_cost.receptive import Field, for_spec, merge
+from inception_cost.spec.read import load_model
 
 # receptive_field/RECEPTIVE_FIELD_TABLE.md, vgg_16 (size / effective stride / effective
 # padding). TF-slim's VGG pads its 3x3 convolutions by 1 on both sides ("SAME" at stride
@@ -52,11 +53,11 @@ VGG16_ROWS = {
 
 
 def _rows(model: str, **kw):
-    return {r.name: r for r in for_spec(spec.load_model(model), **kw).rows}
+    return {r.name: r for r in for_spec(load_model(model), **kw).rows}
 
 
 def _ops(model: str):
-    return {o.op.name: o for r in for_spec(spec.load_model(model)).rows for o in r.ops}
+    return {o.op.name: o for r in for_spec(load_model(model)).rows for o in r.ops}
 
 
 def test_vgg16_matches_the_published_table():
@@ -229,9 +230,9 @@ def test_receptive_unknown_model_is_one_line(run):
 
 @pytest.mark.parametrize("model", ["lenet5", "zfnet", "googlenet-mnist", "resnet50"])
 def test_every_bundled_kind_has_a_rule(model):
-    r = for_spec(spec.load_model(model))
+    r = for_spec(load_model(model))
     assert r.aligned and all(row.field.size[0] >= 1 for row in r.rows)
-    assert len(r.rows) == len(network.build(spec.load_model(model)).blocks)
+    assert len(r.rows) == len(build(load_model(model)).blocks)
 
 
 def test_a_misaligned_row_is_named(run, write):

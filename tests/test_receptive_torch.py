@@ -16,9 +16,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from inception_cost import network, spec
+from inception_cost.builder import build
 from inception_cost.ops import INPUT
 from inception_cost.receptive import receptive
+from inception_cost.spec.read import load_model, model_names
 
 pytestmark = pytest.mark.torch
 
@@ -60,7 +61,7 @@ def _spans(model: str):
     """Per chosen row: its name, nonzero rows and cols, the computed span's, its size,
     whether the span lies inside the image. Image k of a batch answers for the k-th
     chosen row, so one backward pass gives them all."""
-    net = network.build(spec.load_model(model))
+    net = build(load_model(model))
     fields = receptive(net).rows
     chosen = _depths(fields)
     h, w, _ = net.input_shape
@@ -92,7 +93,7 @@ def _spans(model: str):
     return out
 
 
-@pytest.mark.parametrize("model", spec.model_names())
+@pytest.mark.parametrize("model", model_names())
 def test_nonzero_gradient_region_is_the_computed_field(model):
     checked_inside = 0
     for name, rows, cols, expected_rows, expected_cols, size, inside in _spans(model):

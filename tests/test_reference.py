@@ -8,8 +8,9 @@ import json
 import numpy as np
 import pytest
 
-from inception_cost import network, spec
+from inception_cost.builder import build
 from inception_cost.reference import executor, kernels, memory, weights
+from inception_cost.spec.read import load_model, model_names
 from inception_cost.verify import verify
 
 # ------------------------------------------------------------------ kernels by hand
@@ -63,7 +64,7 @@ def test_linear_flattens_h_w_c_and_counts_macs():
 
 
 def test_executor_frees_and_overwrites_in_place():
-    net = network.build(spec.load_model("googlenet"))
+    net = build(load_model("googlenet"))
     last = executor.last_readers(net)
     assert last["input"] == 0 and "softmax1" not in last
     x = weights.random_input(net.input_shape, 1, dtype="float32")
@@ -73,7 +74,7 @@ def test_executor_frees_and_overwrites_in_place():
 
 
 def test_weights_layout_and_seed():
-    net = network.build(spec.load_model("googlenet"))
+    net = build(load_model("googlenet"))
     a, b = weights.init_weights(net, seed=1), weights.init_weights(net, seed=1)
     assert a["conv1.weight"].shape == (7, 7, 3, 64) and a["fc1.weight"].shape == (1024, 1000)
     assert np.array_equal(a["3a/5x5.weight"], b["3a/5x5.weight"])
@@ -86,7 +87,7 @@ def test_weights_layout_and_seed():
 
 
 def test_verify_googlenet_passes_with_aux_and_batch():
-    v = verify(spec.load_model("googlenet"), aux=True, batch=2)
+    v = verify(load_model("googlenet"), aux=True, batch=2)
     assert v.ok and v.finite and not v.mismatches()
     heads = sum(16 * 128 * c + 2048 * 1024 + 1024 * 1000 for c in (512, 528))  # 4x4 conv, 2 fc
     assert v.executed_macs == v.analytic_macs == 2 * (1_582_671_872 + heads)
@@ -129,7 +130,7 @@ def test_memory_guard_refuses_before_allocating(run):
 
 
 def test_memory_estimate_by_hand():
-    net = network.build(spec.load_model("googlenet"))
+    net = build(load_model("googlenet"))
     e = memory.estimate(net, 1, "float32")
     assert e.weights == 6_998_552 * 4
     # at conv2's 3x3: the input (verify holds it to the end), the 1x1 reduction's output
@@ -176,15 +177,15 @@ def test_table_conv_counts_only_connected_weights():
 
 READINGS = [
     (m, variant)
-    for m in spec.model_names()
-    for variant in ("", *(v.name for v in spec.load_model(m).variants))
+    for m in model_names()
+    for variant in ("", *(v.name for v in load_model(m).variants))
 ]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("model", "variant"), READINGS)
 def test_verify_passes_on_every_bundled_model_and_variant(model, variant):
-    result = verify(spec.load_model(model), variant=variant)
+    result = verify(load_model(model), variant=variant)
     assert result.ok, result.mismatches()
     assert result.analytic_macs == result.executed_macs > 0
     # the estimate bounds what the run itself allocated (tracemalloc sees NumPy's buffers)

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from torch.utils.flop_counter import FlopCounterMode
 from torch_googlenet import GoogLeNet, torch_name
 
-from inception_cost import network, spec
+from inception_cost.builder import build
 from inception_cost.reference import executor, kernels, weights
+from inception_cost.spec.read import load_model
 
 pytestmark = pytest.mark.torch
 
@@ -135,7 +136,7 @@ def _load_into_torch(model: GoogLeNet, net, w: dict, dtype) -> None:
     ("dtype", "rtol", "atol"), [("float32", 2e-3, 1e-6), ("float64", 1e-9, 1e-14)]
 )
 def test_googlenet_outputs_and_macs_match_torch(dtype, rtol, atol):
-    net = network.build(spec.load_model("googlenet"), aux=True)
+    net = build(load_model("googlenet"), aux=True)
     w = weights.init_weights(net, seed=5, dtype=dtype)
     x = weights.random_input(net.input_shape, 2, seed=5, dtype=dtype)
     run = executor.run(net, w, x)

@@ -9,9 +9,9 @@ from fractions import Fraction
 
 from tiny_spec import spec_text
 
-from inception_cost import spec
 from inception_cost.report import make_report
 from inception_cost.shares import decimal, percent
+from inception_cost.spec.read import load, load_model
 
 # conv 3x3x3->4 (+bias) on 8x8: 112 params, 8*8*4*27 = 6,912 MACs, 256 outputs;
 # the max pool writes 64 and has neither params nor MACs; the ReLU writes in place.
@@ -19,7 +19,7 @@ TINY = spec_text("| convolution | 3x3/1 | 8x8x4 | 1 | | |\n| max pool | 2x2/2 | 
 
 
 def test_shares_by_hand(write):
-    report = make_report(spec.load(write(TINY)), batch=3)
+    report = make_report(load(write(TINY)), batch=3)
     conv, pool = report.shares.rows["conv1"], report.shares.rows["pool1"]
     assert (conv.params, conv.macs, conv.activations) == (1, 1, Fraction(4, 5))
     assert (pool.params, pool.macs, pool.activations) == (0, 0, Fraction(1, 5))
@@ -27,7 +27,7 @@ def test_shares_by_hand(write):
 
 
 def test_rows_and_ops_add_up_to_the_whole():
-    report = make_report(spec.load_model("googlenet"))
+    report = make_report(load_model("googlenet"))
     for q in ("params", "macs", "activations"):
         assert sum(getattr(s, q) for s in report.shares.rows.values()) == 1
         assert sum(getattr(s, q) for s in report.shares.ops.values()) == 1
@@ -77,8 +77,8 @@ def test_googlenet_spec_form_with_shares_reads_back(run, tmp_path):
     )
     # conv1: 112x112x64 outputs x 7x7x3 = 118,013,952 of 1,582,671,872 MACs = 0.0745663
     assert "| 0.074566 |" in conv1
-    back = spec.load(out)
-    assert [r.name for r in back.rows] == [r.name for r in spec.load_model("googlenet").rows]
+    back = load(out)
+    assert [r.name for r in back.rows] == [r.name for r in load_model("googlenet").rows]
     totals = make_report(back).analysis.totals
     assert (totals.params, totals.macs) == (6_998_552, 1_582_671_872)
 

@@ -9,13 +9,13 @@ import json
 
 import pytest
 
-from inception_cost import spec
 from inception_cost.errors import InputError
+from inception_cost.spec.read import load_model
 from inception_cost.sweep import parse_sizes, sweep
 
 
 def _points(model: str, sides, **kw):
-    s = sweep(spec.load_model(model), tuple(sides), **kw)
+    s = sweep(load_model(model), tuple(sides), **kw)
     return s, {(p.input[0], p.variant): p for p in s.points}
 
 

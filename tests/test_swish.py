@@ -9,8 +9,11 @@ import torch.nn.functional as F
 from test_reference_torch import TOL, nchw, nhwc
 from tiny_spec import spec_text
 
-from inception_cost import cost, network, spec
+from inception_cost import cost
+from inception_cost.builder import build
+from inception_cost.ops import Scale, Sigmoid, Swish
 from inception_cost.reference import kernels
+from inception_cost.spec.read import load
 from inception_cost.verify import verify
 
 pytestmark = pytest.mark.torch
@@ -32,19 +35,19 @@ def test_kernels_match_torch(dtype):
 
 def test_cost_rules_by_hand():
     one = ((SHAPE,), SHAPE)
-    swish = cost.op_cost(network.Swish("s", ("input",), *one), batch=2)
+    swish = cost.op_cost(Swish("s", ("input",), *one), batch=2)
     assert (swish.other.exp, swish.other.add, swish.other.div, swish.other.mul) == (120,) * 4
-    sigmoid = cost.op_cost(network.Sigmoid("g", ("input",), *one), batch=2)
+    sigmoid = cost.op_cost(Sigmoid("g", ("input",), *one), batch=2)
     assert (sigmoid.other.exp, sigmoid.other.add, sigmoid.other.div) == (120,) * 3
     assert sigmoid.other.mul == 0
-    scale = cost.op_cost(network.Scale("x", ("input", "g"), (SHAPE, (1, 1, 5)), SHAPE), batch=2)
+    scale = cost.op_cost(Scale("x", ("input", "g"), (SHAPE, (1, 1, 5)), SHAPE), batch=2)
     assert scale.other.total == scale.other.mul == 120  # one product per element
     assert all(c.macs == c.params == 0 and c.activations == 120 for c in (swish, sigmoid, scale))
 
 
 def test_swish_convention_builds_and_verifies(write):
-    s = spec.load(write(spec_text(ROWS, SWISH)))
-    acts = [op.kind for op in network.build(s).ops() if op.kind not in ("conv",)]
+    s = load(write(spec_text(ROWS, SWISH)))
+    acts = [op.kind for op in build(s).ops() if op.kind not in ("conv",)]
     assert acts == ["swish", "swish"]
     v = verify(s, dtype="float64")
     assert v.ok and not v.mismatches()
@@ -56,7 +59,7 @@ def test_presets_match_the_tools_on_swish(write):
     F.silu, no module hook) and calflops count each element once, the others not at all."""
     from test_presets_torch import _tool_counts, assert_tools_match
 
-    analysis = cost.analyse(network.build(spec.load(write(spec_text(ROWS, SWISH)))))
+    analysis = cost.analyse(build(load(write(spec_text(ROWS, SWISH)))))
     torch.manual_seed(0)
     twin = torch.nn.Sequential(
         torch.nn.Conv2d(3, 4, 3, 1, 1), torch.nn.SiLU(), torch.nn.Conv2d(4, 6, 3, 2, 1)

@@ -10,13 +10,17 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 from torch_models import ResNet
 
-from inception_cost import cost, network, spec
+from inception_cost import cost
+from inception_cost.builder import build
+from inception_cost.network import Network
+from inception_cost.spec.read import load_model
+from inception_cost.spec.variants import with_overrides
 
 pytestmark = pytest.mark.torch
 
 
-def _at(model: str, side: int) -> network.Network:
-    return network.build(spec.with_overrides(spec.load_model(model), input_shape=(side, side, 3)))
+def _at(model: str, side: int) -> Network:
+    return build(with_overrides(load_model(model), input_shape=(side, side, 3)))
 
 
 def _twin(depth: int, side: int) -> tuple[int, int, tuple[int, ...]]:

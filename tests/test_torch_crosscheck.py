@@ -13,7 +13,9 @@ from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 from torch_googlenet import GoogLeNet, torch_name
 
-from inception_cost import cost, network, spec
+from inception_cost import cost
+from inception_cost.builder import build
+from inception_cost.spec.read import load_model, parse_markdown
 
 pytestmark = pytest.mark.torch
 
@@ -24,7 +26,7 @@ def _one_row(row: str, input_shape, conventions: str):
         f'+++\ninput = "{h}x{w}x{c}"\n[conventions]\n{conventions}\n+++\n'
         "| type | patch size/stride | output size |\n|---|---|---|\n" + row + "\n"
     )
-    return cost.analyse(network.build(spec.parse_markdown(text))).blocks[0]
+    return cost.analyse(build(parse_markdown(text))).blocks[0]
 
 
 def _flops(module: nn.Module, x: torch.Tensor) -> tuple[int, torch.Tensor]:
@@ -120,7 +122,7 @@ def test_pool_shape_matches_torch(case, mode):
 def test_googlenet_matches_torch_layer_by_layer():
     torch.manual_seed(0)
     model = GoogLeNet().eval()
-    analysis = cost.analyse(network.build(spec.load_model("googlenet"), aux=True))
+    analysis = cost.analyse(build(load_model("googlenet"), aux=True))
     modules = dict(model.named_modules())
 
     shapes = {}
@@ -168,7 +170,7 @@ def test_googlenet_stand_alone_pools_and_lrn_match_torch_shapes():
         )
     with torch.no_grad():
         model(torch.zeros(1, 3, 224, 224))
-    analysis = cost.analyse(network.build(spec.load_model("googlenet")))
+    analysis = cost.analyse(build(load_model("googlenet")))
     for block in analysis.blocks:
         if block.name in seen:
             _, c, h, w = seen[block.name]

@@ -14,8 +14,11 @@ from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 from torch_models import VGG, AlexNet, LeNet5, MnistGoogLeNet, ResNet, ZFNet
 
-from inception_cost import cost, network, spec
+from inception_cost import cost
+from inception_cost.builder import build
+from inception_cost.network import Network
 from inception_cost.reference import executor, weights
+from inception_cost.spec.read import load_model
 
 pytestmark = pytest.mark.torch
 
@@ -36,7 +39,7 @@ RESNET_VARIANTS = {
 }
 
 
-def _vgg_names(net: network.Network, model: nn.Module) -> dict[str, str]:
+def _vgg_names(net: Network, model: nn.Module) -> dict[str, str]:
     """VGG's layers in order: the i-th conv (linear) of ours is the i-th of the model's."""
     ours = [op for op in net.ops() if op.kind in ("conv", "linear")]
     theirs = [n for n, m in model.named_modules() if isinstance(m, nn.Conv2d | nn.Linear)]
@@ -83,7 +86,7 @@ def _mnist_name(op: str) -> str:
 
 def _case(model: str, variant: str = ""):
     """(our network, the torch model, our op name -> torch module name)."""
-    net = network.build(spec.load_model(model), variant=variant)
+    net = build(load_model(model), variant=variant)
     if model.startswith("vgg"):
         torch_model = VGG(VGG_CONFIGS[model])
         return net, torch_model, _vgg_names(net, torch_model)
@@ -144,7 +147,7 @@ def test_params_and_macs_per_layer_match_torch(model, variant):
     assert checked >= 7
 
 
-def _copy(net: network.Network, w: dict, model: nn.Module, names) -> None:
+def _copy(net: Network, w: dict, model: nn.Module, names) -> None:
     """Our seeded weights into the torch model (layouts in reference/weights.py)."""
     modules = dict(model.named_modules())
     for op in net.ops():

@@ -9,8 +9,10 @@ from test_torch_networks import _copy
 from torch.utils.flop_counter import FlopCounterMode
 from torch_tv_googlenet import TorchvisionGoogLeNet, torch_name
 
-from inception_cost import cost, network, spec
+from inception_cost import cost
+from inception_cost.builder import build
 from inception_cost.reference import executor, weights
+from inception_cost.spec.read import load_model
 
 pytestmark = pytest.mark.torch
 
@@ -18,7 +20,7 @@ TORCHVISION_PARAMS = 6_624_904  # torchvision's googlenet(aux_logits=False)
 
 
 def _net():
-    return network.build(spec.load_model("googlenet"), variant="torchvision")
+    return build(load_model("googlenet"), variant="torchvision")
 
 
 def test_the_twin_and_the_variant_have_torchvisions_parameters():

@@ -7,7 +7,7 @@ import click
 from inception_cost.catalog import survey
 from inception_cost.cli.options import FORMAT, complete_models, emit, output_options, show
 from inception_cost.render.claims import render
-from inception_cost.spec import model_path
+from inception_cost.spec.read import model_path
 
 
 @click.command()

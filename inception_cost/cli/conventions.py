@@ -16,7 +16,7 @@ from inception_cost.cli.options import (
 )
 from inception_cost.presets import compare
 from inception_cost.render.conventions import render
-from inception_cost.spec import with_overrides
+from inception_cost.spec.variants import with_overrides
 
 
 @click.command()

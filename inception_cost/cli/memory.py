@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from inception_cost import cost, network
+from inception_cost import cost
 from inception_cost import memory as mem
+from inception_cost.builder import build
 from inception_cost.cli.options import (
     AUX,
     BATCH,
@@ -41,9 +42,7 @@ def memory(spec_file, model, batch, dtype, aux, variant, optimizer, fmt, output,
     beside torchinfo's, torchsummary's and convnet-burden's figures (docs/memory.md)."""
 
     spec = load_spec(spec_file, model)
-    analysis = cost.analyse(
-        network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
-    )
+    analysis = cost.analyse(build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype)
     result = (spec.name, aux, mem.memory(analysis, optimizer), mem.tool_memory(analysis))
     if fmt == "rich":  # only a rich run imports rich
         from inception_cost.render.terminal.memory import draw

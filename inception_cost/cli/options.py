@@ -12,7 +12,8 @@ from inception_cost.cells import parse_shape, whole_number
 from inception_cost.conventions import parse_padding
 from inception_cost.errors import InputError
 from inception_cost.render import FORMATS
-from inception_cost.spec import Spec, load, load_model, model_names
+from inception_cost.spec.read import load, load_model, model_names
+from inception_cost.spec.records import Spec
 
 DTYPES = ("float32", "float16", "bfloat16", "float64", "int8")
 

@@ -23,7 +23,7 @@ from inception_cost.conventions import DECLARED
 from inception_cost.render import TABLE_FORMATS, UNJUDGED
 from inception_cost.render.table import render
 from inception_cost.report import make_report
-from inception_cost.spec import with_overrides
+from inception_cost.spec.variants import with_overrides
 from inception_cost.verdicts import FAIL_LEVELS
 
 

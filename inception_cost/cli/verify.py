@@ -21,7 +21,7 @@ from inception_cost.cli.options import (
     variant_option,
 )
 from inception_cost.render.verify import render
-from inception_cost.spec import with_overrides
+from inception_cost.spec.variants import with_overrides
 from inception_cost.verify import parse_bytes
 from inception_cost.verify import verify as run_verify
 

@@ -14,7 +14,7 @@ from inception_cost.cost import BlockCost, OtherOps
 from inception_cost.render.common import exact, findings, settings_lines, variant_changes
 from inception_cost.render.front_matter import front_matter
 from inception_cost.shares import decimal
-from inception_cost.spec import CSV_META
+from inception_cost.table import CSV_META
 
 #: 2: settings.variant and settings.input_shape; settings are the analysed reading's own.
 #: 3: blocks[].shares, blocks[].ops[].shares and totals.memory_bytes.

@@ -1,0 +1,223 @@
+"""Type cells: what a row is, read from its type cell as the paper prints it.
+
+A type cell is a primitive layer's spelling (`convolution`, `max pool`, `FC`), a module
+kind's (`inception`, `MBConv6, k5x5`), a token (VGG's `conv3-64`, `FC-4096`), a phrase
+(ResNet's and DenseNet's `7 × 7 conv, stride 2`, `1000D fully-connected`), with a
+`(name, xN, NN%)` parenthesis or a `/ sN` stride. Module kinds are declarations
+(vocabulary/kinds.toml, a spec's `[kinds.NAME]`), read here with the spec's own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from types import MappingProxyType
+
+from inception_cost.cells import Patch, parse_count, parse_percent, unmark
+from inception_cost.columns import COLUMNS, norm
+from inception_cost.errors import InputError, closest
+from inception_cost.frontmatter import Places
+from inception_cost.kinds import Kind, builtin, declare
+
+# Canonical row type -> accepted spellings (compared after `norm`), and the prefix
+# that names an unnamed row of that type (conv1, pool1, norm1, ...).
+ROW_TYPES: dict[str, tuple[tuple[str, ...], str]] = {
+    "convolution": (("convolution", "conv", "convolutional"), "conv"),
+    "separable convolution": (
+        ("separable convolution", "separable conv", "depthwise separable convolution"),
+        "conv",
+    ),
+    "max pool": (("max pool", "maxpool", "max pooling"), "pool"),
+    "avg pool": (("avg pool", "average pool", "avgpool", "average pooling", "avg pooling"), "pool"),
+    "local response norm": (
+        ("local response norm", "local response normalization", "lrn", "norm"),
+        "norm",
+    ),
+    "dropout": (("dropout",), "dropout"),
+    "linear": (("linear", "fc", "fully connected", "dense"), "fc"),
+    "softmax": (("softmax",), "softmax"),
+    "subsampling": (("subsampling", "trainable subsampling"), "subsampling"),
+    "rbf": (("rbf", "euclidean rbf", "rbf output", "radial basis function"), "rbf"),
+    "batch norm": (("batch norm", "batchnorm", "batch normalization", "bn"), "bn"),
+    "flatten": (("flatten",), "flatten"),
+    "input image": (("input image", "image", "input"), "input"),
+    "global avg pool": (
+        ("global avg pool", "global average pool", "global average pooling", "gap", "global pool"),
+        "pool",
+    ),
+}
+#: The layer types with a kernel to read (and to stride).
+PATCHED = ("convolution", "separable convolution", "max pool", "avg pool", "subsampling")
+#: A repeat (a building block's x N, ResNet-1202's is 200; a module's n; a row's or a
+#: group's N×): beyond it a network takes minutes and gigabytes to build, so it is
+#: refused at once.
+MAX_REPEAT = 1_000
+# VGG's Table 1 writes a layer as one token: conv3-64 (3x3, 64 filters), FC-4096.
+# Numbers are ASCII digits only ([0-9], not \d): see cells.MAX_DIGITS.
+_CONV_TOKEN = re.compile(r"conv\s*([0-9]+)\s*-\s*([0-9]+)", re.I)
+_FC_TOKEN = re.compile(r"fc\s*-\s*([0-9]+)", re.I)
+# A layer as a sentence (ResNet's and DenseNet's Table 1): `7 × 7 conv, stride 2`,
+# `3 × 3 max pool, stride 2`, `7 × 7 global average pool`, `1000D fully-connected`.
+PHRASE = re.compile(
+    r"([0-9]+)\s*[x×]\s*([0-9]+)\s+(?![0-9])(.+?)(?:\s*,\s*stride\s*([0-9]+))?", re.I
+)
+_TIMES = re.compile(r"(.*?\S)\s*[x×]\s*([0-9]+)")  # a kind's layers, then x N: its repeat
+_UNITS = re.compile(r"([0-9][0-9,]*)\s*-?\s*D\s+(.+)")  # 1000D fully-connected: its outputs
+_TYPE_STRIDE = re.compile(r"(.*?)\s*/\s*s\s*([0-9]+)", re.I)  # Conv dw / s2
+_NAME_AS_TYPE = re.compile(r"([a-z][a-z ]*?)[\s_]*[0-9]+[a-z]?", re.I)  # conv1, fire2, maxpool1
+
+_TYPE_ALIASES = {norm(a): t for t, (aliases, _) in ROW_TYPES.items() for a in aliases}
+
+
+def type_names(kinds: dict[str, Kind]) -> Mapping[str, str]:
+    """Normalised spelling -> row type: the primitive layers', then each kind's (a spec's
+    own kinds come last, so their spellings win). Read-only: it is built once per set of
+    kinds, since every type cell is looked up in it (a variant's rows too)."""
+    return _type_index(tuple((kind.name, kind.spellings) for kind in kinds.values()))
+
+
+@lru_cache(maxsize=32)  # a few sets of kinds per process: the built-in ones, a spec's own
+def _type_index(spellings: tuple[tuple[str, tuple[str, ...]], ...]) -> Mapping[str, str]:
+    names = dict(_TYPE_ALIASES)
+    for name, written in spellings:
+        names.update({norm(s): name for s in written if "{" not in s})
+    return MappingProxyType(names)
+
+
+def prefix(row_type: str, kinds: dict[str, Kind]) -> str:
+    """What names an unnamed row of this type: conv (conv1, conv2, ...), inception, ..."""
+    return kinds[row_type].prefix if row_type in kinds else ROW_TYPES[row_type][1]
+
+
+def declared_kinds(table: object, places: Places) -> dict[str, Kind]:
+    """The built-in kinds and the spec's own `[kinds.NAME]` (docs/spec-format.md)."""
+    if not isinstance(table, dict):
+        raise InputError("[kinds] is not a table", "[kinds.NAME] sections", places.at("kinds"))
+    kinds = dict(builtin())
+    for name, declared in table.items():
+        loc = places.at("kinds", name)
+        if name in kinds or norm(name) in _TYPE_ALIASES:
+            raise InputError(
+                f"kind {name!r} is built in",
+                "another name for your kind (its spellings may still read the same cells)",
+                loc,
+            )
+        kinds[name] = declare(name, declared, loc, set(COLUMNS))
+    return kinds
+
+
+def repeat_count(text: str, what: str) -> int:
+    """A repeat count (a building block's x N, a row's n, a `N×` before a type), bounded."""
+    repeat = parse_count(text, f"{what} repeat")
+    if repeat > MAX_REPEAT:
+        raise InputError(
+            f"a {what} repeated {repeat:,} times", f"a repeat of at most {MAX_REPEAT:,}"
+        )
+    return repeat
+
+
+def is_type(text: str, kinds: dict[str, Kind], nametype: bool) -> bool:
+    """Whether a type cell's text reads as a type."""
+    try:
+        read_type(unmark(text), kinds, nametype)
+    except InputError:
+        return False
+    return True
+
+
+def read_type(text: str, kinds: dict[str, Kind], named: bool = False) -> dict:
+    """A type cell: the type (a layer's or a kind's spelling), a `(name, xN, NN%)`
+    parenthesis, a `/ sN` stride; in a `layer name/type` column the name is the cell."""
+    given: dict = {}
+    if sm := _TYPE_STRIDE.fullmatch(text):
+        text, given["stride"] = sm[1], parse_count(sm[2], "stride")
+    types = type_names(kinds)
+    if not named and norm(text) not in types and (nm := _NAME_AS_TYPE.fullmatch(text)):
+        named = norm(nm[1]) in types  # Conv1, Stage2: a name whose letters give the type
+    if named:
+        given["name"] = text
+        if nm := _NAME_AS_TYPE.fullmatch(text):
+            text = nm[1]
+    return {**_read_type_text(text, kinds), **given}
+
+
+def _read_type_text(text: str, kinds: dict[str, Kind]) -> dict:
+    m = re.fullmatch(r"\s*([^()]*?)\s*(?:\(([^()]*)\))?\s*", text)
+    if m and (tm := _CONV_TOKEN.fullmatch(m[1])):
+        k = parse_count(tm[1], "kernel size")
+        filters = parse_count(tm[2], "filters")
+        return {"type": "convolution", "patch": Patch(k, k, 1), "filters": filters}
+    if m and (tm := _FC_TOKEN.fullmatch(m[1])):
+        return {"type": "linear", "filters": parse_count(tm[1], "units")}
+    types = type_names(kinds)
+    captured = _templated(m[1], kinds) if m and norm(m[1]) not in types else None
+    if captured:
+        types = {**types, norm(m[1]): captured[0]}
+    if m and norm(m[1]) not in types and (read := _written_out(m[1], types, kinds)):
+        if m[2] is not None:  # a spelling as declared wins over these forms
+            raise InputError(
+                f"{m[1].strip()!r} takes no ({m[2]})", "the layer alone, its name elsewhere"
+            )
+        return read
+    if not m or norm(m[1]) not in types:
+        near = closest(norm(m[1]) if m else norm(text), types)
+        hint = f" (did you mean {types[near]!r}?)" if near is not None else ""
+        raise InputError(
+            f"unknown layer type {text.strip()!r}{hint}",
+            "one of " + ", ".join([*ROW_TYPES, *kinds]) + " (docs/spec-format.md)",
+        )
+    out: dict = {"type": types[norm(m[1])]}
+    if captured:
+        out["captured"] = captured[1]
+    for item in (m[2] or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        if item.endswith("%"):
+            out["rate"] = parse_percent(item)
+        elif mm := re.fullmatch(r"(?:x|depth multiplier\s*)([0-9]+)", item, re.I):
+            out["multiplier"] = parse_count(mm[1], "depth multiplier")
+        elif mm := re.fullmatch(r"stride\s*([0-9]+)", item, re.I):  # (stride 2): not a name
+            out["stride"] = parse_count(mm[1], "stride")
+        else:
+            out["name"] = item
+    return out
+
+
+def _templated(text: str, kinds: dict[str, Kind]) -> tuple[str, dict[str, str]] | None:
+    """The kind whose spelling template matches `text`, and the cells it captures."""
+    for kind in kinds.values():
+        for pattern, fields in kind.templates():
+            if m := pattern.fullmatch(text):
+                return kind.name, dict(zip(fields, m.groups(), strict=True))
+    return None
+
+
+def _written_out(text: str, types: Mapping[str, str], kinds: dict[str, Kind]) -> dict | None:
+    """A layer written as a phrase, a kind's layers bracketed and repeated, a layer's
+    outputs before it (Huang et al. 2017's Table 1); None when the text is none of them."""
+    if (pm := PHRASE.fullmatch(text)) and norm(pm[3]) in types:
+        return _phrase(pm, types[norm(pm[3])])
+    tm = _TIMES.fullmatch(text)
+    kind = kinds.get(types.get(norm(tm[1]), "")) if tm else None
+    if tm and kind and kind.repeat == "repeat":  # [1 × 1 conv; 3 × 3 conv] × 6
+        return {"type": kind.name, "repeat": repeat_count(tm[2], "module")}
+    if (um := _UNITS.fullmatch(text)) and types.get(norm(um[2])) == "linear":
+        return {"type": "linear", "filters": parse_count(um[1], "units")}
+    return None
+
+
+def _phrase(m: re.Match, kind: str) -> dict:
+    """`K × K layer[, stride S]`: the kernel (and stride) written with the layer type; a
+    global pool's printed window is the map it averages at the table's input size."""
+    kh, kw = parse_count(m[1], "kernel size"), parse_count(m[2], "kernel size")
+    stride = parse_count(m[4], "stride") if m[4] else 1
+    if kind == "global avg pool" and stride == 1:
+        return {"type": kind, "window": (kh, kw)}
+    if kind not in PATCHED:
+        raise InputError(
+            f"a {kind} has no kernel {kh}x{kw}" + (f" or stride {stride}" if m[4] else ""),
+            "a kernel before a convolution or a pool: 3 × 3 max pool, stride 2",
+        )
+    return {"type": kind, "patch": Patch(kh, kw, stride)}

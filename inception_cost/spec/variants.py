@@ -1,0 +1,224 @@
+"""Variants and overrides: the rows as another reading reads them, typed when the spec is
+read, and the settings the command line changes.
+
+`[rows.NAME]` gives a printed row the cells the paper's text or its reference
+implementation says (MobileNetV2's `k` classes); a `[[variants]]` entry of cells swaps
+one row (GoogLeNet's conv1 as a separable convolution), one of columns reads every row
+from other columns (ShuffleNet V2's 0.5× widths). Each such row is typed here, its
+errors naming the variant, so that building a variant reads rows and never cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from inception_cost.cells import Shape, is_empty
+from inception_cost.columns import NOTE, norm
+from inception_cost.errors import InputError, closest, nearest
+from inception_cost.frontmatter import Places, Variant
+from inception_cost.kinds import Kind
+from inception_cost.spec.readers import read_cells, typed_row
+from inception_cost.spec.records import Row, Spec
+
+
+def declared_rows(
+    table: object, rows: list[Row], aliases: dict[str, str], kinds: dict[str, Kind], places
+) -> list[Row]:
+    """`[rows.NAME]`: how the spec reads a printed row where the paper's text or its
+    reference implementation says what the cells do not (MobileNetV2's `k` classes, its
+    classifier a linear layer). Each entry names its `source`; its other keys are column
+    headers whose text replaces or fills the row's cell, shown in every output."""
+    if not isinstance(table, dict):
+        raise InputError("[rows] is not a table", "[rows.NAME] sections", places.at("rows"))
+    by_name = {r.name: i for i, r in enumerate(rows)}
+    out = list(rows)
+    for name, entry in table.items():
+        loc = places.at("rows", name)
+        if name not in by_name:
+            near = closest(name, by_name)
+            hint = f" (did you mean {near!r}?)" if near is not None else ""
+            raise InputError(f"[rows.{name}] names no row{hint}", "a row name such as conv1", loc)
+        if not isinstance(entry, dict) or not isinstance(entry.get("source"), str):
+            raise InputError(
+                f"[rows.{name}] gives no source",
+                'source = "where the paper or its reference implementation says it"',
+                loc,
+            )
+        cells = {k: v for k, v in entry.items() if k != "source"}
+        if not cells:
+            raise InputError(f"[rows.{name}] declares no cell", "a column header = text", loc)
+        for key, value in cells.items():
+            if norm(key) not in aliases or not isinstance(value, str | int):
+                raise InputError(
+                    f"[rows.{name}]: {key!r} is not a column", "source, or a column header", loc
+                )
+        row = out[by_name[name]]
+        raw = {**row.raw, **{aliases[norm(k)]: str(v) for k, v in cells.items()}}
+        locs = {**row.locs, **{aliases[norm(k)]: loc for k in cells}}
+        out[by_name[name]] = _retyped(row, raw, locs, kinds)
+    return out
+
+
+def typed(spec: Spec) -> tuple[Spec, list[InputError]]:
+    """The spec with the rows each variant reads anew, typed now rather than when the
+    variant is built; an error names its variant."""
+    swaps: dict[str, Row] = {}
+    read_as: dict[str, dict[str, Row]] = {}
+    errors = []
+    for v in spec.variants:
+        try:
+            if v.cells:
+                swaps[v.name] = _swapped(spec, v)
+            if v.columns:
+                read_as[v.name] = {r.name: r for r in _read_anew(spec, v)}
+        except InputError as exc:
+            errors.append(exc)
+    return replace(spec, swaps=swaps, read_as=read_as), errors
+
+
+def no_row(variant: Variant) -> InputError:
+    """A variant of cells whose row the spec does not have."""
+    return InputError(
+        f"variant {variant.name!r} names no row {variant.row!r}",
+        "the name of a table row such as conv1",
+        variant.loc,
+    )
+
+
+def _swapped(spec: Spec, variant: Variant) -> Row:
+    """The row as the variant reads it: the original row with some cells replaced."""
+    try:
+        row = spec.row(variant.row)
+    except KeyError:
+        raise no_row(variant) from None
+    # a cell the variant writes blank (or "-") blanks the row's, as in the table
+    raw = {k: v for k, v in {**row.raw, **dict(variant.cells)}.items() if not is_empty(v)}
+    locs = {**row.locs, **{k: variant.loc for k, _ in variant.cells}}
+    return _variant_retyped(spec, row, raw, locs, variant)
+
+
+def _read_anew(spec: Spec, variant: Variant) -> tuple[Row, ...]:
+    """Every row as a column variant reads it: each of its fields from the note column it
+    names (ShuffleNet V2 0.5×: the output channels from the 0.5× column)."""
+    for field_, header in variant.columns:
+        if NOTE + header not in spec.columns:
+            raise InputError(
+                f"variant {variant.name!r} reads {field_} from column {header!r}, which is no"
+                " note column of the table",
+                'a column declared under [columns] as "note"',
+                variant.loc,
+            )
+    rows = []
+    for row in spec.rows:
+        raw, locs = dict(row.raw), dict(row.locs)
+        for field_, header in variant.columns:
+            raw.pop(field_, None)
+            locs.pop(field_, None)
+            if NOTE + header in row.raw:
+                raw[field_], locs[field_] = row.raw[NOTE + header], row.locs[NOTE + header]
+        rows.append(_variant_retyped(spec, row, raw, locs, variant))
+    return tuple(rows)
+
+
+def _variant_retyped(spec: Spec, row: Row, raw: dict, locs: dict, variant: Variant) -> Row:
+    """`row` read again from the cells a variant gives it; its errors name the variant."""
+    try:
+        return _retyped(row, raw, locs, spec.kinds)
+    except InputError as exc:
+        exc.message = f"variant {variant.name!r}: {exc.message}"
+        raise
+
+
+def _retyped(row: Row, raw: dict, locs: dict, kinds: dict[str, Kind]) -> Row:
+    """`row`, where it is and what it is called, read from these cells."""
+    values = read_cells(raw, locs, kinds)
+    values.pop("name", None)
+    return typed_row(
+        values,
+        kinds,
+        index=row.index,
+        name=row.name,
+        named=row.named,
+        loc=row.loc,
+        raw=raw,
+        locs=locs,
+    )
+
+
+def width_rows(spec: Spec, places: Places) -> list[InputError]:
+    """A row named in width_not_reduced (the spec's or a variant's) that the table lacks."""
+    names = {r.name for r in spec.rows}
+    settings = [(spec.conventions, places.at("conventions", "width_not_reduced"))]
+    settings += [
+        (v.conventions, v.loc)
+        for v in spec.variants
+        if v.conventions and v.conventions.width_not_reduced != spec.conventions.width_not_reduced
+    ]
+    return [
+        InputError(
+            f"width_not_reduced names no row {name!r}{nearest(name, names)}",
+            "the name of a convolution row, such as conv2",
+            loc,
+        )
+        for c, loc in settings
+        for name in c.width_not_reduced
+        if name not in names
+    ]
+
+
+def check_variant_runs(spec: Spec, variant: str, aux: bool) -> None:
+    """A variant of a training-only row changes nothing at inference: say so, not run it."""
+    chosen = next((v for v in spec.variants if v.name == variant), None)
+    if chosen and chosen.cells and not aux and spec.row(chosen.row).train_only:
+        raise InputError(
+            f"variant {variant!r} changes {chosen.row!r}, a training-only row left out",
+            "--aux to include the training-only rows",
+            chosen.loc,
+        )
+
+
+def with_overrides(
+    spec: Spec,
+    *,
+    input_shape: Shape | None = None,
+    bias: bool | None = None,
+    pool_rounding: str | None = None,
+    conv_padding: str | int | None = None,
+) -> Spec:
+    """The spec with settings given on the command line; the file itself is untouched.
+
+    The command line wins over the file everywhere, its variants included: a variant with
+    its own conventions or input size gets the same settings, so `--no-bias --variant X`
+    counts no biases in X too."""
+    changed: list[str] = list(spec.overrides)
+    updates = {
+        k: v
+        for k, v in (
+            ("bias", bias),
+            ("pool_rounding", pool_rounding),
+            ("conv_padding", conv_padding),
+        )
+        if v is not None
+    }
+    conv = replace(spec.conventions, **updates)
+    changed += [k for k in updates if updates[k] != getattr(spec.conventions, k)]
+    shape = spec.input_shape
+    if input_shape is not None and input_shape != shape:
+        shape = input_shape
+        changed.append("input")
+    variants = tuple(
+        replace(
+            v,
+            conventions=v.conventions and replace(v.conventions, **updates),
+            input_shape=None if input_shape is not None else v.input_shape,
+        )
+        for v in spec.variants
+    )
+    return replace(
+        spec,
+        input_shape=shape,
+        conventions=conv,
+        variants=variants,
+        overrides=tuple(changed),
+        tabled_input=spec.tabled_input or (spec.input_shape if shape != spec.input_shape else None),
+    )
