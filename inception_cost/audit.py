@@ -152,6 +152,8 @@ class Audit:
     claims: tuple[ClaimAudit, ...] | None
     # variants that cannot be built, with why: reported under their names, the rest read
     broken: tuple[tuple[Variant, str], ...] = ()
+    # declarations of the spec nothing uses (spec.declared.Unused), reported as findings
+    unused: tuple = ()
     _by_name: dict[str, RowAudit] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -431,7 +433,7 @@ def audit(
     )
     chosen = (params_reading, ops_reading)
     if built is None:
-        return Audit(rows, params_fits, ops_fits, *chosen, None, None)
+        return Audit(rows, params_fits, ops_fits, *chosen, None, None, unused=spec.unused)
     plain = built.tabled if variant else built.inference
     # The reading analysed comes first, under its own name; "as tabled" is the spec's own.
     readings: list[tuple[str, cost.Totals]] = [(variant or "as tabled", built.inference.totals)]
@@ -463,7 +465,16 @@ def audit(
         ClaimAudit(c, _checks(c, readings, built.others.get(c.against), own, broken_why))
         for c in spec.claims
     )
-    return Audit(rows, params_fits, ops_fits, *chosen, tuple(variants), claims, tuple(broken))
+    return Audit(
+        rows,
+        params_fits,
+        ops_fits,
+        *chosen,
+        tuple(variants),
+        claims,
+        tuple(broken),
+        unused=spec.unused,
+    )
 
 
 def _swapped_row(v: Variant, va: cost.Analysis, built: Built, chosen) -> RowAudit | None:

@@ -186,7 +186,8 @@ def format_shape(shape: tuple[int, ...]) -> str:
 
 FOOTNOTE_MARKS = "*†‡§¶"
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
-_FOOTNOTE = re.compile(rf"^(.*?\S)\s*([{FOOTNOTE_MARKS}]+|\^[0-9A-Za-z]+)$")
+_CARET = re.compile(r"[0-9A-Za-z]+")  # ^a, ^12: a mark as a superscript
+_MARKED = re.compile(r"[0-9A-Za-z)\]]$")  # what a mark follows: a word, a number, a bracket
 _FILTER_SHAPE = re.compile(
     rf"^(?:(?P<pool>pool|max\s*pool|avg\s*pool)\s+)?(?P<dims>(?:(?:{_INT})\s*[x×*]\s*)*(?:{_INT}))"
     r"(?:\s*(?P<dw>dw))?$",
@@ -202,11 +203,20 @@ def unmark(text: str) -> str:
 
 
 def split_footnote(text: str) -> tuple[str, str]:
-    """`convolution*` -> ("convolution", "*"); `2.7K†` -> ("2.7K", "†"); no mark -> (text, "")."""
-    m = _FOOTNOTE.match(text.strip())
-    if not m or not re.search(r"[0-9A-Za-z)\]]$", m[1]):
-        return text.strip(), ""
-    return m[1], m[2]
+    """`convolution*` -> ("convolution", "*"); `2.7K†` -> ("2.7K", "†"); no mark -> (text, "").
+
+    Read from the end, in one pass: the marks the cell ends with (a run of *†‡§¶, or ^
+    and letters or digits), then the text before them."""
+    t = text.strip()
+    body = t.rstrip(FOOTNOTE_MARKS)
+    mark = t[len(body) :]
+    if not mark and "^" in t:
+        body, _, tail = t.rpartition("^")
+        mark = f"^{tail}" if _CARET.fullmatch(tail) else ""
+    body = body.rstrip()
+    if not mark or not body or not _MARKED.search(body):
+        return t, ""
+    return body, mark
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from inception_cost.columns import norm as _norm
 from inception_cost.conventions import ACTIVATIONS, Conventions
 from inception_cost.conventions import read as read_conventions
 from inception_cost.errors import InputError, Location, check_keys, gather, nearest
-from inception_cost.table import CSV_META
+from inception_cost.table import CSV_META, MAX_FRONT_MATTER
 
 
 class Places:
@@ -132,6 +132,12 @@ def read_csv_meta(line: str, path: str) -> dict:
     """A CSV's first line `# spec: {...}`: the front matter as one line of JSON (the same
     keys as the TOML, which maps to JSON one to one)."""
     at = len(CSV_META) + 1
+    if len(line) > MAX_FRONT_MATTER:
+        raise InputError(
+            f"the front matter line is larger than {MAX_FRONT_MATTER // 1024:,} KiB",
+            "a front matter of settings and declarations (a few KiB)",
+            Location(path, 1, 1),
+        )
     try:
         meta = json.loads(line[len(CSV_META) :])
     except RecursionError:
@@ -394,15 +400,19 @@ def read(meta: dict, path: str, places: Places) -> FrontMatter:
     )
     conventions = meta.get("conventions", {})
     conventions_loc = places.at("conventions")
+    # a variant's conventions change the spec's: on a [conventions] that is no table (an
+    # error of its own, below) they change the defaults
+    base = conventions if isinstance(conventions, dict) else {}
     claims = [
         attempt(_claim, c, path, places.at("claims", i), at=places.at("claims", i))
         for i, c in enumerate(attempt(_list, meta, "claims", top, at=top) or [])
     ]
+    declared = attempt(_list, meta, "variants", top, at=top) or []
     variants = [
-        attempt(_variant, v, conventions, places.at("variants", i), at=places.at("variants", i))
-        for i, v in enumerate(attempt(_list, meta, "variants", top, at=top) or [])
+        attempt(_variant, v, base, places.at("variants", i), at=places.at("variants", i))
+        for i, v in enumerate(declared)
     ]
-    given = [v.get("name") if isinstance(v, dict) else None for v in meta.get("variants", [])]
+    given = [v.get("name") for v in declared]
     seen: set[str] = set()
     for i, v in enumerate(given):
         if v == "as tabled" or (isinstance(v, str) and v in seen):

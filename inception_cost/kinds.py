@@ -10,14 +10,18 @@ declarations; `builder/kinds.py` builds a row from one.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+from inception_cost.cells import MAX_DIGITS
+from inception_cost.columns import norm
 from inception_cost.conventions import CONVENTIONS
 from inception_cost.errors import InputError, Location
+from inception_cost.kind_forms import check_form, forms
 
 KINDS_FILE = Path(__file__).parent / "vocabulary" / "kinds.toml"
 OPS = ("conv", "dwconv", "pool", "bn", "relu", "split", "shuffle", "se", "linear")
@@ -26,8 +30,16 @@ SHORTCUTS = ("none", "convention", "if same shape")
 ZERO = ("error", "absent")
 # The settings a kind may switch on, and their values (the conventions declared `switch`).
 SWITCHES: dict[str, tuple[str, ...]] = {d.name: d.values for d in CONVENTIONS if d.switch}
-_FACTOR = re.compile(r"\d+|[a-z_][a-z0-9_]*")
+_FACTOR = re.compile(r"[0-9]+|[a-z_][a-z0-9_]*")  # ASCII digits only (cells.check_digits)
 _SPECIAL = ("input", "block_input", "output", "rest")  # factors that name no column
+#: A kind's branches and layers together, and its spellings: a block of a table row has a
+#: few of each, and the reader matches every type cell against the spellings and checks
+#: every module row against the layers.
+MAX_KIND_LAYERS = 100
+MAX_SPELLINGS = 10
+#: Every number a kind declares or evaluates (a kernel, a width) is below this: the
+#: cells' bound (cells.MAX_DIGITS), so no product of them overflows a float downstream.
+BOUND = 10**MAX_DIGITS
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")  # a spelling's {field}: MBConv{expansion}
 
 
@@ -134,17 +146,18 @@ class Kind:
 
     def strided_form(self) -> Kind:
         """The kind of a unit that strides: as declared under `strided`, else itself."""
-        return self._apply(self.strided) if self.strided else self
+        return self.apply(self.strided) if self.strided else self
 
     def under(self, settings) -> Kind:
         """The kind as the conventions' switches shape it (naive, two 3x3, ...)."""
         kind = self
         for setting, value, change in self.when:
             if getattr(settings, setting) == value:
-                kind = kind._apply(change)
+                kind = kind.apply(change)
         return kind
 
-    def _apply(self, change: Change) -> Kind:
+    def apply(self, change: Change) -> Kind:
+        """The kind with one change made: layers dropped or replaced, the stride moved."""
         swap = dict(change.replace)
 
         def edit(layers: tuple[Layer, ...]) -> tuple[Layer, ...]:
@@ -163,6 +176,8 @@ class Kind:
         )
 
 
+@lru_cache(maxsize=4096)  # every type cell is matched against every kind's templates: a
+# spec's 200 kinds of 10 spellings compiled once, not once per row (re's cache holds 512)
 def template(spelling: str) -> tuple[re.Pattern, tuple[str, ...]]:
     """`MBConv{expansion}, k{patch}` as a pattern over a type cell: letters and digits as
     written (any case), spaces and punctuation optional, each {field} a captured cell."""
@@ -223,8 +238,17 @@ def declare(name: str, table: object, loc: Location | str, columns: set[str]) ->
     if not isinstance(branches, list) or not branches:
         raise InputError(f"{what} has no branches", "branches = [{ layers = [...] }]", loc)
     spellings = table.get("spellings", [name.replace("_", " ")])
-    if not isinstance(spellings, list) or not all(isinstance(s, str) and s for s in spellings):
-        raise InputError(f"{what}: spellings is not a list of names", 'spellings = ["fire"]', loc)
+    if (
+        not isinstance(spellings, list)
+        or not 0 < len(spellings) <= MAX_SPELLINGS
+        or not all(isinstance(s, str) and norm(s) for s in spellings)
+    ):
+        raise InputError(
+            f"{what}: spellings is not a list of names",
+            f'spellings = ["fire"]: 1 to {MAX_SPELLINGS} names, each with a letter or digit'
+            " (a-z, 0-9: a type cell is matched on those)",
+            loc,
+        )
     kind = Kind(
         name=name,
         title=_text(table, "title", "", what, loc),
@@ -246,6 +270,12 @@ def declare(name: str, table: object, loc: Location | str, columns: set[str]) ->
         after=_layers(table.get("after", []), what, loc),
         strided=_change(table["strided"], f"{what} strided", loc) if "strided" in table else None,
     )
+    if len(kind.branches) + len(kind.layers()) > MAX_KIND_LAYERS:
+        raise InputError(
+            f"{what} declares {len(kind.branches)} branches and {len(kind.layers())} layers",
+            f"at most {MAX_KIND_LAYERS} branches and layers together (a block of a table row)",
+            loc,
+        )
     _check(kind, what, loc, columns)
     return kind
 
@@ -259,6 +289,8 @@ def _check(kind: Kind, what: str, loc, columns: set[str]) -> None:
         )
     if kind.shortcut != "none" and kind.join != "add":
         raise InputError(f"{what} has a shortcut but joins by {kind.join}", 'join = "add"', loc)
+    for where, form in forms(kind):
+        check_form(form, f"{what}{where}", loc)
     named = {layer.name for layer in kind.layers()}
     for target in {*kind.stride, *(s for c in kind.changes() for s in c.stride or ())}:
         if target not in named and target not in ("first", "first spatial"):
@@ -347,8 +379,14 @@ def _layer(table: object, what: str, loc) -> Layer:
     if factors is None:
         raise InputError(
             f"{what} layer {name!r}: filters {filters!r} is not a product of factors",
-            "whole numbers, column fields, input, output or rest joined by *, and at most"
-            ' a whole-number divisor: "input * expansion", "output / 2"',
+            "positive whole numbers (the digits 0-9), column fields, input, output or rest"
+            ' joined by *, and at most a whole-number divisor: "input * expansion", "output / 2"',
+            loc,
+        )
+    if math.prod(int(f) for f in factors if f.isdigit()) >= BOUND:
+        raise InputError(
+            f"{what} layer {name!r}: filters {filters!r} has more than {MAX_DIGITS} digits",
+            f"a width of at most {MAX_DIGITS} digits, as a cell's",
             loc,
         )
     if op in ("conv", "linear") and not factors:
@@ -402,13 +440,15 @@ def _factors(filters: str) -> tuple[str, ...] | None:
         return ()
     product, slash, divisor = filters.partition("/")
     factors = tuple(f.strip() for f in product.split("*"))
-    if any(not _FACTOR.fullmatch(f) for f in factors):
-        return None
     if slash:
-        if not divisor.strip().isdigit() or int(divisor) == 0:
+        factors += (f"/{divisor.strip()}",)
+    for f in factors:
+        number = f.removeprefix("/")
+        if not _FACTOR.fullmatch(number) or (f[0] == "/" and not number.isdigit()):
             return None
-        factors += (f"/{int(divisor)}",)
-    return factors
+        if number.isdigit() and (len(number) > MAX_DIGITS or int(number) == 0):
+            return None
+    return tuple(f"/{int(f[1:])}" if f[0] == "/" else f for f in factors)
 
 
 def _when(table: object, what: str, loc) -> tuple[tuple[str, str, Change], ...]:
@@ -485,12 +525,17 @@ def _is_ratio(value: object) -> bool:
 
 
 def _is_whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    """A whole number of at most MAX_DIGITS digits, as a cell's."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < BOUND
 
 
 def _whole(value: object, what: str, loc) -> int:
     if not _is_whole(value) or value == 0:
-        raise InputError(f"{what} must be a positive whole number", "a number such as 3", loc)
+        raise InputError(
+            f"{what} must be a positive whole number",
+            f"a number such as 3, of at most {MAX_DIGITS} digits",
+            loc,
+        )
     return int(value)
 
 

@@ -23,6 +23,10 @@ def write_output(path: str | Path, text: str | bytes, *, force: bool = False, pr
     given = Path(path)
     target = Path(os.path.realpath(given)) if given.is_symlink() else given
     where = f"{given}:1:1"
+    if str(path).endswith(("/", os.sep)):  # Path drops the slash: DIR/ would be a file DIR
+        raise InputError(
+            f"--output {path} names a directory", "a file path", f"{str(path).rstrip('/')}:1:1"
+        )
     for p in protect:
         if target.exists() and Path(p).exists() and target.resolve() == Path(p).resolve():
             raise InputError(

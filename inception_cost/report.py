@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from inception_cost import audit, cost, memory, shares
 from inception_cost.audit import Audit
+from inception_cost.budget import OverBudget
 from inception_cost.builder import build
 from inception_cost.counted import Counted, count
 from inception_cost.errors import InputError
@@ -141,12 +142,16 @@ def _judged(spec: Spec, analysis: cost.Analysis, variant: str, networks: _Networ
     if variant:
         try:
             tabled = networks.analyse(spec)
+        except OverBudget:
+            raise
         except InputError as exc:  # MobileNetV2's 0.35-96 at --input 160: its 7x7 pool
             tabled, unbuilt = None, f"{exc.message}; expected {exc.expected}"
     variants, broken, kept = {}, {}, {}
     for v in spec.variants:
         try:
             variants[v.name] = inference if v.name == variant else networks.analyse(spec, v.name)
+        except OverBudget:
+            raise
         except InputError as exc:
             broken[v.name] = exc
             continue

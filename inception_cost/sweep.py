@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from inception_cost import cost
+from inception_cost import budget, cost
+from inception_cost.budget import OverBudget
 from inception_cost.builder import build
-from inception_cost.cells import Shape
+from inception_cost.cells import Shape, check_digits
 from inception_cost.errors import InputError, Location
 from inception_cost.network import Network
 from inception_cost.spec.records import Spec
@@ -86,9 +87,10 @@ def parse_sizes(text: str) -> tuple[int, ...]:
     """`112,224` or `112..672/112` (first..last/step, inclusive) or both, comma-separated."""
     sizes: list[int] = []
     expected = "sides such as 224, 112,224,448 or 112..672/112 (first..last/step)"
+    check_digits(text, "input sizes")  # the digits 0-9, at most 18 each, as every number
     for item in text.split(","):
         item = item.strip()
-        m = re.fullmatch(r"(\d+)\.\.(\d+)/(\d+)", item)
+        m = re.fullmatch(r"([0-9]+)\.\.([0-9]+)/([0-9]+)", item)
         if m:
             first, last, step = map(int, m.groups())
             if step == 0 or last < first:
@@ -96,7 +98,7 @@ def parse_sizes(text: str) -> tuple[int, ...]:
             if (last - first) // step + 1 > MAX_SIZES:
                 raise InputError(f"size range {item!r} has more than {MAX_SIZES} sizes", expected)
             sizes.extend(range(first, last + 1, step))
-        elif item.isdigit():
+        elif re.fullmatch("[0-9]+", item):
             sizes.append(int(item))
         else:
             raise InputError(f"cannot read input sizes {item!r}", expected)
@@ -146,6 +148,7 @@ def sweep(
     floor = _floor(spec) if rounding == "ceil" else None
     side, _, channels = own.input_shape
     sides = sides or tuple(dict.fromkeys(k * side // 2 for k in range(1, 7)))
+    _afford(own, sides, len([v for v in spec.variants if v.input_shape and not variant]), floor)
     at = _Builder(spec, floor, final_row, dtype)
     points = [at.point((s, s, channels), variant) for s in sides]
     if not variant:
@@ -168,6 +171,17 @@ def sweep(
         cap,
         _growing(built),
     )
+
+
+def _afford(own: Network, sides: tuple[int, ...], variants: int, floor: Spec | None) -> None:
+    """Refuse at once a sweep that would build more than a run may (budget.WORK): each
+    size and variant once (twice where the spec rounds up: the floor's too), and the
+    bisection for the smallest side."""
+    cap = max(own.input_shape[0], *sides)
+    builds = (len(sides) + variants) * (2 if floor else 1) + cap.bit_length() + 1
+    ops = sum(len(b.ops) for b in own.blocks)
+    most = max(1, (budget.WORK // ops - cap.bit_length() - 1) // (2 if floor else 1) - variants)
+    budget.afford(ops, builds, f"a sweep of {len(sides)} sizes", f"at most {most} sizes")
 
 
 def _floor(spec: Spec) -> Spec:
@@ -225,6 +239,8 @@ class _Builder:
         """(network or None, final feature map or None, failure or None)."""
         try:
             net = build(at_input(spec, shape, variant), variant=variant)
+        except OverBudget:
+            raise
         except InputError as exc:
             return None, self._prefix_final(spec, shape, variant, exc), self._failure(exc)
         final = next(b.out_shape for b in net.blocks if b.name == self.final_row)

@@ -49,6 +49,12 @@ def split_markdown(text: str, path: str) -> Markdown:
             )
         front = lines[first + 1 : end]
         start = end + 1
+        if sum(map(len, front)) > MAX_FRONT_MATTER:  # tomllib reads about 2 MiB a second
+            raise InputError(
+                f"the front matter is larger than {MAX_FRONT_MATTER // 1024:,} KiB",
+                "a front matter of settings and declarations (a few KiB)",
+                Location(path, first + 1, 1),
+            )
     table = _find_table(lines, start, path)
     return Markdown(front, first + 2, Location(path, first + 1, 1), table)
 
@@ -66,6 +72,8 @@ def csv_table(text: str, path: str) -> list[TableLine]:
     for number, line in enumerate(lines[start:], start + 1):
         if not line.strip():
             continue
+        if len(table) == MAX_ROWS + 1:  # the header, then the rows
+            _too_many_rows(path, number - 1)
         if len(line) > csv.field_size_limit():
             raise InputError(
                 f"line of {len(line):,} characters",
@@ -84,7 +92,7 @@ def csv_table(text: str, path: str) -> list[TableLine]:
             col = (found if found >= 0 else pos) + 1
             cells.append((value, col))
             pos = max(pos, col - 1 + len(value)) + 1
-        table.append((number, cells))
+        table.append((number, _bounded(cells, path, number)))
     if not table:
         raise InputError(
             "no layer table found", "a header line of column names", Location(path, start + 1, 1)
@@ -94,6 +102,59 @@ def csv_table(text: str, path: str) -> list[TableLine]:
 
 #: The largest spec read, in bytes: a paper's table is a few KiB; this refuses endless input.
 MAX_SPEC_BYTES = 16 * 1024 * 1024
+#: The rows a table may have (claim rows included): a network of at most 10,000 layers
+#: (spec.layout.MAX_LAYERS) has no more. Counted as the lines are found, so that a table
+#: of 100,000 rows is refused at its 10,001st, before any cell of it is read.
+MAX_ROWS = 10_000
+
+
+#: The cells of a table line, and the characters of a cell: a paper's table has a few
+#: dozen columns and cells of a few words (the longest of the bundled specs has 47
+#: characters); what reads a cell is then bounded, even where its time grows with the
+#: square of the cell (a run of spaces between a type and its stride).
+MAX_COLUMNS = 100
+MAX_CELL = 256
+#: The lines of a spec, and the characters of its front matter (TOML or the CSV's JSON
+#: line): a spec is a table and some prose; a front matter, settings and declarations.
+MAX_LINES = 100_000
+MAX_FRONT_MATTER = 1024 * 1024
+
+
+def _cells(text: str, path: str, line: int) -> list[tuple[str, int]]:
+    """A table line's cells, refused past MAX_COLUMNS of them (counted before the line is
+    split) or MAX_CELL characters in one: what reads a cell then reads a few words."""
+    if text.count("|") > MAX_COLUMNS + 1:
+        raise InputError(
+            f"the line has more than {MAX_COLUMNS} cells",
+            f"a table of at most {MAX_COLUMNS} columns",
+            Location(path, line, 1),
+        )
+    return _bounded(_split_row(text), path, line)
+
+
+def _bounded(cells: list[tuple[str, int]], path: str, line: int) -> list[tuple[str, int]]:
+    if len(cells) > MAX_COLUMNS:
+        raise InputError(
+            f"the line has {len(cells):,} cells",
+            f"a table of at most {MAX_COLUMNS} columns",
+            Location(path, line, cells[MAX_COLUMNS][1]),
+        )
+    for text, col in cells:
+        if len(text) > MAX_CELL:
+            raise InputError(
+                f"the cell has {len(text):,} characters",
+                f"a cell of at most {MAX_CELL:,} characters",
+                Location(path, line, col),
+            )
+    return cells
+
+
+def _too_many_rows(path: str, index: int) -> None:
+    raise InputError(
+        f"the table has more than {MAX_ROWS:,} rows",
+        f"a table of at most {MAX_ROWS:,} rows (a network of at most {MAX_ROWS:,} layers)",
+        Location(path, index + 1, 1),
+    )
 
 
 #: The SPEC argument that reads standard input (`pbpaste | inception-cost table -`).
@@ -146,6 +207,12 @@ def read_text(path: str | Path) -> str:
         ) from None
     if not text.strip():
         raise InputError(f"{p} is empty", "a front matter and a layer table", where)
+    if text.count("\n") >= MAX_LINES:
+        raise InputError(
+            f"{p} has more than {MAX_LINES:,} lines",
+            f"a spec of at most {MAX_LINES:,} lines (a layer table and its notes)",
+            f"{p}:{MAX_LINES + 1}:1",
+        )
     return text
 
 
@@ -182,7 +249,7 @@ _SEPARATOR_CHARS = re.compile(r"[\s|:-]*")
 def _is_separator(line: str) -> bool:
     """A line like |---|:--:|; asked of the line below every table row, so a line with any
     other character (a row) is refused before it is split into cells."""
-    if not _SEPARATOR_CHARS.fullmatch(line):
+    if not _SEPARATOR_CHARS.fullmatch(line) or line.count("|") > MAX_COLUMNS + 1:
         return False
     cells = _split_row(line) if _has_pipe(line) else []
     return bool(cells) and all(_SEPARATOR_CELL.fullmatch(c) for c, _ in cells)
@@ -202,11 +269,13 @@ def _find_table(lines: list[str], start: int, path: str) -> list[tuple[int, list
                 _has_pipe(stripped) and i + 1 < len(lines) and _is_separator(lines[i + 1])
             )
             if opens:
-                rows.append((i + 1, _split_row(lines[i])))
+                rows.append((i + 1, _cells(lines[i], path, i + 1)))
         elif _has_pipe(stripped) and not (
             len(rows) > 1 and i + 1 < len(lines) and _is_separator(lines[i + 1])
         ):
-            rows.append((i + 1, _split_row(lines[i])))
+            if len(rows) == MAX_ROWS + 2:  # the header and the separator, then the rows
+                _too_many_rows(path, i)
+            rows.append((i + 1, _cells(lines[i], path, i + 1)))
         elif stripped:
             end = i
             break

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 from itertools import pairwise
 
-from inception_cost import validate
+from inception_cost import budget, validate
 from inception_cost.builder.context import Context
 from inception_cost.builder.kinds import Sizes, module
 from inception_cost.builder.layers import LAYERS
@@ -93,6 +93,7 @@ def _build(
             if variant:
                 exc.message = f"variant {variant!r}: {exc.message}"
             raise
+        budget.spend(len(ops))
         upstream = upstream or _diverges(built, ops, previous_built)
         previous_built = built
         swapped = variant if built is not row else ""
@@ -169,6 +170,12 @@ def _block(ctx: Context, source: str, kinds: dict[str, Kind], sizes: Sizes) -> t
         module(ctx, source, kinds[row.type], sizes)
     else:
         LAYERS[row.type](ctx, source)
+    if not ctx.ops:  # every layer of its kind skipped (optional, skip_if_one)
+        raise InputError(
+            f"{row.type} row {row.name!r} builds no layer",
+            "the counts its layers read",
+            row.loc,
+        )
     return tuple(ctx.ops)
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from inception_cost.cells import Patch, Shape
+from inception_cost.cells import MAX_DIGITS, Patch, Shape
 from inception_cost.conventions import Conventions
 from inception_cost.errors import InputError
+from inception_cost.kinds import BOUND
 from inception_cost.ops import (
     BatchNorm,
     Conv2d,
@@ -49,6 +50,19 @@ class Context:
         self.ops: list[Op] = []
 
     def add(self, op: Op) -> str:
+        if op.name in self.shapes:  # a row named like another's op (conv1/relu), or `input`
+            raise InputError(
+                f"row {self.row.name!r} makes an op named {op.name!r}, a name already taken",
+                "row names that are not the names of other rows' ops (ROW/PART) nor input",
+                self.row.at("name") if "name" in self.row.locs else self.row.loc,
+            )
+        if max(op.out_shape) >= BOUND:  # a kind's widths multiply or add up row after row
+            raise InputError(
+                f"row {self.row.name!r} makes a map of"
+                f" {'x'.join(map(str, op.out_shape))[:60]}... ({op.name})",
+                f"sizes and channels of at most {MAX_DIGITS} digits, as a cell's",
+                self.row.loc,
+            )
         self.ops.append(op)
         self.shapes[op.name] = op.out_shape
         return op.name

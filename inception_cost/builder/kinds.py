@@ -169,17 +169,36 @@ def _module_once(ctx: Context, kind: Kind, src: str, prefix: str, stride: int, a
             convs += any(isinstance(op, Conv2d) for op in ctx.ops[before:])
         outs.append(y)
         unit.branches.append(y)
+    needs = [COLUMNS[b.needs][0] for b in kind.branches if b.needs]
+    counts = ", ".join(needs[:-1]) + " or " + needs[-1] if len(needs) > 1 else "".join(needs)
     if kind.require_conv and not convs:
-        needs = [COLUMNS[b.needs][0] for b in kind.branches if b.needs]
         raise InputError(
             f"{row.type} row {row.name!r} has no convolution branch",
-            "counts in " + ", ".join(needs[:-1]) + " or " + needs[-1],
+            f"counts in {counts}" if needs else "the counts its convolutions read",
             row.loc,
         )
+    _check_join(row, kind, outs, src, counts)
     out = _join(ctx, kind, src, outs, prefix, stride, act)
     for layer in kind.after:
         out = _layer(ctx, unit, layer, out, prefix, 1, act)
     return out
+
+
+def _check_join(row: Row, kind: Kind, outs: list[str], src: str, counts: str) -> None:
+    """The branches a row builds leave its join something to join: a branch at least, two
+    to add where the kind adds no shortcut, and never one tensor added to itself."""
+    blank = f"counts in {counts}" if counts else "the counts its branches read"
+    if not outs:
+        raise InputError(f"{row.type} row {row.name!r} builds no branch", blank, row.loc)
+    if kind.join == "add" and kind.shortcut == "none" and len(outs) < 2:
+        raise InputError(f"{row.type} row {row.name!r} adds one branch to nothing", blank, row.loc)
+    added = outs if kind.shortcut == "none" else [outs[0], src]
+    if kind.join == "add" and len(set(added)) < len(added):
+        raise InputError(
+            f"{row.type} row {row.name!r} adds its input to itself (a branch builds no layer)",
+            blank,
+            row.loc,
+        )
 
 
 def _branch_layers(row: Row, branch) -> tuple[Layer, ...] | None:

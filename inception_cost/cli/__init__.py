@@ -15,7 +15,7 @@ import sys
 
 import click
 
-from inception_cost import __version__
+from inception_cost import __version__, budget
 from inception_cost.errors import InputError, InputErrors
 
 #: `inception-cost` alone (click >= 8.2 raises it as a usage error; 8.1 prints the help)
@@ -54,7 +54,8 @@ class _Cli(click.Group):
 
     def main(self, *args, **kwargs):
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            with budget.work():  # every network a command builds spends from one budget
+                code = super().main(*args, standalone_mode=False, **kwargs)
         except _NO_ARGS as exc:  # the help, as click prints it: not squashed onto one line
             fail(exc.format_message(), lines=True)
         except InputError as exc:

@@ -46,6 +46,7 @@ def plot(spec_file, model, compare, batch, dtype, aux, variant, output, force) -
         figure = charts.comparison_figure(points())
     else:
         spec = load_spec(spec_file, model)
+        charts.check_rows(sum(1 for r in spec.rows if aux or not r.train_only))
         quantities = ("params", "macs", "memory")
         figure = charts.layer_figure(
             profiles(spec, quantities, aux=aux, batch=batch, dtype=dtype, variant=variant or "")

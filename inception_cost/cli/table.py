@@ -23,6 +23,7 @@ from inception_cost.conventions import DECLARED
 from inception_cost.render import TABLE_FORMATS, UNJUDGED
 from inception_cost.render.table import render
 from inception_cost.report import make_report
+from inception_cost.spec.declared import strictly
 from inception_cost.spec.variants import with_overrides
 from inception_cost.verdicts import FAIL_LEVELS
 
@@ -91,6 +92,12 @@ def _complete_presets(ctx, param, incomplete: str):
     help="Exit 1 when a claim does not hold (mismatch; truncated: also a claim that only"
     " truncates), after printing; for auditing a spec in CI.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="A declaration nothing uses (a symbol, footnote, [columns] header, connection table"
+    " or kind) is an error (exit 2), not a finding.",
+)
 @output_options
 def table(
     spec_file,
@@ -109,6 +116,7 @@ def table(
     variant,
     as_preset,
     fail_on,
+    strict,
     output,
     force,
 ) -> None:
@@ -121,6 +129,8 @@ def table(
     Exit 0 on success; 1 with --fail-on when a claim does not hold; 2 on bad input.
     """
     tabled = load_spec(spec_file, model)
+    if strict:
+        strictly(tabled)
     spec = with_overrides(
         tabled,
         input_shape=input_shape,

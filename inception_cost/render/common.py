@@ -208,6 +208,8 @@ def findings(audit: Audit) -> list[Finding]:
             out.append(Finding(r.loc, r.name, tuple(points)))
     for variant, why in audit.broken:
         out.append(Finding(variant.loc, f"variant {variant.name}", (f"cannot be built: {why}",)))
+    for u in audit.unused:
+        out.append(Finding(u.loc, u.what, (f"declared but never used: {u.why}",)))
     return out
 
 

@@ -20,7 +20,7 @@ from inception_cost.columns import norm
 from inception_cost.errors import InputError, Location, gather, nearest
 from inception_cost.frontmatter import FrontMatter, Places, read_csv_meta, read_footnotes, read_toml
 from inception_cost.kinds import Kind
-from inception_cost.spec import claims, layout, variants
+from inception_cost.spec import claims, declared, layout, variants
 from inception_cost.spec.header import Header, read_header
 from inception_cost.spec.records import LayerCells, Row, Spec
 from inception_cost.spec.rows import image_input, read_rows, symbols
@@ -99,6 +99,7 @@ def _read(meta: dict, table: list, path: str, places: Places) -> Spec:
     """The stages in order, each giving its value and the errors after which the reading
     goes on; they are raised together where a stage needs what the ones before it read
     (an error after which nothing can be read is raised at once)."""
+    declared.check(meta, places)
     header, errors = read_header(table, meta, path, places)
     gather(errors)
     body = layout.spanned(header.body, header.cells, meta.get("columns", {}), places)
@@ -109,11 +110,12 @@ def _read(meta: dict, table: list, path: str, places: Places) -> Spec:
     claim_rows = claims.declared(meta.get("claim_rows", {}), places)
     written, printed, missing = claims.split(written, header.at, claim_rows)
     errors += more + missing
-    lines = _each_line(written, header, kinds, symbols(meta.get("symbols", {}), places))
+    lines = _each_line(written, header, kinds, symbols(meta.get("symbols", {}), places), path)
     continues = column_continues(meta.get("columns"))
     continued = any(header.aliases.get(norm(h)) == "name" for h in continues)
     rows, more = read_rows(lines, header.fields, header.at, path, kinds, notes, continued)
     gather(errors + more)
+    declared.check_readings(len(rows), meta, places)
     meta, rows = image_input(meta, rows)
     try:
         rows = variants.declared_rows(meta.get("rows", {}), rows, header.aliases, kinds, places)
@@ -128,18 +130,25 @@ def _read(meta: dict, table: list, path: str, places: Places) -> Spec:
     except InputError as exc:
         errors.append(exc)
     gather(errors)
-    return spec
+    return replace(spec, unused=declared.unused(spec, meta, header, places))
 
 
-def _each_line(written: list, header: Header, kinds: dict[str, Kind], symbols: dict) -> list:
+def _each_line(
+    written: list, header: Header, kinds: dict[str, Kind], symbols: dict, path: str
+) -> list:
     """The lines to type as rows: a type cell of several layers split, symbols read and a
     blank type continuing the module above (spec.layout)."""
     at, nametype = header.at, header.typed == "nametype"
-    split = [
-        (ln, each, copy)
-        for ln, cells, copy in written
-        for each in layout.each_layer(cells, at, lambda t: is_type(t, kinds, nametype))
-    ]
+    split: list = []
+    for ln, cells, copy in written:
+        layers = layout.each_layer(cells, at, lambda t: is_type(t, kinds, nametype))
+        split += [(ln, each, copy) for each in layers]
+        if len(split) > layout.MAX_LAYERS:  # a type cell of many layers, on every line
+            raise InputError(
+                f"the table unrolls to more than {layout.MAX_LAYERS:,} layers by this row",
+                f"a network of at most {layout.MAX_LAYERS:,} layers",
+                Location(path, ln, cells[at][1]),
+            )
     return layout.continued(split, at, symbols)
 
 

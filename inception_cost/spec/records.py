@@ -135,6 +135,9 @@ class Spec(FrontMatter):
     # variant, then by row name.
     swaps: dict[str, Row] = field(default_factory=dict)
     read_as: dict[str, dict[str, Row]] = field(default_factory=dict)
+    # declarations no cell or row uses (spec.declared.Unused): findings, or under
+    # `table --strict` errors
+    unused: tuple = ()
 
     def header(self, field: str) -> str:
         """The header a column field prints under (a note column's as the spec wrote it)."""

@@ -7,9 +7,10 @@ layer (`Transition Layer (1)/pool`). An `input image` first row gives the input 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
-from inception_cost.cells import is_empty, parse_shape
+from inception_cost.cells import MAX_DIGITS, is_empty, parse_shape
 from inception_cost.errors import InputError, Location
 from inception_cost.frontmatter import Places
 from inception_cost.kinds import Kind
@@ -18,6 +19,11 @@ from inception_cost.spec.readers import read_cells, typed_row
 from inception_cost.spec.records import ModuleCells, Row
 from inception_cost.spec.types import prefix
 
+#: The rows refused before the reading stops: every error is reported up to there.
+MAX_ERRORS = 100
+#: A symbol's name: a letter (of any script: the paper's α), then letters, digits 0-9 or _.
+SYMBOL = re.compile(r"[^\W\d_](?:[^\W\d_]|[0-9_])*")
+
 
 def symbols(table: object, places: Places) -> dict[str, str]:
     """`[symbols]`: a letter the table prints for a number its text gives (MobileNetV2's
@@ -25,9 +31,21 @@ def symbols(table: object, places: Places) -> dict[str, str]:
     symbol reads as the number."""
     loc = places.at("symbols")
     if not isinstance(table, dict) or not all(
-        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in table.values()
+        isinstance(v, int) and not isinstance(v, bool) and 0 < v < 10**MAX_DIGITS
+        for v in table.values()
     ):
-        raise InputError("[symbols] is not a table of positive numbers", "k = 1000", loc)
+        raise InputError(
+            "[symbols] is not a table of positive numbers",
+            f"k = 1000: numbers of at most {MAX_DIGITS} digits",
+            loc,
+        )
+    for name in table:
+        if not SYMBOL.fullmatch(name):  # "4" = 7 would read every printed 4 as 7
+            raise InputError(
+                f"symbol {name!r} is not a name",
+                "a name as the paper prints it: a letter, then letters, digits 0-9 or _",
+                places.at("symbols", name),
+            )
     return {k: str(v) for k, v in table.items()}
 
 
@@ -47,6 +65,7 @@ def read_rows(
     errors: list[InputError] = []
     names: dict[str, Row] = {}
     counters: dict[str, int] = {}
+    inside: dict[str, int] = {}  # BASE/PREFIX -> the last N a continued row took
     unrolled = 0
     for line, cells, copy, continued in lines:
         try:
@@ -67,9 +86,18 @@ def read_rows(
                     )
         except InputError as exc:
             errors.append(exc)  # the rest of the table is still read: one run, every error
+            if len(errors) == MAX_ERRORS:  # each costs a "did you mean" over every type
+                errors.append(
+                    InputError(
+                        f"the reading stopped at this row after {MAX_ERRORS} errors",
+                        "fewer errors per run",
+                        Location(path, line, 1),
+                    )
+                )
+                break
             continue
         if continues and rows and not row.named:
-            row = _continued(row, rows[-1], names, kinds)
+            row = _continued(row, rows[-1], names, kinds, inside)
         names[row.name] = row
         rows.append(row)
         unrolled += _layers(row)
@@ -143,18 +171,24 @@ def _row(
     )
 
 
-def _continued(row: Row, above: Row, names: dict[str, Row], kinds: dict[str, Kind]) -> Row:
+def _continued(
+    row: Row, above: Row, names: dict[str, Row], kinds: dict[str, Kind], inside: dict[str, int]
+) -> Row:
     """A row whose name cell is blank, where the name column says a blank continues the
     layer above (DenseNet's transition pool, its classifier), is named inside it:
-    `Transition Layer (1)/pool`."""
+    `Transition Layer (1)/pool`. `inside` keeps the last number each BASE/PREFIX took, so
+    a run of such rows is named in one pass (not each from 1 again)."""
     base = above.name.rsplit("/", 1)[0] if above.raw.get("name") is None else above.name
     kind = kinds.get(names[base].type) if base in names else None
     taken = {f"{base}/{layer.name}" for layer in kind.layers()} if kind else set()
     first = prefix(row.type, kinds)
-    name, n = f"{base}/{first}", 1
+    stem = f"{base}/{first}"
+    n = inside.get(stem, 0) + 1
+    name = stem if n == 1 else f"{stem}{n}"
     while name in names or name in taken:  # nor one of the base row's own op names
         n += 1
-        name = f"{base}/{first}{n}"
+        name = f"{stem}{n}"
+    inside[stem] = n
     return replace(row, name=name)
 
 

@@ -65,7 +65,11 @@ PHRASE = re.compile(
 _TIMES = re.compile(r"(.*?\S)\s*[x×]\s*([0-9]+)")  # a kind's layers, then x N: its repeat
 _UNITS = re.compile(r"([0-9][0-9,]*)\s*-?\s*D\s+(.+)")  # 1000D fully-connected: its outputs
 _TYPE_STRIDE = re.compile(r"(.*?)\s*/\s*s\s*([0-9]+)", re.I)  # Conv dw / s2
-_NAME_AS_TYPE = re.compile(r"([a-z][a-z ]*?)[\s_]*[0-9]+[a-z]?", re.I)  # conv1, fire2, maxpool1
+# conv1, fire2, maxpool1: the letters end at a letter, so a run of spaces is passed once
+_NAME_AS_TYPE = re.compile(r"([a-z](?:[a-z ]*[a-z])?)[\s_]*+[0-9]+[a-z]?", re.I)
+# a type, then its (parenthesis): the type ends at a character that is no space, so that
+# a run of spaces is passed once (a lazy type between two \s* took time cubic in its length)
+_TYPE_PARTS = re.compile(r"((?:[^()]*[^()\s])?)\s*+(?:\(([^()]*)\))?")
 
 _TYPE_ALIASES = {norm(a): t for t, (aliases, _) in ROW_TYPES.items() for a in aliases}
 
@@ -143,7 +147,7 @@ def read_type(text: str, kinds: dict[str, Kind], named: bool = False) -> dict:
 
 
 def _read_type_text(text: str, kinds: dict[str, Kind]) -> dict:
-    m = re.fullmatch(r"\s*([^()]*?)\s*(?:\(([^()]*)\))?\s*", text)
+    m = _TYPE_PARTS.fullmatch(text.strip())
     if m and (tm := _CONV_TOKEN.fullmatch(m[1])):
         k = parse_count(tm[1], "kernel size")
         filters = parse_count(tm[2], "filters")
