@@ -7,9 +7,10 @@ ops from that one budget; a command that can say what it will build (a sweep: th
 network's ops times its builds) asks `afford` first and is refused before it starts, in
 one line. Library calls outside `work()` are not counted.
 
-`WORK` is about two seconds of building and costing on the 2-core machine the project is
-measured on (benchmarks/README.md, "Work budget"): DenseNet-264 (931 ops) at 256 sizes is
-about 250,000 ops built.
+`WORK` is about 1.5 s of building and costing on the 2-core machine the project is
+measured on (80,000 to 120,000 ops a second: benchmarks/README.md, "Work budgets"): a
+sweep of 147 sizes of DenseNet-264 (931 ops), 256 of ResNet-152 or GoogLeNet; `table` of
+the largest bundled spec builds under 1,100, `models` under 10,000.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from contextvars import ContextVar
 from inception_cost.errors import InputError
 
 #: Ops one command may build (each network's ops, summed over every build).
-WORK = 300_000
+WORK = 150_000
 
 _spent: ContextVar[list[int] | None] = ContextVar("spent", default=None)
 

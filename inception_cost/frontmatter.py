@@ -47,11 +47,17 @@ class Places:
                 self.where.setdefault((*section, m[1].strip('"')), loc)
 
     def at(self, *key) -> Location:
-        """The line of `key`, or of the first entry under it, or the front matter's."""
+        """The line of `key`, or of the first entry under it, or of the nearest table or
+        key it is written in (an inline table's entries), or the front matter's."""
         if key in self.where:
             return self.where[key]
         under = [loc for k, loc in self.where.items() if k[: len(key)] == key]
-        return min(under, key=lambda loc: loc.line) if under else self.default
+        if under:
+            return min(under, key=lambda loc: loc.line)
+        for n in range(len(key) - 1, 0, -1):
+            if key[:n] in self.where:
+                return self.where[key[:n]]
+        return self.default
 
 
 def _keys(dotted: str) -> tuple[str, ...]:
@@ -415,7 +421,9 @@ def read(meta: dict, path: str, places: Places) -> FrontMatter:
     given = [v.get("name") for v in declared]
     seen: set[str] = set()
     for i, v in enumerate(given):
-        if v == "as tabled" or (isinstance(v, str) and v in seen):
+        if not isinstance(v, str):
+            continue  # no name, or not a text: the variant's own error says so
+        if v == "as tabled" or v in seen:
             errors.append(
                 InputError(
                     f"variant name {v!r} is "

@@ -376,16 +376,24 @@ def _layer(table: object, what: str, loc) -> Layer:
     if not isinstance(filters, str):
         raise InputError(f"{what} layer {name!r}: filters is not text", 'filters = "n1x1"', loc)
     factors = _factors(filters)
+    shown = filters if len(filters) <= 40 else filters[:40] + "..."
     if factors is None:
         raise InputError(
-            f"{what} layer {name!r}: filters {filters!r} is not a product of factors",
-            "positive whole numbers (the digits 0-9), column fields, input, output or rest"
-            ' joined by *, and at most a whole-number divisor: "input * expansion", "output / 2"',
+            f"{what} layer {name!r}: filters {shown!r} is not a product of factors",
+            f"positive whole numbers (the digits 0-9, at most {MAX_DIGITS} of them), column"
+            " fields, input, output or rest joined by *, and at most a whole-number divisor:"
+            ' "input * expansion", "output / 2"',
+            loc,
+        )
+    if any(f.lstrip("/").isdigit() and int(f.lstrip("/")) == 0 for f in factors):
+        raise InputError(
+            f"{what} layer {name!r}: filters {shown!r} has a factor 0 (a map of no channels)",
+            "positive factors",
             loc,
         )
     if math.prod(int(f) for f in factors if f.isdigit()) >= BOUND:
         raise InputError(
-            f"{what} layer {name!r}: filters {filters!r} has more than {MAX_DIGITS} digits",
+            f"{what} layer {name!r}: filters {shown!r} comes to more than {MAX_DIGITS} digits",
             f"a width of at most {MAX_DIGITS} digits, as a cell's",
             loc,
         )
@@ -446,7 +454,7 @@ def _factors(filters: str) -> tuple[str, ...] | None:
         number = f.removeprefix("/")
         if not _FACTOR.fullmatch(number) or (f[0] == "/" and not number.isdigit()):
             return None
-        if number.isdigit() and (len(number) > MAX_DIGITS or int(number) == 0):
+        if number.isdigit() and len(number) > MAX_DIGITS:
             return None
     return tuple(f"/{int(f[1:])}" if f[0] == "/" else f for f in factors)
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from inception_cost import budget, cost
+from inception_cost import budget, cost, progress
 from inception_cost.budget import OverBudget
 from inception_cost.builder import build
 from inception_cost.cells import Shape, check_digits
@@ -150,7 +150,11 @@ def sweep(
     sides = sides or tuple(dict.fromkeys(k * side // 2 for k in range(1, 7)))
     _afford(own, sides, len([v for v in spec.variants if v.input_shape and not variant]), floor)
     at = _Builder(spec, floor, final_row, dtype)
-    points = [at.point((s, s, channels), variant) for s in sides]
+    points = []
+    with progress.task(f"sweeping {spec.name}", len(sides)) as step:
+        for s in sides:
+            points.append(at.point((s, s, channels), variant))
+            step()
     if not variant:
         points += [at.point(v.input_shape, v.name) for v in spec.variants if v.input_shape]
     points.sort(key=lambda p: (p.input[0], p.variant))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import tracemalloc
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from inception_cost import cost
@@ -180,7 +179,6 @@ def verify(
     seed: int = 0,
     dtype: str = "float32",
     max_memory: int | None = None,
-    on_block: Callable[[str], None] | None = None,
     variant: str = "",
 ) -> Verification:
     """Run `spec`'s network on a seeded batch and compare it with the analysis, op by op."""
@@ -203,7 +201,7 @@ def verify(
     w = weights.init_weights(net, seed, dtype)
     x = weights.random_input(net.input_shape, batch, seed, dtype)
     held = sum(a.nbytes for a in w.values()) + x.nbytes
-    run, peak = _traced(lambda: executor.run(net, w, x, on_block=on_block))
+    run, peak = _traced(lambda: executor.run(net, w, x))
     executed = {t.name: t for t in run.trace}
     blocks = tuple(
         BlockCheck(

@@ -1,19 +1,33 @@
-"""A seeded mutator of the bundled specs and of option values, and the rule every run keeps.
+"""Seeded mutators of the bundled specs, their front matter and option values; the commands
+they run through; and the rule every run keeps.
 
 Shared by tests/test_fuzz.py (a few hundred cases in CI) and benchmarks/fuzz.py (the long
 run). A case is one command line on one mutated spec; it keeps the promise when it exits
 0, 1 or 2, on 2 prints only error lines (`FILE:LINE:COL: error: ...`, one per error, at most
-`InputErrors.LIMIT` and a last `and N more`) and no traceback, and ends within `LIMIT`
-seconds of CPU time.
+`InputErrors.LIMIT` and a last `and N more`), no traceback, and writes no file, and ends
+within `LIMIT` seconds of CPU time.
+
+Three generators make a case's spec (`GENERATORS`): `mutate` edits the text (a number,
+cell or setting replaced, a character in or out, a line moved); `restructure` edits the
+front matter as data (a value of another type, a huge or odd number, unicode digits, a
+key removed, added, wrapped in a list or a table) and writes it back as TOML or JSON;
+`declare` adds declarations ([kinds], [symbols], [columns], [rows], [claim_rows],
+[footnotes], [[variants]], [connection_tables], [[claims]]), generated field by field,
+with table rows that use them. `COMMANDS` is the commands and their options, one line
+each.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import random
 import re
 import signal
 import time
-from dataclasses import dataclass
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -74,6 +88,13 @@ VALUES = (
     "nan",
     "inf",
     "true",
+    "k",
+    "†",
+    "2.7K†",
+    "conv*",
+    "1000× conv",
+    "3× [",
+    "x" + " " * 200 + "y",
 )
 #: Front-matter values: every convention's choices, and some that are not.
 SETTINGS = (
@@ -101,11 +122,16 @@ SETTINGS = (
     '"8x8x3"',
     '"1x1x1"',
     '"999999999999999999x2x3"',
+    "[]",
+    "{}",
+    "{ a = 1 }",
+    "[1, 2]",
 )
 CHARS = "0123456789x|,-/ \n[];#+=\"'.²\x00\u200b"
 #: Small enough for verify to run within the limit.
-VERIFIABLE = ("lenet5", "googlenet-mnist")
+VERIFIABLE = ("lenet5", "googlenet-mnist", "dense", "fire", "reduction", "step4")
 PRESETS = ("torchinfo", "fvcore", "thop", "paper", "ours", "keras", "nope")
+FORMATS = ("rich", "markdown", "csv", "json")
 
 
 @dataclass(frozen=True)
@@ -113,7 +139,8 @@ class Case:
     model: str
     suffix: str  # .md or .csv
     text: str
-    args: tuple[str, ...]  # the command line, SPEC written as {spec}
+    args: tuple[str, ...]  # the command line, SPEC written as {spec}, the folder as {dir}
+    generator: str = "mutate"
 
 
 @dataclass(frozen=True)
@@ -125,12 +152,148 @@ class Outcome:
 
 
 #: The specs mutated: every bundled network, and docs/examples' networks of the module
-#: kinds no bundled network has (fire, depthwise, inverted residual, dense, ...).
+#: kinds no bundled network has (fire, depthwise, inverted residual, dense, ...) and of
+#: pasting a table (its columns and footnotes).
+_DOCS = Path(__file__).parent.parent / "docs/examples"
 PATHS = {
     **{m: MODELS_DIR / f"{m}.md" for m in model_names()},
-    **{p.stem: p for p in sorted((Path(__file__).parent.parent / "docs/examples").glob("*.md"))},
+    **{p.stem: p for p in sorted(_DOCS.glob("*.md"))},
+    **{p.stem: p for p in sorted((_DOCS / "pasting").glob("*.md"))},
 }
 TEXTS = {name: path.read_text(encoding="utf-8") for name, path in PATHS.items()}
+
+
+# ------------------------------------------------------------------------ the commands
+
+
+def _pick(rng: random.Random, choices: tuple[str, ...]) -> str:
+    return rng.choice(choices) if rng.random() < 0.6 else rng.choice(VALUES)
+
+
+def _maybe(rng: random.Random, p: float, *args: str) -> list[str]:
+    return list(args) if rng.random() < p else []
+
+
+def _output(rng: random.Random, suffixes=(".csv", ".json", ".md", ".svg", ".txt")) -> list[str]:
+    """--output into the case's folder now and then: a new file, a folder, the spec itself."""
+    if rng.random() > 0.15:
+        return []
+    where = rng.choice(("out" + rng.choice(suffixes), "newdir/", "spec.md", "", "-"))
+    return [
+        "-o",
+        f"{{dir}}/{where}" if where not in ("", "-") else where,
+        *_maybe(rng, 0.3, "--force"),
+    ]
+
+
+def _variant(rng: random.Random) -> list[str]:
+    names = ("separable", "naive", "torchvision", "input-224", "2x", "0.5x", "nope", "v")
+    return _maybe(rng, 0.2, "--variant", _pick(rng, names))
+
+
+def _input(rng: random.Random) -> list[str]:
+    return _maybe(rng, 0.3, "--input", _pick(rng, ("32x32x1", "28x28x1", "224x224x3", "8x8x8")))
+
+
+def _batch(rng: random.Random, choices=("1", "2", "8")) -> list[str]:
+    return _maybe(rng, 0.3, "--batch", _pick(rng, choices))
+
+
+def _table(rng: random.Random) -> list[str]:
+    args = [*_input(rng), *_batch(rng), *_variant(rng)]
+    args += _maybe(rng, 0.3, "--padding", _pick(rng, ("same", "valid", "0", "1", "2")))
+    args += _maybe(rng, 0.2, "--pool-rounding", _pick(rng, ("ceil", "floor")))
+    args += _maybe(rng, 0.2, "--as", rng.choice(PRESETS))
+    for flag in ("--aux", "--flops", "--expand", "--no-bias", "--strict", "--shares"):
+        args += _maybe(rng, 0.1, flag)
+    args += _maybe(rng, 0.1, "--fail-on", rng.choice(("mismatch", "truncated")))
+    return args
+
+
+def _verify(rng: random.Random) -> list[str]:
+    # verify's time grows with the batch: keep it 1
+    args = [*_input(rng), *_batch(rng, ("1",)), *_variant(rng), "--max-memory", "256M"]
+    return args + _maybe(rng, 0.2, "--seed", _pick(rng, ("0", "7")))
+
+
+def _sweep(rng: random.Random) -> list[str]:
+    sizes = ("224", "112,224", "8..64/8", "16..256/16", "8..2048/8", "1..16384/64", "0")
+    sizes += ("16385", "٣٢", "²²⁴", "9" * 5000, "1..9" + "9" * 30 + "/1", "64..8/8")
+    args = _maybe(rng, 0.5, "--input", _pick(rng, sizes)) + _variant(rng)
+    return args + _maybe(rng, 0.2, "--global-pool") + _dtype(rng)
+
+
+def _dtype(rng: random.Random) -> list[str]:
+    return _maybe(rng, 0.2, "--dtype", _pick(rng, ("float32", "int8", "float8")))
+
+
+def _memory(rng: random.Random) -> list[str]:
+    args = [*_batch(rng), *_dtype(rng), *_variant(rng), *_maybe(rng, 0.1, "--aux")]
+    return args + _maybe(rng, 0.3, "--optimizer", _pick(rng, ("none", "sgd", "adam")))
+
+
+def _profile(rng: random.Random) -> list[str]:
+    args = [*_batch(rng), *_dtype(rng), *_variant(rng), *_maybe(rng, 0.1, "--aux")]
+    return args + _maybe(rng, 0.5, "--by", _pick(rng, ("macs", "params", "memory")))
+
+
+def _receptive(rng: random.Random) -> list[str]:
+    return [*_input(rng), *_variant(rng), *_maybe(rng, 0.2, "--expand", "--aux")]
+
+
+def _conventions(rng: random.Random) -> list[str]:
+    return [*_input(rng), *_batch(rng)]
+
+
+def _bottleneck(rng: random.Random) -> list[str]:
+    if rng.random() < 0.3:  # the custom comparison, with no spec
+        return ["--input", _pick(rng, ("28x28x192", "8x8x8")), "--kernel", _pick(rng, ("3", "5"))]
+    return []
+
+
+def _plot(rng: random.Random) -> list[str]:
+    suffix = rng.choice((".svg", ".svg", ".png", ".pdf", ".txt", "/"))
+    args = ["-o", f"{{dir}}/chart{suffix}", *_batch(rng), *_variant(rng)]
+    return args + _maybe(rng, 0.05, "--compare") + _maybe(rng, 0.1, "--aux")
+
+
+def _claims(rng: random.Random) -> list[str]:
+    return _maybe(rng, 0.5, "--model", _pick(rng, ("googlenet", "lenet5", "mobilenetv2")))
+
+
+def _nothing(rng: random.Random) -> list[str]:
+    return []
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command as the fuzz runs it: how often, its options, and what it reads."""
+
+    weight: int
+    options: Callable[[random.Random], list[str]]
+    spec: bool = True  # reads a SPEC (the mutated one)
+    models: tuple[str, ...] = ()  # only these specs (verify's small networks)
+    formats: tuple[str, ...] = FORMATS
+    outputs: tuple[str, ...] = (".csv", ".json", ".md", ".svg", ".txt")
+
+
+#: The commands the fuzz runs, one line each (a new command is one more line).
+COMMANDS: dict[str, Command] = {
+    "table": Command(8, _table),
+    "verify": Command(2, _verify, models=VERIFIABLE),
+    "compare-bottleneck": Command(1, _bottleneck),
+    "conventions": Command(1, _conventions),
+    "memory": Command(1, _memory),
+    "profile": Command(1, _profile),
+    "receptive": Command(1, _receptive),
+    "sweep": Command(2, _sweep),
+    "plot": Command(1, _plot, formats=()),
+    "claims": Command(1, _claims, spec=False),
+    "models": Command(1, _nothing, spec=False),
+}
+
+
+# ------------------------------------------------------------------------ the generators
 
 
 def mutate(text: str, rng: random.Random) -> str:
@@ -165,46 +328,465 @@ def mutate(text: str, rng: random.Random) -> str:
     return text
 
 
-def _option(rng: random.Random, choices: tuple[str, ...]) -> str:
-    return rng.choice(choices) if rng.random() < 0.6 else rng.choice(VALUES)
+@dataclass
+class Spec:
+    """A spec taken apart: its front matter as data and its table's lines."""
+
+    meta: dict
+    header: list[str]  # the header cells
+    rows: list[list[str]] = field(default_factory=list)
+    prose: str = ""
+
+    @property
+    def type_at(self) -> int:
+        types = ("type", "layer", "operator", "layernametype", "convnetconfiguration", "layers")
+        keys = [re.sub(r"[^a-z]", "", h.lower()) for h in self.header]
+        return next((i for i, k in enumerate(keys) if k in types), 0)
+
+    def add_row(self, rng: random.Random, type_cell: str, **cells: str) -> None:
+        row = [""] * len(self.header)
+        row[self.type_at] = type_cell
+        keys = [re.sub(r"[^a-z0-9]", "", h.lower()) for h in self.header]
+        for key, text in cells.items():
+            if key in keys:
+                row[keys.index(key)] = text
+        self.rows.insert(rng.randint(0, len(self.rows)), row)
+
+
+def parse(text: str) -> Spec:
+    """A bundled spec's front matter (TOML) and its table's cells."""
+    meta: dict = {}
+    body = text
+    if text.startswith("+++"):
+        _, front, body = text.split("+++\n", 2)
+        meta = tomllib.loads(front)
+    lines = [ln for ln in body.split("\n") if ln.strip().startswith("|")]
+    cells = [[c.strip() for c in ln.strip().strip("|").split("|")] for ln in lines]
+    return Spec(meta, cells[0], cells[2:])
+
+
+def write(spec: Spec, csv: bool = False) -> str:
+    """The spec as Markdown (TOML front matter, one table) or as CSV (a `# spec:` line)."""
+    if csv:
+        head = f"# spec: {json.dumps(spec.meta, ensure_ascii=False)}\n" if spec.meta else ""
+        table = [spec.header, *spec.rows]
+        return head + "\n".join(",".join(_csv_cell(c) for c in r) for r in table) + "\n"
+    front = "".join(f"{_key(k)} = {_toml(v)}\n" for k, v in spec.meta.items() if v is not None)
+    rows = [spec.header, ["---"] * len(spec.header), *spec.rows]
+    table = "".join("| " + " | ".join(r) + " |\n" for r in rows)
+    return f"+++\n{front}+++\n\n{table}"
+
+
+def _csv_cell(text: str) -> str:
+    return f'"{text.replace(chr(34), chr(34) * 2)}"' if re.search(r'[,"\n]', text) else text
+
+
+def _key(key: object) -> str:
+    return _toml(str(key))
+
+
+def _toml(value: object) -> str:
+    """A TOML value, tables written inline (any nesting reads back)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, str):
+        escaped = "".join(
+            c if c not in '"\\' and (c.isprintable() or c == " ") else f"\\u{ord(c):04x}"
+            for c in value
+            if not 0xD800 <= ord(c) <= 0xDFFF
+        )
+        return f'"{escaped}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value if v is not None) + "]"
+    if isinstance(value, dict):
+        items = [f"{_key(k)} = {_toml(v)}" for k, v in value.items() if v is not None]
+        return "{ " + ", ".join(items) + " }"
+    return '""'
+
+
+#: Odd values of every type: huge and odd numbers, unicode digits, names that are numbers.
+ODD_INTS = (0, 1, 2, 3, -1, 7, 64, 1000, 10**18 - 1, 10**18, 2**63 - 1, 10**30, 10**400)
+ODD_FLOATS = (0.0, 0.5, 1.0, -0.0, 1e-320, 1e300, math.inf, -math.inf, math.nan, 0.25)
+ODD_TEXTS = (
+    "",
+    " ",
+    "x",
+    "k",
+    "4",
+    "٣",
+    "３",
+    "²",
+    "α",
+    "a b",
+    "a/b",
+    "conv1/relu",
+    "input",
+    "output",
+    "rest",
+    "{patch}",
+    "MB{expansion}, k{patch}",
+    "†",
+    "*",
+    "^a",
+    "\x1b[2J",
+    "\u200b",
+    "x" * 300,
+    "8x8x4",
+    "3x3/2",
+    "n1x1",
+    "n1x1 * n1x1",
+    "input * 1000000000 * 1000000000",
+    "output / 0",
+    "output / ٣",
+    "1" * 30,
+    "same",
+    "naive",
+    "as tabled",
+    "Table I",
+    "note",
+    "filters",
+    "type",
+)
+
+
+def _odd(rng: random.Random, depth: int = 0) -> object:
+    """A value of a random type: a number, a float, a flag, a text, a list or a table."""
+    kind = rng.randrange(7 if depth < 2 else 4)
+    if kind == 0:
+        return rng.choice(ODD_INTS)
+    if kind == 1:
+        return rng.choice(ODD_FLOATS)
+    if kind == 2:
+        return rng.random() < 0.5
+    if kind == 3:
+        return rng.choice(ODD_TEXTS)
+    if kind == 4:
+        return [_odd(rng, depth + 1) for _ in range(rng.randrange(4))]
+    if kind == 5:
+        return {rng.choice(KEYS): _odd(rng, depth + 1) for _ in range(rng.randrange(4))}
+    return None if rng.random() < 0.5 else {}
+
+
+#: The keys a front matter has somewhere: its tables', a kind's, a layer's, a variant's.
+KEYS = (
+    *("name", "title", "input", "source", "conventions", "claimed", "claims", "variants"),
+    *("rows", "symbols", "connection_tables", "kinds", "columns", "footnotes", "claim_rows"),
+    *("spellings", "prefix", "branches", "stem", "join", "shortcut", "join_activation"),
+    *("stride", "stride_from_sizes", "default_stride", "repeat", "zero", "require_conv"),
+    *("when", "after", "strided", "layers", "needs", "block", "identity", "op", "kernel"),
+    *("filters", "padding", "mode", "mode_from", "rounding", "activation", "norm", "bias"),
+    *("optional", "skip_if_one", "groups", "part", "ratio", "row", "quantity", "value"),
+    *("relation", "against", "reading", "id", "text", "field", "rebinds", "spans", "blank"),
+    *("pool_rounding", "conv_padding", "batch_norm", "lrn", "inception", "width_multiplier"),
+)
+
+
+def _paths(value: object, path: tuple = ()) -> list[tuple]:
+    """Every place in the front matter: each table's key and each list's item."""
+    out = [path]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _paths(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _paths(v, (*path, i))
+    return out
+
+
+def _get(meta: dict, path: tuple) -> object:
+    for key in path:
+        meta = meta[key]
+    return meta
+
+
+def restructure(text: str, rng: random.Random) -> tuple[str, bool]:
+    """One to three edits of the front matter as data, written back as TOML (or JSON for
+    the CSV form): a value replaced by one of another type, a key removed, added, renamed,
+    a value wrapped in a list or a table, an item doubled. Returns the text and whether
+    it is CSV."""
+    spec = parse(text)
+    for _ in range(rng.randint(1, 3)):
+        _edit(spec.meta, rng)
+    csv = rng.random() < 0.15
+    return write(spec, csv), csv
+
+
+def _edit(meta: dict, rng: random.Random) -> None:
+    path = rng.choice(_paths(meta))
+    if not path:  # the front matter itself: a key of any kind added
+        meta[rng.choice(KEYS)] = _odd(rng)
+        return
+    parent, key = _get(meta, path[:-1]), path[-1]
+    value = parent[key]
+    how = rng.randrange(7)
+    if how == 0:
+        parent[key] = _odd(rng)
+    elif how == 1 and isinstance(parent, dict):
+        del parent[key]
+    elif how == 1:
+        parent.pop(key)
+    elif how == 2:
+        parent[key] = [value] if rng.random() < 0.5 else {rng.choice(KEYS): value}
+    elif how == 3 and isinstance(parent, dict):
+        parent[rng.choice(KEYS)] = _odd(rng)
+    elif how == 3:
+        parent.insert(key, value)  # an item doubled
+    elif how == 4 and isinstance(value, str):
+        parent[key] = rng.choice(ODD_TEXTS) if rng.random() < 0.5 else value * rng.randint(2, 9)
+    elif how == 5 and isinstance(value, int) and not isinstance(value, bool):
+        parent[key] = rng.choice((value * 10**20, -value, value + 1, float(value), str(value)))
+    elif isinstance(parent, dict):  # renamed
+        parent[rng.choice(KEYS) if rng.random() < 0.5 else rng.choice(ODD_TEXTS)] = parent.pop(key)
+    else:
+        parent[key] = _odd(rng)
+
+
+# ----------------------------------------------------------------- declarations generated
+
+
+OPS = ("conv", "dwconv", "pool", "bn", "relu", "split", "shuffle", "se", "linear", "lstm")
+FACTORS = ("input", "output", "rest", "block_input", "n1x1", "expansion", "growth", "2", "16")
+FACTORS += ("0", "٣", "1000000000", "9" * 19, "nope")
+NAMES = ("a", "b", "", "a", "1x1", "output", "add", "x/y", "conv")
+
+
+def _layer(rng: random.Random) -> dict:
+    layer: dict = {"op": rng.choice(OPS), "name": rng.choice(NAMES)}
+    if rng.random() < 0.7:
+        layer["filters"] = " * ".join(rng.choice(FACTORS) for _ in range(rng.randint(1, 3)))
+        if rng.random() < 0.1:
+            layer["filters"] += " / " + rng.choice(("2", "3", "0", "²"))
+    if rng.random() < 0.5:
+        layer["kernel"] = rng.choice((1, 3, 5, "patch", "whole", 0, 10**20, "3"))
+    for key in ("padding", "groups", "part", "ratio", "optional", "activation", "mode"):
+        if rng.random() < 0.08:
+            layer[key] = _odd(rng, 2) if rng.random() < 0.5 else rng.choice((1, 2, "same", 0.25))
+    return layer
+
+
+def _branch(rng: random.Random) -> dict:
+    kind = rng.randrange(6)
+    if kind == 0:
+        return {"identity": True}
+    if kind == 1:
+        return {"block": "block"}
+    branch: dict = {"layers": [_layer(rng) for _ in range(rng.randint(0, 3))]}
+    if rng.random() < 0.3:
+        branch["needs"] = rng.choice(("n1x1", "n3x3", "expansion", "nope"))
+    return branch
+
+
+def make_kind(rng: random.Random, spelling: str) -> dict:
+    """A `[kinds.NAME]` table, each field drawn: branches, layers, join, switches."""
+    kind: dict = {
+        "spellings": [spelling],
+        "branches": [_branch(rng) for _ in range(rng.randint(1, 3))],
+    }
+    for key, choices in (
+        ("join", ("concat", "add", "mul")),
+        ("shortcut", ("none", "convention", "if same shape")),
+        ("require_conv", (True, False)),
+        ("repeat", ("repeat", "block", "")),
+        ("stride", (["a"], ["first"], ["nope"])),
+        ("zero", ("absent", "error")),
+        ("default_stride", (1, 2, 0)),
+    ):
+        if rng.random() < 0.25:
+            kind[key] = rng.choice(choices)
+    if rng.random() < 0.15:
+        kind["stem"] = [_layer(rng)]
+    if rng.random() < 0.1:
+        kind["when"] = {"inception": {"naive": {"drop": [rng.choice(NAMES)]}}}
+    if rng.random() < 0.1:
+        kind["strided"] = {"drop": [rng.choice(NAMES)]}
+    return kind
+
+
+def declare(text: str, rng: random.Random) -> tuple[str, bool]:
+    """Declarations added to the front matter, each generated field by field, with rows of
+    the table that use them (a kind's row, a symbol's cell, a footnote's mark); about half
+    of them well formed, so that the reader passes them on to the builder and the audit."""
+    spec = parse(text)
+    for _ in range(rng.randint(1, 3)):
+        rng.choice(DECLARATIONS)(spec, rng, rng.random() < 0.5)
+    csv = rng.random() < 0.15
+    return write(spec, csv), csv
+
+
+def sound_kind(rng: random.Random, spelling: str) -> dict:
+    """A `[kinds.NAME]` table the reader accepts: one to three branches of a convolution
+    and an activation, a pool or batch norm, concatenated or added."""
+    layer = {"op": "conv", "name": "a", "kernel": rng.choice((1, 3)), "padding": "same"}
+    layer["filters"] = rng.choice(("input", "8", "input * 2", "output"))
+    other = {"op": rng.choice(("relu", "bn", "pool")), "name": "b", "padding": "same"}
+    again = {**layer, "name": "c"}
+    branches = [{"layers": [layer, other]}, {"identity": True}, {"layers": [again]}]
+    kind: dict = {"spellings": [spelling], "branches": branches[: rng.randint(1, 3)]}
+    kind["join"] = rng.choice(("concat", "add"))
+    if kind["join"] == "add" and len(kind["branches"]) < 2:
+        kind["shortcut"] = "if same shape"
+    return kind
+
+
+def _declare_kind(spec: Spec, rng: random.Random, sound: bool) -> None:
+    name = rng.choice(("mine", "pair", "fire", "k k", "", "4", "x/y"))
+    spelling = rng.choice(("my block", "pair", "MB{expansion}, k{patch}", "4", "fire", "!"))
+    if sound:
+        name, spelling = "mine", "my block"
+    kind = sound_kind(rng, spelling) if sound else make_kind(rng, spelling)
+    spec.meta.setdefault("kinds", {})[name] = kind
+    typed = spelling.replace("{expansion}", "6").replace("{patch}", "3x3")
+    for _ in range(rng.randint(0 if not sound else 1, 2)):
+        spec.add_row(rng, typed, outputsize=rng.choice(("", "8x8x8", "4x4x16")))
+
+
+def _declare_symbol(spec: Spec, rng: random.Random, sound: bool) -> None:
+    name = rng.choice(("k", "4", "٣", "α", "", "k2", "x", "a b"))
+    value: object = rng.choice(ODD_INTS)
+    numbers = [(r, i) for r in spec.rows for i, c in enumerate(r) if c.isdigit() and int(c)]
+    if sound and numbers:
+        name = rng.choice(("k", "α", "n_1"))
+        row, i = rng.choice(numbers)
+        value, row[i] = int(row[i]), name
+    elif spec.rows and rng.random() < 0.7:
+        row = rng.choice(spec.rows)
+        row[rng.randrange(len(row))] = rng.choice((name, f"16×{name}", f"{name}x{name}"))
+    spec.meta.setdefault("symbols", {})[name] = value
+
+
+def _declare_footnote(spec: Spec, rng: random.Random, sound: bool) -> None:
+    mark = rng.choice(("*", "†", "‡", "^a", "^12", "") if sound else ("", "x", "**", " ", "^"))
+    spec.meta.setdefault("footnotes", {})[mark] = "a note" if sound else rng.choice(ODD_TEXTS)
+    if spec.rows and rng.random() < 0.8:
+        row = rng.choice(spec.rows)
+        i = rng.randrange(len(row))
+        row[i] += mark
+
+
+def _declare_column(spec: Spec, rng: random.Random, sound: bool) -> None:
+    header = rng.choice(("Remarks", "Notes") if sound else ("Widht", "Depth", *spec.header, ""))
+    value = "note" if sound else rng.choice(("filters", "widht", {"field": "name"}, 3))
+    spec.meta.setdefault("columns", {})[header] = value
+    if rng.random() < 0.7 and header and header not in spec.header:
+        spec.header.append(header)
+        for row in spec.rows:
+            row.append(rng.choice(("", "x", "1", "see text")))
+
+
+def _declare_row(spec: Spec, rng: random.Random, sound: bool) -> None:
+    names = ("conv1", "fc1", "pool1", "softmax1", "conv2") if sound else ("conv9", "", "x")
+    entry: dict = {"source": "the text"}
+    if sound:
+        entry["added"] = "declared"
+    else:
+        entry[rng.choice(("type", "output size", "nope"))] = _odd(rng, 2)
+    spec.meta.setdefault("rows", {})[rng.choice(names)] = entry
+
+
+def _declare_claim_row(spec: Spec, rng: random.Random, sound: bool) -> None:
+    name = "FLOPs" if sound else rng.choice((*(r[spec.type_at] for r in spec.rows[:3]), ""))
+    quantity = rng.choice(("macs", "params") if sound else ("flops", 3, ""))
+    spec.meta.setdefault("claim_rows", {})[name] = {"quantity": quantity}
+    if sound and name == "FLOPs":
+        spec.add_row(rng, "FLOPs")
+
+
+def _declare_variant(spec: Spec, rng: random.Random, sound: bool) -> None:
+    variants = spec.meta.setdefault("variants", [])
+    if not isinstance(variants, list):
+        return
+    variant: dict = {"name": f"v{len(variants)}" if sound else rng.choice(("v", "as tabled", ""))}
+    changes = (
+        ("conventions", ({"bias": False}, {"pool_rounding": "floor"}, {"inception": "naive"})),
+        ("input", ("64x64x3", "224x224x3", "0x0x0", "٣x٣x٣")),
+        ("columns", ({"filters": "2×"}, {"nope": "x"}, "x")),
+        ("row", (*(r[spec.type_at] for r in spec.rows[:2]), "nope")),
+        ("type", ("linear", "conv", "lstm")),
+    )
+    for key, choices in changes[:1] if sound else changes:
+        if sound or rng.random() < 0.35:
+            variant[key] = rng.choice(choices)
+    variants.append(variant)
+
+
+def _declare_table(spec: Spec, rng: random.Random, sound: bool) -> None:
+    width, height = rng.randint(0 + sound, 6), rng.randint(0 + sound, 6)
+    table = ["".join(rng.choice("X.x") for _ in range(width)) for _ in range(height)]
+    spec.meta.setdefault("connection_tables", {})[rng.choice(("T", "Table I", ""))] = table
+
+
+def _declare_claim(spec: Spec, rng: random.Random, sound: bool) -> None:
+    claims = spec.meta.setdefault("claims", [])
+    if not isinstance(claims, list):
+        return
+    claim: dict = {"id": f"c{len(claims)}" if sound else rng.choice(("c", ""))}
+    claim["quantity"] = rng.choice(("macs", "params", "depth") if sound else ("mac", 3))
+    claim["value"] = rng.choice(("1K", "1.5G", "7") if sound else (0, "٣K", 10**30, "x"))
+    claim["relation"] = rng.choice(("equal", "at most", "at least"))
+    claims.append(claim)
+
+
+#: The declarations `declare` adds, one generator each.
+DECLARATIONS = (
+    _declare_kind,
+    _declare_symbol,
+    _declare_footnote,
+    _declare_column,
+    _declare_row,
+    _declare_claim_row,
+    _declare_variant,
+    _declare_table,
+    _declare_claim,
+)
+
+
+# ------------------------------------------------------------------------ one case
+
+
+def _mutated(text: str, rng: random.Random) -> tuple[str, bool]:
+    return mutate(text, rng), False
+
+
+#: Each generator: (weight, the function making a spec's text and whether it is CSV).
+GENERATORS: dict[str, tuple[int, Callable[[str, random.Random], tuple[str, bool]]]] = {
+    "mutate": (5, _mutated),
+    "restructure": (3, restructure),
+    "declare": (3, declare),
+}
 
 
 def make_case(rng: random.Random) -> Case:
-    """A mutated spec (sometimes left whole, to fuzz the options alone) and a command."""
-    command = rng.choices(["table", "compare-bottleneck", "conventions", "verify"], [6, 1, 1, 1])[0]
-    model = rng.choice(VERIFIABLE if command == "verify" else tuple(TEXTS))
-    text = TEXTS[model] if rng.random() < 0.15 else mutate(TEXTS[model], rng)
-    args = [command, "{spec}"]
-    if command in ("table", "verify", "conventions"):
-        if rng.random() < 0.3:
-            args += ["--input", _option(rng, ("32x32x1", "28x28x1", "224x224x3", "64x64x3"))]
-        if rng.random() < 0.3:  # verify's time grows with the batch: keep its batch 1
-            args += ["--batch", _option(rng, ("1",) if command == "verify" else ("1", "2", "8"))]
-    if command == "table":
-        if rng.random() < 0.3:
-            args += ["--padding", _option(rng, ("same", "valid", "0", "1", "2"))]
-        if rng.random() < 0.2:
-            args += ["--pool-rounding", _option(rng, ("ceil", "floor"))]
-        if rng.random() < 0.2:
-            args += ["--as", rng.choice(PRESETS)]
-        for flag in ("--aux", "--flops", "--expand", "--no-bias"):
-            if rng.random() < 0.1:
-                args.append(flag)
-    if command in ("table", "verify") and rng.random() < 0.2:
-        variants = ("separable", "naive", "torchvision", "input-224", "nope")
-        args += ["--variant", _option(rng, variants)]
-    if command == "verify":
-        args += ["--max-memory", "256M"]
-    args += ["--format", rng.choice(("rich", "markdown", "csv", "json"))]
-    suffix = ".md"
-    if rng.random() < 0.1:  # the same network as a CSV spec
-        suffix, text = ".csv", _as_csv(model, rng)
-    return Case(model, suffix, text, tuple(args))
-
-
-def _as_csv(model: str, rng: random.Random) -> str:
-    result = CliRunner().invoke(cli, ["table", str(PATHS[model]), "--format", "csv"])
-    return mutate(result.stdout, rng)
+    """A command, a spec made by a generator (sometimes left whole, to fuzz the options
+    alone) and its options."""
+    names = list(COMMANDS)
+    name = rng.choices(names, [COMMANDS[n].weight for n in names])[0]
+    command = COMMANDS[name]
+    model = rng.choice(command.models or tuple(TEXTS))
+    generator = rng.choices(list(GENERATORS), [w for w, _ in GENERATORS.values()])[0]
+    text, suffix = TEXTS[model], ".md"
+    if rng.random() < 0.1:
+        generator = "whole"
+    else:
+        text, csv = GENERATORS[generator][1](text, rng)
+        suffix = ".csv" if csv else ".md"
+    args = [name]
+    if command.spec and not (name == "compare-bottleneck" and rng.random() < 0.2):
+        args.append("{spec}")
+    args += command.options(rng)
+    if command.formats:
+        args += ["--format", rng.choice(command.formats)]
+        args += _output(rng, command.outputs)
+    if name == "compare-bottleneck" and "--input" in args:
+        args = [a for a in args if a != "{spec}"]
+    return Case(model, suffix, text, tuple(args), generator)
 
 
 class _Hung(Exception):
@@ -217,9 +799,13 @@ def _alarm(_signum, _frame):
 
 def run_case(case: Case, folder: Path) -> Outcome:
     """Run `case` in process; the outcome names the broken promise, if any."""
+    for old in folder.iterdir():
+        if old.is_file():
+            old.unlink()
     path = folder / f"spec{case.suffix}"
     path.write_bytes(case.text.encode("utf-8", "surrogatepass"))
-    args = [a.replace("{spec}", str(path)) for a in case.args]
+    args = [a.replace("{spec}", str(path)).replace("{dir}", str(folder)) for a in case.args]
+    before = {p.name for p in folder.iterdir()}
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(HANG)
     start = time.process_time()
@@ -233,12 +819,15 @@ def run_case(case: Case, folder: Path) -> Outcome:
     seconds = time.process_time() - start
     failure = ""
     exc = result.exception
+    written = {p.name for p in folder.iterdir()} - before
     if exc is not None and not isinstance(exc, SystemExit):
         failure = f"{type(exc).__name__}: {exc}"[:300]
     elif result.exit_code not in (0, 1, 2):
         failure = f"exit code {result.exit_code}"
     elif result.exit_code == 2 and not _error_lines(result.stderr):
         failure = f"not error lines: {result.stderr[:300]!r}"
+    elif result.exit_code == 2 and written:
+        failure = f"refused, yet wrote {sorted(written)}"
     elif seconds > LIMIT:
         failure = f"took {seconds:.2f} s of CPU"
     return Outcome(case, result.exit_code, seconds, failure)
@@ -263,4 +852,4 @@ def _error_lines(stderr: str) -> bool:
 def describe(outcome: Outcome) -> str:
     """One line to reproduce a failure by hand."""
     case = outcome.case
-    return f"{outcome.failure} | {case.model}{case.suffix} | {' '.join(case.args)}"
+    return f"{outcome.failure} | {case.generator} {case.model}{case.suffix} | {' '.join(case.args)}"

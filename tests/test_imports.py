@@ -19,8 +19,9 @@ INSIDE = {
     ("errors.py", "difflib"): "the suggestions are only computed for a misspelt name",
     ("cli/options.py", "inception_cost.output"): "tempfile (7 ms) only for --output",
     ("verify.py", "inception_cost.reference"): "NumPy only when a network runs (not --help)",
-    ("cli/verify.py", "rich.console"): "the progress bar only on a terminal",
-    ("cli/verify.py", "rich.progress"): "the progress bar only on a terminal",
+    ("cli/__init__.py", "inception_cost.render.terminal.progress"): (
+        "rich's progress bar only for long work on a terminal"
+    ),
     ("render/plot.py", "matplotlib"): "the optional plot extra",
     ("render/plot.py", "matplotlib.figure"): "the optional plot extra",
     ("cli/table.py", "inception_cost.presets"): "the presets only for --as completion",

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 from itertools import pairwise
 
-from inception_cost import budget, validate
+from inception_cost import budget, progress, validate
 from inception_cost.builder.context import Context
 from inception_cost.builder.kinds import Sizes, module
 from inception_cost.builder.layers import LAYERS
@@ -74,31 +74,34 @@ def _build(
     previous: Row | None = None
     upstream = ""  # the first row whose size departs from the table's, named in errors
     previous_built: Row | None = None
-    for row in spec.rows_as(variant):
-        source_row = row.input or (previous.name if previous else INPUT)
-        previous = row
-        if row.train_only and not aux:
-            continue
-        source = _source(row, source_row, output_of)
-        if row.type == "local response norm" and not conventions.lrn_layers:
-            output_of[row.name] = source  # left out: the next row reads what it read
-            continue
-        built = swap if swap is not None and swap.name == row.name else row
-        ctx = Context(built, conventions, shapes, spec.connection_tables)
-        try:
-            ops = _block(ctx, source, spec.kinds, sizes)
-        except InputError as exc:
-            if upstream:
-                exc.message += f" (upstream: {upstream})"
-            if variant:
-                exc.message = f"variant {variant!r}: {exc.message}"
-            raise
-        budget.spend(len(ops))
-        upstream = upstream or _diverges(built, ops, previous_built)
-        previous_built = built
-        swapped = variant if built is not row else ""
-        blocks.append(Block(row.name, built.type, built, ops, source, row.train_only, swapped))
-        output_of[row.name] = ops[-1].name
+    rows = spec.rows_as(variant)
+    with progress.task(f"building {spec.name}", len(rows)) as step:
+        for row in rows:
+            step()
+            source_row = row.input or (previous.name if previous else INPUT)
+            previous = row
+            if row.train_only and not aux:
+                continue
+            source = _source(row, source_row, output_of)
+            if row.type == "local response norm" and not conventions.lrn_layers:
+                output_of[row.name] = source  # left out: the next row reads what it read
+                continue
+            built = swap if swap is not None and swap.name == row.name else row
+            ctx = Context(built, conventions, shapes, spec.connection_tables)
+            try:
+                ops = _block(ctx, source, spec.kinds, sizes)
+            except InputError as exc:
+                if upstream:
+                    exc.message += f" (upstream: {upstream})"
+                if variant:
+                    exc.message = f"variant {variant!r}: {exc.message}"
+                raise
+            budget.spend(len(ops))
+            upstream = upstream or _diverges(built, ops, previous_built)
+            previous_built = built
+            swapped = variant if built is not row else ""
+            blocks.append(Block(row.name, built.type, built, ops, source, row.train_only, swapped))
+            output_of[row.name] = ops[-1].name
     network = Network(spec.name, input_shape, tuple(blocks), conventions, aux)
     return validate.check(network), sizes.read
 

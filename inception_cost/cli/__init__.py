@@ -15,7 +15,7 @@ import sys
 
 import click
 
-from inception_cost import __version__, budget
+from inception_cost import __version__, budget, progress
 from inception_cost.errors import InputError, InputErrors
 
 #: `inception-cost` alone (click >= 8.2 raises it as a usage error; 8.1 prints the help)
@@ -52,10 +52,20 @@ class _Cli(click.Group):
         name = cmd_name.replace("-", "_")
         return getattr(importlib.import_module(f"{__name__}.{name}"), name)
 
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # before click's own handler, which prints a blank line
+            raise _Interrupted from None
+
     def main(self, *args, **kwargs):
         try:
-            with budget.work():  # every network a command builds spends from one budget
+            # every network a command builds spends from one budget; long work shows a
+            # progress bar on a terminal's stderr
+            with budget.work(), progress.listening(_listener()):
                 code = super().main(*args, standalone_mode=False, **kwargs)
+        except _Interrupted:
+            fail(INTERRUPTED, 130)
         except _NO_ARGS as exc:  # the help, as click prints it: not squashed onto one line
             fail(exc.format_message(), lines=True)
         except InputError as exc:
@@ -66,12 +76,38 @@ class _Cli(click.Group):
             fail(f"{path}: error: {exc.format_message()} (see {path} --help)")
         except click.ClickException as exc:
             fail(f"inception-cost: error: {exc.format_message()}", exc.exit_code)
-        except click.Abort:
+        except click.Abort as exc:  # Ctrl-C while click parsed the command line, or a prompt
+            if isinstance(exc.__context__, KeyboardInterrupt):
+                fail(INTERRUPTED, 130)
             fail("inception-cost: aborted", 1)
         except BrokenPipeError:
             sys.stderr.close()
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+#: Ctrl-C: one line and exit 130 (128 + SIGINT), as a shell reports it. Nothing is written:
+#: a result goes to --output only once it is whole (output.write_output replaces the file
+#: atomically), and the progress bar is gone.
+INTERRUPTED = "inception-cost: interrupted (Ctrl-C)"
+
+
+class _Interrupted(Exception):
+    """Ctrl-C during a command, carried past click's handler of KeyboardInterrupt."""
+
+
+def _listener() -> progress.Listener | None:
+    """A progress bar on a terminal's stderr, for tasks long enough to show one."""
+    if not sys.stderr.isatty():
+        return None
+
+    def bar() -> progress.Listener:
+        # imported here: only a task that outlasts progress.DELAY on a terminal loads rich
+        from inception_cost.render.terminal.progress import Bar
+
+        return Bar()
+
+    return progress.Delayed(bar)
 
 
 def fail(line: str, code: int = 2, lines: bool = False) -> None:

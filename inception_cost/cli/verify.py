@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 
 import click
@@ -56,17 +55,15 @@ def verify(
     is finite and each softmax sums to 1; 1 on any mismatch (named); 2 on bad input.
     """
     spec = with_overrides(load_spec(spec_file, model), input_shape=input_shape)
-    with _progress(spec, aux) as on_block:
-        result = run_verify(
-            spec,
-            aux=aux,
-            batch=batch,
-            seed=seed,
-            dtype=dtype,
-            max_memory=max_memory,
-            on_block=on_block,
-            variant=variant or "",
-        )
+    result = run_verify(
+        spec,
+        aux=aux,
+        batch=batch,
+        seed=seed,
+        dtype=dtype,
+        max_memory=max_memory,
+        variant=variant or "",
+    )
     if fmt == "rich":  # only a rich run imports rich
         from inception_cost.render.terminal.verify import draw
 
@@ -75,21 +72,3 @@ def verify(
         emit(render(result, fmt), output, force, spec_file)
     if not result.ok:
         sys.exit(1)
-
-
-def _progress(spec, aux: bool):
-    """A transient progress bar over blocks on a terminal's stderr; nothing elsewhere (so
-    rich is imported only for a terminal)."""
-    if not sys.stderr.isatty():
-        return contextlib.nullcontext(None)
-    from rich.console import Console
-    from rich.progress import Progress
-
-    @contextlib.contextmanager
-    def bar():
-        with Progress(console=Console(stderr=True), transient=True) as progress:
-            blocks = sum(1 for row in spec.rows if aux or not row.train_only)
-            task = progress.add_task(f"running {spec.name}", total=blocks)
-            yield lambda _name: progress.advance(task)
-
-    return bar()

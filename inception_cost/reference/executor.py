@@ -9,11 +9,11 @@ kernels counted, whether the output is finite, and the time it took.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from inception_cost import progress
 from inception_cost.cells import Shape
 from inception_cost.memory import last_readers
 from inception_cost.network import Network
@@ -47,42 +47,44 @@ def run(
     x: np.ndarray,
     *,
     check_finite: bool = True,
-    on_block: Callable[[str], None] | None = None,
 ) -> Run:
-    """Forward `x` (N, H, W, C) through `network`; `on_block` is called after each block."""
+    """Forward `x` (N, H, W, C) through `network`, each block a step of its progress."""
     last = last_readers(network)
     env: dict[str, np.ndarray] = {INPUT: x}
     trace: list[OpTrace] = []
     index = 0
     start = time.perf_counter()
-    for block in network.blocks:
-        for op in block.ops:
-            xs = [env[name] for name in op.inputs]
-            # the input dies here (the caller's batch never does): the kernel may overwrite it
-            inplace = last.get(op.inputs[0]) == index and op.inputs[0] != INPUT
-            t0 = time.perf_counter()
-            y, macs = KERNELS[op.kind](op, xs, weights, inplace)
-            seconds = time.perf_counter() - t0
-            # min and max propagate NaN and meet any infinity, without a mask array
-            finite = bool(np.isfinite(y.min()) and np.isfinite(y.max())) if check_finite else None
-            trace.append(
-                OpTrace(
-                    op.name,
-                    op.kind,
-                    block.name,
-                    tuple(a.shape[1:] for a in xs),
-                    y.shape[1:],
-                    macs,
-                    seconds,
-                    finite,
+    with progress.task(f"running {network.name}", len(network.blocks)) as step:
+        for block in network.blocks:
+            for op in block.ops:
+                xs = [env[name] for name in op.inputs]
+                # the input dies here (the caller's batch never does): the kernel may
+                # overwrite it
+                inplace = last.get(op.inputs[0]) == index and op.inputs[0] != INPUT
+                t0 = time.perf_counter()
+                y, macs = KERNELS[op.kind](op, xs, weights, inplace)
+                seconds = time.perf_counter() - t0
+                # min and max propagate NaN and meet any infinity, without a mask array
+                finite = None
+                if check_finite:
+                    finite = bool(np.isfinite(y.min()) and np.isfinite(y.max()))
+                trace.append(
+                    OpTrace(
+                        op.name,
+                        op.kind,
+                        block.name,
+                        tuple(a.shape[1:] for a in xs),
+                        y.shape[1:],
+                        macs,
+                        seconds,
+                        finite,
+                    )
                 )
-            )
-            for name in op.inputs:
-                if last.get(name) == index:
-                    del env[name]
-            env[op.name] = y
-            index += 1
-        if on_block:
-            on_block(block.name)
+                for name in op.inputs:
+                    if last.get(name) == index:
+                        del env[name]
+                env[op.name] = y
+                index += 1
+            step()
     outputs = {name: a for name, a in env.items() if name not in last}
     return Run(outputs, tuple(trace), x.shape[0], time.perf_counter() - start)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 
+from inception_cost import progress
 from inception_cost.errors import InputError
 
 SUFFIXES = (".png", ".svg", ".pdf")
@@ -123,7 +124,10 @@ def save(figure, suffix: str) -> str | bytes:
     import matplotlib
 
     buf = io.BytesIO()
-    with matplotlib.rc_context({"svg.hashsalt": "inception-cost", "svg.fonttype": "none"}):
+    with (
+        progress.task(f"drawing the {suffix[1:]} chart"),
+        matplotlib.rc_context({"svg.hashsalt": "inception-cost", "svg.fonttype": "none"}),
+    ):
         metadata = {"Date": None} if suffix in (".svg", ".pdf") else {}
         figure.savefig(buf, format=suffix[1:], metadata=metadata)
     data = buf.getvalue()

@@ -80,13 +80,13 @@ def _texts(value: object, path: tuple, places: Places) -> None:
     invisible character is refused, as it is in a cell (a line break only in a text)."""
     if isinstance(value, dict):
         for key, item in value.items():
-            _text(str(key), _at(places, (*path, key)))
+            _text(str(key), places.at(*path, key))
             _texts(item, (*path, key), places)
     elif isinstance(value, list):
         for i, item in enumerate(value):
             _texts(item, (*path, i), places)
     elif isinstance(value, str):
-        _text(value.replace("\n", " "), _at(places, path))
+        _text(value.replace("\n", " "), places.at(*path))
 
 
 def _text(text: str, loc: Location) -> None:
@@ -95,15 +95,6 @@ def _text(text: str, loc: Location) -> None:
     except InputError as exc:
         exc.where = loc  # the entry's line: a column inside a TOML string says little
         raise
-
-
-def _at(places: Places, path: tuple) -> Location:
-    """The line of the deepest table or key of `path` the front matter writes on a line of
-    its own (an inline table's entries are on their table's line)."""
-    for n in range(len(path), 0, -1):
-        if path[:n] in places.where:
-            return places.where[path[:n]]
-    return places.default
 
 
 def check_readings(rows: int, meta: dict, places: Places) -> None:

@@ -9,12 +9,13 @@ The format is documented in docs/spec-format.md.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import fields as record_fields
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from inception_cost import frontmatter
+from inception_cost import frontmatter, progress
 from inception_cost.columns import continues as column_continues
 from inception_cost.columns import norm
 from inception_cost.errors import InputError, Location, gather, nearest
@@ -113,7 +114,17 @@ def _read(meta: dict, table: list, path: str, places: Places) -> Spec:
     lines = _each_line(written, header, kinds, symbols(meta.get("symbols", {}), places), path)
     continues = column_continues(meta.get("columns"))
     continued = any(header.aliases.get(norm(h)) == "name" for h in continues)
-    rows, more = read_rows(lines, header.fields, header.at, path, kinds, notes, continued)
+    with progress.task(f"reading {path}", len(lines)) as step:
+        told = _stepped(lines, step)
+        rows, more = read_rows(told, header.fields, header.at, path, kinds, notes, continued)
+    if not rows and not errors + more:  # every row a claim row
+        more.append(
+            InputError(
+                "the table has no layer rows",
+                "one row per layer, besides the claim rows",
+                Location(path, header.line, 1),
+            )
+        )
     gather(errors + more)
     declared.check_readings(len(rows), meta, places)
     meta, rows = image_input(meta, rows)
@@ -131,6 +142,13 @@ def _read(meta: dict, table: list, path: str, places: Places) -> Spec:
         errors.append(exc)
     gather(errors)
     return replace(spec, unused=declared.unused(spec, meta, header, places))
+
+
+def _stepped(lines: list, step) -> Iterator:
+    """The lines, each a step of the reading's progress (a long table shows a bar)."""
+    for line in lines:
+        step()
+        yield line
 
 
 def _each_line(
