@@ -43,6 +43,7 @@ TABLES = (
 #: The spellings with {placeholders} of a spec's kinds, all together (EfficientNet's one:
 #: `MBConv{expansion}, k{patch}`): each type cell that names no kind is tried on each.
 MAX_TEMPLATES = 20
+_WORD = re.compile(r"\w+")
 #: The rows the reader types, every reading together: each variant reads the rows anew
 #: (a column variant) and builds them; rows times readings, at most this many.
 MAX_READINGS = 100_000
@@ -50,7 +51,7 @@ MAX_READINGS = 100_000
 
 def check(meta: dict, places: Places) -> None:
     """The front matter's texts and the size of each declaration table."""
-    _texts(meta, (), places)
+    _texts(meta, places)
     for key in TABLES:
         entries = meta.get(key)
         if isinstance(entries, dict | list) and len(entries) > MAX_DECLARED:
@@ -75,21 +76,28 @@ def check(meta: dict, places: Places) -> None:
         )
 
 
-def _texts(value: object, path: tuple, places: Places) -> None:
+def _texts(meta: dict, places: Places) -> None:
     """Every key and string of the front matter, at its entry's line: a control, format or
-    invisible character is refused, as it is in a cell (a line break only in a text)."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _text(str(key), places.at(*path, key))
-            _texts(item, (*path, key), places)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            _texts(item, (*path, i), places)
-    elif isinstance(value, str):
-        _text(value.replace("\n", " "), places.at(*path))
+    invisible character is refused, as it is in a cell (a line break only in a text).
+    Walked with a stack of its own: a JSON front matter may nest as deep as its parser
+    allows, deeper than this function's callers leave room for."""
+    todo: list[tuple[object, tuple]] = [(meta, ())]
+    while todo:
+        value, path = todo.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                _text(str(key), (*path, key), places)
+                todo.append((item, (*path, key)))
+        elif isinstance(value, list):
+            todo += [(item, (*path, i)) for i, item in enumerate(value)]
+        elif isinstance(value, str):
+            _text(value.replace("\n", " "), path, places)
 
 
-def _text(text: str, loc: Location) -> None:
+def _text(text: str, path: tuple, places: Places) -> None:
+    if text.isprintable():  # the entry's line only for a text refused
+        return
+    loc = places.at(*path)
     try:
         check_chars(text, loc)
     except InputError as exc:
@@ -128,12 +136,11 @@ def unused(spec: Spec, meta: dict, header: Header, places: Places) -> tuple[Unus
     texts += _declared_cells(meta)
     rows = _every_row(spec)
     out: list[Unused] = []
+    words = {w for t in texts for w in _WORD.findall(t)}  # a symbol's name is a word
     for name in _entries(meta, "symbols"):
-        token = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
-        if not any(token.search(t) for t in texts):
-            out.append(
-                Unused(places.at("symbols", name), f"[symbols] {name}", f"no cell is {name}")
-            )
+        if name not in words:
+            where = places.at("symbols", name)
+            out.append(Unused(where, f"[symbols] {name}", f"no cell is {name}"))
     marks = {split_footnote(unmark(t))[1] for t in texts} - {""}
     for mark in _entries(meta, "footnotes"):
         if mark not in marks:

@@ -1,0 +1,180 @@
+"""The work bounds of issue 26, measured: no input runs for minutes or takes gigabytes.
+
+Three parts, each a figure and a ratio against a reference measured in the same run:
+
+1. The build rate the work budget (inception_cost/budget.py, `WORK` ops a run) is set
+   from: CPU seconds per op built and costed, as `sweep` builds, on bundled networks.
+2. Continuation rows (a blank name cell continuing the row above, DenseNet's layout)
+   against as many ordinary rows: the ratio is 1 when the naming is linear.
+3. Large and hostile specs, each `table --format csv` in a fresh process: CPU seconds and
+   peak RSS (MB = 10^6 bytes), against `table -m googlenet` in the same run. The issue's
+   runaways (a 10,000-layer sweep and plot, a spec of 99,000 rows) and specs of up to
+   16 MiB built to be slow (one cell or line of megabytes, a run of spaces in every type
+   cell, 100,000 lines, a front matter of 16 MiB, declarations by the thousand).
+
+    python benchmarks/bounds.py [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from inception_cost.builder import build  # noqa: E402
+from inception_cost.cost import analyse  # noqa: E402
+from inception_cost.spec.read import load, load_model  # noqa: E402
+from inception_cost.sweep import at_input  # noqa: E402
+
+MiB = 1024 * 1024
+HEAD = '+++\ninput = "8x8x4"\n+++\n| type | patch size/stride | output size |\n|---|---|---|\n'
+ROW = "| convolution | 3x3/1 | 8x8x4 |\n"
+
+
+def build_rate(repeat: int) -> None:
+    print("1. ops built and costed per CPU second, as sweep builds (median of", repeat, "runs)")
+    print("| network | ops | builds | CPU s | ops per s |")
+    print("|---|---:|---:|---:|---:|")
+    for name in ("googlenet", "resnet152", "densenet264"):
+        spec = load_model(name)
+        ops = sum(len(b.ops) for b in build(spec).blocks)
+        sides = range(112, 112 + 16 * 32, 32)
+        times = []
+        for _ in range(repeat):
+            start = time.process_time()
+            for side in sides:
+                analyse(build(at_input(spec, (side, side, 3))))
+            times.append(time.process_time() - start)
+        cpu = statistics.median(times)
+        print(f"| {name} | {ops:,} | {len(sides)} | {cpu:.2f} | {ops * len(sides) / cpu:,.0f} |")
+
+
+def continuation(repeat: int, folder: Path) -> None:
+    front = (
+        '+++\ninput = "8x8x4"\n[columns]\n"Layers" = { field = "name", rebinds = "repeat",'
+        ' blank = "continues" }\n+++\n| Layers | type | patch size/stride | output size |\n'
+        "|---|---|---|---|\n| Block | convolution | 3x3/1 | 8x8x4 |\n"
+    )
+    print("\n2. reading 9,900 rows: continuation rows against ordinary ones (median CPU s)")
+    print("| rows | continued | ordinary | ratio |")
+    print("|---:|---:|---:|---:|")
+    for n in (2_475, 4_950, 9_900):
+        continued = folder / f"continued-{n}.md"
+        continued.write_text(front + "| | convolution | 3x3/1 | 8x8x4 |\n" * (n - 1))
+        ordinary = folder / f"ordinary-{n}.md"
+        ordinary.write_text(
+            front + "".join(f"| B{i} | convolution | 3x3/1 | 8x8x4 |\n" for i in range(n - 1))
+        )
+        a, b = _cpu(lambda p=continued: load(p), repeat), _cpu(lambda p=ordinary: load(p), repeat)
+        print(f"| {n:,} | {a:.2f} | {b:.2f} | {a / b:.2f} |")
+
+
+def _cpu(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
+#: name -> (the spec's text, the command line after `inception-cost`, SPEC as {spec})
+def hostile() -> dict[str, tuple[str, tuple[str, ...]]]:
+    big = HEAD + ROW * 10_000
+    m = 16 * MiB - 4096
+    return {
+        "googlenet (reference)": ("", ("table", "-m", "googlenet", "--format", "csv")),
+        "10,000 layers: table": (big, ("table", "{spec}", "--format", "csv")),
+        "10,000 layers: sweep 8..2048/8": (big, ("sweep", "{spec}", "--input", "8..2048/8")),
+        "10,000 layers: plot": (big, ("plot", "{spec}", "-o", "{dir}/chart.svg")),
+        "99,000 rows (5 MiB)": (HEAD + "| inception (3a) | | 28x28x256 |\n" * 99_000, ()),
+        "16 MiB of rows": (HEAD + ROW * (m // len(ROW)), ()),
+        "16 MiB, one cell": (HEAD + "| conv" + "v" * m + " | 3x3/1 | 8x8x4 |\n", ()),
+        "16 MiB, one line of cells": (HEAD + "| x" * (m // 4) + " |\n", ()),
+        "16 MiB of newlines": ("\n" * m + "| a |\n", ()),
+        "front matter of 16 MiB": ('+++\ntitle = "' + "a" * m + '"\n' + HEAD[4:] + ROW, ()),
+        "10,000 rows, spaces in each type": (
+            HEAD + ("| c" + " " * 240 + "onv (a) | 3x3/1 | 8x8x4 |\n") * 10_000,
+            (),
+        ),
+        "10,000 rows of typos, 200 kinds": (
+            HEAD.replace(
+                "+++\n|",
+                "".join(
+                    f'[kinds.k{i}]\nspellings = ["K{i}a", "K{i}b"]\nbranches = [{{ layers ='
+                    ' [{ op = "relu", name = "r" }] }]\n'
+                    for i in range(200)
+                )
+                + "+++\n|",
+            )
+            + "| nope | 3x3/1 | 8x8x4 |\n" * 10_000,
+            (),
+        ),
+    }
+
+
+def hostile_specs(repeat: int, folder: Path) -> None:
+    print(f"\n3. large and hostile specs, each in a fresh process (median of {repeat})")
+    print("| spec | exit | CPU s | peak RSS MB | CPU / googlenet's | refused with |")
+    print("|---|---:|---:|---:|---:|---|")
+    reference = None
+    for name, (text, argv) in hostile().items():
+        spec = folder / "spec.md"
+        spec.write_text(text, encoding="utf-8")
+        argv = argv or ("table", "{spec}", "--format", "csv")
+        args = [a.replace("{spec}", str(spec)).replace("{dir}", str(folder)) for a in argv]
+        runs = [_fresh(args, folder) for _ in range(repeat)]
+        cpu = statistics.median(r[1] for r in runs)
+        rss = statistics.median(r[2] for r in runs)
+        reference = reference or cpu
+        code, _, _, said = runs[0]
+        said = said.split(": error: ")[-1].split(";")[0][:70] if code == 2 else ""
+        print(f"| {name} | {code} | {cpu:.2f} | {rss:.0f} | {cpu / reference:.1f} | {said} |")
+
+
+_CHILD = """
+import resource, sys
+from inception_cost.cli import cli
+try:
+    cli.main(sys.argv[2:], prog_name="inception-cost")
+except SystemExit as exc:
+    code = exc.code or 0
+use = resource.getrusage(resource.RUSAGE_SELF)
+with open(sys.argv[1], "w") as fh:
+    fh.write(f"{code} {use.ru_utime + use.ru_stime} {use.ru_maxrss * 1024 / 1e6}")
+"""
+
+
+def _fresh(args: list[str], folder: Path) -> tuple[int, float, float, str]:
+    figures = folder / "figures.txt"
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(figures), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        timeout=600,
+    )
+    code, cpu, rss = figures.read_text().split()
+    return int(code), float(cpu), float(rss), done.stderr.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    build_rate(args.repeat)
+    with tempfile.TemporaryDirectory() as folder:
+        continuation(args.repeat, Path(folder))
+        hostile_specs(args.repeat, Path(folder))
+
+
+if __name__ == "__main__":
+    main()
