@@ -8,7 +8,7 @@ network's ops times its builds) asks `afford` first and is refused before it sta
 one line. Library calls outside `work()` are not counted.
 
 `WORK` is about 1.5 s of building and costing on the 2-core machine the project is
-measured on (80,000 to 120,000 ops a second: benchmarks/README.md, "Work budgets"): a
+measured on (80,000 to 120,000 ops a second: benchmarks/bounds.py): a
 sweep of 147 sizes of DenseNet-264 (931 ops), 256 of ResNet-152 or GoogLeNet; `table` of
 the largest bundled spec builds under 1,100, `models` under 10,000.
 """

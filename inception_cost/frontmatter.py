@@ -359,6 +359,25 @@ def read_footnotes(table: object, loc: Location) -> dict[str, str]:
     return dict(table)
 
 
+def _taken(names: list, places: Places) -> list[InputError]:
+    """A variant named as another, or as the table's own reading."""
+    errors, seen = [], set()
+    for i, v in enumerate(names):
+        if not isinstance(v, str):
+            continue  # no name, or not a text: the variant's own error says so
+        if v == "as tabled" or v in seen:
+            errors.append(
+                InputError(
+                    f"variant name {v!r} is "
+                    + ("the table's own reading" if v == "as tabled" else "taken by another"),
+                    "a name no other variant has, other than 'as tabled'",
+                    places.at("variants", i, "name"),
+                )
+            )
+        seen.add(v)
+    return errors
+
+
 def parse_activation(text: str) -> str:
     key = _norm(text)
     if key in ACTIVATIONS or key == "linear":
@@ -419,20 +438,7 @@ def read(meta: dict, path: str, places: Places) -> FrontMatter:
         for i, v in enumerate(declared)
     ]
     given = [v.get("name") for v in declared]
-    seen: set[str] = set()
-    for i, v in enumerate(given):
-        if not isinstance(v, str):
-            continue  # no name, or not a text: the variant's own error says so
-        if v == "as tabled" or v in seen:
-            errors.append(
-                InputError(
-                    f"variant name {v!r} is "
-                    + ("the table's own reading" if v == "as tabled" else "taken by another"),
-                    "a name no other variant has, other than 'as tabled'",
-                    places.at("variants", i, "name"),
-                )
-            )
-        seen.add(v)
+    errors += _taken(given, places)
     named = {"as tabled", *(v for v in given if isinstance(v, str))}  # a broken one too
     ids: dict[str, int] = {}
     for i, c in enumerate(claims):

@@ -10,7 +10,6 @@ declarations; `builder/kinds.py` builds a row from one.
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
 from dataclasses import dataclass, replace
@@ -21,7 +20,7 @@ from inception_cost.cells import MAX_DIGITS
 from inception_cost.columns import norm
 from inception_cost.conventions import CONVENTIONS
 from inception_cost.errors import InputError, Location
-from inception_cost.kind_forms import check_form, forms
+from inception_cost.kind_checks import BOUND, check_form, filters, forms
 
 KINDS_FILE = Path(__file__).parent / "vocabulary" / "kinds.toml"
 OPS = ("conv", "dwconv", "pool", "bn", "relu", "split", "shuffle", "se", "linear")
@@ -30,16 +29,12 @@ SHORTCUTS = ("none", "convention", "if same shape")
 ZERO = ("error", "absent")
 # The settings a kind may switch on, and their values (the conventions declared `switch`).
 SWITCHES: dict[str, tuple[str, ...]] = {d.name: d.values for d in CONVENTIONS if d.switch}
-_FACTOR = re.compile(r"[0-9]+|[a-z_][a-z0-9_]*")  # ASCII digits only (cells.check_digits)
 _SPECIAL = ("input", "block_input", "output", "rest")  # factors that name no column
 #: A kind's branches and layers together, and its spellings: a block of a table row has a
 #: few of each, and the reader matches every type cell against the spellings and checks
 #: every module row against the layers.
 MAX_KIND_LAYERS = 100
 MAX_SPELLINGS = 10
-#: Every number a kind declares or evaluates (a kernel, a width) is below this: the
-#: cells' bound (cells.MAX_DIGITS), so no product of them overflows a float downstream.
-BOUND = 10**MAX_DIGITS
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")  # a spelling's {field}: MBConv{expansion}
 
 
@@ -370,33 +365,7 @@ def _layer(table: object, what: str, loc) -> Layer:
         )
     if kernel not in ("patch", "whole"):
         kernel = _whole(kernel, f"{what} layer {name!r} kernel", loc)
-    filters = table.get("filters", "")
-    if isinstance(filters, int) and not isinstance(filters, bool):
-        filters = str(filters)
-    if not isinstance(filters, str):
-        raise InputError(f"{what} layer {name!r}: filters is not text", 'filters = "n1x1"', loc)
-    factors = _factors(filters)
-    shown = filters if len(filters) <= 40 else filters[:40] + "..."
-    if factors is None:
-        raise InputError(
-            f"{what} layer {name!r}: filters {shown!r} is not a product of factors",
-            f"positive whole numbers (the digits 0-9, at most {MAX_DIGITS} of them), column"
-            " fields, input, output or rest joined by *, and at most a whole-number divisor:"
-            ' "input * expansion", "output / 2"',
-            loc,
-        )
-    if any(f.lstrip("/").isdigit() and int(f.lstrip("/")) == 0 for f in factors):
-        raise InputError(
-            f"{what} layer {name!r}: filters {shown!r} has a factor 0 (a map of no channels)",
-            "positive factors",
-            loc,
-        )
-    if math.prod(int(f) for f in factors if f.isdigit()) >= BOUND:
-        raise InputError(
-            f"{what} layer {name!r}: filters {shown!r} comes to more than {MAX_DIGITS} digits",
-            f"a width of at most {MAX_DIGITS} digits, as a cell's",
-            loc,
-        )
+    factors = filters(table.get("filters", ""), f"{what} layer {name!r}", loc)
     if op in ("conv", "linear") and not factors:
         raise InputError(f"{what} layer {name!r} has no filters", 'filters = "COLUMN"', loc)
     ratio = table.get("ratio", 0.0)
@@ -440,23 +409,6 @@ def _layer(table: object, what: str, loc) -> Layer:
         part=part,
         ratio=float(ratio),
     )
-
-
-def _factors(filters: str) -> tuple[str, ...] | None:
-    """`a * b / 2` as ("a", "b", "/2"): the factors, then the divisor; None if malformed."""
-    if not filters.strip():
-        return ()
-    product, slash, divisor = filters.partition("/")
-    factors = tuple(f.strip() for f in product.split("*"))
-    if slash:
-        factors += (f"/{divisor.strip()}",)
-    for f in factors:
-        number = f.removeprefix("/")
-        if not _FACTOR.fullmatch(number) or (f[0] == "/" and not number.isdigit()):
-            return None
-        if number.isdigit() and len(number) > MAX_DIGITS:
-            return None
-    return tuple(f"/{int(f[1:])}" if f[0] == "/" else f for f in factors)
 
 
 def _when(table: object, what: str, loc) -> tuple[tuple[str, str, Change], ...]:

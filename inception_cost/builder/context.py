@@ -14,7 +14,7 @@ from fractions import Fraction
 from inception_cost.cells import MAX_DIGITS, Patch, Shape
 from inception_cost.conventions import Conventions
 from inception_cost.errors import InputError
-from inception_cost.kinds import BOUND
+from inception_cost.kind_checks import BOUND
 from inception_cost.ops import (
     BatchNorm,
     Conv2d,
