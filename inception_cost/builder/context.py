@@ -54,7 +54,7 @@ class Context:
             raise InputError(
                 f"row {self.row.name!r} makes an op named {op.name!r}, a name already taken",
                 "row names that are not the names of other rows' ops (ROW/PART) nor input",
-                self.row.at("name") if "name" in self.row.locs else self.row.loc,
+                self.row.at("name"),
             )
         if max(op.out_shape) >= BOUND:  # a kind's widths multiply or add up row after row
             raise InputError(
