@@ -16,6 +16,7 @@ from fractions import Fraction
 from inception_cost import cost, network
 from inception_cost.cells import Quantity, format_shape
 from inception_cost.errors import InputError, Location
+from inception_cost.implementation.model import network_of
 from inception_cost.ops import out_size
 from inception_cost.spec import Spec, Variant, load_model, model_names
 from inception_cost.verdicts import FAILING, Status
@@ -416,7 +417,7 @@ def audit(
 
     inference = analysis
     if analysis.network.aux or analysis.batch != 1:
-        inference = cost.analyse(network.build(spec, variant=variant), dtype=analysis.dtype)
+        inference = cost.analyse(network_of(spec, variant=variant), dtype=analysis.dtype)
     plain: cost.Analysis | None = inference
     unbuilt = ""  # why the table as printed does not build where the variant does
     if variant:

@@ -14,7 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from inception_cost import audit, cost, network
+from inception_cost import audit, cost
+from inception_cost.implementation.model import network_of
 from inception_cost.spec import Spec
 
 #: The op kinds each rule was first read for: GoogLeNet's.
@@ -398,10 +399,10 @@ class Comparison:
 def compare(spec: Spec, batch: int = 1) -> Comparison:
     """Every preset applied to `spec` and set beside ours (the `paper` preset as its own
     table reads, left out where the table claims nothing)."""
-    analysis = cost.analyse(network.build(spec), batch=batch)
+    analysis = cost.analyse(network_of(spec), batch=batch)
     kept = None
     if any(row.train_only for row in spec.rows):
-        kept = cost.analyse(network.build(spec, aux=True), batch=batch)
+        kept = cost.analyse(network_of(spec, aux=True), batch=batch)
     counts = []
     for p in PRESETS.values():
         if p.name == "paper":

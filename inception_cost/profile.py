@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from inception_cost import cost, network
+from inception_cost import cost
 from inception_cost.cost import Analysis
+from inception_cost.implementation.model import network_of
 from inception_cost.spec import Spec
 
 #: quantity -> (what it is, its unit)
@@ -84,5 +85,5 @@ def profiles(
     variant: str = "",
 ) -> tuple[Profile, ...]:
     """`profile` and `plot`: `spec` built and costed once, then a profile per quantity."""
-    analysis = cost.analyse(network.build(spec, aux=aux, variant=variant), batch=batch, dtype=dtype)
+    analysis = cost.analyse(network_of(spec, aux=aux, variant=variant), batch=batch, dtype=dtype)
     return tuple(profile(spec.name, analysis, q) for q in quantities)

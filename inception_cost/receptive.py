@@ -24,7 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from inception_cost.network import Block, Network, build
+from inception_cost.implementation.model import network_of
+from inception_cost.network import Block, Network
 from inception_cost.ops import INPUT, Op
 from inception_cost.spec import Spec
 
@@ -215,4 +216,4 @@ def _label(name: str, by_name: dict[str, Op]) -> str:
 
 def for_spec(spec: Spec, *, aux: bool = False, variant: str = "") -> Receptive:
     """The spec built (training-only rows with `aux`, as `variant`) and its fields."""
-    return receptive(build(spec, aux=aux, variant=variant), variant)
+    return receptive(network_of(spec, aux=aux, variant=variant), variant)

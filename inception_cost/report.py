@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inception_cost import audit, cost, memory, network, shares
+from inception_cost import audit, cost, memory, shares
 from inception_cost.audit import Audit
 from inception_cost.counted import Counted, count
 from inception_cost.errors import InputError
+from inception_cost.implementation.model import network_of
 from inception_cost.memory import Memory
 from inception_cost.shares import Shares
 from inception_cost.spec import Spec, check_variant_runs
@@ -62,7 +63,7 @@ def make_report(
         if preset not in PRESETS:
             raise InputError(f"unknown preset {preset!r}", "one of " + ", ".join(PRESETS))
     check_variant_runs(spec, variant, aux)
-    net = network.build(spec, aux=aux, variant=variant)
+    net = network_of(spec, aux=aux, variant=variant)
     analysis = cost.analyse(net, batch=batch, dtype=dtype, inplace=inplace)
     if preset:
         from inception_cost.presets import PRESETS, unsupported
@@ -76,7 +77,7 @@ def make_report(
     base = tabled if tabled is not None and tabled.input_shape else spec  # CSV: no input
     fit_on = None
     if variant or base is not spec:
-        fit_on = cost.analyse(network.build(base, aux=aux), dtype=dtype, inplace=inplace)
+        fit_on = cost.analyse(network_of(base, aux=aux), dtype=dtype, inplace=inplace)
     checked = audit.audit(spec, analysis, variant=variant, tabled=fit_on, readings=readings)
     if preset == "paper" and not (checked.params_fits[0].rows or checked.ops_fits[0].rows):
         raise InputError(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from inception_cost import cost, network
+from inception_cost import cost
 from inception_cost import memory as mem
 from inception_cost.cli.options import (
     AUX,
@@ -17,6 +17,7 @@ from inception_cost.cli.options import (
     spec_source,
     variant_option,
 )
+from inception_cost.implementation.model import network_of
 
 
 @click.command()
@@ -40,7 +41,7 @@ def memory(spec_file, model, batch, dtype, aux, variant, optimizer, fmt, output,
 
     spec = load_spec(spec_file, model)
     analysis = cost.analyse(
-        network.build(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
+        network_of(spec, aux=aux, variant=variant or ""), batch=batch, dtype=dtype
     )
     result = (spec.name, aux, mem.memory(analysis, optimizer), mem.tool_memory(analysis))
     deliver("memory", result, fmt, output, force, spec_file)

@@ -19,6 +19,7 @@ from inception_cost.cli.options import (
     variant_option,
 )
 from inception_cost.conventions import DECLARED
+from inception_cost.implementation.model import Implementation
 from inception_cost.render import TABLE_FORMATS, UNJUDGED
 from inception_cost.report import make_report
 from inception_cost.spec import with_overrides
@@ -128,6 +129,8 @@ def table(
     )
     if flops and as_preset:
         raise click.UsageError("give --flops or --as, not both (--as flop-counter counts FLOPs)")
+    if fmt == "spec" and isinstance(tabled, Implementation):
+        raise click.UsageError("a model file has no table to write as a spec (--format markdown)")
     report = make_report(
         spec,
         aux=aux,
