@@ -27,6 +27,11 @@ INSIDE = {
     ("report.py", "inception_cost.presets"): "the presets only for --as",
     ("counted.py", "inception_cost.presets"): "the presets only for --as",
     ("counted.py", "inception_cost"): "the presets only for --as",
+    ("cli/options.py", "inception_cost.implementation.reader"): "onnx (2-3 s) for a .onnx only",
+    ("cli/diff.py", "inception_cost.implementation.reader"): "onnx (2-3 s) for --torch only",
+    ("cli/diff.py", "inception_cost.implementation"): "torch, the optional extra, for --torch",
+    ("implementation/torch_export.py", "torch"): "the optional torch extra",
+    ("reference/onnx_run.py", "onnxruntime"): "the optional onnxruntime extra",
 }
 
 
@@ -89,3 +94,15 @@ def test_rich_and_numpy_stay_behind_their_module_boundaries():
             assert name.startswith("render/terminal/"), name
         if "numpy" in roots:
             assert name.startswith("reference/"), name
+
+
+def test_a_table_run_imports_no_onnx():
+    """onnx takes 2-3 s to import (its ml_dtypes): only reading a model file may pay it."""
+    (heavy,) = probe(
+        "import sys\n"
+        + running("table", "--model", "googlenet", "--format", "csv")
+        + running("diff", "--help")
+        + "heavy = {'onnx', 'onnxruntime', 'torch'}\n"
+        + "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+    )[-1:]
+    assert heavy == "[]"

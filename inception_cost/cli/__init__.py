@@ -25,6 +25,7 @@ COMMANDS = {
     "claims": "catalog",
     "compare-bottleneck": "bottleneck",
     "conventions": "conventions",
+    "diff": "diff",
     "memory": "memory",
     "models": "catalog",
     "plot": "plot",
