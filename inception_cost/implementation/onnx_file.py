@@ -32,6 +32,10 @@ _SCOPES = "pkg.torch.onnx.name_scopes"
 _CLASSES = "pkg.torch.onnx.class_hierarchy"
 _RULES = "pkg.onnxscript.rewriter.rule_name"
 _READ = (_SCOPES, _CLASSES, _RULES)
+#: Operators that only compute shapes or pass a tensor on: never an op of a row.
+_BOOKKEEPING = frozenset(
+    ("Constant", "Shape", "Expand", "CastLike", "Gather", "ConstantOfShape", "Range")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,10 +240,12 @@ def _text(value) -> str:
 
 
 def _node(index: int, proto, path: str) -> Node:
+    op_type = _text(proto.op_type)
     meta = {}
-    for p in proto.metadata_props:  # the three keys read, not the stack traces
-        if p.key in _READ:
-            meta[p.key] = _text(p.value)
+    if op_type not in _BOOKKEEPING:  # its modules name an op's row; a constant has none
+        for p in proto.metadata_props:  # the three keys read, not the stack traces
+            if p.key in _READ:
+                meta[p.key] = _text(p.value)
     name = _text(proto.name)
     modules, classes = _modules(meta.get(_SCOPES, ""), meta.get(_CLASSES, ""), name)
     attrs = {}
@@ -249,7 +255,6 @@ def _node(index: int, proto, path: str) -> Node:
         else:
             attrs[a.name] = _attribute(a)
     rules = tuple(r.strip() for r in meta.get(_RULES, "").split(",") if r.strip())
-    op_type = _text(proto.op_type)
     return Node(
         index,
         op_type,
