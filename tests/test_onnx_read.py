@@ -4,6 +4,7 @@ to hand arithmetic, each operator mapped to our op, the rows grouped by module n
 import json
 import re
 
+import onnx
 import pytest
 from onnx_graphs import OPSET, model, node, save, stem, tensor
 
@@ -199,3 +200,19 @@ def test_docs_list_every_onnx_form():
 def test_a_model_has_no_spec_form(run, tmp_path):
     result = run("table", save(stem(), tmp_path / "s.onnx"), "--format", "spec")
     assert result.exit_code == 2 and "no table to write as a spec" in result.stderr
+
+
+def test_a_shape_onnx_infers_otherwise_is_refused(tmp_path, monkeypatch):
+    """Every shape we work out is held to onnx's strict inference: a reader whose window
+    arithmetic went wrong is caught at its node."""
+    monkeypatch.setattr(mapping, "window", lambda h, w, *rest: (h + 1, w))
+    with pytest.raises(Exception, match="onnx's shape") as caught:
+        _read(stem(), tmp_path)
+    assert "node '/conv1/Conv' (Conv) comes out 1x4x9x8" in str(caught.value)
+
+
+def test_a_shape_the_file_declares_wrongly_is_refused(run, tmp_path):
+    m = stem()
+    m.graph.value_info.append(onnx.helper.make_tensor_value_info("r", 1, [1, 4, 7, 7]))
+    result = run("table", save(m, tmp_path / "wrong.onnx"))
+    assert result.exit_code == 2 and "onnx shape inference refuses the graph" in result.stderr
