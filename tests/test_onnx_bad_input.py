@@ -122,3 +122,12 @@ def test_an_operator_only_a_pattern_reads(run, tmp_path):
     """A Pow with no LRN around it: held for a pattern, refused where it is read."""
     m = model([node("Pow", ["x", "two"], ["y"], "/p/Pow")], [tensor("two", (), 2.0)])
     check(run("table", save(m, tmp_path / "pow.onnx")), "node '/p/Pow' (Pow)")
+
+
+def test_commands_that_rebuild_a_table_refuse_a_model(run, tmp_path):
+    path = save(stem(), tmp_path / "stem.onnx")
+    for args in (("sweep", path), ("compare-bottleneck", path)):
+        result = run(*args)
+        assert result.exit_code == 2 and "a model file has none" in result.stderr
+        assert "Traceback" not in result.stderr
+    check(run("receptive", path, "--input", "16x16x3"), "the model fixes its own input")

@@ -135,6 +135,9 @@ def test_split_concat_add_and_native_lrn(tmp_path):
     ]
     impl = _read(model(nodes, [tensor("sizes", (2,), [2, 2], "int64")], (1, 4, 6, 6)), tmp_path)
     assert _kinds(impl) == ["split", "split", "concat", "add", "lrn"]
+    first, second, concat, *_ = impl.network.ops()
+    assert (first.part, second.part) == (1, 2)
+    assert concat.inputs == (second.name, first.name)  # Concat(b, a): the second part first
     lrn = list(impl.network.ops())[-1]
     assert (lrn.size, lrn.alpha, lrn.beta, lrn.k) == (5, 1e-4, 0.75, 2.0)  # float32 read back
 

@@ -52,11 +52,13 @@ SHAPE = Parsed("HxWxC", parse_shape)
 PADDING = Parsed("same|valid|N", parse_padding)
 
 
-def load_spec(spec_file: str | None, model: str | None) -> Spec:
-    """The SPEC file, a model file (.onnx: its `Implementation`) or the bundled --model
-    (GoogLeNet when none is given)."""
+def load_spec(spec_file: str | None, model: str | None, models: bool = True) -> Spec:
+    """The SPEC file, a model file (.onnx: its `Implementation`; refused without `models`,
+    for a command that rebuilds a table) or the bundled --model (GoogLeNet by default)."""
     if spec_file and model:
         raise click.UsageError("give a SPEC file or --model, not both")
+    if is_model(spec_file) and not models:
+        raise click.UsageError("this command rebuilds a table's rows; a model file has none")
     if is_model(spec_file):
         from inception_cost.implementation.reader import read  # onnx: only for a model file
 

@@ -400,8 +400,7 @@ def _split(node: Node, r: Lowering) -> None:
     n, part = _parts(node, r, x, sizes, r.attr(node, "num_outputs", len(node.outputs)))
     for i in range(len(node.outputs)):
         dims = (x.dims[0], part, *x.dims[2:])
-        out = r.emit(node, ChannelSplit, [x], dims, groups=n, part=i + 1)
-        r.alias(node, out, output=i)
+        r.emit(node, ChannelSplit, [x], dims, output=i, groups=n, part=i + 1)
 
 
 @READERS.register("SplitToSequence")

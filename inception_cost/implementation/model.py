@@ -60,9 +60,12 @@ def network_of(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
         raise InputError(
             f"unknown variant {variant!r}", "none: a model file has no variants", spec.path
         )
-    if spec.overrides:
+    overrides = spec.overrides
+    if spec.input_shape != spec.network.input_shape and "input" not in overrides:
+        overrides = (*overrides, "input")  # read at another size (receptive --input)
+    if overrides:
         raise InputError(
-            f"the model fixes its own {', '.join(spec.overrides)}",
+            f"the model fixes its own {', '.join(overrides)}",
             "a model file without --input, --bias, --pool-rounding or --padding",
             spec.path,
         )

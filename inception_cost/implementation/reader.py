@@ -184,11 +184,11 @@ class Lowering:
         return value
 
     def emit(
-        self, node: Node, cls: type[Op], inputs: list[Act], dims, params=None, **fields_
+        self, node: Node, cls: type[Op], inputs: list[Act], dims, params=None, output=0, **fields_
     ) -> Act:
-        """Our op `cls` reading `inputs`, writing an output of ONNX dimensions `dims`;
-        `params` names the ONNX tensors of its weights (role -> tensor), which `verify`
-        loads."""
+        """Our op `cls` reading `inputs`, writing the node's `output` (its first, unless a
+        Split's part), of ONNX dimensions `dims`; `params` names the ONNX tensors of its
+        weights (role -> tensor), which `verify` loads."""
         out = Act("", tuple(dims))
         if out.shape is None:
             raise self.refuse(node, f"gives a {len(dims)}-D output", "a 4-D map or a 2-D vector")
@@ -199,11 +199,11 @@ class Lowering:
         self._index[name] = len(self.ops)
         self.ops.append(op)
         self.node_of[name] = node
-        self.tensor_of[name] = node.outputs[0]
+        self.tensor_of[name] = node.outputs[output]
         if params:
             self.params[name] = {role: t for role, t in params.items() if t}
         out = Act(name, out.dims)
-        self.values[node.outputs[0]] = out
+        self.values[node.outputs[output]] = out
         return out
 
     def alias(self, node: Node, value: Act, dims=None, output: int = 0) -> None:

@@ -106,11 +106,24 @@ def runtime_outputs(impl, names: list[str], x: np.ndarray) -> dict[str, np.ndarr
             model.graph.output.append(onnx.helper.make_empty_tensor_value_info(name))
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3
-    session = onnxruntime.InferenceSession(
-        model.SerializeToString(), options, providers=["CPUExecutionProvider"]
-    )
-    feed = {impl.image: np.ascontiguousarray(x.transpose(0, 3, 1, 2), dtype=np.float32)}
-    return dict(zip(names, session.run(names, feed), strict=True))
+    images = np.ascontiguousarray(x.transpose(0, 3, 1, 2), dtype=np.float32)
+    try:
+        session = onnxruntime.InferenceSession(
+            model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+        )
+        batch = session.get_inputs()[0].shape[0]
+        if batch == images.shape[0] or not isinstance(batch, int):
+            runs = [session.run(names, {impl.image: images})]
+        else:  # a batch fixed at export (1): the images one by one, their outputs stacked
+            runs = [session.run(names, {impl.image: images[i : i + 1]}) for i in range(len(x))]
+    except Exception as exc:  # onnxruntime's own errors have no common base class
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(
+            f"onnxruntime cannot run the model: {first[:300]}",
+            "a model onnxruntime runs on the CPU",
+            impl.path,
+        ) from None
+    return {name: np.concatenate([r[k] for r in runs]) for k, name in enumerate(names)}
 
 
 def worst(ours: np.ndarray, theirs: np.ndarray, op) -> float:
