@@ -111,9 +111,10 @@ PRESETS = ("torchinfo", "fvcore", "thop", "paper", "ours", "keras", "nope")
 @dataclass(frozen=True)
 class Case:
     model: str
-    suffix: str  # .md or .csv
+    suffix: str  # .md, .csv or .onnx
     text: str
     args: tuple[str, ...]  # the command line, SPEC written as {spec}
+    data: bytes = b""  # a model file's bytes (suffix .onnx)
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,7 @@ def _alarm(_signum, _frame):
 def run_case(case: Case, folder: Path) -> Outcome:
     """Run `case` in process; the outcome names the broken promise, if any."""
     path = folder / f"spec{case.suffix}"
-    path.write_bytes(case.text.encode("utf-8", "surrogatepass"))
+    path.write_bytes(case.data or case.text.encode("utf-8", "surrogatepass"))
     args = [a.replace("{spec}", str(path)) for a in case.args]
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(HANG)
@@ -264,3 +265,126 @@ def describe(outcome: Outcome) -> str:
     """One line to reproduce a failure by hand."""
     case = outcome.case
     return f"{outcome.failure} | {case.model}{case.suffix} | {' '.join(case.args)}"
+
+
+# --- ONNX model files (issue 24) --------------------------------------------------------
+
+#: Operators a mutated node may become: read ones, held ones and ones with no rule.
+ONNX_OPS = (
+    "Conv",
+    "Relu",
+    "MaxPool",
+    "Concat",
+    "Split",
+    "Add",
+    "Mul",
+    "Div",
+    "Pow",
+    "Reshape",
+    "Transpose",
+    "Gemm",
+    "HardSwish",
+    "LRN",
+    "Identity",
+    "If",
+    "Gizmo",
+)
+#: Integer values a mutated attribute or dimension may take.
+ONNX_INTS = (0, 1, 2, 3, -1, -2, 7, 10**12, 2**31, 2**62)
+
+
+def onnx_bases() -> dict[str, bytes]:
+    """The models mutated: the stem of tests/onnx_graphs.py and a graph of the other
+    operators the reader maps (split, concat, residual add, batch norm, LRN, ReLU6, a
+    MatMul and its bias)."""
+    from onnx_graphs import model, node, stem, tensor
+
+    mixed = model(
+        [
+            node("Split", ["x", "sizes"], ["a", "b"], "/split/Split", axis=1),
+            node("Concat", ["b", "a"], ["c"], "/cat/Concat", axis=1),
+            node("Add", ["c", "x"], ["s"], "/add/Add"),
+            node("BatchNormalization", ["s", "g", "be", "m", "v"], ["n"], "/bn/Bn"),
+            node("LRN", ["n"], ["l"], "/norm/LRN", size=3),
+            node("Clip", ["l", "lo", "hi"], ["r"], "/act/Clip"),
+            node("GlobalAveragePool", ["r"], ["p"], "/gap/Pool"),
+            node("Flatten", ["p"], ["f"], "/Flatten"),
+            node("MatMul", ["f", "w"], ["mm"], "/fc/MatMul"),
+            node("Add", ["mm", "bias"], ["y"], "/fc/Add"),
+        ],
+        [
+            tensor("sizes", (2,), [2, 2], "int64"),
+            *(tensor(k, (4,)) for k in ("g", "be", "m")),
+            tensor("v", (4,), [1.0] * 4),
+            tensor("lo", (), 0.0),
+            tensor("hi", (), 6.0),
+            tensor("w", (4, 5)),
+            tensor("bias", (5,)),
+        ],
+        input_dims=(1, 4, 6, 6),
+    )
+    return {"stem": stem().SerializeToString(), "mixed": mixed.SerializeToString()}
+
+
+def mutate_onnx(data: bytes, rng: random.Random) -> bytes:
+    """A byte edit (flip, cut, insert, repeat) or a graph edit (an operator, an attribute,
+    a dimension, an input rewired: cycles and dangling names)."""
+    import onnx
+
+    if rng.random() < 0.4:
+        data = bytearray(data)
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(data))
+            kind = rng.randrange(4)
+            if kind == 0:
+                data[at] = rng.randrange(256)
+            elif kind == 1:
+                del data[at:]
+            elif kind == 2:
+                data[at:at] = rng.randbytes(rng.randint(1, 16))
+            elif data:
+                data[at:at] = data[at : at + rng.randint(1, 64)]
+            if not data:
+                break
+        return bytes(data)
+    m = onnx.load_model_from_string(data)
+    for _ in range(rng.randint(1, 3)):
+        nodes = m.graph.node
+        n = nodes[rng.randrange(len(nodes))]
+        kind = rng.randrange(4)
+        if kind == 0:
+            n.op_type = rng.choice(ONNX_OPS)
+        elif kind == 1 and n.attribute:
+            a = rng.choice(list(n.attribute))
+            if a.ints:
+                a.ints[rng.randrange(len(a.ints))] = rng.choice(ONNX_INTS)
+            else:
+                a.i = rng.choice(ONNX_INTS)
+        elif kind == 2 and n.input:
+            names = [o for other in nodes for o in other.output] + ["x", "nowhere"]
+            n.input[rng.randrange(len(n.input))] = rng.choice(names)
+        else:
+            dims = rng.choice(
+                [
+                    m.graph.input[0].type.tensor_type.shape.dim,
+                    *(t.dims for t in m.graph.initializer),
+                ]
+            )
+            if len(dims):
+                i = rng.randrange(len(dims))
+                value = rng.choice(ONNX_INTS)
+                if hasattr(dims[i], "dim_value"):
+                    dims[i].dim_value = max(value, 0)
+                else:
+                    dims[i] = max(value, 0)
+    return m.SerializeToString()
+
+
+def make_onnx_case(rng: random.Random, bases: dict[str, bytes]) -> Case:
+    """A mutated model file through a command that reads one."""
+    name = rng.choice(sorted(bases))
+    data = bases[name] if rng.random() < 0.1 else mutate_onnx(bases[name], rng)
+    command = rng.choice(("table", "memory", "profile", "receptive", "conventions", "diff"))
+    args = ["diff", "--model", "googlenet", "{spec}"] if command == "diff" else [command, "{spec}"]
+    args += ["--format", rng.choice(("rich", "markdown", "csv", "json"))]
+    return Case(name, ".onnx", "", tuple(args), data)

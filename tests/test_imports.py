@@ -28,6 +28,11 @@ INSIDE = {
     ("counted.py", "inception_cost.presets"): "the presets only for --as",
     ("counted.py", "inception_cost"): "the presets only for --as",
     ("cli/options.py", "inception_cost.render.terminal"): "only a rich run imports rich",
+    ("cli/options.py", "inception_cost.implementation.reader"): "onnx (2-3 s) for a .onnx only",
+    ("cli/diff.py", "inception_cost.implementation.reader"): "onnx (2-3 s) for --torch only",
+    ("cli/diff.py", "inception_cost.implementation"): "torch, the optional extra, for --torch",
+    ("implementation/torch_export.py", "torch"): "the optional torch extra",
+    ("reference/onnx_run.py", "onnxruntime"): "the optional onnxruntime extra",
 }
 #: Each command draws with rich through render/terminal/NAME.py, imported in its rich branch.
 DRAWN = [c.replace("-", "_") for c in COMMANDS if c != "plot"]
@@ -251,3 +256,15 @@ def test_the_records_and_the_audit_import_neither_reader_nor_builder():
         "print(sorted(m for m in sys.modules if m.startswith('inception_cost.builder')))\n"
     )
     assert records == "[]" and audit == "[]"
+
+
+def test_a_table_run_imports_no_onnx():
+    """onnx takes 2-3 s to import (its ml_dtypes): only reading a model file may pay it."""
+    (heavy,) = probe(
+        "import sys\n"
+        + running("table", "--model", "googlenet", "--format", "csv")
+        + running("diff", "--help")
+        + "heavy = {'onnx', 'onnxruntime', 'torch'}\n"
+        + "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+    )[-1:]
+    assert heavy == "[]"

@@ -99,7 +99,7 @@ def test_verify_cli_exit_0_and_json(run):
     out = run("verify", "--model", "googlenet", "--format", "json")
     assert out.exit_code == 0, out.stderr
     data = json.loads(out.stdout)
-    assert data["ok"] and data["macs"]["run"] == 1_582_671_872 and data["schema_version"] == 2
+    assert data["ok"] and data["macs"]["run"] == 1_582_671_872 and data["schema_version"] == 3
     mem = data["memory_bytes"]
     # the run holds at least GoogLeNet's weights (6,998,552 x 4 bytes) and its input
     assert 6_998_552 * 4 + 224 * 224 * 3 * 4 < mem["measured"] <= mem["run"]

@@ -25,6 +25,7 @@ from inception_cost.builder.kinds import Sizes, module
 from inception_cost.builder.layers import LAYERS
 from inception_cost.errors import InputError, nearest
 from inception_cost.frontmatter import Variant
+from inception_cost.implementation.model import Implementation
 from inception_cost.kinds import Kind
 from inception_cost.network import Block, Network
 from inception_cost.ops import INPUT, Op
@@ -38,7 +39,10 @@ def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
 
     A stride read from printed sizes (ResNet's stages) is a property of the table as
     printed: it is read at the spec's tabled input and kept at any other input, where the
-    stage's output size follows from its strided layers."""
+    stage's output size follows from its strided layers. A model file's network was read
+    with it (`Implementation.built`)."""
+    if isinstance(spec, Implementation):
+        return spec.built(variant)
     tabled = spec.tabled_input or spec.input_shape
     chosen = next((v for v in spec.variants if v.name == variant), None)
     own = (chosen and chosen.input_shape) or spec.input_shape

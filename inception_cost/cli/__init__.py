@@ -28,6 +28,7 @@ COMMANDS = (
     "claims",
     "compare-bottleneck",
     "conventions",
+    "diff",
     "memory",
     "models",
     "plot",

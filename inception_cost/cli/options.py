@@ -11,6 +11,7 @@ import click
 from inception_cost.cells import parse_shape, whole_number
 from inception_cost.conventions import parse_padding
 from inception_cost.errors import InputError
+from inception_cost.implementation.model import is_model
 from inception_cost.render import FORMATS
 from inception_cost.spec.read import load, load_model, model_names
 from inception_cost.spec.records import Spec
@@ -52,10 +53,17 @@ SHAPE = Parsed("HxWxC", parse_shape)
 PADDING = Parsed("same|valid|N", parse_padding)
 
 
-def load_spec(spec_file: str | None, model: str | None) -> Spec:
-    """The SPEC file or the bundled --model (GoogLeNet when neither is given)."""
+def load_spec(spec_file: str | None, model: str | None, models: bool = True) -> Spec:
+    """The SPEC file, a model file (.onnx: its `Implementation`; refused without `models`,
+    for a command that rebuilds a table) or the bundled --model (GoogLeNet by default)."""
     if spec_file and model:
         raise click.UsageError("give a SPEC file or --model, not both")
+    if is_model(spec_file) and not models:
+        raise click.UsageError("this command rebuilds a table's rows; a model file has none")
+    if is_model(spec_file):
+        from inception_cost.implementation.reader import read  # onnx: only for a model file
+
+        return read(spec_file)
     if spec_file:
         return load(spec_file)
     return load_model(model or "googlenet")

@@ -20,6 +20,7 @@ from inception_cost.cli.options import (
     variant_option,
 )
 from inception_cost.conventions import DECLARED
+from inception_cost.implementation.model import Implementation
 from inception_cost.render import TABLE_FORMATS, UNJUDGED
 from inception_cost.render.table import render
 from inception_cost.report import make_report
@@ -130,6 +131,8 @@ def table(
     )
     if flops and as_preset:
         raise click.UsageError("give --flops or --as, not both (--as flop-counter counts FLOPs)")
+    if fmt == "spec" and isinstance(tabled, Implementation):
+        raise click.UsageError("a model file has no table to write as a spec (--format markdown)")
     report = make_report(
         spec,
         aux=aux,

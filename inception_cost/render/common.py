@@ -10,6 +10,7 @@ from fractions import Fraction
 from inception_cost import conventions
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Audit, ReadingFit, Verdict
 from inception_cost.errors import Location
+from inception_cost.implementation.model import Implementation
 
 GLYPH = {MATCH: "✓", TRUNCATED: "≈", MISMATCH: "✗"}
 LEGEND = "✓ matches as printed (rounded) · ≈ only if the print truncated · ✗ mismatch"
@@ -47,7 +48,7 @@ def settings_lines(report) -> list[str]:
     )
     lines = [
         f"input {shape} · batch {a.batch} · {a.dtype} ({a.itemsize} bytes) · {phase}",
-        conventions.header_line(c),
+        spec.header_line() if isinstance(spec, Implementation) else conventions.header_line(c),
         "".join(f"{w} · " for w in conventions.words(c, "ops", _kinds(a))) + unit,
         "other ops: compares, adds, muls, divs, exp · activations: elements written"
         + (" (ReLU, dropout in place)" if a.inplace else ""),
