@@ -27,6 +27,11 @@ INSIDE = {
     ("report.py", "inception_cost.presets"): "the presets only for --as",
     ("counted.py", "inception_cost.presets"): "the presets only for --as",
     ("counted.py", "inception_cost"): "the presets only for --as",
+    ("machines/__init__.py", "platformdirs"): "only where a calibration is read or written",
+    ("machines/__init__.py", "inception_cost.output"): "tempfile only to store a calibration",
+    ("machines/__init__.py", "inception_cost.reference.calibrate"): "NumPy only for --calibrate",
+    ("roofline.py", "inception_cost.reference"): "NumPy only for --measure",
+    ("reference/calibrate.py", "subprocess"): "macOS's sysctl only on macOS",
 }
 
 

@@ -32,6 +32,7 @@ COMMANDS = {
     "receptive": "receptive",
     "sweep": "sweep",
     "table": "table",
+    "time": "time",
     "verify": "verify",
 }
 

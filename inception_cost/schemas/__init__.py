@@ -16,6 +16,7 @@ COMMANDS = (
     "sweep",
     "memory",
     "profile",
+    "time",
 )
 
 
