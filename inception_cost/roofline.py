@@ -214,6 +214,11 @@ class RowTime:
         return self.flops / self.measured if self.measured else None
 
     @property
+    def rate(self) -> float | None:
+        """FLOP/s at its predicted time: on the roof, or under it for a row of both bounds."""
+        return self.flops / self.seconds if self.seconds else None
+
+    @property
     def violation(self) -> bool:
         """Measured faster than its lower bound."""
         return self.measured is not None and self.measured < self.seconds
@@ -282,6 +287,11 @@ class Roofline:
         """FLOPs per byte where the roof turns flat, at the cache or DRAM bandwidth."""
         bw = self.machine.cache_bandwidth if charged == CACHE else self.machine.bandwidth
         return self.peak / bw if bw else None
+
+    def roof(self, intensity: float, charged: str) -> float:
+        """The FLOP/s the roof allows at `intensity` FLOPs per byte, at one bandwidth."""
+        bw = self.machine.cache_bandwidth if charged == CACHE else self.machine.bandwidth
+        return min(self.peak, bw * intensity)
 
     @property
     def violations(self) -> tuple[RowTime, ...]:
