@@ -64,10 +64,10 @@ def regenerate(path: Path) -> bool:
 
 def charts() -> dict:
     """name -> matplotlib figure of each chart the docs show."""
-    from inception_cost import cost, network, spec
+    from inception_cost import cost, machines, network, roofline, spec
     from inception_cost.landscape import points
     from inception_cost.profile import profile
-    from inception_cost.render.plot import comparison_figure, layer_figure
+    from inception_cost.render.plot import comparison_figure, layer_figure, roofline_figure
 
     googlenet = cost.analyse(network.build(spec.load_model("googlenet")))
     return {
@@ -75,6 +75,9 @@ def charts() -> dict:
             [profile("googlenet", googlenet, q) for q in ("params", "macs", "memory")]
         ),
         "networks": comparison_figure(points()),
+        "googlenet-roofline": roofline_figure(
+            roofline.predict(googlenet, machines.lookup("i9-11900h"), model="googlenet")
+        ),
     }
 
 
