@@ -20,7 +20,6 @@ kept: a figure measured while another process held a core is only ever too low.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import statistics
 import sys
 import time
@@ -32,15 +31,6 @@ from inception_cost import cost, machines, network, roofline, spec
 from inception_cost.reference import calibrate, timing
 
 NETWORKS = ("googlenet", "resnet50", "mobilenetv2")
-
-
-def best_of(a: machines.Machine, b: machines.Machine) -> machines.Machine:
-    """Each figure the higher of two calibrations of this machine."""
-    peaks = tuple((p, max(v, dict(b.peaks)[p])) for p, v in a.peaks)
-    cache = max(a.cache_bandwidth or 0, b.cache_bandwidth or 0) or None
-    return dataclasses.replace(
-        a, peaks=peaks, bandwidth=max(a.bandwidth, b.bandwidth), cache_bandwidth=cache
-    )
 
 
 def run(name: str, batch: int, repeats: int):
@@ -59,7 +49,7 @@ def main() -> None:
     started = time.perf_counter()
     before = calibrate.calibrate(llc=llc)
     runs = {(n, b): run(n, b, args.repeat) for b in args.batches for n in NETWORKS}
-    here = best_of(before, calibrate.calibrate(llc=llc))
+    here = calibrate.best(before, calibrate.calibrate(llc=llc))
     peak = dict(here.peaks)["fp32"]
     print(f"{calibrate.library()}, {calibrate.threads()} BLAS threads; {calibrate._cpu()}")
     print(
