@@ -470,39 +470,28 @@ def roofline(
             "--measure times this machine and calibrates it in the same run",
             "no --machine, --peak or --bandwidth with --measure",
         )
-    check_variant_runs(spec, variant, aux)
-    net = network.build(spec, aux=aux, variant=variant)
-    analysis = cost.analyse(net, batch=batch, dtype=dtype)
     if machine is None and measure is None:
         raise InputError(
             "no machine to bound the network on",
             "--machine NAME, --peak and --bandwidth, or --calibrate",
         )
-    if measure is None:
-        return predict(
-            analysis,
-            machine,
-            model=spec.name,
-            precision=precision,
-            rule=rule,
-            other_ops=other_ops,
-            expand=expand,
-            variant=variant,
+    if measure and precision not in (None, "fp32", "fp64"):
+        raise InputError(
+            f"this machine's calibration has no {precision} peak (NumPy multiplies in"
+            " float32 and float64)",
+            "--precision fp32 or fp64 with --measure",
         )
+    check_variant_runs(spec, variant, aux)
+    net = network.build(spec, aux=aux, variant=variant)
+    analysis = cost.analyse(net, batch=batch, dtype=dtype)
+    settings = {"model": spec.name, "precision": precision, "rule": rule}
+    settings |= {"other_ops": other_ops, "expand": expand, "variant": variant}
+    if measure is None:
+        return predict(analysis, machine, **settings)
     # NumPy only when this machine is measured (not for --help or a preset)
     from inception_cost.reference import calibrate, timing
 
-    timing.check_dtype(dtype)
-    here = calibrate.calibrate(llc=llc)
-    roof = predict(
-        analysis,
-        here,
-        model=spec.name,
-        precision=precision,
-        rule=rule,
-        other_ops=other_ops,
-        expand=expand,
-        variant=variant,
-    )
+    timing.check(net, batch, dtype)
+    roof = predict(analysis, calibrate.calibrate(llc=llc), **settings)
     ops, rows, how = timing.measure(net, batch=batch, dtype=dtype, repeats=repeats)
     return with_times(roof, ops, rows, how)

@@ -83,6 +83,8 @@ def test_json_has_exact_counts_and_the_machine(run):
         (("--machine", "a100", "--measure", "numpy"), ("--measure times this machine",)),
         (("--measure", "onnxruntime"), ("no ONNX graph", "--measure numpy")),
         (("--measure", "numpy", "--dtype", "float16"), ("float32 or float64",)),
+        (("--measure", "numpy", "--precision", "tf32"), ("no tf32 peak",)),
+        (("--measure", "numpy", "--batch", "100000"), ("needs about", "--batch")),
         (("--peak", "1T", "--bandwidth", "1T", "--cache-bandwidth", "2T"), ("--llc",)),
         (("--llc", "0MiB", "--machine", "a100"), ("--llc must be positive",)),
     ],

@@ -15,21 +15,14 @@ from inception_cost.roofline import Measurement
 WARMUP = 1
 
 
-def check_dtype(dtype: str) -> None:
-    """The reference runs float32 and float64 only."""
+def check(network: Network, batch: int, dtype: str) -> None:
+    """A run the reference can make: float32 or float64, and a peak under half the memory
+    available (before a calibration that takes seconds, not after it)."""
     if dtype not in memory.ITEMSIZE:
         raise InputError(
             f"the NumPy reference runs float32 or float64, not {dtype}",
             "--dtype float32 or float64 with --measure numpy",
         )
-
-
-def measure(
-    network: Network, *, batch: int = 1, dtype: str = "float32", repeats: int = 5, seed: int = 0
-) -> tuple[dict[str, float], dict[str, float], Measurement]:
-    """Median seconds per op and per row (of the row's own total in each run) over
-    `repeats` runs after WARMUP, and how they were measured."""
-    check_dtype(dtype)
     need = memory.estimate(network, batch, dtype)
     free = memory.available()
     if free is not None and need.total > free // 2:
@@ -38,6 +31,14 @@ def measure(
             f" ({need.peak_op}), over half the {free / 1e9:,.2f} GB available",
             "a smaller --batch",
         )
+
+
+def measure(
+    network: Network, *, batch: int = 1, dtype: str = "float32", repeats: int = 5, seed: int = 0
+) -> tuple[dict[str, float], dict[str, float], Measurement]:
+    """Median seconds per op and per row (of the row's own total in each run) over
+    `repeats` runs after WARMUP, and how they were measured."""
+    check(network, batch, dtype)
     w = weights.init_weights(network, seed, dtype)
     x = weights.random_input(network.input_shape, batch, seed, dtype)
     for _ in range(WARMUP):
