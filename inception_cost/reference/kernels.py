@@ -327,11 +327,19 @@ def batch_norm(
     var: np.ndarray,
     eps: float,
 ) -> np.ndarray:
-    """Inference batch norm, folded to one multiply and one add per element."""
+    """Inference batch norm, folded to one multiply and one add per element, a block of
+    positions at a time (CHUNK_BYTES / 8 each) so the add finds the product in cache."""
     scale = (gamma / np.sqrt(var + eps)).astype(x.dtype)
-    y = x * scale
-    y += (beta - mean * scale).astype(x.dtype)
-    return y
+    shift = (beta - mean * scale).astype(x.dtype)
+    c = x.shape[3]
+    flat = x.reshape(-1, c)
+    y = np.empty_like(flat)
+    step = max(1, CHUNK_BYTES // 8 // (c * x.itemsize))
+    for r in range(0, flat.shape[0], step):
+        out = y[r : r + step]
+        np.multiply(flat[r : r + step], scale, out=out)
+        out += shift
+    return y.reshape(x.shape)
 
 
 def scaled_tanh(x: np.ndarray, amplitude: float, slope: float) -> np.ndarray:
