@@ -2,7 +2,9 @@
 cache bandwidths `time` bounds a network with.
 
 - peak: the best rate of `np.matmul` on square matrices of PEAK_SIZES (2 n^3 FLOPs each),
-  in float32 and float64, best of PEAK_REPEATS runs each;
+  in float32 and float64, the best of PEAK_REPEATS runs each and of as many more as
+  PEAK_SECONDS allow (on a shared machine the best run is the one no other process
+  slowed, and a peak measured too low makes every bound too high);
 - DRAM bandwidth: the best of a copy and a triad (STREAM's kernels) over a working set of
   DRAM_FACTOR x the last-level cache, so neither runs from cache;
 - cache bandwidth: the best of copy, scale, add and triad at working sets that fit in half
@@ -33,6 +35,7 @@ from inception_cost.reference.memory import available
 
 PEAK_SIZES = (512, 1024, 2048)
 PEAK_REPEATS = 5
+PEAK_SECONDS = 0.25  # per size and dtype
 DRAM_FACTOR = 8
 STREAM_REPEATS = 3
 CACHE_SMALLEST = 64 * 1024
@@ -99,10 +102,14 @@ def _aligned(nbytes: int) -> np.ndarray:
     return out
 
 
-def _best(run, repeats: int, passes: int = 1) -> float:
-    """The shortest time of `repeats` timings of `passes` calls, per call."""
+def _best(run, repeats: int, passes: int = 1, seconds: float = 0.0) -> float:
+    """The shortest time of `repeats` timings of `passes` calls (and of more, until
+    `seconds` have gone), per call."""
     best = float("inf")
-    for _ in range(repeats):
+    until = time.perf_counter() + seconds
+    done = 0
+    while done < repeats or time.perf_counter() < until:
+        done += 1
         start = time.perf_counter()
         for _ in range(passes):
             run()
@@ -119,7 +126,11 @@ def matmul_peak(dtype: str) -> tuple[float, int]:
         b = rng.standard_normal((n, n)).astype(dtype)
         c = np.empty((n, n), dtype)
         np.matmul(a, b, out=c)  # the warm-up: BLAS threads started, pages touched
-        rate = 2 * n**3 / _best(lambda a=a, b=b, c=c: np.matmul(a, b, out=c), PEAK_REPEATS)
+
+        def run(a=a, b=b, c=c):
+            np.matmul(a, b, out=c)
+
+        rate = 2 * n**3 / _best(run, PEAK_REPEATS, seconds=PEAK_SECONDS)
         best = max(best, (rate, n))
     return best
 
@@ -190,7 +201,7 @@ def calibrate(llc: int | None = None) -> Machine:
     where = "given by --llc" if llc else ("as the OS reports it" if found else "assumed")
     notes = [
         f"{p} peak: np.matmul at {n}x{n} (the best of {', '.join(map(str, PEAK_SIZES))},"
-        f" {PEAK_REPEATS} runs each)"
+        f" at least {PEAK_REPEATS} runs and {PEAK_SECONDS} s each)"
         for p, (_, n) in peaks.items()
     ]
     notes.append(
@@ -204,7 +215,7 @@ def calibrate(llc: int | None = None) -> Machine:
         )
     return Machine(
         CALIBRATED,
-        f"this machine: {_cpu()}, {threads()} BLAS threads",
+        f"this machine: {cpu()}, {threads()} BLAS threads",
         "cpu",
         tuple((p, rate) for p, (rate, _) in peaks.items()),
         dram,
@@ -221,7 +232,7 @@ def _mib(n: int) -> str:
     return f"{n / 2**20:,.0f} MiB" if n >= 2**20 else f"{n // 1024} KiB"
 
 
-def _cpu() -> str:
+def cpu() -> str:
     """The processor's name as the OS gives it."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():

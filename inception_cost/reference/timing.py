@@ -33,11 +33,11 @@ def check(network: Network, batch: int, dtype: str) -> None:
         )
 
 
-def measure(
+def samples(
     network: Network, *, batch: int = 1, dtype: str = "float32", repeats: int = 5, seed: int = 0
-) -> tuple[dict[str, float], dict[str, float], Measurement]:
-    """Median seconds per op and per row (of the row's own total in each run) over
-    `repeats` runs after WARMUP, and how they were measured."""
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Seconds of every op and of every row (its ops summed) in each of `repeats` runs,
+    after WARMUP runs."""
     check(network, batch, dtype)
     w = weights.init_weights(network, seed, dtype)
     x = weights.random_input(network.input_shape, batch, seed, dtype)
@@ -53,6 +53,15 @@ def measure(
             rows[t.block] = rows.get(t.block, 0.0) + t.seconds
         for name, seconds in rows.items():
             per_row.setdefault(name, []).append(seconds)
+    return per_op, per_row
+
+
+def measure(
+    network: Network, *, batch: int = 1, dtype: str = "float32", repeats: int = 5, seed: int = 0
+) -> tuple[dict[str, float], dict[str, float], Measurement]:
+    """Median seconds per op and per row (of the row's own total in each run) over
+    `repeats` runs after WARMUP, and how they were measured."""
+    per_op, per_row = samples(network, batch=batch, dtype=dtype, repeats=repeats, seed=seed)
     how = Measurement("numpy", calibrate.library(), calibrate.threads(), repeats, WARMUP)
     return (
         {k: statistics.median(v) for k, v in per_op.items()},
