@@ -124,11 +124,18 @@ def _googlenet(machine, expand=False):
     return roofline.predict(cost.analyse(network.build(g), batch=8), machine, model=g.name)
 
 
-#: this machine as calibrated on a good day (peak and both bandwidths high: low ridges)
-HERE = machines.given(300e9, 25e9, "fp32", cache_bandwidth=120e9, llc=480 * 2**20)
+#: this machine as calibrated on a fast day and on a slow one (the issue saw the peak at
+#: 291 and 180 GFLOP/s); its last-level cache's bandwidth measured near 29 GB/s, DRAM's
+#: 16 to 24
+HERE = [
+    machines.given(peak, 24e9, "fp32", cache_bandwidth=30e9, llc=480 * 2**20)
+    for peak in (300e9, 180e9)
+]
+MACHINES = [*HERE, *machines.presets().values()]
+NAMES = ["here-fast", "here-slow", *machines.presets()]
 
 
-@pytest.mark.parametrize("machine", [HERE, *machines.presets().values()], ids=lambda m: m.name)
+@pytest.mark.parametrize("machine", MACHINES, ids=NAMES)
 def test_lrn_rows_are_memory_bound_at_both_ridges(machine):
     r = _googlenet(machine)
     lrn = [row for row in r.rows if {o.kind for o in row.ops} == {"lrn"}]
@@ -139,7 +146,7 @@ def test_lrn_rows_are_memory_bound_at_both_ridges(machine):
         assert row.intensity < min(ridges)
 
 
-@pytest.mark.parametrize("machine", [HERE, *machines.presets().values()], ids=lambda m: m.name)
+@pytest.mark.parametrize("machine", MACHINES, ids=NAMES)
 def test_every_depthwise_convolution_is_memory_bound(machine):
     m = spec.load_model("mobilenetv2")
     net = network.build(m)

@@ -7,8 +7,12 @@ cache bandwidths `time` bounds a network with.
   slowed, and a peak measured too low makes every bound too high);
 - DRAM bandwidth: the best of a copy and a triad (STREAM's kernels) over a working set of
   DRAM_FACTOR x the last-level cache, so neither runs from cache;
-- cache bandwidth: the best of copy, scale, add and triad at working sets that fit in half
-  the last-level cache (from 64 KiB up).
+- cache bandwidth, the last-level cache's own: the best of copy, scale, add and triad at
+  working sets that fit in half the last-level cache but not in the cache below it (twice
+  its size and up): the bandwidth the cache-aware rule charges an op whose bytes fit in
+  half the last-level cache. (The level below runs faster still, and the ops it holds are
+  small; the L2's rate would put the cache ridge near 2 FLOPs per byte, where a depthwise
+  convolution's 2.25 sits, on a CPU whose GEMM peak is twice its L2 bandwidth.)
 
 Bytes are counted as STREAM counts them: copy and scale read and write one array each
 (2 per element), add and triad read two and write one (3); the triad runs in chunks of
@@ -44,11 +48,11 @@ MOVED_PER_TIMING = 16 * 2**20  # a small working set is timed over enough passes
 ASSUMED_LLC = 32 * 2**20
 
 
-def llc_bytes() -> int | None:
-    """The last-level cache as the OS reports it (Linux sysfs, macOS sysctl), or None."""
-    base = Path("/sys/devices/system/cpu/cpu0/cache")
-    best = None
-    for index in sorted(base.glob("index*")):
+def cache_sizes() -> tuple[int | None, int | None]:
+    """(the level below the last, the last-level cache) in bytes, as the OS reports them
+    (Linux sysfs, macOS sysctl); None where it does not say."""
+    levels: dict[int, int] = {}
+    for index in sorted(Path("/sys/devices/system/cpu/cpu0/cache").glob("index*")):
         try:
             level = int((index / "level").read_text())
             kind = (index / "type").read_text().strip()
@@ -56,19 +60,18 @@ def llc_bytes() -> int | None:
         except (OSError, ValueError):
             continue
         if kind in ("Unified", "Data") and size[:-1].isdigit():
-            scale = {"K": 2**10, "M": 2**20, "G": 2**30}.get(size[-1], 1)
-            if best is None or level >= best[0]:
-                best = (level, int(size[:-1]) * scale)
-    if best:
-        return best[1]
-    if sys.platform == "darwin":
+            levels[level] = int(size[:-1]) * {"K": 2**10, "M": 2**20, "G": 2**30}.get(size[-1], 1)
+    if not levels and sys.platform == "darwin":
         import subprocess  # only on macOS, where sysctl says
 
-        for key in ("hw.l3cachesize", "hw.l2cachesize"):
+        for level, key in ((2, "hw.l2cachesize"), (3, "hw.l3cachesize")):
             out = subprocess.run(["sysctl", "-n", key], capture_output=True, text=True).stdout
             if out.strip().isdigit() and int(out) > 0:
-                return int(out)
-    return None
+                levels[level] = int(out)
+    ordered = [levels[k] for k in sorted(levels)]
+    if not ordered:
+        return None, None
+    return (ordered[-2] if len(ordered) > 1 else None), ordered[-1]
 
 
 def threads() -> int:
@@ -179,8 +182,9 @@ def stream(working_set: int, names: tuple[str, ...]) -> tuple[float, str]:
 
 def calibrate(llc: int | None = None) -> Machine:
     """Measure this machine now; `llc` overrides the last-level cache the OS reports."""
-    found = llc_bytes()
+    below, found = cache_sizes()
     cache = llc or found or ASSUMED_LLC
+    below = below if below and below < cache else cache // 16
     dram_set = DRAM_FACTOR * cache
     free = available()
     if free is not None and dram_set > free // 2:
@@ -192,7 +196,7 @@ def calibrate(llc: int | None = None) -> Machine:
     peaks = {p: matmul_peak(d) for p, d in (("fp32", "float32"), ("fp64", "float64"))}
     dram, dram_kernel = stream(dram_set, ("copy", "triad"))
     sizes = []
-    size = CACHE_SMALLEST
+    size = max(CACHE_SMALLEST, 2 * below)
     while 2 * size <= cache:
         sizes.append(size)
         size *= 4
@@ -211,7 +215,8 @@ def calibrate(llc: int | None = None) -> Machine:
     if cached:
         notes.append(
             f"cache: {cached[1]} at {_mib(cached[2])} (the best of copy, scale, add and triad"
-            f" at {_mib(sizes[0])} to {_mib(sizes[-1])})"
+            f" at {_mib(sizes[0])} to {_mib(sizes[-1])}: over twice the {_mib(below)} cache"
+            " below the last-level one, within half the last-level cache)"
         )
     return Machine(
         CALIBRATED,

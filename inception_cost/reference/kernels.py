@@ -108,8 +108,8 @@ def conv2d(
                 a = part.reshape(-1, k_cols)  # the im2col chunk: a copy
                 np.matmul(a, b, out=out if groups == 1 else out[:, g * og : (g + 1) * og])
                 macs += a.shape[0] * a.shape[1] * b.shape[1]
-    if bias is not None:
-        y += bias
+            if bias is not None:
+                out += bias  # while the chunk's output is still in cache
     return y, macs
 
 
