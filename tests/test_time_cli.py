@@ -141,3 +141,27 @@ def test_a_calibration_is_stored_and_read_back(run, config):
     assert stored["llc"] == 256 * 1024
     again = json.loads(run("time", "-m", "lenet5", "--format", "json").stdout)
     assert again["machine"] == data["machine"]
+
+
+def test_a_violation_is_shown_with_its_cause_in_every_format():
+    from schema_subset import errors
+
+    from inception_cost import roofline, schemas, spec
+    from inception_cost.render import text
+
+    r = roofline.roofline(spec.load_model("lenet5"), machine=machines.given(1e9, 1e9, "fp32"))
+    ops = {o.name: 2 * o.seconds for row in r.rows for o in row.ops}
+    rows = {row.name: 2 * row.seconds for row in r.rows}
+    slow = r.rows[1]
+    rows[slow.name] = slow.seconds / 2
+    timed = roofline.with_times(r, ops, rows, roofline.Measurement("numpy", "NumPy", 2, 5, 1))
+    md = text("time", timed, "markdown")
+    assert f"- ✗ {slow.name}: measured" in md and "50% |" in md and "200% ✗ |" in md
+    assert "Spearman rank correlation" in md
+    data = json.loads(text("time", timed, "json"))
+    assert data["violations"] == [slow.name] and errors(data, schemas.load("time")) == []
+    assert data["rows"][1]["cause"] and data["measurement"]["repeats"] == 5
+    csv = text("time", timed, "csv").splitlines()
+    assert csv[2].endswith(",2.0000,true") and csv[1].endswith(",0.5000,false")
+    rich = text("time", timed, "rich")
+    assert f"✗ {slow.name}: measured" in rich
