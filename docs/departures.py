@@ -60,8 +60,7 @@ def render(paths: dict[str, str]) -> str:
     from inception_cost.spec.read import load_model
 
     results = {
-        name: diff.diff(load_model(name), reader.read(paths[name], name=name))
-        for name in NETWORKS
+        name: diff.diff(load_model(name), reader.read(paths[name], name=name)) for name in NETWORKS
     }
     lines = [HEAD.rstrip(), ""]
     lines += ["| network | torchvision | params: table -> torchvision | MACs | departures |"]

@@ -64,11 +64,11 @@ def regenerate(path: Path) -> bool:
 
 def charts() -> dict:
     """name -> matplotlib figure of each chart the docs show."""
-    from inception_cost import cost
+    from inception_cost import cost, machines, roofline
     from inception_cost.builder import build
     from inception_cost.landscape import points
     from inception_cost.profile import profile
-    from inception_cost.render.plot import comparison_figure, layer_figure
+    from inception_cost.render.plot import comparison_figure, layer_figure, roofline_figure
     from inception_cost.spec.read import load_model
 
     googlenet = cost.analyse(build(load_model("googlenet")))
@@ -77,6 +77,9 @@ def charts() -> dict:
             [profile("googlenet", googlenet, q) for q in ("params", "macs", "memory")]
         ),
         "networks": comparison_figure(points()),
+        "googlenet-roofline": roofline_figure(
+            roofline.predict(googlenet, machines.lookup("i9-11900h"), model="googlenet")
+        ),
     }
 
 

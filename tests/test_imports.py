@@ -23,6 +23,9 @@ INSIDE = {
     ("cli/verify.py", "rich.progress"): "the progress bar only on a terminal",
     ("render/plot.py", "matplotlib"): "the optional plot extra",
     ("render/plot.py", "matplotlib.figure"): "the optional plot extra",
+    ("render/plot.py", "matplotlib.backends.backend_agg"): "the optional plot extra",
+    ("render/plot.py", "matplotlib.text"): "the optional plot extra",
+    ("render/plot.py", "matplotlib.transforms"): "the optional plot extra",
     ("cli/table.py", "inception_cost.presets"): "the presets only for --as completion",
     ("report.py", "inception_cost.presets"): "the presets only for --as",
     ("counted.py", "inception_cost.presets"): "the presets only for --as",
@@ -33,6 +36,11 @@ INSIDE = {
     ("cli/diff.py", "inception_cost.implementation"): "torch, the optional extra, for --torch",
     ("implementation/torch_export.py", "torch"): "the optional torch extra",
     ("reference/onnx_run.py", "onnxruntime"): "the optional onnxruntime extra",
+    ("machines/__init__.py", "platformdirs"): "only where a calibration is read or written",
+    ("machines/__init__.py", "inception_cost.output"): "tempfile only to store a calibration",
+    ("machines/__init__.py", "inception_cost.reference.calibrate"): "NumPy only for --calibrate",
+    ("roofline.py", "inception_cost.reference"): "NumPy only for --measure",
+    ("reference/calibrate.py", "subprocess"): "macOS's sysctl only on macOS",
 }
 #: Each command draws with rich through render/terminal/NAME.py, imported in its rich branch.
 DRAWN = [c.replace("-", "_") for c in COMMANDS if c != "plot"]

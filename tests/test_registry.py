@@ -34,6 +34,7 @@ REGISTRIES = {
     "reference.memory.WORKSPACE": "the temporaries the op's kernel allocates",
     "render.terminal.table.LABELS": "the op's name in the rich table's type column",
     "implementation.mapping.FORMS": "the ONNX forms the op is read from (docs/onnx.md)",
+    "roofline.TRAFFIC": "the bytes the op moves in the roofline (docs/time.md)",
 }
 #: Registries keyed by something other than our op kinds: not walked above.
 OTHER_KEYS = {"implementation.mapping.READERS": "ONNX operator -> the reader of its nodes"}

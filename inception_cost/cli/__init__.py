@@ -36,6 +36,7 @@ COMMANDS = (
     "receptive",
     "sweep",
     "table",
+    "time",
     "verify",
 )
 

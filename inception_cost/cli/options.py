@@ -3,11 +3,13 @@ rendered result (`emit` a text format's, `show` what a rich renderer draws)."""
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 
 import click
 
+from inception_cost import machines
 from inception_cost.cells import parse_shape, whole_number
 from inception_cost.conventions import parse_padding
 from inception_cost.errors import InputError
@@ -170,3 +172,78 @@ def show(draw: Callable, result, output: str | None, force: bool, spec_file, **o
         sys.stdout.write(shown)  # as the console drew it: its colours are its own choice
     else:
         emit(shown, output, force, spec_file)
+
+
+#: the options `machine_options` gathers into one `machine` argument for machines.choose
+MACHINE_OPTIONS = ("name", "peak", "bandwidth", "cache_bandwidth", "llc", "calibrate", "precision")
+
+
+def _rate(option: str) -> Parsed:
+    return Parsed("RATE", lambda text: machines.parse_rate(text, option))
+
+
+def machine_options(command):
+    """The machine `time` and `plot --roofline` bound a network on (--machine, --peak,
+    --bandwidth, --cache-bandwidth, --llc, --calibrate, --precision), passed to the command
+    as one `machine` dict of machines.choose's arguments."""
+
+    @functools.wraps(command)
+    def gathered(**kwargs):
+        return command(machine={k: kwargs.pop(f"machine_{k}") for k in MACHINE_OPTIONS}, **kwargs)
+
+    options = [
+        click.option(
+            "--machine",
+            "machine_name",
+            metavar="NAME",
+            help="A machine from its vendor's figures (a100, h100, i9-11900h), or calibrated:"
+            " the figures --calibrate stored; default calibrated.",
+            shell_complete=lambda ctx, param, text: [
+                n for n in (*machines.presets(), machines.CALIBRATED) if n.startswith(text)
+            ],
+        ),
+        click.option(
+            "--peak",
+            "machine_peak",
+            type=_rate("--peak"),
+            metavar="RATE",
+            help="Peak FLOP/s by hand (300G, 19.5T), with --bandwidth.",
+        ),
+        click.option(
+            "--bandwidth",
+            "machine_bandwidth",
+            type=_rate("--bandwidth"),
+            metavar="RATE",
+            help="Memory bandwidth in bytes/s by hand (25G, 2039G).",
+        ),
+        click.option(
+            "--cache-bandwidth",
+            "machine_cache_bandwidth",
+            type=_rate("--cache-bandwidth"),
+            metavar="RATE",
+            help="Cache bandwidth by hand, with --llc: the cache-aware rule.",
+        ),
+        click.option(
+            "--llc",
+            "machine_llc",
+            type=Parsed("SIZE", lambda t: machines.parse_size(t, "--llc")),
+            metavar="SIZE",
+            help="The last-level cache (32MiB), instead of the machine's or the OS's.",
+        ),
+        click.option(
+            "--calibrate",
+            "machine_calibrate",
+            is_flag=True,
+            help="Measure this machine (NumPy matmul peak, STREAM-style bandwidths), store"
+            " the figures in the user configuration folder and use them.",
+        ),
+        click.option(
+            "--precision",
+            "machine_precision",
+            type=click.Choice(machines.PRECISIONS),
+            help="The peak to use (default: the --dtype's own; tf32 for float32 on Tensor Cores).",
+        ),
+    ]
+    for option in reversed(options):
+        gathered = option(gathered)
+    return gathered

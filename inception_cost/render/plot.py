@@ -115,3 +115,117 @@ def save(figure, suffix: str) -> str | bytes:
         figure.savefig(buf, format=suffix[1:], metadata=metadata)
     data = buf.getvalue()
     return data.decode("utf-8") if suffix == ".svg" else data
+
+
+LABEL_POINTS = 8  # font size of a row's label: legible in a PNG at 100 dpi
+#: where a label may sit, in points from its row's dot: nearest first, then rings further
+#: out at eight angles each (below first: the roof runs above the rows)
+PLACES = [
+    (round(r * dx), round(r * dy))
+    for r in (10, 22, 36, 52)
+    for dx, dy in ((1, -1), (1, 0), (-1, -1), (0, -1), (1, 1), (-1, 0), (0, 1), (-1, 1))
+]
+LEADER = {"arrowstyle": "-", "color": "0.45", "linewidth": 0.6, "shrinkA": 1, "shrinkB": 3}
+
+
+def roofline_figure(r, labelled: int = 8):
+    """A network's rows on the machine's roof: arithmetic intensity (FLOPs per byte, x)
+    against the FLOP/s each row reached (measured, or its predicted time where nothing was
+    measured), log scales; the roof at each bandwidth the rows were charged at; the
+    `labelled` slowest rows named, no label over another or over a dot."""
+    figure = _figure()(figsize=(9, 6.5), layout="constrained")
+    ax = figure.add_subplot()
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    rows = [row for row in r.rows if row.intensity]
+    xs = [row.intensity for row in rows]
+    measured = r.measurement is not None
+    ys = [(row.achieved if measured else row.rate) / 1e9 for row in rows]
+    lo, hi = min(xs) / 2, max(xs) * 2
+    levels = ["cache", "DRAM"] if r.rule == "cache-aware" else ["DRAM"]
+    for i, level in enumerate(levels):
+        ridge = r.ridge(level)
+        corner = [lo, ridge, hi] if lo < ridge < hi else [lo, hi]
+        bandwidth = r.machine.cache_bandwidth if level == "cache" else r.machine.bandwidth
+        ax.plot(
+            corner,
+            [r.roof(x, level) / 1e9 for x in corner],
+            color=f"C{i + 1}",
+            label=f"roof at {level} bandwidth ({bandwidth / 1e9:,.1f} GB/s)",
+        )
+    what = "measured" if measured else "at their predicted time"
+    ax.scatter(xs, ys, s=18, zorder=3, color="C0", label=f"rows, {what}")
+    ax.set_xlabel("arithmetic intensity (FLOPs per byte moved)")
+    ax.set_ylabel("FLOP/s reached (G = 10^9)")
+    source = "measured" if r.machine.origin == "measured" else r.machine.origin
+    ax.set_title(
+        f"{r.model}: each row on the roof of {r.machine.title} ({source})\n"
+        f"peak {r.peak / 1e9:,.1f} GFLOP/s {r.precision}, batch {r.batch}, {r.dtype};"
+        f" the {labelled} slowest rows named",
+        fontsize=9,
+    )
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    slowest = sorted(range(len(rows)), key=lambda i: -(rows[i].measured or rows[i].seconds))[
+        :labelled
+    ]
+    _label(
+        figure, ax, [(rows[i].name, xs[i], ys[i]) for i in slowest], list(zip(xs, ys, strict=True))
+    )
+    return figure
+
+
+def _label(figure, ax, named, dots) -> None:
+    """Name each of `named` (text, x, y) beside its dot, at the first of PLACES where the
+    label overlaps no label already placed and no dot; the layout is fixed first so the
+    boxes measured are the boxes drawn."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(figure)
+    figure.draw_without_rendering()
+    figure.set_layout_engine("none")
+    renderer = figure.canvas.get_renderer()
+    taken = [_dot_box(ax, x, y) for x, y in dots]
+    for text, x, y in named:
+        for dx, dy in PLACES:
+            label = ax.annotate(
+                text, (x, y), xytext=(dx, dy), textcoords="offset points",
+                fontsize=LABEL_POINTS, ha="left" if dx >= 0 else "right", va="center",
+                arrowprops=LEADER,
+            )  # fmt: skip
+            box = _words(label, renderer)
+            inside = ax.bbox.contains(box.x0, box.y0) and ax.bbox.contains(box.x1, box.y1)
+            if inside and not any(box.overlaps(t) for t in taken):
+                taken.append(box)
+                break
+            label.remove()
+        else:
+            label = ax.annotate(
+                text, (x, y), xytext=PLACES[0], textcoords="offset points",
+                fontsize=LABEL_POINTS, va="center", arrowprops=LEADER,
+            )  # fmt: skip
+            taken.append(_words(label, renderer))
+
+
+def _words(label, renderer):
+    """The display box of an annotation's words, without its leader line."""
+    from matplotlib.text import Text
+
+    label.update_positions(renderer)
+    return Text.get_window_extent(label, renderer)
+
+
+def _dot_box(ax, x, y):
+    """The display box of a scatter dot at (x, y), a few pixels each way."""
+    from matplotlib.transforms import Bbox
+
+    px, py = ax.transData.transform((x, y))
+    return Bbox([[px - 3, py - 3], [px + 3, py + 3]])
+
+
+def labels(figure) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Each annotation's text and its box on the drawn figure (x0, y0, x1, y1 pixels)."""
+    renderer = figure.canvas.get_renderer()
+    return [
+        (t.get_text(), tuple(_words(t, renderer).extents)) for ax in figure.axes for t in ax.texts
+    ]

@@ -17,6 +17,7 @@ COMMANDS = (
     "memory",
     "profile",
     "diff",
+    "time",
 )
 
 
