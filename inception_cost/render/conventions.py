@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from inception_cost import __version__
-from inception_cost.presets import Compared, Comparison
+from inception_cost.comparison import Compared, Comparison
 from inception_cost.render.common import csv_text
 
 SCHEMA_VERSION = 1
