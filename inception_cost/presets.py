@@ -169,6 +169,7 @@ class Preset:
     # listed only where the network has some: a network without them reads as before
     more: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
     unseen_params: frozenset[str] = frozenset()  # op kinds whose parameters it never counts
+    later_source: str = ""  # where their rules were read, shown where the network has one
 
 
 MACS = ("multiply-adds", (("macs", 1),))
@@ -208,10 +209,10 @@ PRESETS: dict[str, Preset] = {
             0,
             "torchinfo/layer_info.py, LayerInfo.calculate_macs: weight.nelement() x output"
             " positions, and the same for bias (conv); weight and bias elements (linear);"
-            " other modules' parameter elements x batch (batch norm and nn.LayerNorm: 2C,"
-            " not per position); a parameter no leaf module holds (layer scale's gamma) is"
-            " counted in params but costs nothing",
+            " other modules' parameter elements x batch (batch norm: 2C, not per position)",
             unrun_params=True,
+            later_source="nn.LayerNorm: its parameter elements x batch, 2C; a parameter no"
+            " leaf module holds (layer scale's gamma) is counted in params but costs nothing",
             more=(("layer norm gamma, beta", (("ln_channels", 2),)),),
         ),
         Preset(
@@ -229,10 +230,10 @@ PRESETS: dict[str, Preset] = {
             ' no bias ("one flop is one fused multiply-add"); batchnorm_flop_jit 2 per'
             " input element at inference (affine); adaptive_avg_pool2d one per input"
             " element; relu, pooling, LRN, add, sigmoid and mul (the squeeze-and-excitation"
-            " multiply, layer scale) are skipped as unsupported ops, as are gelu, leaky_relu,"
-            " hardswish and hardsigmoid; norm_flop_counter 5 per element for aten::layer_norm"
-            " (affine)",
+            " multiply) are skipped as unsupported ops",
             unrun_params=True,
+            later_source="norm_flop_counter 5 per element for aten::layer_norm (affine);"
+            " gelu, leaky_relu, hardswish, hardsigmoid and layer scale's mul are unsupported",
             more=(("layer norm", (("ln", 5),)),),
         ),
         Preset(
@@ -251,7 +252,8 @@ PRESETS: dict[str, Preset] = {
             " count_avgpool (one per output), zero_ops for ReLU and max pooling;"
             " count_normalization 4 per element (affine, training never checked),"
             " count_adap_avgpool (kernel + 1) per output; nn.SiLU and nn.Sigmoid have no"
-            " hook, a * b is no module; nn.LayerNorm by count_normalization (4 per element,"
+            " hook, a * b is no module",
+            later_source="nn.LayerNorm by count_normalization (4 per element,"
             " elementwise_affine), nn.LeakyReLU by count_relu (0); nn.GELU, nn.Hardswish and"
             " nn.Hardsigmoid have no hook; params are summed over hooked modules only"
             " (profile.py, count_parameters), so layer scale's gamma, a parameter of no"
@@ -284,12 +286,13 @@ PRESETS: dict[str, Preset] = {
             " relu_flops_counter_hook only (it calls F.hardtanh, which is not patched); nn.SiLU"
             " has no module hook, the patched F.silu counts its elements once; nn.Sigmoid has"
             " no hook and torch.sigmoid is not patched; `scale * input` is Tensor.__mul__,"
-            " not the patched torch.mul or Tensor.mul (nor is layer scale's `gamma * x`);"
-            " nn.LayerNorm by bn_flops_counter_hook once per element (it checks `affine`,"
-            " which nn.LayerNorm names elementwise_affine); nn.GELU by relu_flops_counter_hook"
-            " and F.gelu patched, twice; nn.LeakyReLU by the hook only (F.leaky_relu is not"
-            " patched); nn.Hardswish, nn.Hardsigmoid: no hook, no patch",
+            " not the patched torch.mul or Tensor.mul",
             unrun_params=True,
+            later_source="nn.LayerNorm by bn_flops_counter_hook once per element (it checks"
+            " `affine`, which nn.LayerNorm names elementwise_affine); nn.GELU by"
+            " relu_flops_counter_hook and F.gelu patched, twice; nn.LeakyReLU by the hook"
+            " only (F.leaky_relu is not patched); nn.Hardswish, nn.Hardsigmoid: no hook, no"
+            " patch; layer scale's `gamma * x` is Tensor.__mul__",
             more=(
                 ("layer norm", (("ln", 1),)),
                 ("GELU x2", (("gelu", 2),)),
@@ -323,12 +326,13 @@ PRESETS: dict[str, Preset] = {
             0,
             "torchprofile/handlers.py: aten::_convolution and aten::addmm/linear (products,"
             " no bias), aten::mul and aten::avg_pool*/mean (one per output element), _norm"
-            " (one per element, affine; aten::layer_norm too); add, div, pow, tanh, relu,"
-            " silu, sigmoid, gelu and max pooling are zero-cost ops; the squeeze-and-excitation"
-            " multiply and layer scale's `gamma * x` are aten::mul; aten::leaky_relu one per"
-            " output element (nn.LeakyReLU(inplace=True) traces aten::leaky_relu_, which has"
-            " no handler: 0); aten::hardswish, aten::hardsigmoid have none",
+            " (one per element, affine); add, div, pow, tanh, relu, silu, sigmoid and max"
+            " pooling are zero-cost ops; the squeeze-and-excitation multiply is an aten::mul",
             counts_params=False,
+            later_source="aten::layer_norm by _norm, one per element; gelu a zero-cost op;"
+            " layer scale's `gamma * x` an aten::mul; aten::leaky_relu one per output element"
+            " (nn.LeakyReLU(inplace=True) traces aten::leaky_relu_, which has no handler: 0);"
+            " aten::hardswish and aten::hardsigmoid have none",
             more=(
                 ("layer norm", (("ln", 1),)),
                 ("leaky ReLU", (("leaky_relu", 1),)),
@@ -368,10 +372,11 @@ PRESETS: dict[str, Preset] = {
             " per element; torch.sigmoid is not patched, nor is Tensor.__mul__, the"
             " squeeze-and-excitation multiply `scale * input`), LRN"
             " through its Tensor.mul/add and F.avg_pool3d, _batch_norm_flops_compute 2 per"
-            " element, _layer_norm_flops_compute 5 (affine), F.gelu and F.leaky_relu one per"
-            " element; F.hardswish and F.hardsigmoid are not patched; MACs count products only",
+            " element; MACs count products only",
             also=(MACS,),
             unrun_params=True,
+            later_source="_layer_norm_flops_compute 5 per element (affine), F.gelu and"
+            " F.leaky_relu one per element; F.hardswish and F.hardsigmoid are not patched",
             more=(
                 ("layer norm", (("ln", 5),)),
                 ("GELU", (("gelu", 1),)),
@@ -424,6 +429,7 @@ class PresetCount:
     param_parts: tuple[tuple[str, int], ...]  # weights, biases, LRN parameters
     params_kept: int | None = None  # params when the training-only rows stay in the model
     unsupported: tuple[str, ...] = ()  # op kinds the tool's rule was not read for
+    source: str = ""  # where the rule was read: the preset's, with its later primitives'
 
 
 def unsupported(analysis: cost.Analysis, preset: Preset) -> tuple[str, ...]:
@@ -510,7 +516,7 @@ def count(
     """
     missing = unsupported(analysis, preset)
     if missing:
-        return PresetCount(preset, None, None, (), None, (), None, missing)
+        return PresetCount(preset, None, None, (), None, (), None, missing, preset.source)
     total: Counter = Counter()
     params: Counter = Counter()
     for b in analysis.blocks:
@@ -534,4 +540,15 @@ def count(
             for c in b.ops
         )
         with_kept = total_params + (unrun if preset.unrun_params else 0)
-    return PresetCount(preset, total_params, ops, categories, also, parts, with_kept)
+    source = preset.source
+    if preset.later_source and any(_later(c.op) for b in analysis.blocks for c in b.ops):
+        source += "; " + preset.later_source
+    return PresetCount(preset, total_params, ops, categories, also, parts, with_kept, (), source)
+
+
+#: The op kinds of the primitives of later tables (2016-2023), and the leaky ReLU.
+LATER_KINDS = frozenset({"layernorm", "gelu", "hswish", "hsigmoid", "layerscale"})
+
+
+def _later(op) -> bool:
+    return op.kind in LATER_KINDS or (op.kind == "relu" and bool(op.slope))

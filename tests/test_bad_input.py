@@ -473,6 +473,55 @@ BAD_SPECS = [
         "spec.md:3:1",
         "stride goes to 'b'",
     ),
+    # issue 23's primitives: activation names, a squeeze-and-excite's gate, pre-activation
+    Bad(
+        "kind layer naming an unknown activation",
+        spec_text(
+            SOFTMAX,
+            'input = "8x8x3"\n[kinds.mine]\nbranches = [{ layers = [{ op = "conv", name = "a",'
+            ' filters = "8", activation = "mish" }] }]',
+        ),
+        "spec.md:3:1",
+        "kind 'mine' layer 'a': unknown activation 'mish'",
+    ),
+    Bad(
+        "a gate on a layer that is no squeeze-and-excite",
+        spec_text(
+            SOFTMAX,
+            'input = "8x8x3"\n[kinds.mine]\nbranches = [{ layers = [{ op = "conv", name = "a",'
+            ' filters = "8", gate = "hsigmoid" }] }]',
+        ),
+        "spec.md:3:1",
+        "only an se layer has a gate or a divisor",
+    ),
+    Bad(
+        "a squeeze-and-excite gate that is no gate",
+        SE_KIND.replace("RATIO", '0.25, gate = "tanh"'),
+        "spec.md:3:1",
+        "gate 'tanh' is not allowed",
+    ),
+    Bad(
+        "preactivation not a flag",
+        spec_text(
+            SOFTMAX,
+            'input = "8x8x3"\n[kinds.mine]\npreactivation = "yes"\n'
+            'branches = [{ layers = [{ op = "conv", name = "a", filters = "8" }] }]',
+        ),
+        "spec.md:3:1",
+        "preactivation must be true or false",
+    ),
+    Bad(
+        "unknown convolution activation",
+        spec_text(SOFTMAX, 'input = "8x8x3"\n[conventions]\nconv_activation = "mish"'),
+        "spec.md:3:1",
+        "unknown activation 'mish'",
+    ),
+    Bad(
+        "a leaky ReLU's slope past 1",
+        spec_text(SOFTMAX, 'input = "8x8x3"\n[conventions]\nconv_activation = "leaky relu 1.5"'),
+        "spec.md:3:1",
+        "leaky ReLU slope 1.5 is not allowed",
+    ),
     Bad(
         "kernel larger because of an upstream stride",
         spec_text(

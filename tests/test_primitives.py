@@ -326,3 +326,20 @@ def test_presets_match_the_tools_on_the_primitives(write):
     assert tools["ptflops"][1] == products + bias_adds + ln + 2 * gelu + leaky
     assert tools["torchprofile"][1] == products + ln + leaky + ls
     assert tools["thop"] == (analysis.totals.params - 16, products + 4 * ln)
+
+
+def test_later_rules_show_only_where_the_network_has_them(write):
+    """A network without the later primitives reads as before in `conventions`: their
+    categories and where their rules were read show only where it has one."""
+    from inception_cost.comparison import compare
+    from inception_cost.spec.read import load_model
+
+    compared = {c.count.preset.name: c for c in compare(_probe(write)).presets}
+    probe = {name: c.count for name, c in compared.items()}
+    google = {c.count.preset.name: c.count for c in compare(load_model("googlenet")).presets}
+    assert dict(probe["fvcore"].categories)["layer norm"] == 5 * 8 * 8 * 8
+    assert "layer norm" not in dict(google["fvcore"].categories)
+    assert "aten::layer_norm" in probe["fvcore"].source
+    assert google["fvcore"].source == google["fvcore"].preset.source
+    assert "layer_norm" not in google["fvcore"].source
+    assert dict(compared["thop"].params_difference) == {"weights": -16}  # layer scale's gamma
