@@ -429,7 +429,7 @@ def _gate(table: dict, op: str, what: str, loc) -> dict:
         raise InputError(f"{what}: only an se layer has a gate or a divisor", 'op = "se"', loc)
     if gate not in GATES:
         raise InputError(f"{what}: gate {gate!r} is not allowed", " or ".join(GATES), loc)
-    if divisor:
+    if "divisor" in table:
         divisor = _whole(divisor, f"{what} divisor", loc)
     return {"gate": gate, "divisor": divisor}
 
@@ -543,15 +543,8 @@ def to_toml(kind: Kind, value) -> list[str]:
     for key in ("title", "spellings", "prefix", "join", "shortcut", "join_activation"):
         got = getattr(kind, key)
         lines.append(f"{key} = {value(list(got) if isinstance(got, tuple) else got)}")
-    for key in (
-        "stride",
-        "stride_from_sizes",
-        "default_stride",
-        "repeat",
-        "zero",
-        "require_conv",
-        "preactivation",
-    ):
+    optional = ("stride", "stride_from_sizes", "default_stride", "repeat", "zero")
+    for key in (*optional, "require_conv", "preactivation"):
         if getattr(kind, key) != getattr(base, key):
             got = getattr(kind, key)
             lines.append(f"{key} = {value(list(got) if isinstance(got, tuple) else got)}")
