@@ -16,8 +16,7 @@ from pathlib import Path
 
 from inception_cost.cells import Quantity, Shape, parse_quantity, parse_shape
 from inception_cost.columns import COLUMNS
-from inception_cost.columns import norm as _norm
-from inception_cost.conventions import ACTIVATIONS, Conventions
+from inception_cost.conventions import Conventions
 from inception_cost.conventions import read as read_conventions
 from inception_cost.errors import InputError, Location, check_keys, gather, nearest
 from inception_cost.table import CSV_META
@@ -345,13 +344,6 @@ def read_footnotes(table: object, loc: Location) -> dict[str, str]:
     if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
         raise InputError("[footnotes] is not a table of text", '"*" = "the paper\'s note"', loc)
     return dict(table)
-
-
-def parse_activation(text: str) -> str:
-    key = _norm(text)
-    if key in ACTIVATIONS or key == "linear":
-        return "none" if key == "linear" else key
-    raise InputError(f"unknown activation {text.strip()!r}", "relu, relu6, tanh, swish or none")
 
 
 @dataclass(frozen=True, slots=True)

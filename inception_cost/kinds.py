@@ -16,11 +16,13 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from inception_cost.conventions import CONVENTIONS
+from inception_cost.conventions import CONVENTIONS, parse_activation
 from inception_cost.errors import InputError, Location
 
 KINDS_FILE = Path(__file__).parent / "vocabulary" / "kinds.toml"
 OPS = ("conv", "dwconv", "pool", "bn", "relu", "split", "shuffle", "se", "linear")
+OPS += ("layernorm", "layerscale")
+GATES = ("sigmoid", "hsigmoid")  # a squeeze-and-excitation's gate
 JOINS = ("concat", "add")
 SHORTCUTS = ("none", "convention", "if same shape")
 ZERO = ("error", "absent")
@@ -35,7 +37,7 @@ _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")  # a spelling's {field}: MB
 class Layer:
     """One primitive layer of a branch; `filters` is a product of factors."""
 
-    op: str  # conv | dwconv | pool | bn | relu | split | shuffle | se | linear
+    op: str  # one of OPS
     name: str  # the op's name inside the block; "" names it after the row
     # pixels, "patch": the row's patch cell, or "whole": a pool over the whole map
     kernel: int | str | tuple[int, int] = 1
@@ -45,21 +47,26 @@ class Layer:
     mode: str = "max"  # a pool's kind
     mode_from: str = ""  # the column whose cell names the pool (`avg + 32`)
     rounding: str = "convention"  # a pool's output size: convention | floor | ceil
-    activation: bool = True  # followed by the row's activation
+    # followed by the row's activation (true), none (false), or the one named ("relu")
+    activation: bool | str = True
     norm: bool = True  # followed by batch norm where the conventions put one
     bias: bool = True  # keeps a bias where the conventions give one
     optional: bool = False  # skipped when its filters' column is blank (or 0)
     skip_if_one: str = ""  # skipped when this column reads 1 (MobileNetV2's t = 1)
+    skip_if_same: bool = False  # skipped where its width is its input's (MobileNetV3's exp 16)
+    needs: str = ""  # skipped when this column is blank or 0 (MobileNetV3's SE column)
     groups: int = 1  # a conv's groups (ResNeXt's cardinality C); a split's or shuffle's
     part: int = 1  # which of a split's `groups` equal parts of the channels it keeps
     # squeeze-and-excitation (op "se"): its reduced width is this ratio of `filters`
-    # (default the layer's input channels), rounded down
+    # (default the layer's input channels), rounded down, then where `divisor` is given to
+    # its nearest multiple (torchvision's _make_divisible: MobileNetV3); `gate` its gate
     ratio: float = 0.0
+    divisor: int = 0
+    gate: str = "sigmoid"
 
     def columns(self) -> tuple[str, ...]:
-        return tuple(
-            f for f in self.filters if not f.isdigit() and f[0] != "/" and f not in _SPECIAL
-        )
+        read = (*self.filters, self.needs) if self.needs else self.filters
+        return tuple(f for f in read if not f.isdigit() and f[0] != "/" and f not in _SPECIAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +107,9 @@ class Kind:
     loc: Location | str | None = None
     after: tuple[Layer, ...] = ()  # layers after the join (ShuffleNet's channel shuffle)
     strided: Change | None = None  # how a unit with a stride > 1 differs (ShuffleNet V2)
+    # each convolution's batch norm and activation before it, not after (BN-ReLU-conv:
+    # pre-activation ResNet, DenseNet); a projection shortcut reads the first's
+    preactivation: bool = False
 
     def changes(self) -> tuple[Change, ...]:
         return tuple(c for _, _, c in self.when) + ((self.strided,) if self.strided else ())
@@ -214,6 +224,7 @@ def declare(name: str, table: object, loc: Location | str, columns: set[str]) ->
             "when",
             "after",
             "strided",
+            "preactivation",
         },
         what,
         loc,
@@ -245,6 +256,7 @@ def declare(name: str, table: object, loc: Location | str, columns: set[str]) ->
         loc=loc,
         after=_layers(table.get("after", []), what, loc),
         strided=_change(table["strided"], f"{what} strided", loc) if "strided" in table else None,
+        preactivation=_flag(table, "preactivation", False, what, loc),
     )
     _check(kind, what, loc, columns)
     return kind
@@ -385,15 +397,41 @@ def _layer(table: object, what: str, loc) -> Layer:
         mode=_pick(table, "mode", ("max", "avg"), what, loc),
         mode_from=_text(table, "mode_from", "", what, loc),
         rounding=_pick(table, "rounding", ("convention", "floor", "ceil"), what, loc),
-        activation=_flag(table, "activation", True, what, loc),
+        activation=_activation(table, f"{what} layer {name!r}", loc),
         norm=_flag(table, "norm", True, what, loc),
         bias=_flag(table, "bias", True, what, loc),
         optional=_flag(table, "optional", False, what, loc),
         skip_if_one=_text(table, "skip_if_one", "", what, loc),
+        skip_if_same=_flag(table, "skip_if_same", False, what, loc),
+        needs=_text(table, "needs", "", what, loc),
         groups=groups,
         part=part,
         ratio=float(ratio),
+        **_gate(table, op, f"{what} layer {name!r}", loc),
     )
+
+
+def _activation(table: dict, what: str, loc) -> bool | str:
+    """A layer's activation: true (the row's), false (none), or the name of one."""
+    value = table.get("activation", True)
+    if isinstance(value, bool):
+        return value
+    try:
+        return parse_activation(value)
+    except InputError as exc:
+        raise InputError(f"{what}: {exc.message}", f"true, false or {exc.expected}", loc) from None
+
+
+def _gate(table: dict, op: str, what: str, loc) -> dict:
+    """A squeeze-and-excitation layer's gate and the multiple its reduced width rounds to."""
+    gate, divisor = table.get("gate", "sigmoid"), table.get("divisor", 0)
+    if op != "se" and ("gate" in table or "divisor" in table):
+        raise InputError(f"{what}: only an se layer has a gate or a divisor", 'op = "se"', loc)
+    if gate not in GATES:
+        raise InputError(f"{what}: gate {gate!r} is not allowed", " or ".join(GATES), loc)
+    if "divisor" in table:
+        divisor = _whole(divisor, f"{what} divisor", loc)
+    return {"gate": gate, "divisor": divisor}
 
 
 def _factors(filters: str) -> tuple[str, ...] | None:
@@ -505,7 +543,8 @@ def to_toml(kind: Kind, value) -> list[str]:
     for key in ("title", "spellings", "prefix", "join", "shortcut", "join_activation"):
         got = getattr(kind, key)
         lines.append(f"{key} = {value(list(got) if isinstance(got, tuple) else got)}")
-    for key in ("stride", "stride_from_sizes", "default_stride", "repeat", "zero", "require_conv"):
+    optional = ("stride", "stride_from_sizes", "default_stride", "repeat", "zero")
+    for key in (*optional, "require_conv", "preactivation"):
         if getattr(kind, key) != getattr(base, key):
             got = getattr(kind, key)
             lines.append(f"{key} = {value(list(got) if isinstance(got, tuple) else got)}")

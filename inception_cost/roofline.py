@@ -62,6 +62,7 @@ def _elements(shape) -> int:
     "lrn", "bn", "relu", "tanh", "swish", "sigmoid", "scale", "add", "concat", "shuffle"
 )
 @TRAFFIC.register("softmax", "linear", "rbf")
+@TRAFFIC.register("hswish", "hsigmoid", "gelu", "layernorm", "layerscale")
 def _every_input(op: Op) -> Traffic:
     """Each input read whole, the output written (in place or not: both pass through)."""
     return Traffic(sum(_elements(s) for s in op.in_shapes), _elements(op.out_shape))

@@ -74,6 +74,17 @@ VALUES = (
     "nan",
     "inf",
     "true",
+    # issue 23's cell forms: a patchify stem, a type and its kernel, activations, a tick
+    "4×4, 96, stride 4",
+    "0×0, 0, stride 0",
+    "conv, 3x3",
+    "LayerNorm",
+    "GELU",
+    "layer scale",
+    "HS",
+    "leaky relu 0.1",
+    "leaky relu 9",
+    "✓",
 )
 #: Front-matter values: every convention's choices, and some that are not.
 SETTINGS = (
@@ -98,6 +109,9 @@ SETTINGS = (
     '"2x2/2"',
     '"tanh"',
     '"none"',
+    '"gelu tanh"',
+    '"leaky relu 0.2"',
+    '"hswish"',
     '"8x8x3"',
     '"1x1x1"',
     '"999999999999999999x2x3"',

@@ -473,6 +473,55 @@ BAD_SPECS = [
         "spec.md:3:1",
         "stride goes to 'b'",
     ),
+    # issue 23's primitives: activation names, a squeeze-and-excite's gate, pre-activation
+    Bad(
+        "kind layer naming an unknown activation",
+        spec_text(
+            SOFTMAX,
+            'input = "8x8x3"\n[kinds.mine]\nbranches = [{ layers = [{ op = "conv", name = "a",'
+            ' filters = "8", activation = "mish" }] }]',
+        ),
+        "spec.md:3:1",
+        "kind 'mine' layer 'a': unknown activation 'mish'",
+    ),
+    Bad(
+        "a gate on a layer that is no squeeze-and-excite",
+        spec_text(
+            SOFTMAX,
+            'input = "8x8x3"\n[kinds.mine]\nbranches = [{ layers = [{ op = "conv", name = "a",'
+            ' filters = "8", gate = "hsigmoid" }] }]',
+        ),
+        "spec.md:3:1",
+        "only an se layer has a gate or a divisor",
+    ),
+    Bad(
+        "a squeeze-and-excite gate that is no gate",
+        SE_KIND.replace("RATIO", '0.25, gate = "tanh"'),
+        "spec.md:3:1",
+        "gate 'tanh' is not allowed",
+    ),
+    Bad(
+        "preactivation not a flag",
+        spec_text(
+            SOFTMAX,
+            'input = "8x8x3"\n[kinds.mine]\npreactivation = "yes"\n'
+            'branches = [{ layers = [{ op = "conv", name = "a", filters = "8" }] }]',
+        ),
+        "spec.md:3:1",
+        "preactivation must be true or false",
+    ),
+    Bad(
+        "unknown convolution activation",
+        spec_text(SOFTMAX, 'input = "8x8x3"\n[conventions]\nconv_activation = "mish"'),
+        "spec.md:3:1",
+        "unknown activation 'mish'",
+    ),
+    Bad(
+        "a leaky ReLU's slope past 1",
+        spec_text(SOFTMAX, 'input = "8x8x3"\n[conventions]\nconv_activation = "leaky relu 1.5"'),
+        "spec.md:3:1",
+        "leaky ReLU slope 1.5 is not allowed",
+    ),
     Bad(
         "kernel larger because of an upstream stride",
         spec_text(
@@ -878,8 +927,8 @@ def test_unknown_model_name(run):
         result.stderr
         == "inception-cost: error: unknown model 'alexnett' (did you mean 'alexnet'?); expected"
         " one of alexnet, densenet121, densenet169, densenet201, densenet264, efficientnet-b0,"
-        " googlenet, googlenet-mnist, lenet5, mobilenetv2, resnet18, resnet34, resnet50, resnet101,"
-        " resnet152, resnext50, shufflenetv2, vgg11,"
+        " googlenet, googlenet-mnist, lenet5, mobilenetv2, mobilenetv3-large, resnet18, resnet34,"
+        " resnet50, resnet101, resnet152, resnext50, shufflenetv2, vgg11,"
         " vgg11-lrn, vgg13, vgg16, vgg16-c, vgg19, zfnet\n"
     )
 
@@ -1010,26 +1059,27 @@ def test_bound_errors_come_with_the_others_in_one_run(run, write):
 
 
 def test_every_unknown_header_in_one_run(run, write):
-    # MobileNetV3's Table 2 as printed: four headers the vocabulary lacks, each refused at
-    # its own column in the same run (not one per try)
+    # a table shaped as MobileNetV3's Table 2 (whose headers the vocabulary now reads, see
+    # tests/test_mobilenetv3.py), with four headers it lacks: each refused at its own
+    # column in the same run (not one per try)
     text = (
-        "| Input | Operator | exp size | #out | SE | NL | s |\n|---|---|---|---|---|---|---|\n"
+        "| Input | Operator | zqx size | #blips | ZQ | QX | s |\n|---|---|---|---|---|---|---|\n"
         "| 224² × 3 | conv2d, 3x3 | - | 16 | - | HS | 2 |\n"
     )
     result = run("table", str(write(text)))
     assert result.exit_code == 2 and "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
-    assert [line.split(": error: ")[1].split(" (")[0] for line in lines] == [
-        "unknown column 'exp size'",
-        "unknown column '#out'",
-        "unknown column 'SE'",
-        "unknown column 'NL'",
+    assert [line.split(": error: ")[1].split(" (")[0].split(";")[0] for line in lines] == [
+        "unknown column 'zqx size'",
+        "unknown column '#blips'",
+        "unknown column 'ZQ'",
+        "unknown column 'QX'",
     ]
     assert [line.split(": error:")[0].rsplit(":", 2)[1:] for line in lines] == [
         ["1", "22"],
         ["1", "33"],
-        ["1", "40"],
-        ["1", "45"],
+        ["1", "42"],
+        ["1", "47"],
     ]
 
 

@@ -4,7 +4,7 @@ import json
 
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, judge
 from inception_cost.cells import parse_quantity
-from inception_cost.presets import compare
+from inception_cost.comparison import compare
 from inception_cost.report import make_report
 from inception_cost.spec.read import load_model
 

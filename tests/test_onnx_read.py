@@ -35,7 +35,9 @@ def test_stem_counts_by_hand(tmp_path, run):
 def test_every_op_kind_says_how_it_appears_in_onnx():
     assert set(mapping.FORMS) == set(ops.KINDS)
     read_from_onnx = {k for k in ops.KINDS if mapping.FORMS[k]}
-    assert read_from_onnx == set(ops.KINDS) - {"subsample", "rbf", "shortcut"}
+    no_operator = {"subsample", "rbf", "shortcut"}
+    not_yet_read = {"hswish", "hsigmoid", "gelu", "layernorm", "layerscale"}  # issue 23's
+    assert read_from_onnx == set(ops.KINDS) - no_operator - not_yet_read
 
 
 def test_bookkeeping_nodes_cost_nothing_and_are_no_rows(tmp_path):

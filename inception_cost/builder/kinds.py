@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from inception_cost.builder.context import Context
+from inception_cost.builder.context import Context, divisible
 from inception_cost.cells import Shape
 from inception_cost.columns import COLUMNS
 from inception_cost.errors import InputError
@@ -22,11 +22,12 @@ from inception_cost.ops import (
     ChannelSplit,
     Concat,
     Conv2d,
+    LayerNorm,
+    LayerScale,
     Linear,
     ReLU,
     Scale,
     Shortcut,
-    Sigmoid,
     pad_amount,
 )
 from inception_cost.spec.records import ResidualBlock, Row
@@ -47,14 +48,17 @@ class Sizes:
 
 
 class _Unit:
-    """One repetition of a module being built: its input, and the outputs of its branches
-    built so far (a `rest` factor takes the channels they leave)."""
+    """One repetition of a module being built: its input, the outputs of its branches
+    built so far (a `rest` factor takes the channels they leave), and in a pre-activation
+    kind its first convolution's normalized and activated input (`pre`)."""
 
-    __slots__ = ("branches", "input")
+    __slots__ = ("branches", "input", "pre", "preactivation")
 
-    def __init__(self, src: str):
+    def __init__(self, src: str, preactivation: bool = False):
         self.input = src
         self.branches: list[str] = []
+        self.preactivation = preactivation
+        self.pre = ""
 
 
 def module(ctx: Context, src: str, kind: Kind, sizes: Sizes) -> None:
@@ -145,7 +149,7 @@ def _module_once(ctx: Context, kind: Kind, src: str, prefix: str, stride: int, a
     row = ctx.row
     if stride > 1:
         kind = kind.strided_form()  # ShuffleNet V2's unit for spatial down sampling
-    unit = _Unit(src)
+    unit = _Unit(src, kind.preactivation)
     x = src
     for i, layer in enumerate(kind.stem):
         s = stride if _strided(kind, kind.stem, i, True) else 1
@@ -156,12 +160,14 @@ def _module_once(ctx: Context, kind: Kind, src: str, prefix: str, stride: int, a
         if branch.identity:
             outs.append(x)
             continue
-        layers = _branch_layers(row, branch)
+        layers = _branch_layers(row, kind, branch)
         if layers is None:
             continue
         y = x
         for i, layer in enumerate(layers):
-            if _skipped(row, layer):
+            if _skipped(row, layer) or (
+                layer.skip_if_same and _factors(ctx, unit, layer, y) == ctx.shapes[y][2]
+            ):
                 continue
             s = stride if _strided(kind, layers, i, not kind.stem) else 1
             before = len(ctx.ops)
@@ -176,21 +182,28 @@ def _module_once(ctx: Context, kind: Kind, src: str, prefix: str, stride: int, a
             "counts in " + ", ".join(needs[:-1]) + " or " + needs[-1],
             row.loc,
         )
-    out = _join(ctx, kind, src, outs, prefix, stride, act)
+    out = _join(ctx, kind, unit, outs, prefix, stride, act)
     for layer in kind.after:
         out = _layer(ctx, unit, layer, out, prefix, 1, act)
     return out
 
 
-def _branch_layers(row: Row, branch) -> tuple[Layer, ...] | None:
+def _branch_layers(row: Row, kind: Kind, branch) -> tuple[Layer, ...] | None:
     """A branch's layers for this row; None where its column says "no such branch"."""
     widths = row.cells.widths
     if branch.block:
         block = _building_block(row)
         last = len(block.layers) - 1
         groups = block.groups or (1,) * len(block.layers)
-        return tuple(
-            Layer("conv", f"conv{j + 1}", (kh, kw), (str(c),), activation=j != last, groups=g)
+        return tuple(  # pre-activation: every conv's; else all but the last (after the add)
+            Layer(
+                "conv",
+                f"conv{j + 1}",
+                (kh, kw),
+                (str(c),),
+                activation=j != last or kind.preactivation,
+                groups=g,
+            )
             for j, ((kh, kw, c), g) in enumerate(zip(block.layers, groups, strict=True))
         )
     if branch.needs and not widths.get(branch.needs):
@@ -208,6 +221,8 @@ def _branch_layers(row: Row, branch) -> tuple[Layer, ...] | None:
 def _skipped(row: Row, layer: Layer) -> bool:
     widths = row.cells.widths
     if layer.skip_if_one and widths.get(layer.skip_if_one) == 1:
+        return True
+    if layer.needs and not widths.get(layer.needs):
         return True
     return layer.optional and not all(widths.get(c) for c in layer.columns())
 
@@ -309,18 +324,23 @@ def _layer(
         return ctx.add(BatchNorm(name, (src,), (shape,), shape, conventions.bn_eps))
     if layer.op == "relu":
         return ctx.add(ReLU(name, (src,), (shape,), shape))
+    if layer.op == "layernorm":
+        return ctx.add(LayerNorm(name, (src,), (shape,), shape))
+    if layer.op == "layerscale":
+        return ctx.add(LayerScale(name, (src,), (shape,), shape))
+    act = _activation(layer, act)
     if layer.op == "se":
-        return _squeeze_excite(ctx, unit, layer, src, name, act if layer.activation else "none")
+        return _squeeze_excite(ctx, unit, layer, src, name, act)
     if layer.op == "linear":
         units = (1, 1, _factors(ctx, unit, layer, src))
         out = ctx.add(Linear(name, (src,), (shape,), units, layer.bias and conventions.bias))
-        return ctx.activate(out, act if layer.activation else "none")
+        return ctx.activate(out, act)
     if layer.kernel == "whole":
         return ctx.pool(name, src, layer.mode, shape[:2], 1, 0, ceil=False, whole=True)
     k = _kernel(layer) if layer.kernel != "patch" else _patch_kernel(ctx)
     if layer.op == "pool":
         mode = ctx.row.cells.pool_modes.get(layer.mode_from, layer.mode)
-        pad = _layer_pad(ctx, layer.padding, conventions.pool_padding, max(k))
+        pad = _layer_pad(ctx, layer.padding, conventions.pool_padding, max(k), stride)
         ceil = (
             conventions.pool_rounding == "ceil"
             if layer.rounding == "convention"
@@ -328,27 +348,43 @@ def _layer(
         )
         return ctx.pool(name, src, mode, k, stride, pad, ceil)
     filters = _factors(ctx, unit, layer, src)
-    return ctx.conv(
-        name,
-        src,
-        filters,
-        k,
-        stride,
-        pad=_layer_pad(ctx, layer.padding, conventions.conv_padding, max(k)),
-        groups=shape[2] if layer.op == "dwconv" else layer.groups,
-        act=act if layer.activation else "none",
-        norm=layer.norm,
-        bias=layer.bias,
+    pad = _layer_pad(ctx, layer.padding, conventions.conv_padding, max(k), stride)
+    groups = shape[2] if layer.op == "dwconv" else layer.groups
+    if not unit.preactivation:
+        return ctx.conv(
+            name, src, filters, k, stride, pad, groups, act, norm=layer.norm, bias=layer.bias
+        )
+    # BN-ReLU-conv: the batch norm and activation on the input; the conv keeps its bias
+    # only where it would before a batch norm (frameworks write these convs without one)
+    normed = conventions.batch_norm and layer.norm
+    x = (
+        ctx.add(BatchNorm(f"{name}/bn", (src,), (shape,), shape, conventions.bn_eps))
+        if normed
+        else src
     )
+    x = ctx.activate(x, act)
+    unit.pre = unit.pre or x
+    bias = layer.bias and (conventions.bn_conv_bias or not conventions.batch_norm)
+    return ctx.conv(name, x, filters, k, stride, pad, groups, "none", norm=False, bias=bias)
+
+
+def _activation(layer: Layer, act: str) -> str:
+    """A layer's activation: the row's (`act`), none, or the one the layer names."""
+    if isinstance(layer.activation, str):
+        return layer.activation
+    return act if layer.activation else "none"
 
 
 def _squeeze_excite(ctx: Context, unit: _Unit, layer: Layer, src: str, name: str, act: str) -> str:
     """Squeeze-and-excitation (Hu et al.; EfficientNet's MBConv): the map averaged to
-    1x1, a 1x1 reduce to `ratio` of the layer's filters (rounded down) through `act`,
-    a 1x1 expand back, a sigmoid, and each channel of the map times its gate."""
+    1x1, a 1x1 reduce to `ratio` of the layer's filters (rounded down; then to a multiple
+    of `divisor` where it has one, MobileNetV3's) through `act`, a 1x1 expand back, the
+    gate (a sigmoid, MobileNetV3's h-sigmoid), and each channel of the map times its gate."""
     h, w, c = shape = ctx.shapes[src]
     of = _factors(ctx, unit, layer, src) if layer.filters else c
     reduced = int(Fraction(repr(layer.ratio)) * of)  # exact: 0.25 of 16 is 4
+    if layer.divisor:
+        reduced = divisible(reduced, layer.divisor)
     if reduced < 1:
         raise InputError(
             f"{ctx.row.type} row {ctx.row.name!r}: squeeze-and-excitation ratio"
@@ -362,9 +398,8 @@ def _squeeze_excite(ctx: Context, unit: _Unit, layer: Layer, src: str, name: str
         f"{name}/reduce", pooled, reduced, (1, 1), pad=0, act=act, norm=False, bias=bias
     )
     expand = ctx.conv(f"{name}/expand", reduce, c, (1, 1), pad=0, act="none", norm=False, bias=bias)
-    gates = (1, 1, c)
-    gate = ctx.add(Sigmoid(f"{expand}/sigmoid", (expand,), (gates,), gates))
-    return ctx.add(Scale(f"{name}/scale", (src, gate), (shape, gates), shape))
+    gate = ctx.activate(expand, layer.gate)
+    return ctx.add(Scale(f"{name}/scale", (src, gate), (shape, (1, 1, c)), shape))
 
 
 def _patch_kernel(ctx: Context) -> tuple[int, int]:
@@ -372,19 +407,20 @@ def _patch_kernel(ctx: Context) -> tuple[int, int]:
     return patch.kh, patch.kw
 
 
-def _layer_pad(ctx: Context, padding: str | int, setting: str | int, k: int) -> int:
+def _layer_pad(ctx: Context, padding: str | int, setting: str | int, k: int, stride: int) -> int:
     if padding == "convention":
-        return ctx.pad(setting, k)
-    return pad_amount(padding, k)
+        return ctx.pad(setting, k, stride)
+    return pad_amount(padding, k, stride)
 
 
 def _join(
-    ctx: Context, kind: Kind, src: str, outs: list[str], prefix: str, stride: int, act: str
+    ctx: Context, kind: Kind, unit: _Unit, outs: list[str], prefix: str, stride: int, act: str
 ) -> str:
     """The branches joined: concatenated on channels, or added (with the shortcut the
     conventions give where the shape changes), then the join's activation if the kind
-    has one."""
-    shapes = ctx.shapes
+    has one. A pre-activation kind's projection reads its first convolution's normalized
+    input and has no batch norm of its own (pre-activation ResNet)."""
+    shapes, src = ctx.shapes, unit.input
     if kind.join == "concat":
         if len(outs) == 1:
             return outs[0]
@@ -411,7 +447,21 @@ def _join(
     if kind.shortcut == "if same shape" and shapes[src] != out_shape:
         return x
     if stride != 1 or ci != out_shape[2]:
-        if ctx.conventions.shortcut == "projection":
+        c = ctx.conventions
+        if c.shortcut == "projection" and kind.preactivation:
+            bias = c.bn_conv_bias or not c.batch_norm
+            shortcut = ctx.conv(
+                f"{prefix}/projection",
+                unit.pre or src,
+                out_shape[2],
+                (1, 1),
+                stride,
+                0,
+                act="none",
+                norm=False,
+                bias=bias,
+            )
+        elif c.shortcut == "projection":
             shortcut = ctx.conv(
                 f"{prefix}/projection", src, out_shape[2], (1, 1), stride, 0, act="none"
             )

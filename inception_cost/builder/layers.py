@@ -14,6 +14,9 @@ from inception_cost.ops import (
     BatchNorm,
     Dropout,
     Flatten,
+    Gelu,
+    LayerNorm,
+    LayerScale,
     Linear,
     LocalResponseNorm,
     Rbf,
@@ -55,7 +58,7 @@ def convolution(ctx: Context, src: str) -> None:
         filters,
         (patch.kh, patch.kw),
         patch.stride,
-        pad=ctx.pad(ctx.conventions.conv_padding, max(patch.kh, patch.kw)),
+        pad=ctx.pad(ctx.conventions.conv_padding, max(patch.kh, patch.kw), patch.stride),
         groups=cells.groups or 1,
         act=act,
         table=ctx.tables[cells.table] if cells.table else (),
@@ -89,7 +92,7 @@ def separable_convolution(ctx: Context, src: str) -> None:
 
 def _pool(ctx: Context, src: str, mode: str) -> None:
     patch = ctx.patch(ctx.conventions.pool_patch)
-    pad = ctx.pad(ctx.conventions.pool_padding, patch.kh)
+    pad = ctx.pad(ctx.conventions.pool_padding, patch.kh, patch.stride)
     ceil = ctx.conventions.pool_rounding == "ceil"
     ctx.pool(ctx.row.name, src, mode, (patch.kh, patch.kw), patch.stride, pad, ceil)
 
@@ -136,6 +139,29 @@ def subsampling(ctx: Context, src: str) -> None:
     ctx.activate(out, ctx.activation(ctx.conventions.conv_activation))
 
 
+def layer_norm(ctx: Context, src: str) -> None:
+    """Layer norm over the channels at each position (ConvNeXt's `LN` rows), then the
+    row's activation (none unless its cell names one)."""
+    shape = ctx.shapes[src]
+    out = ctx.add(LayerNorm(ctx.row.name, (src,), (shape,), shape))
+    ctx.activate(out, ctx.activation("none"))
+
+
+def gelu(ctx: Context, src: str) -> None:
+    """GELU in its exact (erf) form, as a table prints it on a row of its own (its
+    activation cell, if any, follows it)."""
+    shape = ctx.shapes[src]
+    out = ctx.add(Gelu(ctx.row.name, (src,), (shape,), shape))
+    ctx.activate(out, ctx.activation("none"))
+
+
+def layer_scale(ctx: Context, src: str) -> None:
+    """A learned factor per channel, then the row's activation (none unless named)."""
+    shape = ctx.shapes[src]
+    out = ctx.add(LayerScale(ctx.row.name, (src,), (shape,), shape))
+    ctx.activate(out, ctx.activation("none"))
+
+
 def dropout(ctx: Context, src: str) -> None:
     shape = ctx.shapes[src]
     ctx.add(Dropout(ctx.row.name, (src,), (shape,), shape, ctx.row.cells.rate or (0, 1)))
@@ -176,6 +202,9 @@ LAYERS: dict[str, Callable[[Context, str], None]] = {
     "subsampling": subsampling,
     "dropout": dropout,
     "flatten": flatten,
+    "layer norm": layer_norm,
+    "gelu": gelu,
+    "layer scale": layer_scale,
     "linear": linear,
     "rbf": rbf,
     "softmax": softmax,

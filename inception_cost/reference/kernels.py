@@ -22,6 +22,11 @@ from inception_cost.ops import (
     Conv2d,
     Dropout,
     Flatten,
+    Gelu,
+    HardSigmoid,
+    HardSwish,
+    LayerNorm,
+    LayerScale,
     Linear,
     LocalResponseNorm,
     Op,
@@ -37,6 +42,7 @@ from inception_cost.ops import (
     Swish,
     Tanh,
 )
+from inception_cost.reference import pointwise
 
 Ran = tuple[np.ndarray, int]  # a kernel's output and the multiply-adds it executed
 #: op kind -> how the reference runs it: (op, its input arrays, the weights by name,
@@ -290,8 +296,42 @@ def relu(x: np.ndarray, inplace: bool = False, cap: float = 0) -> np.ndarray:
 
 @KERNELS.register("relu")
 def _relu(op: ReLU, xs: list, weights: dict, inplace: bool) -> Ran:
-    """`relu` (ReLU6 with a cap), over its input where the input dies here."""
+    """`relu` (ReLU6 with a cap; the leaky ReLU with a slope), over its input where the
+    input dies here."""
+    if op.slope:
+        return pointwise.leaky_relu(xs[0], op.slope, inplace), 0
     return relu(xs[0], inplace, op.cap), 0
+
+
+@KERNELS.register("hswish")
+def _hswish(op: HardSwish, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`pointwise.hard_swish`."""
+    return pointwise.hard_swish(xs[0]), 0
+
+
+@KERNELS.register("hsigmoid")
+def _hsigmoid(op: HardSigmoid, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`pointwise.hard_sigmoid`."""
+    return pointwise.hard_sigmoid(xs[0]), 0
+
+
+@KERNELS.register("gelu")
+def _gelu(op: Gelu, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`pointwise.gelu` in the op's form."""
+    return pointwise.gelu(xs[0], op.approximate), 0
+
+
+@KERNELS.register("layernorm")
+def _layer_norm(op: LayerNorm, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`pointwise.layer_norm` with the op's gamma and beta."""
+    gamma, beta = weights[f"{op.name}.weight"], weights[f"{op.name}.bias"]
+    return pointwise.layer_norm(xs[0], gamma, beta, op.eps), 0
+
+
+@KERNELS.register("layerscale")
+def _layer_scale(op: LayerScale, xs: list, weights: dict, inplace: bool) -> Ran:
+    """`pointwise.layer_scale` with the op's factors."""
+    return pointwise.layer_scale(xs[0], weights[f"{op.name}.weight"]), 0
 
 
 def concat(xs: list[np.ndarray]) -> np.ndarray:

@@ -14,8 +14,18 @@ from dataclasses import dataclass
 
 from inception_cost.memory import live_peak
 from inception_cost.network import Network
-from inception_cost.ops import Conv2d, LocalResponseNorm, Op, Pool2d, Registry, Softmax
-from inception_cost.reference import kernels
+from inception_cost.ops import (
+    Conv2d,
+    Gelu,
+    LayerNorm,
+    LocalResponseNorm,
+    Op,
+    Pool2d,
+    Registry,
+    ReLU,
+    Softmax,
+)
+from inception_cost.reference import kernels, pointwise
 from inception_cost.reference.weights import WEIGHTS
 
 ITEMSIZE = {"float32": 4, "float64": 8}
@@ -103,15 +113,37 @@ def _softmax(op: Softmax, batch: int, itemsize: int) -> int:
     return batch * _elements(op.out_shape)
 
 
+@WORKSPACE.register("relu")
+def _relu(op: ReLU, batch: int, itemsize: int) -> int:
+    """The leaky ReLU's products slope x; ReLU and ReLU6 work in their output."""
+    return batch * _elements(op.out_shape) if op.slope else 0
+
+
+@WORKSPACE.register("gelu")
+def _gelu(op: Gelu, batch: int, itemsize: int) -> int:
+    """The exact form's one chunk of erf (its Python floats and their array), in elements;
+    the tanh form works in its output."""
+    return 0 if op.approximate == "tanh" else -(-pointwise.ERF_CHUNK_BYTES // itemsize)
+
+
+@WORKSPACE.register("layernorm")
+def _layer_norm(op: LayerNorm, batch: int, itemsize: int) -> int:
+    """The mean and the variance of each position."""
+    h, w, _ = op.out_shape
+    return pointwise.LAYER_NORM_TEMPORARIES * batch * h * w
+
+
 @WORKSPACE.register(
     "linear",
     "subsample",
     "rbf",
     "bn",
-    "relu",
     "tanh",
     "swish",
     "sigmoid",
+    "hswish",
+    "hsigmoid",
+    "layerscale",
     "scale",
     "add",
     "shortcut",

@@ -23,9 +23,8 @@ from inception_cost.cells import (
     unmark,
 )
 from inception_cost.columns import BRANCH_FIELDS, COLUMNS, NOTE, norm
-from inception_cost.conventions import parse_padding
+from inception_cost.conventions import parse_activation, parse_padding
 from inception_cost.errors import InputError, Location
-from inception_cost.frontmatter import parse_activation
 from inception_cost.kinds import Kind
 from inception_cost.spec.records import (
     LAYER_FIELDS,
@@ -36,7 +35,7 @@ from inception_cost.spec.records import (
     ResidualBlock,
     Row,
 )
-from inception_cost.spec.types import PATCHED, PHRASE, read_type, repeat_count
+from inception_cost.spec.types import PATCHED, read_type, repeat_count, writes_stride
 from inception_cost.table import check_chars
 
 _BLOCK_LAYER = re.compile(
@@ -49,6 +48,7 @@ _SQUARE = re.compile(r"([0-9][0-9,]*)\s*²\s*[x×*]\s*([0-9][0-9,]*)")  # Mobile
 _SIDES = re.compile(r"([0-9][0-9,]*)\s*[x×*]\s*([0-9][0-9,]*)")
 _PATCH_FILTERS = re.compile(r"(.*?)\s*\(\s*[x×]\s*([0-9][0-9,]*)\s*\)")
 _POOL_PROJ = re.compile(r"(max|avg|average)\s*\+\s*(.+)", re.I)
+CHECK_MARKS = ("✓", "✔", "√")  # a module's count column ticked: 1
 
 # What a type cell may give that a column also gives: written once, in either place.
 _TYPE_GIVES = {"patch": {"patch", "shape"}, "repeat": {"repeat"}, "filters": {"filters"}}
@@ -298,9 +298,7 @@ def _fold_shape(out: dict, raw: dict[str, str], locs: dict) -> dict:
             out.setdefault("filters", shape.out_channels)
     if out.get("stride") is not None and out.get("patch") is not None:
         patch, stride = out["patch"], out["stride"]
-        written = "/" in raw.get("patch", "") or bool(
-            (m := PHRASE.fullmatch(unmark(raw.get("type", "")))) and m[4]
-        )
+        written = "/" in raw.get("patch", "") or writes_stride(unmark(raw.get("type", "")))
         if written and patch.stride != stride:
             raise InputError(
                 f"stride {stride} and patch {patch} disagree",
@@ -418,7 +416,10 @@ def parse_block(text: str) -> ResidualBlock:
 
 
 def parse_width(text: str, what: str) -> int:
-    """A module's count: a whole number, `0` kept (the kind says whether it means absent)."""
+    """A module's count: a whole number, `0` kept (the kind says whether it means absent);
+    a check mark is 1, the layer its column switches on (MobileNetV3's SE ✓)."""
+    if text.strip() in CHECK_MARKS:
+        return 1
     return 0 if text.strip() == "0" else parse_count(text, what)
 
 

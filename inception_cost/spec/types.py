@@ -41,6 +41,9 @@ ROW_TYPES: dict[str, tuple[tuple[str, ...], str]] = {
     "rbf": (("rbf", "euclidean rbf", "rbf output", "radial basis function"), "rbf"),
     "batch norm": (("batch norm", "batchnorm", "batch normalization", "bn"), "bn"),
     "flatten": (("flatten",), "flatten"),
+    "layer norm": (("layer norm", "layernorm", "layer normalization", "ln"), "ln"),
+    "gelu": (("gelu",), "gelu"),
+    "layer scale": (("layer scale", "layerscale"), "layerscale"),
     "input image": (("input image", "image", "input"), "input"),
     "global avg pool": (
         ("global avg pool", "global average pool", "global average pooling", "gap", "global pool"),
@@ -63,6 +66,13 @@ PHRASE = re.compile(
     r"([0-9]+)\s*[x×]\s*([0-9]+)\s+(?![0-9])(.+?)(?:\s*,\s*stride\s*([0-9]+))?", re.I
 )
 _TIMES = re.compile(r"(.*?\S)\s*[x×]\s*([0-9]+)")  # a kind's layers, then x N: its repeat
+# A convolution as ResNet's and ConvNeXt's tables print one: `7×7, 64, stride 2`, a
+# patchify stem `4×4, 96, stride 4` (kernel, filters, stride).
+_KERNEL_WIDTH = re.compile(
+    r"([0-9]+)\s*[x×]\s*([0-9]+)\s*,\s*([0-9][0-9,]*)(?:\s*,\s*stride\s*([0-9]+))?", re.I
+)
+# A type and its kernel after a comma: MobileNetV3's `conv2d, 1x1`, `pool, 7x7`.
+_TYPE_KERNEL = re.compile(r"(.*?[a-z].*?)\s*,\s*([0-9]+)\s*[x×]\s*([0-9]+)", re.I)
 _UNITS = re.compile(r"([0-9][0-9,]*)\s*-?\s*D\s+(.+)")  # 1000D fully-connected: its outputs
 _TYPE_STRIDE = re.compile(r"(.*?)\s*/\s*s\s*([0-9]+)", re.I)  # Conv dw / s2
 _NAME_AS_TYPE = re.compile(r"([a-z][a-z ]*?)[\s_]*[0-9]+[a-z]?", re.I)  # conv1, fire2, maxpool1
@@ -199,6 +209,15 @@ def _written_out(text: str, types: Mapping[str, str], kinds: dict[str, Kind]) ->
     outputs before it (Huang et al. 2017's Table 1); None when the text is none of them."""
     if (pm := PHRASE.fullmatch(text)) and norm(pm[3]) in types:
         return _phrase(pm, types[norm(pm[3])])
+    if km := _KERNEL_WIDTH.fullmatch(text):
+        kh, kw = parse_count(km[1], "kernel size"), parse_count(km[2], "kernel size")
+        stride = parse_count(km[4], "stride") if km[4] else 1
+        patch = Patch(kh, kw, stride)
+        return {"type": "convolution", "patch": patch, "filters": parse_count(km[3], "filters")}
+    kind = types.get(norm(tk[1]), "") if (tk := _TYPE_KERNEL.fullmatch(text)) else ""
+    if kind in PATCHED or kind in kinds:
+        k = parse_count(tk[2], "kernel size"), parse_count(tk[3], "kernel size")
+        return {"type": kind, "patch": Patch(*k, 1)}
     tm = _TIMES.fullmatch(text)
     kind = kinds.get(types.get(norm(tm[1]), "")) if tm else None
     if tm and kind and kind.repeat == "repeat":  # [1 × 1 conv; 3 × 3 conv] × 6
@@ -206,6 +225,13 @@ def _written_out(text: str, types: Mapping[str, str], kinds: dict[str, Kind]) ->
     if (um := _UNITS.fullmatch(text)) and types.get(norm(um[2])) == "linear":
         return {"type": "linear", "filters": parse_count(um[1], "units")}
     return None
+
+
+def writes_stride(text: str) -> bool:
+    """Whether a type cell writes its layer's stride (`3 × 3 max pool, stride 2`,
+    `4×4, 96, stride 4`), which a stride column must then agree with."""
+    m = PHRASE.fullmatch(text) or _KERNEL_WIDTH.fullmatch(text)
+    return bool(m and m[4])
 
 
 def _phrase(m: re.Match, kind: str) -> dict:

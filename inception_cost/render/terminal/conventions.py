@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.padding import Padding
 from rich.text import Text
 
-from inception_cost.presets import Comparison
+from inception_cost.comparison import Comparison
 from inception_cost.render.conventions import header, headers, rows, why_lines
 from inception_cost.render.terminal.fit import Col, cells, print_fitted
 

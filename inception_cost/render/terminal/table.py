@@ -16,7 +16,7 @@ from rich.text import Text
 
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED
 from inception_cost.cells import format_shape
-from inception_cost.ops import Conv2d, Op, Pool2d, Registry
+from inception_cost.ops import Conv2d, Gelu, Op, Pool2d, Registry, ReLU
 from inception_cost.render.common import (
     GLYPH,
     LEGEND,
@@ -323,13 +323,28 @@ def _pool(op: Pool2d) -> str:
     return f"{op.mode} pool {op.kernel[0]}x{op.kernel[1]}/{op.stride}"
 
 
+@LABELS.register("relu")
+def _relu(op: ReLU) -> str:
+    """relu (ReLU6 too), or leaky relu with its slope."""
+    return f"leaky relu {op.slope:g}" if op.slope else "relu"
+
+
+@LABELS.register("gelu")
+def _gelu(op: Gelu) -> str:
+    """gelu, or gelu tanh for the approximation."""
+    return "gelu tanh" if op.approximate == "tanh" else "gelu"
+
+
 @LABELS.register(
     "lrn",
     "bn",
-    "relu",
     "tanh",
     "swish",
     "sigmoid",
+    "hswish",
+    "hsigmoid",
+    "layernorm",
+    "layerscale",
     "scale",
     "subsample",
     "rbf",
