@@ -36,7 +36,8 @@ BLOCK = re.compile(
 
 def run(cmdline: str, kind: str = "output") -> str:
     """The stdout (or, for `stderr`, the stderr) of one `inception-cost ...` command line,
-    as a user at 100 columns sees it."""
+    as a user at 100 columns sees it. `--help` runs as the real command does, in a process
+    of its own: click's test runner wraps help at 80 columns where a terminal's is 78."""
     from click.testing import CliRunner
 
     from inception_cost.cli import cli
@@ -44,8 +45,22 @@ def run(cmdline: str, kind: str = "output") -> str:
     args = shlex.split(cmdline)
     assert args[0] == "inception-cost", cmdline
     env = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+    if "--help" in args:
+        return _process(args[1:], env, kind)
     result = CliRunner().invoke(cli, args[1:], env=env, prog_name="inception-cost")
     return result.stderr if kind == "stderr" else result.stdout
+
+
+def _process(args: list[str], env: dict, kind: str) -> str:
+    """`python -m inception_cost ARGS` in a process of its own, this checkout's package."""
+    import os
+    import subprocess
+
+    env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "inception_cost", *args], capture_output=True, text=True, env=env
+    )
+    return done.stderr if kind == "stderr" else done.stdout
 
 
 def blocks(text: str):
@@ -64,17 +79,17 @@ def regenerate(path: Path) -> bool:
 
 def charts() -> dict:
     """name -> matplotlib figure of each chart the docs show."""
-    from inception_cost import cost
-    from inception_cost.builder import build
     from inception_cost.landscape import points
     from inception_cost.profile import profile
-    from inception_cost.render.plot import comparison_figure, layer_figure
+    from inception_cost.render.plot import claim_verdicts, comparison_figure, layer_figure
+    from inception_cost.report import make_report
     from inception_cost.spec.read import load_model
 
-    googlenet = cost.analyse(build(load_model("googlenet")))
+    googlenet = make_report(load_model("googlenet"), readings=False)  # as `plot -m googlenet`
     return {
         "googlenet-profile": layer_figure(
-            [profile("googlenet", googlenet, q) for q in ("params", "macs", "memory")]
+            [profile("googlenet", googlenet.analysis, q) for q in ("params", "macs", "memory")],
+            claim_verdicts(googlenet),
         ),
         "networks": comparison_figure(points()),
     }

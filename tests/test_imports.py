@@ -23,6 +23,8 @@ INSIDE = {
     ("cli/verify.py", "rich.progress"): "the progress bar only on a terminal",
     ("render/plot.py", "matplotlib"): "the optional plot extra",
     ("render/plot.py", "matplotlib.figure"): "the optional plot extra",
+    ("render/plot.py", "matplotlib.backends.backend_agg"): "the optional plot extra (labels)",
+    ("render/plot.py", "matplotlib.text"): "the optional plot extra (labels' boxes)",
     ("cli/table.py", "inception_cost.presets"): "the presets only for --as completion",
     ("report.py", "inception_cost.presets"): "the presets only for --as",
     ("counted.py", "inception_cost.presets"): "the presets only for --as",

@@ -39,4 +39,4 @@ def draw(p, console: Console) -> None:
         cells(*t, Text(bar(b.length, width), style="cyan"))
         for t, b in zip(texts, p.bars, strict=True)
     ]
-    print_fitted(console, cols, rows, "--format csv|json for every column")
+    print_fitted(console, cols, rows, "--format csv|json")

@@ -54,7 +54,7 @@ def draw(r: Receptive, console: Console, expand: bool = False) -> None:
     for i, line in enumerate(header_lines(r)):
         console.print(Text(line, style="bold" if i == 0 else "dim"))
     console.print(table)
-    note = left_out_line(left, full, console.width, "--format csv|json|markdown for every column")
+    note = left_out_line(left, full, console.width, "--format csv|json|markdown")
     if note:
         console.print(note)
     if "paths" not in left:  # the legend of the paths column goes with it

@@ -39,7 +39,7 @@ def draw(s: Sweep, console: Console) -> None:
     for i, line in enumerate(header_lines(s, compact=True, left=tuple(left))):
         console.print(Text(line, style="bold" if i == 0 else "dim"))
     console.print(table)
-    note = left_out_line(left, full, console.width, "--format csv|json|markdown for every column")
+    note = left_out_line(left, full, console.width, "--format csv|json|markdown")
     if note:
         console.print(note)
     for p in s.points:

@@ -21,6 +21,6 @@ def draw(v, console: Console) -> None:
     for row in rows_of(v):
         style = "" if row[5] == ok_glyph(True) else "bold red"
         rows.append([Text(cell, style=style) for cell in row])
-    print_fitted(console, cols, rows, "--format csv|json for every op")
+    print_fitted(console, cols, rows, "--format csv|json")
     for line in check_lines(v):
         console.print(Text(line, style="green" if line.startswith(("✓", "verified")) else "red"))
