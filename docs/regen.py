@@ -16,6 +16,8 @@ one of these (or it is not an output).
 It also draws the charts in docs/img/ (GoogLeNet's per-row cost, the networks compared)
 with a JSON sidecar of the values each one plots, read back from the figure; the tests
 hold the sidecars to the analysis, so a stale chart is found by its data, not its bytes.
+And it writes the terminal pictures there (`table` and `profile` as `-o FILE.svg` writes
+them), which tests/test_docs.py holds to a fresh run byte for byte.
 """
 
 from __future__ import annotations
@@ -95,22 +97,42 @@ def charts() -> dict:
     }
 
 
+#: docs/img's terminal pictures: name -> the command that writes it with `-o NAME.svg`
+PICTURES = {
+    "table": "inception-cost table --model googlenet",
+    "profile": "inception-cost profile --model googlenet",
+}
+
+
+def picture(cmdline: str) -> str:
+    """The SVG a command writes with `-o FILE.svg`, as a user's run writes it."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "picture.svg"
+        run(f"{cmdline} -o {path}")
+        return path.read_text(encoding="utf-8")
+
+
 def draw() -> list[str]:
-    """Write each chart as SVG with its plotted values beside it as JSON."""
+    """Write each chart as SVG with its plotted values beside it as JSON, and each
+    terminal picture (docs/screenshots.py renders them all to PNG)."""
     import json
 
     from inception_cost.render.plot import plotted, save
 
     IMAGES.mkdir(exist_ok=True)
     changed = []
+    files = [(IMAGES / f"{name}.svg", picture(cmd)) for name, cmd in PICTURES.items()]
     for name, figure in charts().items():
-        for path, text in (
+        files += [
             (IMAGES / f"{name}.svg", save(figure, ".svg")),
             (IMAGES / f"{name}.json", json.dumps(plotted(figure), indent=1) + "\n"),
-        ):
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                path.write_text(text, encoding="utf-8")
-                changed.append(path.name)
+        ]
+    for path, text in files:
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            changed.append(path.name)
     return changed
 
 

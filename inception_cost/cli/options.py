@@ -99,8 +99,8 @@ def _as_model(spec_file: str) -> str:
 
 
 def complete_models(ctx, param, incomplete: str):
-    """Shell completion: the bundled specs' names."""
-    return [n for n in model_names() if n.startswith(incomplete)]
+    """Shell completion: the bundled specs' names (`Goog` completes too)."""
+    return [n for n in model_names() if n.startswith(incomplete.lower())]
 
 
 def _complete_variants(ctx, param, incomplete: str):

@@ -130,6 +130,10 @@ def table(
 
     Exit 0 on success; 1 with --fail-on when a claim does not hold; 2 on bad input.
     """
+    if brief is None:
+        brief = suffix_of(output) in PICTURES  # a picture of 150 lines is a strip, not a slide
+    elif brief and fmt != "rich":
+        raise click.UsageError(f"--brief shortens the rich table; give it without --format {fmt}")
     tabled = load_spec(spec_file, model)
     spec = with_overrides(
         tabled,
@@ -155,10 +159,6 @@ def table(
     )
     if spec_file is None and model is None and fmt == "rich" and output is None:
         click.echo("No SPEC given: analysing the bundled GoogLeNet (--model googlenet).", err=True)
-    if brief is None:
-        brief = suffix_of(output) in PICTURES  # a picture of 150 lines is a strip, not a slide
-    elif brief and fmt != "rich":
-        raise click.UsageError(f"--brief shortens the rich table; give it without --format {fmt}")
     if fmt == "rich":  # only a rich run imports rich
         from inception_cost.render.terminal.table import draw
 

@@ -61,7 +61,7 @@ def verdict_counts(audit: Audit) -> str:
         tally[word] = tally.get(word, 0) + n
     order = ["hold", "mismatch", "over", "under", "truncated", "not checkable"]
     parts = [f"{tally[w]} {w}" for w in order if tally.get(w)]
-    return f"claims: {', '.join(parts)} (without --brief: which, and why)"
+    return f"claims: {', '.join(parts)} (why: table without --brief)"
 
 
 def all_hold(audit: Audit) -> str:

@@ -156,7 +156,7 @@ def comparison_figure(points):
 #: 16 directions (right first, then above and below, then left).
 _ANGLES = [0, 20, -20, 45, -45, 70, -70, 90, -90, 110, -110, 135, -135, 160, -160, 180]
 _RINGS = (5, 9, 14, 20, 28, 38, 50, 65, 82, 100, 120, 145, 175, 210, 250, 300)
-LEADER = 12  # a label further than this (points) from its point is joined to it by a line
+LEADER = 7  # a label further than this (points) from its point is joined to it by a line
 
 
 def _place_labels(figure, ax, points, claims: list[tuple[float, float]]) -> None:
@@ -182,17 +182,15 @@ def _place_labels(figure, ax, points, claims: list[tuple[float, float]]) -> None
         key=lambda i: -sum(math.dist(dots[i], d) < 60 * px for d in dots[: len(points)]),
     )
     leaders: list[tuple[tuple[float, float], tuple[float, float]]] = []
-    labels: list[tuple[float, float, float, float]] = []
     for i in order:
         p, (x, y) = points[i], dots[i]
         probe = figure.text(0, 0, p.label, fontsize=LABEL_POINTS)
         box = probe.get_window_extent(renderer)
         probe.remove()
         w, h = box.width, box.height
-        spot = _free_spot((x, y), (w, h), frame, taken, labels, leaders, px)
+        spot = _free_spot((x, y), (w, h), frame, taken, leaders, px)
         (dx, dy, ha, va), rect = spot
         taken.append(rect)
-        labels.append(rect)
         far = math.hypot(dx, dy) > LEADER * px
         if far:
             leaders.append(((x, y), _nearest_edge((x, y), rect)))
@@ -212,16 +210,13 @@ def _place_labels(figure, ax, points, claims: list[tuple[float, float]]) -> None
         )
 
 
-def _free_spot(point, size, frame, taken, labels, leaders, px):
+def _free_spot(point, size, frame, taken, leaders, px):
     """The nearest place for a label of `size` around `point`: clear of everything taken
     and of every leader line; failing that, clear of what is taken; failing that, the
     nearest place inside the axes (which tests/test_plot.py would catch)."""
     x, y = point
-    for ring, clear in (
-        (_RINGS, lambda s, r: _clear(s, point, r > LEADER, labels, leaders)),
-        (_RINGS, lambda s, r: True),
-    ):
-        for r in ring:
+    for clear in (lambda s, r: _clear(s, point, r > LEADER, taken, leaders), lambda s, r: True):
+        for r in _RINGS:
             for a in _ANGLES:
                 spot = _spot(x, y, r * px, math.radians(a), *size, frame, taken)
                 if spot and clear(spot, r):
@@ -254,13 +249,18 @@ def _nearest_edge(point, rect) -> tuple[float, float]:
     return (min(max(point[0], rect[0]), rect[2]), min(max(point[1], rect[1]), rect[3]))
 
 
-def _clear(spot, point, leader: bool, labels, leaders) -> bool:
+def _clear(spot, point, leader: bool, taken, leaders) -> bool:
     """Whether a label at `spot` crosses no leader line drawn, and its own leader line
-    (if it needs one) crosses no label placed."""
+    (if it needs one) crosses no label or marker placed but its own point's."""
     rect = spot[1]
     if any(_crosses(a, b, rect) for a, b in leaders):
         return False
-    return not leader or not any(_crosses(point, _nearest_edge(point, rect), r) for r in labels)
+    end = _nearest_edge(point, rect)
+    return not leader or not any(
+        _crosses(point, end, r)
+        for r in taken
+        if not (r[0] <= point[0] <= r[2] and r[1] <= point[1] <= r[3])
+    )
 
 
 def _crosses(a, b, rect, steps: int = 24) -> bool:

@@ -63,7 +63,7 @@ def _placed(m: re.Match, size: float) -> str:
     x0, y = float(m["x"]), float(m["y"])
     cell = float(m["length"]) / len(text)  # rich's cell width: a run's length per character
     out, at = [], 0
-    for piece in re.findall(r" +|[█▉▊▋▌▍▎▏]+|[^ █▉▊▋▌▍▎▏]+", text):
+    for piece in re.findall(r"\s+|[█▉▊▋▌▍▎▏]+|[^\s█▉▊▋▌▍▎▏]+", text):
         left, cells = x0 + at * cell, cell_len(piece)
         if piece[0] in BLOCKS:  # a bar: a rectangle as long as its eighths
             wide = cell * sum(BLOCKS[ch] for ch in piece) / 8
@@ -72,7 +72,7 @@ def _placed(m: re.Match, size: float) -> str:
                 f' width="{_num(wide)}" height="{_num(0.95 * size)}"'
                 ' shape-rendering="crispEdges"/>'
             )
-        elif piece[0] != " ":  # a word at its own first cell, as long as its cells
+        elif not piece.isspace():  # a word at its own first cell, as long as its cells
             out.append(
                 f'<text class="{m["cls"]}" x="{_num(left)}" y="{m["y"]}"'
                 f' textLength="{_num(cells * cell)}" {m["rest"]}>'
