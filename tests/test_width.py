@@ -171,3 +171,20 @@ def test_a_claim_column_never_shows_without_its_value(googlenet_headers):
             assert claim not in headers or value in headers, width
             if claim in headers:  # right after its value
                 assert headers.index(claim) == headers.index(value) + 1, width
+
+
+def test_fit_keeps_a_claim_with_its_value():
+    """Hand-sized columns: `c` judges `v` (priority 0, always shown), `d` judges `w`."""
+    from inception_cost.render.terminal.fit import Col, cells, fit
+
+    cols = [Col("name"), Col("v", "right"), Col("c", "right", paired=True)]
+    cols += [Col("w", "right", 1), Col("d", "right", paired=True)]
+    rows = [cells("aaaa", "1", "2", "333", "444")]
+    # name 4 + v 1 + c 1 and two gaps of 3: 12; w 3 and d 3 with their gaps: 24
+    assert [fit(cols, rows, width)[1] for width in (11, 12, 23, 24)] == [
+        ["w", "d"],
+        ["w", "d"],
+        ["w", "d"],
+        [],
+    ]
+    assert fit(cols, rows, 11)[2] == 24

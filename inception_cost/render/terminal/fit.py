@@ -78,15 +78,20 @@ def _table(cols: list[Col], rows: list, keep: list[int], widths) -> Table:
     return table
 
 
+def _units(cols: list[Col]) -> list[list[int]]:
+    """Each column with the paired column after it, if any: what stays or goes together."""
+    return [
+        [i, *([i + 1] if i + 1 < len(cols) and cols[i + 1].paired else [])]
+        for i, c in enumerate(cols)
+        if not c.paired
+    ]
+
+
 def drop_order(cols: list[Col]) -> list[list[int]]:
     """The columns that may give way, as the units they go in, the first to go first: by
     priority, the highest number first, then from the right; a paired column goes with
     the column before it."""
-    units = [
-        [i, *([i + 1] if i + 1 < len(cols) and cols[i + 1].paired else [])]
-        for i, c in enumerate(cols)
-        if c.priority and not c.paired
-    ]
+    units = [u for u in _units(cols) if cols[u[0]].priority]
     return sorted(units, key=lambda u: (cols[u[0]].priority, u[0]), reverse=True)
 
 
@@ -103,7 +108,7 @@ def fit(cols: list[Col], rows: list, width: int, indent: int = 0) -> tuple[Table
     def need(keep, widest=False) -> int:
         return sum(widths[i][widest] for i in keep) + GAP * (len(keep) - 1)
 
-    keep: list[int] = [i for i, c in enumerate(cols) if not c.priority and not c.paired]
+    keep = [i for u in _units(cols) if not cols[u[0]].priority for i in u]
     for unit in reversed(drop_order(cols)):
         if need([*keep, *unit]) > width:
             break
