@@ -204,6 +204,7 @@ def test_11_names_are_read_as_a_person_writes_them(run, write):
     spec = write('+++\n[columns]\n"size" = "kernal"\n+++\n| type | size |\n|---|---|\n')
     target = run("table", str(spec)).stderr
     assert "names no field (did you mean 'patch', which 'kernel' names?)" in target
+    assert run("claims", "-m", "LeNet-5").stdout.startswith("lenet5 · params")
     missing = run("table", "--input").stderr
     assert missing.endswith("(see inception-cost table --help)\n")
     listed = " ".join(run("models", env={"COLUMNS": "80"}).stdout.split())
