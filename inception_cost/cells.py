@@ -7,7 +7,9 @@ integer mantissa 27 with 1 decimal, never as a float.
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from inception_cost.errors import InputError
@@ -183,6 +185,30 @@ def format_shape(shape: tuple[int, ...]) -> str:
 
 
 # --------------------------------------------------------------------------- as printed
+
+_SUP = re.compile(r"<\s*sup\s*>(.*?)<\s*/\s*sup\s*>", re.I)
+_BREAK = re.compile(r"<\s*/?\s*(?:br|p|div)\b[^>]*>", re.I)
+_INLINE = re.compile(r"<\s*/?\s*(?:b|i|em|strong|span|sub|small|font)\b[^>]*>", re.I)
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a Markdown backslash escape: \* \_ \[
+_BULLET = re.compile(r"^[•◦▪▫‣∙●○]\s*")
+
+
+def decode(text: str) -> str:
+    """A cell as a reader sees it printed: HTML entities (`&nbsp;`, `&times;`) and the
+    tags a pasted HTML table carries (`<br>` a space, `<sup>9</sup>` as `^9`), Markdown
+    backslash escapes (`\\*` a star), a bullet before the text (`• ResNet-50`), and every
+    kind of space as one space. Invisible characters stay, to be refused (check_chars)."""
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text:
+        text = _INLINE.sub("", _BREAK.sub(" ", _SUP.sub(r"^\1", text)))
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    if not text.isascii():
+        text = "".join(" " if unicodedata.category(c) == "Zs" else c for c in text)
+        text = _BULLET.sub("", text.strip())
+    return text.strip()
+
 
 FOOTNOTE_MARKS = "*†‡§¶"
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")

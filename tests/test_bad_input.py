@@ -73,7 +73,8 @@ SHUFFLE = (
     '+++\ninput = "8x8x8"\n[conventions]\nbatch_norm = true\n'
     '[columns]\n"1×" = "filters"\n"2×" = "note"\n'
     '# [claim_rows."# of weights"]\n# quantity = "params"\n'
-    '[[variants]]\nname = "2x"\ntitle = "t"\nsource = "s"\ncolumns = { filters = "2×" }\n+++\n'
+    '[[variants]]\nname = "2x"\ntitle = "t"\nsource = "s"\ncolumns = { filters = "2×" }\n'
+    '[kinds.stage]\nextends = "shufflenet v2 unit"\n+++\n'
     "| Layer | Output size | Stride | Repeat | 1× | 2× |\n|---|---|---|---|---|---|\n"
 )
 CLAIMED = SHUFFLE.replace("# [claim_rows", "[claim_rows").replace("# quantity", "quantity")
@@ -647,14 +648,14 @@ BAD_SPECS = [
         # the strided unit's right branch takes output / 2: 15 does not halve (the 2× column)
         "a shuffle unit whose channels do not halve",
         SHUFFLE + "| Stage2 | 4×4 | 2 | 1 | 16 | 15 |\n",
-        "spec.md:18:31",
+        "spec.md:20:31",
         "1/2 of 15",
         args=("--variant", "2x"),
     ),
     Bad(
         "a claim row cell no reading reads",
         CLAIMED + SHUFFLE_ROW + "| # of weights | 1K | | | 2K | |\n",
-        "spec.md:19:18",
+        "spec.md:21:18",
         "under 'Output size'",
     ),
     Bad(
@@ -666,21 +667,21 @@ BAD_SPECS = [
     Bad(
         "a blank type under a layer row",
         SHUFFLE + "| FC | | | 1 | 16 | 32 |\n| | | | 1 | | |\n",
-        "spec.md:19:3",
+        "spec.md:21:3",
         "row has no type",
     ),
     Bad(
         # the basic unit splits its input in halves: 5 channels do not halve
         "a shuffle unit split of odd channels",
         SHUFFLE.replace('"8x8x8"', '"8x8x5"') + "| Stage2 | 8×8 | 1 | 1 | | |\n",
-        "spec.md:18:3",
+        "spec.md:20:3",
         "5 channels do not split into 2",
     ),
     Bad(
         # the left branch keeps the input's 8 channels, which leaves none of 8 for the right
         "a strided unit with no channels left for its right branch",
         SHUFFLE + "| Stage2 | 4×4 | 2 | 1 | 8 | 16 |\n",
-        "spec.md:18:26",
+        "spec.md:20:26",
         "leaves none of 8",
     ),
     Bad(
@@ -694,7 +695,7 @@ BAD_SPECS = [
         # keeps its input's 32 channels, not the 24 its cell prints
         "a shuffle unit whose halves do not add up to its width",
         SHUFFLE + "| Stage2 | 4×4 | 2 | 1 | 32 | 64 |\n| | 4×4 | 1 | 1 | 24 | 64 |\n",
-        "spec.md:19:",
+        "spec.md:21:",
         "comes out with 32 channels, where it gives 24",
     ),
     Bad(
@@ -722,13 +723,13 @@ BAD_SPECS = [
     Bad(
         "a claim row printed twice",
         CLAIMED + SHUFFLE_ROW + "| # of weights | | | | 2K | 3K |\n" * 2,
-        "spec.md:20:",
+        "spec.md:22:",
         "gives claim 'of-weights' twice",
     ),
     Bad(
         "a claim row cell with an unexplained footnote mark",
         CLAIMED + SHUFFLE_ROW + "| # of weights | | | | 2K† | 3K |\n",
-        "spec.md:19:",
+        "spec.md:21:",
         "footnote mark '†'",
     ),
     Bad(

@@ -128,9 +128,10 @@ class Context:
         layer: bool = True,
         table: tuple[tuple[int, ...], ...] = (),
         norm: bool = True,
-        bias: bool = True,
+        bias: bool | None = None,
     ) -> str:
-        """A convolution, then batch norm where the conventions put one, then `act`."""
+        """A convolution, then batch norm where the conventions put one, then `act`; a bias
+        where the conventions give one (`bias`: this layer's own, whatever they say)."""
         in_shape = self.shapes[src]
         if pad is None:
             pad = pad_amount(self.conventions.conv_padding, max(k))
@@ -148,7 +149,7 @@ class Context:
                 stride,
                 (pad, pad),
                 groups,
-                bias and c.bias and (c.bn_conv_bias or not norm),
+                c.bias and (c.bn_conv_bias or not norm) if bias is None else bias,
                 layer,
                 table,
             )

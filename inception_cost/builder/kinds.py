@@ -313,7 +313,7 @@ def _layer(
         return _squeeze_excite(ctx, unit, layer, src, name, act if layer.activation else "none")
     if layer.op == "linear":
         units = (1, 1, _factors(ctx, unit, layer, src))
-        out = ctx.add(Linear(name, (src,), (shape,), units, layer.bias and conventions.bias))
+        out = ctx.add(Linear(name, (src,), (shape,), units, _bias(layer, conventions)))
         return ctx.activate(out, act if layer.activation else "none")
     if layer.kernel == "whole":
         return ctx.pool(name, src, layer.mode, shape[:2], 1, 0, ceil=False, whole=True)
@@ -367,6 +367,11 @@ def _squeeze_excite(ctx: Context, unit: _Unit, layer: Layer, src: str, name: str
     return ctx.add(Scale(f"{name}/scale", (src, gate), (shape, gates), shape))
 
 
+def _bias(layer: Layer, conventions) -> bool:
+    """A linear layer's bias: its own where the kind says, else the conventions'."""
+    return conventions.bias if layer.bias is None else layer.bias
+
+
 def _patch_kernel(ctx: Context) -> tuple[int, int]:
     patch = ctx.patch()
     return patch.kh, patch.kw
@@ -391,12 +396,7 @@ def _join(
         joined = tuple(shapes[o] for o in outs)
         h, w, _ = joined[0]
         if any(s[:2] != (h, w) for s in joined):
-            raise InputError(
-                f"{ctx.row.type} row {ctx.row.name!r}: its branches come out"
-                f" {', '.join('x'.join(map(str, s[:2])) for s in joined)}",
-                "branches of one size to concatenate (their strides and padding)",
-                ctx.row.loc,
-            )
+            raise _branch_sizes(ctx, kind, outs)
         out_shape = (h, w, sum(s[2] for s in joined))
         return ctx.add(Concat(f"{prefix}/output", tuple(outs), joined, out_shape))
     x = outs[0]
@@ -421,6 +421,28 @@ def _join(
             )
     added = ctx.add(Add(f"{prefix}/add", (x, shortcut), (out_shape, shapes[shortcut]), out_shape))
     return ctx.activate(added, act) if kind.join_activation else added
+
+
+def _branch_sizes(ctx: Context, kind: Kind, outs: list[str]) -> InputError:
+    """Branches of several sizes: each named with its size, and the setting that rounds a
+    pool of the kind's (one that follows `pool_rounding`) where it is `ceil`."""
+    sizes = ", ".join(f"{o} {'x'.join(map(str, ctx.shapes[o][:2]))}" for o in outs)
+    rounded = [
+        layer.name
+        for layer in kind.layers()
+        if layer.op == "pool" and layer.rounding == "convention" and layer.kernel != "whole"
+    ]
+    cause = ""
+    if rounded and ctx.conventions.pool_rounding == "ceil":
+        cause = (
+            f' (pool_rounding = "ceil" rounds its pool {rounded[0]!r} up; the kind may'
+            f' give it its own: layers.{rounded[0]} = {{ rounding = "floor" }})'
+        )
+    return InputError(
+        f"{ctx.row.type} row {ctx.row.name!r}: its branches come out {sizes}{cause}",
+        "branches of one size to concatenate (their strides, padding and rounding)",
+        ctx.row.loc,
+    )
 
 
 def _kernel(layer: Layer) -> tuple[int, int]:

@@ -16,9 +16,9 @@ from types import MappingProxyType
 
 from inception_cost.cells import Patch, parse_count, parse_percent, unmark
 from inception_cost.columns import COLUMNS, norm
-from inception_cost.errors import InputError, closest
+from inception_cost.errors import InputError, closest, nearest
 from inception_cost.frontmatter import Places
-from inception_cost.kinds import Kind, builtin, declare
+from inception_cost.kinds import Kind, builtin, declare, extend
 
 # Canonical row type -> accepted spellings (compared after `norm`), and the prefix
 # that names an unnamed row of that type (conv1, pool1, norm1, ...).
@@ -103,7 +103,17 @@ def declared_kinds(table: object, places: Places) -> dict[str, Kind]:
                 "another name for your kind (its spellings may still read the same cells)",
                 loc,
             )
-        kinds[name] = declare(name, declared, loc, set(COLUMNS))
+        base = declared.get("extends") if isinstance(declared, dict) else None
+        if base is None:
+            kinds[name] = declare(name, declared, loc, set(COLUMNS))
+        elif base not in kinds:
+            raise InputError(
+                f"kind {name!r} extends {base!r}, which is no kind{nearest(str(base), kinds)}",
+                "a built-in kind or one declared above it: " + ", ".join(kinds),
+                loc,
+            )
+        else:
+            kinds[name] = extend(name, declared, kinds[base], loc, set(COLUMNS))
     return kinds
 
 
@@ -134,12 +144,22 @@ def read_type(text: str, kinds: dict[str, Kind], named: bool = False) -> dict:
         text, given["stride"] = sm[1], parse_count(sm[2], "stride")
     types = type_names(kinds)
     if not named and norm(text) not in types and (nm := _NAME_AS_TYPE.fullmatch(text)):
-        named = norm(nm[1]) in types  # Conv1, Stage2: a name whose letters give the type
+        # Conv1, MaxPool: a name whose letters give a layer type; a module kind only where
+        # the spec declares it (a Stage2 is never another paper's unit by its name alone)
+        named = _named_type(types.get(norm(nm[1]), ""), kinds)
     if named:
         given["name"] = text
         if nm := _NAME_AS_TYPE.fullmatch(text):
             text = nm[1]
     return {**_read_type_text(text, kinds), **given}
+
+
+def _named_type(row_type: str, kinds: dict[str, Kind]) -> bool:
+    """Whether a name's letters may give its row this type: a layer type's, or a kind's the
+    spec declares (the built-in kinds are read only where a type cell spells them)."""
+    if row_type in ROW_TYPES:
+        return True
+    return row_type in kinds and kinds[row_type] is not builtin().get(row_type)
 
 
 def _read_type_text(text: str, kinds: dict[str, Kind]) -> dict:
