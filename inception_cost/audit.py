@@ -18,7 +18,7 @@ from inception_cost.cells import Quantity, format_shape
 from inception_cost.errors import InputError, Location
 from inception_cost.frontmatter import Variant
 from inception_cost.ops import out_size
-from inception_cost.spec.records import Spec
+from inception_cost.spec.records import Note, Spec
 from inception_cost.verdicts import FAILING, Status
 
 # The statuses audit's callers name (verdicts.Status is the type, with what each means).
@@ -152,6 +152,8 @@ class Audit:
     claims: tuple[ClaimAudit, ...] | None
     # variants that cannot be built, with why: reported under their names, the rest read
     broken: tuple[tuple[Variant, str], ...] = ()
+    # what the reader left open, each a finding: a footnote mark nobody explained
+    unexplained: tuple[Note, ...] = ()
     _by_name: dict[str, RowAudit] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -430,8 +432,9 @@ def audit(
         tuple(_row_audit(b, params_reading, ops_reading, batch) for b in blocks), blocks
     )
     chosen = (params_reading, ops_reading)
+    marks = tuple(n for n in spec.notes if n.kind == "unexplained")
     if built is None:
-        return Audit(rows, params_fits, ops_fits, *chosen, None, None)
+        return Audit(rows, params_fits, ops_fits, *chosen, None, None, unexplained=marks)
     plain = built.tabled if variant else built.inference
     # The reading analysed comes first, under its own name; "as tabled" is the spec's own.
     readings: list[tuple[str, cost.Totals]] = [(variant or "as tabled", built.inference.totals)]
@@ -459,11 +462,17 @@ def audit(
     own = {c.reading for c in spec.claims if c.reading} - {"as tabled"}
     broken_why = {v.name: why for v, why in broken}
     broken_why |= {"as tabled": built.unbuilt} if built.unbuilt else {}
+    mine = dict(readings)  # a claim may compare two readings of this spec (SENet's +0.26%)
     claims = tuple(
-        ClaimAudit(c, _checks(c, readings, built.others.get(c.against), own, broken_why))
+        ClaimAudit(
+            c,
+            _checks(c, readings, mine.get(c.against, built.others.get(c.against)), own, broken_why),
+        )
         for c in spec.claims
     )
-    return Audit(rows, params_fits, ops_fits, *chosen, tuple(variants), claims, tuple(broken))
+    return Audit(
+        rows, params_fits, ops_fits, *chosen, tuple(variants), claims, tuple(broken), marks
+    )
 
 
 def _swapped_row(v: Variant, va: cost.Analysis, built: Built, chosen) -> RowAudit | None:
@@ -515,12 +524,21 @@ def _check(claim, reading: str, totals: cost.Totals, other: cost.Totals | None) 
             reading, None, UNCHECKED, f"needs the {claim.against} spec, which is not bundled"
         )
     note = ""
-    divisor = {"params_ratio": totals.params, "depth_ratio": other and other.depth}
+    divisor = {
+        "params_ratio": totals.params,
+        "depth_ratio": other and other.depth,
+        "macs_ratio": other and other.macs,
+    }
     if claim.quantity in divisor and not divisor[claim.quantity]:
         whose = "this network" if claim.quantity == "params_ratio" else claim.against
-        what = "parameters" if claim.quantity == "params_ratio" else "layers with weights"
+        what = {"params_ratio": "parameters", "depth_ratio": "layers with weights"}.get(
+            claim.quantity, "multiply-adds"
+        )
         return ClaimCheck(reading, None, UNCHECKED, f"{whose} has no {what}: no ratio to check")
-    if claim.quantity == "params_ratio":
+    if claim.quantity == "macs_ratio":
+        computed = Fraction(totals.macs, other.macs)
+        note = f"{totals.macs:,} / {other.macs:,} MACs ({claim.against})"
+    elif claim.quantity == "params_ratio":
         computed = Fraction(other.params, totals.params)
         note = (
             f"{other.params:,} / {totals.params:,} parameters"
@@ -533,7 +551,9 @@ def _check(claim, reading: str, totals: cost.Totals, other: cost.Totals | None) 
         if other is not None:  # a claim this paper makes about another network
             totals = other
             note = f"{claim.against}: "
-        computed = Fraction(getattr(totals, claim.quantity))
+        computed = Fraction(
+            2 * totals.macs if claim.quantity == "flops" else getattr(totals, claim.quantity)
+        )
     if claim.relation == "equal":
         if computed.denominator == 1:  # rounds to the claim, or only truncates to it
             status = _status(computed.numerator, q, bool(q.binary))

@@ -12,6 +12,7 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from inception_cost.cells import Quantity, Shape, parse_quantity, parse_shape
@@ -105,6 +106,27 @@ class Variant:
     input_shape: Shape | None = None
     # field -> the note column every row reads it from (ShuffleNet V2's width columns)
     columns: tuple[tuple[str, str], ...] = ()
+    # the symbols this reading gives its own values (RepVGG-B1's a = 2, b = 4)
+    symbols: tuple[tuple[str, Fraction], ...] = ()
+    auto: bool = False  # read from the table's own header (a network's column), not declared
+
+
+_SYMBOL = re.compile(r"[^\W\d_][^\W_]*")
+
+
+def read_symbols(table: object, loc: Location) -> dict[str, Fraction]:
+    """`[symbols]` (or a variant's `symbols = { ... }`): the numbers a table's letters stand
+    for, as its text gives them (MobileNetV2's k = 1000, RepVGG's a = 0.75), exact."""
+    if not isinstance(table, dict) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) and v > 0 and _SYMBOL.fullmatch(k)
+        for k, v in table.items()
+    ):
+        raise InputError(
+            "[symbols] is not a table of names and positive numbers",
+            "k = 1000, or a decimal as a = 0.75",
+            loc,
+        )
+    return {k: Fraction(repr(v)) if isinstance(v, float) else Fraction(v) for k, v in table.items()}
 
 
 def read_toml(lines: list[str], path: str, first_line: int) -> dict:
@@ -171,6 +193,7 @@ _META_KEYS = {
     "columns",
     "footnotes",
     "claim_rows",
+    "added",
 }
 
 
@@ -245,11 +268,13 @@ def _reading(table: dict, loc: Location) -> ClaimReading:
 
 CLAIM_QUANTITIES = (
     "macs",
+    "flops",  # 2 x the multiply-adds (a multiply and an add each)
     "params",
     "depth",
     "depth_with_pooling",
     "params_ratio",  # the `against` network's params / this one's
     "depth_ratio",  # this network's depth / the `against` network's
+    "macs_ratio",  # this network's multiply-adds / the `against` network's ("+30% cost": 1.3)
     "connections",  # multiply-adds + bias adds (LeNet-5's unit)
     "neurons",  # output units of the layers with weights
 )
@@ -286,7 +311,7 @@ def _claim(table: dict, path: str, loc: Location) -> PaperClaim:
 
 def _variant(table: dict, conventions: dict, loc: Location) -> Variant:
     """`conventions` is the front matter's own table: a variant's keys replace its keys."""
-    meta_keys = {"row", "name", "title", "source", "conventions", "input", "columns"}
+    meta_keys = {"row", "name", "title", "source", "conventions", "input", "columns", "symbols"}
     cells = {k: v for k, v in table.items() if k not in meta_keys}
     for key in cells:
         if key not in COLUMNS or not isinstance(cells[key], str | int):
@@ -308,10 +333,11 @@ def _variant(table: dict, conventions: dict, loc: Location) -> Variant:
             'columns = { filters = "0.5×" }: the field, then the column it is read from',
             loc,
         )
-    if not (cells or columns or "conventions" in table or "input" in table):
+    symbols = read_symbols(table.get("symbols", {}), loc)
+    if not (cells or columns or symbols or "conventions" in table or "input" in table):
         raise InputError(
             f"variant {table['name']!r} changes nothing",
-            "cells of a row, columns, a [variants.conventions] table or an input size",
+            "cells of a row, columns, symbols, a [variants.conventions] table or an input size",
             loc,
         )
     changed = None
@@ -338,6 +364,7 @@ def _variant(table: dict, conventions: dict, loc: Location) -> Variant:
         conventions=changed,
         input_shape=input_shape,
         columns=tuple(columns.items()),
+        symbols=tuple(symbols.items()),
     )
 
 

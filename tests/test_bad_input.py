@@ -410,12 +410,6 @@ BAD_SPECS = [
         "never closed",
     ),
     Bad(
-        "unexplained footnote",
-        spec_text("| convolution* | 3x3/1 | 8x8x3 | | | |\n"),
-        "spec.md:7:3",
-        "footnote '*' is not explained",
-    ),
-    Bad(
         "filter shape reading other channels",
         '+++\ninput = "8x8x3"\n+++\n| Type / Stride | Filter Shape |\n|---|---|\n'
         "| Conv / s1 | 3 × 3 × 4 × 32 |\n",
@@ -725,12 +719,6 @@ BAD_SPECS = [
         CLAIMED + SHUFFLE_ROW + "| # of weights | | | | 2K | 3K |\n" * 2,
         "spec.md:22:",
         "gives claim 'of-weights' twice",
-    ),
-    Bad(
-        "a claim row cell with an unexplained footnote mark",
-        CLAIMED + SHUFFLE_ROW + "| # of weights | | | | 2K† | 3K |\n",
-        "spec.md:21:",
-        "footnote mark '†'",
     ),
     Bad(
         # the variant's own error, once: not also "claim 'p' is about reading '2x', which

@@ -186,13 +186,7 @@ def _branch_layers(row: Row, branch) -> tuple[Layer, ...] | None:
     """A branch's layers for this row; None where its column says "no such branch"."""
     widths = row.cells.widths
     if branch.block:
-        block = _building_block(row)
-        last = len(block.layers) - 1
-        groups = block.groups or (1,) * len(block.layers)
-        return tuple(
-            Layer("conv", f"conv{j + 1}", (kh, kw), (str(c),), activation=j != last, groups=g)
-            for j, ((kh, kw, c), g) in enumerate(zip(block.layers, groups, strict=True))
-        )
+        return _block_layers(row, _building_block(row))
     if branch.needs and not widths.get(branch.needs):
         given = [c for layer in branch.layers for c in layer.columns() if widths.get(c)]
         if given:
@@ -203,6 +197,31 @@ def _branch_layers(row: Row, branch) -> tuple[Layer, ...] | None:
             )
         return None
     return branch.layers
+
+
+def _block_layers(row: Row, block: ResidualBlock) -> tuple[Layer, ...]:
+    """A building block's lines as layers: conv1, conv2, ... (the last without its
+    activation, which follows the add), a squeeze-and-excitation `se` where printed."""
+    last = max(j for j, x in enumerate(block.layers) if x.op != "se")
+    out, convs = [], 0
+    for j, x in enumerate(block.layers):
+        if x.op == "se":  # fc, [16, 256]: 16 units, then the map's channels back
+            before = next((y for y in reversed(block.layers[:j]) if y.op == "conv"), None)
+            if before is not None and before.filters != x.filters:
+                raise InputError(
+                    f"{row.type} row {row.name!r}: its fc, [{x.reduced}, {x.filters}] gives"
+                    f" back {x.filters} channels to a map of {before.filters}",
+                    f"fc, [N, {before.filters}]: the squeeze's units, then the map's channels",
+                    row.at("block" if "block" in row.raw else "type"),
+                )
+            out.append(Layer("se", "se", filters=(str(x.reduced),), ratio=1.0))
+            continue
+        convs += 1
+        filters = ("input",) if x.op == "dwconv" else (str(x.filters),)
+        out.append(
+            Layer(x.op, f"conv{convs}", x.kernel, filters, activation=j != last, groups=x.groups)
+        )
+    return tuple(out)
 
 
 def _skipped(row: Row, layer: Layer) -> bool:

@@ -145,6 +145,16 @@ def si(value: int | Fraction, digits: int = 1) -> str:
     return f"{int(value):,}" if Fraction(value).denominator == 1 else f"{v:,.1f}"
 
 
+def param_parts(t) -> str:
+    """The params apart as papers count weights: the layers' weights, the normalisation
+    layers' parameters (batch norm's scale and shift) and the layers' biases."""
+    parts = [f"{number(t.layer_weights)} weights"]
+    if t.norm_params:
+        parts.append(f"{number(t.norm_params)} batch-norm params")
+    parts.append(f"{number(t.biases - t.norm_biases)} biases")
+    return " + ".join(parts)
+
+
 def number(value: int | Fraction, sign: bool = False) -> str:
     """Exact with thousands separators; one decimal where the value is not whole."""
     value = Fraction(value)
@@ -208,6 +218,8 @@ def findings(audit: Audit) -> list[Finding]:
             out.append(Finding(r.loc, r.name, tuple(points)))
     for variant, why in audit.broken:
         out.append(Finding(variant.loc, f"variant {variant.name}", (f"cannot be built: {why}",)))
+    for note in audit.unexplained:
+        out.append(Finding(note.loc, "not explained", (note.text,)))
     return out
 
 

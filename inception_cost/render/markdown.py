@@ -16,6 +16,7 @@ from inception_cost.render.common import (
     claim_lines,
     findings,
     number,
+    param_parts,
     settings_lines,
     variant_changes,
 )
@@ -154,7 +155,7 @@ def _totals(report) -> list[str]:
         "",
         "## Totals",
         "",
-        f"- params: {number(t.params)} ({number(t.weights)} weights + {number(t.biases)} biases)"
+        f"- params: {number(t.params)} ({param_parts(t)})"
         + (f"; {number(t.fixed)} fixed, not trained" if t.fixed else ""),
         f"- {ops}: {number(ours)}",
         *(

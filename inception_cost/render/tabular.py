@@ -23,10 +23,23 @@ SCHEMA_VERSION = 3
 
 def spec_cells(report) -> list[tuple[str, str]]:
     """(header, field) of the spec's own columns, as the spec wrote them, then the columns
-    only its `[rows.NAME]` declarations fill (DenseNet's stem filters, its growth rate)."""
+    only the rows it adds fill (an added row's `added`, its cells)."""
     fields = list(report.spec.columns)
-    fields += dict.fromkeys(f for r in report.spec.rows for f in r.raw if f not in fields)
+    written = [cells for r in report.spec.rows if (cells := row_cells(r)) is not None]
+    fields += dict.fromkeys(f for cells in written for f in cells if f not in fields)
     return [(report.spec.header(f), f) for f in fields]
+
+
+def row_cells(row) -> dict[str, str] | None:
+    """The cells a row is written with where the output reads back as a spec: as printed
+    where a `[rows.NAME]` entry read them otherwise (the front matter keeps the entry),
+    none for the extra layers an entry's type makes (the entry makes them again), and an
+    added row's own with its source in the `added` column."""
+    if row.declared.startswith("rows."):
+        return dict(row.printed) if row.printed is not None else None
+    if row.declared.startswith("added."):
+        return {**row.raw, "added": row.added}
+    return row.raw
 
 
 def computed_cells(report, block: BlockCost | None) -> dict[str, str]:
@@ -111,8 +124,11 @@ def rows(report) -> list[list[str]]:
     named = "name" in report.spec.columns
     out = [([] if named else ["name"]) + [h for h, _ in spec_cols] + computed_headers(report)]
     for row in report.spec.rows:
+        written = row_cells(row)
+        if written is None:
+            continue
         computed = computed_cells(report, costs.get(row.name))
-        cells = [row.name if f == "name" else row.raw.get(f, "") for _, f in spec_cols]
+        cells = [row.name if f == "name" else written.get(f, "") for _, f in spec_cols]
         cells += computed.values()
         out.append(([] if named else [row.name]) + cells)
     return out
@@ -124,7 +140,8 @@ SHARE_HEADERS = ("computed params share", "computed MACs share", "computed activ
 def with_shares(report, table: list[list[str]], style) -> list[list[str]]:
     """`rows(report)` with each row's shares of the totals appended, printed by `style`."""
     out = [table[0] + list(SHARE_HEADERS)]
-    for row, line in zip(report.spec.rows, table[1:], strict=True):
+    written = [r for r in report.spec.rows if row_cells(r) is not None]
+    for row, line in zip(written, table[1:], strict=True):
         s = report.shares.rows.get(row.name)
         out.append(
             line + ([style(s.params), style(s.macs), style(s.activations)] if s else [""] * 3)
@@ -300,6 +317,8 @@ def _totals(report) -> dict:
     totals = {
         "weights": t.weights,
         "biases": t.biases,
+        "norm_weights": t.norm_weights,
+        "norm_biases": t.norm_biases,
         "params": t.params,
         "macs": t.macs,
         "other_ops": _other(t.other),

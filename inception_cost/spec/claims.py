@@ -64,9 +64,10 @@ def split(written: list, at: int, claim_rows: Declared) -> tuple[list, list, lis
     return rest, printed, errors
 
 
-def printed(spec: Spec, claim_rows: Declared, lines: list, header: Header) -> tuple:
+def printed(spec: Spec, claim_rows: Declared, lines: list, header: Header, marks: list) -> tuple:
     """The claims a claim row prints, one per cell, each about the reading that reads its
-    column: the table as tabled, or the variant that reads it (`columns`)."""
+    column: the table as tabled, or the variant that reads it (`columns`); each footnote
+    mark a cell carries is added to `marks` (where, mark)."""
     fields, heads, typed = header.fields, header.printed, header.typed
     taken = {c.id for c in spec.claims}
     readers = {}  # the columns a variant swaps: the field's own (as tabled), and theirs
@@ -87,7 +88,10 @@ def printed(spec: Spec, claim_rows: Declared, lines: list, header: Header) -> tu
                     " under the field's own column",
                     where,
                 )
-            value = _value(text, label, spec.footnotes, where)
+            printed_value, mark = split_footnote(unmark(text))
+            if mark:
+                marks.append((where, mark))
+            value = _value(printed_value, label, where)
             reading = readers[f]
             slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
             cid = slug if reading == "as tabled" else f"{slug}-{reading}"
@@ -115,15 +119,9 @@ def printed(spec: Spec, claim_rows: Declared, lines: list, header: Header) -> tu
     return tuple(out)
 
 
-def _value(text: str, label: str, footnotes: dict[str, str], where: Location):
-    printed_value, mark = split_footnote(unmark(text))
+def _value(text: str, label: str, where: Location):
     try:
-        if mark and mark not in footnotes:
-            raise InputError(
-                f"footnote mark {mark!r} is not explained",
-                f'a [footnotes] entry such as "{mark}" = "what the paper\'s note says"',
-            )
-        return parse_quantity(printed_value, f"claim row {label!r}")
+        return parse_quantity(text, f"claim row {label!r}")
     except InputError as exc:
         exc.where = where
         raise

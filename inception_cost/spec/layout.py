@@ -184,14 +184,13 @@ def each_layer(cells: list, at: int, is_type: Callable[[str], bool]) -> list[lis
     return out
 
 
-def continued(written: list, at: int, symbols: dict[str, str]) -> list:
-    """Each line with a symbol cell read as its number (`k`: 1000), and with whether its
-    blank type cell continues the module printed above it (a module printed over several
-    lines: ShuffleNet V2's stages), whose type it then takes, as the next copy."""
+def continued(written: list, at: int) -> list:
+    """Each line with whether its blank type cell continues the module printed above it
+    (a module printed over several lines: ShuffleNet V2's stages), whose type it then
+    takes, as the next copy."""
     out = []
     above, run = "", 0
     for line, cells, copy in written:
-        cells = [(symbols.get(text.strip(), text), col) for text, col in cells]
         if is_empty(cells[at][0]) and above and any(not is_empty(t) for t, _ in cells):
             run += 1
             cells, copy = _with(cells, at, above), run + 1

@@ -21,9 +21,10 @@ from inception_cost.errors import InputError, Location, gather, nearest
 from inception_cost.frontmatter import FrontMatter, Places, read_csv_meta, read_footnotes, read_toml
 from inception_cost.kinds import Kind
 from inception_cost.spec import claims, layout, variants
+from inception_cost.spec.declared import entries
 from inception_cost.spec.header import Header, read_header
-from inception_cost.spec.records import LayerCells, Row, Spec
-from inception_cost.spec.rows import image_input, read_rows, symbols
+from inception_cost.spec.records import LayerCells, Note, Row, Spec
+from inception_cost.spec.rows import added_rows, image_input, read_rows, symbols
 from inception_cost.spec.types import declared_kinds, is_type
 from inception_cost.table import CSV_META, STDIN, csv_table, read_text, split_lines, split_markdown
 
@@ -109,38 +110,55 @@ def _read(meta: dict, table: list, path: str, places: Places) -> Spec:
     claim_rows = claims.declared(meta.get("claim_rows", {}), places)
     written, printed, missing = claims.split(written, header.at, claim_rows)
     errors += more + missing
-    lines = _each_line(written, header, kinds, symbols(meta.get("symbols", {}), places))
+    values = symbols(meta.get("symbols", {}), places)
+    lines = _each_line(written, header, kinds, values)
     continues = column_continues(meta.get("columns"))
     continued = any(header.aliases.get(norm(h)) == "name" for h in continues)
-    rows, more = read_rows(lines, header.fields, header.at, path, kinds, notes, continued)
+    fixed = entries(meta.get("rows", {}), "rows", header.aliases, places)
+    rows, more = read_rows(lines, header.fields, header.at, path, kinds, continued, values, fixed)
     gather(errors + more)
     meta, rows = image_input(meta, rows)
-    try:
-        rows = variants.declared_rows(meta.get("rows", {}), rows, header.aliases, kinds, places)
-    except InputError as exc:
-        gather([exc])
+    added = entries(meta.get("added", {}), "added", header.aliases, places)
+    rows = added_rows(rows, added, (header.fields, path, kinds, values))
     spec = _spec(meta, path, places, tuple(rows), header.columns, kinds, notes)
+    spec = replace(spec, symbols=values, entries=(*fixed.values(), *added.values()))
     errors = variants.width_rows(spec, places)
     spec, more = variants.typed(spec)
     errors += more
+    marks = [(r.at(f), mark) for r in rows for f, mark in r.footnotes]
     try:
-        spec = replace(spec, claims=spec.claims + claims.printed(spec, claim_rows, printed, header))
+        more_claims = claims.printed(spec, claim_rows, printed, header, marks)
+        spec = replace(spec, claims=spec.claims + more_claims)
     except InputError as exc:
         errors.append(exc)
     gather(errors)
-    return spec
+    return replace(spec, notes=spec.notes + _unexplained(marks, notes))
+
+
+def _unexplained(marks: list[tuple[Location, str]], notes: dict[str, str]) -> tuple[Note, ...]:
+    """Each footnote mark the front matter does not explain: kept and shown as printed,
+    and a finding (what the paper's note says is not known)."""
+    return tuple(
+        Note(
+            "unexplained",
+            f"footnote {mark!r} is not explained (a [footnotes] entry says what it means)",
+            loc,
+        )
+        for loc, mark in sorted(marks, key=lambda m: (m[0].line, m[0].col))
+        if mark not in notes
+    )
 
 
 def _each_line(written: list, header: Header, kinds: dict[str, Kind], symbols: dict) -> list:
-    """The lines to type as rows: a type cell of several layers split, symbols read and a
-    blank type continuing the module above (spec.layout)."""
+    """The lines to type as rows: a type cell of several layers split, and a blank type
+    continuing the module above (spec.layout)."""
     at, nametype = header.at, header.typed == "nametype"
     split = [
         (ln, each, copy)
         for ln, cells, copy in written
-        for each in layout.each_layer(cells, at, lambda t: is_type(t, kinds, nametype))
+        for each in layout.each_layer(cells, at, lambda t: is_type(t, kinds, nametype, symbols))
     ]
-    return layout.continued(split, at, symbols)
+    return layout.continued(split, at)
 
 
 def _spec(

@@ -14,7 +14,14 @@ from collections.abc import Mapping
 from functools import lru_cache
 from types import MappingProxyType
 
-from inception_cost.cells import Patch, parse_count, parse_percent, unmark
+from inception_cost.cells import (
+    Patch,
+    Symbols,
+    parse_count,
+    parse_count_expr,
+    parse_percent,
+    unmark,
+)
 from inception_cost.columns import COLUMNS, norm
 from inception_cost.errors import InputError, closest, nearest
 from inception_cost.frontmatter import Places
@@ -63,7 +70,14 @@ PHRASE = re.compile(
     r"([0-9]+)\s*[x×]\s*([0-9]+)\s+(?![0-9])(.+?)(?:\s*,\s*stride\s*([0-9]+))?", re.I
 )
 _TIMES = re.compile(r"(.*?\S)\s*[x×]\s*([0-9]+)")  # a kind's layers, then x N: its repeat
-_UNITS = re.compile(r"([0-9][0-9,]*)\s*-?\s*D\s+(.+)")  # 1000D fully-connected: its outputs
+_UNITS = re.compile(r"([0-9][0-9,]*)\s*-?\s*D\s+(.+)", re.I)  # 1000D fully-connected, 1000-d fc
+# A layer listed as SENet's and ResNet's tables print it: `conv, 7 × 7, 64, stride 2`,
+# `max pool, 3 × 3, stride 2`, `7×7, 64, stride 2` (a convolution: a width, no type).
+_LISTED = re.compile(
+    r"(?:(?P<type>[^\W\d][^,]*?)\s*,\s*)?(?P<kh>[0-9]+)\s*[x×]\s*(?P<kw>[0-9]+)"
+    r"(?:\s*,\s*(?P<c>[^,]+?))??(?:\s*,\s*stride\s*(?P<s>[0-9]+))?",
+    re.I,
+)
 _TYPE_STRIDE = re.compile(r"(.*?)\s*/\s*s\s*([0-9]+)", re.I)  # Conv dw / s2
 _NAME_AS_TYPE = re.compile(r"([a-z][a-z ]*?)[\s_]*[0-9]+[a-z]?", re.I)  # conv1, fire2, maxpool1
 
@@ -117,9 +131,10 @@ def declared_kinds(table: object, places: Places) -> dict[str, Kind]:
     return kinds
 
 
-def repeat_count(text: str, what: str) -> int:
-    """A repeat count (a building block's x N, a row's n, a `N×` before a type), bounded."""
-    repeat = parse_count(text, f"{what} repeat")
+def repeat_count(text: str, what: str, symbols: Symbols | None = None) -> int:
+    """A repeat count (a building block's x N, a row's n, a `N×` before a type), bounded;
+    an expression of symbols where declared (`× N`)."""
+    repeat = parse_count_expr(text, symbols or {}, f"{what} repeat")
     if repeat > MAX_REPEAT:
         raise InputError(
             f"a {what} repeated {repeat:,} times", f"a repeat of at most {MAX_REPEAT:,}"
@@ -127,18 +142,26 @@ def repeat_count(text: str, what: str) -> int:
     return repeat
 
 
-def is_type(text: str, kinds: dict[str, Kind], nametype: bool) -> bool:
+def is_type(
+    text: str, kinds: dict[str, Kind], nametype: bool, symbols: Symbols | None = None
+) -> bool:
     """Whether a type cell's text reads as a type."""
     try:
-        read_type(unmark(text), kinds, nametype)
+        read_type(unmark(text), kinds, nametype, symbols)
     except InputError:
         return False
     return True
 
 
-def read_type(text: str, kinds: dict[str, Kind], named: bool = False) -> dict:
+def read_type(
+    text: str, kinds: dict[str, Kind], named: bool = False, symbols: Symbols | None = None
+) -> dict:
     """A type cell: the type (a layer's or a kind's spelling), a `(name, xN, NN%)`
-    parenthesis, a `/ sN` stride; in a `layer name/type` column the name is the cell."""
+    parenthesis, a `/ sN` stride; in a `layer name/type` column the name is the cell. A
+    bracketed building block (`[3x3, 64; 3x3, 64] x 2`) is a residual stage, or where it
+    is one layer printed once (`[3×3, 16]`) that layer; its widths may use `symbols`."""
+    if text.startswith("[") and (block := _bracketed(text, symbols or {})):
+        return block
     given: dict = {}
     if sm := _TYPE_STRIDE.fullmatch(text):
         text, given["stride"] = sm[1], parse_count(sm[2], "stride")
@@ -152,6 +175,28 @@ def read_type(text: str, kinds: dict[str, Kind], named: bool = False) -> dict:
         if nm := _NAME_AS_TYPE.fullmatch(text):
             text = nm[1]
     return {**_read_type_text(text, kinds), **given}
+
+
+def _bracketed(text: str, symbols: Symbols) -> dict | None:
+    """A bracketed building block in a type cell (SENet's, ConvNeXt's network columns):
+    a residual stage of the built-in kind; one layer without a repeat is that layer. A
+    bracket that is no block (`[8 × 8]`, a window alone) is None: read as other cells."""
+    from inception_cost.spec.readers import parse_block  # readers imports this module
+
+    try:
+        block = parse_block(text, symbols)
+    except InputError as exc:
+        if "malformed building block" in exc.message:
+            return None
+        raise
+    if len(block.layers) == 1 and block.repeat == 1 and block.layers[0].op != "se":
+        layer = block.layers[0]
+        patch = Patch(*layer.kernel, 1)
+        if layer.op == "dwconv":
+            return {"type": "depthwise convolution", "patch": patch}
+        out = {"type": "convolution", "patch": patch, "filters": layer.filters}
+        return out if layer.groups == 1 else {**out, "groups": layer.groups}
+    return {"type": "residual", "block": block}
 
 
 def _named_type(row_type: str, kinds: dict[str, Kind]) -> bool:
@@ -219,6 +264,10 @@ def _written_out(text: str, types: Mapping[str, str], kinds: dict[str, Kind]) ->
     outputs before it (Huang et al. 2017's Table 1); None when the text is none of them."""
     if (pm := PHRASE.fullmatch(text)) and norm(pm[3]) in types:
         return _phrase(pm, types[norm(pm[3])])
+    if (lm := _LISTED.fullmatch(text)) and (lm["c"] or lm["type"]):
+        listed = types.get(norm(lm["type"] or "conv"))
+        if listed in ROW_TYPES:
+            return _listed(lm, listed)
     tm = _TIMES.fullmatch(text)
     kind = kinds.get(types.get(norm(tm[1]), "")) if tm else None
     if tm and kind and kind.repeat == "repeat":  # [1 × 1 conv; 3 × 3 conv] × 6
@@ -228,16 +277,33 @@ def _written_out(text: str, types: Mapping[str, str], kinds: dict[str, Kind]) ->
     return None
 
 
-def _phrase(m: re.Match, kind: str) -> dict:
-    """`K × K layer[, stride S]`: the kernel (and stride) written with the layer type; a
-    global pool's printed window is the map it averages at the table's input size."""
-    kh, kw = parse_count(m[1], "kernel size"), parse_count(m[2], "kernel size")
-    stride = parse_count(m[4], "stride") if m[4] else 1
+def _listed(m: re.Match, kind: str) -> dict:
+    """`conv, 7 × 7, 64, stride 2`: the type, kernel, width and stride, in that order."""
+    out = _phrase_parts(kind, m["kh"], m["kw"], m["s"])
+    if m["c"] is not None:
+        if kind not in ("convolution", "separable convolution", "linear"):
+            raise InputError(
+                f"a {kind} has no width {m['c'].strip()!r}",
+                "a width after a convolution's kernel only: conv, 3 × 3, 64",
+            )
+        out["filters"] = parse_count(m["c"], "filters")
+    return out
+
+
+def _phrase_parts(kind: str, kh_text: str, kw_text: str, stride_text: str | None) -> dict:
+    kh, kw = parse_count(kh_text, "kernel size"), parse_count(kw_text, "kernel size")
+    stride = parse_count(stride_text, "stride") if stride_text else 1
     if kind == "global avg pool" and stride == 1:
         return {"type": kind, "window": (kh, kw)}
     if kind not in PATCHED:
         raise InputError(
-            f"a {kind} has no kernel {kh}x{kw}" + (f" or stride {stride}" if m[4] else ""),
+            f"a {kind} has no kernel {kh}x{kw}" + (f" or stride {stride}" if stride_text else ""),
             "a kernel before a convolution or a pool: 3 × 3 max pool, stride 2",
         )
     return {"type": kind, "patch": Patch(kh, kw, stride)}
+
+
+def _phrase(m: re.Match, kind: str) -> dict:
+    """`K × K layer[, stride S]`: the kernel (and stride) written with the layer type; a
+    global pool's printed window is the map it averages at the table's input size."""
+    return _phrase_parts(kind, m[1], m[2], m[4])

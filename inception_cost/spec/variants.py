@@ -1,8 +1,7 @@
 """Variants and overrides: the rows as another reading reads them, typed when the spec is
 read, and the settings the command line changes.
 
-`[rows.NAME]` gives a printed row the cells the paper's text or its reference
-implementation says (MobileNetV2's `k` classes); a `[[variants]]` entry of cells swaps
+A `[[variants]]` entry of cells swaps
 one row (GoogLeNet's conv1 as a separable convolution), one of columns reads every row
 from other columns (ShuffleNet V2's 0.5× widths). Each such row is typed here, its
 errors naming the variant, so that building a variant reads rows and never cells.
@@ -13,50 +12,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from inception_cost.cells import Shape, is_empty
-from inception_cost.columns import NOTE, norm
-from inception_cost.errors import InputError, closest, nearest
+from inception_cost.columns import NOTE
+from inception_cost.errors import InputError, nearest
 from inception_cost.frontmatter import Places, Variant
 from inception_cost.kinds import Kind
 from inception_cost.spec.readers import read_cells, typed_row
 from inception_cost.spec.records import Row, Spec
-
-
-def declared_rows(
-    table: object, rows: list[Row], aliases: dict[str, str], kinds: dict[str, Kind], places
-) -> list[Row]:
-    """`[rows.NAME]`: how the spec reads a printed row where the paper's text or its
-    reference implementation says what the cells do not (MobileNetV2's `k` classes, its
-    classifier a linear layer). Each entry names its `source`; its other keys are column
-    headers whose text replaces or fills the row's cell, shown in every output."""
-    if not isinstance(table, dict):
-        raise InputError("[rows] is not a table", "[rows.NAME] sections", places.at("rows"))
-    by_name = {r.name: i for i, r in enumerate(rows)}
-    out = list(rows)
-    for name, entry in table.items():
-        loc = places.at("rows", name)
-        if name not in by_name:
-            near = closest(name, by_name)
-            hint = f" (did you mean {near!r}?)" if near is not None else ""
-            raise InputError(f"[rows.{name}] names no row{hint}", "a row name such as conv1", loc)
-        if not isinstance(entry, dict) or not isinstance(entry.get("source"), str):
-            raise InputError(
-                f"[rows.{name}] gives no source",
-                'source = "where the paper or its reference implementation says it"',
-                loc,
-            )
-        cells = {k: v for k, v in entry.items() if k != "source"}
-        if not cells:
-            raise InputError(f"[rows.{name}] declares no cell", "a column header = text", loc)
-        for key, value in cells.items():
-            if norm(key) not in aliases or not isinstance(value, str | int):
-                raise InputError(
-                    f"[rows.{name}]: {key!r} is not a column", "source, or a column header", loc
-                )
-        row = out[by_name[name]]
-        raw = {**row.raw, **{aliases[norm(k)]: str(v) for k, v in cells.items()}}
-        locs = {**row.locs, **{aliases[norm(k)]: loc for k in cells}}
-        out[by_name[name]] = _retyped(row, raw, locs, kinds)
-    return out
 
 
 def typed(spec: Spec) -> tuple[Spec, list[InputError]]:
@@ -69,7 +30,7 @@ def typed(spec: Spec) -> tuple[Spec, list[InputError]]:
         try:
             if v.cells:
                 swaps[v.name] = _swapped(spec, v)
-            if v.columns:
+            if v.columns or v.symbols:
                 read_as[v.name] = {r.name: r for r in _read_anew(spec, v)}
         except InputError as exc:
             errors.append(exc)
@@ -95,6 +56,11 @@ def _swapped(spec: Spec, variant: Variant) -> Row:
     raw = {k: v for k, v in {**row.raw, **dict(variant.cells)}.items() if not is_empty(v)}
     locs = {**row.locs, **{k: variant.loc for k, _ in variant.cells}}
     return _variant_retyped(spec, row, raw, locs, variant)
+
+
+def symbols_of(spec: Spec, variant: Variant | None) -> dict:
+    """The symbols a reading reads its cells with: the spec's, and the variant's own."""
+    return {**spec.symbols, **dict(variant.symbols)} if variant else spec.symbols
 
 
 def _read_anew(spec: Spec, variant: Variant) -> tuple[Row, ...]:
@@ -123,15 +89,15 @@ def _read_anew(spec: Spec, variant: Variant) -> tuple[Row, ...]:
 def _variant_retyped(spec: Spec, row: Row, raw: dict, locs: dict, variant: Variant) -> Row:
     """`row` read again from the cells a variant gives it; its errors name the variant."""
     try:
-        return _retyped(row, raw, locs, spec.kinds)
+        return _retyped(row, raw, locs, spec.kinds, symbols_of(spec, variant))
     except InputError as exc:
         exc.message = f"variant {variant.name!r}: {exc.message}"
         raise
 
 
-def _retyped(row: Row, raw: dict, locs: dict, kinds: dict[str, Kind]) -> Row:
+def _retyped(row: Row, raw: dict, locs: dict, kinds: dict[str, Kind], symbols=None) -> Row:
     """`row`, where it is and what it is called, read from these cells."""
-    values = read_cells(raw, locs, kinds)
+    values = read_cells(raw, locs, kinds, symbols)
     values.pop("name", None)
     return typed_row(
         values,

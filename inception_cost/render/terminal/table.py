@@ -23,6 +23,7 @@ from inception_cost.render.common import (
     claim_lines,
     findings,
     number,
+    param_parts,
     settings_lines,
     si,
     variant_changes,
@@ -104,8 +105,7 @@ def _totals(report, left: list[str]) -> list[Text]:
         f"params exact; {unit.split(' ')[0]}, other ops, activations rounded to K/M/G"
         " (--format csv|json are exact)",
         *(f"{mark} {text}" for mark, text in report.spec.footnotes.items()),
-        f"total: {number(t.params)} params ({number(t.weights)} weights"
-        f" + {number(t.biases)} biases)"
+        f"total: {number(t.params)} params ({param_parts(t)})"
         + (f" + {number(t.fixed)} fixed, not trained" if t.fixed else "")
         + f" · {number(t.macs)} MACs"
         + (
