@@ -396,9 +396,10 @@ class FrontMatter:
     connection_tables: dict[str, tuple[tuple[int, ...], ...]]
 
 
-def read(meta: dict, path: str, places: Places) -> FrontMatter:
+def read(meta: dict, path: str, places: Places, readings: set[str] = frozenset()) -> FrontMatter:
     """The front matter's settings, claims and variants; every error found, each at the
-    line of its own table or entry."""
+    line of its own table or entry. `readings`: the table's own (a network's column),
+    which a claim may name as it names a variant."""
     errors: list[InputError] = []
 
     def attempt(what, *args, at: Location):
@@ -442,7 +443,7 @@ def read(meta: dict, path: str, places: Places) -> FrontMatter:
                 )
             )
         seen.add(v)
-    named = {"as tabled", *(v for v in given if isinstance(v, str))}  # a broken one too
+    named = {"as tabled", *readings, *(v for v in given if isinstance(v, str))}  # a broken one too
     ids: dict[str, int] = {}
     for i, c in enumerate(claims):
         if c and c.id in ids:

@@ -10,6 +10,7 @@ from fractions import Fraction
 from inception_cost import conventions
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Audit, ReadingFit, Verdict
 from inception_cost.errors import Location
+from inception_cost.kinds import builtin
 
 GLYPH = {MATCH: "✓", TRUNCATED: "≈", MISMATCH: "✗"}
 LEGEND = "✓ matches as printed (rounded) · ≈ only if the print truncated · ✗ mismatch"
@@ -72,7 +73,33 @@ def settings_lines(report) -> list[str]:
         )
     if spec.overrides:
         lines.append("changed from the spec: " + ", ".join(spec.overrides))
+    lines += [f"read: {n.text}" for n in spec.notes if n.kind in ("column", "guess")]
     return lines
+
+
+def declared_lines(spec) -> list[str]:
+    """What the front matter says beside the table, one line each: a row read as a
+    `[rows]` entry says (°), a row the table leaves out (+, added, not printed), the
+    kinds it declares."""
+    out = []
+    for entry in spec.entries:
+        rows = [r.name for r in spec.rows if r.declared.endswith(f".{entry.name}")]
+        cells = ", ".join(f"{f} = {text!r}" for f, text in entry.cells)
+        if not rows:
+            continue
+        if rows[0] in [r.name for r in spec.rows if r.declared.startswith("added.")]:
+            where = f"after {entry.after}" if entry.after else f"before {entry.before}"
+            out.append(
+                f"+ {', '.join(rows)}: added, not printed ({where}; {cells}): {entry.source}"
+            )
+        else:
+            out.append(
+                f"° {', '.join(rows)}: read as [rows.{entry.name}] says ({cells}): {entry.source}"
+            )
+    own = [name for name in spec.kinds if name not in builtin()]
+    if own:
+        out.append("kinds the front matter declares: " + ", ".join(own))
+    return out
 
 
 def _setting(value) -> str:

@@ -14,6 +14,7 @@ from inception_cost.render.common import (
     GLYPH,
     LEGEND,
     claim_lines,
+    declared_lines,
     findings,
     number,
     param_parts,
@@ -72,6 +73,7 @@ def report_table(report) -> list[str]:
         cells = [
             b.name
             + (" (added)" if row.added else "")
+            + (" (declared)" if row.declared.startswith("rows.") else "")
             + (" (training)" if b.block.train_only else ""),
             b.block.type,
             _marked(format_shape(b.block.out_shape), ra.output, quiet=True),
@@ -130,6 +132,7 @@ def _table(report, table_lines: list[str]) -> list[str]:
     """The table, then what its marks and columns mean."""
     counted = report.counted
     out = [*table_lines, "", f"Claims as printed, with their verdicts: {LEGEND}."]
+    out += [f"- {line}" for line in declared_lines(report.spec)]
     if report.show_shares:
         out += [
             "",

@@ -11,7 +11,13 @@ from inception_cost import __version__
 from inception_cost.audit import ExactVerdict, ReadingFit, Verdict
 from inception_cost.conventions import json_settings
 from inception_cost.cost import BlockCost, OtherOps
-from inception_cost.render.common import exact, findings, settings_lines, variant_changes
+from inception_cost.render.common import (
+    declared_lines,
+    exact,
+    findings,
+    settings_lines,
+    variant_changes,
+)
 from inception_cost.render.front_matter import front_matter
 from inception_cost.shares import decimal
 from inception_cost.table import CSV_META
@@ -245,6 +251,7 @@ def _block(report, b: BlockCost) -> dict:
         "input": b.block.input,
         "train_only": b.block.train_only,
         "added": row.added,
+        "declared": row.declared,
         "out_shape": list(b.block.out_shape),
         "depth": b.depth,
         "weights": b.weights,
@@ -304,6 +311,7 @@ def to_dict(report) -> dict:
             **json_settings(a.network.conventions),  # the analysed reading's (a variant's)
             "overrides": list(spec.overrides),
             "header": settings_lines(report),
+            "declared": declared_lines(spec),
         },
         "blocks": [_block(report, b) for b in a.blocks],
         "totals": _totals(report),

@@ -76,6 +76,27 @@ def spanned(table: list, header: list, declared: object, places: Places) -> list
     return out
 
 
+def filled(table: list, columns: tuple[int, ...]) -> list:
+    """One column per network (SENet's Table 1): a line that prints a cell under the first
+    only prints it once across them all, and each network reads it (a blank beside other
+    printed cells is a layer that network does not have)."""
+    if not columns:
+        return table
+    first, rest = columns[0], columns[1:]
+    out = []
+    for line, cells in table:
+        if (
+            len(cells) > max(columns)
+            and not is_empty(cells[first][0])
+            and all(is_empty(cells[k][0]) for k in rest)
+        ):
+            cells = [
+                (cells[first][0], c) if k in rest else (t, c) for k, (t, c) in enumerate(cells)
+            ]
+        out.append((line, cells))
+    return out
+
+
 def unrolled(lines: list, at: int, path: str) -> tuple[list, list[InputError]]:
     """The lines with their repeats written out: `5× conv` is five rows, and
     `5× [conv dw / s1` ... `conv / s1]` five times the group it brackets. Each line comes
@@ -152,36 +173,53 @@ def _group(table: list, i: int, at: int, first: str, path: str) -> tuple[list, i
     return [(ln, _with(cs, at, _unclose(cs[at][0]))) for ln, cs in group], end
 
 
-def each_layer(cells: list, at: int, is_type: Callable[[str], bool]) -> list[list]:
+def each_layer(
+    cells: list, at: int, is_type: Callable[[str], bool], alike: tuple[int, ...] = ()
+) -> list[list]:
     """A type cell naming layers one after another (DenseNet's `1000D fully-connected,
-    softmax`) is a row per layer: commas outside brackets split it, a `stride S` part
+    softmax`, ResNet's stem `7×7, 64, stride 2; 3×3 max pool, stride 2`) is a row per
+    layer: `;` and commas outside brackets split it, where what they split is not one
+    layer already (`conv, 7 × 7, 64, stride 2`, `MBConv6, k5x5`) and a `stride S` part
     stays with its layer. The row's other cells go with its last layer, whose output is
     the row's; the layers before it have only their type."""
     text, col = cells[at]
+    if is_type(text.strip()):
+        return [cells]
+    layers: list[tuple[int, str]] = []
+    for offset, piece in _split(text, ";"):
+        if is_type(piece.strip()):
+            layers.append((offset, piece))
+            continue
+        merged: list[tuple[int, str]] = []
+        for at_, part in _split(piece, ","):
+            if merged and (_STRIDE_PART.fullmatch(part.strip()) or not part.strip()):
+                merged[-1] = (merged[-1][0], merged[-1][1] + "," + part)
+            else:
+                merged.append((offset + at_, part))
+        layers += merged
+    if len(layers) == 1 or not all(is_type(part.strip()) for _, part in layers):
+        return [cells]
+    out = []
+    same = [k for k in alike if k != at and cells[k][0] == text]  # each network reads it
+    for i, (offset, part) in enumerate(layers):
+        lead = len(part) - len(part.lstrip())
+        row = list(cells) if i == len(layers) - 1 else [("", c) for _, c in cells]
+        row[at] = (part.strip(), col + offset + lead)
+        for k in same:
+            row[k] = (part.strip(), cells[k][1])
+        out.append(row)
+    return out
+
+
+def _split(text: str, sep: str) -> list[tuple[int, str]]:
+    """`text` split at `sep` outside brackets and parentheses: (offset, part) each."""
     parts, depth, start = [], 0, 0
     for i, ch in enumerate(text):
         depth += (ch in "([") - (ch in ")]")
-        if ch == "," and depth == 0:
-            parts.append(text[start:i])
+        if ch == sep and depth == 0:
+            parts.append((start, text[start:i]))
             start = i + 1
-    parts.append(text[start:])
-    merged: list[str] = []
-    for part in parts:
-        if merged and (_STRIDE_PART.fullmatch(part.strip()) or not part.strip()):
-            merged[-1] += "," + part
-        else:
-            merged.append(part)
-    if len(merged) == 1 or not all(is_type(part.strip()) for part in merged):
-        return [cells]  # one layer, or one type whose spelling has a comma (MBConv6, k5x5)
-    offset = 0
-    out = []
-    for i, part in enumerate(merged):
-        lead = len(part) - len(part.lstrip())
-        row = list(cells) if i == len(merged) - 1 else [("", c) for _, c in cells]
-        row[at] = (part.strip(), col + offset + lead)
-        out.append(row)
-        offset += len(part) + 1
-    return out
+    return [*parts, (start, text[start:])]
 
 
 def continued(written: list, at: int) -> list:

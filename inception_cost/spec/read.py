@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import fields as record_fields
 from dataclasses import replace
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
@@ -100,17 +101,20 @@ def _read(meta: dict, table: list, path: str, places: Places) -> Spec:
     """The stages in order, each giving its value and the errors after which the reading
     goes on; they are raised together where a stage needs what the ones before it read
     (an error after which nothing can be read is raised at once)."""
-    header, errors = read_header(table, meta, path, places)
-    gather(errors)
-    body = layout.spanned(header.body, header.cells, meta.get("columns", {}), places)
     kinds = declared_kinds(meta.get("kinds", {}), places)
+    claim_rows = claims.declared(meta.get("claim_rows", {}), places)
+    header, errors = read_header(table, meta, path, places, kinds, set(claim_rows))
+    gather(errors)
+    claim_rows = {**dict(header.claim_rows), **claim_rows}
+    body = layout.spanned(header.body, header.cells, meta.get("columns", {}), places)
+    body = layout.filled(body, header.fill)
     notes = read_footnotes(meta.get("footnotes", {}), places.at("footnotes"))
     lines, errors = layout.counted(body, len(header.fields), path)
     written, more = layout.unrolled(lines, header.at, path)
-    claim_rows = claims.declared(meta.get("claim_rows", {}), places)
-    written, printed, missing = claims.split(written, header.at, claim_rows)
+    written, printed, missing = claims.split(written, claim_rows)
     errors += more + missing
-    values = symbols(meta.get("symbols", {}), places)
+    bound = {name: Fraction(value) for name, value in header.symbols}
+    values = {**bound, **symbols(meta.get("symbols", {}), places)}
     lines = _each_line(written, header, kinds, values)
     continues = column_continues(meta.get("columns"))
     continued = any(header.aliases.get(norm(h)) == "name" for h in continues)
@@ -120,7 +124,7 @@ def _read(meta: dict, table: list, path: str, places: Places) -> Spec:
     meta, rows = image_input(meta, rows)
     added = entries(meta.get("added", {}), "added", header.aliases, places)
     rows = added_rows(rows, added, (header.fields, path, kinds, values))
-    spec = _spec(meta, path, places, tuple(rows), header.columns, kinds, notes)
+    spec = _spec(meta, path, places, tuple(rows), header, kinds, notes)
     spec = replace(spec, symbols=values, entries=(*fixed.values(), *added.values()))
     errors = variants.width_rows(spec, places)
     spec, more = variants.typed(spec)
@@ -132,7 +136,7 @@ def _read(meta: dict, table: list, path: str, places: Places) -> Spec:
     except InputError as exc:
         errors.append(exc)
     gather(errors)
-    return replace(spec, notes=spec.notes + _unexplained(marks, notes))
+    return replace(spec, notes=header.notes + spec.notes + _unexplained(marks, notes))
 
 
 def _unexplained(marks: list[tuple[Location, str]], notes: dict[str, str]) -> tuple[Note, ...]:
@@ -156,7 +160,9 @@ def _each_line(written: list, header: Header, kinds: dict[str, Kind], symbols: d
     split = [
         (ln, each, copy)
         for ln, cells, copy in written
-        for each in layout.each_layer(cells, at, lambda t: is_type(t, kinds, nametype, symbols))
+        for each in layout.each_layer(
+            cells, at, lambda t: is_type(t, kinds, nametype, symbols), header.fill
+        )
     ]
     return layout.continued(split, at)
 
@@ -166,12 +172,20 @@ def _spec(
     path: str,
     places: Places,
     rows: tuple[Row, ...],
-    columns: tuple[str, ...],
+    header: Header,
     kinds: dict[str, Kind],
     notes: dict[str, str],
 ) -> Spec:
-    """The front matter read, and the rows: the Spec, before its variants' rows."""
-    front = frontmatter.read(meta, path, places)
+    """The front matter read, and the rows: the Spec, before its variants' rows; the
+    table's own readings (a network's column) after the declared variants, where none of
+    these reads the same column."""
+    own = {v.name for v in header.readings}
+    front = frontmatter.read(meta, path, places, own)
+    taken = {v.name for v in front.variants} | {h for v in front.variants for _, h in v.columns}
+    readings = tuple(
+        v for v in header.readings if v.name not in taken and v.columns[0][1] not in taken
+    )
+    front = replace(front, variants=front.variants + readings)
     for row in rows:
         table = row.cells.table if isinstance(row.cells, LayerCells) else None
         if table is not None and table not in front.connection_tables:
@@ -184,7 +198,7 @@ def _spec(
         **{f.name: getattr(front, f.name) for f in record_fields(FrontMatter)},
         path=path,
         rows=rows,
-        columns=columns,
+        columns=header.columns,
         kinds=kinds,
         footnotes=notes,
     )

@@ -147,6 +147,9 @@ class Note:
     kind: str  # column | guess | unexplained
     text: str
     loc: Location
+    # the front-matter line that makes the reading a declaration ([columns]' `"Size" =
+    # "patch"`): `init` writes it, commented, for the user to keep or change
+    declare: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +168,7 @@ class Spec(FrontMatter):
     # a variant of cells swaps in, by variant; the rows a column variant reads anew, by
     # variant, then by row name.
     swaps: dict[str, Row] = field(default_factory=dict)
-    read_as: dict[str, dict[str, Row]] = field(default_factory=dict)
+    read_as: dict[str, dict[str, Row | None]] = field(default_factory=dict)
     notes: tuple[Note, ...] = ()  # what the reader says of its reading, in table order
     symbols: dict[str, Fraction] = field(default_factory=dict)  # [symbols]: k = 1000
     # the front matter's [rows.NAME] and [added.NAME] entries (spec/declared.py)
@@ -185,4 +188,6 @@ class Spec(FrontMatter):
         """The rows as `variant` reads its columns (as tabled for "" or a variant of cells
         or settings); the row a variant of cells swaps in is `swaps[variant]`."""
         anew = self.read_as.get(variant)
-        return tuple(anew.get(r.name, r) for r in self.rows) if anew else self.rows
+        if not anew:
+            return self.rows
+        return tuple(x for r in self.rows if (x := anew.get(r.name, r)) is not None)

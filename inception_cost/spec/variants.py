@@ -31,7 +31,8 @@ def typed(spec: Spec) -> tuple[Spec, list[InputError]]:
             if v.cells:
                 swaps[v.name] = _swapped(spec, v)
             if v.columns or v.symbols:
-                read_as[v.name] = {r.name: r for r in _read_anew(spec, v)}
+                anew = zip(spec.rows, _read_anew(spec, v), strict=True)
+                read_as[v.name] = {r.name: a for r, a in anew}
         except InputError as exc:
             errors.append(exc)
     return replace(spec, swaps=swaps, read_as=read_as), errors
@@ -63,9 +64,10 @@ def symbols_of(spec: Spec, variant: Variant | None) -> dict:
     return {**spec.symbols, **dict(variant.symbols)} if variant else spec.symbols
 
 
-def _read_anew(spec: Spec, variant: Variant) -> tuple[Row, ...]:
+def _read_anew(spec: Spec, variant: Variant) -> tuple[Row | None, ...]:
     """Every row as a column variant reads it: each of its fields from the note column it
-    names (ShuffleNet V2 0.5×: the output channels from the 0.5× column)."""
+    names (ShuffleNet V2 0.5×: the output channels from the 0.5× column); None for a row
+    whose type it reads from a blank (a layer that network does not have)."""
     for field_, header in variant.columns:
         if NOTE + header not in spec.columns:
             raise InputError(
@@ -74,15 +76,26 @@ def _read_anew(spec: Spec, variant: Variant) -> tuple[Row, ...]:
                 'a column declared under [columns] as "note"',
                 variant.loc,
             )
-    rows = []
+    fixed = {f"rows.{e.name}": {f for f, _ in e.cells} for e in spec.entries}
+    rows: list[Row | None] = []
     for row in spec.rows:
         raw, locs = dict(row.raw), dict(row.locs)
+        if row.declared.startswith("added."):  # no cell of the table: every reading's
+            rows.append(
+                row if not variant.symbols else _variant_retyped(spec, row, raw, locs, variant)
+            )
+            continue
         for field_, header in variant.columns:
+            if field_ in fixed.get(row.declared, ()):
+                continue  # the front matter's cell, in every reading
+            if field_ in ("type", "nametype") and NOTE + header not in row.raw:
+                raw = {}  # a blank beside the network columns' layers: not in this one
+                break
             raw.pop(field_, None)
             locs.pop(field_, None)
             if NOTE + header in row.raw:
                 raw[field_], locs[field_] = row.raw[NOTE + header], row.locs[NOTE + header]
-        rows.append(_variant_retyped(spec, row, raw, locs, variant))
+        rows.append(_variant_retyped(spec, row, raw, locs, variant) if raw else None)
     return tuple(rows)
 
 

@@ -21,6 +21,7 @@ from inception_cost.render.common import (
     GLYPH,
     LEGEND,
     claim_lines,
+    declared_lines,
     findings,
     number,
     param_parts,
@@ -105,6 +106,7 @@ def _totals(report, left: list[str]) -> list[Text]:
         f"params exact; {unit.split(' ')[0]}, other ops, activations rounded to K/M/G"
         " (--format csv|json are exact)",
         *(f"{mark} {text}" for mark, text in report.spec.footnotes.items()),
+        *declared_lines(report.spec),
         f"total: {number(t.params)} params ({param_parts(t)})"
         + (f" + {number(t.fixed)} fixed, not trained" if t.fixed else "")
         + f" · {number(t.macs)} MACs"
@@ -220,6 +222,7 @@ def _flagged(verdict):
 def _block_cells(report, b) -> list:
     row, ra, counted = b.block.row, report.audit.row(b.name), report.counted.blocks[b.name]
     name = b.name + ("+" if row.added else "") + ("ᵀ" if b.block.train_only else "")
+    name += "°" if row.declared.startswith("rows.") else ""
     name += "".join(mark for _, mark in row.footnotes)  # the paper's marks, kept
     return cells(
         name,
