@@ -247,6 +247,23 @@ def _factor(tokens, i, symbols, text, what):
     raise InputError(f"{what} {text.strip()!r} is not an expression", _EXPECTED_EXPR)
 
 
+#: A repeat (a building block's x N, ResNet-1202's is 200; a module's n; a row's or a
+#: group's N×): beyond it a network takes minutes and gigabytes to build, so it is
+#: refused at once.
+MAX_REPEAT = 1_000
+
+
+def repeat_count(text: str, what: str, symbols: Symbols | None = None) -> int:
+    """A repeat count (a building block's x N, a row's n, a `N×` before a type), bounded;
+    an expression of symbols where declared (`× N`)."""
+    repeat = parse_count_expr(text, symbols or {}, f"{what} repeat")
+    if repeat > MAX_REPEAT:
+        raise InputError(
+            f"a {what} repeated {repeat:,} times", f"a repeat of at most {MAX_REPEAT:,}"
+        )
+    return repeat
+
+
 def parse_patch(text: str) -> Patch:
     """`7x7/2`, `7×7/2`, `3x3` (stride 1)."""
     check_digits(text, "patch size")

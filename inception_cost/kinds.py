@@ -52,16 +52,20 @@ class Layer:
     bias: bool | None = None
     optional: bool = False  # skipped when its filters' column is blank (or 0)
     skip_if_one: str = ""  # skipped when this column reads 1 (MobileNetV2's t = 1)
-    groups: int = 1  # a conv's groups (ResNeXt's cardinality C); a split's or shuffle's
+    # a conv's groups (ResNeXt's cardinality C); a split's or shuffle's; or the column or
+    # symbol that gives them per row or per reading (ShuffleNet's g)
+    groups: int | str = 1
     part: int = 1  # which of a split's `groups` equal parts of the channels it keeps
     # squeeze-and-excitation (op "se"): its reduced width is this ratio of `filters`
     # (default the layer's input channels), rounded down
     ratio: float = 0.0
 
     def columns(self) -> tuple[str, ...]:
-        return tuple(
+        """The columns (or symbols) its widths and groups read."""
+        named = tuple(
             f for f in self.filters if not f.isdigit() and f[0] != "/" and f not in _SPECIAL
         )
+        return (*named, self.groups) if isinstance(self.groups, str) else named
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,9 +374,11 @@ def _layer(table: object, what: str, loc) -> Layer:
             "convention, same, valid or a whole number",
             loc,
         )
-    groups = _whole(table.get("groups", 1), f"{what} layer {name!r} groups", loc)
+    groups = table.get("groups", 1)
+    if not (isinstance(groups, str) and _FACTOR.fullmatch(groups) and not groups.isdigit()):
+        groups = _whole(groups, f"{what} layer {name!r} groups", loc)
     part = _whole(table.get("part", 1), f"{what} layer {name!r} part", loc)
-    if part > groups:
+    if isinstance(groups, int) and part > groups:
         raise InputError(
             f"{what} layer {name!r}: part {part} of {groups} groups",
             f"a part from 1 to {groups}",

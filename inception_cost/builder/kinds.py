@@ -251,9 +251,10 @@ def _strided(kind: Kind, layers: tuple[Layer, ...], i: int, first: bool) -> bool
 
 
 def _factors(ctx: Context, unit: _Unit, layer: Layer, src: str) -> int:
-    """A layer's filters: the product of its factors."""
+    """A layer's filters: the product of its factors (a symbol may be a decimal; the
+    product is whole)."""
     row = ctx.row
-    out = 1
+    out = Fraction(1)
     for f in layer.filters:
         if f.isdigit():
             out *= int(f)
@@ -285,10 +286,32 @@ def _factors(ctx: Context, unit: _Unit, layer: Layer, src: str) -> int:
                 f"a count in {COLUMNS[f][0]!r} (its {layer.name or 'layer'} reads it)",
                 row.at(f),
             )
-    return out
+    if out.denominator != 1:
+        raise InputError(
+            f"{row.type} row {row.name!r}: {layer.name or 'a layer'} has"
+            f" {' * '.join(layer.filters)} = {float(out):g} filters, not a whole number",
+            "symbols whose values make whole widths",
+            row.loc,
+        )
+    return int(out)
 
 
-def _divide(row: Row, layer: Layer, value: int, by: int) -> int:
+def _groups(row: Row, layer: Layer) -> int:
+    """A layer's groups: fixed, or read per row or reading (a column, a symbol)."""
+    if isinstance(layer.groups, int):
+        return layer.groups
+    value = row.cells.widths.get(layer.groups)
+    if value is None or value <= 0 or Fraction(value).denominator != 1:
+        raise InputError(
+            f"{row.type} row {row.name!r}: {layer.name or 'a layer'} takes its groups from"
+            f" {layer.groups!r}, which gives {value}",
+            f"a whole number of groups in {layer.groups!r}",
+            row.at(layer.groups) if layer.groups in row.locs else row.loc,
+        )
+    return int(value)
+
+
+def _divide(row: Row, layer: Layer, value: Fraction, by: int) -> Fraction:
     if value % by:
         raise InputError(
             f"{row.type} row {row.name!r}: {layer.name or 'a layer'} takes"
@@ -301,13 +324,14 @@ def _divide(row: Row, layer: Layer, value: int, by: int) -> int:
 
 def _channel_parts(row: Row, layer: Layer, name: str, shape: Shape) -> int:
     """The channels of each of a split's or shuffle's groups."""
-    if shape[2] % layer.groups:
+    groups = _groups(row, layer)
+    if shape[2] % groups:
         raise InputError(
-            f"{name}: {shape[2]} channels do not split into {layer.groups} groups",
-            f"a channel count divisible by {layer.groups}",
+            f"{name}: {shape[2]} channels do not split into {groups} groups",
+            f"a channel count divisible by {groups}",
             row.loc,
         )
-    return shape[2] // layer.groups
+    return shape[2] // groups
 
 
 def _layer(
@@ -320,10 +344,11 @@ def _layer(
     if layer.op == "split":
         part = _channel_parts(ctx.row, layer, name, shape)
         out_shape = (shape[0], shape[1], part)
-        return ctx.add(ChannelSplit(name, (src,), (shape,), out_shape, layer.groups, layer.part))
+        groups = _groups(ctx.row, layer)
+        return ctx.add(ChannelSplit(name, (src,), (shape,), out_shape, groups, layer.part))
     if layer.op == "shuffle":
         _channel_parts(ctx.row, layer, name, shape)
-        return ctx.add(ChannelShuffle(name, (src,), (shape,), shape, layer.groups))
+        return ctx.add(ChannelShuffle(name, (src,), (shape,), shape, _groups(ctx.row, layer)))
     if layer.op == "bn":
         return ctx.add(BatchNorm(name, (src,), (shape,), shape, conventions.bn_eps))
     if layer.op == "relu":
@@ -354,7 +379,7 @@ def _layer(
         k,
         stride,
         pad=_layer_pad(ctx, layer.padding, conventions.conv_padding, max(k)),
-        groups=shape[2] if layer.op == "dwconv" else layer.groups,
+        groups=shape[2] if layer.op == "dwconv" else _groups(ctx.row, layer),
         act=act if layer.activation else "none",
         norm=layer.norm,
         bias=layer.bias,

@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from inception_cost.cells import is_empty, unmark
+from inception_cost.cells import is_empty, repeat_count, unmark
 from inception_cost.columns import COLUMNS, norm
 from inception_cost.errors import InputError, Location
 from inception_cost.frontmatter import Places
-from inception_cost.spec.types import repeat_count
 
 _META = {"rows": ("source",), "added": ("source", "after", "before")}
 _GROUP = re.compile(r"([0-9]+)\s*[x×]\s*\[(.*)\]\s*", re.S)  # 2× [conv dw / s1; conv / s1]

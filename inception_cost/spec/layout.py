@@ -15,12 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from inception_cost.cells import is_empty, unmark
+from inception_cost.cells import is_empty, repeat_count, unmark
 from inception_cost.columns import norm
 from inception_cost.columns import spans as column_spans
 from inception_cost.errors import InputError, Location
 from inception_cost.frontmatter import Places
-from inception_cost.spec.types import repeat_count
 
 #: The layers a table may unroll to: beyond them a network takes minutes and gigabytes
 #: to build, so it is refused at once.

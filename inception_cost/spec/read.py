@@ -101,7 +101,7 @@ def _read(meta: dict, table: list, path: str, places: Places) -> Spec:
     """The stages in order, each giving its value and the errors after which the reading
     goes on; they are raised together where a stage needs what the ones before it read
     (an error after which nothing can be read is raised at once)."""
-    kinds = declared_kinds(meta.get("kinds", {}), places)
+    kinds = declared_kinds(meta.get("kinds", {}), places, _symbol_names(meta, table))
     claim_rows = claims.declared(meta.get("claim_rows", {}), places)
     header, errors = read_header(table, meta, path, places, kinds, set(claim_rows))
     gather(errors)
@@ -151,6 +151,22 @@ def _unexplained(marks: list[tuple[Location, str]], notes: dict[str, str]) -> tu
         for loc, mark in sorted(marks, key=lambda m: (m[0].line, m[0].col))
         if mark not in notes
     )
+
+
+def _symbol_names(meta: dict, table: list) -> set[str]:
+    """The names the spec's readings may bind: its `[symbols]`, its variants' own, and a
+    header's labels (`g = 3`, on its first two lines)."""
+    names = set(meta.get("symbols", {})) if isinstance(meta.get("symbols"), dict) else set()
+    for v in meta.get("variants", []) if isinstance(meta.get("variants"), list) else []:
+        if isinstance(v, dict) and isinstance(v.get("symbols"), dict):
+            names |= set(v["symbols"])
+    for _, cells in table[:2]:
+        names |= {
+            m[1]
+            for text, _ in cells
+            if (m := re.fullmatch(r"\s*([^\W\d_]\w*)\s*=\s*[0-9]+\s*", text))
+        }
+    return names
 
 
 def _each_line(written: list, header: Header, kinds: dict[str, Kind], symbols: dict) -> list:

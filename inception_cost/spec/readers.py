@@ -21,6 +21,7 @@ from inception_cost.cells import (
     parse_patch,
     parse_quantity,
     parse_shape,
+    repeat_count,
     split_footnote,
     unmark,
 )
@@ -29,29 +30,18 @@ from inception_cost.conventions import parse_padding
 from inception_cost.errors import InputError, Location
 from inception_cost.frontmatter import parse_activation
 from inception_cost.kinds import Kind
+from inception_cost.spec.blocks import parse_block
 from inception_cost.spec.records import (
     LAYER_FIELDS,
     MODULE_FIELDS,
     ROW_FIELDS,
-    BlockLayer,
     LayerCells,
     ModuleCells,
-    ResidualBlock,
     Row,
 )
-from inception_cost.spec.types import PATCHED, PHRASE, read_type, repeat_count
+from inception_cost.spec.types import PATCHED, PHRASE, read_type
 from inception_cost.table import check_chars
 
-# A building block's line: `1x1, 64`, `conv, 3 × 3, 64`, `3x3, 128, C=32`, `conv, 3 × 3,
-# 128 C = 32`, `d7×7, 96`, `3x3, 16×k`; SENet's `fc, [16, 256]`.
-_BLOCK_LINE = re.compile(
-    r"(?:(?P<op>conv(?:olution)?\.?|dw\s*conv|depthwise(?:\s+conv)?|dw)\s*,?\s*)?"
-    r"(?P<dw>d)?(?P<kh>[0-9]+)\s*[x×]\s*(?P<kw>[0-9]+)\s*(?:conv\.?)?\s*,\s*(?P<c>.+?)"
-    r"(?:\s*,?\s*(?:C|G|groups)\s*=\s*(?P<g>[^,;=]+?))?",
-    re.I,
-)
-_SE_LINE = re.compile(r"fc\s*,?\s*\[\s*(?P<r>[^,\]]+?)\s*,\s*(?P<c>[^\]]+?)\s*\]", re.I)
-_BLOCK = re.compile(r"\[(.*)\]\s*(?:[x×*]\s*(.+?))?\s*", re.S)
 _STRIDE_ONLY = re.compile(r"(?:stride|s|/)\s*([0-9]+)", re.I)  # a module's patch cell: stride 2
 _ADAPTIVE = re.compile(r"(.*?)\s*\(\s*adaptive(?:\s+to\s+1\s*[x×]\s*1)?\s*\)", re.I)
 _SQUARE = re.compile(r"([0-9][0-9,]*)\s*²\s*[x×*]\s*([0-9][0-9,]*)")  # MobileNetV2's 112² × 32
@@ -113,6 +103,8 @@ def read_cells(
             exc.where = locs[f]
             raise
     _read_captured(out, raw, locs, typed, sym)
+    if (kind := kinds.get(out.get("type", ""))) is not None:
+        _fixed_values(kind, out, sym, locs.get(typed))
     if (units := out.pop("units", None)) is not None:  # Darknet's Connected | | 1000
         if out.get("type") != "linear" or "filters" in out:
             raise InputError(
@@ -311,6 +303,26 @@ def _read_captured(out: dict, raw: dict[str, str], locs: dict, at: str, sym: Sym
             raise
 
 
+def _fixed_values(kind: Kind, out: dict, sym: Symbols, where: Location | None) -> None:
+    """The values a kind's layers read by name that are no branch's width: a symbol of
+    the reading (ShuffleNet's g), or the row's groups cell; kept with its widths."""
+    for name in {c for layer in kind.layers() for c in layer.columns()}:
+        if name in BRANCH_FIELDS:
+            continue
+        if name in COLUMNS:
+            if name in out:
+                out.setdefault("widths", {})[name] = out.pop(name)
+        elif name in sym:
+            out.setdefault("widths", {})[name] = sym[name]
+        else:
+            raise InputError(
+                f"kind {kind.name!r} reads {name!r}, which is neither a column nor a symbol"
+                " this reading declares",
+                f"[symbols] {name} = its value, or a reading's own (symbols = {{ {name} = ... }})",
+                where,
+            )
+
+
 def _fold_shape(out: dict, raw: dict[str, str], locs: dict) -> dict:
     """A filter shape gives the row's kernel, filters and input channels; a stride written
     with the type (`Conv / s2`) or in a stride column joins that kernel or the patch."""
@@ -439,54 +451,6 @@ _READERS = {
     "table": lambda t, out, _, sym: out.update(table=t),
     "shape": lambda t, out, _, sym: out.update(shape=parse_filter_shape(t)),
 }
-
-
-def parse_block(text: str, symbols: Symbols | None = None) -> ResidualBlock:
-    """`[1x1, 64; 3x3, 64; 1x1, 256] x 3`: ResNet's bracketed block and its repeat count,
-    each line as printed (docs/spec-format.md): `conv, 3 × 3, 64` (SENet's), `3x3, 128,
-    C=32` (ResNeXt's C groups), `d7×7, 96` (depthwise), `fc, [16, 256]` (SENet's
-    squeeze-and-excitation), widths and repeat as expressions of symbols (`16×k`, `× N`)."""
-    sym = symbols or {}
-    m = _BLOCK.fullmatch(text.strip())
-    if not m:
-        raise _malformed(text)
-    layers = tuple(_block_layer(part, sym, text) for part in _lines(m[1]))
-    if not layers or all(x.op == "se" for x in layers):
-        raise _malformed(text)
-    return ResidualBlock(layers, repeat_count(m[2], "building block", sym) if m[2] else 1)
-
-
-def _lines(inner: str) -> list[str]:
-    """A block's lines: `;` outside inner brackets splits them."""
-    out, depth, start = [], 0, 0
-    for i, ch in enumerate(inner):
-        depth += (ch == "[") - (ch == "]")
-        if ch == ";" and depth == 0:
-            out.append(inner[start:i])
-            start = i + 1
-    return [*out, inner[start:]]
-
-
-def _block_layer(part: str, sym: Symbols, text: str) -> BlockLayer:
-    if sm := _SE_LINE.fullmatch(part.strip()):
-        reduced = parse_count_expr(sm["r"], sym, "squeeze units")
-        return BlockLayer("se", (1, 1), parse_count_expr(sm["c"], sym, "block filters"), 1, reduced)
-    lm = _BLOCK_LINE.fullmatch(part.strip())
-    if not lm:
-        raise _malformed(text)
-    kh, kw = parse_count(lm["kh"], "block kernel"), parse_count(lm["kw"], "block kernel")
-    depthwise = bool(lm["dw"]) or norm(lm["op"] or "").startswith(("dw", "depthwise"))
-    filters = parse_count_expr(lm["c"], sym, "block filters")
-    groups = parse_count_expr(lm["g"], sym, "cardinality C") if lm["g"] else 1
-    return BlockLayer("dwconv" if depthwise else "conv", (kh, kw), filters, groups)
-
-
-def _malformed(text: str) -> InputError:
-    return InputError(
-        f"malformed building block {text.strip()!r}",
-        "[KxK, C; KxK, C] x N, as in [3x3, 64; 3x3, 64] x 2 (also conv, 3x3, 64; a grouped"
-        " 3x3, 128, C=32; a depthwise d7x7, 96; SENet's fc, [16, 256])",
-    )
 
 
 def parse_width(text: str, what: str, symbols: Symbols | None = None) -> int:

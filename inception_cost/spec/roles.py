@@ -22,10 +22,11 @@ from inception_cost.cells import (
     unmark,
 )
 from inception_cost.columns import COLUMNS, ROLE, norm
-from inception_cost.errors import InputError
+from inception_cost.errors import InputError, close_matches
 from inception_cost.kinds import Kind
 from inception_cost.spec import layout
-from inception_cost.spec.readers import parse_block, parse_in_size
+from inception_cost.spec.blocks import parse_block
+from inception_cost.spec.readers import parse_in_size
 from inception_cost.spec.types import is_type
 
 #: A repeat mark as a column of its own prints it: `1×`, `×2`, `x4`, `8 x`.
@@ -168,11 +169,9 @@ def _few(cells: list[str]) -> str:
 def suggestions(header: str, texts: list[str], aliases: dict[str, str], kinds) -> list[str]:
     """The known headers nearest a header the reader cannot read, as they are written,
     keeping only those whose column could read every one of its cells."""
-    import difflib
-
-    written = {norm(h): h for c, hs in COLUMNS.items() for h in hs}
+    written = {norm(h): h for hs in COLUMNS.values() for h in hs}
     written |= {k: k for k in aliases if k not in written}
-    near = difflib.get_close_matches(norm(header), list(written), n=8, cutoff=0.6)
+    near = close_matches(norm(header), list(written), 8)
     cells = [t for t in texts if not is_empty(t)]
     each = [forms(t, kinds) for t in cells]
     return [written[k] for k in near if _fits(aliases.get(k, ""), each)][:2]

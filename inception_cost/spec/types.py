@@ -18,14 +18,15 @@ from inception_cost.cells import (
     Patch,
     Symbols,
     parse_count,
-    parse_count_expr,
     parse_percent,
+    repeat_count,
     unmark,
 )
 from inception_cost.columns import COLUMNS, norm
 from inception_cost.errors import InputError, closest, nearest
 from inception_cost.frontmatter import Places
 from inception_cost.kinds import Kind, builtin, declare, extend
+from inception_cost.spec.blocks import parse_block
 
 # Canonical row type -> accepted spellings (compared after `norm`), and the prefix
 # that names an unnamed row of that type (conv1, pool1, norm1, ...).
@@ -56,10 +57,6 @@ ROW_TYPES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 #: The layer types with a kernel to read (and to stride).
 PATCHED = ("convolution", "separable convolution", "max pool", "avg pool", "subsampling")
-#: A repeat (a building block's x N, ResNet-1202's is 200; a module's n; a row's or a
-#: group's N×): beyond it a network takes minutes and gigabytes to build, so it is
-#: refused at once.
-MAX_REPEAT = 1_000
 # VGG's Table 1 writes a layer as one token: conv3-64 (3x3, 64 filters), FC-4096.
 # Numbers are ASCII digits only ([0-9], not \d): see cells.MAX_DIGITS.
 _CONV_TOKEN = re.compile(r"conv\s*([0-9]+)\s*-\s*([0-9]+)", re.I)
@@ -104,8 +101,11 @@ def prefix(row_type: str, kinds: dict[str, Kind]) -> str:
     return kinds[row_type].prefix if row_type in kinds else ROW_TYPES[row_type][1]
 
 
-def declared_kinds(table: object, places: Places) -> dict[str, Kind]:
-    """The built-in kinds and the spec's own `[kinds.NAME]` (docs/spec-format.md)."""
+def declared_kinds(
+    table: object, places: Places, symbols: set[str] = frozenset()
+) -> dict[str, Kind]:
+    """The built-in kinds and the spec's own `[kinds.NAME]` (docs/spec-format.md); a
+    layer may read a column or one of `symbols` (the names the spec's readings bind)."""
     if not isinstance(table, dict):
         raise InputError("[kinds] is not a table", "[kinds.NAME] sections", places.at("kinds"))
     kinds = dict(builtin())
@@ -119,7 +119,7 @@ def declared_kinds(table: object, places: Places) -> dict[str, Kind]:
             )
         base = declared.get("extends") if isinstance(declared, dict) else None
         if base is None:
-            kinds[name] = declare(name, declared, loc, set(COLUMNS))
+            kinds[name] = declare(name, declared, loc, set(COLUMNS) | symbols)
         elif base not in kinds:
             raise InputError(
                 f"kind {name!r} extends {base!r}, which is no kind{nearest(str(base), kinds)}",
@@ -127,19 +127,8 @@ def declared_kinds(table: object, places: Places) -> dict[str, Kind]:
                 loc,
             )
         else:
-            kinds[name] = extend(name, declared, kinds[base], loc, set(COLUMNS))
+            kinds[name] = extend(name, declared, kinds[base], loc, set(COLUMNS) | symbols)
     return kinds
-
-
-def repeat_count(text: str, what: str, symbols: Symbols | None = None) -> int:
-    """A repeat count (a building block's x N, a row's n, a `N×` before a type), bounded;
-    an expression of symbols where declared (`× N`)."""
-    repeat = parse_count_expr(text, symbols or {}, f"{what} repeat")
-    if repeat > MAX_REPEAT:
-        raise InputError(
-            f"a {what} repeated {repeat:,} times", f"a repeat of at most {MAX_REPEAT:,}"
-        )
-    return repeat
 
 
 def is_type(
@@ -181,8 +170,6 @@ def _bracketed(text: str, symbols: Symbols) -> dict | None:
     """A bracketed building block in a type cell (SENet's, ConvNeXt's network columns):
     a residual stage of the built-in kind; one layer without a repeat is that layer. A
     bracket that is no block (`[8 × 8]`, a window alone) is None: read as other cells."""
-    from inception_cost.spec.readers import parse_block  # readers imports this module
-
     try:
         block = parse_block(text, symbols)
     except InputError as exc:
