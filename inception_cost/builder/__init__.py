@@ -85,6 +85,8 @@ def _build(
             continue
         built = swap if swap is not None and swap.name == row.name else row
         ctx = Context(built, conventions, shapes, spec.connection_tables)
+        if built.adds:  # a box's closing row: the box's input
+            ctx.skip = _source(built, built.adds, output_of)
         try:
             ops = _block(ctx, source, spec.kinds, sizes)
         except InputError as exc:

@@ -33,7 +33,7 @@ class Context:
     its connection tables, every tensor's shape so far, by name) and the ops the row has
     made, in order. The driver makes one per row."""
 
-    __slots__ = ("conventions", "ops", "row", "shapes", "tables")
+    __slots__ = ("conventions", "ops", "row", "shapes", "skip", "tables")
 
     def __init__(
         self,
@@ -47,6 +47,7 @@ class Context:
         self.shapes = shapes  # the network's: each op's output is added as it is made
         self.tables = tables
         self.ops: list[Op] = []
+        self.skip = ""  # the tensor a box's closing row adds (its box's input)
 
     def add(self, op: Op) -> str:
         self.ops.append(op)

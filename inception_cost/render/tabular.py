@@ -45,6 +45,8 @@ def row_cells(row) -> dict[str, str] | None:
         return dict(row.printed) if row.printed is not None else None
     if row.declared.startswith("added."):
         return {**row.raw, "added": row.added}
+    if row.adds and row.type == "residual add" and "(from" not in row.raw.get("type", ""):
+        return {**row.raw, "type": f"residual add (from {row.adds})"}  # its box, written out
     return row.raw
 
 

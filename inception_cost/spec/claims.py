@@ -57,7 +57,7 @@ def label(cells: list[tuple[str, int]]) -> str:
 def split(written: list, claim_rows: Declared) -> tuple[list, list, list[InputError]]:
     """The table's lines apart from its claim rows (named by their first printed cell),
     and the claim rows' lines; a declared claim row the table does not have is an error."""
-    printed = [(ln, cs) for ln, cs, _ in written if label(cs) in claim_rows]
+    printed = [(w[0], w[1]) for w in written if label(w[1]) in claim_rows]
     rest = [w for w in written if label(w[1]) not in claim_rows]
     found = {label(cs) for _, cs in printed}
     errors = [

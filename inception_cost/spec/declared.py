@@ -16,11 +16,10 @@ from inception_cost.cells import is_empty, repeat_count, unmark
 from inception_cost.columns import COLUMNS, norm
 from inception_cost.errors import InputError, Location
 from inception_cost.frontmatter import Places
+from inception_cost.spec.repeats import REPEAT
 
 _META = {"rows": ("source",), "added": ("source", "after", "before")}
 _GROUP = re.compile(r"([0-9]+)\s*[x×]\s*\[(.*)\]\s*", re.S)  # 2× [conv dw / s1; conv / s1]
-# 5× conv dw / s1 (not 7 × 7 conv: a digit after the × makes a kernel), as layout's
-_TIMES = re.compile(r"([0-9]+)\s*[x×](?:\s+|(?=[^\W\d_]))(?![\[0-9])(.+)", re.S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +105,6 @@ def layers(text: str) -> list[str]:
         inner = [part.strip() for part in m[2].split(";") if part.strip()]
         times = repeat_count(m[1], "group")
         return [x for _ in range(times) for part in inner for x in layers(part)]
-    if m := _TIMES.fullmatch(t):
+    if (m := REPEAT.fullmatch(t)) and m[2] is not None:  # 5× conv dw / s1
         return [x for _ in range(repeat_count(m[1], "row")) for x in layers(m[2])]
     return [t]

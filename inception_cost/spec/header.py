@@ -327,11 +327,11 @@ def _readings(context, spans, found, notes, errors):
         if field in ("span", "type"):
             continue
         fields[i] = NOTE + cells[i][0] if field == "note" else field
-        shown = repr(cells[i][0]) if cells[i][0].strip() else f"the blank column {i + 1}"
+        shown = f"column {cells[i][0]!r}" if cells[i][0].strip() else f"the blank column {i + 1}"
         notes.append(
             Note(
                 "column",
-                f"column {shown} read as {_reads_as(field)}, from its cells: {why}",
+                f"{shown} read as {_reads_as(field)}, from its cells: {why}",
                 Location(path, line, cells[i][1]),
                 f'"{cells[i][0]}" = "{field}"',
             )

@@ -3,11 +3,11 @@ written out for each, before any cell is typed.
 
 Each stage takes and gives lines of cells: `counted` keeps the lines with as many cells
 as the header; `spanned` fills a blank cell of a column that spans another (DenseNet's
-`7 × 7 conv, stride 2` printed across two columns); `unrolled` writes out repeats
-(`5× conv`, `5× [` ... `]` over a group of rows); `each_layer` splits a type cell naming
-layers one after another (`1000D fully-connected, softmax`); `continued` gives a line
-with a blank type cell the type of the module printed above it (ShuffleNet V2's stages
-over several lines).
+`7 × 7 conv, stride 2` printed across two columns), `filled` one printed once across
+the networks' columns; repeats are written out in spec/repeats.py; `each_layer` splits
+a type cell naming layers one after another (`1000D fully-connected, softmax`);
+`continued` gives a line with a blank type cell the type of the module printed above it
+(ShuffleNet V2's stages over several lines).
 """
 
 from __future__ import annotations
@@ -15,21 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from inception_cost.cells import is_empty, repeat_count, unmark
+from inception_cost.cells import is_empty
 from inception_cost.columns import norm
 from inception_cost.columns import spans as column_spans
 from inception_cost.errors import InputError, Location
 from inception_cost.frontmatter import Places
 
-#: The layers a table may unroll to: beyond them a network takes minutes and gigabytes
-#: to build, so it is refused at once.
-MAX_LAYERS = 10_000
-
-# `5× conv`, and `3×Inception` as Inception v3's Table 1 prints it: a letter may follow the
-# × directly (a digit may not: `3x3 conv` is a kernel, not a repeat).
-_REPEAT = re.compile(
-    r"([0-9]+)\s*[x×](?:\s+|(?=[^\W\d_]))(?![\[0-9])(.+)|([0-9]+)\s*[x×]\s*\[\s*(.*)", re.S
-)
 _STRIDE_PART = re.compile(r"stride\s*[0-9]+", re.I)
 
 
@@ -96,82 +87,6 @@ def filled(table: list, columns: tuple[int, ...]) -> list:
     return out
 
 
-def unrolled(lines: list, at: int, path: str) -> tuple[list, list[InputError]]:
-    """The lines with their repeats written out: `5× conv` is five rows, and
-    `5× [conv dw / s1` ... `conv / s1]` five times the group it brackets. Each line comes
-    with its copy number (0 when not repeated). A repeat count out of bounds is an error
-    and its rows are read once; a group that does not parse is an error and no line is
-    read."""
-    errors: list[InputError] = []
-    try:
-        return _unrolled(lines, at, path, errors), errors
-    except InputError as exc:
-        return [], [*errors, exc]
-
-
-def _unrolled(
-    table: list, at: int, path: str, errors: list[InputError]
-) -> list[tuple[int, list, int]]:
-    out: list[tuple[int, list, int]] = []
-    i = 0
-    while i < len(table):
-        line, cells = table[i]
-        text, col = cells[at]
-        m = _REPEAT.fullmatch(unmark(text))
-        if not m:
-            if unmark(text).endswith("]"):
-                raise InputError(
-                    "a ] closes no repeated group",
-                    "N× [ on the group's first row",
-                    Location(path, line, col),
-                )
-            out.append((line, cells, 0))
-            i += 1
-            continue
-        if m[2] is not None:  # one row
-            group = [(line, _with(cells, at, m[2]))]
-        else:
-            group, i = _group(table, i, at, m[4].strip(), path)
-        try:
-            times = repeat_count(m[1] or m[3], "row")
-        except InputError as exc:  # the group is still read once: its rows' errors too
-            exc.where = exc.where or Location(path, line, col)
-            errors.append(exc)
-            times = 1
-        if len(out) + times * len(group) > MAX_LAYERS:
-            raise InputError(
-                f"the table unrolls to more than {MAX_LAYERS:,} layers by this repeat",
-                f"a network of at most {MAX_LAYERS:,} layers",
-                Location(path, line, col),
-            )
-        for copy in range(1, times + 1):
-            out.extend((ln, cs, copy) for ln, cs in group)
-        i += 1
-    return out
-
-
-def _group(table: list, i: int, at: int, first: str, path: str) -> tuple[list, int]:
-    """The rows a `N× [` on line i opens, up to the one whose type ends in `]`; and the
-    index of that last row."""
-    line, cells = table[i]
-    col = cells[at][1]
-    if first in ("", "]"):
-        raise InputError(
-            "a repeat over an empty group",
-            "N× [first row ... last row] around the rows it repeats",
-            Location(path, line, col),
-        )
-    end = next((j for j in range(i, len(table)) if _closes(table[j][1][at][0])), None)
-    if end is None:
-        raise InputError(
-            "a repeated group opened here is never closed",
-            "a ] after the type of its last row",
-            Location(path, line, col),
-        )
-    group = [(line, _with(cells, at, first)), *table[i + 1 : end + 1]]
-    return [(ln, _with(cs, at, _unclose(cs[at][0]))) for ln, cs in group], end
-
-
 def each_layer(
     cells: list, at: int, is_type: Callable[[str], bool], alike: tuple[int, ...] = ()
 ) -> list[list]:
@@ -227,23 +142,14 @@ def continued(written: list, at: int) -> list:
     takes, as the next copy."""
     out = []
     above, run = "", 0
-    for line, cells, copy in written:
+    for line, cells, copy, closes in written:
         if is_empty(cells[at][0]) and above and any(not is_empty(t) for t, _ in cells):
             run += 1
             cells, copy = _with(cells, at, above), run + 1
         else:
             above, run = cells[at][0], 0
-        out.append((line, cells, copy, bool(run)))
+        out.append((line, cells, copy, bool(run), closes))
     return out
-
-
-def _closes(text: str) -> bool:
-    return unmark(text).endswith("]")
-
-
-def _unclose(text: str) -> str:
-    t = unmark(text)
-    return t[:-1].strip() if t.endswith("]") else t
 
 
 def _with(cells: list, at: int, text: str) -> list:

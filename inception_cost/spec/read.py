@@ -21,7 +21,7 @@ from inception_cost.columns import norm
 from inception_cost.errors import InputError, Location, gather, nearest
 from inception_cost.frontmatter import FrontMatter, Places, read_csv_meta, read_footnotes, read_toml
 from inception_cost.kinds import Kind
-from inception_cost.spec import claims, layout, variants
+from inception_cost.spec import ambiguity, claims, layout, repeats, variants
 from inception_cost.spec.declared import entries
 from inception_cost.spec.header import Header, read_header
 from inception_cost.spec.records import LayerCells, Note, Row, Spec
@@ -85,7 +85,7 @@ def parse_markdown(text: str, path: str = "<spec>") -> Spec:
     md = split_markdown(text, path)
     meta = read_toml(md.front, path, md.front_line) if md.front else {}
     places = Places(md.front, md.front_line, path, md.opening)
-    return _read(meta, md.table, path, places)
+    return _chosen(meta, md.table, path, places)
 
 
 def parse_csv(text: str, path: str = "<spec>") -> Spec:
@@ -94,10 +94,19 @@ def parse_csv(text: str, path: str = "<spec>") -> Spec:
     loc = Location(path, 1, 1)
     first = split_lines(text)[0]
     meta = read_csv_meta(first, path) if first.startswith(CSV_META) else {}
-    return _read(meta, csv_table(text, path), path, Places([], 1, path, loc))
+    return _chosen(meta, csv_table(text, path), path, Places([], 1, path, loc))
 
 
-def _read(meta: dict, table: list, path: str, places: Places) -> Spec:
+def _chosen(meta: dict, table: list, path: str, places: Places) -> Spec:
+    """The spec; where a repeat mark's box is left open by the print, read each way it
+    may be and the one its sizes and claims support taken (spec/ambiguity.py)."""
+    spec = _read(meta, table, path, places)
+    if not spec.ambiguous:
+        return spec
+    return ambiguity.chosen(spec, lambda choice: _read(meta, table, path, places, choice))
+
+
+def _read(meta: dict, table: list, path: str, places: Places, choices: dict | None = None) -> Spec:
     """The stages in order, each giving its value and the errors after which the reading
     goes on; they are raised together where a stage needs what the ones before it read
     (an error after which nothing can be read is raised at once)."""
@@ -110,7 +119,7 @@ def _read(meta: dict, table: list, path: str, places: Places) -> Spec:
     body = layout.filled(body, header.fill)
     notes = read_footnotes(meta.get("footnotes", {}), places.at("footnotes"))
     lines, errors = layout.counted(body, len(header.fields), path)
-    written, more = layout.unrolled(lines, header.at, path)
+    written, more, ambiguous = repeats.unrolled(lines, _columns(header), path, choices)
     written, printed, missing = claims.split(written, claim_rows)
     errors += more + missing
     bound = {name: Fraction(value) for name, value in header.symbols}
@@ -136,7 +145,20 @@ def _read(meta: dict, table: list, path: str, places: Places) -> Spec:
     except InputError as exc:
         errors.append(exc)
     gather(errors)
-    return replace(spec, notes=header.notes + spec.notes + _unexplained(marks, notes))
+    notes = header.notes + spec.notes + _unexplained(marks, notes)
+    return replace(spec, notes=notes, ambiguous=tuple(ambiguous))
+
+
+def _columns(header: Header) -> repeats.Columns:
+    """Where the repeats' columns are: the type, a marks column, the printed sizes, a
+    building block."""
+    f = header.fields
+    return repeats.Columns(
+        header.at,
+        f.index("times") if "times" in f else None,
+        tuple(i for i, x in enumerate(f) if x in ("output", "in_size")),
+        f.index("block") if "block" in f else None,
+    )
 
 
 def _unexplained(marks: list[tuple[Location, str]], notes: dict[str, str]) -> tuple[Note, ...]:
@@ -174,8 +196,8 @@ def _each_line(written: list, header: Header, kinds: dict[str, Kind], symbols: d
     continuing the module above (spec.layout)."""
     at, nametype = header.at, header.typed == "nametype"
     split = [
-        (ln, each, copy)
-        for ln, cells, copy in written
+        (ln, each, copy, closes)
+        for ln, cells, copy, closes in written
         for each in layout.each_layer(
             cells, at, lambda t: is_type(t, kinds, nametype, symbols), header.fill
         )

@@ -104,6 +104,9 @@ class Row:
     cells: LayerCells | ModuleCells = field(default_factory=LayerCells)
     named: bool = False  # the name was written in the spec, not generated
     input: str | None = None  # the row it reads; None: the row above
+    # a row that closes a box of rows (Darknet's Residual): the row whose output it adds,
+    # the box's input ("input": the network's)
+    adds: str | None = None
     train_only: bool = False
     activation: str | None = None
     added: str = ""
@@ -173,6 +176,8 @@ class Spec(FrontMatter):
     symbols: dict[str, Fraction] = field(default_factory=dict)  # [symbols]: k = 1000
     # the front matter's [rows.NAME] and [added.NAME] entries (spec/declared.py)
     entries: tuple = ()
+    # repeat marks whose box the print leaves open, while the reader chooses (repeats.py)
+    ambiguous: tuple = ()
 
     def header(self, field: str) -> str:
         """The header a column field prints under (a note column's as the spec wrote it)."""

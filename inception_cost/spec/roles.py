@@ -112,9 +112,17 @@ def role(
         return "times", f"its cells are repeat marks ({cells[0]})"
     if all(f & {"type", "block"} for f in each):
         return "type", f"its cells are layers ({_few(cells)})"
-    kernels = all(f & {"patch", "kernel"} for f in each)
-    if kernels and (
-        any("patch" in f for f in each) or _small(cells) or any(h in words for h in _PATCH_HINTS)
+    # kernels, `Global` (a global pool), a count alone (a linear row's units: Darknet's)
+    patches = [f & {"patch", "kernel"} for f in each]
+    kernels = all(p or "count" in f for p, f in zip(patches, each, strict=True))
+    if (
+        kernels
+        and 2 * sum(map(bool, patches)) > len(each)
+        and (
+            any("patch" in f for f in each)
+            or _small(cells)
+            or any(h in words for h in _PATCH_HINTS)
+        )
     ):
         return "patch", f"its cells are kernels ({_few(cells)})"
     if all("size" in f for f in each):

@@ -16,9 +16,9 @@ from inception_cost.frontmatter import Places, read_symbols
 from inception_cost.kinds import Kind
 from inception_cost.spec import layout
 from inception_cost.spec.declared import Declared, layers, merged
-from inception_cost.spec.layout import MAX_LAYERS
 from inception_cost.spec.readers import read_cells, typed_row
 from inception_cost.spec.records import ModuleCells, Row
+from inception_cost.spec.repeats import MAX_LAYERS
 from inception_cost.spec.types import is_type, prefix
 
 
@@ -47,9 +47,13 @@ def read_rows(
     rows: list[Row] = []
     errors: list[InputError] = []
     unrolled = 0
-    for line, cells, copy, continued in lines:
+    firsts: dict[tuple[int, int], int] = {}  # (line, copy) -> its first row
+    for line, cells, copy, continued, closes in lines:
+        firsts.setdefault((line, copy), len(rows))
         try:
-            read = reader.line(len(rows), line, cells, copy)
+            read = reader.line(
+                len(rows), line, cells, copy, closes and _box_input(rows, firsts, closes)
+            )
             if continued and read[-1].type not in kinds:
                 raise InputError(
                     "row has no type",
@@ -134,7 +138,7 @@ class _Reader:
         self.counters: dict[str, int] = {}
         self.used: set[str] = set()
 
-    def line(self, index: int, line: int, cells: list, copy: int) -> list[Row]:
+    def line(self, index: int, line: int, cells: list, copy: int, adds=None) -> list[Row]:
         raw: dict[str, str] = {}
         locs: dict[str, Location] = {}
         for f, (text, col) in zip(self.fields, cells, strict=True):
@@ -144,6 +148,14 @@ class _Reader:
             locs[f] = Location(self.path, line, col)
         loc = Location(self.path, line, cells[0][1] if cells else 1)
         key = _printed_name(raw, copy)
+        if adds:  # a Residual row closing its box: the box's input added to the row above
+            return [
+                replace(
+                    self._one(index, loc, {**raw, "type": "residual add"}, locs, copy),
+                    raw=raw,
+                    adds=adds,
+                )
+            ]
         if key in self.entries:
             return self._declared(index, loc, raw, locs, copy, self.entries[key], None)
         row = self._one(index, loc, raw, locs, copy)
@@ -182,6 +194,12 @@ class _Reader:
         return _row(
             index, loc, raw, locs, self.names, self.counters, self.kinds, copy, self.symbols, name
         )
+
+
+def _box_input(rows: list[Row], firsts: dict, opens: tuple[int, int]) -> str:
+    """The input of the box a Residual row closes: the row before the box's first row."""
+    start = firsts[opens]
+    return rows[start - 1].name if start > 0 else "input"
 
 
 def _each(text: str, kinds, symbols) -> list[str]:
@@ -239,13 +257,14 @@ def _row(
     elif name in names:
         where = locs.get("name", locs.get("type", loc))
         raise InputError(f"row name {name!r} is used twice", "a unique name per row", where)
-    source = values.get("input")
-    if source is not None and source != "input" and source not in names:
-        raise InputError(
-            f"input {source!r} names no earlier row",
-            "the name of a row above this one, or 'input'",
-            locs["input"],
-        )
+    for key, source in (("input", values.get("input")), ("type", values.get("adds"))):
+        if source is not None and source != "input" and source not in names:
+            raise InputError(
+                f"{'input' if key == 'input' else 'the row it adds,'} {source!r}, names no"
+                " earlier row",
+                "the name of a row above this one, or 'input'",
+                locs.get(key, loc),
+            )
     return typed_row(
         values, kinds, index=index, name=name, named=named, loc=loc, raw=raw, locs=locs
     )

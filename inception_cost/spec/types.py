@@ -43,12 +43,15 @@ ROW_TYPES: dict[str, tuple[tuple[str, ...], str]] = {
         "norm",
     ),
     "dropout": (("dropout",), "dropout"),
-    "linear": (("linear", "fc", "fully connected", "dense"), "fc"),
+    "linear": (("linear", "fc", "fully connected", "dense", "connected"), "fc"),
     "softmax": (("softmax",), "softmax"),
     "subsampling": (("subsampling", "trainable subsampling"), "subsampling"),
     "rbf": (("rbf", "euclidean rbf", "rbf output", "radial basis function"), "rbf"),
     "batch norm": (("batch norm", "batchnorm", "batch normalization", "bn"), "bn"),
     "flatten": (("flatten",), "flatten"),
+    # a box's closing row (Darknet's `Residual`, under a repeat mark): the box's input
+    # added to the row above's output
+    "residual add": (("residual add", "shortcut add"), "add"),
     "input image": (("input image", "image", "input"), "input"),
     "global avg pool": (
         ("global avg pool", "global average pool", "global average pooling", "gap", "global pool"),
@@ -232,6 +235,8 @@ def _read_type_text(text: str, kinds: dict[str, Kind]) -> dict:
             out["multiplier"] = parse_count(mm[1], "depth multiplier")
         elif mm := re.fullmatch(r"stride\s*([0-9]+)", item, re.I):  # (stride 2): not a name
             out["stride"] = parse_count(mm[1], "stride")
+        elif (mm := re.fullmatch(r"from\s+(\S.*)", item)) and out["type"] == "residual add":
+            out["adds"] = mm[1].strip()  # the row whose output it adds (a box's input)
         else:
             out["name"] = item
     return out
