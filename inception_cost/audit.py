@@ -515,6 +515,14 @@ def _statuses(r: RowAudit) -> tuple:
     return tuple(v.status if v else None for v in (r.input, r.output, r.depth, r.params, r.ops))
 
 
+def _quantity(totals: cost.Totals, quantity: str) -> int:
+    """A network's total of a claim's quantity: FLOPs are 2 x MACs, weights the layers'
+    alone (no biases nor normalisation parameters), the rest its totals' own."""
+    if quantity == "flops":
+        return 2 * totals.macs
+    return totals.layer_weights if quantity == "weights" else getattr(totals, quantity)
+
+
 def _check(claim, reading: str, totals: cost.Totals, other: cost.Totals | None) -> ClaimCheck:
     """`other` is the `against` network's totals, None when it is not bundled."""
     q = claim.value
@@ -551,9 +559,7 @@ def _check(claim, reading: str, totals: cost.Totals, other: cost.Totals | None) 
         if other is not None:  # a claim this paper makes about another network
             totals = other
             note = f"{claim.against}: "
-        computed = Fraction(
-            2 * totals.macs if claim.quantity == "flops" else getattr(totals, claim.quantity)
-        )
+        computed = Fraction(_quantity(totals, claim.quantity))
     if claim.relation == "equal":
         if computed.denominator == 1:  # rounds to the claim, or only truncates to it
             status = _status(computed.numerator, q, bool(q.binary))

@@ -270,6 +270,7 @@ CLAIM_QUANTITIES = (
     "macs",
     "flops",  # 2 x the multiply-adds (a multiply and an add each)
     "params",
+    "weights",  # the layers' weights alone: no biases, no batch-norm scales (RepVGG's params)
     "depth",
     "depth_with_pooling",
     "params_ratio",  # the `against` network's params / this one's

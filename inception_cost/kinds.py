@@ -183,7 +183,11 @@ def template(spelling: str) -> tuple[re.Pattern, tuple[str, ...]]:
 
 
 def _literal(text: str) -> str:
-    return "".join(re.escape(ch) if ch.isalnum() else r"[\W_]*" for ch in text)
+    """Letters and digits as written; a times sign (× or x) as one; other punctuation and
+    spaces optional."""
+    return "".join(
+        r"\s*[x×*]\s*" if ch == "×" else re.escape(ch) if ch.isalnum() else r"[\W_]*" for ch in text
+    )
 
 
 # --------------------------------------------------------------------------- reading

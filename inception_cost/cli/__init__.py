@@ -28,6 +28,7 @@ COMMANDS = (
     "claims",
     "compare-bottleneck",
     "conventions",
+    "init",
     "memory",
     "models",
     "plot",

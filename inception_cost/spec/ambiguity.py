@@ -85,6 +85,7 @@ def _failures(spec: Spec) -> tuple[str, ...]:
 
 def _holds(claim, totals: cost.Totals) -> tuple[bool, int] | None:
     quantity = {"macs": totals.macs, "flops": 2 * totals.macs, "params": totals.params}
+    quantity["weights"] = totals.layer_weights
     quantity |= {"depth": totals.depth, "depth_with_pooling": totals.depth_with_pooling}
     if claim.quantity not in quantity:
         return None

@@ -26,7 +26,7 @@ from inception_cost.spec.declared import entries
 from inception_cost.spec.header import Header, read_header
 from inception_cost.spec.records import LayerCells, Note, Row, Spec
 from inception_cost.spec.rows import added_rows, image_input, read_rows, symbols
-from inception_cost.spec.types import declared_kinds, is_type
+from inception_cost.spec.types import declared_kinds, is_type, kinds_spell
 from inception_cost.table import CSV_META, STDIN, csv_table, read_text, split_lines, split_markdown
 
 MODELS_DIR = Path(__file__).parent.parent / "models"
@@ -119,11 +119,13 @@ def _read(meta: dict, table: list, path: str, places: Places, choices: dict | No
     body = layout.filled(body, header.fill)
     notes = read_footnotes(meta.get("footnotes", {}), places.at("footnotes"))
     lines, errors = layout.counted(body, len(header.fields), path)
-    written, more, ambiguous = repeats.unrolled(lines, _columns(header), path, choices)
-    written, printed, missing = claims.split(written, claim_rows)
-    errors += more + missing
     bound = {name: Fraction(value) for name, value in header.symbols}
     values = {**bound, **symbols(meta.get("symbols", {}), places)}
+    one = (header.typed == "nametype", values)
+    whole = lambda text: kinds_spell(text, kinds, *one)  # noqa: E731
+    written, more, ambiguous = repeats.unrolled(lines, _columns(header, whole), path, choices)
+    written, printed, missing = claims.split(written, claim_rows)
+    errors += more + missing
     lines = _each_line(written, header, kinds, values)
     continues = column_continues(meta.get("columns"))
     continued = any(header.aliases.get(norm(h)) == "name" for h in continues)
@@ -149,15 +151,16 @@ def _read(meta: dict, table: list, path: str, places: Places, choices: dict | No
     return replace(spec, notes=notes, ambiguous=tuple(ambiguous))
 
 
-def _columns(header: Header) -> repeats.Columns:
+def _columns(header: Header, whole) -> repeats.Columns:
     """Where the repeats' columns are: the type, a marks column, the printed sizes, a
-    building block."""
+    building block; and which type cells read whole as one kind's spelling."""
     f = header.fields
     return repeats.Columns(
         header.at,
         f.index("times") if "times" in f else None,
         tuple(i for i, x in enumerate(f) if x in ("output", "in_size")),
         f.index("block") if "block" in f else None,
+        whole,
     )
 
 

@@ -14,6 +14,7 @@ without saying so.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from inception_cost.cells import is_empty, repeat_count, split_footnote, unmark
@@ -48,12 +49,15 @@ class Ambiguous:
 
 @dataclass(frozen=True, slots=True)
 class Columns:
-    """Where a line's type, repeat mark and printed sizes are (indexes of its cells)."""
+    """Where a line's type, repeat mark and printed sizes are (indexes of its cells), and
+    which type cells read whole as one type (`1 × min(64, 64a)`, a kind's spelling: no
+    mark before a type)."""
 
     at: int
     marks: int | None = None
     sized: tuple[int, ...] = ()
     block: int | None = None
+    whole: Callable[[str], bool] = lambda text: False
 
 
 def unrolled(
@@ -81,7 +85,7 @@ def _unrolled(table, cols, path, choices, errors, ambiguous) -> list:
         line, cells = table[i]
         text, col = cells[cols.at]
         mark = _mark(cells, cols, path, line)
-        m = REPEAT.fullmatch(unmark(text))
+        m = None if cols.whole(unmark(text)) else REPEAT.fullmatch(unmark(text))
         if m and m[4] is not None:  # N× [ ... ]: the group its brackets close
             group, i = _group(table, i, cols.at, m[4].strip(), path)
             _copies(out, group, _times(m[3], line, col, path, errors), line, col, path)
@@ -102,10 +106,10 @@ def _unrolled(table, cols, path, choices, errors, ambiguous) -> list:
         if not m and not mark:
             if _closes(cells, cols):
                 raise InputError(
-                    f"a {unmark(text)} row adds its box's input, and no repeat mark above"
-                    " it opens a box",
-                    "a mark (1×) on the box's first row, or the row whose input it adds in"
-                    " its input column",
+                    f"a {unmark(text)} row has no building block, and no repeat mark above"
+                    " it opens a box of rows for it to close (adding the box's input)",
+                    "a building block such as [3x3, 64; 3x3, 64] x 2, or a mark (1×) on the"
+                    " first row of the box it closes",
                     Location(path, line, col),
                 )
             out.append((line, cells, 0, None))
@@ -172,7 +176,8 @@ def _box(table, i, cols, line, col, path, choices, ambiguous, text) -> int:
 def _marked(cells, cols: Columns) -> bool:
     if cols.marks is not None and not is_empty(cells[cols.marks][0]):
         return True
-    return bool(REPEAT.fullmatch(unmark(cells[cols.at][0])))
+    text = unmark(cells[cols.at][0])
+    return bool(REPEAT.fullmatch(text)) and not cols.whole(text)
 
 
 def _closes(cells, cols: Columns) -> bool:

@@ -21,7 +21,7 @@ from inception_cost.cells import (
     split_footnote,
     unmark,
 )
-from inception_cost.columns import COLUMNS, ROLE, norm
+from inception_cost.columns import COLUMNS, NOTE, ROLE, norm
 from inception_cost.errors import InputError, close_matches
 from inception_cost.kinds import Kind
 from inception_cost.spec import layout
@@ -78,7 +78,8 @@ def forms(text: str, kinds: dict[str, Kind]) -> set[str]:
         out.add("block")
     if _try(lambda: parse_filter_shape(t)) and not out & {"count", "kernel"}:
         out.add("shape")
-    if not out & {"count", "kernel", "size", "claim"} and _layers(t, kinds):
+    plain = "count" in out and re.fullmatch(r"[0-9][0-9,]*", t)  # 2 × 64a may be a kind's
+    if not plain and not out & {"kernel", "size", "claim"} and _layers(t, kinds):
         out.add("type")
     return out
 
@@ -139,7 +140,7 @@ def role(
                 return field, f"its cells are counts ({_few(cells)}) and its header says {field}"
         numbers = [_int(c) for c in cells]
         if numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] <= 1:
-            return "note", f"its cells number the rows ({_few(cells)}): kept, not read"
+            return "note", f"its cells number the rows ({_few(cells)})"
         return None, (
             f"its cells are counts ({_few(cells)}), which may be widths, repeats, strides or groups"
         )
@@ -178,11 +179,13 @@ def suggestions(header: str, texts: list[str], aliases: dict[str, str], kinds) -
     """The known headers nearest a header the reader cannot read, as they are written,
     keeping only those whose column could read every one of its cells."""
     written = {norm(h): h for hs in COLUMNS.values() for h in hs}
-    written |= {k: k for k in aliases if k not in written}
+    written |= {k: f.removeprefix(NOTE) for k, f in aliases.items() if f.startswith(NOTE)}
     near = close_matches(norm(header), list(written), 8)
     cells = [t for t in texts if not is_empty(t)]
+    if not cells:  # nothing to weigh: a spelling alone proposes a wrong column too often
+        return []
     each = [forms(t, kinds) for t in cells]
-    return [written[k] for k in near if _fits(aliases.get(k, ""), each)][:2]
+    return [written[k] for k in near if k in written and _fits(aliases.get(k, ""), each)][:1]
 
 
 #: What a field's cells may be, by role (a column's reader accepts these forms).

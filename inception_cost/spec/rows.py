@@ -260,7 +260,7 @@ def _row(
     for key, source in (("input", values.get("input")), ("type", values.get("adds"))):
         if source is not None and source != "input" and source not in names:
             raise InputError(
-                f"{'input' if key == 'input' else 'the row it adds,'} {source!r}, names no"
+                f"{'input' if key == 'input' else 'the row it adds'} {source!r} names no"
                 " earlier row",
                 "the name of a row above this one, or 'input'",
                 locs.get(key, loc),

@@ -145,6 +145,14 @@ def is_type(
     return True
 
 
+def kinds_spell(text: str, kinds: dict[str, Kind], named: bool, symbols: Symbols) -> bool:
+    """Whether a type cell reads whole as a kind's spelling template (`{repeat} ×
+    {filters}` reads `2 × 64a`): a `2 ×` there is the kind's, not a repeat mark."""
+    if not any(k.templates() for k in kinds.values()) or not is_type(text, kinds, named, symbols):
+        return False
+    return _templated(text.strip(), kinds) is not None
+
+
 def read_type(
     text: str, kinds: dict[str, Kind], named: bool = False, symbols: Symbols | None = None
 ) -> dict:
@@ -206,6 +214,10 @@ def _read_type_text(text: str, kinds: dict[str, Kind]) -> dict:
     if m and (tm := _FC_TOKEN.fullmatch(m[1])):
         return {"type": "linear", "filters": parse_count(tm[1], "units")}
     types = type_names(kinds)
+    if m and m[2] is not None and re.search(r"\b(?:min|max)$", m[1]):
+        whole = _templated(text.strip(), kinds)  # 1 × min(64, 64a): no parenthesis of items
+        if whole:
+            return {"type": whole[0], "captured": whole[1]}
     captured = _templated(m[1], kinds) if m and norm(m[1]) not in types else None
     if captured:
         types = {**types, norm(m[1]): captured[0]}
