@@ -138,6 +138,9 @@ class ClaimCheck:
 class ClaimAudit:
     claim: object  # spec.PaperClaim
     checks: tuple[ClaimCheck, ...]
+    # the readings it is not judged under, being other networks of the paper (variants
+    # with claims of their own): said, never silently left out
+    not_judged: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,6 +470,7 @@ def audit(
         ClaimAudit(
             c,
             _checks(c, readings, mine.get(c.against, built.others.get(c.against)), own, broken_why),
+            tuple(n for n, _ in readings if n in own) if not c.reading else (),
         )
         for c in spec.claims
     )

@@ -16,7 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from inception_cost.cells import Quantity, Shape, parse_quantity, parse_shape
-from inception_cost.columns import COLUMNS
+from inception_cost.columns import COLUMNS, HEADERS
 from inception_cost.columns import norm as _norm
 from inception_cost.conventions import ACTIVATIONS, Conventions
 from inception_cost.conventions import read as read_conventions
@@ -313,14 +313,19 @@ def _claim(table: dict, path: str, loc: Location) -> PaperClaim:
 def _variant(table: dict, conventions: dict, loc: Location) -> Variant:
     """`conventions` is the front matter's own table: a variant's keys replace its keys."""
     meta_keys = {"row", "name", "title", "source", "conventions", "input", "columns", "symbols"}
-    cells = {k: v for k, v in table.items() if k not in meta_keys}
-    for key in cells:
-        if key not in COLUMNS or not isinstance(cells[key], str | int):
+    cells = {}
+    for key, value in table.items():  # a column's field, or a header that names it
+        if key in meta_keys:
+            continue
+        field = key if key in COLUMNS else HEADERS.get(_norm(key))
+        if field is None or not isinstance(value, str | int) or isinstance(value, bool):
             raise InputError(
                 f"variant key {key!r} is not a column",
-                "row, name, title, source, or a column field (type, patch, output, ...)",
+                "row, name, title, source, or a column's field or header (type, patch,"
+                " output, ...)",
                 loc,
             )
+        cells[field] = value
     if not _str(table, "name", loc):
         raise InputError("a variant has no name", 'name = "..."', loc)
     if cells and not _str(table, "row", loc):

@@ -264,5 +264,10 @@ def claim_lines(audit: Audit) -> list[tuple[str, str, list[str]]]:
             shown = f"{value.numerator:,}" if value.denominator == 1 else f"{float(value):,.2f}"
             note = f" ({check.note})" if check.note else ""
             lines.append(f"{check.reading}: {shown} against {c.value}: {check.status}{note}")
+        if ca.not_judged:
+            lines.append(
+                f"not judged on {', '.join(ca.not_judged)}: other networks of the paper"
+                " (readings with claims of their own)"
+            )
         out.append((c.id, f"“{c.text}” ({c.source})", lines))
     return out

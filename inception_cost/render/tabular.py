@@ -405,6 +405,7 @@ def _claim(ca) -> dict:
             }
             for ch in ca.checks
         ],
+        "not_judged_on": list(ca.not_judged),
     }
 
 

@@ -171,6 +171,8 @@ class Spec(FrontMatter):
     # a variant of cells swaps in, by variant; the rows a column variant reads anew, by
     # variant, then by row name.
     swaps: dict[str, Row] = field(default_factory=dict)
+    # the layers a variant's type of several layers puts before the row it swaps
+    ahead: dict[str, tuple[Row, ...]] = field(default_factory=dict)
     read_as: dict[str, dict[str, Row | None]] = field(default_factory=dict)
     notes: tuple[Note, ...] = ()  # what the reader says of its reading, in table order
     symbols: dict[str, Fraction] = field(default_factory=dict)  # [symbols]: k = 1000

@@ -16,26 +16,31 @@ from inception_cost.columns import NOTE
 from inception_cost.errors import InputError, nearest
 from inception_cost.frontmatter import Places, Variant
 from inception_cost.kinds import Kind
+from inception_cost.spec import layout
+from inception_cost.spec.declared import layers
 from inception_cost.spec.readers import read_cells, typed_row
 from inception_cost.spec.records import Row, Spec
+from inception_cost.spec.types import is_type
 
 
 def typed(spec: Spec) -> tuple[Spec, list[InputError]]:
     """The spec with the rows each variant reads anew, typed now rather than when the
     variant is built; an error names its variant."""
     swaps: dict[str, Row] = {}
+    ahead: dict[str, tuple[Row, ...]] = {}
     read_as: dict[str, dict[str, Row]] = {}
     errors = []
     for v in spec.variants:
         try:
             if v.cells:
-                swaps[v.name] = _swapped(spec, v)
+                *before, swaps[v.name] = _swapped(spec, v)
+                ahead[v.name] = tuple(before)
             if v.columns or v.symbols:
                 anew = zip(spec.rows, _read_anew(spec, v), strict=True)
                 read_as[v.name] = {r.name: a for r, a in anew}
         except InputError as exc:
             errors.append(exc)
-    return replace(spec, swaps=swaps, read_as=read_as), errors
+    return replace(spec, swaps=swaps, ahead=ahead, read_as=read_as), errors
 
 
 def no_row(variant: Variant) -> InputError:
@@ -47,8 +52,10 @@ def no_row(variant: Variant) -> InputError:
     )
 
 
-def _swapped(spec: Spec, variant: Variant) -> Row:
-    """The row as the variant reads it: the original row with some cells replaced."""
+def _swapped(spec: Spec, variant: Variant) -> tuple[Row, ...]:
+    """The rows as the variant reads its row: the original row with some cells replaced;
+    a type of several layers (`2× [conv dw / s1; conv / s1]`, `global average pool, fc`)
+    is a row per layer, the last keeping the row's name and its other cells."""
     try:
         row = spec.row(variant.row)
     except KeyError:
@@ -56,7 +63,23 @@ def _swapped(spec: Spec, variant: Variant) -> Row:
     # a cell the variant writes blank (or "-") blanks the row's, as in the table
     raw = {k: v for k, v in {**row.raw, **dict(variant.cells)}.items() if not is_empty(v)}
     locs = {**row.locs, **{k: variant.loc for k, _ in variant.cells}}
-    return _variant_retyped(spec, row, raw, locs, variant)
+    typed = "type" if "type" in raw else "nametype"
+    symbols = symbols_of(spec, variant)
+    parts = [
+        x
+        for part in layers(raw.get(typed, ""))
+        for x in layout.each_layer([(part, 1)], 0, lambda t: is_type(t, spec.kinds, False, symbols))
+    ]
+    if len(parts) <= 1:
+        return (_variant_retyped(spec, row, raw, locs, variant),)
+    out = []
+    for i, part in enumerate(parts[:-1]):
+        one = replace(row, name=f"{row.name}/{i + 1}", named=False, input=None)
+        out.append(
+            _variant_retyped(spec, one, {"type": part[0][0]}, {"type": locs[typed]}, variant)
+        )
+    last = _variant_retyped(spec, row, {**raw, typed: parts[-1][0][0]}, locs, variant)
+    return (*out, replace(last, input=None))
 
 
 def symbols_of(spec: Spec, variant: Variant | None) -> dict:
