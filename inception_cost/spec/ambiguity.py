@@ -16,7 +16,7 @@ from itertools import product
 
 from inception_cost import audit, cost
 from inception_cost.builder import build
-from inception_cost.errors import InputError
+from inception_cost.errors import InputError, InputErrors
 from inception_cost.spec.records import Note, Spec
 from inception_cost.spec.repeats import Ambiguous
 
@@ -24,10 +24,20 @@ from inception_cost.spec.repeats import Ambiguous
 MAX_TRIES = 32
 
 
-def chosen(first: Spec, read: Callable[[dict[int, int]], Spec]) -> Spec:
+class Open(Exception):
+    """The first way of reading a table with open marks does not read: its marks, and why
+    (the others are tried before the error is given)."""
+
+    def __init__(self, marks, error: InputError):
+        super().__init__(error.message)
+        self.marks, self.error = tuple(marks), error
+
+
+def chosen(marks, first: Spec | InputError, read: Callable[[dict[int, int]], Spec]) -> Spec:
     """The spec read with the boxes its sizes and claims support (`read` reads it with a
-    box length per mark's line); `first` is its reading with every box its row alone."""
-    marks: tuple[Ambiguous, ...] = first.ambiguous
+    box length per mark's line); `first` is its reading with every box its row alone, or
+    why that one does not read."""
+    marks = tuple(marks)
     combos = list(product(*(m.lengths for m in marks)))
     if len(combos) > MAX_TRIES:
         raise _question(marks[0], f"{len(combos)} ways to read its {len(marks)} open marks")
@@ -36,9 +46,11 @@ def chosen(first: Spec, read: Callable[[dict[int, int]], Spec]) -> Spec:
         choice = {m.line: n for m, n in zip(marks, combo, strict=True)}
         try:
             spec = read(choice) if any(n != 1 for n in combo) else first
+            if isinstance(spec, InputError):
+                raise spec
             tried.append((combo, spec, _failures(spec)))
-        except InputError as exc:  # this box cannot be built: the print refuses it
-            tried.append((combo, None, (f"does not build ({exc.message})",)))
+        except InputError as exc:  # this box cannot be read or built: the print refuses it
+            tried.append((combo, None, (f"does not build ({_first(exc)})",)))
     fewest = (
         min(len(f) for _, s, f in tried if s is not None) if any(s for _, s, _ in tried) else None
     )
@@ -81,6 +93,12 @@ def _failures(spec: Spec) -> tuple[str, ...]:
         if held is not None and not held[0]:
             out.append(f"the claim {claim.id!r} ({claim.value.text}; computed {held[1]:,})")
     return tuple(out)
+
+
+def _first(error: InputError) -> str:
+    """An error's first clause: what refuses a candidate, without where it started."""
+    first = error.errors[0] if isinstance(error, InputErrors) else error
+    return first.message.split(" (upstream")[0]
 
 
 def _holds(claim, totals: cost.Totals) -> tuple[bool, int] | None:

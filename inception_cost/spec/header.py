@@ -122,7 +122,7 @@ def read_header(
             found.append((i, field[1:]))
             field = None
         fields.append(field)
-    context = (cells, fields, texts, kinds, path, line)
+    context = (cells, fields, texts, kinds, path, line, declared)
     readings, fill, symbols = _readings(context, spans, found, notes, errors)
     for i, f in enumerate(fields):
         if f and f in fields[:i] and not errors:
@@ -317,7 +317,7 @@ def _readings(context, spans, found, notes, errors):
     columns make: the sub-columns of a spanning header, and one column per network (more
     than one column of layers). Gives the readings, the columns that fill, the symbols
     the table as tabled binds."""
-    cells, fields, texts, kinds, path, line = context
+    cells, fields, texts, kinds, path, line, declared = context
     readings: list[Variant] = []
     symbols: tuple = ()
     fill: tuple[int, ...] = ()
@@ -359,11 +359,13 @@ def _readings(context, spans, found, notes, errors):
         more, bound = _group(cells, fields, own[:1] + rest, field, path, line)
         symbols = symbols or bound
         readings += more
-    if typed and "type" not in fields and "nametype" not in fields:
-        members = [i for i, _ in typed]
+    # a type column the spec declares among the networks' is the one read as tabled
+    own = [i for i, f in enumerate(fields) if f == "type" and norm(_plain(cells[i][0])) in declared]
+    if typed and (own or ("type" not in fields and "nametype" not in fields)):
+        members = [*own[:1], *(i for i, _ in typed)]
         more, _ = _group(cells, fields, members, "type", path, line)
         readings += more
-        shown = ", ".join(repr(cells[i][0]) for i in members)
+        shown = ", ".join(repr(cells[i][0]) for i in sorted(members))
         notes.append(
             Note(
                 "column",
@@ -375,7 +377,7 @@ def _readings(context, spans, found, notes, errors):
                 Location(path, line, cells[members[0]][1]),
             )
         )
-        fill = tuple(members) if len(members) > 1 else ()
+        fill = tuple(sorted(members)) if len(members) > 1 else ()
     elif typed:
         for i, _ in typed:
             errors.append(

@@ -100,10 +100,12 @@ def parse_csv(text: str, path: str = "<spec>") -> Spec:
 def _chosen(meta: dict, table: list, path: str, places: Places) -> Spec:
     """The spec; where a repeat mark's box is left open by the print, read each way it
     may be and the one its sizes and claims support taken (spec/ambiguity.py)."""
-    spec = _read(meta, table, path, places)
-    if not spec.ambiguous:
-        return spec
-    return ambiguity.chosen(spec, lambda choice: _read(meta, table, path, places, choice))
+    read = lambda choice: _read(meta, table, path, places, choice)  # noqa: E731
+    try:
+        spec = _read(meta, table, path, places)
+    except ambiguity.Open as exc:  # the first way does not read: the others may
+        return ambiguity.chosen(exc.marks, exc.error, read)
+    return ambiguity.chosen(spec.ambiguous, spec, read) if spec.ambiguous else spec
 
 
 def _read(meta: dict, table: list, path: str, places: Places, choices: dict | None = None) -> Spec:
@@ -124,8 +126,28 @@ def _read(meta: dict, table: list, path: str, places: Places, choices: dict | No
     one = (header.typed == "nametype", values)
     whole = lambda text: kinds_spell(text, kinds, *one)  # noqa: E731
     written, more, ambiguous = repeats.unrolled(lines, _columns(header, whole), path, choices)
+    try:
+        return _rest(
+            meta,
+            path,
+            places,
+            (header, kinds, values, claim_rows, notes),
+            written,
+            errors + more,
+            ambiguous,
+        )
+    except InputError as exc:
+        if ambiguous and choices is None:
+            raise ambiguity.Open(ambiguous, exc) from None
+        raise
+
+
+def _rest(meta, path, places, read, written, errors, ambiguous) -> Spec:
+    """The stages after the repeats are written out: the rows, the front matter, the
+    variants' rows, the claim rows."""
+    header, kinds, values, claim_rows, notes = read
     written, printed, missing = claims.split(written, claim_rows)
-    errors += more + missing
+    errors += missing
     lines = _each_line(written, header, kinds, values)
     continues = column_continues(meta.get("columns"))
     continued = any(header.aliases.get(norm(h)) == "name" for h in continues)

@@ -31,7 +31,7 @@ from inception_cost.spec.types import is_type
 
 #: A repeat mark as a column of its own prints it: `1×`, `×2`, `x4`, `8 x`.
 MARK = re.compile(r"(?:([0-9]+)\s*[x×]|[x×]\s*([0-9]+|[^\W\d_]\w*))")
-_PATCH_HINTS = ("kernel", "ksize", "size", "filter", "patch", "window")
+_PATCH_HINTS = ("kernel", "ksize", "filter", "patch", "window")
 _COUNT_HINTS = {
     "filters": ("channel", "filter", "width", "out", "#out", "c"),
     "repeat": ("repeat", "layers", "#layers", "blocks", "#blocks", "n", "times"),
