@@ -867,8 +867,8 @@ def test_unknown_model_name(run):
         result.stderr
         == "inception-cost: error: unknown model 'alexnett' (did you mean 'alexnet'?); expected"
         " one of alexnet, densenet121, densenet169, densenet201, densenet264, efficientnet-b0,"
-        " googlenet, googlenet-mnist, lenet5, mobilenetv2, resnet18, resnet34, resnet50, resnet101,"
-        " resnet152, resnext50, shufflenetv2, vgg11,"
+        " googlenet, googlenet-mnist, lenet5, mobilenet, mobilenetv2, repvgg, resnet18, resnet34,"
+        " resnet50, resnet101, resnet152, resnext50, senet, shufflenetv2, vgg11,"
         " vgg11-lrn, vgg13, vgg16, vgg16-c, vgg19, zfnet\n"
     )
 

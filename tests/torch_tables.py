@@ -12,6 +12,8 @@ our builder), its layers under our op names as torch_papers.py keeps them:
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import torch
 from torch import nn
 from torch_papers import _Twin
@@ -70,7 +72,7 @@ class RepVGG(_Twin):
     512b, the first of each with stride 2; every conv with a bias and a ReLU; the global
     average pool and nn.Linear(512b, 1000). Widths int(64 * a) as there."""
 
-    BLOCKS = {"A": (2, 4, 14, 1), "B": (4, 6, 16, 1)}
+    BLOCKS: ClassVar = {"A": (2, 4, 14, 1), "B": (4, 6, 16, 1)}
 
     def __init__(self, depth: str = "A", a: float = 0.75, b: float = 2.5) -> None:
         super().__init__()
