@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from inception_cost.errors import InputError, InputErrors
+from inception_cost.builder import build
+from inception_cost.errors import InputError, InputErrors, Location
 from inception_cost.spec.read import parse_markdown
 from inception_cost.spec.records import Spec
 from inception_cost.table import split_lines
@@ -47,8 +48,9 @@ class Draft:
 
 
 def draft(text: str, path: str) -> Draft:
-    """The spec a pasted table reads as, its guesses and questions in its front matter."""
-    front, body = _split(text)
+    """The spec a pasted table reads as, its guesses and questions in its front matter;
+    each question points at the pasted file's own line."""
+    front, body, start = _split(text)
     todo: list[str] = []
     spec = None
     for _ in range(MAX_ROUNDS):
@@ -59,28 +61,49 @@ def draft(text: str, path: str) -> Draft:
             errors = exc.errors if isinstance(exc, InputErrors) else [exc]
             settled = False
             for error in errors:
-                front, done = _settle(front, error, todo)
+                front, done = _settle(front, _at(error, front, start), todo)
                 settled |= done
             if not settled:
                 break
     if spec is not None:
         front = _guesses(front, spec)
+        try:
+            build(parse_markdown(_text(front, body), path))
+        except InputError as exc:  # a kernel larger than its input, an upstream typo
+            front, _ = _settle(front, _at(exc, front, start), todo)
     return Draft(tuple(front), body, tuple(todo), spec is not None)
 
 
-def _split(text: str) -> tuple[list[str], str]:
-    """The pasted text's own front matter lines (if any) and the rest."""
+def _at(error: InputError, front: list[str], start: int) -> InputError:
+    """`error` with its lines in the pasted file (the draft's front matter moved them)."""
+    shift = len(front) + 2 - start
+    text = re.sub(
+        r"(\S+?):(\d+):(\d+)\b",
+        lambda m: f"{m[1]}:{int(m[2]) - shift}:{m[3]}" if int(m[2]) > shift else m[0],
+        error.message,
+    )
+    where = error.where
+    if isinstance(where, Location) and where.line > len(front) + 2:
+        where = Location(where.path, where.line - shift, where.col)
+    return InputError(text, error.expected, where)
+
+
+def _split(text: str) -> tuple[list[str], str, int]:
+    """The pasted text's own front matter lines (if any), the rest, and the number of the
+    line before the rest in the pasted file."""
     lines = split_lines(text)
     first = next((i for i, line in enumerate(lines) if line.strip()), 0)
     if lines[first].strip() == "+++":
         end = next((i for i in range(first + 1, len(lines)) if lines[i].strip() == "+++"), None)
         if end is not None:
-            return lines[first + 1 : end], "\n".join(lines[end + 1 :])
-    return [], text
+            return lines[first + 1 : end], "\n".join(lines[end + 1 :]), end + 1
+    return [], text, 0
 
 
 def _text(front: list[str], body: str) -> str:
-    return "+++\n" + "\n".join(front) + "\n+++\n" + body
+    """The draft as a spec: the front matter's lines, then the body (len(front) + 2 lines
+    before it)."""
+    return "+++\n" + "".join(line + "\n" for line in front) + "+++\n" + body
 
 
 def _settle(front: list[str], error: InputError, todo: list[str]) -> tuple[list[str], bool]:
@@ -105,8 +128,12 @@ def _guesses(front: list[str], spec: Spec) -> list[str]:
     source and the conventions as TODOs with their best guesses."""
     out = list(front)
     if not any(re.match(r"\s*input\s*=", line) for line in out):
-        shape = "x".join(map(str, spec.input_shape)) if spec.input_shape else "224x224x3"
-        out = _add(out, "", f'input = "{shape}"  # TODO: the network\'s input size (a guess)')
+        first = spec.rows[0].in_size if spec.rows else None
+        printed = first if first is not None and len(first) == 3 else None
+        shape = spec.input_shape or printed or (224, 224, 3)
+        why = "the first row's input size" if printed else "a guess"
+        shown = "x".join(map(str, shape))
+        out = _add(out, "", f'input = "{shown}"  # TODO: the network\'s input size ({why})')
     if not any(line.strip() == "[source]" for line in out):
         out += [
             "",
@@ -132,6 +159,8 @@ def _add(front: list[str], section: str, line: str) -> list[str]:
     out = list(front)
     if not section:
         first = next((i for i, x in enumerate(out) if x.strip().startswith("[")), len(out))
+        while first > 0 and not out[first - 1].strip():  # above the blank before a section
+            first -= 1
         out.insert(first, line)
         return out
     head = next((i for i, x in enumerate(out) if x.strip() == f"[{section}]"), None)

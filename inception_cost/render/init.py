@@ -15,4 +15,4 @@ HEAD = (
 def render(draft: Draft) -> str:
     """The spec the draft reads as: its front matter between `+++` lines, the table."""
     body = draft.body if draft.body.endswith("\n") else draft.body + "\n"
-    return "+++\n" + "\n".join([*HEAD, *draft.front]) + "\n+++\n" + body
+    return "+++\n" + "\n".join([*HEAD, "", *draft.front]) + "\n+++\n" + body
