@@ -11,7 +11,7 @@ a TODO. The pasted text is kept as it was, below the front matter.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from inception_cost.builder import build
 from inception_cost.errors import InputError, InputErrors, Location
@@ -58,6 +58,8 @@ def draft(text: str, path: str) -> Draft:
             spec = parse_markdown(_text(front, body), path)
             break
         except InputError as exc:
+            if exc.message == "no layer table found":  # nothing to draft: bad input
+                raise _at(exc, front, start) from None
             errors = exc.errors if isinstance(exc, InputErrors) else [exc]
             settled = False
             for error in errors:
@@ -65,27 +67,38 @@ def draft(text: str, path: str) -> Draft:
                 settled |= done
             if not settled:
                 break
+    read = spec is not None
+    front = _guesses(front, spec, len(front) + 2 - start)
     if spec is not None:
-        front = _guesses(front, spec)
         try:
             build(parse_markdown(_text(front, body), path))
         except InputError as exc:  # a kernel larger than its input, an upstream typo
             front, _ = _settle(front, _at(exc, front, start), todo)
-    return Draft(tuple(front), body, tuple(todo), spec is not None)
+    return Draft(tuple(front), body, tuple(todo), read)
 
 
 def _at(error: InputError, front: list[str], start: int) -> InputError:
     """`error` with its lines in the pasted file (the draft's front matter moved them)."""
     shift = len(front) + 2 - start
+    where = error.where
+    if isinstance(where, Location) and where.line > shift:
+        where = Location(where.path, where.line - shift, where.col)
+    return InputError(_moved(error.message, shift), error.expected, where)
+
+
+def _moved(text: str, shift: int) -> str:
+    """`text` with each line it cites (`FILE:LINE:COL`, a repeat's "lines 25-27") moved up
+    by `shift`: from the draft's lines to the pasted file's."""
     text = re.sub(
         r"(\S+?):(\d+):(\d+)\b",
         lambda m: f"{m[1]}:{int(m[2]) - shift}:{m[3]}" if int(m[2]) > shift else m[0],
-        error.message,
+        text,
     )
-    where = error.where
-    if isinstance(where, Location) and where.line > len(front) + 2:
-        where = Location(where.path, where.line - shift, where.col)
-    return InputError(text, error.expected, where)
+    return re.sub(
+        r"\blines (\d+)-(\d+)\b",
+        lambda m: f"lines {int(m[1]) - shift}-{int(m[2]) - shift}" if int(m[1]) > shift else m[0],
+        text,
+    )
 
 
 def _split(text: str) -> tuple[list[str], str, int]:
@@ -123,14 +136,15 @@ def _settle(front: list[str], error: InputError, todo: list[str]) -> tuple[list[
     return _add(front, "", f"# TODO: {question}"), False
 
 
-def _guesses(front: list[str], spec: Spec) -> list[str]:
+def _guesses(front: list[str], spec: Spec | None, shift: int) -> list[str]:
     """The readings taken from the cells, as commented declarations; the input size, the
-    source and the conventions as TODOs with their best guesses."""
+    source and the conventions as TODOs with their best guesses (`spec` None: the table
+    does not read yet, the TODOs alone)."""
     out = list(front)
     if not any(re.match(r"\s*input\s*=", line) for line in out):
-        first = spec.rows[0].in_size if spec.rows else None
+        first = spec.rows[0].in_size if spec and spec.rows else None
         printed = first if first is not None and len(first) == 3 else None
-        shape = spec.input_shape or printed or (224, 224, 3)
+        shape = (spec and spec.input_shape) or printed or (224, 224, 3)
         why = "the first row's input size" if printed else "a guess"
         shown = "x".join(map(str, shape))
         out = _add(out, "", f'input = "{shown}"  # TODO: the network\'s input size ({why})')
@@ -144,11 +158,12 @@ def _guesses(front: list[str], spec: Spec) -> list[str]:
         ]
     if not any(line.strip() == "[conventions]" for line in out):
         out += ["", "[conventions]", *_CONVENTIONS]
-    for note in spec.notes:
+    for note in spec.notes if spec else ():
+        note = replace(note, text=_moved(note.text, shift), loc=_moved(f"{note.loc}", shift))
         if note.kind == "unexplained":
             out = _add(out, "", f'# TODO ({note.loc}): {note.text}: [footnotes] "MARK" = "..."')
         elif note.declare:
-            out = _add(out, "columns", f"# {note.declare}  # read so: {note.text}")
+            out = _add(out, "columns", f"# {note.declare}  # read so ({note.loc}): {note.text}")
         else:
             out = _add(out, "", f"# read ({note.loc}): {note.text}")
     return out

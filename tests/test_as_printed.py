@@ -168,6 +168,34 @@ def test_a_two_line_header_makes_a_reading_of_each_label_and_binds_its_symbol():
     assert weights == [12 * 24, 12 * 24 // 2, 12 * 24 // 3]
 
 
+def test_shufflenet_v2_table_5_with_its_two_line_header_reads_as_the_bundled_spec():
+    """Table 5 as the PDF prints it: `Output channels` spanning four labels printed on the
+    next line; each label a reading, the FLOPs and # of weights rows a claim each, every
+    width's totals the bundled spec's (which pastes the labels as headers)."""
+    bundled = (Path(__file__).parents[1] / "inception_cost/models/shufflenetv2.md").read_text()
+    front, body = bundled.split("+++")[1], bundled.split("+++", 2)[2]
+    front = front[: front.index("# torchvision's")].replace(
+        '"0.5×" = "note"\n"1.5×" = "note"\n"2×" = "note"\n', ""
+    )
+    claims = bundled[bundled.index("[claimed]") : bundled.index("[[variants]]")]
+    body = body.replace(
+        "| Layer | Output size | KSize | Stride | Repeat | 0.5× | 1× | 1.5× | 2× |\n"
+        "|---|---|---|---|---|---|---|---|---|\n",
+        "| Layer | Output size | KSize | Stride | Repeat | Output channels | | | |\n"
+        "|---|---|---|---|---|---|---|---|---|\n| | | | | | 0.5× | 1× | 1.5× | 2× |\n",
+    )
+    assert "Output channels" in body
+    text = "+++" + front + claims + "+++" + body
+    spec = _spec(text)
+    assert [v.name for v in spec.variants] == ["0.5×", "1.5×", "2×"]
+    want = {"": (2_278_760, 145_814_296), "0.5×": (1_365_792, 40_476_448)}
+    want |= {"1.5×": (3_506_720, 298_970_656), "2×": (7_402_600, 590_783_000)}
+    for variant, (params, macs) in want.items():
+        t = _totals(text, variant)
+        assert (t.params, t.macs) == (params, macs)
+    assert {c.reading for c in spec.claims} == {"as tabled", "0.5×", "1.5×", "2×"}
+
+
 def test_a_blank_header_of_marks_and_a_residual_row_close_a_box():
     text = (
         '+++\ninput = "8x8x4"\n+++\n| | Type | Filters | Size | Output |\n|---|---|---|---|---|\n'
@@ -291,13 +319,56 @@ def test_init_keeps_an_unknown_column_with_a_todo_and_writes_its_guesses():
         "| Conv | 3 × 3 / 2 | 32 | 112 × 112 |\n| FC | | 10 | |\n"
     )
     d = draft(text, "table.md")
-    assert d.reads and len(d.questions) == 1 and "'Chanels'" in d.questions[0]
+    assert d.reads and len(d.questions) == 2 and "'Chanels'" in d.questions[0]
+    assert "convolution row 'conv1' gives no output channels" in d.questions[1]
     front = "\n".join(d.front)
     assert '"Chanels" = "note"  # TODO' in front and "best guess: 'channels'" in front
-    assert '# "Size" = "output"  # read so: column \'Size\' read as output size' in front
+    assert '# "Size" = "output"  # read so (table.md:1:' in front
+    assert "column 'Size' read as output size" in front
     assert 'input = "224x224x3"  # TODO' in front
     # the draft reads as a spec as written
     assert load_text(front, d.body).rows[0].cells.patch.stride == 2
+
+
+def _body(model: str) -> str:
+    """A bundled spec's table and prose alone, as a paper's text pastes it."""
+    text = (Path(__file__).parents[1] / "inception_cost" / "models" / f"{model}.md").read_text()
+    return text.split("+++", 2)[2]
+
+
+def test_init_asks_at_the_pasted_files_lines():
+    """MobileNet's pasted table: the `5×` cannot be told apart without a claim, and every
+    box meets the typo at 7 × 7; the question names the pasted file's lines, the mark's
+    box and the row upstream."""
+    body = _body("mobilenet")
+    d = draft(body, "pasted.md")
+    line = body.splitlines().index(next(x for x in body.splitlines() if "5× Conv" in x)) + 1
+    (question,) = d.questions
+    assert question.startswith(f"pasted.md:{line}:3: '5× Conv dw / s1' repeats a box")
+    assert f"the rows of lines {line}-{line + 2} keep its size" in question
+    assert f"row 'conv26' at pasted.md:{line + 4}:3 comes out 4x4x1024" in question
+    assert not d.reads and 'input = "224x224x3"  # TODO' in "\n".join(d.front)
+
+
+def test_init_offers_the_network_columns_as_a_declaration():
+    d = draft(_body("senet"), "pasted.md")
+    assert any(line.startswith('# "ResNet-50" = "type"  # read so (pasted.md:') for line in d.front)
+
+
+def test_a_kind_whose_stride_goes_nowhere_is_refused_at_the_row():
+    """A kind that reads its stride from the sizes but puts it in none of its layers left
+    RepVGG's stages at their input size, silently."""
+    text = (
+        '+++\ninput = "8x8x3"\n[kinds.stage]\nspellings = ["{repeat} × {filters}"]\n'
+        'repeat = "repeat"\nstride_from_sizes = true\n'
+        'branches = [{ layers = [{ op = "conv", name = "", kernel = 3, filters = "output" }] }]\n'
+        "+++\n| Output size | Type |\n|---|---|\n| 4 × 4 | 2 × 16 |\n"
+    )
+    with pytest.raises(InputError, match="strides by 2, and kind 'stage' puts a stride in none"):
+        _totals(text)
+    assert _totals(text.replace("repeat = ", 'stride = ["first"]\nrepeat = ')).macs == (
+        4 * 4 * 16 * 27 + 4 * 4 * 16 * 144
+    )
 
 
 def load_text(front: str, body: str):
@@ -308,3 +379,8 @@ def test_load_reads_a_file(tmp_path):
     path = tmp_path / "t.md"
     path.write_text(_mobilenet(MADDS))
     assert len(load(path).rows) == 30
+
+
+def test_init_refuses_a_text_without_a_table():
+    with pytest.raises(InputError, match="no layer table found"):
+        draft("a paragraph, no table\n", "pasted.md")

@@ -64,6 +64,13 @@ def module(ctx: Context, src: str, kind: Kind, sizes: Sizes) -> None:
     kind = kind.under(ctx.conventions)
     act = ctx.activation(ctx.conventions.conv_activation)
     stride = _module_stride(ctx, src, kind, sizes)
+    if stride > 1 and not kind.stride and not any(c.stride for c in kind.changes()):
+        raise InputError(  # a stride no layer takes would leave the map its size silently
+            f"row {row.name!r} strides by {stride}, and kind {kind.name!r} puts a stride in"
+            " none of its layers",
+            'stride = ["first"] (or a layer\'s name) in the kind',
+            row.at("output") or kind.loc,
+        )
     repeat = 1
     if kind.repeat == "block":
         repeat = _building_block(row).repeat

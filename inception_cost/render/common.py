@@ -178,7 +178,8 @@ def param_parts(t) -> str:
     parts = [f"{number(t.layer_weights)} weights"]
     if t.norm_params:
         parts.append(f"{number(t.norm_params)} batch-norm params")
-    parts.append(f"{number(t.biases - t.norm_biases)} biases")
+    if t.biases - t.norm_biases or not t.norm_params:  # batch norm's shift replaces them
+        parts.append(f"{number(t.biases - t.norm_biases)} biases")
     return " + ".join(parts)
 
 

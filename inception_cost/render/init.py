@@ -5,7 +5,7 @@ from __future__ import annotations
 from inception_cost.draft import Draft
 
 HEAD = (
-    "# Drafted by `inception-cost init` from the table below. Each `# read so:` line is a",
+    "# Drafted by `inception-cost init` from the table below. Each `# read so` line is a",
     "# reading taken from the cells: uncomment it to keep it, or change it; each TODO is a",
     "# question the table leaves open, with the reader's best guess (docs/spec-format.md,",
     '# "Paste a table you have never seen").',

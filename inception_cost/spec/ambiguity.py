@@ -72,7 +72,7 @@ def _with_notes(spec: Spec, notes: tuple[Note, ...]) -> Spec:
 def _failures(spec: Spec) -> tuple[str, ...]:
     """What does not hold in a candidate reading: its printed sizes and claims in rows
     that differ from it, its paper-level claims about the table as tabled."""
-    analysis = cost.analyse(build(spec))
+    analysis = cost.analyse(build(_sized(spec)))
     rows = audit.audit(spec, analysis).rows
     out = [
         f"{r.name}'s {what}"
@@ -95,10 +95,20 @@ def _failures(spec: Spec) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _sized(spec: Spec) -> Spec:
+    """`spec`, where it gives no input size, at its first row's printed input size (the
+    size its printed sizes describe: a trial build only, `init` asks for the input)."""
+    first = spec.rows[0].in_size if spec.rows else None
+    if spec.input_shape is None and first is not None and len(first) == 3:
+        return replace(spec, input_shape=first)
+    return spec
+
+
 def _first(error: InputError) -> str:
-    """An error's first clause: what refuses a candidate, without where it started."""
+    """An error's first message: what refuses a candidate, and the row upstream whose size
+    left the table's (a typo every box meets)."""
     first = error.errors[0] if isinstance(error, InputErrors) else error
-    return first.message.split(" (upstream")[0]
+    return first.message
 
 
 def _holds(claim, totals: cost.Totals) -> tuple[bool, int] | None:

@@ -375,6 +375,7 @@ def _readings(context, spans, found, notes, errors):
                 f" the table as tabled reads {cells[members[0]][0]!r}, each other a reading"
                 " of its own; a layer printed under the first only is every network's",
                 Location(path, line, cells[members[0]][1]),
+                f'"{_plain(cells[members[0]][0])}" = "type"',
             )
         )
         fill = tuple(sorted(members)) if len(members) > 1 else ()
