@@ -27,3 +27,13 @@ def test_every_bundled_spec_is_mutated():
     rng = random.Random(0)
     models = {fuzzing.make_case(rng).model for _ in range(400)}
     assert models == set(fuzzing.TEXTS)
+
+
+@pytest.mark.slow
+def test_init_on_mutated_tables_keeps_the_promise(tmp_path):
+    """`init` drafts from any text with a table, or refuses it with error lines."""
+    rng = random.Random(23)
+    outcomes = [fuzzing.run_case(fuzzing.make_init_case(rng), tmp_path) for _ in range(120)]
+    failures = [fuzzing.describe(o) for o in outcomes if o.failure]
+    assert failures == []
+    assert {o.exit_code for o in outcomes} >= {0}

@@ -262,7 +262,10 @@ def claim_lines(audit: Audit) -> list[tuple[str, str, list[str]]]:
                 lines.append(f"{check.reading}: {check.status} ({check.note})")
                 continue
             value = check.computed
-            shown = f"{value.numerator:,}" if value.denominator == 1 else f"{float(value):,.2f}"
+            places = max(2, c.value.decimals)  # a ratio to the claim's own decimals
+            shown = (
+                f"{value.numerator:,}" if value.denominator == 1 else f"{float(value):,.{places}f}"
+            )
             note = f" ({check.note})" if check.note else ""
             lines.append(f"{check.reading}: {shown} against {c.value}: {check.status}{note}")
         if ca.not_judged:
