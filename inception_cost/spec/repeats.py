@@ -121,8 +121,13 @@ def _unrolled(table, cols, path, choices, errors, ambiguous) -> list:
         else:
             times_text, where = mark[0], (cols.marks, cells[cols.marks][1])
             cells = _with(cells, cols.marks, "")
+        before = len(errors)
         times = _times(times_text, line, where[1], path, errors)
-        end = _box(table, i, cols, line, where[1], path, choices, ambiguous, text)
+        end = (  # a count out of bounds is refused: its row is read once, no box weighed
+            i
+            if len(errors) > before
+            else _box(table, i, cols, line, where[1], path, choices, ambiguous, text)
+        )
         box = [(line, cells), *table[i + 1 : end + 1]]
         _copies(out, box, times, line, where[1], path, closes=_closes(table[end][1], cols))
         i = end + 1

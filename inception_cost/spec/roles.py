@@ -182,8 +182,10 @@ def suggestions(header: str, texts: list[str], aliases: dict[str, str], kinds) -
     written |= {k: f.removeprefix(NOTE) for k, f in aliases.items() if f.startswith(NOTE)}
     near = close_matches(norm(header), list(written), 8)
     cells = [t for t in texts if not is_empty(t)]
-    if not cells:  # nothing to weigh: a spelling alone proposes a wrong column too often
-        return []
+    if not cells:  # nothing to weigh: a spelling alone proposes a wrong column too often,
+        # but a header the spec's own [columns] names (a note column) is a likely typo
+        own = {k for k, f in aliases.items() if f.startswith(NOTE)}
+        return [written[k] for k in near if k in own][:1]
     each = [forms(t, kinds) for t in cells]
     return [written[k] for k in near if k in written and _fits(aliases.get(k, ""), each)][:1]
 

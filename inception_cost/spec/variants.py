@@ -103,7 +103,9 @@ def _read_anew(spec: Spec, variant: Variant) -> tuple[Row | None, ...]:
     rows: list[Row | None] = []
     for row in spec.rows:
         raw, locs = dict(row.raw), dict(row.locs)
-        if row.declared.startswith("added."):  # no cell of the table: every reading's
+        if row.declared.startswith("added.") or (row.added and not _printed_for(row, variant)):
+            # no cell of the table (an [added] entry, or a row the spec form writes with
+            # its `added` source and no cell of this reading): every reading's
             rows.append(
                 row if not variant.symbols else _variant_retyped(spec, row, raw, locs, variant)
             )
@@ -120,6 +122,13 @@ def _read_anew(spec: Spec, variant: Variant) -> tuple[Row | None, ...]:
                 raw[field_], locs[field_] = row.raw[NOTE + header], row.locs[NOTE + header]
         rows.append(_variant_retyped(spec, row, raw, locs, variant) if raw else None)
     return tuple(rows)
+
+
+def _printed_for(row: Row, variant: Variant) -> bool:
+    """Whether the row has a cell under a column the variant reads its type from."""
+    return any(
+        NOTE + header in row.raw for f, header in variant.columns if f in ("type", "nametype")
+    )
 
 
 def _variant_retyped(spec: Spec, row: Row, raw: dict, locs: dict, variant: Variant) -> Row:
