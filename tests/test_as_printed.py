@@ -12,6 +12,7 @@ from inception_cost.builder import build
 from inception_cost.draft import draft
 from inception_cost.errors import InputError
 from inception_cost.render.markdown import to_spec
+from inception_cost.render.tabular import to_csv
 from inception_cost.report import make_report
 from inception_cost.spec.read import load, parse_markdown
 
@@ -287,6 +288,12 @@ def test_added_rows_are_read_where_they_go_and_shown_as_added():
     ]
     assert spec.rows[2].added == "Section 3" and spec.rows[2].printed is None
     assert _totals(text).macs == 64 * 27 * 4 + 4 * 10
+    # --format spec writes the entry back and the table as printed; the CSV a line per layer
+    written = to_spec(make_report(spec))
+    assert '[added."head"]\nafter = "conv1"' in written and "| head |" not in written
+    assert [r.name for r in _spec(written.split("\n## ")[0]).rows] == ["conv1", "pool1", "head"]
+    csv = to_csv(make_report(spec))
+    assert "[added" not in csv.splitlines()[0] and csv.count("Section 3") == 2
 
 
 def test_an_unexplained_footnote_is_a_finding_not_an_error():

@@ -23,8 +23,9 @@ def _number(value) -> str:
     return str(value.numerator) if value.denominator == 1 else repr(float(value))
 
 
-def front_matter(spec) -> str:
-    """The spec's metadata as TOML, in the layout of the bundled specs."""
+def front_matter(spec, entries: bool = False) -> str:
+    """The spec's metadata as TOML, in the layout of the bundled specs; `entries`: with
+    the `[added.NAME]` entries (`--format spec`; the CSV writes their rows instead)."""
     r = spec.reading
     lines = [f"name = {_value(spec.name)}", f"title = {_value(spec.title)}"]
     if spec.input_shape:
@@ -78,10 +79,15 @@ def front_matter(spec) -> str:
     notes = [spec.header(f) for f in spec.columns if f.startswith(NOTE)]
     if notes:  # columns kept beside the table (EfficientNet's Stage; a variant may read one)
         lines += ["", "[columns]", *(f"{_value(h)} = {_value('note')}" for h in notes)]
-    for entry in spec.entries:  # [rows.NAME]: written as declared, the table as printed
-        if any(r.declared == f"rows.{entry.name}" for r in spec.rows):
-            lines += ["", f"[rows.{_value(entry.name)}]", f"source = {_value(entry.source)}"]
-            lines += [f"{f} = {_value(text)}" for f, text in entry.cells]
+    for entry in spec.entries:  # [rows.NAME], [added.NAME]: as declared, the table as printed
+        for section in ("rows", "added") if entries else ("rows",):
+            if any(r.declared == f"{section}.{entry.name}" for r in spec.rows):
+                lines += ["", f"[{section}.{_value(entry.name)}]"]
+                if section == "added":
+                    where = ("after", entry.after) if entry.after else ("before", entry.before)
+                    lines.append(f"{where[0]} = {_value(where[1])}")
+                lines.append(f"source = {_value(entry.source)}")
+                lines += [f"{f} = {_value(text)}" for f, text in entry.cells]
     if spec.symbols:
         lines += ["", "[symbols]", *(f"{k} = {_number(x)}" for k, x in spec.symbols.items())]
     if spec.footnotes:

@@ -34,10 +34,12 @@ def _cell(text: str) -> str:
 def to_spec(report) -> str:
     """`--format spec`: the front matter and every column, which reads back as a spec;
     with --shares the CSV's share columns too (fractions of 1, skipped on read)."""
-    table = with_shares(report, rows(report), decimal) if report.show_shares else rows(report)
+    table = rows(report, entries=True)  # [added] rows as entries, the table as printed
+    if report.show_shares:
+        table = with_shares(report, table, decimal, entries=True)
     lines = ["| " + " | ".join(_cell(h) for h in table[0]) + " |", "|" + "---|" * len(table[0])]
     lines += ["| " + " | ".join(_cell(c) for c in line) + " |" for line in table[1:]]
-    return front_matter(report.spec) + _document(report, lines)
+    return front_matter(report.spec, entries=True) + _document(report, lines)
 
 
 def to_markdown(report) -> str:

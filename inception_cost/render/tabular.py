@@ -27,24 +27,26 @@ from inception_cost.table import CSV_META
 SCHEMA_VERSION = 3
 
 
-def spec_cells(report) -> list[tuple[str, str]]:
+def spec_cells(report, entries: bool = False) -> list[tuple[str, str]]:
     """(header, field) of the spec's own columns, as the spec wrote them, then the columns
     only the rows it adds fill (an added row's `added`, its cells)."""
     fields = list(report.spec.columns)
-    written = [cells for r in report.spec.rows if (cells := row_cells(r)) is not None]
+    written = [c for r in report.spec.rows if (c := row_cells(r, entries)) is not None]
     fields += dict.fromkeys(f for cells in written for f in cells if f not in fields)
     return [(report.spec.header(f), f) for f in fields]
 
 
-def row_cells(row) -> dict[str, str] | None:
+def row_cells(row, entries: bool = False) -> dict[str, str] | None:
     """The cells a row is written with where the output reads back as a spec: as printed
     where a `[rows.NAME]` entry read them otherwise (the front matter keeps the entry),
-    none for the extra layers an entry's type makes (the entry makes them again), and an
-    added row's own with its source in the `added` column."""
+    none for the extra layers an entry's type makes (the entry makes them again); an
+    `[added.NAME]` entry's rows none where the front matter keeps the entry (`entries`:
+    `--format spec`, the table as printed), else their own cells with their source in the
+    `added` column (the CSV, every layer's costs a line)."""
     if row.declared.startswith("rows."):
         return dict(row.printed) if row.printed is not None else None
     if row.declared.startswith("added."):
-        return {**row.raw, "added": row.added}
+        return None if entries else {**row.raw, "added": row.added}
     if row.adds and row.type == "residual add" and "(from" not in row.raw.get("type", ""):
         return {**row.raw, "type": f"residual add (from {row.adds})"}  # its box, written out
     return row.raw
@@ -123,16 +125,16 @@ def _status(v: Verdict | ExactVerdict | None) -> str:
     return v.status if v else ""
 
 
-def rows(report) -> list[list[str]]:
+def rows(report, entries: bool = False) -> list[list[str]]:
     """The header and one line per spec row: its name (the spec's own name column, or the
     name the builder gave the row, which reads back the same), its cells, then the
     computed columns."""
     costs = {b.name: b for b in report.analysis.blocks}
-    spec_cols = spec_cells(report)
+    spec_cols = spec_cells(report, entries)
     named = "name" in report.spec.columns
     out = [([] if named else ["name"]) + [h for h, _ in spec_cols] + computed_headers(report)]
     for row in report.spec.rows:
-        written = row_cells(row)
+        written = row_cells(row, entries)
         if written is None:
             continue
         computed = computed_cells(report, costs.get(row.name))
@@ -145,10 +147,10 @@ def rows(report) -> list[list[str]]:
 SHARE_HEADERS = ("computed params share", "computed MACs share", "computed activations share")
 
 
-def with_shares(report, table: list[list[str]], style) -> list[list[str]]:
+def with_shares(report, table: list[list[str]], style, entries: bool = False) -> list[list[str]]:
     """`rows(report)` with each row's shares of the totals appended, printed by `style`."""
     out = [table[0] + list(SHARE_HEADERS)]
-    written = [r for r in report.spec.rows if row_cells(r) is not None]
+    written = [r for r in report.spec.rows if row_cells(r, entries) is not None]
     for row, line in zip(written, table[1:], strict=True):
         s = report.shares.rows.get(row.name)
         out.append(
