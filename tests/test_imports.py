@@ -43,7 +43,7 @@ INSIDE = {
     ("reference/calibrate.py", "subprocess"): "macOS's sysctl only on macOS",
 }
 #: Each command draws with rich through render/terminal/NAME.py, imported in its rich branch.
-DRAWN = [c.replace("-", "_") for c in COMMANDS if c != "plot"]
+DRAWN = [c.replace("-", "_") for c in COMMANDS if c not in ("plot", "init")]
 INSIDE |= {
     (f"cli/{name}.py", f"inception_cost.render.terminal.{name}"): "only a rich run imports rich"
     for name in DRAWN
@@ -114,7 +114,8 @@ def test_rich_and_numpy_stay_behind_their_module_boundaries():
 def test_each_command_is_named_after_its_module_and_imports_its_renderers():
     """cli/NAME.py wires the command NAME (`_` for `-`), rendering with render/NAME.py's
     `render` (imported at its top) and render/terminal/NAME.py's `draw` (in its rich
-    branch); `plot` draws with matplotlib (render/plot.py) and has no text formats."""
+    branch); `plot` draws with matplotlib (render/plot.py) and has no text formats, `init`
+    writes a spec (render/init.py) and draws nothing."""
     trees = dict(_modules())
     for command in COMMANDS:
         name = command.replace("-", "_")
@@ -123,6 +124,9 @@ def test_each_command_is_named_after_its_module_and_imports_its_renderers():
         assert name in defined, command
         assert f"render/{name}.py" in trees, command
         if command == "plot":
+            continue
+        if command == "init":
+            assert _names(tree.body, "inception_cost.render.init") == {"render"}, command
             continue
         assert _names(tree.body, f"inception_cost.render.{name}") == {"render"}, command
         assert _names(ast.walk(tree), f"inception_cost.render.terminal.{name}") == {"draw"}
