@@ -20,9 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # tests/onnx_graphs.py: the model files
 
-from tests import fuzzing
+from tests import fuzzing  # noqa: E402
 
 
 def main() -> int:
@@ -76,7 +77,10 @@ def _by(what: str, outcomes: list, key) -> None:
 
 def _save(folder: Path, i: int, case: fuzzing.Case) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{i}{case.suffix}").write_bytes(case.text.encode("utf-8", "surrogatepass"))
+    text = case.text.encode("utf-8", "surrogatepass")
+    (folder / f"{i}{case.suffix}").write_bytes(case.data if case.suffix == ".onnx" else text)
+    if case.data and case.suffix != ".onnx":
+        (folder / f"{i}.model.onnx").write_bytes(case.data)
     (folder / f"{i}.args").write_text(" ".join(case.args) + "\n", encoding="utf-8")
 
 

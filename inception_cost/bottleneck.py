@@ -25,7 +25,7 @@ from inception_cost.cells import Patch, Quantity, Shape, format_shape, parse_qua
 from inception_cost.conventions import parse_padding
 from inception_cost.errors import InputError
 from inception_cost.ops import Conv2d, Linear, Pool2d, pad_amount, window
-from inception_cost.spec.records import LayerCells, ResidualBlock, Spec
+from inception_cost.spec.records import BlockLayer, LayerCells, ResidualBlock, Spec
 
 EXAMPLES = Path(__file__).parent / "examples" / "bottleneck.toml"
 INCEPTION_UNIT = "inception module"
@@ -102,19 +102,6 @@ class Comparison:
             if self.alternative.params
             else None
         )
-
-    @property
-    def macs_growth(self) -> Fraction | None:
-        """Alternative MACs per baseline MAC: how many times the MACs it costs, where it
-        costs more; None where the baseline has none."""
-        return Fraction(self.alternative.macs, self.baseline.macs) if self.baseline.macs else None
-
-    @property
-    def macs_saved(self) -> Fraction | None:
-        """The percent of the baseline's MACs the alternative saves (negative: it costs
-        more); None where the alternative has no MACs."""
-        r = self.macs_ratio
-        return None if r is None else (1 - 1 / r) * 100
 
     def quantity(self, name: str) -> int | str:
         return dict(self.quantities)[name]
@@ -545,8 +532,9 @@ def naive_row(row):
 def _is_bottleneck(row) -> bool:
     """A residual stage whose block is 1x1, a spatial conv, 1x1 (ResNet-50's and ResNeXt's)."""
     block = row.cells.block if row.type == "residual" else None
-    layers = block.layers if block else ()
-    return len(layers) == 3 and layers[0][:2] == layers[2][:2] == (1, 1) and layers[1][:2] != (1, 1)
+    layers = [x for x in block.layers if x.op == "conv"] if block else []
+    kernels = [x.kernel for x in layers]
+    return len(layers) == 3 and kernels[0] == kernels[2] == (1, 1) and kernels[1] != (1, 1)
 
 
 def _pieces(row) -> tuple[Family, tuple[tuple[str, object, object], ...]] | None:
@@ -577,8 +565,8 @@ def _pieces(row) -> tuple[Family, tuple[tuple[str, object, object], ...]] | None
         else:
             block = dataclasses.replace(cells.block, repeat=1)
             one = dataclasses.replace(row, cells=dataclasses.replace(cells, block=block), **keep)
-            c = cells.block.layers[-1][2]  # the block's output width
-            basic = ResidualBlock(((3, 3, c), (3, 3, c)), 1)
+            c = [x for x in cells.block.layers if x.op == "conv"][-1].filters  # its output width
+            basic = ResidualBlock((BlockLayer("conv", (3, 3), c), BlockLayer("conv", (3, 3), c)), 1)
             plain = dataclasses.replace(one, cells=dataclasses.replace(one.cells, block=basic))
         pieces.append((name, one, plain))
     return family, tuple(pieces)

@@ -19,13 +19,35 @@ from fractions import Fraction
 from typing import Any
 
 from inception_cost.cells import Patch, parse_patch, whole_number
+from inception_cost.columns import norm
 from inception_cost.errors import InputError, Location, check_keys, nearest
 
 #: The widest LRN window a spec may ask for (AlexNet's is 5): each output sums this many
 #: maps, so a wider one only costs time.
 MAX_LRN_SIZE = 10_000
 
-ACTIVATIONS = ("relu", "relu6", "tanh", "swish", "none")
+#: The activations a convolution (`conv_activation`), a row's activation cell or a kind's
+#: layer may name; `leaky relu` may carry its slope (`leaky relu 0.1`).
+ACTIVATIONS = (
+    "relu",
+    "relu6",
+    "leaky relu",
+    "tanh",
+    "swish",
+    "hswish",
+    "gelu",
+    "gelu tanh",
+    "sigmoid",
+    "hsigmoid",
+    "none",
+)
+#: Other spellings papers and frameworks print, compared as `norm` compares headers:
+#: MobileNetV3's NL column writes RE and HS.
+_SPELLED = {"re": "relu", "silu": "swish", "hs": "hswish", "hardswish": "hswish"}
+_SPELLED |= {"hardsigmoid": "hsigmoid", "linear": "none", "identity": "none"}
+_LEAKY = re.compile(r"(?:leaky\s*[-_ ]?\s*relu|lrelu)\s*\(?\s*([0-9]*\.?[0-9]+)?\s*\)?", re.I)
+#: The slope of a leaky ReLU named without one: torch's nn.LeakyReLU default.
+LEAKY_SLOPE = 0.01
 
 MAX_WIDTH_MULTIPLIER = 16  # beyond it a network's channels run to the millions
 
@@ -76,6 +98,34 @@ def _flag(d: Convention, value: object) -> bool:
     if not isinstance(value, bool):
         raise InputError(f"{d.name} must be true or false", f"{d.name} = {str(d.default).lower()}")
     return value
+
+
+def parse_activation(value: object) -> str:
+    """An activation as printed -> its name in ACTIVATIONS: `HS` is hswish, `leaky ReLU
+    (0.1)` the leaky ReLU of slope 0.1, written `leaky relu 0.1`."""
+    text = value.strip() if isinstance(value, str) else ""
+    if m := _LEAKY.fullmatch(text):
+        if m[1] is None:
+            return "leaky relu"
+        if not 0 < float(m[1]) < 1:
+            raise InputError(f"leaky ReLU slope {m[1]} is not allowed", "a slope above 0, below 1")
+        return f"leaky relu {m[1]}"
+    names = {norm(a): a for a in ACTIVATIONS} | _SPELLED
+    if norm(text) in names and text:
+        return names[norm(text)]
+    raise InputError(
+        f"unknown activation {value!r}",
+        ", ".join(ACTIVATIONS[:-1]) + " or none (a leaky relu with its slope: leaky relu 0.1)",
+    )
+
+
+def leaky_slope(activation: str) -> float:
+    """The slope of a `leaky relu` activation name (LEAKY_SLOPE where none is written)."""
+    return float(activation.removeprefix("leaky relu").strip() or LEAKY_SLOPE)
+
+
+def _activation(d: Convention, value: object) -> str:
+    return parse_activation(value)
 
 
 def _padding(d: Convention, value: object) -> str | int:
@@ -204,6 +254,7 @@ class Conventions:
     conv_activation: str = _setting(
         "relu",
         values=ACTIVATIONS,
+        read=_activation,
         header="convolutions",
         words=lambda c: c.conv_activation,
     )
@@ -389,8 +440,8 @@ def json_settings(c: Conventions) -> dict:
 
 def header_line(c: Conventions) -> str:
     """The counting settings in force, by the layers they apply to (the header's second line)."""
-    parts = ("convolutions", "pooling")
-    return " · ".join(f"{part}: {', '.join(words(c, part))}" for part in parts)
+    parts = {"convolutions": "conv", "pooling": "pool"}  # part -> its label, as the table's types
+    return " · ".join(f"{label}: {', '.join(words(c, part))}" for part, label in parts.items())
 
 
 def words(c: Conventions, header: str, ops: frozenset[str] | set[str] = frozenset()) -> list[str]:

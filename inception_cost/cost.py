@@ -17,6 +17,11 @@ from inception_cost.ops import (
     Add,
     BatchNorm,
     Conv2d,
+    Gelu,
+    HardSigmoid,
+    HardSwish,
+    LayerNorm,
+    LayerScale,
     Linear,
     LocalResponseNorm,
     Op,
@@ -130,10 +135,24 @@ class Totals:
     fixed: int = 0
     connections: int = 0
     neurons: int = 0  # output units of the layers with weights, per image
+    # the normalisation layers' share of the weights and biases (batch norm's gamma and
+    # beta), which papers count apart from the layers' weights or not at all
+    norm_weights: int = 0
+    norm_biases: int = 0
 
     @property
     def params(self) -> int:
         return self.weights + self.biases
+
+    @property
+    def layer_weights(self) -> int:
+        """The weights of the layers (convolutions, linear layers, ...), as papers count
+        weights: without the normalisation layers' scales."""
+        return self.weights - self.norm_weights
+
+    @property
+    def norm_params(self) -> int:
+        return self.norm_weights + self.norm_biases
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,8 +336,53 @@ def _lrn(op: LocalResponseNorm, elements: int) -> Counts:
 
 @rule("relu", writes=IN_PLACE)
 def _relu(op: ReLU, elements: int) -> Counts:
-    """A comparison per element (max); ReLU6 two (max, min)."""
+    """A comparison per element (max); ReLU6 two (max, min); the leaky ReLU max(x, a x)
+    a multiply and a comparison."""
+    if op.slope:
+        return Counts(other=OtherOps(compare=elements, mul=elements))
     return Counts(other=OtherOps(compare=2 * elements if op.cap else elements))
+
+
+@rule("hswish")
+def _hswish(op: HardSwish, elements: int) -> Counts:
+    """x ReLU6(x + 3) / 6: an add, two comparisons (the ReLU6), a multiply by x and a
+    division by 6 per element."""
+    return Counts(other=OtherOps(compare=2 * elements, add=elements, mul=elements, div=elements))
+
+
+@rule("hsigmoid")
+def _hsigmoid(op: HardSigmoid, elements: int) -> Counts:
+    """ReLU6(x + 3) / 6: an add, two comparisons and a division per element."""
+    return Counts(other=OtherOps(compare=2 * elements, add=elements, div=elements))
+
+
+@rule("gelu")
+def _gelu(op: Gelu, elements: int) -> Counts:
+    """Exact, 0.5 x (1 + erf(x / sqrt 2)): three multiplies (x / sqrt 2 as a product,
+    0.5 x, the product of the two), an add and an erf (with exp and pow, a transcendental)
+    per element. The tanh form, 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))): six
+    multiplies (x^3 two, by 0.044715, by sqrt(2 / pi), 0.5 x, the product), two adds and
+    a tanh."""
+    if op.approximate == "tanh":
+        return Counts(other=OtherOps(add=2 * elements, mul=6 * elements, exp=elements))
+    return Counts(other=OtherOps(add=elements, mul=3 * elements, exp=elements))
+
+
+@rule("layernorm")
+def _layer_norm(op: LayerNorm, elements: int) -> Counts:
+    """gamma (weights) and beta (biases), C each. At each of the H x W positions, over
+    its C values: the mean (C - 1 adds, a division), x - mean (C adds), the variance
+    (C squares, C - 1 adds, a division), + eps (an add) and its inverse square root (a
+    pow), then C multiplies by it, C by gamma and C adds of beta."""
+    ho, wo, co = op.out_shape
+    p = ho * wo
+    return Counts(co, co, other=OtherOps(add=4 * elements - p, mul=3 * elements, div=2 * p, exp=p))
+
+
+@rule("layerscale")
+def _layer_scale(op: LayerScale, elements: int) -> Counts:
+    """A learned factor per channel (C weights), a multiply per element."""
+    return Counts(op.out_shape[2], other=OtherOps(mul=elements))
 
 
 @rule("softmax")
@@ -362,6 +426,10 @@ def op_cost(op: Op, batch: int = 1, inplace: bool = True) -> OpCost:
         c.fixed,
         c.bias_adds * batch,
     )
+
+
+#: The normalisation ops, whose parameters the totals give apart (Totals.norm_weights).
+NORM_KINDS = frozenset({"bn"})
 
 
 def weighted(op: Op) -> bool:
@@ -430,5 +498,7 @@ def analyse(
             for c in b.ops
             if weighted(c.op)
         ),
+        sum(c.weights for b in blocks for c in b.ops if c.op.kind in NORM_KINDS),
+        sum(c.biases for b in blocks for c in b.ops if c.op.kind in NORM_KINDS),
     )
     return Analysis(network, tuple(blocks), totals, batch, dtype, inplace)

@@ -15,16 +15,13 @@ import math
 import re
 from typing import TYPE_CHECKING
 
-from inception_cost.cells import MAX_DIGITS
+from inception_cost.cells import BOUND, MAX_DIGITS
 from inception_cost.errors import InputError
 
 if TYPE_CHECKING:
     from inception_cost.kinds import Kind
 
-#: Every number a kind declares or evaluates (a kernel, a width) is below this: the
-#: cells' bound (cells.MAX_DIGITS), so no product of them overflows a float downstream.
-BOUND = 10**MAX_DIGITS
-_FACTOR = re.compile(r"[0-9]+|[a-z_][a-z0-9_]*")  # ASCII digits only (cells.check_digits)
+FACTOR = re.compile(r"[0-9]+|[a-z_][a-z0-9_]*")  # ASCII digits only (cells.check_digits)
 
 
 def filters(text: object, what: str, loc) -> tuple[str, ...]:
@@ -69,7 +66,7 @@ def _factors(text: str) -> tuple[str, ...] | None:
         factors += (f"/{divisor.strip()}",)
     for f in factors:
         number = f.removeprefix("/")
-        if not _FACTOR.fullmatch(number) or (f[0] == "/" and not number.isdigit()):
+        if not FACTOR.fullmatch(number) or (f[0] == "/" and not number.isdigit()):
             return None
         if number.isdigit() and len(number) > MAX_DIGITS:
             return None

@@ -5,7 +5,9 @@ fire module, MobileNet's depthwise convolution and MobileNetV2's bottleneck, Den
 dense block, Inception v2's module and v3's grid reduction, ShuffleNet V2's unit) live in
 `vocabulary/kinds.toml`; a spec declares its own under `[kinds.NAME]` in the same
 syntax (docs/spec-format.md, "Module kinds"). This module reads and checks the
-declarations; `builder/kinds.py` builds a row from one.
+declarations (`kind_checks.py` a layer's filters and every form a kind takes);
+`kind_tables.py` writes a kind back as its table (`extends`, `--format spec`);
+`builder/kinds.py` builds a row from one.
 """
 
 from __future__ import annotations
@@ -16,14 +18,16 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 
-from inception_cost.cells import MAX_DIGITS
+from inception_cost.cells import BOUND, MAX_DIGITS
 from inception_cost.columns import norm
-from inception_cost.conventions import CONVENTIONS
-from inception_cost.errors import InputError, Location
-from inception_cost.kind_checks import BOUND, check_form, filters, forms
+from inception_cost.conventions import CONVENTIONS, parse_activation
+from inception_cost.errors import InputError, Location, nearest
+from inception_cost.kind_checks import FACTOR, check_form, filters, forms
 
 KINDS_FILE = Path(__file__).parent / "vocabulary" / "kinds.toml"
 OPS = ("conv", "dwconv", "pool", "bn", "relu", "split", "shuffle", "se", "linear")
+OPS += ("layernorm", "layerscale")
+GATES = ("sigmoid", "hsigmoid")  # a squeeze-and-excitation's gate
 JOINS = ("concat", "add")
 SHORTCUTS = ("none", "convention", "if same shape")
 ZERO = ("error", "absent")
@@ -42,7 +46,7 @@ _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")  # a spelling's {field}: MB
 class Layer:
     """One primitive layer of a branch; `filters` is a product of factors."""
 
-    op: str  # conv | dwconv | pool | bn | relu | split | shuffle | se | linear
+    op: str  # one of OPS
     name: str  # the op's name inside the block; "" names it after the row
     # pixels, "patch": the row's patch cell, or "whole": a pool over the whole map
     kernel: int | str | tuple[int, int] = 1
@@ -52,21 +56,32 @@ class Layer:
     mode: str = "max"  # a pool's kind
     mode_from: str = ""  # the column whose cell names the pool (`avg + 32`)
     rounding: str = "convention"  # a pool's output size: convention | floor | ceil
-    activation: bool = True  # followed by the row's activation
+    # followed by the row's activation (true), none (false), or the one named ("relu")
+    activation: bool | str = True
     norm: bool = True  # followed by batch norm where the conventions put one
-    bias: bool = True  # keeps a bias where the conventions give one
+    # a bias: None where the conventions say (`bias`, and none before batch norm), else
+    # this layer's own (`bias = true` keeps one whatever the conventions say)
+    bias: bool | None = None
     optional: bool = False  # skipped when its filters' column is blank (or 0)
     skip_if_one: str = ""  # skipped when this column reads 1 (MobileNetV2's t = 1)
-    groups: int = 1  # a conv's groups (ResNeXt's cardinality C); a split's or shuffle's
+    skip_if_same: bool = False  # skipped where its width is its input's (MobileNetV3's exp 16)
+    needs: str = ""  # skipped when this column is blank or 0 (MobileNetV3's SE column)
+    # a conv's groups (ResNeXt's cardinality C); a split's or shuffle's; or the column or
+    # symbol that gives them per row or per reading (ShuffleNet's g)
+    groups: int | str = 1
     part: int = 1  # which of a split's `groups` equal parts of the channels it keeps
     # squeeze-and-excitation (op "se"): its reduced width is this ratio of `filters`
-    # (default the layer's input channels), rounded down
+    # (default the layer's input channels), rounded down, then where `divisor` is given to
+    # its nearest multiple (torchvision's _make_divisible: MobileNetV3); `gate` its gate
     ratio: float = 0.0
+    divisor: int = 0
+    gate: str = "sigmoid"
 
     def columns(self) -> tuple[str, ...]:
-        return tuple(
-            f for f in self.filters if not f.isdigit() and f[0] != "/" and f not in _SPECIAL
-        )
+        """The columns (or symbols) its widths, its `needs` and its groups read."""
+        read = (*self.filters, self.needs) if self.needs else self.filters
+        named = tuple(f for f in read if not f.isdigit() and f[0] != "/" and f not in _SPECIAL)
+        return (*named, self.groups) if isinstance(self.groups, str) else named
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +122,9 @@ class Kind:
     loc: Location | str | None = None
     after: tuple[Layer, ...] = ()  # layers after the join (ShuffleNet's channel shuffle)
     strided: Change | None = None  # how a unit with a stride > 1 differs (ShuffleNet V2)
+    # each convolution's batch norm and activation before it, not after (BN-ReLU-conv:
+    # pre-activation ResNet, DenseNet); a projection shortcut reads the first's
+    preactivation: bool = False
 
     def changes(self) -> tuple[Change, ...]:
         return tuple(c for _, _, c in self.when) + ((self.strided,) if self.strided else ())
@@ -187,7 +205,11 @@ def template(spelling: str) -> tuple[re.Pattern, tuple[str, ...]]:
 
 
 def _literal(text: str) -> str:
-    return "".join(re.escape(ch) if ch.isalnum() else r"[\W_]*" for ch in text)
+    """Letters and digits as written; a times sign (× or x) as one; other punctuation and
+    spaces optional."""
+    return "".join(
+        r"\s*[x×*]\s*" if ch == "×" else re.escape(ch) if ch.isalnum() else r"[\W_]*" for ch in text
+    )
 
 
 # --------------------------------------------------------------------------- reading
@@ -224,6 +246,7 @@ def declare(name: str, table: object, loc: Location | str, columns: set[str]) ->
             "when",
             "after",
             "strided",
+            "preactivation",
         },
         what,
         loc,
@@ -264,6 +287,7 @@ def declare(name: str, table: object, loc: Location | str, columns: set[str]) ->
         loc=loc,
         after=_layers(table.get("after", []), what, loc),
         strided=_change(table["strided"], f"{what} strided", loc) if "strided" in table else None,
+        preactivation=_flag(table, "preactivation", False, what, loc),
     )
     if len(kind.branches) + len(kind.layers()) > MAX_KIND_LAYERS:
         raise InputError(
@@ -383,9 +407,11 @@ def _layer(table: object, what: str, loc) -> Layer:
             "convention, same, valid or a whole number",
             loc,
         )
-    groups = _whole(table.get("groups", 1), f"{what} layer {name!r} groups", loc)
+    groups = table.get("groups", 1)
+    if not (isinstance(groups, str) and FACTOR.fullmatch(groups) and not groups.isdigit()):
+        groups = _whole(groups, f"{what} layer {name!r} groups", loc)
     part = _whole(table.get("part", 1), f"{what} layer {name!r} part", loc)
-    if part > groups:
+    if isinstance(groups, int) and part > groups:
         raise InputError(
             f"{what} layer {name!r}: part {part} of {groups} groups",
             f"a part from 1 to {groups}",
@@ -400,15 +426,41 @@ def _layer(table: object, what: str, loc) -> Layer:
         mode=_pick(table, "mode", ("max", "avg"), what, loc),
         mode_from=_text(table, "mode_from", "", what, loc),
         rounding=_pick(table, "rounding", ("convention", "floor", "ceil"), what, loc),
-        activation=_flag(table, "activation", True, what, loc),
+        activation=_activation(table, f"{what} layer {name!r}", loc),
         norm=_flag(table, "norm", True, what, loc),
-        bias=_flag(table, "bias", True, what, loc),
+        bias=None if "bias" not in table else _flag(table, "bias", True, what, loc),
         optional=_flag(table, "optional", False, what, loc),
         skip_if_one=_text(table, "skip_if_one", "", what, loc),
+        skip_if_same=_flag(table, "skip_if_same", False, what, loc),
+        needs=_text(table, "needs", "", what, loc),
         groups=groups,
         part=part,
         ratio=float(ratio),
+        **_gate(table, op, f"{what} layer {name!r}", loc),
     )
+
+
+def _activation(table: dict, what: str, loc) -> bool | str:
+    """A layer's activation: true (the row's), false (none), or the name of one."""
+    value = table.get("activation", True)
+    if isinstance(value, bool):
+        return value
+    try:
+        return parse_activation(value)
+    except InputError as exc:
+        raise InputError(f"{what}: {exc.message}", f"true, false or {exc.expected}", loc) from None
+
+
+def _gate(table: dict, op: str, what: str, loc) -> dict:
+    """A squeeze-and-excitation layer's gate and the multiple its reduced width rounds to."""
+    gate, divisor = table.get("gate", "sigmoid"), table.get("divisor", 0)
+    if op != "se" and ("gate" in table or "divisor" in table):
+        raise InputError(f"{what}: only an se layer has a gate or a divisor", 'op = "se"', loc)
+    if gate not in GATES:
+        raise InputError(f"{what}: gate {gate!r} is not allowed", " or ".join(GATES), loc)
+    if "divisor" in table:
+        divisor = _whole(divisor, f"{what} divisor", loc)
+    return {"gate": gate, "divisor": divisor}
 
 
 def _when(table: object, what: str, loc) -> tuple[tuple[str, str, Change], ...]:
@@ -443,7 +495,9 @@ def _keys(table: object, allowed: set[str], where: str, loc) -> None:
     unknown = sorted(set(table) - allowed)
     if unknown:
         raise InputError(
-            f"unknown key {unknown[0]!r} in {where}", "one of " + ", ".join(sorted(allowed)), loc
+            f"unknown key {unknown[0]!r} in {where}{nearest(unknown[0], allowed)}",
+            "one of " + ", ".join(sorted(allowed)),
+            loc,
         )
 
 
@@ -467,7 +521,9 @@ def _pick(table: dict, key: str, allowed: tuple[str, ...], what, loc, required=F
     value = table.get(key, allowed[0])
     if value not in allowed:
         raise InputError(
-            f"{what}: {key} = {value!r} is not allowed", "one of " + ", ".join(allowed), loc
+            f"{what}: {key} = {value!r} is not allowed{nearest(value, allowed)}",
+            "one of " + ", ".join(allowed),
+            loc,
         )
     return value
 
@@ -497,61 +553,3 @@ def _whole(value: object, what: str, loc) -> int:
             loc,
         )
     return int(value)
-
-
-# --------------------------------------------------------------------------- writing
-
-
-def to_toml(kind: Kind, value) -> list[str]:
-    """A declared kind as the `[kinds.NAME]` lines that read back as it (Markdown output);
-    `value` writes one TOML value."""
-    base = Kind(kind.name, "", (), "", ())
-    lines = [f"[kinds.{value(kind.name)}]"]
-    for key in ("title", "spellings", "prefix", "join", "shortcut", "join_activation"):
-        got = getattr(kind, key)
-        lines.append(f"{key} = {value(list(got) if isinstance(got, tuple) else got)}")
-    for key in ("stride", "stride_from_sizes", "default_stride", "repeat", "zero", "require_conv"):
-        if getattr(kind, key) != getattr(base, key):
-            got = getattr(kind, key)
-            lines.append(f"{key} = {value(list(got) if isinstance(got, tuple) else got)}")
-    if kind.stem:
-        lines.append(f"stem = [{', '.join(_layer_toml(x, value) for x in kind.stem)}]")
-    branches = []
-    for b in kind.branches:
-        parts = [f"needs = {value(b.needs)}"] if b.needs else []
-        if b.layers:
-            parts.append(f"layers = [{', '.join(_layer_toml(x, value) for x in b.layers)}]")
-        parts += [f"block = {value(b.block)}"] if b.block else []
-        parts += ["identity = true"] if b.identity else []
-        branches.append("{ " + ", ".join(parts) + " }")
-    lines.append(f"branches = [{', '.join(branches)}]")
-    if kind.after:
-        lines.append(f"after = [{', '.join(_layer_toml(x, value) for x in kind.after)}]")
-    heads = [(f"{value(kind.name)}.when.{s}.{value(c)}", change) for s, c, change in kind.when]
-    heads += [(f"{value(kind.name)}.strided", kind.strided)] if kind.strided else []
-    for head, change in heads:
-        lines.append(f"[kinds.{head}]")
-        lines += [f"drop = {value(list(change.drop))}"] if change.drop else []
-        lines += [f"stride = {value(list(change.stride))}"] if change.stride is not None else []
-        for name, layers in change.replace:
-            lines.append(
-                f"replace.{value(name)} = [{', '.join(_layer_toml(x, value) for x in layers)}]"
-            )
-    return lines
-
-
-def _layer_toml(layer: Layer, value) -> str:
-    base = Layer(layer.op, layer.name)
-    parts = [f"op = {value(layer.op)}", f"name = {value(layer.name)}"]
-    for key in Layer.__dataclass_fields__:
-        got = getattr(layer, key)
-        if key in ("op", "name") or got == getattr(base, key):
-            continue
-        if key == "filters":
-            got = " * ".join(f for f in got if f[0] != "/") + "".join(
-                f" / {f[1:]}" for f in got if f[0] == "/"
-            )
-        elif key == "kernel" and isinstance(got, tuple):
-            got = got[0]
-        parts.append(f"{key} = {value(got)}")
-    return "{ " + ", ".join(parts) + " }"

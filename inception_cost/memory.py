@@ -211,6 +211,13 @@ TORCH_MODULE.register(
     "tanh",
     "swish",
     "sigmoid",
+    "hswish",
+    "hsigmoid",
+    "gelu",
+    "layernorm",
+    # timm's LayerScale is a module; torchvision's CNBlock passes gamma x the map through
+    # its StochasticDepth module (the identity at inference): a hook sees it either way
+    "layerscale",
     "scale",
     "subsample",
     "rbf",

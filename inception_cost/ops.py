@@ -79,10 +79,14 @@ class BatchNorm(Op):
 
 @dataclass(frozen=True, slots=True)
 class ReLU(Op):
-    """max(x, 0); with a `cap`, min(max(x, 0), cap) (MobileNet's ReLU6: cap 6)."""
+    """max(x, 0); with a `cap`, min(max(x, 0), cap) (MobileNet's ReLU6: cap 6); with a
+    `slope`, the leaky ReLU max(x, slope x) (Maas et al. 2013; Darknet's 0.1, torch's
+    nn.LeakyReLU default 0.01). One op with a parameter, not a kind of its own: Caffe
+    writes it as its ReLU layer's negative_slope, and it costs one more multiply."""
 
     kind: ClassVar[str] = "relu"
     cap: int = 0  # 0: no cap
+    slope: float = 0.0  # 0: no leak
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +110,51 @@ class Sigmoid(Op):
     """1 / (1 + exp(-x)): squeeze-and-excitation's gate."""
 
     kind: ClassVar[str] = "sigmoid"
+
+
+@dataclass(frozen=True, slots=True)
+class HardSwish(Op):
+    """MobileNetV3's h-swish: x ReLU6(x + 3) / 6 (Howard et al. 2019, eq. 2; torch's
+    nn.Hardswish)."""
+
+    kind: ClassVar[str] = "hswish"
+
+
+@dataclass(frozen=True, slots=True)
+class HardSigmoid(Op):
+    """MobileNetV3's h-sigmoid: ReLU6(x + 3) / 6 (torch's nn.Hardsigmoid), its
+    squeeze-and-excitation gate."""
+
+    kind: ClassVar[str] = "hsigmoid"
+
+
+@dataclass(frozen=True, slots=True)
+class Gelu(Op):
+    """The Gaussian error linear unit x Phi(x) (Hendrycks and Gimpel 2016): `approximate`
+    "none" is the exact form 0.5 x (1 + erf(x / sqrt 2)) (torch's nn.GELU(), ConvNeXt's);
+    "tanh" the approximation 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))) (BERT's,
+    nn.GELU(approximate="tanh")). The words are torch's."""
+
+    kind: ClassVar[str] = "gelu"
+    approximate: str = "none"  # none | tanh
+
+
+@dataclass(frozen=True, slots=True)
+class LayerNorm(Op):
+    """Layer normalization over the channels at each position (Ba et al. 2016; ConvNeXt's
+    LayerNorm, a transformer's over each token): (x - mean) / sqrt(var + eps) x gamma +
+    beta, mean and variance over C. `eps` changes values, never counts."""
+
+    kind: ClassVar[str] = "layernorm"
+    eps: float = 1e-6  # ConvNeXt's and timm's LayerNorm2d (torch's nn.LayerNorm: 1e-5)
+
+
+@dataclass(frozen=True, slots=True)
+class LayerScale(Op):
+    """Layer scale (Touvron et al. 2021, CaiT; ConvNeXt's gamma): each channel times a
+    learned factor, C parameters."""
+
+    kind: ClassVar[str] = "layerscale"
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +264,11 @@ KINDS: dict[str, type[Op]] = {
         Tanh,
         Swish,
         Sigmoid,
+        HardSwish,
+        HardSigmoid,
+        Gelu,
+        LayerNorm,
+        LayerScale,
         Scale,
         Subsample,
         Rbf,
@@ -272,10 +326,14 @@ class Registry(Generic[T]):
         return len(self._entries)
 
 
-def pad_amount(padding: str | int, k: int) -> int:
-    """Pixels of zero padding on each side: `same` keeps the size at stride 1."""
+def pad_amount(padding: str | int, k: int, stride: int = 1) -> int:
+    """Pixels of zero padding on each side: `same` is (k - 1) // 2, which keeps the size
+    of an odd kernel at stride 1, and pads a patchify window (an even kernel with its own
+    stride: ConvNeXt's 4x4/4 stem, a ViT's 16x16/16) by nothing, since its windows tile
+    the input without overlap (ConvNeXt, Swin and ViT write padding 0; TF's SAME pads it
+    0 wherever the stride divides the input)."""
     if padding == "same":
-        return (k - 1) // 2
+        return 0 if stride == k and k % 2 == 0 else (k - 1) // 2
     if padding == "valid":
         return 0
     return int(padding)

@@ -15,10 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from inception_cost import audit, cost
-from inception_cost.builder import build
+from inception_cost import cost
 from inception_cost.ops import Registry
-from inception_cost.spec.records import Spec
 
 #: Which tools' rules were read (and measured, in torch) for an op kind: every tool's,
 #: Netscope's too (GoogLeNet's kinds, the rules were first read for them); every torch
@@ -68,9 +66,10 @@ def _linear(c: cost.OpCost, batch: int, n_out: int) -> dict[str, int]:
 
 @tool_rule("relu", read=EVERY_TOOL)
 def _relu(c: cost.OpCost, batch: int, n_out: int) -> dict[str, int]:
-    """`relu` or `relu6`: the output elements (nn.ReLU6 is a Hardtanh: tools that patch
-    F.relu miss it)."""
-    return {"relu6" if c.op.cap else "relu": n_out}
+    """`relu`, `relu6` or `leaky_relu`: the output elements (nn.ReLU6 is a Hardtanh: tools
+    that patch F.relu miss it; nn.LeakyReLU calls F.leaky_relu, and Caffe's leaky ReLU is
+    its ReLU layer's negative_slope)."""
+    return {"relu6" if c.op.cap else "leaky_relu" if c.op.slope else "relu": n_out}
 
 
 @tool_rule("pool", read=EVERY_TOOL)
@@ -104,12 +103,21 @@ def _batch_norm(c: cost.OpCost, batch: int, n_out: int) -> dict[str, int]:
     return {"bn": n_out, "bn_channels": batch * c.op.out_shape[2]}
 
 
+@tool_rule("layernorm", read=TORCH_TOOLS, words="layer norm")
+def _layer_norm(c: cost.OpCost, batch: int, n_out: int) -> dict[str, int]:
+    """`ln`: the output elements; `ln_channels`: channels x batch."""
+    return {"ln": n_out, "ln_channels": batch * c.op.out_shape[2]}
+
+
 @tool_rule("tanh", read=TORCH_TOOLS)
-@tool_rule("swish", "sigmoid", read=TORCH_TOOLS)
+@tool_rule("swish", "sigmoid", "gelu", read=TORCH_TOOLS)
+@tool_rule("hswish", read=TORCH_TOOLS, words="hard swish")
+@tool_rule("hsigmoid", read=TORCH_TOOLS, words="hard sigmoid")
+@tool_rule("layerscale", read=TORCH_TOOLS, words="layer scale")
 @tool_rule("scale", read=TORCH_TOOLS, words="squeeze-and-excitation multiply")
 def _elementwise(c: cost.OpCost, batch: int, n_out: int) -> dict[str, int]:
     """The output elements, under the kind's own name (`scale`: squeeze-and-excitation's
-    channel-wise multiply, the map's elements)."""
+    channel-wise multiply, the map's elements; `layerscale`: layer scale's)."""
     return {c.op.kind: n_out}
 
 
@@ -157,6 +165,11 @@ class Preset:
     also: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()  # a second figure, e.g. MACs
     kinds: frozenset[str] | None = TOOL_KINDS  # op kinds the rule covers; None: every kind
     fixed_params: bool = False  # counts untrained state (BN running statistics) as params
+    # categories of the later primitives (layer norm, GELU, leaky ReLU, layer scale),
+    # listed only where the network has some: a network without them reads as before
+    more: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+    unseen_params: frozenset[str] = frozenset()  # op kinds whose parameters it never counts
+    later_source: str = ""  # where their rules were read, shown where the network has one
 
 
 MACS = ("multiply-adds", (("macs", 1),))
@@ -198,6 +211,9 @@ PRESETS: dict[str, Preset] = {
             " positions, and the same for bias (conv); weight and bias elements (linear);"
             " other modules' parameter elements x batch (batch norm: 2C, not per position)",
             unrun_params=True,
+            later_source="nn.LayerNorm: its parameter elements x batch, 2C; a parameter no"
+            " leaf module holds (layer scale's gamma) is counted in params but costs nothing",
+            more=(("layer norm gamma, beta", (("ln_channels", 2),)),),
         ),
         Preset(
             "fvcore",
@@ -216,6 +232,9 @@ PRESETS: dict[str, Preset] = {
             " element; relu, pooling, LRN, add, sigmoid and mul (the squeeze-and-excitation"
             " multiply) are skipped as unsupported ops",
             unrun_params=True,
+            later_source="norm_flop_counter 5 per element for aten::layer_norm (affine);"
+            " gelu, leaky_relu, hardswish, hardsigmoid and layer scale's mul are unsupported",
+            more=(("layer norm", (("ln", 5),)),),
         ),
         Preset(
             "thop",
@@ -234,6 +253,13 @@ PRESETS: dict[str, Preset] = {
             " count_normalization 4 per element (affine, training never checked),"
             " count_adap_avgpool (kernel + 1) per output; nn.SiLU and nn.Sigmoid have no"
             " hook, a * b is no module",
+            later_source="nn.LayerNorm by count_normalization (4 per element,"
+            " elementwise_affine), nn.LeakyReLU by count_relu (0); nn.GELU, nn.Hardswish and"
+            " nn.Hardsigmoid have no hook; params are summed over hooked modules only"
+            " (profile.py, count_parameters), so layer scale's gamma, a parameter of no"
+            " hooked module, is not counted",
+            more=(("layer norm", (("ln", 4),)),),
+            unseen_params=frozenset({"layerscale"}),
         ),
         Preset(
             "ptflops",
@@ -262,6 +288,16 @@ PRESETS: dict[str, Preset] = {
             " no hook and torch.sigmoid is not patched; `scale * input` is Tensor.__mul__,"
             " not the patched torch.mul or Tensor.mul",
             unrun_params=True,
+            later_source="nn.LayerNorm by bn_flops_counter_hook once per element (it checks"
+            " `affine`, which nn.LayerNorm names elementwise_affine); nn.GELU by"
+            " relu_flops_counter_hook and F.gelu patched, twice; nn.LeakyReLU by the hook"
+            " only (F.leaky_relu is not patched); nn.Hardswish, nn.Hardsigmoid: no hook, no"
+            " patch; layer scale's `gamma * x` is Tensor.__mul__",
+            more=(
+                ("layer norm", (("ln", 1),)),
+                ("GELU x2", (("gelu", 2),)),
+                ("leaky ReLU", (("leaky_relu", 1),)),
+            ),
         ),
         Preset(
             "ptflops-aten",
@@ -293,6 +329,15 @@ PRESETS: dict[str, Preset] = {
             " (one per element, affine); add, div, pow, tanh, relu, silu, sigmoid and max"
             " pooling are zero-cost ops; the squeeze-and-excitation multiply is an aten::mul",
             counts_params=False,
+            later_source="aten::layer_norm by _norm, one per element; gelu a zero-cost op;"
+            " layer scale's `gamma * x` an aten::mul; aten::leaky_relu one per output element"
+            " (nn.LeakyReLU(inplace=True) traces aten::leaky_relu_, which has no handler: 0);"
+            " aten::hardswish and aten::hardsigmoid have none",
+            more=(
+                ("layer norm", (("ln", 1),)),
+                ("leaky ReLU", (("leaky_relu", 1),)),
+                ("layer scale mul", (("layerscale", 1),)),
+            ),
         ),
         Preset(
             "flop-counter",
@@ -330,6 +375,13 @@ PRESETS: dict[str, Preset] = {
             " element; MACs count products only",
             also=(MACS,),
             unrun_params=True,
+            later_source="_layer_norm_flops_compute 5 per element (affine), F.gelu and"
+            " F.leaky_relu one per element; F.hardswish and F.hardsigmoid are not patched",
+            more=(
+                ("layer norm", (("ln", 5),)),
+                ("GELU", (("gelu", 1),)),
+                ("leaky ReLU", (("leaky_relu", 1),)),
+            ),
         ),
         Preset(
             "netscope",
@@ -377,6 +429,7 @@ class PresetCount:
     param_parts: tuple[tuple[str, int], ...]  # weights, biases, LRN parameters
     params_kept: int | None = None  # params when the training-only rows stay in the model
     unsupported: tuple[str, ...] = ()  # op kinds the tool's rule was not read for
+    source: str = ""  # where the rule was read: the preset's, with its later primitives'
 
 
 def unsupported(analysis: cost.Analysis, preset: Preset) -> tuple[str, ...]:
@@ -431,76 +484,20 @@ def paper_rule(title: str, params, ops) -> Preset | None:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Compared:
-    """One preset's count beside ours, and what makes them differ."""
-
-    count: PresetCount
-    vs_ours: int | None  # its operation count less ours; None where it counts none
-    difference: tuple[tuple[str, int], ...]  # the operation categories that differ
-    params_difference: tuple[tuple[str, int], ...]  # the parameter kinds that differ
-
-
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    """`inception-cost conventions`: every preset applied to one spec, ours first."""
-
-    model: str
-    batch: int
-    presets: tuple[Compared, ...]
-    aux_kept: bool  # the spec has training-only rows, so `params_kept` says something
-
-    @property
-    def counts(self) -> tuple[PresetCount, ...]:
-        """Each preset's own count, ours first."""
-        return tuple(c.count for c in self.presets)
-
-
-def compare(spec: Spec, batch: int = 1) -> Comparison:
-    """Every preset applied to `spec` and set beside ours (the `paper` preset as its own
-    table reads, left out where the table claims nothing)."""
-    analysis = cost.analyse(build(spec), batch=batch)
-    kept = None
-    if any(row.train_only for row in spec.rows):
-        kept = cost.analyse(build(spec, aux=True), batch=batch)
-    counts = []
-    for p in PRESETS.values():
-        if p.name == "paper":
-            p = paper_rule(spec.title, *audit.chosen(spec, analysis))
-            if p is None:
-                continue
-        counts.append(count(analysis, p, kept))
-    ours = counts[0]
-    return Comparison(
-        spec.name,
-        batch,
-        tuple(
-            Compared(
-                c,
-                None if c.ops is None else c.ops - ours.ops,
-                tuple(difference(ours, c)),
-                tuple(params_difference(ours, c)),
-            )
-            for c in counts
-        ),
-        kept is not None,
-    )
-
-
 def _weigh(terms, p: Counter) -> list[tuple[str, int]]:
     return [(label, sum(k * p[name] for name, k in weights)) for label, weights in terms]
 
 
 def op_count(preset: Preset, c: cost.OpCost, batch: int) -> int:
     """The preset's operation count of one op."""
-    return sum(v for _, v in _weigh(preset.terms, primitives(c, batch)))
+    return sum(v for _, v in _weigh(preset.terms + preset.more, primitives(c, batch)))
 
 
 def param_parts(preset: Preset, c: cost.OpCost) -> Counter:
     """The parameters the preset gives one op, by kind."""
     return Counter(
         {
-            "weights": c.weights,
+            "weights": 0 if c.op.kind in preset.unseen_params else c.weights,
             "biases": c.biases if preset.biases else 0,
             "LRN alpha and beta": preset.lrn_params if c.op.kind == "lrn" else 0,
             "untrained state": c.fixed if preset.fixed_params else 0,
@@ -519,7 +516,7 @@ def count(
     """
     missing = unsupported(analysis, preset)
     if missing:
-        return PresetCount(preset, None, None, (), None, (), None, missing)
+        return PresetCount(preset, None, None, (), None, (), None, missing, preset.source)
     total: Counter = Counter()
     params: Counter = Counter()
     for b in analysis.blocks:
@@ -527,6 +524,7 @@ def count(
             total.update(primitives(c, analysis.batch))
             params.update(param_parts(preset, c))
     categories = tuple(_weigh(preset.terms, total))
+    categories += tuple((k, v) for k, v in _weigh(preset.more, total) if v)
     also = sum(v for _, v in _weigh(preset.also, total)) if preset.also else None
     ops = sum(v for _, v in categories) if preset.counts_ops else None
     parts = tuple(
@@ -542,24 +540,15 @@ def count(
             for c in b.ops
         )
         with_kept = total_params + (unrun if preset.unrun_params else 0)
-    return PresetCount(preset, total_params, ops, categories, also, parts, with_kept)
+    source = preset.source
+    if preset.later_source and any(_later(c.op) for b in analysis.blocks for c in b.ops):
+        source += "; " + preset.later_source
+    return PresetCount(preset, total_params, ops, categories, also, parts, with_kept, (), source)
 
 
-def difference(ours: PresetCount, theirs: PresetCount) -> list[tuple[str, int]]:
-    """The operation categories in which `theirs` differs from `ours` (MACs are one)."""
-    return _delta(ours.categories, theirs.categories)
+#: The op kinds of the primitives of later tables (2016-2023), and the leaky ReLU.
+LATER_KINDS = frozenset({"layernorm", "gelu", "hswish", "hsigmoid", "layerscale"})
 
 
-def params_difference(ours: PresetCount, theirs: PresetCount) -> list[tuple[str, int]]:
-    """The parameter kinds in which `theirs` differs from `ours`."""
-    if theirs.params is None:
-        return []
-    return _delta(ours.param_parts, theirs.param_parts)
-
-
-def _delta(base, other) -> list[tuple[str, int]]:
-    mine, theirs = dict(base), dict(other)
-    labels = [*mine, *(k for k in theirs if k not in mine)]
-    return [
-        (k, theirs.get(k, 0) - mine.get(k, 0)) for k in labels if theirs.get(k, 0) != mine.get(k, 0)
-    ]
+def _later(op) -> bool:
+    return op.kind in LATER_KINDS or (op.kind == "relu" and bool(op.slope))

@@ -146,10 +146,12 @@ def strided(op: Shortcut, inputs: tuple[Field, ...]) -> OpField:
     return OpField(op, inputs[0].then((1, 1), _pair(op.stride), (0, 0)))
 
 
-@RECEPTIVE.register("relu", "tanh", "swish", "sigmoid", "bn", "lrn", "dropout", "softmax")
+@RECEPTIVE.register("relu", "tanh", "swish", "sigmoid", "hswish", "hsigmoid", "gelu")
+@RECEPTIVE.register("bn", "lrn", "layernorm", "layerscale", "dropout", "softmax")
 def pointwise(op: Op, inputs: tuple[Field, ...]) -> OpField:
-    """One position of one map per output (LRN: of its neighbouring channels): 1/1/0. A
-    path's name looks past it to the op before (`_label`)."""
+    """One position of one map per output (LRN: of its neighbouring channels; layer norm
+    and softmax: of every channel at that position): 1/1/0. A path's name looks past it
+    to the op before (`_label`)."""
     return OpField(op, inputs[0])
 
 

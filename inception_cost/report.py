@@ -16,7 +16,7 @@ from inception_cost.audit import Audit
 from inception_cost.budget import OverBudget
 from inception_cost.builder import build
 from inception_cost.counted import Counted, count
-from inception_cost.errors import InputError
+from inception_cost.errors import InputError, nearest
 from inception_cost.memory import Memory
 from inception_cost.network import Network
 from inception_cost.shares import Shares
@@ -69,7 +69,10 @@ def make_report(
         from inception_cost.presets import PRESETS
 
         if preset not in PRESETS:
-            raise InputError(f"unknown preset {preset!r}", "one of " + ", ".join(PRESETS))
+            raise InputError(
+                f"unknown preset {preset!r}{nearest(preset, PRESETS)}",
+                "one of " + ", ".join(PRESETS),
+            )
     check_variant_runs(spec, variant, aux)
     networks = _Networks(dtype)
     analysis = networks.analyse(spec, variant, aux, batch, inplace)
@@ -158,6 +161,9 @@ def _judged(spec: Spec, analysis: cost.Analysis, variant: str, networks: _Networ
         if v.cells and spec.row(v.row).train_only:
             kept[v.name] = networks.analyse(spec, v.name, aux=True)
     names = model_names()
-    against = dict.fromkeys(c.against for c in spec.claims if c.against in names)
+    own = {"as tabled", *(v.name for v in spec.variants)}  # a reading of this spec, not a model
+    against = dict.fromkeys(
+        c.against for c in spec.claims if c.against in names and c.against not in own
+    )
     others = {name: networks.analyse(load_model(name)).totals for name in against}
     return audit.Built(inference, tabled, unbuilt, variants, broken, kept, others)

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from inception_cost.cells import decode
 from inception_cost.errors import InputError, Location
 
 #: One table line: its 1-based line number and its cells, each with its 1-based column.
@@ -90,7 +91,7 @@ def csv_table(text: str, path: str) -> list[TableLine]:
         for value in fields:
             found = line.find(value, pos) if value else pos
             col = (found if found >= 0 else pos) + 1
-            cells.append((value, col))
+            cells.append((decode(value), col))
             pos = max(pos, col - 1 + len(value)) + 1
         table.append((number, _bounded(cells, path, number)))
     if not table:
@@ -184,10 +185,8 @@ def read_text(path: str | Path) -> str:
                 )
             with p.open("rb") as fh:
                 data = fh.read(MAX_SPEC_BYTES + 1)
-        except FileNotFoundError:
-            raise InputError(
-                f"no such file {p}", "an existing spec file (.md or .csv)", where
-            ) from None
+        except FileNotFoundError:  # no line or column to point at
+            raise InputError(f"no such file {p}", "an existing spec file (.md or .csv)") from None
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise InputError(f"cannot read {p}: {reason}", "a readable file", where) from None
@@ -230,8 +229,8 @@ def _split_row(line: str) -> list[tuple[str, int]]:
     pos = line.index("|") + 1 if line.lstrip().startswith("|") else 0  # outer pipes optional
     cells: list[tuple[str, int]] = []
     for part in _PIPE.split(line[pos:]):
-        text = part.strip()
-        cells.append((text.replace("\\|", "|"), pos + len(part) - len(part.lstrip()) + 1))
+        text = decode(part.strip().replace("\\|", "|"))
+        cells.append((text, pos + len(part) - len(part.lstrip()) + 1))
         pos += len(part) + 1
     if cells and not cells[-1][0] and line.rstrip().endswith("|"):
         cells.pop()  # the closing pipe

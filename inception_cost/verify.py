@@ -17,10 +17,14 @@ from inception_cost import cost
 from inception_cost.builder import build
 from inception_cost.cells import Shape, check_digits
 from inception_cost.errors import InputError
+from inception_cost.implementation.model import Implementation
 from inception_cost.spec.records import Spec
 from inception_cost.spec.variants import check_variant_runs
 
 TOLERANCE = {"float32": 1e-4, "float64": 1e-12}  # |sum of a softmax - 1|
+#: A row's largest difference from onnxruntime's, over its largest magnitude (onnxruntime
+#: runs a float32 model in float32, so float64 runs are held to the same).
+RUNTIME_TOLERANCE = 1e-4
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +100,20 @@ class SoftmaxCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class RuntimeCheck:
+    """A row's output from the NumPy run of a model file against onnxruntime's."""
+
+    name: str
+    tensor: str  # the model's tensor compared
+    worst: float  # the largest |ours - onnxruntime's| over the largest |onnxruntime's|
+    tolerance: float = RUNTIME_TOLERANCE
+
+    @property
+    def ok(self) -> bool:
+        return self.worst <= self.tolerance
+
+
+@dataclass(frozen=True, slots=True)
 class Verification:
     model: str
     batch: int
@@ -109,10 +127,13 @@ class Verification:
     seconds: float
     variant: str = ""  # the alternative reading run, if any
     measured: int = 0  # bytes: weights and input, plus the run's own peak (tracemalloc)
+    # a model file run with its own weights: each row against onnxruntime's run
+    runtime: tuple[RuntimeCheck, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return all(b.ok for b in self.blocks) and all(s.ok for s in self.softmax)
+        checks = (*self.blocks, *self.softmax, *self.runtime)
+        return all(c.ok for c in checks)
 
     @property
     def analytic_macs(self) -> int:
@@ -160,6 +181,12 @@ class Verification:
             for s in self.softmax
             if not s.ok
         ]
+        out += [
+            f"{r.name}: differs from onnxruntime's {r.tensor} by {r.worst:.2e} of its largest"
+            f" value (tolerance {r.tolerance:.0e})"
+            for r in self.runtime
+            if not r.ok
+        ]
         return out
 
 
@@ -189,6 +216,7 @@ def verify(
         raise InputError(f"the reference runs float32 or float64, not {dtype}", "--dtype float32")
     check_variant_runs(spec, variant, aux)
     net = build(spec, aux=aux, variant=variant)
+    model = spec if isinstance(spec, Implementation) else None
     limit = max_memory if max_memory is not None else default_limit()
     need = dataclasses.replace(memory.estimate(net, batch, dtype), process=memory.resident())
     if need.total > limit:
@@ -198,10 +226,11 @@ def verify(
             "a smaller --batch or a larger --max-memory",
         )
     analysis = cost.analyse(net, batch=batch)
-    w = weights.init_weights(net, seed, dtype)
+    w = weights.init_weights(net, seed, dtype) if model is None else _own_weights(model, net, dtype)
     x = weights.random_input(net.input_shape, batch, seed, dtype)
     held = sum(a.nbytes for a in w.values()) + x.nbytes
-    run, peak = _traced(lambda: executor.run(net, w, x))
+    keep = frozenset(b.output for b in net.blocks) if model is not None else frozenset()
+    run, peak = _traced(lambda: executor.run(net, w, x, keep=keep))
     executed = {t.name: t for t in run.trace}
     blocks = tuple(
         BlockCheck(
@@ -241,6 +270,26 @@ def verify(
         run.seconds,
         variant,
         held + peak,
+        _against_runtime(model, net, run, x) if model is not None else (),
+    )
+
+
+def _own_weights(model: Implementation, net, dtype: str) -> dict:
+    from inception_cost.reference import onnx_run  # onnx and NumPy: a model file's run
+
+    return onnx_run.weights(model, net, dtype)
+
+
+def _against_runtime(model: Implementation, net, run, x) -> tuple[RuntimeCheck, ...]:
+    """Each row's output against onnxruntime's value of the model's tensor it is."""
+    from inception_cost.reference import onnx_run  # onnxruntime: a model file's run
+
+    ops = {op.name: op for op in net.ops()}
+    rows = [(b.name, b.output, model.tensors[b.output]) for b in net.blocks]
+    theirs = onnx_run.runtime_outputs(model, sorted({t for _, _, t in rows}), x)
+    return tuple(
+        RuntimeCheck(name, tensor, onnx_run.worst(run.outputs[op], theirs[tensor], ops[op]))
+        for name, op, tensor in rows
     )
 
 

@@ -19,6 +19,7 @@ each.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import random
@@ -95,6 +96,52 @@ VALUES = (
     "1000× conv",
     "3× [",
     "x" + " " * 200 + "y",
+    # issue 23's cell forms: a patchify stem, a type and its kernel, activations, a tick
+    "4×4, 96, stride 4",
+    "0×0, 0, stride 0",
+    "conv, 3x3",
+    "LayerNorm",
+    "GELU",
+    "layer scale",
+    "HS",
+    "leaky relu 0.1",
+    "leaky relu 9",
+    "✓",
+    # the cells tables print as they are (issue 23): expressions of symbols, marks,
+    # scientific claims, listed layers and bracketed blocks, HTML and Markdown as pasted
+    "16×k",
+    "64a",
+    "min(64, 64a)",
+    "1 × min(64, 64a)",
+    "2 × 64a",
+    "0 × 64a",
+    "min(",
+    "5×",
+    "×2",
+    "1001×",
+    "5× [",
+    "Global",
+    "Residual",
+    "4.5 × 10⁹",
+    "3.8e9",
+    "25.6×10^6",
+    "1e999",
+    "conv, 7 × 7, 64, stride 2",
+    "max pool, 3 × 3, stride 2",
+    "[conv, 1 × 1, 64; conv, 3 × 3, 64 C = 32; conv, 1 × 1, 256; fc, [16, 256]] × 3",
+    "[conv, 1 × 1, 64; fc, [0, 256]] × 1",
+    "[d7×7, 96; 1×1, 384] × 3",
+    "[3×3, 16×k; 3×3, 16×k] × N",
+    "[3×3, 16]",
+    "global average pool, 1000-d fc, softmax",
+    "residual add (from conv1)",
+    "&nbsp;",
+    "&times;",
+    "<br>",
+    "<sup>9</sup>",
+    "• ResNet-50",
+    "\\*",
+    "g = 3",
 )
 #: Front-matter values: every convention's choices, and some that are not.
 SETTINGS = (
@@ -119,6 +166,9 @@ SETTINGS = (
     '"2x2/2"',
     '"tanh"',
     '"none"',
+    '"gelu tanh"',
+    '"leaky relu 0.2"',
+    '"hswish"',
     '"8x8x3"',
     '"1x1x1"',
     '"999999999999999999x2x3"',
@@ -126,10 +176,15 @@ SETTINGS = (
     "{}",
     "{ a = 1 }",
     "[1, 2]",
+    "0.75",
+    '"64a"',
+    "{ a = 0.5 }",
+    '["Stage"]',
+    '"shufflenet v2 unit"',
 )
 CHARS = "0123456789x|,-/ \n[];#+=\"'.²\x00\u200b"
 #: Small enough for verify to run within the limit.
-VERIFIABLE = ("lenet5", "googlenet-mnist", "dense", "fire", "reduction", "step4")
+VERIFIABLE = ("lenet5", "googlenet-mnist", "dense", "fire", "reduction", "tiny", "spec")
 PRESETS = ("torchinfo", "fvcore", "thop", "paper", "ours", "keras", "nope")
 FORMATS = ("rich", "markdown", "csv", "json")
 
@@ -137,10 +192,12 @@ FORMATS = ("rich", "markdown", "csv", "json")
 @dataclass(frozen=True)
 class Case:
     model: str
-    suffix: str  # .md or .csv
+    suffix: str  # .md, .csv or .onnx
     text: str
-    args: tuple[str, ...]  # the command line, SPEC written as {spec}, the folder as {dir}
+    # the command line: SPEC as {spec}, the folder as {dir}, a model file as {onnx}
+    args: tuple[str, ...]
     generator: str = "mutate"
+    data: bytes = b""  # a model file's bytes: the SPEC (suffix .onnx), or {onnx}'s
 
 
 @dataclass(frozen=True)
@@ -167,7 +224,7 @@ TEXTS = {name: path.read_text(encoding="utf-8") for name, path in PATHS.items()}
 
 
 def _pick(rng: random.Random, choices: tuple[str, ...]) -> str:
-    return rng.choice(choices) if rng.random() < 0.6 else rng.choice(VALUES)
+    return rng.choice(choices) if rng.random() < 0.8 else rng.choice(VALUES)
 
 
 def _maybe(rng: random.Random, p: float, *args: str) -> list[str]:
@@ -204,7 +261,7 @@ def _table(rng: random.Random) -> list[str]:
     args += _maybe(rng, 0.3, "--padding", _pick(rng, ("same", "valid", "0", "1", "2")))
     args += _maybe(rng, 0.2, "--pool-rounding", _pick(rng, ("ceil", "floor")))
     args += _maybe(rng, 0.2, "--as", rng.choice(PRESETS))
-    for flag in ("--aux", "--flops", "--expand", "--no-bias", "--strict", "--shares"):
+    for flag in ("--aux", "--flops", "--expand", "--no-bias", "--strict", "--shares", "--brief"):
         args += _maybe(rng, 0.1, flag)
     args += _maybe(rng, 0.1, "--fail-on", rng.choice(("mismatch", "truncated")))
     return args
@@ -254,7 +311,47 @@ def _bottleneck(rng: random.Random) -> list[str]:
 def _plot(rng: random.Random) -> list[str]:
     suffix = rng.choice((".svg", ".svg", ".png", ".pdf", ".txt", "/"))
     args = ["-o", f"{{dir}}/chart{suffix}", *_batch(rng), *_variant(rng)]
+    if rng.random() < 0.3:
+        args += ["--roofline", *_machine(rng)]
     return args + _maybe(rng, 0.05, "--compare") + _maybe(rng, 0.1, "--aux")
+
+
+def _machine(rng: random.Random) -> list[str]:
+    """A machine by name or by hand, never --calibrate (it measures this machine for
+    seconds and writes the user's configuration folder); --measure only beside a machine
+    it refuses (it calibrates too)."""
+    rates = ("300G", "19.5T", "25G", "0", "1e999", "٣G", "-1G", "9" * 30)
+    how = rng.randrange(4)
+    if how == 0:
+        args = ["--machine", _pick(rng, ("a100", "h100", "i9-11900h", "calibrated", "nope"))]
+    elif how == 1:
+        args = ["--peak", _pick(rng, rates), *_maybe(rng, 0.9, "--bandwidth", _pick(rng, rates))]
+    elif how == 2:
+        args = ["--machine", "a100", *_maybe(rng, 0.3, "--measure", "numpy")]
+    else:
+        args = []
+    if rng.random() < 0.1:
+        args += ["--cache-bandwidth", _pick(rng, rates), "--llc", _pick(rng, ("32MiB", "0", "1"))]
+    precisions = ("fp64", "fp32", "tf32", "bf16", "fp16", "int8")
+    return args + _maybe(rng, 0.2, "--precision", _pick(rng, precisions))
+
+
+def _time(rng: random.Random) -> list[str]:
+    args = [*_machine(rng), *_input(rng), *_batch(rng), *_variant(rng)]
+    dtypes = ("float32", "float16", "bfloat16", "float64", "int8")
+    args += _maybe(rng, 0.2, "--dtype", _pick(rng, dtypes))
+    args += _maybe(rng, 0.1, "--rule", _pick(rng, ("cache-aware", "dram")))
+    for flag in ("--no-other-ops", "--expand", "--aux"):
+        args += _maybe(rng, 0.1, flag)
+    return args
+
+
+def _diff(rng: random.Random) -> list[str]:
+    """diff's options; its SPEC and MODEL are laid out by make_case."""
+    args = [*_input(rng), *_variant(rng), *_maybe(rng, 0.1, "--aux")]
+    args += _maybe(rng, 0.05, "--fold")
+    # a module that is not there, or a callable that gives no torch module
+    return args + _maybe(rng, 0.05, "--torch", _pick(rng, ("nope.mod:f", "x", "os:getcwd")))
 
 
 def _claims(rng: random.Random) -> list[str]:
@@ -271,10 +368,11 @@ class Command:
 
     weight: int
     options: Callable[[random.Random], list[str]]
-    spec: bool = True  # reads a SPEC (the mutated one)
+    spec: bool = True  # reads a SPEC (the generated one)
     models: tuple[str, ...] = ()  # only these specs (verify's small networks)
     formats: tuple[str, ...] = FORMATS
     outputs: tuple[str, ...] = (".csv", ".json", ".md", ".svg", ".txt")
+    pasted: bool = False  # reads a table as pasted: the front matter left out mostly
 
 
 #: The commands the fuzz runs, one line each (a new command is one more line).
@@ -290,6 +388,9 @@ COMMANDS: dict[str, Command] = {
     "plot": Command(1, _plot, formats=()),
     "claims": Command(1, _claims, spec=False),
     "models": Command(1, _nothing, spec=False),
+    "time": Command(2, _time),
+    "diff": Command(2, _diff),
+    "init": Command(1, _nothing, formats=(), outputs=(".md",), pasted=True),
 }
 
 
@@ -486,6 +587,7 @@ KEYS = (
     *("optional", "skip_if_one", "groups", "part", "ratio", "row", "quantity", "value"),
     *("relation", "against", "reading", "id", "text", "field", "rebinds", "spans", "blank"),
     *("pool_rounding", "conv_padding", "batch_norm", "lrn", "inception", "width_multiplier"),
+    *("added", "before", "extends", "preactivation", "skip_if_same", "gate", "divisor"),
 )
 
 
@@ -553,9 +655,26 @@ def _edit(meta: dict, rng: random.Random) -> None:
 
 
 OPS = ("conv", "dwconv", "pool", "bn", "relu", "split", "shuffle", "se", "linear", "lstm")
+OPS += ("layernorm", "layerscale")
 FACTORS = ("input", "output", "rest", "block_input", "n1x1", "expansion", "growth", "2", "16")
-FACTORS += ("0", "٣", "1000000000", "9" * 19, "nope")
+FACTORS += ("0", "٣", "1000000000", "9" * 19, "nope", "k", "a")
 NAMES = ("a", "b", "", "a", "1x1", "output", "add", "x/y", "conv")
+#: A layer's fields past its op, name, filters and kernel, and values each may take.
+LAYER_FIELDS = {
+    "padding": (1, "same", "valid", -1),
+    "groups": (1, 2, "g", "k", 0),
+    "part": (1, 2, 3),
+    "ratio": (0.25, 0.0, 2.0),
+    "optional": (True, False),
+    "activation": (True, False, "hswish", "leaky relu 0.1", "gelu tanh", "nope"),
+    "mode": ("max", "avg", "sum"),
+    "needs": ("se", "expansion", "nope", ""),
+    "skip_if_same": (True, False),
+    "gate": ("sigmoid", "hsigmoid", "relu"),
+    "divisor": (8, 0, 10**20),
+    "bias": (True, False),
+    "rounding": ("floor", "ceil", "x"),
+}
 
 
 def _layer(rng: random.Random) -> dict:
@@ -566,9 +685,9 @@ def _layer(rng: random.Random) -> dict:
             layer["filters"] += " / " + rng.choice(("2", "3", "0", "²"))
     if rng.random() < 0.5:
         layer["kernel"] = rng.choice((1, 3, 5, "patch", "whole", 0, 10**20, "3"))
-    for key in ("padding", "groups", "part", "ratio", "optional", "activation", "mode"):
-        if rng.random() < 0.08:
-            layer[key] = _odd(rng, 2) if rng.random() < 0.5 else rng.choice((1, 2, "same", 0.25))
+    for key, values in LAYER_FIELDS.items():
+        if rng.random() < 0.06:
+            layer[key] = _odd(rng, 2) if rng.random() < 0.3 else rng.choice(values)
     return layer
 
 
@@ -598,6 +717,8 @@ def make_kind(rng: random.Random, spelling: str) -> dict:
         ("stride", (["a"], ["first"], ["nope"])),
         ("zero", ("absent", "error")),
         ("default_stride", (1, 2, 0)),
+        ("preactivation", (True, False, 1)),
+        ("stride_from_sizes", (True, False)),
     ):
         if rng.random() < 0.25:
             kind[key] = rng.choice(choices)
@@ -608,6 +729,13 @@ def make_kind(rng: random.Random, spelling: str) -> dict:
     if rng.random() < 0.1:
         kind["strided"] = {"drop": [rng.choice(NAMES)]}
     return kind
+
+
+def _layer_edit(rng: random.Random) -> dict:
+    """The fields of a base kind's layer that an extending kind changes."""
+    key = rng.choice(("kernel", "filters", "rounding", "activation", "op", "nope", *LAYER_FIELDS))
+    values = LAYER_FIELDS.get(key, (3, "output", "floor", 0, "conv"))
+    return {key: rng.choice(values) if rng.random() < 0.8 else _odd(rng, 2)}
 
 
 def declare(text: str, rng: random.Random) -> tuple[str, bool]:
@@ -639,27 +767,48 @@ def sound_kind(rng: random.Random, spelling: str) -> dict:
 def _declare_kind(spec: Spec, rng: random.Random, sound: bool) -> None:
     name = rng.choice(("mine", "pair", "fire", "k k", "", "4", "x/y"))
     spelling = rng.choice(("my block", "pair", "MB{expansion}, k{patch}", "4", "fire", "!"))
+    spelling = rng.choice((spelling, "{repeat} × {filters}", "{filters}"))
     if sound:
         name, spelling = "mine", "my block"
     kind = sound_kind(rng, spelling) if sound else make_kind(rng, spelling)
-    spec.meta.setdefault("kinds", {})[name] = kind
+    kinds = spec.meta.setdefault("kinds", {})
+    if not isinstance(kinds, dict):
+        return
+    kinds[name] = kind
+    if rng.random() < 0.3:  # another kind declared as this one (or a built-in) changed
+        base = rng.choice((name, "inception", "fire", "residual", "mine", "nope"))
+        edits = {rng.choice(("a", "b", "pool", "squeeze", "nope")): _layer_edit(rng)}
+        extended = {"extends": base, "layers": edits if rng.random() < 0.8 else "x"}
+        extended |= {"spellings": ["my other"]} if rng.random() < 0.5 else {}
+        kinds[rng.choice(("other", name, "my other"))] = extended
+        spec.add_row(rng, rng.choice(("my other", "other")), outputsize="")
     typed = spelling.replace("{expansion}", "6").replace("{patch}", "3x3")
     for _ in range(rng.randint(0 if not sound else 1, 2)):
         spec.add_row(rng, typed, outputsize=rng.choice(("", "8x8x8", "4x4x16")))
 
 
 def _declare_symbol(spec: Spec, rng: random.Random, sound: bool) -> None:
-    name = rng.choice(("k", "4", "٣", "α", "", "k2", "x", "a b"))
-    value: object = rng.choice(ODD_INTS)
+    """A symbol and the cells that use it: alone (`k`), in an expression (`16×k`, `64a`,
+    `min(64, 64a)`), of a whole or a decimal value; or a name or value that is not one."""
+    name = rng.choice(("k", "4", "٣", "α", "", "k2", "x", "a b", "a_1", "min", "a٣"))
+    value: object = rng.choice((*ODD_INTS, *ODD_FLOATS))
     numbers = [(r, i) for r in spec.rows for i, c in enumerate(r) if c.isdigit() and int(c)]
     if sound and numbers:
-        name = rng.choice(("k", "α", "n_1"))
+        name = rng.choice(("k", "α", "a"))
         row, i = rng.choice(numbers)
-        value, row[i] = int(row[i]), name
+        n = int(row[i])
+        value, row[i] = rng.choice(
+            [(n, name)]
+            + ([(2, f"{n // 2}×{name}"), (0.5, f"{n * 2}{name}")] if n % 2 == 0 else [])
+            + [(n, f"min({n}, {name})"), (0.75, f"{n}{name}")]
+        )
     elif spec.rows and rng.random() < 0.7:
         row = rng.choice(spec.rows)
-        row[rng.randrange(len(row))] = rng.choice((name, f"16×{name}", f"{name}x{name}"))
-    spec.meta.setdefault("symbols", {})[name] = value
+        uses = (name, f"16×{name}", f"{name}x{name}", f"64{name}", f"min(64, 64{name})")
+        row[rng.randrange(len(row))] = rng.choice((*uses, "×".join([name] * 40)))
+    symbols = spec.meta.setdefault("symbols", {})
+    if isinstance(symbols, dict):
+        symbols[name] = value
 
 
 def _declare_footnote(spec: Spec, rng: random.Random, sound: bool) -> None:
@@ -673,7 +822,9 @@ def _declare_footnote(spec: Spec, rng: random.Random, sound: bool) -> None:
 
 def _declare_column(spec: Spec, rng: random.Random, sound: bool) -> None:
     header = rng.choice(("Remarks", "Notes") if sound else ("Widht", "Depth", *spec.header, ""))
-    value = "note" if sound else rng.choice(("filters", "widht", {"field": "name"}, 3))
+    odd = ("filters", "widht", {"field": "name"}, 3, {"field": "name", "blank": "continues"})
+    odd += ({"field": "type", "spans": rng.choice(spec.header)}, {"field": "x", "rebinds": "n"})
+    value = "note" if sound else rng.choice(odd)
     spec.meta.setdefault("columns", {})[header] = value
     if rng.random() < 0.7 and header and header not in spec.header:
         spec.header.append(header)
@@ -691,12 +842,42 @@ def _declare_row(spec: Spec, rng: random.Random, sound: bool) -> None:
     spec.meta.setdefault("rows", {})[rng.choice(names)] = entry
 
 
+def _declare_added(spec: Spec, rng: random.Random, sound: bool) -> None:
+    """`[added.NAME]`: a row the table leaves out, after or before a row."""
+    rows = ("conv1", "pool1", "fc1", "softmax1", "conv2") if sound else ("conv9", "", "x")
+    entry: dict = {"source": "the text"} if sound or rng.random() < 0.8 else {}
+    entry[rng.choice(("after", "before")) if sound else rng.choice(("after", "nope"))] = rng.choice(
+        rows
+    )
+    types = ("relu", "dropout (40%)", "global average pool, 1000-d fc", "batch norm", "lstm")
+    entry["type" if sound else rng.choice(("type", "output size", "nope"))] = (
+        rng.choice(types) if sound else _odd(rng, 2)
+    )
+    added = spec.meta.setdefault("added", {})
+    if isinstance(added, dict):
+        added[rng.choice(("head", "extra", "conv1", ""))] = entry
+
+
 def _declare_claim_row(spec: Spec, rng: random.Random, sound: bool) -> None:
-    name = "FLOPs" if sound else rng.choice((*(r[spec.type_at] for r in spec.rows[:3]), ""))
+    """`[claim_rows]` and a row of claims under its label (`FLOPs`, `GFLOPs`, `params (M)`:
+    labels the reader knows without a declaration too)."""
+    labels = ("FLOPs", "GFLOPs", "params (M)", "Complexity")
+    name = (
+        rng.choice(labels) if sound else rng.choice((*(r[spec.type_at] for r in spec.rows[:3]), ""))
+    )
     quantity = rng.choice(("macs", "params") if sound else ("flops", 3, ""))
-    spec.meta.setdefault("claim_rows", {})[name] = {"quantity": quantity}
-    if sound and name == "FLOPs":
-        spec.add_row(rng, "FLOPs")
+    if rng.random() < 0.8:
+        entry = {"quantity": quantity, "source": "the table"} if sound else {"quantity": quantity}
+        claim_rows = spec.meta.setdefault("claim_rows", {})
+        if isinstance(claim_rows, dict):
+            claim_rows[name] = entry
+    if sound or rng.random() < 0.5:
+        row = [""] * len(spec.header)
+        row[spec.type_at] = name
+        for i in range(len(row)):
+            if i != spec.type_at and rng.random() < 0.5:
+                row[i] = rng.choice(("1.5G", "41M", "4.5 × 10⁹", "7", "x", "٣M", "0.3"))
+        spec.rows.append(row)
 
 
 def _declare_variant(spec: Spec, rng: random.Random, sound: bool) -> None:
@@ -709,7 +890,8 @@ def _declare_variant(spec: Spec, rng: random.Random, sound: bool) -> None:
         ("input", ("64x64x3", "224x224x3", "0x0x0", "٣x٣x٣")),
         ("columns", ({"filters": "2×"}, {"nope": "x"}, "x")),
         ("row", (*(r[spec.type_at] for r in spec.rows[:2]), "nope")),
-        ("type", ("linear", "conv", "lstm")),
+        ("type", ("linear", "conv", "lstm", "global average pool, 1000-d fc")),
+        ("symbols", ({"k": 2}, {"a": 0.5}, {"4": 1}, {"k": -1}, {"k": 1e300})),
     )
     for key, choices in changes[:1] if sound else changes:
         if sound or rng.random() < 0.35:
@@ -728,9 +910,16 @@ def _declare_claim(spec: Spec, rng: random.Random, sound: bool) -> None:
     if not isinstance(claims, list):
         return
     claim: dict = {"id": f"c{len(claims)}" if sound else rng.choice(("c", ""))}
-    claim["quantity"] = rng.choice(("macs", "params", "depth") if sound else ("mac", 3))
-    claim["value"] = rng.choice(("1K", "1.5G", "7") if sound else (0, "٣K", 10**30, "x"))
+    quantities = ("macs", "params", "depth", "flops", "weights")
+    claim["quantity"] = rng.choice(quantities if sound else ("mac", 3, "macs_ratio", "neurons"))
+    claim["value"] = rng.choice(
+        ("1K", "1.5G", "7", "4.5 × 10⁹") if sound else (0, "٣K", 10**30, "x", "1e999")
+    )
     claim["relation"] = rng.choice(("equal", "at most", "at least"))
+    if rng.random() < 0.2:
+        claim["reading"] = rng.choice(("as tabled", "v0", "nope"))
+    if claim["quantity"] == "macs_ratio" or rng.random() < 0.05:
+        claim["against"] = rng.choice(("alexnet", "nope", "v0"))
     claims.append(claim)
 
 
@@ -741,6 +930,7 @@ DECLARATIONS = (
     _declare_footnote,
     _declare_column,
     _declare_row,
+    _declare_added,
     _declare_claim_row,
     _declare_variant,
     _declare_table,
@@ -755,12 +945,33 @@ def _mutated(text: str, rng: random.Random) -> tuple[str, bool]:
     return mutate(text, rng), False
 
 
+def _written_back(text: str, rng: random.Random) -> tuple[str, bool]:
+    """The spec as `table --format csv` writes it (the `# spec:` line, a line per layer),
+    mutated: the CSV that reads back as the same analysis."""
+    return mutate(_as_csv(text), rng), True
+
+
+@functools.cache
+def _as_csv(text: str) -> str:
+    return CliRunner().invoke(cli, ["table", "-", "--format", "csv"], input=text).stdout or text
+
+
+def _model_file(text: str, rng: random.Random) -> tuple[str, bool]:
+    raise AssertionError("a model file is made by make_case")  # bytes, not text
+
+
 #: Each generator: (weight, the function making a spec's text and whether it is CSV).
+#: `onnx` makes a model file in place of the spec (tests/onnx_graphs.py's, cut, flipped
+#: and rewired); every command that takes a SPEC gets one now and then.
 GENERATORS: dict[str, tuple[int, Callable[[str, random.Random], tuple[str, bool]]]] = {
     "mutate": (5, _mutated),
     "restructure": (3, restructure),
-    "declare": (3, declare),
+    "declare": (4, declare),
+    "csv": (1, _written_back),
+    "onnx": (2, _model_file),
 }
+#: SPEC as a bundled model's name, as a person writes it (or near one).
+MODEL_NAMES = ("googlenet", "GoogLeNet", "resnet-50", "LeNet-5", "googlenett", "nope")
 
 
 def make_case(rng: random.Random) -> Case:
@@ -771,22 +982,54 @@ def make_case(rng: random.Random) -> Case:
     command = COMMANDS[name]
     model = rng.choice(command.models or tuple(TEXTS))
     generator = rng.choices(list(GENERATORS), [w for w, _ in GENERATORS.values()])[0]
-    text, suffix = TEXTS[model], ".md"
+    text, suffix, data = TEXTS[model], ".md", b""
     if rng.random() < 0.1:
         generator = "whole"
+    elif generator == "onnx":
+        (model, suffix, data), text = _model_data(rng), ""
     else:
         text, csv = GENERATORS[generator][1](text, rng)
         suffix = ".csv" if csv else ".md"
+    if command.pasted and rng.random() < 0.7 and text.count("+++") >= 2:
+        text = text.split("+++", 2)[2]  # a table pasted alone
     args = [name]
-    if command.spec and not (name == "compare-bottleneck" and rng.random() < 0.2):
-        args.append("{spec}")
+    if name == "diff":
+        operands, model_data = _diff_operands(rng, suffix)
+        args += operands
+        data = data or model_data
+    elif command.spec and not (name == "compare-bottleneck" and rng.random() < 0.2):
+        args.append("{spec}" if rng.random() > 0.03 else rng.choice(MODEL_NAMES))
     args += command.options(rng)
     if command.formats:
         args += ["--format", rng.choice(command.formats)]
+    if command.outputs and name != "plot":
         args += _output(rng, command.outputs)
     if name == "compare-bottleneck" and "--input" in args:
         args = [a for a in args if a != "{spec}"]
-    return Case(model, suffix, text, tuple(args), generator)
+    return Case(model, suffix, text, tuple(args), generator, data)
+
+
+def _model_data(rng: random.Random) -> tuple[str, str, bytes]:
+    """A model file: one of the bases, whole or mutated."""
+    bases = onnx_bases()
+    name = rng.choice(sorted(bases))
+    data = bases[name] if rng.random() < 0.1 else mutate_onnx(bases[name], rng)
+    return name, ".onnx", data
+
+
+def _diff_operands(rng: random.Random, suffix: str) -> tuple[list[str], bytes]:
+    """diff's SPEC and MODEL: a bundled table against the generated model file, or the
+    generated table against a model file (whole or mutated); now and then one missing or
+    a table where the model goes."""
+    if suffix == ".onnx":
+        table = ["-m", _pick(rng, ("googlenet", "lenet5", "resnet18"))]
+        return ([*table, "{spec}"] if rng.random() > 0.05 else ["{spec}"]), b""
+    how = rng.random()
+    if how < 0.05:
+        return ["{spec}"], b""
+    if how < 0.1:
+        return ["{spec}", "{spec}"], b""
+    return ["{spec}", "{onnx}"], _model_data(rng)[2]
 
 
 class _Hung(Exception):
@@ -803,8 +1046,18 @@ def run_case(case: Case, folder: Path) -> Outcome:
         if old.is_file():
             old.unlink()
     path = folder / f"spec{case.suffix}"
-    path.write_bytes(case.text.encode("utf-8", "surrogatepass"))
-    args = [a.replace("{spec}", str(path)).replace("{dir}", str(folder)) for a in case.args]
+    if case.suffix == ".onnx":
+        path.write_bytes(case.data)
+    else:
+        path.write_bytes(case.text.encode("utf-8", "surrogatepass"))
+        if case.data:
+            (folder / "model.onnx").write_bytes(case.data)
+    args = [
+        a.replace("{spec}", str(path))
+        .replace("{dir}", str(folder))
+        .replace("{onnx}", str(folder / "model.onnx"))
+        for a in case.args
+    ]
     before = {p.name for p in folder.iterdir()}
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(HANG)
@@ -838,9 +1091,16 @@ def run_case(case: Case, folder: Path) -> Outcome:
 _ERROR = re.compile(r"^\S.*: error: .+$")
 
 
+#: The one note a command may print before its errors: a SPEC that is no file, read as
+#: the bundled model it names (cli/options.load_spec).
+_NOTE = re.compile(r"^inception-cost: no file .*; reading the bundled model \(--model \S+\)$")
+
+
 def _error_lines(stderr: str) -> bool:
     """Exit 2's output: one line per error, at most the first LIMIT and `and N more`."""
     lines = stderr.splitlines()
+    if lines and _NOTE.match(lines[0]):
+        lines = lines[1:]
     return (
         stderr.endswith("\n")
         and 0 < len(lines) <= InputErrors.LIMIT + 1
@@ -853,3 +1113,117 @@ def describe(outcome: Outcome) -> str:
     """One line to reproduce a failure by hand."""
     case = outcome.case
     return f"{outcome.failure} | {case.generator} {case.model}{case.suffix} | {' '.join(case.args)}"
+
+
+# --- ONNX model files (issue 24) --------------------------------------------------------
+
+#: Operators a mutated node may become: read ones, held ones and ones with no rule.
+ONNX_OPS = (
+    "Conv",
+    "Relu",
+    "MaxPool",
+    "Concat",
+    "Split",
+    "Add",
+    "Mul",
+    "Div",
+    "Pow",
+    "Reshape",
+    "Transpose",
+    "Gemm",
+    "HardSwish",
+    "LRN",
+    "Identity",
+    "If",
+    "Gizmo",
+)
+#: Integer values a mutated attribute or dimension may take.
+ONNX_INTS = (0, 1, 2, 3, -1, -2, 7, 10**12, 2**31, 2**62)
+
+
+@functools.cache
+def onnx_bases() -> dict[str, bytes]:
+    """The models mutated: the stem of tests/onnx_graphs.py and a graph of the other
+    operators the reader maps (split, concat, residual add, batch norm, LRN, ReLU6, a
+    MatMul and its bias)."""
+    from onnx_graphs import model, node, stem, tensor
+
+    mixed = model(
+        [
+            node("Split", ["x", "sizes"], ["a", "b"], "/split/Split", axis=1),
+            node("Concat", ["b", "a"], ["c"], "/cat/Concat", axis=1),
+            node("Add", ["c", "x"], ["s"], "/add/Add"),
+            node("BatchNormalization", ["s", "g", "be", "m", "v"], ["n"], "/bn/Bn"),
+            node("LRN", ["n"], ["l"], "/norm/LRN", size=3),
+            node("Clip", ["l", "lo", "hi"], ["r"], "/act/Clip"),
+            node("GlobalAveragePool", ["r"], ["p"], "/gap/Pool"),
+            node("Flatten", ["p"], ["f"], "/Flatten"),
+            node("MatMul", ["f", "w"], ["mm"], "/fc/MatMul"),
+            node("Add", ["mm", "bias"], ["y"], "/fc/Add"),
+        ],
+        [
+            tensor("sizes", (2,), [2, 2], "int64"),
+            *(tensor(k, (4,)) for k in ("g", "be", "m")),
+            tensor("v", (4,), [1.0] * 4),
+            tensor("lo", (), 0.0),
+            tensor("hi", (), 6.0),
+            tensor("w", (4, 5)),
+            tensor("bias", (5,)),
+        ],
+        input_dims=(1, 4, 6, 6),
+    )
+    return {"stem": stem().SerializeToString(), "mixed": mixed.SerializeToString()}
+
+
+def mutate_onnx(data: bytes, rng: random.Random) -> bytes:
+    """A byte edit (flip, cut, insert, repeat) or a graph edit (an operator, an attribute,
+    a dimension, an input rewired: cycles and dangling names)."""
+    import onnx
+
+    if rng.random() < 0.4:
+        data = bytearray(data)
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(data))
+            kind = rng.randrange(4)
+            if kind == 0:
+                data[at] = rng.randrange(256)
+            elif kind == 1:
+                del data[at:]
+            elif kind == 2:
+                data[at:at] = rng.randbytes(rng.randint(1, 16))
+            elif data:
+                data[at:at] = data[at : at + rng.randint(1, 64)]
+            if not data:
+                break
+        return bytes(data)
+    m = onnx.load_model_from_string(data)
+    for _ in range(rng.randint(1, 3)):
+        nodes = m.graph.node
+        n = nodes[rng.randrange(len(nodes))]
+        kind = rng.randrange(4)
+        if kind == 0:
+            n.op_type = rng.choice(ONNX_OPS)
+        elif kind == 1 and n.attribute:
+            a = rng.choice(list(n.attribute))
+            if a.ints:
+                a.ints[rng.randrange(len(a.ints))] = rng.choice(ONNX_INTS)
+            else:
+                a.i = rng.choice(ONNX_INTS)
+        elif kind == 2 and n.input:
+            names = [o for other in nodes for o in other.output] + ["x", "nowhere"]
+            n.input[rng.randrange(len(n.input))] = rng.choice(names)
+        else:
+            dims = rng.choice(
+                [
+                    m.graph.input[0].type.tensor_type.shape.dim,
+                    *(t.dims for t in m.graph.initializer),
+                ]
+            )
+            if len(dims):
+                i = rng.randrange(len(dims))
+                value = rng.choice(ONNX_INTS)
+                if hasattr(dims[i], "dim_value"):
+                    dims[i].dim_value = max(value, 0)
+                else:
+                    dims[i] = max(value, 0)
+    return m.SerializeToString()

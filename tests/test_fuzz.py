@@ -34,10 +34,10 @@ def test_every_command_is_fuzzed():
 def test_every_spec_generator_and_command_is_reached():
     rng = random.Random(0)
     cases = [fuzzing.make_case(rng) for _ in range(600)]
-    assert {c.model for c in cases} == set(fuzzing.TEXTS)
+    assert {c.model for c in cases} == {*fuzzing.TEXTS, *fuzzing.onnx_bases()}
     assert {c.args[0] for c in cases} == set(fuzzing.COMMANDS)
     assert {c.generator for c in cases} == {*fuzzing.GENERATORS, "whole"}
-    assert {c.suffix for c in cases} == {".md", ".csv"}
+    assert {c.suffix for c in cases} == {".md", ".csv", ".onnx"}
 
 
 @pytest.mark.parametrize("declaration", fuzzing.DECLARATIONS, ids=lambda d: d.__name__)
@@ -49,14 +49,14 @@ def test_every_declaration_is_generated_well_formed_and_not(declaration):
     table = declaration.__name__.removeprefix("_declare_")
     key = {"kind": "kinds", "row": "rows", "column": "columns", "table": "connection_tables"}
     key |= {"symbol": "symbols", "footnote": "footnotes", "claim_row": "claim_rows"}
-    key |= {"variant": "variants", "claim": "claims"}
-    answers = set()
+    key |= {"variant": "variants", "claim": "claims", "added": "added"}
+    answers, declared = set(), 0
     rng = random.Random(26)
     for _ in range(40):
         spec = fuzzing.parse(fuzzing.TEXTS[rng.choice(("googlenet", "lenet5", "fire"))])
         sound = rng.random() < 0.5
         declaration(spec, rng, sound)
-        assert key[table] in spec.meta
+        declared += key[table] in spec.meta
         csv = rng.random() < 0.2
         text = fuzzing.write(spec, csv)
         try:
@@ -65,3 +65,4 @@ def test_every_declaration_is_generated_well_formed_and_not(declaration):
         except InputError:
             answers.add("refused")
     assert answers == {"read", "refused"}
+    assert declared >= 30

@@ -24,14 +24,27 @@ INSIDE = {
     ),
     ("render/plot.py", "matplotlib"): "the optional plot extra",
     ("render/plot.py", "matplotlib.figure"): "the optional plot extra",
+    ("render/plot.py", "matplotlib.backends.backend_agg"): "the optional plot extra (labels)",
+    ("render/plot.py", "matplotlib.text"): "the optional plot extra (labels' boxes)",
+    ("render/plot.py", "matplotlib.transforms"): "the optional plot extra",
     ("cli/table.py", "inception_cost.presets"): "the presets only for --as completion",
     ("report.py", "inception_cost.presets"): "the presets only for --as",
     ("counted.py", "inception_cost.presets"): "the presets only for --as",
     ("counted.py", "inception_cost"): "the presets only for --as",
     ("cli/options.py", "inception_cost.render.terminal"): "only a rich run imports rich",
+    ("cli/options.py", "inception_cost.implementation.reader"): "onnx (2-3 s) for a .onnx only",
+    ("cli/diff.py", "inception_cost.implementation.reader"): "onnx (2-3 s) for --torch only",
+    ("cli/diff.py", "inception_cost.implementation"): "torch, the optional extra, for --torch",
+    ("implementation/torch_export.py", "torch"): "the optional torch extra",
+    ("reference/onnx_run.py", "onnxruntime"): "the optional onnxruntime extra",
+    ("machines/__init__.py", "platformdirs"): "only where a calibration is read or written",
+    ("machines/__init__.py", "inception_cost.output"): "tempfile only to store a calibration",
+    ("machines/__init__.py", "inception_cost.reference.calibrate"): "NumPy only for --calibrate",
+    ("roofline.py", "inception_cost.reference"): "NumPy only for --measure",
+    ("reference/calibrate.py", "subprocess"): "macOS's sysctl only on macOS",
 }
 #: Each command draws with rich through render/terminal/NAME.py, imported in its rich branch.
-DRAWN = [c.replace("-", "_") for c in COMMANDS if c != "plot"]
+DRAWN = [c.replace("-", "_") for c in COMMANDS if c not in ("plot", "init")]
 INSIDE |= {
     (f"cli/{name}.py", f"inception_cost.render.terminal.{name}"): "only a rich run imports rich"
     for name in DRAWN
@@ -102,7 +115,8 @@ def test_rich_and_numpy_stay_behind_their_module_boundaries():
 def test_each_command_is_named_after_its_module_and_imports_its_renderers():
     """cli/NAME.py wires the command NAME (`_` for `-`), rendering with render/NAME.py's
     `render` (imported at its top) and render/terminal/NAME.py's `draw` (in its rich
-    branch); `plot` draws with matplotlib (render/plot.py) and has no text formats."""
+    branch); `plot` draws with matplotlib (render/plot.py) and has no text formats, `init`
+    writes a spec (render/init.py) and draws nothing."""
     trees = dict(_modules())
     for command in COMMANDS:
         name = command.replace("-", "_")
@@ -111,6 +125,9 @@ def test_each_command_is_named_after_its_module_and_imports_its_renderers():
         assert name in defined, command
         assert f"render/{name}.py" in trees, command
         if command == "plot":
+            continue
+        if command == "init":
+            assert _names(tree.body, "inception_cost.render.init") == {"render"}, command
             continue
         assert _names(tree.body, f"inception_cost.render.{name}") == {"render"}, command
         assert _names(ast.walk(tree), f"inception_cost.render.terminal.{name}") == {"draw"}
@@ -252,3 +269,15 @@ def test_the_records_and_the_audit_import_neither_reader_nor_builder():
         "print(sorted(m for m in sys.modules if m.startswith('inception_cost.builder')))\n"
     )
     assert records == "[]" and audit == "[]"
+
+
+def test_a_table_run_imports_no_onnx():
+    """onnx takes 2-3 s to import (its ml_dtypes): only reading a model file may pay it."""
+    (heavy,) = probe(
+        "import sys\n"
+        + running("table", "--model", "googlenet", "--format", "csv")
+        + running("diff", "--help")
+        + "heavy = {'onnx', 'onnxruntime', 'torch'}\n"
+        + "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+    )[-1:]
+    assert heavy == "[]"

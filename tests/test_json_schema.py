@@ -61,6 +61,17 @@ RUNS += [
     ("table", "-m", "resnet18", "--expand", "--shares"),
 ]
 
+# issue 25's time: presets, figures by hand with the cache rule, op lines, a measured run
+RUNS += [
+    ("time", "--machine", "a100"),
+    ("time", "-m", "resnet50", "--machine", "h100", "--expand", "--batch", "8"),
+    ("time", "-m", "mobilenetv2", "--machine", "i9-11900h", "--no-other-ops", "--aux"),
+    ("time", "-m", "shufflenetv2", "--peak", "300G", "--bandwidth", "25G",
+     "--cache-bandwidth", "100G", "--llc", "32MiB", "--precision", "tf32"),
+    ("time", "-m", "lenet5", "--measure", "numpy", "--llc", "256KiB", "--repeat", "2",
+     "--expand"),
+]  # fmt: skip
+
 
 def errors(value, schema: dict) -> list[str]:
     """Every place where `value` breaks `schema`, as `path: keyword: message`, by the

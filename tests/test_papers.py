@@ -23,10 +23,11 @@ pytestmark = pytest.mark.torch
 # torchvision's weights metadata, num_params (IMAGENET1K_V1)
 TORCHVISION = {"mobilenetv2": 3_504_872, "resnext50": 25_028_904, "densenet121": 7_978_856}
 TORCHVISION |= {"densenet169": 14_149_480, "densenet201": 20_013_928}
-TORCHVISION |= {"efficientnet-b0": 5_288_548}
+TORCHVISION |= {"efficientnet-b0": 5_288_548, "mobilenetv3-large": 5_483_032}
 # End to end and `verify` at 224 on the smaller networks only (CI time); DenseNet-169,
 # 201 and 264 are held per layer and in total here, and verified by hand (docs/models.md).
 RUN = ("mobilenetv2", "resnext50", "densenet121", "shufflenetv2", "efficientnet-b0")
+RUN += ("mobilenetv3-large",)
 
 
 def _net(model: str, variant: str = "") -> Network:

@@ -292,7 +292,7 @@ def test_bundled_specs_declare_nothing_unused(run):
             "spellings is not a list of names",
             id="a spelling with no letter",
         ),
-        pytest.param("[symbols]\nk = 10000000000000000000", "spec.md:3:1", "at most 18", id="k"),
+        pytest.param("[symbols]\nk = 10000000000000000000", "spec.md:4:1", "at most 18", id="k"),
         pytest.param('[symbols]\n"٣" = 3', "spec.md:4:1", "is not a name", id="symbol ٣"),
         pytest.param('title = "\\u001b[2J"', "spec.md:3:1", "invisible character", id="escape"),
         pytest.param(

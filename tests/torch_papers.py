@@ -306,10 +306,72 @@ class EfficientNetB0(_Twin):
         return m["head1/1/fc"](self.gap(self.unit("head1/1/conv", x, self.swish)).flatten(1))
 
 
+class MobileNetV3Large(_Twin):
+    """Howard et al. 2019, Table 1 and section 5, as torchvision's mobilenetv3.py writes
+    mobilenet_v3_large: a 3x3/2 conv to 16 (batch norm, h-swish); bnecks (kernel, exp
+    size, out, SE, NL, stride), each a 1x1 expand (none where exp size is the input's
+    width), a depthwise KxK with the stride, squeeze-and-excitation where ticked
+    (nn.AdaptiveAvgPool2d, a 1x1 conv with a bias to _make_divisible(exp // 4, 8),
+    nn.ReLU, a 1x1 conv back, nn.Hardsigmoid, `scale * input`), a linear 1x1 projection,
+    the input added at stride 1 and equal widths; a 1x1 conv to 960 (h-swish), the pool,
+    then nn.Linear(960, 1280), nn.Hardswish, nn.Linear(1280, 1000). No conv bias before
+    batch norm, eps 0.001; nn.Hardswish and nn.ReLU modules (their in-place flag counts
+    nothing in any tool)."""
+
+    TABLE = ((3, 16, 16, False, "RE", 1), (3, 64, 24, False, "RE", 2))
+    TABLE += ((3, 72, 24, False, "RE", 1), (5, 72, 40, True, "RE", 2))
+    TABLE += ((5, 120, 40, True, "RE", 1), (5, 120, 40, True, "RE", 1))
+    TABLE += ((3, 240, 80, False, "HS", 2), (3, 200, 80, False, "HS", 1))
+    TABLE += ((3, 184, 80, False, "HS", 1), (3, 184, 80, False, "HS", 1))
+    TABLE += ((3, 480, 112, True, "HS", 1), (3, 672, 112, True, "HS", 1))
+    TABLE += ((5, 672, 160, True, "HS", 2), (5, 960, 160, True, "HS", 1))
+    TABLE += ((5, 960, 160, True, "HS", 1),)
+
+    def __init__(self, classes: int = 1000) -> None:
+        super().__init__()
+        self.hswish, self.hsigmoid = nn.Hardswish(), nn.Hardsigmoid()
+        self.conv("conv1", 3, 16, 3, 2)
+        cin = 16
+        for i, (k, exp, c, se, _, s) in enumerate(self.TABLE):
+            name = f"bneck{i + 1}"
+            if exp != cin:
+                self.conv(f"{name}/expand", cin, exp, 1)
+            self.conv(f"{name}/dw", exp, exp, k, s, groups=exp)
+            if se:
+                squeeze = make_divisible(exp // 4, 8)
+                self.m[f"{name}/se/reduce"] = nn.Conv2d(exp, squeeze, 1)
+                self.m[f"{name}/se/expand"] = nn.Conv2d(squeeze, exp, 1)
+            self.conv(f"{name}/project", exp, c, 1)
+            cin = c
+        self.conv("conv2", 160, 960, 1)
+        self.m["fc1"], self.m["fc2"] = nn.Linear(960, 1280), nn.Linear(1280, classes)
+        for module in self.m.values():
+            if isinstance(module, nn.BatchNorm2d):
+                module.eps = 1e-3
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        m = self.m
+        x = self.unit("conv1", x, self.hswish)
+        cin = 16
+        for i, (_, exp, c, se, nl, s) in enumerate(self.TABLE):
+            name, act = f"bneck{i + 1}", self.hswish if nl == "HS" else self.relu
+            y = self.unit(f"{name}/expand", x, act) if exp != cin else x
+            y = self.unit(f"{name}/dw", y, act)
+            if se:
+                g = self.relu(m[f"{name}/se/reduce"](self.gap(y)))
+                y = self.hsigmoid(m[f"{name}/se/expand"](g)) * y
+            y = self.unit(f"{name}/project", y)
+            x = x + y if s == 1 and cin == c else y
+            cin = c
+        x = self.gap(self.unit("conv2", x, self.hswish)).flatten(1)
+        return m["fc2"](self.hswish(m["fc1"](x)))
+
+
 TWINS = {
     "mobilenetv2": MobileNetV2,
     "resnext50": ResNeXt50,
     **{f"densenet{d}": lambda d=d: DenseNet(d) for d in DenseNet.BLOCKS},
     "shufflenetv2": ShuffleNetV2,
     "efficientnet-b0": EfficientNetB0,
+    "mobilenetv3-large": MobileNetV3Large,
 }

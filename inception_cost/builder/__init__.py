@@ -25,6 +25,7 @@ from inception_cost.builder.kinds import Sizes, module
 from inception_cost.builder.layers import LAYERS
 from inception_cost.errors import InputError, nearest
 from inception_cost.frontmatter import Variant
+from inception_cost.implementation.model import Implementation
 from inception_cost.kinds import Kind
 from inception_cost.network import Block, Network
 from inception_cost.ops import INPUT, Op
@@ -38,7 +39,10 @@ def build(spec: Spec, *, aux: bool = False, variant: str = "") -> Network:
 
     A stride read from printed sizes (ResNet's stages) is a property of the table as
     printed: it is read at the spec's tabled input and kept at any other input, where the
-    stage's output size follows from its strided layers."""
+    stage's output size follows from its strided layers. A model file's network was read
+    with it (`Implementation.built`)."""
+    if isinstance(spec, Implementation):
+        return spec.built(variant)
     tabled = spec.tabled_input or spec.input_shape
     chosen = next((v for v in spec.variants if v.name == variant), None)
     own = (chosen and chosen.input_shape) or spec.input_shape
@@ -86,22 +90,27 @@ def _build(
             if row.type == "local response norm" and not conventions.lrn_layers:
                 output_of[row.name] = source  # left out: the next row reads what it read
                 continue
-            built = swap if swap is not None and swap.name == row.name else row
-            ctx = Context(built, conventions, shapes, spec.connection_tables)
-            try:
-                ops = _block(ctx, source, spec.kinds, sizes)
-            except InputError as exc:
-                if upstream:
-                    exc.message += f" (upstream: {upstream})"
-                if variant:
-                    exc.message = f"variant {variant!r}: {exc.message}"
-                raise
-            budget.spend(len(ops))
-            upstream = upstream or _diverges(built, ops, previous_built)
-            previous_built = built
-            swapped = variant if built is not row else ""
-            blocks.append(Block(row.name, built.type, built, ops, source, row.train_only, swapped))
-            output_of[row.name] = ops[-1].name
+            swapped = swap is not None and swap.name == row.name
+            for built in (*spec.ahead[variant], swap) if swapped else (row,):
+                ctx = Context(built, conventions, shapes, spec.connection_tables)
+                if built.adds:  # a box's closing row: the box's input
+                    ctx.skip = _source(built, built.adds, output_of)
+                try:
+                    ops = _block(ctx, source, spec.kinds, sizes)
+                except InputError as exc:
+                    if upstream:
+                        exc.message += f" (upstream: {upstream})"
+                    if variant:
+                        exc.message = f"variant {variant!r}: {exc.message}"
+                    raise
+                budget.spend(len(ops))
+                upstream = upstream or _diverges(built, ops, previous_built)
+                previous_built = built
+                mark = variant if swapped else ""
+                blocks.append(
+                    Block(built.name, built.type, built, ops, source, row.train_only, mark)
+                )
+                output_of[built.name] = source = ops[-1].name
     network = Network(spec.name, input_shape, tuple(blocks), conventions, aux)
     return validate.check(network), sizes.read
 

@@ -11,16 +11,19 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from inception_cost.cells import MAX_DIGITS, Patch, Shape
-from inception_cost.conventions import Conventions
+from inception_cost.cells import BOUND, MAX_DIGITS, Patch, Shape
+from inception_cost.conventions import Conventions, leaky_slope
 from inception_cost.errors import InputError
-from inception_cost.kind_checks import BOUND
 from inception_cost.ops import (
     BatchNorm,
     Conv2d,
+    Gelu,
+    HardSigmoid,
+    HardSwish,
     Op,
     Pool2d,
     ReLU,
+    Sigmoid,
     Swish,
     Tanh,
     pad_amount,
@@ -28,13 +31,24 @@ from inception_cost.ops import (
 )
 from inception_cost.spec.records import Row
 
+#: The activations that are one op of their own kind (the rest: relu6, leaky relu, gelu tanh).
+_ACTIVATION_OPS = {"relu": ReLU, "tanh": Tanh, "swish": Swish, "sigmoid": Sigmoid}
+_ACTIVATION_OPS |= {"hswish": HardSwish, "hsigmoid": HardSigmoid, "gelu": Gelu}
+
+
+def divisible(wanted: Fraction | int, d: int) -> int:
+    """`wanted` to the nearest multiple of `d`, never below it nor 10% under `wanted`
+    (TF-Slim's and torchvision's _make_divisible, computed exactly)."""
+    width = max(d, math.floor(wanted + Fraction(d, 2)) // d * d)
+    return width + d if width < Fraction(9, 10) * wanted else width
+
 
 class Context:
     """One row being built: the row, what the network around it gives (its conventions,
     its connection tables, every tensor's shape so far, by name) and the ops the row has
     made, in order. The driver makes one per row."""
 
-    __slots__ = ("conventions", "ops", "row", "shapes", "tables")
+    __slots__ = ("conventions", "ops", "row", "shapes", "skip", "tables")
 
     def __init__(
         self,
@@ -48,6 +62,7 @@ class Context:
         self.shapes = shapes  # the network's: each op's output is added as it is made
         self.tables = tables
         self.ops: list[Op] = []
+        self.skip = ""  # the tensor a box's closing row adds (its box's input)
 
     def add(self, op: Op) -> str:
         if op.name in self.shapes:  # a row named like another's op (conv1/relu), or `input`
@@ -107,9 +122,7 @@ class Context:
             alpha = max(alpha, Fraction(1))
         if alpha == 1:
             return printed
-        d, wanted = c.width_divisor, printed * alpha
-        width = max(d, math.floor(wanted + Fraction(d, 2)) // d * d)
-        return width + d if width < Fraction(9, 10) * wanted else width
+        return divisible(printed * alpha, c.width_divisor)
 
     def activation(self, default: str) -> str:
         return self.row.activation or default
@@ -124,10 +137,10 @@ class Context:
             )
         return patch
 
-    def pad(self, setting: str | int, k: int) -> int:
+    def pad(self, setting: str | int, k: int, stride: int = 1) -> int:
         """The row's own padding cell, else the conventions' setting."""
         padding = self.row.cells.padding
-        return pad_amount(padding if padding is not None else setting, k)
+        return pad_amount(padding if padding is not None else setting, k, stride)
 
     def conv(
         self,
@@ -142,12 +155,13 @@ class Context:
         layer: bool = True,
         table: tuple[tuple[int, ...], ...] = (),
         norm: bool = True,
-        bias: bool = True,
+        bias: bool | None = None,
     ) -> str:
-        """A convolution, then batch norm where the conventions put one, then `act`."""
+        """A convolution, then batch norm where the conventions put one, then `act`; a bias
+        where the conventions give one (`bias`: this layer's own, whatever they say)."""
         in_shape = self.shapes[src]
         if pad is None:
-            pad = pad_amount(self.conventions.conv_padding, max(k))
+            pad = pad_amount(self.conventions.conv_padding, max(k), stride)
         self._check_channels(name, in_shape, out_c, groups, table)
         c = self.conventions
         norm = c.batch_norm and layer and norm
@@ -162,7 +176,7 @@ class Context:
                 stride,
                 (pad, pad),
                 groups,
-                bias and c.bias and (c.bn_conv_bias or not norm),
+                c.bias and (c.bn_conv_bias or not norm) if bias is None else bias,
                 layer,
                 table,
             )
@@ -194,14 +208,18 @@ class Context:
             )
 
     def activate(self, src: str, act: str) -> str:
-        """`src` through the named activation (relu, relu6, tanh, swish) or unchanged (none)."""
+        """`src` through the named activation (conventions.ACTIVATIONS) or unchanged (none)."""
         if act == "none":
             return src
         shape = self.shapes[src]
+        one = ((src,), (shape,), shape)
         if act == "relu6":
-            return self.add(ReLU(f"{src}/relu6", (src,), (shape,), shape, 6))
-        kind = {"relu": ReLU, "tanh": Tanh, "swish": Swish}[act]
-        return self.add(kind(f"{src}/{act}", (src,), (shape,), shape))
+            return self.add(ReLU(f"{src}/relu6", *one, cap=6))
+        if act.startswith("leaky relu"):
+            return self.add(ReLU(f"{src}/leaky_relu", *one, slope=leaky_slope(act)))
+        if act == "gelu tanh":
+            return self.add(Gelu(f"{src}/gelu", *one, approximate="tanh"))
+        return self.add(_ACTIVATION_OPS[act](f"{src}/{act}", *one))
 
     def pool(
         self,

@@ -11,9 +11,13 @@ from collections.abc import Callable
 from inception_cost.builder.context import Context
 from inception_cost.errors import InputError
 from inception_cost.ops import (
+    Add,
     BatchNorm,
     Dropout,
     Flatten,
+    Gelu,
+    LayerNorm,
+    LayerScale,
     Linear,
     LocalResponseNorm,
     Rbf,
@@ -55,7 +59,7 @@ def convolution(ctx: Context, src: str) -> None:
         filters,
         (patch.kh, patch.kw),
         patch.stride,
-        pad=ctx.pad(ctx.conventions.conv_padding, max(patch.kh, patch.kw)),
+        pad=ctx.pad(ctx.conventions.conv_padding, max(patch.kh, patch.kw), patch.stride),
         groups=cells.groups or 1,
         act=act,
         table=ctx.tables[cells.table] if cells.table else (),
@@ -89,7 +93,7 @@ def separable_convolution(ctx: Context, src: str) -> None:
 
 def _pool(ctx: Context, src: str, mode: str) -> None:
     patch = ctx.patch(ctx.conventions.pool_patch)
-    pad = ctx.pad(ctx.conventions.pool_padding, patch.kh)
+    pad = ctx.pad(ctx.conventions.pool_padding, patch.kh, patch.stride)
     ceil = ctx.conventions.pool_rounding == "ceil"
     ctx.pool(ctx.row.name, src, mode, (patch.kh, patch.kw), patch.stride, pad, ceil)
 
@@ -136,6 +140,29 @@ def subsampling(ctx: Context, src: str) -> None:
     ctx.activate(out, ctx.activation(ctx.conventions.conv_activation))
 
 
+def layer_norm(ctx: Context, src: str) -> None:
+    """Layer norm over the channels at each position (ConvNeXt's `LN` rows), then the
+    row's activation (none unless its cell names one)."""
+    shape = ctx.shapes[src]
+    out = ctx.add(LayerNorm(ctx.row.name, (src,), (shape,), shape))
+    ctx.activate(out, ctx.activation("none"))
+
+
+def gelu(ctx: Context, src: str) -> None:
+    """GELU in its exact (erf) form, as a table prints it on a row of its own (its
+    activation cell, if any, follows it)."""
+    shape = ctx.shapes[src]
+    out = ctx.add(Gelu(ctx.row.name, (src,), (shape,), shape))
+    ctx.activate(out, ctx.activation("none"))
+
+
+def layer_scale(ctx: Context, src: str) -> None:
+    """A learned factor per channel, then the row's activation (none unless named)."""
+    shape = ctx.shapes[src]
+    out = ctx.add(LayerScale(ctx.row.name, (src,), (shape,), shape))
+    ctx.activate(out, ctx.activation("none"))
+
+
 def dropout(ctx: Context, src: str) -> None:
     shape = ctx.shapes[src]
     ctx.add(Dropout(ctx.row.name, (src,), (shape,), shape, ctx.row.cells.rate or (0, 1)))
@@ -159,6 +186,20 @@ def rbf(ctx: Context, src: str) -> None:
     ctx.add(Rbf(ctx.row.name, (src,), (shape,), (1, 1, ctx.filters("the number of units"))))
 
 
+def residual_add(ctx: Context, src: str) -> None:
+    """A box's closing row (Darknet's `Residual`): the box's input added to the output of
+    the row above; two shapes are refused (validate)."""
+    if not ctx.skip:
+        raise InputError(
+            f"residual add row {ctx.row.name!r} adds no box's input",
+            "a repeat mark on its box's first row, or (from ROW) naming the row whose output"
+            " it adds",
+            ctx.row.at("type"),
+        )
+    shapes = (ctx.shapes[src], ctx.shapes[ctx.skip])
+    ctx.add(Add(ctx.row.name, (src, ctx.skip), shapes, shapes[0]))
+
+
 def softmax(ctx: Context, src: str) -> None:
     shape = ctx.shapes[src]
     ctx.add(Softmax(ctx.row.name, (src,), (shape,), shape))
@@ -176,7 +217,11 @@ LAYERS: dict[str, Callable[[Context, str], None]] = {
     "subsampling": subsampling,
     "dropout": dropout,
     "flatten": flatten,
+    "layer norm": layer_norm,
+    "gelu": gelu,
+    "layer scale": layer_scale,
     "linear": linear,
     "rbf": rbf,
     "softmax": softmax,
+    "residual add": residual_add,
 }

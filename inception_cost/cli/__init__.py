@@ -28,6 +28,8 @@ COMMANDS = (
     "claims",
     "compare-bottleneck",
     "conventions",
+    "diff",
+    "init",
     "memory",
     "models",
     "plot",
@@ -35,6 +37,7 @@ COMMANDS = (
     "receptive",
     "sweep",
     "table",
+    "time",
     "verify",
 )
 
@@ -53,10 +56,18 @@ class _Cli(click.Group):
         return getattr(importlib.import_module(f"{__name__}.{name}"), name)
 
     def invoke(self, ctx: click.Context):
+        """Run the command; a usage error the option parser raised without its command's
+        context (`table --input` with no value) gets it, so the hint names the command's
+        own help; Ctrl-C becomes one line before click's own handler prints a blank one."""
         try:
             return super().invoke(ctx)
-        except KeyboardInterrupt:  # before click's own handler, which prints a blank line
+        except KeyboardInterrupt:
             raise _Interrupted from None
+        except click.UsageError as exc:
+            name = ctx.invoked_subcommand
+            if exc.ctx is None and name in COMMANDS:
+                exc.ctx = click.Context(self.get_command(ctx, name), info_name=name, parent=ctx)
+            raise
 
     def main(self, *args, **kwargs):
         try:

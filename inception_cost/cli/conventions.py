@@ -14,7 +14,7 @@ from inception_cost.cli.options import (
     show,
     spec_source,
 )
-from inception_cost.presets import compare
+from inception_cost.comparison import compare
 from inception_cost.render.conventions import render
 from inception_cost.spec.variants import with_overrides
 

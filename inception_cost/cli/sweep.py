@@ -51,7 +51,7 @@ def sweep(spec_file, model, sides, variant, global_pool, dtype, fmt, output, for
     Exit 0, also when some sizes cannot be built (each is named); 2 on bad input.
     """
     result = run_sweep(
-        load_spec(spec_file, model),
+        load_spec(spec_file, model, models=False),
         sides or (),
         variant=variant or "",
         global_pool=global_pool,

@@ -47,8 +47,11 @@ def run(
     x: np.ndarray,
     *,
     check_finite: bool = True,
+    keep: frozenset[str] = frozenset(),
 ) -> Run:
-    """Forward `x` (N, H, W, C) through `network`, each block a step of its progress."""
+    """Forward `x` (N, H, W, C) through `network`, each block a step of its progress; the
+    outputs of the ops in `keep` are returned too (verify MODEL.onnx compares each row's
+    with onnxruntime's)."""
     last = last_readers(network)
     env: dict[str, np.ndarray] = {INPUT: x}
     trace: list[OpTrace] = []
@@ -60,7 +63,11 @@ def run(
                 xs = [env[name] for name in op.inputs]
                 # the input dies here (the caller's batch never does): the kernel may
                 # overwrite it
-                inplace = last.get(op.inputs[0]) == index and op.inputs[0] != INPUT
+                inplace = (
+                    last.get(op.inputs[0]) == index
+                    and op.inputs[0] != INPUT
+                    and op.inputs[0] not in keep
+                )
                 t0 = time.perf_counter()
                 y, macs = KERNELS[op.kind](op, xs, weights, inplace)
                 seconds = time.perf_counter() - t0
@@ -81,10 +88,10 @@ def run(
                     )
                 )
                 for name in op.inputs:
-                    if last.get(name) == index:
+                    if last.get(name) == index and name not in keep:
                         del env[name]
                 env[op.name] = y
                 index += 1
             step()
-    outputs = {name: a for name, a in env.items() if name not in last}
+    outputs = {name: a for name, a in env.items() if name not in last or name in keep}
     return Run(outputs, tuple(trace), x.shape[0], time.perf_counter() - start)

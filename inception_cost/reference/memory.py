@@ -14,8 +14,18 @@ from dataclasses import dataclass
 
 from inception_cost.memory import live_peak
 from inception_cost.network import Network
-from inception_cost.ops import Conv2d, LocalResponseNorm, Op, Pool2d, Registry, Softmax
-from inception_cost.reference import kernels
+from inception_cost.ops import (
+    Conv2d,
+    Gelu,
+    LayerNorm,
+    LocalResponseNorm,
+    Op,
+    Pool2d,
+    Registry,
+    ReLU,
+    Softmax,
+)
+from inception_cost.reference import kernels, pointwise
 from inception_cost.reference.weights import WEIGHTS
 
 ITEMSIZE = {"float32": 4, "float64": 8}
@@ -60,18 +70,23 @@ WORKSPACE: Registry[Callable[[Op, int, int], int]] = Registry("kernel workspace"
 @WORKSPACE.register("conv")
 def _conv(op: Conv2d, batch: int, itemsize: int) -> int:
     """The padded input (where there is padding) and the im2col chunks alive at once; none
-    for a 1x1 stride-1 convolution, whose GEMM reads the input itself."""
+    for a 1x1 stride-1 convolution, whose GEMM reads the input itself (a strided one's
+    pixels are gathered first); a depthwise one's padded input only."""
     (h, w, c), out = op.in_shapes[0], op.out_shape
     kh, kw = op.kernel
     p = op.padding[0]
-    if (kh, kw, op.stride, p, op.groups) == (1, 1, 1, 0, 1):
-        return 0  # the GEMM reads the input itself
+    if (kh, kw, p, op.groups) == (1, 1, 0, 1):
+        # the GEMM reads the input itself, or the strided pixels gathered
+        return 0 if op.stride == 1 else batch * out[0] * out[1] * c
+    padded = batch * (h + 2 * p) * (w + 2 * p) * c if p else 0
+    if 1 < op.groups == c == out[2]:
+        return padded  # depthwise: one einsum over views of the padded input
     k_cols = kh * kw * c // op.groups
-    rows = kernels.chunk_rows(out[0], out[1], k_cols, itemsize)
-    chunk = rows * out[1] * k_cols
+    images, rows = kernels.im2col_chunk(batch, out[0], out[1], k_cols, itemsize)
+    chunk = images * rows * out[1] * k_cols
     # the next chunk is copied while the last one is still bound: two at once
-    chunks = 2 if batch * -(-out[0] // rows) * op.groups > 1 else 1
-    return (batch * (h + 2 * p) * (w + 2 * p) * c if p else 0) + chunks * chunk
+    chunks = 2 if -(-batch // images) * -(-out[0] // rows) * op.groups > 1 else 1
+    return padded + chunks * chunk
 
 
 @WORKSPACE.register("pool")
@@ -98,15 +113,37 @@ def _softmax(op: Softmax, batch: int, itemsize: int) -> int:
     return batch * _elements(op.out_shape)
 
 
+@WORKSPACE.register("relu")
+def _relu(op: ReLU, batch: int, itemsize: int) -> int:
+    """The leaky ReLU's products slope x; ReLU and ReLU6 work in their output."""
+    return batch * _elements(op.out_shape) if op.slope else 0
+
+
+@WORKSPACE.register("gelu")
+def _gelu(op: Gelu, batch: int, itemsize: int) -> int:
+    """The exact form's one chunk of erf (its Python floats and their array), in elements;
+    the tanh form works in its output."""
+    return 0 if op.approximate == "tanh" else -(-pointwise.ERF_CHUNK_BYTES // itemsize)
+
+
+@WORKSPACE.register("layernorm")
+def _layer_norm(op: LayerNorm, batch: int, itemsize: int) -> int:
+    """The mean and the variance of each position."""
+    h, w, _ = op.out_shape
+    return pointwise.LAYER_NORM_TEMPORARIES * batch * h * w
+
+
 @WORKSPACE.register(
     "linear",
     "subsample",
     "rbf",
     "bn",
-    "relu",
     "tanh",
     "swish",
     "sigmoid",
+    "hswish",
+    "hsigmoid",
+    "layerscale",
     "scale",
     "add",
     "shortcut",

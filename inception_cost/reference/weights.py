@@ -13,6 +13,7 @@ convolution and linear op of the network.
 - subsampling: `.weight` the coefficient and `.bias` the bias, one per map.
 - RBF: `.weight` (in, units), the fixed centres, uniform in [-1, 1].
 - batch norm: `.weight` gamma, `.bias` beta, `.mean` and `.var` the running statistics.
+- layer norm: `.weight` gamma, `.bias` beta; layer scale: `.weight` its factors.
 
 He initialisation (normal, std sqrt(2 / fan_in)) keeps activations finite and of order
 one through ReLU stacks; biases are uniform in [-0.01, 0.01].
@@ -29,6 +30,8 @@ from inception_cost.network import Network
 from inception_cost.ops import (
     BatchNorm,
     Conv2d,
+    LayerNorm,
+    LayerScale,
     Linear,
     Op,
     Rbf,
@@ -131,6 +134,20 @@ def _batch_norm(op: BatchNorm) -> dict[str, Param]:
     }
 
 
+@WEIGHTS.register("layernorm")
+def _layer_norm(op: LayerNorm) -> dict[str, Param]:
+    """gamma in [0.5, 1.5] and beta in [-0.1, 0.1], one per channel."""
+    c = (op.out_shape[2],)
+    return {"weight": Param(c, _uniform(0.5, 1.5)), "bias": Param(c, _uniform(-0.1, 0.1))}
+
+
+@WEIGHTS.register("layerscale")
+def _layer_scale(op: LayerScale) -> dict[str, Param]:
+    """A factor per channel in [0.5, 1.5] (trained ConvNeXts start from 1e-6: a map of
+    that size would hide what its block computed)."""
+    return {"weight": Param((op.out_shape[2],), _uniform(0.5, 1.5))}
+
+
 @WEIGHTS.register(
     "pool",
     "lrn",
@@ -138,6 +155,9 @@ def _batch_norm(op: BatchNorm) -> dict[str, Param]:
     "tanh",
     "swish",
     "sigmoid",
+    "hswish",
+    "hsigmoid",
+    "gelu",
     "scale",
     "add",
     "shortcut",

@@ -8,11 +8,70 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from inception_cost import conventions
-from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Audit, ReadingFit, Verdict
+from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Audit, Reading, ReadingFit, Verdict
 from inception_cost.errors import Location
+from inception_cost.implementation.model import Implementation
+from inception_cost.kinds import builtin
+from inception_cost.verdicts import Status
 
 GLYPH = {MATCH: "✓", TRUNCATED: "≈", MISMATCH: "✗"}
-LEGEND = "✓ matches as printed (rounded) · ≈ only if the print truncated · ✗ mismatch"
+MEANS = {MATCH: "matches as printed (rounded)", TRUNCATED: "only if the print truncated"}
+MEANS[MISMATCH] = "mismatch"
+LEGEND = " · ".join(f"{GLYPH[s]} {MEANS[s]}" for s in GLYPH)
+
+
+def verdict_legend(shown: str) -> str:
+    """The verdict marks found in `shown` (the text on the page), each with its meaning."""
+    return " · ".join(f"{GLYPH[s]} {MEANS[s]}" for s in GLYPH if GLYPH[s] in shown)
+
+
+def reading_tag(reading: Reading) -> str:
+    """A claim reading in a column header's few letters: `w,Ki` (weights only, K = 1,024),
+    `w+b,K`; an ops reading by its base alone (the column beside it says what it counts)."""
+    base = "Ki" if reading.binary else "K"
+    what = {"weights only": "w", "weights + biases": "w+b"}.get(reading.counts)
+    return f"{what},{base}" if what else base
+
+
+def claim_head(reading: Reading) -> str:
+    """A claim column's header, with the reading its verdicts judge: `claim w,Ki`."""
+    return f"claim {reading_tag(reading)}"
+
+
+def readings_legend(audit: Audit, headers: list[str]) -> list[str]:
+    """What each claim column among `headers` judges, and how many rows that reading fits:
+    `claim w,Ki: params read as weights only, binary (K = 1,024): fits 3 of 12 rows`."""
+    return [
+        f"{claim_head(r)}: {column} read as {fits_text(fits)}"
+        for column, r, fits in (
+            ("params", audit.params_reading, audit.params_fits),
+            ("ops", audit.ops_reading, audit.ops_fits),
+        )
+        if claim_head(r) in headers
+    ]
+
+
+def verdict_counts(audit: Audit) -> str:
+    """One line: how many row and paper-level claims hold, fail, only truncate."""
+    counts = audit.counts
+    if not counts:
+        return "claims: none (the table and its front matter claim nothing to check)"
+    words = {MATCH: "hold", Status.WITHIN: "hold"}
+    tally: dict[str, int] = {}
+    for status, n in counts.items():
+        word = words.get(status, str(status))
+        tally[word] = tally.get(word, 0) + n
+    order = ["hold", "mismatch", "over", "under", "truncated", "not checkable"]
+    parts = [f"{tally[w]} {w}" for w in order if tally.get(w)]
+    return f"claims: {', '.join(parts)} (why: table without --brief)"
+
+
+def all_hold(audit: Audit) -> str:
+    """The findings when none is found: every row claim holds, or there is none."""
+    checked = sum(len(r.verdicts) for r in audit.rows)
+    if not checked:
+        return "no row claims to check: the table prints no sizes, depths, params or ops"
+    return f"every row claim holds ({checked} checked)"
 
 
 def csv_text(headers: list[str], rows) -> str:
@@ -30,30 +89,41 @@ def fits_text(fits: tuple[ReadingFit, ...]) -> str:
     return f"{chosen.reading.label}: fits {chosen.matches} of {chosen.rows} rows{extra}"
 
 
-def settings_lines(report) -> list[str]:
-    """The conventions in force, each line under 100 columns; every output starts with these."""
+def title_line(spec) -> str:
+    """The spec's title and where its table is from: its source, or its file; once where
+    they are the same (a spec read from standard input is titled by it)."""
+    where = spec.source.table or spec.path
+    return spec.title if where == spec.title else f"{spec.title} — {where}"
+
+
+def settings_lines(report, readings: bool = True) -> list[str]:
+    """The conventions in force, a line a subject (the input, the layers, what is counted,
+    how the claims read: left out without `readings`, where a legend says it beside the
+    claims); every output starts with these."""
     spec, a = report.spec, report.analysis
     c = a.network.conventions  # a variant's own conventions, where one is analysed
     shape = "x".join(map(str, a.network.input_shape))
-    phase = (
-        "training: auxiliary rows included"
-        if a.network.aux
-        else "inference: training-only rows left out (--aux)"
-    )
+    phase = "training: auxiliary rows included" if a.network.aux else "inference"
     unit = (
         "FLOP = 2 x MAC (a multiply and an add)"
         if report.flops
-        else "MAC = one multiply-add in a conv or linear layer; bias adds are other ops"
+        else "MAC = a multiply-add (conv, linear layers)"
     )
     lines = [
-        f"input {shape} · batch {a.batch} · {a.dtype} ({a.itemsize} bytes) · {phase}",
-        conventions.header_line(c),
-        "".join(f"{w} · " for w in conventions.words(c, "ops", _kinds(a))) + unit,
-        "other ops: compares, adds, muls, divs, exp · activations: elements written"
+        f"input {shape} · batch {a.batch} · {a.dtype} · {phase}"
+        + (" (--aux adds training-only rows)" if _left_out(spec, a.network.aux) else ""),
+        " · ".join(
+            [
+                spec.header_line()
+                if isinstance(spec, Implementation)
+                else conventions.header_line(c),
+                *conventions.words(c, "ops", _kinds(a)),
+            ]
+        ),
+        f"{unit} · other ops: adds (biases too), compares, muls, divs, exp"
+        + " · act. = elements written"
         + (" (ReLU, dropout in place)" if a.inplace else ""),
-        _claimed("params", report.audit.params_fits),
-        _claimed("ops", report.audit.ops_fits),
-        "units: K = 10^3, M = 10^6, G = 10^9 unless a line says K = 1,024",
+        *([_claimed(report.audit.params_fits, report.audit.ops_fits)] if readings else []),
     ]
     if c.changed():
         lines.append("network: " + "; ".join(conventions.words(c, "network")))
@@ -72,7 +142,40 @@ def settings_lines(report) -> list[str]:
         )
     if spec.overrides:
         lines.append("changed from the spec: " + ", ".join(spec.overrides))
+    if spec.given:
+        lines.append("from the command line: " + ", ".join(spec.given) + " (the spec gives none)")
+    lines += [f"read: {n.text}" for n in spec.notes if n.kind in ("column", "guess")]
     return lines
+
+
+def _left_out(spec, aux: bool) -> bool:
+    """Whether the spec has training-only rows that this analysis leaves out."""
+    return not aux and any(r.train_only for r in spec.rows)
+
+
+def declared_lines(spec) -> list[str]:
+    """What the front matter says beside the table, one line each: a row read as a
+    `[rows]` entry says (°), a row the table leaves out (+, added, not printed), the
+    kinds it declares."""
+    out = []
+    for entry in spec.entries:
+        rows = [r.name for r in spec.rows if r.declared.endswith(f".{entry.name}")]
+        cells = ", ".join(f"{f} = {text!r}" for f, text in entry.cells)
+        if not rows:
+            continue
+        if rows[0] in [r.name for r in spec.rows if r.declared.startswith("added.")]:
+            where = f"after {entry.after}" if entry.after else f"before {entry.before}"
+            out.append(
+                f"+ {', '.join(rows)}: added, not printed ({where}; {cells}): {entry.source}"
+            )
+        else:
+            out.append(
+                f"° {', '.join(rows)}: read as [rows.{entry.name}] says ({cells}): {entry.source}"
+            )
+    own = [name for name in spec.kinds if name not in builtin()]
+    if own:
+        out.append("kinds the front matter declares: " + ", ".join(own))
+    return out
 
 
 def _setting(value) -> str:
@@ -100,10 +203,15 @@ def _kinds(analysis) -> set[str]:
     return {c.op.kind for b in analysis.blocks for c in b.ops}
 
 
-def _claimed(column: str, fits: tuple[ReadingFit, ...]) -> str:
-    if not fits[0].rows:
-        return f"claimed {column}: none in the table"
-    return f"claimed {column} read as {fits_text(fits)}"
+def _claimed(params: tuple[ReadingFit, ...], ops: tuple[ReadingFit, ...]) -> str:
+    """How the printed claims are read, and how many rows each reading fits."""
+    if not params[0].rows and not ops[0].rows:
+        return "claims: none in the table (no params or ops column)"
+    parts = [
+        f"{column} as {fits_text(fits)}" if fits[0].rows else f"{column}: none in the table"
+        for column, fits in (("params", params), ("ops", ops))
+    ]
+    return "claims read: " + " · ".join(parts)
 
 
 def variant_changes(v, limit: int | None = None) -> list[str]:
@@ -143,6 +251,17 @@ def si(value: int | Fraction, digits: int = 1) -> str:
         if abs(v) >= scale:
             return f"{v / scale:,.{digits}f}{unit}"
     return f"{int(value):,}" if Fraction(value).denominator == 1 else f"{v:,.1f}"
+
+
+def param_parts(t) -> str:
+    """The params apart as papers count weights: the layers' weights, the normalisation
+    layers' parameters (batch norm's scale and shift) and the layers' biases."""
+    parts = [f"{number(t.layer_weights)} weights"]
+    if t.norm_params:
+        parts.append(f"{number(t.norm_params)} batch-norm params")
+    if t.biases - t.norm_biases or not t.norm_params:  # batch norm's shift replaces them
+        parts.append(f"{number(t.biases - t.norm_biases)} biases")
+    return " + ".join(parts)
 
 
 def number(value: int | Fraction, sign: bool = False) -> str:
@@ -208,6 +327,8 @@ def findings(audit: Audit) -> list[Finding]:
             out.append(Finding(r.loc, r.name, tuple(points)))
     for variant, why in audit.broken:
         out.append(Finding(variant.loc, f"variant {variant.name}", (f"cannot be built: {why}",)))
+    for note in audit.unexplained:
+        out.append(Finding(note.loc, "not explained", (note.text,)))
     for u in audit.unused:
         out.append(Finding(u.loc, u.what, (f"declared but never used: {u.why}",)))
     return out
@@ -224,8 +345,16 @@ def claim_lines(audit: Audit) -> list[tuple[str, str, list[str]]]:
                 lines.append(f"{check.reading}: {check.status} ({check.note})")
                 continue
             value = check.computed
-            shown = f"{value.numerator:,}" if value.denominator == 1 else f"{float(value):,.2f}"
+            places = max(2, c.value.decimals)  # a ratio to the claim's own decimals
+            shown = (
+                f"{value.numerator:,}" if value.denominator == 1 else f"{float(value):,.{places}f}"
+            )
             note = f" ({check.note})" if check.note else ""
             lines.append(f"{check.reading}: {shown} against {c.value}: {check.status}{note}")
+        if ca.not_judged:
+            lines.append(
+                f"not judged on {', '.join(ca.not_judged)}: other networks of the paper"
+                " (readings with claims of their own)"
+            )
         out.append((c.id, f"“{c.text}” ({c.source})", lines))
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from inception_cost import __version__
-from inception_cost.presets import Compared, Comparison
+from inception_cost.comparison import Compared, Comparison
 from inception_cost.render.common import csv_text
 
 SCHEMA_VERSION = 1
@@ -111,8 +111,8 @@ def render(comparison: Comparison, fmt: str) -> str:
         out += [f"- {line}" for line in why_lines(comparison)]
         out += ["", "Where each rule was read:", ""]
         out += [
-            f"- `{p.name}` ({p.tool}): {p.source}"
-            for p in (c.count.preset for c in comparison.presets)
+            f"- `{c.count.preset.name}` ({c.count.preset.tool}): {c.count.source}"
+            for c in comparison.presets
         ]
         return "\n".join(out) + "\n"
     raise ValueError(f"{fmt!r} is not a text format (rich: render/terminal/conventions.py)")
@@ -137,7 +137,7 @@ def _json(comparison: Comparison) -> dict:
                 "difference": dict(c.difference),
                 "unsupported": list(c.count.unsupported),
                 "params_parts": dict(c.count.param_parts),
-                "source": c.count.preset.source,
+                "source": c.count.source,
             }
             for c in comparison.presets
         ],

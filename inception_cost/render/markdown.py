@@ -12,12 +12,16 @@ from __future__ import annotations
 from inception_cost.cells import format_shape
 from inception_cost.render.common import (
     GLYPH,
-    LEGEND,
+    all_hold,
     claim_lines,
+    declared_lines,
     findings,
     number,
+    param_parts,
+    reading_tag,
     settings_lines,
     variant_changes,
+    verdict_legend,
 )
 from inception_cost.render.front_matter import front_matter
 from inception_cost.render.tabular import rows, with_shares
@@ -32,10 +36,12 @@ def _cell(text: str) -> str:
 def to_spec(report) -> str:
     """`--format spec`: the front matter and every column, which reads back as a spec;
     with --shares the CSV's share columns too (fractions of 1, skipped on read)."""
-    table = with_shares(report, rows(report), decimal) if report.show_shares else rows(report)
+    table = rows(report, entries=True)  # [added] rows as entries, the table as printed
+    if report.show_shares:
+        table = with_shares(report, table, decimal, entries=True)
     lines = ["| " + " | ".join(_cell(h) for h in table[0]) + " |", "|" + "---|" * len(table[0])]
     lines += ["| " + " | ".join(_cell(c) for c in line) + " |" for line in table[1:]]
-    return front_matter(report.spec) + _document(report, lines)
+    return front_matter(report.spec, entries=True) + _document(report, lines)
 
 
 def to_markdown(report) -> str:
@@ -53,8 +59,11 @@ def report_table(report) -> list[str]:
     a, au, counted = report.analysis, report.audit, report.counted
     unit = counted.unit
     show_ops_claims = counted.claims_comparable
-    heads = ["layer", "type", "output", "depth", "params", "claimed", unit]
-    heads += ["claimed"] if show_ops_claims else []
+    # each claim column says the reading its verdicts judge (`claimed w,Ki`: weights only,
+    # K = 1,024), as the terminal's does
+    claimed = [f"claimed {reading_tag(r)}" for r in (au.params_reading, au.ops_reading)]
+    heads = ["layer", "type", "output", "depth", "params", claimed[0], unit]
+    heads += [claimed[1]] if show_ops_claims else []
     heads += ["activations"]
     shares = SHARE_HEADS if report.show_shares else ()
     heads += shares
@@ -71,6 +80,7 @@ def report_table(report) -> list[str]:
         cells = [
             b.name
             + (" (added)" if row.added else "")
+            + (" (declared)" if row.declared.startswith("rows.") else "")
             + (" (training)" if b.block.train_only else ""),
             b.block.type,
             _marked(format_shape(b.block.out_shape), ra.output, quiet=True),
@@ -128,7 +138,16 @@ def _header(report) -> list[str]:
 def _table(report, table_lines: list[str]) -> list[str]:
     """The table, then what its marks and columns mean."""
     counted = report.counted
-    out = [*table_lines, "", f"Claims as printed, with their verdicts: {LEGEND}."]
+    marks = verdict_legend("".join(table_lines))  # only the marks the table shows
+    out = [*table_lines, *(["", f"Claims as printed, with their verdicts: {marks}."] * bool(marks))]
+    au, heads = report.audit, table_lines[0]
+    read = [
+        f"`claimed {reading_tag(r)}`: the {column} claims read as {r.label}"
+        for column, r in (("params", au.params_reading), ("ops", au.ops_reading))
+        if f"| claimed {reading_tag(r)} |" in heads
+    ]
+    out += ["", "; ".join(read) + "."] if read else []
+    out += [f"- {line}" for line in declared_lines(report.spec)]
     if report.show_shares:
         out += [
             "",
@@ -154,7 +173,7 @@ def _totals(report) -> list[str]:
         "",
         "## Totals",
         "",
-        f"- params: {number(t.params)} ({number(t.weights)} weights + {number(t.biases)} biases)"
+        f"- params: {number(t.params)} ({param_parts(t)})"
         + (f"; {number(t.fixed)} fixed, not trained" if t.fixed else ""),
         f"- {ops}: {number(ours)}",
         *(
@@ -176,13 +195,13 @@ def _totals(report) -> list[str]:
 
 
 def _findings(report) -> list[str]:
-    out = ["", "## Findings", "", f"Verdicts: {LEGEND}.", ""]
+    out = ["", "## Findings", ""]
     found = findings(report.audit)
     for f in found:
         out.append(f"- **{f.row}** (`{f.loc}`)")
         out += [f"  - {point}" for point in f.points]
     if not found:
-        out.append("- every claim holds")
+        out.append(f"- {all_hold(report.audit)}")
     return out
 
 

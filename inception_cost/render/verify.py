@@ -14,8 +14,8 @@ from inception_cost.cells import format_shape
 from inception_cost.render.common import GLYPH, csv_text
 from inception_cost.verdicts import Status
 
-#: 2: memory_bytes.bookkeeping and memory_bytes.measured.
-SCHEMA_VERSION = 2
+#: 2: memory_bytes.bookkeeping and memory_bytes.measured. 3: onnxruntime (a model file).
+SCHEMA_VERSION = 3
 
 
 def render(result, fmt: str) -> str:
@@ -39,8 +39,9 @@ def _gflops(rate: float | None) -> str:
 def header_lines(v) -> list[str]:
     e = v.estimate
     return [
-        f"{v.model}: NumPy reference forward pass, batch {v.batch}, {v.dtype}, seed {v.seed},"
-        f" {'with' if v.aux else 'without'} training-only rows"
+        f"{v.model}: NumPy reference forward pass, batch {v.batch}, {v.dtype}, seed {v.seed}"
+        + (", the model's own weights against onnxruntime," if v.runtime else ",")
+        + f" {'with' if v.aux else 'without'} training-only rows"
         + (f", variant {v.variant}" if v.variant else ""),
         "MACs = multiply-adds counted by the kernels from the operands they multiplied,"
         " beside the cost model's; GFLOP/s = 2 x MACs / time",
@@ -93,6 +94,13 @@ def check_lines(v) -> list[str]:
         f" (worst {s.worst:.1e})"
         for s in v.softmax
     ]
+    if v.runtime:
+        worst = max(v.runtime, key=lambda r: r.worst)
+        lines.append(
+            f"{ok_glyph(all(r.ok for r in v.runtime))} each of {len(v.runtime)} rows' outputs"
+            f" equals onnxruntime's within {worst.tolerance:.0e} of its largest value"
+            f" (worst {worst.worst:.1e}, {worst.name})"
+        )
     if v.ok:
         lines.append(f"verified: all {v.ops} ops ran with the analysed shapes and multiply-adds")
     else:
@@ -169,6 +177,9 @@ def _json(v) -> dict:
         },
         "finite": v.finite,
         "softmax": [{"name": s.name, "worst": s.worst, "ok": s.ok} for s in v.softmax],
+        "onnxruntime": [
+            {"row": r.name, "tensor": r.tensor, "worst": r.worst, "ok": r.ok} for r in v.runtime
+        ],
         "mismatches": v.mismatches(),
         "blocks": [
             {

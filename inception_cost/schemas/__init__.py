@@ -16,6 +16,8 @@ COMMANDS = (
     "sweep",
     "memory",
     "profile",
+    "diff",
+    "time",
 )
 
 

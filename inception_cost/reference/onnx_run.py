@@ -1,0 +1,141 @@
+"""`verify MODEL.onnx`: the NumPy reference run with the model's own weights, and each
+row's output held against onnxruntime's run of the same file on the same input.
+
+The weights are read from the file (external data included) only here, into the layout
+`weights.py` documents: a convolution's (Cout, Cin/g, kh, kw) as HWIO, a linear layer's
+as (in, out) with its input rows in our (H, W, C) flattening order (ONNX flattens
+(C, H, W)). onnxruntime is the optional `onnxruntime` extra.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+from inception_cost.errors import InputError
+from inception_cost.network import Network
+from inception_cost.ops import Conv2d, Flatten, Linear
+
+
+def weights(impl, net: Network, dtype: str) -> dict[str, np.ndarray]:
+    """The model's own weights for every op of `net` (read from `impl`), as the executor
+    takes them."""
+    model = _load(impl.path)
+    values = _Values(model, impl.path)
+    out: dict[str, np.ndarray] = {}
+    producers = {op.name: op for op in net.ops()}
+    for op in net.ops():
+        roles = impl.params.get(op.name)
+        if not roles:
+            continue
+        for role, tensor in roles.items():
+            if role == "layout":
+                continue
+            array = values.get(tensor, op.name)
+            if role == "weight" and isinstance(op, Conv2d):
+                array = array.transpose(2, 3, 1, 0)  # OIHW -> HWIO
+            elif role == "weight" and isinstance(op, Linear):
+                array = _linear(array, op, roles.get("layout", "oi"), producers)
+            out[f"{op.name}.{role}"] = np.ascontiguousarray(array, dtype=dtype)
+    return out
+
+
+def _linear(array: np.ndarray, op: Linear, layout: str, producers) -> np.ndarray:
+    """A linear weight as (in, out), its input rows in (H, W, C) order where it reads a
+    flattened map (ONNX's Flatten and Reshape go (C, H, W))."""
+    w = array.T if layout == "oi" else array
+    source = producers.get(op.inputs[0])
+    if isinstance(source, Flatten):
+        h, wd, c = source.in_shapes[0]
+        if h * wd > 1:
+            w = w.reshape(c, h, wd, -1).transpose(1, 2, 0, 3).reshape(h * wd * c, -1)
+    return w
+
+
+def _load(path: str) -> onnx.ModelProto:
+    try:
+        return onnx.load(path)  # its external data too: verify needs the values
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read its weights: {exc}", "the model's data file", path) from None
+
+
+class _Values:
+    """Tensor values of a model: its initializers, Constant nodes, and the few nodes an
+    exporter puts between a stored weight and its layer (Identity, Transpose, Cast)."""
+
+    def __init__(self, model: onnx.ModelProto, path: str):
+        self.path = path
+        self.init = {t.name: t for t in model.graph.initializer}
+        self.nodes = {out: n for n in model.graph.node for out in n.output}
+
+    def get(self, name: str, op: str) -> np.ndarray:
+        if name in self.init:
+            return numpy_helper.to_array(self.init[name])
+        node = self.nodes.get(name)
+        if node is not None and node.op_type == "Constant":
+            return numpy_helper.to_array(node.attribute[0].t)
+        if node is not None and node.op_type in ("Identity", "Cast", "Transpose"):
+            x = self.get(node.input[0], op)
+            if node.op_type == "Transpose":
+                perm = [list(a.ints) for a in node.attribute if a.name == "perm"]
+                return x.transpose(perm[0] if perm else None)
+            return x
+        raise InputError(
+            f"the weights of {op} are computed by node {node.name if node is not None else name!r}",
+            "weights stored in the file (an initializer or a Constant)",
+            self.path,
+        )
+
+
+def runtime_outputs(impl, names: list[str], x: np.ndarray) -> dict[str, np.ndarray]:
+    """onnxruntime's values of the ONNX tensors `names` for the input `x` (N, H, W, C)."""
+    try:
+        import onnxruntime
+    except ImportError as exc:
+        raise InputError(
+            "verify MODEL.onnx runs the model with onnxruntime, which is not installed",
+            "pip install 'inception-cost[onnxruntime]'",
+        ) from exc
+    model = _load(impl.path)
+    declared = {o.name for o in model.graph.output}
+    for name in names:
+        if name not in declared:
+            model.graph.output.append(onnx.helper.make_empty_tensor_value_info(name))
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3
+    images = np.ascontiguousarray(x.transpose(0, 3, 1, 2), dtype=np.float32)
+    try:
+        session = onnxruntime.InferenceSession(
+            model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+        )
+        batch = session.get_inputs()[0].shape[0]
+        if batch == images.shape[0] or not isinstance(batch, int):
+            runs = [session.run(names, {impl.image: images})]
+        else:  # a batch fixed at export (1): the images one by one, their outputs stacked
+            runs = [session.run(names, {impl.image: images[i : i + 1]}) for i in range(len(x))]
+    except Exception as exc:  # onnxruntime's own errors have no common base class
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(
+            f"onnxruntime cannot run the model: {first[:300]}",
+            "a model onnxruntime runs on the CPU",
+            impl.path,
+        ) from None
+    return {name: np.concatenate([r[k] for r in runs]) for k, name in enumerate(names)}
+
+
+def worst(ours: np.ndarray, theirs: np.ndarray, op) -> float:
+    """The largest difference of our output from onnxruntime's, over the largest magnitude
+    of theirs (a relative difference that does not blow up where a value is near 0)."""
+    if ours.ndim == 4 and theirs.ndim == 4:
+        ours = ours.transpose(0, 3, 1, 2)
+    else:
+        if isinstance(op, Flatten):
+            h, w, c = op.in_shapes[0]
+            ours = ours.reshape(-1, h, w, c).transpose(0, 3, 1, 2)
+        ours = ours.reshape(theirs.shape)
+    scale = float(np.abs(theirs).max()) if theirs.size else 0.0
+    diff = float(np.abs(ours.astype(np.float64) - theirs.astype(np.float64)).max())
+    return diff / scale if scale > 0 else (0.0 if diff == 0 else math.inf)
