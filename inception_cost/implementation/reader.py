@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from onnx import defs as onnx_defs
 
+from inception_cost import budget, progress
 from inception_cost.conventions import Conventions
 from inception_cost.errors import InputError
 from inception_cost.frontmatter import ClaimReading, Source
@@ -93,8 +94,12 @@ class Lowering:
         for name, dims in g.initializers.items():
             values = g.constants.get(name, (dims, None))[1]
             self.values[name] = Const(dims, values, math.prod(dims))
-        for node in g.nodes:
-            self._lower(node)
+        with progress.task(f"reading {g.path}", len(g.nodes)) as step:
+            for node in g.nodes:
+                step()
+                made = len(self.ops)
+                self._lower(node)
+                budget.spend(len(self.ops) - made)  # a model's ops, as a table's are built
         for out in g.outputs:
             value = self.values.get(out)
             if isinstance(value, Held):

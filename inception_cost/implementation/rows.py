@@ -61,13 +61,18 @@ class _Rows:
     names: list[str] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
     ops: list[list[Op]] = field(default_factory=list)
+    taken: set[str] = field(default_factory=set)  # the names, kept as they are given
+    # name -> the last #k it took: a run of rows of one name is named in one pass
+    last: dict[str, int] = field(default_factory=dict)
 
     def new(self, key: str | None, name: str, type_: str) -> int:
-        taken = set(self.names)
-        unique, k = name, 1
-        while unique in taken:
+        k = self.last.get(name, 1)
+        unique = name if k == 1 else f"{name}#{k}"
+        while unique in self.taken:
             k += 1
             unique = f"{name}#{k}"
+        self.last[name] = k
+        self.taken.add(unique)
         self.keys.append(key)
         self.names.append(unique)
         self.types.append(type_)

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from inception_cost import progress
 from inception_cost.errors import InputError
 from inception_cost.machines import CALIBRATED, Machine
 from inception_cost.reference.memory import available
@@ -193,14 +194,23 @@ def calibrate(llc: int | None = None) -> Machine:
             f" {_mib(cache)} last-level cache), over half the {free / 1e9:,.2f} GB available",
             "more free memory, or --llc SIZE for a smaller cache",
         )
-    peaks = {p: matmul_peak(d) for p, d in (("fp32", "float32"), ("fp64", "float64"))}
-    dram, dram_kernel = stream(dram_set, ("copy", "triad"))
     sizes = []
     size = max(CACHE_SMALLEST, 2 * below)
     while 2 * size <= cache:
         sizes.append(size)
         size *= 4
-    cached = max(((*stream(s, ("copy", "scale", "add", "triad")), s) for s in sizes), default=None)
+    with progress.task("calibrating this machine", 3 + len(sizes)) as step:
+        peaks = {}
+        for p, d in (("fp32", "float32"), ("fp64", "float64")):
+            peaks[p] = matmul_peak(d)
+            step()
+        dram, dram_kernel = stream(dram_set, ("copy", "triad"))
+        step()
+        streams = []
+        for s in sizes:
+            streams.append((*stream(s, ("copy", "scale", "add", "triad")), s))
+            step()
+    cached = max(streams, default=None)
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     where = "given by --llc" if llc else ("as the OS reports it" if found else "assumed")
     notes = [

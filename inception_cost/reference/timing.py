@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import statistics
 
+from inception_cost import progress
 from inception_cost.errors import InputError
 from inception_cost.network import Network
 from inception_cost.reference import calibrate, executor, memory, weights
@@ -41,18 +42,21 @@ def samples(
     check(network, batch, dtype)
     w = weights.init_weights(network, seed, dtype)
     x = weights.random_input(network.input_shape, batch, seed, dtype)
-    for _ in range(WARMUP):
-        executor.run(network, w, x, check_finite=False)
     per_op: dict[str, list[float]] = {}
     per_row: dict[str, list[float]] = {}
-    for _ in range(repeats):
-        run = executor.run(network, w, x, check_finite=False)
-        rows: dict[str, float] = {}
-        for t in run.trace:
-            per_op.setdefault(t.name, []).append(t.seconds)
-            rows[t.block] = rows.get(t.block, 0.0) + t.seconds
-        for name, seconds in rows.items():
-            per_row.setdefault(name, []).append(seconds)
+    with progress.task(f"timing {network.name}", WARMUP + repeats) as step:
+        for _ in range(WARMUP):
+            executor.run(network, w, x, check_finite=False)
+            step()
+        for _ in range(repeats):
+            run = executor.run(network, w, x, check_finite=False)
+            step()
+            rows: dict[str, float] = {}
+            for t in run.trace:
+                per_op.setdefault(t.name, []).append(t.seconds)
+                rows[t.block] = rows.get(t.block, 0.0) + t.seconds
+            for name, seconds in rows.items():
+                per_row.setdefault(name, []).append(seconds)
     return per_op, per_row
 
 
