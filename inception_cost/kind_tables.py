@@ -170,15 +170,5 @@ def to_toml(kind: Kind, value) -> list[str]:
 
 
 def _layer_toml(layer: Layer, value) -> str:
-    base = Layer(layer.op, layer.name)
-    parts = [f"op = {value(layer.op)}", f"name = {value(layer.name)}"]
-    for key in Layer.__dataclass_fields__:
-        got = getattr(layer, key)
-        if key in ("op", "name") or got == getattr(base, key):
-            continue
-        if key == "filters":
-            got = _filters_text(got)
-        elif key == "kernel" and isinstance(got, tuple):
-            got = got[0]
-        parts.append(f"{key} = {value(got)}")
+    parts = [f"{key} = {value(got)}" for key, got in _layer_table(layer).items()]
     return "{ " + ", ".join(parts) + " }"
