@@ -437,18 +437,13 @@ def audit(
         tuple(_row_audit(b, params_reading, ops_reading, batch) for b in blocks), blocks
     )
     chosen = (params_reading, ops_reading)
-    marks = tuple(n for n in spec.notes if n.kind == "unexplained")
+    # the reader's findings: footnote marks nobody explains, declarations nothing uses
+    found = {
+        "unexplained": tuple(n for n in spec.notes if n.kind == "unexplained"),
+        "unused": spec.unused,
+    }
     if built is None:
-        return Audit(
-            rows,
-            params_fits,
-            ops_fits,
-            *chosen,
-            None,
-            None,
-            unexplained=marks,
-            unused=spec.unused,
-        )
+        return Audit(rows, params_fits, ops_fits, *chosen, None, None, **found)
     plain = built.tabled if variant else built.inference
     # The reading analysed comes first, under its own name; "as tabled" is the spec's own.
     readings: list[tuple[str, cost.Totals]] = [(variant or "as tabled", built.inference.totals)]
@@ -485,17 +480,8 @@ def audit(
         )
         for c in spec.claims
     )
-    return Audit(
-        rows,
-        params_fits,
-        ops_fits,
-        *chosen,
-        tuple(variants),
-        claims,
-        tuple(broken),
-        marks,
-        spec.unused,
-    )
+    variants_found = (tuple(variants), claims, tuple(broken))
+    return Audit(rows, params_fits, ops_fits, *chosen, *variants_found, **found)
 
 
 def _swapped_row(v: Variant, va: cost.Analysis, built: Built, chosen) -> RowAudit | None:

@@ -442,6 +442,33 @@ class FrontMatter:
     connection_tables: dict[str, tuple[tuple[int, ...], ...]]
 
 
+def _claims_named(claims: list, named: set[str], places: Places) -> list[InputError]:
+    """Each claim's id its own, and the reading it is about one the spec has."""
+    errors, ids = [], {}
+    for i, c in enumerate(claims):
+        if c and c.id in ids:
+            errors.append(
+                InputError(
+                    f"claim id {c.id!r} is taken by another claim",
+                    "each claim its own id",
+                    places.at("claims", i, "id"),
+                )
+            )
+        if c:
+            ids[c.id] = i
+    for i, c in enumerate(claims):
+        if c and c.reading and c.reading not in named:
+            errors.append(
+                InputError(
+                    f"claim {c.id!r} is about reading {c.reading!r}, which the spec does not"
+                    f" have{nearest(c.reading, named)}",
+                    "as tabled, or the name of one of its [[variants]]",
+                    places.at("claims", i, "reading"),
+                )
+            )
+    return errors
+
+
 def read(meta: dict, path: str, places: Places, readings: set[str] = frozenset()) -> FrontMatter:
     """The front matter's settings, claims and variants; every error found, each at the
     line of its own table or entry. `readings`: the table's own (a network's column),
@@ -483,28 +510,7 @@ def read(meta: dict, path: str, places: Places, readings: set[str] = frozenset()
     given = [v.get("name") if isinstance(v, dict) else None for v in declared]
     errors += _taken(given, places)
     named = {"as tabled", *readings, *(v for v in given if isinstance(v, str))}  # a broken one too
-    ids: dict[str, int] = {}
-    for i, c in enumerate(claims):
-        if c and c.id in ids:
-            errors.append(
-                InputError(
-                    f"claim id {c.id!r} is taken by another claim",
-                    "each claim its own id",
-                    places.at("claims", i, "id"),
-                )
-            )
-        if c:
-            ids[c.id] = i
-    for i, c in enumerate(claims):
-        if c and c.reading and c.reading not in named:
-            errors.append(
-                InputError(
-                    f"claim {c.id!r} is about reading {c.reading!r}, which the spec does not"
-                    f" have{nearest(c.reading, named)}",
-                    "as tabled, or the name of one of its [[variants]]",
-                    places.at("claims", i, "reading"),
-                )
-            )
+    errors += _claims_named(claims, named, places)
     front = FrontMatter(
         name=name,
         title=attempt(_str, meta, "title", top, at=top) or name,

@@ -309,7 +309,7 @@ def _bottleneck(rng: random.Random) -> list[str]:
 
 
 def _plot(rng: random.Random) -> list[str]:
-    suffix = rng.choice((".svg", ".svg", ".png", ".pdf", ".txt", "/"))
+    suffix = rng.choice((".svg", ".svg", ".svg", ".png", ".pdf", ".txt", "/"))
     args = ["-o", f"{{dir}}/chart{suffix}", *_batch(rng), *_variant(rng)]
     if rng.random() < 0.3:
         args += ["--roofline", *_machine(rng)]
@@ -321,12 +321,12 @@ def _machine(rng: random.Random) -> list[str]:
     seconds and writes the user's configuration folder); --measure only beside a machine
     it refuses (it calibrates too)."""
     rates = ("300G", "19.5T", "25G", "0", "1e999", "٣G", "-1G", "9" * 30)
-    how = rng.randrange(4)
-    if how == 0:
+    how = rng.random()
+    if how < 0.6:
         args = ["--machine", _pick(rng, ("a100", "h100", "i9-11900h", "calibrated", "nope"))]
-    elif how == 1:
-        args = ["--peak", _pick(rng, rates), *_maybe(rng, 0.9, "--bandwidth", _pick(rng, rates))]
-    elif how == 2:
+    elif how < 0.8:
+        args = ["--peak", _pick(rng, rates[:3]), "--bandwidth", _pick(rng, rates[:3])]
+    elif how < 0.9:
         args = ["--machine", "a100", *_maybe(rng, 0.3, "--measure", "numpy")]
     else:
         args = []
@@ -744,7 +744,7 @@ def declare(text: str, rng: random.Random) -> tuple[str, bool]:
     of them well formed, so that the reader passes them on to the builder and the audit."""
     spec = parse(text)
     for _ in range(rng.randint(1, 3)):
-        rng.choice(DECLARATIONS)(spec, rng, rng.random() < 0.5)
+        rng.choice(DECLARATIONS)(spec, rng, rng.random() < 0.7)
     csv = rng.random() < 0.15
     return write(spec, csv), csv
 
@@ -849,7 +849,7 @@ def _declare_added(spec: Spec, rng: random.Random, sound: bool) -> None:
     entry[rng.choice(("after", "before")) if sound else rng.choice(("after", "nope"))] = rng.choice(
         rows
     )
-    types = ("relu", "dropout (40%)", "global average pool, 1000-d fc", "batch norm", "lstm")
+    types = ("softmax", "dropout (40%)", "global average pool, 1000-d fc", "batch norm", "lstm")
     entry["type" if sound else rng.choice(("type", "output size", "nope"))] = (
         rng.choice(types) if sound else _odd(rng, 2)
     )
@@ -1006,7 +1006,14 @@ def make_case(rng: random.Random) -> Case:
         args += _output(rng, command.outputs)
     if name == "compare-bottleneck" and "--input" in args:
         args = [a for a in args if a != "{spec}"]
+    if "--variant" in args and rng.random() < 0.7 and (own := _variants_of(text)):
+        args[args.index("--variant") + 1] = rng.choice(own)  # one the spec has
     return Case(model, suffix, text, tuple(args), generator, data)
+
+
+def _variants_of(text: str) -> list[str]:
+    """The names of the spec's declared variants, as its front matter writes them."""
+    return re.findall(r'(?m)^\[\[variants\]\]\n(?:[^\[\n].*\n)*?name = "([^"\n]+)"', text)
 
 
 def _model_data(rng: random.Random) -> tuple[str, str, bytes]:
@@ -1029,7 +1036,8 @@ def _diff_operands(rng: random.Random, suffix: str) -> tuple[list[str], bytes]:
         return ["{spec}"], b""
     if how < 0.1:
         return ["{spec}", "{spec}"], b""
-    return ["{spec}", "{onnx}"], _model_data(rng)[2]
+    whole = rng.random() < 0.7
+    return ["{spec}", "{onnx}"], onnx_bases()["stem"] if whole else _model_data(rng)[2]
 
 
 class _Hung(Exception):

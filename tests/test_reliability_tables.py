@@ -212,3 +212,41 @@ def test_reading_a_model_file_and_timing_tell_their_progress(tmp_path):
     assert tasks[0] == (f"reading {tmp_path / 'chain.onnx'}", 7)
     assert ("timing chain", 3) in tasks  # a warm-up run and the two timed
     assert heard.events.count(("end",)) == len(tasks)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "spec"])
+def test_found_a_symbol_of_another_script_reads_back(run, write, fmt):
+    """`[symbols] "α" = 3` was written back as the bare key α = 3, which is no TOML:
+    `--format csv` and `--format spec` raised TOMLDecodeError."""
+    text = _widths("| convolution | 3x3/1 | 2α |\n", '"α" = 3')
+    result = run("table", str(write(text)), "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    name = "back.csv" if fmt == "csv" else "back.md"
+    again = run("table", str(write(result.stdout, name)), "--format", "csv")
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.splitlines()[-1].split(",")[4] == "8x8x6"
+
+
+def test_found_a_kind_extending_what_is_no_name(run, write):
+    """`extends = { ... }`: TypeError (unhashable type) while looking the base up."""
+    text = spec_text(ROW, 'input = "8x8x3"\n[kinds.stage]\nextends = { layers = 1 }')
+    check(run("table", str(write(text)), "--format", "csv"), "spec.md:3:1", "which is no kind")
+
+
+@pytest.mark.torch  # onnxruntime: installed with the torch extras in CI
+def test_found_onnxruntimes_own_log_line_beside_ours(tmp_path):
+    """A model onnxruntime refuses (an initializer's data longer than its shape): its C++
+    logger wrote a coloured line to stderr beside our one line; now only ours."""
+    import subprocess
+    import sys
+
+    from onnx_graphs import stem
+
+    m = stem()
+    next(t for t in m.graph.initializer if t.name == "fb").dims[0] = 7
+    path = save(m, tmp_path / "bad.onnx")
+    command = [sys.executable, "-m", "inception_cost", "verify", path, "--format", "csv"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "error: onnxruntime cannot run the model" in result.stderr

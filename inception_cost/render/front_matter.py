@@ -4,6 +4,7 @@ the CSV's `# spec:` line carries (as JSON), so that either reads back as the sam
 from __future__ import annotations
 
 import json
+import re
 
 from inception_cost.columns import NOTE
 from inception_cost.conventions import toml_inline, toml_lines
@@ -17,6 +18,11 @@ def _value(v) -> str:
     if isinstance(v, int | float):
         return repr(v)
     return json.dumps(v, ensure_ascii=False)
+
+
+def _key(name: str) -> str:
+    """A TOML key: bare where TOML allows it (`k`), else quoted (`"α"`)."""
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else _value(name)
 
 
 def _number(value) -> str:
@@ -73,7 +79,7 @@ def front_matter(spec, entries: bool = False) -> str:
             inner = ", ".join(f"{k} = {_value(h)}" for k, h in v.columns)
             lines.append(f"columns = {{ {inner} }}")
         if v.symbols:
-            inner = ", ".join(f"{k} = {_number(x)}" for k, x in v.symbols)
+            inner = ", ".join(f"{_key(k)} = {_number(x)}" for k, x in v.symbols)
             lines.append(f"symbols = {{ {inner} }}")
         if v.conventions:
             lines.append(f"conventions = {toml_inline(v.conventions, spec.conventions, _value)}")
@@ -90,7 +96,8 @@ def front_matter(spec, entries: bool = False) -> str:
                 lines.append(f"source = {_value(entry.source)}")
                 lines += [f"{f} = {_value(text)}" for f, text in entry.cells]
     if spec.symbols:
-        lines += ["", "[symbols]", *(f"{k} = {_number(x)}" for k, x in spec.symbols.items())]
+        symbols = (f"{_key(k)} = {_number(x)}" for k, x in spec.symbols.items())
+        lines += ["", "[symbols]", *symbols]
     if spec.footnotes:
         lines += ["", "[footnotes]"]
         lines += [f"{_value(mark)} = {_value(text)}" for mark, text in spec.footnotes.items()]

@@ -133,7 +133,7 @@ def declared_kinds(
         base = declared.get("extends") if isinstance(declared, dict) else None
         if base is None:
             kinds[name] = declare(name, declared, loc, set(COLUMNS) | symbols)
-        elif base not in kinds:
+        elif not isinstance(base, str) or base not in kinds:
             raise InputError(
                 f"kind {name!r} extends {base!r}, which is no kind{nearest(str(base), kinds)}",
                 "a built-in kind or one declared above it: " + ", ".join(kinds),
