@@ -11,8 +11,11 @@ Three parts, each a figure and a ratio against a reference measured in the same 
    runaways (a 10,000-layer sweep and plot, a spec of 99,000 rows) and specs of up to
    16 MiB built to be slow (one cell or line of megabytes, a run of spaces in every type
    cell, 100,000 lines, a front matter of 16 MiB, declarations by the thousand).
+4. Model files (the onnx extra): reading a chain of N convolutions and ReLUs, CPU per op
+   at three lengths (flat when reading is linear), and `diff` of a table against a model
+   of as many convolutions, up to the alignment's bound and past it.
 
-    python benchmarks/bounds.py [--repeat 3]
+    python benchmarks/bounds.py [--repeat 3] [--only 1,2,3,4]
 """
 
 from __future__ import annotations
@@ -157,14 +160,56 @@ def _fresh(args: list[str], folder: Path) -> tuple[int, float, float, str]:
     return done.returncode, float(user) + float(system), int(kb) * 1024 / 1e6, done.stderr
 
 
+def model_files(repeat: int, folder: Path) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from onnx_graphs import model, node, save, tensor
+
+    def chain(n: int) -> str:
+        nodes, x = [], "x"
+        for i in range(n):
+            nodes += [node("Conv", [x, "w"], [f"c{i}"], f"/l{i}/Conv")]
+            nodes += [node("Relu", [f"c{i}"], [f"r{i}"], f"/l{i}/Relu")]
+            x = f"r{i}"
+        nodes.append(node("Identity", [x], ["y"], "/out"))
+        graph = model(nodes, [tensor("w", (4, 4, 1, 1))], input_dims=(1, 4, 8, 8))
+        return save(graph, folder / f"chain-{n}.onnx")
+
+    print(f"\n4. model files, each in a fresh process (median of {repeat})")
+    print("| run | ops | exit | CPU s | ms per op | peak RSS MB | refused with |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for n, table in ((2_500, 0), (10_000, 0), (40_000, 0), (1_000, 1_000), (10_000, 10_000)):
+        path = chain(n)
+        args = ["table", path, "--format", "csv"]
+        name = f"table: a chain of {n:,} convolutions"
+        if table:
+            spec = folder / f"table-{table}.md"
+            spec.write_text(HEAD + ROW.replace("3x3", "1x1") * table)
+            args = ["diff", str(spec), path, "--format", "csv"]
+            name = f"diff: {table:,} convolutions against {n:,}"
+        runs = [_fresh(args, folder) for _ in range(repeat)]
+        cpu = statistics.median(r[1] for r in runs)
+        rss = statistics.median(r[2] for r in runs)
+        code, said = runs[0][0], runs[0][3]
+        said = said.splitlines()[0].split(": error: ")[-1].split(";")[0][:60] if code == 2 else ""
+        ms = cpu * 1000 / (2 * n)
+        print(f"| {name} | {2 * n:,} | {code} | {cpu:.2f} | {ms:.3f} | {rss:.0f} | {said} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", default="1,2,3,4", help="the parts to run, by number")
     args = parser.parse_args()
-    build_rate(args.repeat)
+    parts = set(args.only.split(","))
+    if "1" in parts:
+        build_rate(args.repeat)
     with tempfile.TemporaryDirectory() as folder:
-        continuation(args.repeat, Path(folder))
-        hostile_specs(args.repeat, Path(folder))
+        if "2" in parts:
+            continuation(args.repeat, Path(folder))
+        if "3" in parts:
+            hostile_specs(args.repeat, Path(folder))
+        if "4" in parts:
+            model_files(args.repeat, Path(folder))
 
 
 if __name__ == "__main__":

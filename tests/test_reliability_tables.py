@@ -250,3 +250,26 @@ def test_found_onnxruntimes_own_log_line_beside_ours(tmp_path):
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1, result.stderr
     assert "error: onnxruntime cannot run the model" in result.stderr
+
+
+def test_found_a_claim_row_of_no_name(run, write):
+    """`[claim_rows.""]` named the rows that print nothing: StopIteration while its claims
+    were read, in every command."""
+    text = spec_text(ROW, 'input = "8x8x3"\n[claim_rows.""]\nquantity = "macs"')
+    for command in ("table", "verify", "memory"):
+        check(run(command, str(write(text)), "--format", "csv"), "spec.md:3:1", "has no name")
+
+
+def test_found_a_stored_tensor_whose_data_does_not_fit_its_shape(run, tmp_path):
+    """The reader reads a tensor's shape alone; verify MODEL.onnx loads its values, and
+    ten values under a shape of four raised ValueError."""
+    from onnx_graphs import stem
+
+    m = stem()
+    fw = next(t for t in m.graph.initializer if t.name == "fw")
+    fw.dims[:] = [1, 4]  # its data still holds 10 x 4 values
+    result = run("verify", save(m, tmp_path / "bad.onnx"), "--format", "csv")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "bad.onnx: error: tensor 'fw' holds values that do not fit its shape (1, 4)" in (
+        result.stderr
+    )

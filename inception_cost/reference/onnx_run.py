@@ -73,10 +73,10 @@ class _Values:
 
     def get(self, name: str, op: str) -> np.ndarray:
         if name in self.init:
-            return numpy_helper.to_array(self.init[name])
+            return self._array(self.init[name], name)
         node = self.nodes.get(name)
         if node is not None and node.op_type == "Constant":
-            return numpy_helper.to_array(node.attribute[0].t)
+            return self._array(node.attribute[0].t, name)
         if node is not None and node.op_type in ("Identity", "Cast", "Transpose"):
             x = self.get(node.input[0], op)
             if node.op_type == "Transpose":
@@ -88,6 +88,19 @@ class _Values:
             "weights stored in the file (an initializer or a Constant)",
             self.path,
         )
+
+    def _array(self, tensor, name: str) -> np.ndarray:
+        """A stored tensor's values; data that does not fill its shape is refused (the
+        reader read its shape alone)."""
+        try:
+            return numpy_helper.to_array(tensor)
+        except ValueError as exc:
+            raise InputError(
+                f"tensor {name!r} holds values that do not fit its shape {tuple(tensor.dims)}"
+                f" ({exc})",
+                "a tensor whose data has one value per element of its shape",
+                self.path,
+            ) from None
 
 
 def runtime_outputs(impl, names: list[str], x: np.ndarray) -> dict[str, np.ndarray]:

@@ -37,6 +37,12 @@ def declared(table: object, places: Places) -> Declared:
                 'quantity = "macs", source = "Table 5"',
                 where,
             )
+        if is_empty(name) or not norm(name):  # it would name the rows that print nothing
+            raise InputError(
+                f"claim row {name!r} has no name",
+                'the label its row prints, with a letter or digit: [claim_rows."FLOPs"]',
+                where,
+            )
         quantity = entry.get("quantity")
         if quantity not in CLAIM_QUANTITIES:
             raise InputError(
