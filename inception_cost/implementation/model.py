@@ -37,6 +37,8 @@ class Implementation(Spec):
     # our op -> its weights in the file: role (weight, bias, mean, var; layout "io" where a
     # linear layer's weight is stored in x out) -> tensor; `verify` loads them
     params: dict[str, dict[str, str]] = field(default_factory=dict)
+    # our ops whose tensors are channels last, N x H x W x C (ConvNeXt's layer norm)
+    channels_last: frozenset[str] = frozenset()
 
     def header_line(self) -> str:
         """The header's second line: a model's layers carry their own settings."""
