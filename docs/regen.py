@@ -16,6 +16,8 @@ one of these (or it is not an output).
 It also draws the charts in docs/img/ (GoogLeNet's per-row cost, the networks compared)
 with a JSON sidecar of the values each one plots, read back from the figure; the tests
 hold the sidecars to the analysis, so a stale chart is found by its data, not its bytes.
+And it writes the terminal pictures there (`table` and `profile` as `-o FILE.svg` writes
+them), which tests/test_docs.py holds to a fresh run byte for byte.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ BLOCK = re.compile(
 
 def run(cmdline: str, kind: str = "output") -> str:
     """The stdout (or, for `stderr`, the stderr) of one `inception-cost ...` command line,
-    as a user at 100 columns sees it."""
+    as a user at 100 columns sees it. `--help` runs as the real command does, in a process
+    of its own: click's test runner wraps help at 80 columns where a terminal's is 78."""
     from click.testing import CliRunner
 
     from inception_cost.cli import cli
@@ -44,8 +47,22 @@ def run(cmdline: str, kind: str = "output") -> str:
     args = shlex.split(cmdline)
     assert args[0] == "inception-cost", cmdline
     env = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+    if "--help" in args:
+        return _process(args[1:], env, kind)
     result = CliRunner().invoke(cli, args[1:], env=env, prog_name="inception-cost")
     return result.stderr if kind == "stderr" else result.stdout
+
+
+def _process(args: list[str], env: dict, kind: str) -> str:
+    """`python -m inception_cost ARGS` in a process of its own, this checkout's package."""
+    import os
+    import subprocess
+
+    env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "inception_cost", *args], capture_output=True, text=True, env=env
+    )
+    return done.stderr if kind == "stderr" else done.stdout
 
 
 def blocks(text: str):
@@ -64,41 +81,67 @@ def regenerate(path: Path) -> bool:
 
 def charts() -> dict:
     """name -> matplotlib figure of each chart the docs show."""
-    from inception_cost import cost, machines, roofline
-    from inception_cost.builder import build
+    from inception_cost import machines, roofline
     from inception_cost.landscape import points
     from inception_cost.profile import profile
-    from inception_cost.render.plot import comparison_figure, layer_figure, roofline_figure
+    from inception_cost.render.plot import (
+        claim_verdicts,
+        comparison_figure,
+        layer_figure,
+        roofline_figure,
+    )
+    from inception_cost.report import make_report
     from inception_cost.spec.read import load_model
 
-    googlenet = cost.analyse(build(load_model("googlenet")))
+    googlenet = make_report(load_model("googlenet"), readings=False)  # as `plot -m googlenet`
     return {
         "googlenet-profile": layer_figure(
-            [profile("googlenet", googlenet, q) for q in ("params", "macs", "memory")]
+            [profile("googlenet", googlenet.analysis, q) for q in ("params", "macs", "memory")],
+            claim_verdicts(googlenet),
         ),
         "networks": comparison_figure(points()),
         "googlenet-roofline": roofline_figure(
-            roofline.predict(googlenet, machines.lookup("i9-11900h"), model="googlenet")
+            roofline.predict(googlenet.analysis, machines.lookup("i9-11900h"), model="googlenet")
         ),
     }
 
 
+#: docs/img's terminal pictures: name -> the command that writes it with `-o NAME.svg`
+PICTURES = {
+    "table": "inception-cost table --model googlenet",
+    "profile": "inception-cost profile --model googlenet",
+}
+
+
+def picture(cmdline: str) -> str:
+    """The SVG a command writes with `-o FILE.svg`, as a user's run writes it."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "picture.svg"
+        run(f"{cmdline} -o {path}")
+        return path.read_text(encoding="utf-8")
+
+
 def draw() -> list[str]:
-    """Write each chart as SVG with its plotted values beside it as JSON."""
+    """Write each chart as SVG with its plotted values beside it as JSON, and each
+    terminal picture (docs/screenshots.py renders them all to PNG)."""
     import json
 
     from inception_cost.render.plot import plotted, save
 
     IMAGES.mkdir(exist_ok=True)
     changed = []
+    files = [(IMAGES / f"{name}.svg", picture(cmd)) for name, cmd in PICTURES.items()]
     for name, figure in charts().items():
-        for path, text in (
+        files += [
             (IMAGES / f"{name}.svg", save(figure, ".svg")),
             (IMAGES / f"{name}.json", json.dumps(plotted(figure), indent=1) + "\n"),
-        ):
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                path.write_text(text, encoding="utf-8")
-                changed.append(path.name)
+        ]
+    for path, text in files:
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            changed.append(path.name)
     return changed
 
 

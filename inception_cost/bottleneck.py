@@ -103,19 +103,6 @@ class Comparison:
             else None
         )
 
-    @property
-    def macs_growth(self) -> Fraction | None:
-        """Alternative MACs per baseline MAC: how many times the MACs it costs, where it
-        costs more; None where the baseline has none."""
-        return Fraction(self.alternative.macs, self.baseline.macs) if self.baseline.macs else None
-
-    @property
-    def macs_saved(self) -> Fraction | None:
-        """The percent of the baseline's MACs the alternative saves (negative: it costs
-        more); None where the alternative has no MACs."""
-        r = self.macs_ratio
-        return None if r is None else (1 - 1 / r) * 100
-
     def quantity(self, name: str) -> int | str:
         return dict(self.quantities)[name]
 

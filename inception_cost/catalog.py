@@ -21,16 +21,20 @@ class ModelSummary:
     params: int
     macs: int
     claims_match: int  # rows' claims and paper-level claims that hold as printed
-    claims_differ: int  # mismatches, truncations, over-budget
+    claims_differ: int  # those `table --fail-on mismatch` fails: mismatches, over or under
+    claims_truncated: int  # those that hold only if the paper truncated
     unchecked: int
+    variants: tuple[str, ...] = ()  # the spec's alternative readings, by name
 
 
-def tally(counts: dict[str, int]) -> tuple[int, int, int]:
-    """(held, failed, unchecked) of an audit's status counts; a claim "under" its "at
-    least" bound fails like one "over" its "at most" bound."""
+def tally(counts: dict[str, int]) -> tuple[int, int, int, int]:
+    """(held, failed, truncated, unchecked) of an audit's status counts: failed as
+    `--fail-on mismatch` counts (a claim "under" its "at least" bound fails like one
+    "over" its "at most" bound), truncated the claims `--fail-on truncated` adds."""
     return (
         sum(counts.get(s, 0) for s in HOLDING),
-        sum(counts.get(s, 0) for s in FAILING["truncated"]),
+        sum(counts.get(s, 0) for s in FAILING["mismatch"]),
+        counts.get(Status.TRUNCATED, 0),
         counts.get(Status.UNCHECKED, 0),
     )
 
@@ -50,6 +54,7 @@ def summaries() -> list[ModelSummary]:
                 t.params,
                 t.macs,
                 *tally(counts),
+                tuple(v.name for v in report.spec.variants),
             )
         )
     return out

@@ -15,7 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from inception_cost.errors import InputError
+from inception_cost.errors import InputError, closest
 
 COLUMNS_FILE = Path(__file__).parent / "vocabulary" / "columns.toml"
 ROLES = (
@@ -102,11 +102,23 @@ def declare(table: object, places) -> dict[str, str]:
             out[key] = field
         else:
             raise InputError(
-                f"column {header!r} = {field!r} names no field",
+                f"column {header!r} = {field!r} names no field{_near_field(field)}",
                 "note (kept, never used) or a field: " + ", ".join(COLUMNS),
                 loc,
             )
     return out
+
+
+def _near_field(word: object) -> str:
+    """` (did you mean 'patch'?)` for the field whose name or header spelling is nearest
+    a misspelt `[columns]` target (`kernal` -> 'patch', which `kernel` names)."""
+    spellings = {h: f for f, headers in COLUMNS.items() for h in (f, "note", *headers)}
+    spellings["note"] = "note"
+    near = closest(str(word), list(spellings))
+    if near is None:
+        return ""
+    field = spellings[near]
+    return f" (did you mean {field!r}{'' if near == field else f', which {near!r} names'}?)"
 
 
 def _entry(header: str, key: str, entry: dict, loc) -> object:

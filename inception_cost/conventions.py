@@ -440,8 +440,8 @@ def json_settings(c: Conventions) -> dict:
 
 def header_line(c: Conventions) -> str:
     """The counting settings in force, by the layers they apply to (the header's second line)."""
-    parts = ("convolutions", "pooling")
-    return " · ".join(f"{part}: {', '.join(words(c, part))}" for part in parts)
+    parts = {"convolutions": "conv", "pooling": "pool"}  # part -> its label, as the table's types
+    return " · ".join(f"{label}: {', '.join(words(c, part))}" for part, label in parts.items())
 
 
 def words(c: Conventions, header: str, ops: frozenset[str] | set[str] = frozenset()) -> list[str]:

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from inception_cost.conventions import CONVENTIONS, parse_activation
-from inception_cost.errors import InputError, Location
+from inception_cost.errors import InputError, Location, nearest
 
 KINDS_FILE = Path(__file__).parent / "vocabulary" / "kinds.toml"
 OPS = ("conv", "dwconv", "pool", "bn", "relu", "split", "shuffle", "se", "linear")
@@ -481,7 +481,9 @@ def _keys(table: object, allowed: set[str], where: str, loc) -> None:
     unknown = sorted(set(table) - allowed)
     if unknown:
         raise InputError(
-            f"unknown key {unknown[0]!r} in {where}", "one of " + ", ".join(sorted(allowed)), loc
+            f"unknown key {unknown[0]!r} in {where}{nearest(unknown[0], allowed)}",
+            "one of " + ", ".join(sorted(allowed)),
+            loc,
         )
 
 
@@ -505,7 +507,9 @@ def _pick(table: dict, key: str, allowed: tuple[str, ...], what, loc, required=F
     value = table.get(key, allowed[0])
     if value not in allowed:
         raise InputError(
-            f"{what}: {key} = {value!r} is not allowed", "one of " + ", ".join(allowed), loc
+            f"{what}: {key} = {value!r} is not allowed{nearest(value, allowed)}",
+            "one of " + ", ".join(allowed),
+            loc,
         )
     return value
 

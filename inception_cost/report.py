@@ -15,7 +15,7 @@ from inception_cost import audit, cost, memory, shares
 from inception_cost.audit import Audit
 from inception_cost.builder import build
 from inception_cost.counted import Counted, count
-from inception_cost.errors import InputError
+from inception_cost.errors import InputError, nearest
 from inception_cost.memory import Memory
 from inception_cost.network import Network
 from inception_cost.shares import Shares
@@ -68,7 +68,10 @@ def make_report(
         from inception_cost.presets import PRESETS
 
         if preset not in PRESETS:
-            raise InputError(f"unknown preset {preset!r}", "one of " + ", ".join(PRESETS))
+            raise InputError(
+                f"unknown preset {preset!r}{nearest(preset, PRESETS)}",
+                "one of " + ", ".join(PRESETS),
+            )
     check_variant_runs(spec, variant, aux)
     networks = _Networks(dtype)
     analysis = networks.analyse(spec, variant, aux, batch, inplace)

@@ -123,10 +123,8 @@ def read_text(path: str | Path) -> str:
                 )
             with p.open("rb") as fh:
                 data = fh.read(MAX_SPEC_BYTES + 1)
-        except FileNotFoundError:
-            raise InputError(
-                f"no such file {p}", "an existing spec file (.md or .csv)", where
-            ) from None
+        except FileNotFoundError:  # no line or column to point at
+            raise InputError(f"no such file {p}", "an existing spec file (.md or .csv)") from None
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise InputError(f"cannot read {p}: {reason}", "a readable file", where) from None

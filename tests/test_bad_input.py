@@ -952,7 +952,6 @@ def _fifo(tmp_path):
 @pytest.mark.parametrize(
     ("path", "where", "what"),
     [
-        pytest.param(lambda tmp: tmp / "nope.md", "nope.md:1:1", "no such file", id="missing"),
         pytest.param(lambda tmp: tmp, ":1:1", "is a directory", id="directory"),
         pytest.param(_fifo, "pipe.md:1:1", "not a regular file", id="fifo, not waited on"),
         pytest.param(lambda tmp: "/dev/zero", "/dev/zero:1:1", "not a regular file", id="device"),
@@ -960,6 +959,16 @@ def _fifo(tmp_path):
 )
 def test_a_spec_that_is_not_a_regular_file(run, tmp_path, path, where, what):
     check(run("table", str(path(tmp_path))), where, what)
+
+
+def test_a_missing_spec_is_not_positioned(run, tmp_path):
+    # issue 27 (13): a file that is not there has no line 1, column 1 to point at
+    result = run("table", str(tmp_path / "nope.md"))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        f"inception-cost: error: no such file {tmp_path / 'nope.md'}; expected an existing spec"
+        " file (.md or .csv), or --model NAME for a bundled one (see `models`)\n"
+    )
 
 
 GOOGLENET = "inception_cost/models/googlenet.md"

@@ -25,12 +25,12 @@ def test_rich_fits_100_columns_and_header_names_conventions(run):
     assert max(len(line) for line in out.splitlines()) <= 100
     assert any(line.startswith("conv1 ") for line in out.splitlines())
     for phrase in (
-        "input 224x224x3 · batch 1 · float32 (4 bytes)",
-        "convolutions: same padding ((k-1)/2 each side), biases, relu",
-        "pooling: ceil rounding, no padding",
-        "LRN across 5 channels",
-        "MAC = one multiply-add",
-        "activations: elements written (ReLU, dropout in place)",
+        "input 224x224x3 · batch 1 · float32",
+        "conv: same padding ((k-1)/2 each side), biases, relu",
+        "pool: ceil rounding, no padding",
+        "LRN across",  # wrapped at 100 columns, with its hanging indent: "  5 channels"
+        "MAC = a multiply-add (conv, linear layers)",
+        "act. = elements written (ReLU, dropout in place)",
     ):
         assert phrase in out
     assert "K = 1,024" in out  # the inferred reading of the params column is stated
@@ -299,7 +299,7 @@ def test_receptive_and_sweep_write_output_like_the_others(run, tmp_path):
     assert out.read_text().startswith("model,input,variant,final_map")
     spec = tmp_path / "lenet5.md"
     spec.write_text(run("table", "-m", "lenet5", "--format", "spec").stdout)
-    result = run("receptive", str(spec), "--format", "csv", "-o", str(spec), "--force")
+    result = run("receptive", str(spec), "--format", "markdown", "-o", str(spec), "--force")
     assert result.exit_code == 2 and "is the spec being read" in result.stderr
 
 

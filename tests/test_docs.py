@@ -39,12 +39,14 @@ def _timeless(text: str) -> str:
     return re.sub(r"\d[\d,]*\.\d+(?:e[+-]\d+)?", "#", text)
 
 
-def test_readme_first_screen_has_the_two_commands():
-    lines = (ROOT / "README.md").read_text().splitlines()[:40]
-    text = "\n".join(lines)
-    assert "<!-- ci:main -->" in text and "<!-- ci:test -->" in text
-    assert "inception-cost table --model googlenet" in text
-    assert "pytest" in text
+def test_readme_first_screen_has_the_quick_start_and_set_up_the_two_commands():
+    text = (ROOT / "README.md").read_text()
+    first = "\n".join(text.splitlines()[:40])
+    assert "## Quick start: your own table" in first and "(#set-up-and-tests)" in first
+    set_up = text.split("\n## Set up and tests\n", 1)[1].split("\n## ", 1)[0]
+    assert "<!-- ci:main -->" in set_up and "<!-- ci:test -->" in set_up
+    assert "inception-cost table --model googlenet" in set_up
+    assert "pytest" in set_up
 
 
 def test_spec_format_example_is_a_valid_spec():
@@ -113,3 +115,12 @@ def test_tests_cite_only_files_in_the_repository():
     assert (ROOT / "docs" / "published-numbers.md").exists()
     for path in (ROOT / "tests").glob("*.py"):
         assert "shared/" + "reference" not in path.read_text(encoding="utf-8"), path.name
+
+
+@pytest.mark.parametrize("name", sorted(regen.PICTURES))
+def test_docs_terminal_pictures_are_current(name):
+    """docs/img/table.svg and profile.svg are what `-o FILE.svg` writes today."""
+    path = ROOT / "docs" / "img" / f"{name}.svg"
+    assert path.read_text(encoding="utf-8") == regen.picture(regen.PICTURES[name]), (
+        "run `python docs/regen.py`"
+    )

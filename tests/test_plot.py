@@ -15,7 +15,15 @@ from inception_cost import cost
 from inception_cost.builder import build
 from inception_cost.landscape import points
 from inception_cost.profile import profile
-from inception_cost.render.plot import comparison_figure, layer_figure, plotted
+from inception_cost.render.plot import (
+    LABEL_POINTS,
+    claim_verdicts,
+    comparison_figure,
+    label_boxes,
+    layer_figure,
+    plotted,
+)
+from inception_cost.report import make_report
 from inception_cost.spec.read import load_model
 
 pytestmark = pytest.mark.plot
@@ -77,10 +85,75 @@ def test_comparison_chart_draws_every_network_and_claim():
         assert y == float(Fraction(macs if macs else p.macs, 10**9))
 
 
+# GoogLeNet's row verdicts as docs/googlenet-audit.md derives them: params read as weights
+# only in K = 1,024, ops as multiply-adds in K = 1,000; the row's index in the chart
+GOOGLENET_MARKS = {
+    "params claim ✓ holds as printed": [3, 6, 19],  # conv2, 3a, fc1
+    "params claim ✗ mismatch": [0, 7, 9, 10, 11, 12, 13, 15, 16],  # conv1, 3b, 4a-4e, 5a, 5b
+    "MACs claim ✓ holds as printed": [3, 6, 7, 10, 11, 12, 13, 16, 19],
+    "MACs claim ≈ holds only if the paper truncated": [9],  # 4a: 73.6M printed 73M
+    "MACs claim ✗ mismatch": [0, 15],  # conv1's 34M, 5a's 54M
+}
+
+
+def _marks(drawn: dict) -> dict:
+    """The verdict markers' rows (x) by legend label."""
+    return {k: [int(x) for x, _ in v] for k, v in drawn.items() if " claim " in k}
+
+
+def test_layer_chart_marks_each_row_claim_by_its_verdict():
+    # issue 27: `plot -m googlenet` marks each row's claim verdict, a legend for each mark
+    report = make_report(load_model("googlenet"), readings=False)
+    profiles = [profile("googlenet", report.analysis, q) for q in ("params", "macs", "memory")]
+    figure = layer_figure(profiles, claim_verdicts(report))
+    assert _marks(plotted(figure)) == GOOGLENET_MARKS
+    legends = [t.get_text() for ax in figure.axes if ax.get_legend() for t in ax.get_legend().texts]
+    assert set(GOOGLENET_MARKS) <= set(legends)
+    titles = [ax.get_legend().get_title().get_text() for ax in figure.axes if ax.get_legend()]
+    assert titles == [
+        "params claims, read as\nweights only, binary (K = 1,024)",
+        "MACs claims, read as\nmultiply-adds, decimal (K = 1,000)",
+    ]
+
+
+def test_comparison_labels_never_overlap_and_are_readable():
+    # issue 27 (3): labels piled on each other where networks cluster, variants at 5 pt
+    pts = points()
+    figure = comparison_figure(pts)
+    boxes = label_boxes(figure)
+    assert sorted(text for text, _ in boxes) == sorted(p.label for p in pts)  # each once
+    for i, (a, box) in enumerate(boxes):
+        for b, other in boxes[i + 1 :]:
+            apart = box[2] <= other[0] or other[2] <= box[0] or box[3] <= other[1]
+            assert apart or other[3] <= box[1], (a, b)
+    ax = figure.axes[0]
+    dots = [tuple(ax.transData.transform((p.params / 10**6, p.macs / 10**9))) for p in pts]
+    for text, box in boxes:  # no label covers a point's centre
+        assert not [d for d in dots if box[0] < d[0] < box[2] and box[1] < d[1] < box[3]], text
+    texts = [*ax.texts, *ax.get_legend().texts, *ax.get_xticklabels(), *ax.get_yticklabels()]
+    assert min(t.get_fontsize() for t in texts) >= LABEL_POINTS == 8
+
+
+def test_comparison_legend_names_every_mark():
+    ax = comparison_figure(points()).axes[0]
+    legend = [t.get_text() for t in ax.get_legend().texts]
+    assert legend == [
+        "computed, as read",
+        "computed, variant",
+        "claimed in the paper",
+        "from the computed point to its claim",
+        "from a label to its point",
+    ]
+    kinds = {line.get_color() for line in ax.lines}  # the claims' lines, the legend's sample
+    assert kinds == {"C1", "0.55"}
+
+
 def test_docs_charts_are_current_by_their_data():
     """docs/img/*.json hold what the charts plot; regenerate with python docs/regen.py."""
     profile_data = json.loads((IMAGES / "googlenet-profile.json").read_text())
-    assert profile_data == _googlenet_rows(), "run python docs/regen.py"
+    bars = {k: v for k, v in profile_data.items() if " claim " not in k}
+    assert bars == _googlenet_rows(), "run python docs/regen.py"
+    assert _marks(profile_data) == GOOGLENET_MARKS, "run python docs/regen.py"
     networks = json.loads((IMAGES / "networks.json").read_text())
     assert networks == plotted(comparison_figure(points())), "run python docs/regen.py"
     for name in ("googlenet-profile", "networks"):

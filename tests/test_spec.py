@@ -75,7 +75,8 @@ def test_csv_spec_reads_the_same_headers(tmp_path):
     assert s.rows[0].params.text == "2.7K"
     assert str(s.rows[1].at("patch")).endswith(":3:11")  # after `max pool,"`
     s = with_overrides(s, input_shape=(224, 224, 3))
-    assert s.input_shape == (224, 224, 3) and s.overrides == ("input",)
+    # issue 27 (10): not a change, the spec gives none: said as given on the command line
+    assert s.input_shape == (224, 224, 3) and (s.overrides, s.given) == ((), ("input",))
 
 
 def test_googlenet_bundled_rows():

@@ -54,6 +54,18 @@ class _Cli(click.Group):
         name = cmd_name.replace("-", "_")
         return getattr(importlib.import_module(f"{__name__}.{name}"), name)
 
+    def invoke(self, ctx: click.Context):
+        """Run the command; a usage error the option parser raised without its command's
+        context (`table --input` with no value) gets it, so the hint names the command's
+        own help."""
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            name = ctx.invoked_subcommand
+            if exc.ctx is None and name in COMMANDS:
+                exc.ctx = click.Context(self.get_command(ctx, name), info_name=name, parent=ctx)
+            raise
+
     def main(self, *args, **kwargs):
         try:
             code = super().main(*args, standalone_mode=False, **kwargs)

@@ -27,9 +27,8 @@ def claims(names, fmt, output, force) -> None:
 
     CSV lists the claims only; the other formats add how each network's classifier
     head costs against the other kind (global average pooling or a flattened map)."""
-    for name in names:
-        model_path(name)  # an unknown name fails here, in one line
-    result = survey(list(names) or None)
+    # each by its bundled name (`LeNet-5` is lenet5); an unknown name fails here, in one line
+    result = survey([model_path(name).stem for name in names] or None)
     if fmt == "rich":  # only a rich run imports rich
         from inception_cost.render.terminal.claims import draw
 

@@ -12,6 +12,7 @@ from inception_cost.cli.options import (
     BATCH,
     DTYPE,
     FORMAT,
+    Choice,
     emit,
     load_spec,
     output_options,
@@ -30,7 +31,7 @@ from inception_cost.render.memory import render
 @variant_option()
 @click.option(
     "--optimizer",
-    type=click.Choice(("none", "sgd", "adam")),
+    type=Choice(("none", "sgd", "adam")),
     default="none",
     show_default=True,
     help="Optimizer state in training memory: SGD momentum 1, Adam 2 per trained parameter.",

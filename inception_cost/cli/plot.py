@@ -14,11 +14,13 @@ from inception_cost.cli.options import (
     load_spec,
     machine_options,
     spec_source,
+    suffix_of,
     variant_option,
 )
 from inception_cost.landscape import points
-from inception_cost.profile import profiles
+from inception_cost.profile import profile
 from inception_cost.render import plot as charts
+from inception_cost.report import make_report
 from inception_cost.roofline import roofline
 
 
@@ -54,10 +56,9 @@ def plot(
     spec_file, model, compare, on_roof, machine, measure, batch, dtype, aux, variant, output, force
 ) -> None:
     """A chart (needs the plot extra: pip install 'inception-cost[plot]'): params, MACs and
-    activation memory per row of one network, with --compare the bundled networks, with
-    --roofline the network's rows on a machine's roof."""
-
-    suffix = output[output.rfind(".") :].lower() if "." in output else ""
+    activation memory per row of one network, each row's claims marked by verdict, with
+    --compare the bundled networks, with --roofline the network's rows on a machine's roof."""
+    suffix = suffix_of(output)
     if suffix not in charts.SUFFIXES:
         raise click.UsageError("--output must end in .png, .svg or .pdf")
     if compare and (spec_file or model or variant or aux or batch != 1 or on_roof):
@@ -82,8 +83,11 @@ def plot(
         figure = charts.roofline_figure(result)
     else:
         spec = load_spec(spec_file, model)
-        quantities = ("params", "macs", "memory")
+        report = make_report(
+            spec, aux=aux, batch=batch, dtype=dtype, variant=variant or "", readings=False
+        )
         figure = charts.layer_figure(
-            profiles(spec, quantities, aux=aux, batch=batch, dtype=dtype, variant=variant or "")
+            [profile(spec.name, report.analysis, q) for q in ("params", "macs", "memory")],
+            charts.claim_verdicts(report),
         )
     emit(charts.save(figure, suffix), output, force, spec_file)

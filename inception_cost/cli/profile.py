@@ -9,6 +9,7 @@ from inception_cost.cli.options import (
     BATCH,
     DTYPE,
     FORMAT,
+    Choice,
     emit,
     load_spec,
     output_options,
@@ -25,7 +26,7 @@ from inception_cost.render.profile import render
 @click.option(
     "--by",
     "quantity",
-    type=click.Choice(("macs", "params", "memory")),
+    type=Choice(("macs", "params", "memory")),
     default="macs",
     show_default=True,
     help="The quantity each bar draws (memory: the bytes each row's activations take).",

@@ -11,12 +11,15 @@ from inception_cost.cli.options import (
     AUX,
     INPUT,
     PADDING,
+    PICTURES,
+    Choice,
     Whole,
     emit,
     load_spec,
     output_options,
     show,
     spec_source,
+    suffix_of,
     variant_option,
 )
 from inception_cost.conventions import DECLARED
@@ -41,7 +44,7 @@ def _complete_presets(ctx, param, incomplete: str):
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(TABLE_FORMATS),
+    type=Choice(TABLE_FORMATS),
     default="rich",
     show_default=True,
     help="markdown: a report to paste into a README; spec: Markdown that reads back as a spec.",
@@ -58,6 +61,12 @@ def _complete_presets(ctx, param, incomplete: str):
 @AUX
 @click.option("--expand", is_flag=True, help="One line per op inside each block.")
 @click.option(
+    "--brief/--full",
+    default=None,
+    help="--brief: only the table, its totals and a line counting the verdicts (the"
+    " default for an .svg or .html picture); --full: the conventions and findings too.",
+)
+@click.option(
     "--shares",
     is_flag=True,
     help="Percent columns: each row's share of params, MACs and activation memory"
@@ -67,7 +76,7 @@ def _complete_presets(ctx, param, incomplete: str):
 @ACTIVATION_DTYPE
 @click.option(
     "--pool-rounding",
-    type=click.Choice(DECLARED["pool_rounding"].values),
+    type=Choice(DECLARED["pool_rounding"].values),
     help="How pooling output sizes round (default: the spec's).",
 )
 @click.option(
@@ -88,7 +97,7 @@ def _complete_presets(ctx, param, incomplete: str):
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(FAIL_LEVELS),
+    type=Choice(FAIL_LEVELS),
     help="Exit 1 when a claim does not hold (mismatch; truncated: also a claim that only"
     " truncates), after printing; for auditing a spec in CI.",
 )
@@ -102,6 +111,7 @@ def table(
     bias,
     aux,
     expand,
+    brief,
     shares,
     input_shape,
     dtype,
@@ -121,6 +131,10 @@ def table(
 
     Exit 0 on success; 1 with --fail-on when a claim does not hold; 2 on bad input.
     """
+    if brief is None:
+        brief = suffix_of(output) in PICTURES  # a picture of 150 lines is a strip, not a slide
+    elif brief and fmt != "rich":
+        raise click.UsageError(f"--brief shortens the rich table; give it without --format {fmt}")
     tabled = load_spec(spec_file, model)
     spec = with_overrides(
         tabled,
@@ -151,7 +165,7 @@ def table(
     if fmt == "rich":  # only a rich run imports rich
         from inception_cost.render.terminal.table import draw
 
-        show(draw, report, output, force, spec_file)
+        show(draw, report, output, force, spec_file, brief=brief)
     else:
         emit(render(report, fmt), output, force, spec_file)
     if fail_on:

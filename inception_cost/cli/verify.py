@@ -11,6 +11,7 @@ from inception_cost.cli.options import (
     BATCH,
     FORMAT,
     INPUT,
+    Choice,
     Parsed,
     Whole,
     emit,
@@ -32,9 +33,7 @@ _BYTES = Parsed("SIZE", parse_bytes)
 @spec_source()
 @BATCH
 @click.option("--seed", type=Whole(0), default=0, show_default=True)
-@click.option(
-    "--dtype", type=click.Choice(("float32", "float64")), default="float32", show_default=True
-)
+@click.option("--dtype", type=Choice(("float32", "float64")), default="float32", show_default=True)
 @click.option("--aux", is_flag=True, help="Run the training-only rows (auxiliary classifiers) too.")
 @variant_option("Run an alternative reading named in the spec.")
 @INPUT

@@ -8,12 +8,69 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from inception_cost import conventions
-from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Audit, ReadingFit, Verdict
+from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Audit, Reading, ReadingFit, Verdict
 from inception_cost.errors import Location
 from inception_cost.implementation.model import Implementation
+from inception_cost.verdicts import Status
 
 GLYPH = {MATCH: "✓", TRUNCATED: "≈", MISMATCH: "✗"}
-LEGEND = "✓ matches as printed (rounded) · ≈ only if the print truncated · ✗ mismatch"
+MEANS = {MATCH: "matches as printed (rounded)", TRUNCATED: "only if the print truncated"}
+MEANS[MISMATCH] = "mismatch"
+LEGEND = " · ".join(f"{GLYPH[s]} {MEANS[s]}" for s in GLYPH)
+
+
+def verdict_legend(shown: str) -> str:
+    """The verdict marks found in `shown` (the text on the page), each with its meaning."""
+    return " · ".join(f"{GLYPH[s]} {MEANS[s]}" for s in GLYPH if GLYPH[s] in shown)
+
+
+def reading_tag(reading: Reading) -> str:
+    """A claim reading in a column header's few letters: `w,Ki` (weights only, K = 1,024),
+    `w+b,K`; an ops reading by its base alone (the column beside it says what it counts)."""
+    base = "Ki" if reading.binary else "K"
+    what = {"weights only": "w", "weights + biases": "w+b"}.get(reading.counts)
+    return f"{what},{base}" if what else base
+
+
+def claim_head(reading: Reading) -> str:
+    """A claim column's header, with the reading its verdicts judge: `claim w,Ki`."""
+    return f"claim {reading_tag(reading)}"
+
+
+def readings_legend(audit: Audit, headers: list[str]) -> list[str]:
+    """What each claim column among `headers` judges, and how many rows that reading fits:
+    `claim w,Ki: params read as weights only, binary (K = 1,024): fits 3 of 12 rows`."""
+    return [
+        f"{claim_head(r)}: {column} read as {fits_text(fits)}"
+        for column, r, fits in (
+            ("params", audit.params_reading, audit.params_fits),
+            ("ops", audit.ops_reading, audit.ops_fits),
+        )
+        if claim_head(r) in headers
+    ]
+
+
+def verdict_counts(audit: Audit) -> str:
+    """One line: how many row and paper-level claims hold, fail, only truncate."""
+    counts = audit.counts
+    if not counts:
+        return "claims: none (the table and its front matter claim nothing to check)"
+    words = {MATCH: "hold", Status.WITHIN: "hold"}
+    tally: dict[str, int] = {}
+    for status, n in counts.items():
+        word = words.get(status, str(status))
+        tally[word] = tally.get(word, 0) + n
+    order = ["hold", "mismatch", "over", "under", "truncated", "not checkable"]
+    parts = [f"{tally[w]} {w}" for w in order if tally.get(w)]
+    return f"claims: {', '.join(parts)} (why: table without --brief)"
+
+
+def all_hold(audit: Audit) -> str:
+    """The findings when none is found: every row claim holds, or there is none."""
+    checked = sum(len(r.verdicts) for r in audit.rows)
+    if not checked:
+        return "no row claims to check: the table prints no sizes, depths, params or ops"
+    return f"every row claim holds ({checked} checked)"
 
 
 def csv_text(headers: list[str], rows) -> str:
@@ -31,30 +88,41 @@ def fits_text(fits: tuple[ReadingFit, ...]) -> str:
     return f"{chosen.reading.label}: fits {chosen.matches} of {chosen.rows} rows{extra}"
 
 
-def settings_lines(report) -> list[str]:
-    """The conventions in force, each line under 100 columns; every output starts with these."""
+def title_line(spec) -> str:
+    """The spec's title and where its table is from: its source, or its file; once where
+    they are the same (a spec read from standard input is titled by it)."""
+    where = spec.source.table or spec.path
+    return spec.title if where == spec.title else f"{spec.title} — {where}"
+
+
+def settings_lines(report, readings: bool = True) -> list[str]:
+    """The conventions in force, a line a subject (the input, the layers, what is counted,
+    how the claims read: left out without `readings`, where a legend says it beside the
+    claims); every output starts with these."""
     spec, a = report.spec, report.analysis
     c = a.network.conventions  # a variant's own conventions, where one is analysed
     shape = "x".join(map(str, a.network.input_shape))
-    phase = (
-        "training: auxiliary rows included"
-        if a.network.aux
-        else "inference: training-only rows left out (--aux)"
-    )
+    phase = "training: auxiliary rows included" if a.network.aux else "inference"
     unit = (
         "FLOP = 2 x MAC (a multiply and an add)"
         if report.flops
-        else "MAC = one multiply-add in a conv or linear layer; bias adds are other ops"
+        else "MAC = a multiply-add (conv, linear layers)"
     )
     lines = [
-        f"input {shape} · batch {a.batch} · {a.dtype} ({a.itemsize} bytes) · {phase}",
-        spec.header_line() if isinstance(spec, Implementation) else conventions.header_line(c),
-        "".join(f"{w} · " for w in conventions.words(c, "ops", _kinds(a))) + unit,
-        "other ops: compares, adds, muls, divs, exp · activations: elements written"
+        f"input {shape} · batch {a.batch} · {a.dtype} · {phase}"
+        + (" (--aux adds training-only rows)" if _left_out(spec, a.network.aux) else ""),
+        " · ".join(
+            [
+                spec.header_line()
+                if isinstance(spec, Implementation)
+                else conventions.header_line(c),
+                *conventions.words(c, "ops", _kinds(a)),
+            ]
+        ),
+        f"{unit} · other ops: adds (biases too), compares, muls, divs, exp"
+        + " · act. = elements written"
         + (" (ReLU, dropout in place)" if a.inplace else ""),
-        _claimed("params", report.audit.params_fits),
-        _claimed("ops", report.audit.ops_fits),
-        "units: K = 10^3, M = 10^6, G = 10^9 unless a line says K = 1,024",
+        *([_claimed(report.audit.params_fits, report.audit.ops_fits)] if readings else []),
     ]
     if c.changed():
         lines.append("network: " + "; ".join(conventions.words(c, "network")))
@@ -73,7 +141,14 @@ def settings_lines(report) -> list[str]:
         )
     if spec.overrides:
         lines.append("changed from the spec: " + ", ".join(spec.overrides))
+    if spec.given:
+        lines.append("from the command line: " + ", ".join(spec.given) + " (the spec gives none)")
     return lines
+
+
+def _left_out(spec, aux: bool) -> bool:
+    """Whether the spec has training-only rows that this analysis leaves out."""
+    return not aux and any(r.train_only for r in spec.rows)
 
 
 def _setting(value) -> str:
@@ -101,10 +176,15 @@ def _kinds(analysis) -> set[str]:
     return {c.op.kind for b in analysis.blocks for c in b.ops}
 
 
-def _claimed(column: str, fits: tuple[ReadingFit, ...]) -> str:
-    if not fits[0].rows:
-        return f"claimed {column}: none in the table"
-    return f"claimed {column} read as {fits_text(fits)}"
+def _claimed(params: tuple[ReadingFit, ...], ops: tuple[ReadingFit, ...]) -> str:
+    """How the printed claims are read, and how many rows each reading fits."""
+    if not params[0].rows and not ops[0].rows:
+        return "claims: none in the table (no params or ops column)"
+    parts = [
+        f"{column} as {fits_text(fits)}" if fits[0].rows else f"{column}: none in the table"
+        for column, fits in (("params", params), ("ops", ops))
+    ]
+    return "claims read: " + " · ".join(parts)
 
 
 def variant_changes(v, limit: int | None = None) -> list[str]:

@@ -12,12 +12,14 @@ from __future__ import annotations
 from inception_cost.cells import format_shape
 from inception_cost.render.common import (
     GLYPH,
-    LEGEND,
+    all_hold,
     claim_lines,
     findings,
     number,
+    reading_tag,
     settings_lines,
     variant_changes,
+    verdict_legend,
 )
 from inception_cost.render.front_matter import front_matter
 from inception_cost.render.tabular import rows, with_shares
@@ -53,8 +55,11 @@ def report_table(report) -> list[str]:
     a, au, counted = report.analysis, report.audit, report.counted
     unit = counted.unit
     show_ops_claims = counted.claims_comparable
-    heads = ["layer", "type", "output", "depth", "params", "claimed", unit]
-    heads += ["claimed"] if show_ops_claims else []
+    # each claim column says the reading its verdicts judge (`claimed w,Ki`: weights only,
+    # K = 1,024), as the terminal's does
+    claimed = [f"claimed {reading_tag(r)}" for r in (au.params_reading, au.ops_reading)]
+    heads = ["layer", "type", "output", "depth", "params", claimed[0], unit]
+    heads += [claimed[1]] if show_ops_claims else []
     heads += ["activations"]
     shares = SHARE_HEADS if report.show_shares else ()
     heads += shares
@@ -128,7 +133,15 @@ def _header(report) -> list[str]:
 def _table(report, table_lines: list[str]) -> list[str]:
     """The table, then what its marks and columns mean."""
     counted = report.counted
-    out = [*table_lines, "", f"Claims as printed, with their verdicts: {LEGEND}."]
+    marks = verdict_legend("".join(table_lines))  # only the marks the table shows
+    out = [*table_lines, *(["", f"Claims as printed, with their verdicts: {marks}."] * bool(marks))]
+    au, heads = report.audit, table_lines[0]
+    read = [
+        f"`claimed {reading_tag(r)}`: the {column} claims read as {r.label}"
+        for column, r in (("params", au.params_reading), ("ops", au.ops_reading))
+        if f"| claimed {reading_tag(r)} |" in heads
+    ]
+    out += ["", "; ".join(read) + "."] if read else []
     if report.show_shares:
         out += [
             "",
@@ -176,13 +189,13 @@ def _totals(report) -> list[str]:
 
 
 def _findings(report) -> list[str]:
-    out = ["", "## Findings", "", f"Verdicts: {LEGEND}.", ""]
+    out = ["", "## Findings", ""]
     found = findings(report.audit)
     for f in found:
         out.append(f"- **{f.row}** (`{f.loc}`)")
         out += [f"  - {point}" for point in f.points]
     if not found:
-        out.append("- every claim holds")
+        out.append(f"- {all_hold(report.audit)}")
     return out
 
 

@@ -8,7 +8,8 @@ from inception_cost import __version__
 from inception_cost.render.common import csv_text, number
 
 #: 2: an object ({schema_version, tool, models}) instead of a bare list (docs/json.md).
-SCHEMA_VERSION = 2
+#: 3: claims_differ counts what --fail-on mismatch fails; claims_truncated, variants added.
+SCHEMA_VERSION = 3
 HEADERS = (
     "name",
     "input",
@@ -17,7 +18,9 @@ HEADERS = (
     "MACs",
     "claims hold",
     "claims differ",
+    "truncated",
     "not checkable",
+    "variants",
     "title",
 )
 
@@ -32,7 +35,9 @@ def cells_of(s) -> list:
         s.macs,
         s.claims_match,
         s.claims_differ,
+        s.claims_truncated,
         s.unchecked,
+        " ".join(s.variants),
         s.title,
     ]
 
@@ -47,13 +52,18 @@ def render(items, fmt: str) -> str:
             "macs",
             "claims_hold",
             "claims_differ",
+            "claims_truncated",
             "not_checkable",
+            "variants",
             "title",
         )
         data = {
             "schema_version": SCHEMA_VERSION,
             "tool": f"inception-cost {__version__}",
-            "models": [dict(zip(keys, cells_of(s), strict=True)) for s in items],
+            "models": [
+                dict(zip(keys, cells_of(s), strict=True)) | {"variants": list(s.variants)}
+                for s in items
+            ],
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":

@@ -12,7 +12,7 @@ import re
 
 from inception_cost.cells import is_empty, parse_quantity, split_footnote, unmark
 from inception_cost.columns import NOTE, norm
-from inception_cost.errors import InputError, Location
+from inception_cost.errors import InputError, Location, nearest
 from inception_cost.frontmatter import CLAIM_QUANTITIES, PaperClaim, Places
 from inception_cost.spec.header import Header
 from inception_cost.spec.records import Spec
@@ -38,7 +38,8 @@ def declared(table: object, places: Places) -> Declared:
         quantity = entry.get("quantity")
         if quantity not in CLAIM_QUANTITIES:
             raise InputError(
-                f"claim row {name!r}: quantity {quantity!r} is not allowed",
+                f"claim row {name!r}: quantity {quantity!r} is not allowed"
+                + nearest(quantity, CLAIM_QUANTITIES),
                 "one of " + ", ".join(CLAIM_QUANTITIES),
                 where,
             )

@@ -62,20 +62,33 @@ def _bundled() -> tuple[str, ...]:
     )
 
 
+def _key(name: str) -> str:
+    """A model name compared without case, hyphens, underscores, dots or spaces."""
+    return re.sub(r"[-_. ]", "", name.lower())
+
+
+def model_name(name: str) -> str | None:
+    """The bundled spec `name` names, whatever its case and hyphens (`GoogLeNet`,
+    `resnet-50`, `efficientnet_b0`), or None."""
+    key = _key(name)
+    return next((n for n in model_names() if _key(n) == key), None)
+
+
 def model_path(name: str) -> Path:
     """A bundled spec's file; only the bundled names, never a path (`../models/x`)."""
-    path = MODELS_DIR / f"{name}.md"
-    if name not in model_names():
+    found = model_name(name)
+    if found is None:
         raise InputError(
             f"unknown model {name!r}{nearest(name, model_names())}",
             "one of " + ", ".join(model_names()),
         )
-    return path
+    return MODELS_DIR / f"{found}.md"
 
 
 def load_model(name: str) -> Spec:
     """A bundled spec by name (`googlenet`), located as inception_cost/models/NAME.md."""
-    return load(model_path(name), f"inception_cost/models/{name}.md")
+    path = model_path(name)
+    return load(path, f"inception_cost/models/{path.name}")
 
 
 def parse_markdown(text: str, path: str = "<spec>") -> Spec:

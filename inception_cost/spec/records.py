@@ -126,6 +126,7 @@ class Spec(FrontMatter):
     rows: tuple[Row, ...]
     columns: tuple[str, ...]  # the column fields the table has, in its order
     overrides: tuple[str, ...] = field(default=())  # settings changed from the file's
+    given: tuple[str, ...] = field(default=())  # settings the file lacks, given on the command line
     kinds: dict[str, Kind] = field(default_factory=builtin)  # built-in and the spec's own
     footnotes: dict[str, str] = field(default_factory=dict)  # mark -> what the paper says
     # the input size the printed sizes describe, where --input (or a sweep) set another

@@ -202,8 +202,11 @@ def with_overrides(
     }
     conv = replace(spec.conventions, **updates)
     changed += [k for k in updates if updates[k] != getattr(spec.conventions, k)]
-    shape = spec.input_shape
-    if input_shape is not None and input_shape != shape:
+    shape, given = spec.input_shape, list(spec.given)
+    if input_shape is not None and shape is None:  # not a change: the spec gives none
+        shape = input_shape
+        given.append("input")
+    elif input_shape is not None and input_shape != shape:
         shape = input_shape
         changed.append("input")
     variants = tuple(
@@ -220,5 +223,6 @@ def with_overrides(
         conventions=conv,
         variants=variants,
         overrides=tuple(changed),
+        given=tuple(given),
         tabled_input=spec.tabled_input or (spec.input_shape if shape != spec.input_shape else None),
     )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.padding import Padding
 from rich.text import Text
 
 from inception_cost.catalog import Survey
 from inception_cost.render.claims import HEADS_TITLE, claim_lines, head_lines
+from inception_cost.render.terminal.prose import hang
 from inception_cost.verdicts import Status
 
 
@@ -19,12 +19,12 @@ def draw(survey: Survey, console: Console) -> None:
     for text, status in lines:
         if status:
             style = "green" if Status(status).holds else styles.get(status, "red")
-            console.print(Padding(Text(text, style=style), (0, 0, 0, 4)))
+            console.print(hang(text, 4, style))
         else:
-            console.print(Text(text, style="bold"))
-    console.print(Text(summary, style="dim"))
+            console.print(hang(Text(text, style="bold")))
+    console.print(hang(summary, style="dim"))
     if items:
         console.print()
         console.print(Text(HEADS_TITLE, style="bold"))
         for line in head_lines(items):
-            console.print(Padding(Text(line), (0, 0, 0, 2)))
+            console.print(hang(line, 2))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.padding import Padding
 from rich.text import Text
 
 from inception_cost.bottleneck import NetworkComparison
@@ -19,6 +18,7 @@ from inception_cost.render.compare_bottleneck import (
     saving_line,
 )
 from inception_cost.render.terminal.fit import Col, cells, print_fitted
+from inception_cost.render.terminal.prose import hang
 from inception_cost.verdicts import Status
 
 
@@ -37,7 +37,7 @@ def draw(result, console: Console) -> None:
         print_fitted(console, cols, [cells(*r) for r in rows], "--format csv|json", indent)
 
     def line(text: str, style: str = "", indent: int = 2) -> None:
-        console.print(Padding(Text(text, style=style), (0, 0, 0, indent), expand=False))
+        console.print(hang(text, indent, style))
 
     if isinstance(result, NetworkComparison):
         console.print(Text(f"{result.model}: each {result.unit} naive against built", style="bold"))

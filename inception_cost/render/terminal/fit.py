@@ -4,6 +4,7 @@ number cut off, and a line saying what was left out and how to see it.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from rich import box
@@ -12,6 +13,8 @@ from rich.console import Console
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
+
+from inception_cost.render.terminal.prose import Hanging
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +26,16 @@ class Col:
     priority: int = 0
     style: str | None = None
     wrap: bool = False  # prose that may wrap at spaces (a title), never a number
+    # shown only with the column before it, whose value it judges (a claim): never alone
+    paired: bool = False
 
 
 SECTION = None  # a row that is this value starts a new section (a rule before totals)
 
+
+#: While a file is drawn, the width each fitted table needs to show every column: a file
+#: is drawn as wide as its widest table (render/terminal/__init__.py `as_text`).
+NEEDED: ContextVar[list[int] | None] = ContextVar("needed", default=None)
 
 GAP = 3  # between two columns: a space of padding each side of a blank rule
 WRAP_MIN = 28  # the narrowest a wrapping prose column gets
@@ -69,20 +78,45 @@ def _table(cols: list[Col], rows: list, keep: list[int], widths) -> Table:
     return table
 
 
-def fit(cols: list[Col], rows: list, width: int) -> tuple[Table, list[str], int]:
-    """The table with the columns that fit `width`, most important first, in their own
-    order; the headers left out; and the width that shows every column on one line."""
+def _units(cols: list[Col]) -> list[list[int]]:
+    """Each column with the paired column after it, if any: what stays or goes together."""
+    return [
+        [i, *([i + 1] if i + 1 < len(cols) and cols[i + 1].paired else [])]
+        for i, c in enumerate(cols)
+        if not c.paired
+    ]
+
+
+def drop_order(cols: list[Col]) -> list[list[int]]:
+    """The columns that may give way, as the units they go in, the first to go first: by
+    priority, the highest number first, then from the right; a paired column goes with
+    the column before it."""
+    units = [u for u in _units(cols) if cols[u[0]].priority]
+    return sorted(units, key=lambda u: (cols[u[0]].priority, u[0]), reverse=True)
+
+
+def fit(cols: list[Col], rows: list, width: int, indent: int = 0) -> tuple[Table, list[str], int]:
+    """The table with the columns that fit `width`, in their own order; the headers left
+    out; and the width that shows every column on one line.
+
+    Columns give way in one order (`drop_order`) and only in it: a column stays only if
+    every column after it in that order stays, so what a width shows is monotonic in the
+    width, and a paired column (a claim) is never shown without its value. `indent`: how
+    far in the table is printed (what a file's width must add to show every column)."""
     widths = _widths(cols, rows)
 
     def need(keep, widest=False) -> int:
         return sum(widths[i][widest] for i in keep) + GAP * (len(keep) - 1)
 
-    order = sorted(range(len(cols)), key=lambda i: cols[i].priority)
-    keep: list[int] = [i for i in order if cols[i].priority == 0]
-    for i in order:
-        if cols[i].priority and need([*keep, i]) <= width:
-            keep.append(i)
+    keep = [i for u in _units(cols) if not cols[u[0]].priority for i in u]
+    for unit in reversed(drop_order(cols)):
+        if need([*keep, *unit]) > width:
+            break
+        keep += unit
     keep.sort()
+    needed = NEEDED.get()
+    if needed is not None:
+        needed.append(need(range(len(cols)), True) + indent)
     left = [cols[i].header for i in range(len(cols)) if i not in keep]
     return _table(cols, rows, keep, widths), left, need(range(len(cols)), True)
 
@@ -92,8 +126,7 @@ def left_out_line(left: list[str], full: int, width: int, elsewhere: str) -> Tex
     if not left:
         return None
     return Text(
-        f"left out at {width} columns: {', '.join(left)} (all of them from {full} columns,"
-        f" e.g. COLUMNS={full}; or {elsewhere})",
+        f"left out at {width} columns: {', '.join(left)} (all from COLUMNS={full}, or {elsewhere})",
         style="dim",
     )
 
@@ -107,8 +140,8 @@ def print_fitted(console: Console, cols: list[Col], rows: list, elsewhere: str, 
     """Print the table fitted to the console's width (less `indent`) and, when columns
     were left out, the line that says which and how to see them."""
     width = console.width - indent
-    table, left, full = fit(cols, rows, width)
+    table, left, full = fit(cols, rows, width, indent)
     console.print(Padding(table, (0, 0, 0, indent)) if indent else table)
     note = left_out_line(left, full + indent, console.width, elsewhere)
     if note:
-        console.print(Padding(note, (0, 0, 0, indent)) if indent else note)
+        console.print(Hanging(note, indent))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.padding import Padding
 from rich.text import Text
 
 from inception_cost.render.memory import gb_text, header, mib_text, tool_row
 from inception_cost.render.terminal.fit import Col, cells, print_fitted
+from inception_cost.render.terminal.prose import hang
 
 
 def _short_unit(unit: str) -> tuple[str, str]:
@@ -23,8 +23,8 @@ def draw(result, console: Console) -> None:
 
     elsewhere = "--format markdown for every column"
     lines = header(name, m, aux)
-    console.print(Text(lines[0], style="bold"))
-    console.print(Text(lines[1], style="dim"))
+    console.print(hang(Text(lines[0], style="bold")))
+    console.print(hang(lines[1], style="dim"))
     cols = [
         Col("figure"),
         Col("bytes", "right"),
@@ -53,5 +53,5 @@ def draw(result, console: Console) -> None:
     print_fitted(console, cols, rows, elsewhere)
     console.print(Text("units: " + "; ".join(f"{k} = {v}" for k, v in units.items()), "dim"))
     for tool in tools[1:]:
-        console.print(Padding(Text(f"{tool.name}: {tool.rule}"), (0, 0, 0, 2), expand=False))
+        console.print(hang(f"{tool.name}: {tool.rule}", 2))
     console.print(Text("Per row: --format csv or json; the rules' sources: docs/memory.md", "dim"))

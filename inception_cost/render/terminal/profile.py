@@ -9,6 +9,7 @@ from rich.text import Text
 from inception_cost.render.common import si
 from inception_cost.render.profile import bar, header
 from inception_cost.render.terminal.fit import GAP, Col, cells, print_fitted
+from inception_cost.render.terminal.prose import hang
 from inception_cost.shares import percent
 
 BAR_MIN = 10  # the shortest a terminal's longest bar gets
@@ -22,7 +23,7 @@ def draw(p, console: Console) -> None:
     """The bars take the width the other columns leave (render/terminal/fit.py lays them out); when
     that is under BAR_MIN characters the share column gives way, and the line says so."""
 
-    console.print(Text(header(p), style="bold"))
+    console.print(hang(Text(header(p), style="bold")))
     cols = [Col("row"), Col(p.unit, "right"), Col("share", "right", 1), Col("")]
     texts = [
         (b.name, _value(p, b.value) if b.value else "", percent(b.share) if b.value else "")
@@ -39,4 +40,4 @@ def draw(p, console: Console) -> None:
         cells(*t, Text(bar(b.length, width), style="cyan"))
         for t, b in zip(texts, p.bars, strict=True)
     ]
-    print_fitted(console, cols, rows, "--format csv|json for every column")
+    print_fitted(console, cols, rows, "--format csv|json")

@@ -8,6 +8,7 @@ from rich.text import Text
 from inception_cost.receptive import Receptive
 from inception_cost.render.receptive import header_lines, lines_of, short_label, verdict_line
 from inception_cost.render.terminal.fit import Col, fit, left_out_line
+from inception_cost.render.terminal.prose import hang
 
 
 def path_legend(r: Receptive) -> list[str]:
@@ -52,11 +53,11 @@ def draw(r: Receptive, console: Console, expand: bool = False) -> None:
         rows.append([Text(c, style=style) for c in cells])
     table, left, full = fit(cols, rows, console.width)
     for i, line in enumerate(header_lines(r)):
-        console.print(Text(line, style="bold" if i == 0 else "dim"))
+        console.print(hang(Text(line, style="bold" if i == 0 else "dim")))
     console.print(table)
-    note = left_out_line(left, full, console.width, "--format csv|json|markdown for every column")
+    note = left_out_line(left, full, console.width, "--format csv|json|markdown")
     if note:
-        console.print(note)
+        console.print(hang(note))
     if "paths" not in left:  # the legend of the paths column goes with it
         for line in path_legend(r):
             console.print(Text(line, style="dim"))

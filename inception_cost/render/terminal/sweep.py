@@ -7,6 +7,7 @@ from rich.text import Text
 
 from inception_cost.render.sweep import failure_text, header_lines, headers_of, input_text, rows_of
 from inception_cost.render.terminal.fit import Col, fit, left_out_line
+from inception_cost.render.terminal.prose import hang
 from inception_cost.sweep import Sweep
 
 BAR = 12
@@ -37,11 +38,11 @@ def draw(s: Sweep, console: Console) -> None:
         rows.append([Text(c, style="" if p.totals else "red") for c in [*cells, bar]])
     table, left, full = fit(cols, rows, console.width)
     for i, line in enumerate(header_lines(s, compact=True, left=tuple(left))):
-        console.print(Text(line, style="bold" if i == 0 else "dim"))
+        console.print(hang(Text(line, style="bold" if i == 0 else "dim")))
     console.print(table)
-    note = left_out_line(left, full, console.width, "--format csv|json|markdown for every column")
+    note = left_out_line(left, full, console.width, "--format csv|json|markdown")
     if note:
-        console.print(note)
+        console.print(hang(note))
     for p in s.points:
         if p.failure:
             console.print(Text(f"{input_text(p)}: {failure_text(p)}", style="red"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.console import Console, Group, NewLine, RenderableType
-from rich.padding import Padding
 from rich.text import Text
 
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED
@@ -19,15 +18,21 @@ from inception_cost.cells import format_shape
 from inception_cost.ops import Conv2d, Gelu, Op, Pool2d, Registry, ReLU
 from inception_cost.render.common import (
     GLYPH,
-    LEGEND,
+    all_hold,
+    claim_head,
     claim_lines,
     findings,
     number,
+    readings_legend,
     settings_lines,
     si,
+    title_line,
     variant_changes,
+    verdict_counts,
+    verdict_legend,
 )
 from inception_cost.render.terminal.fit import SECTION, Col, cells, fit, left_out_line
+from inception_cost.render.terminal.prose import Hanging, hang
 from inception_cost.shares import percent
 
 STYLE = {MATCH: "green", TRUNCATED: "yellow", MISMATCH: "bold red"}
@@ -46,64 +51,90 @@ def _mark(text: str, verdict) -> Text:
     return Text(f"{text} {GLYPH[verdict.status]}", style=STYLE[verdict.status])
 
 
-def draw(report, console: Console) -> None:
-    """The report's sections in the order every format gives them."""
-    table, left = _table(console.width, report)
-    # one print: rich works out the console's size and options once, not once a line
-    console.print(
-        Group(
-            *_header(report),
-            *table,
-            *_totals(report, left),
-            *_findings(report),
-            *_variants(report),
-            *_claims(report),
-        )
-    )
-
-
-def _header(report) -> list[Text]:
-    """The title, then the conventions in force."""
-    spec = report.spec
-    return [
-        Text(f"{spec.title} — {spec.source.table or spec.path}", style="bold"),
-        *(Text(line, style="dim") for line in settings_lines(report)),
-    ]
-
-
-def _table(width: int, report) -> tuple[list[RenderableType], list[str]]:
-    """The table fitted to `width`, and the headers of the columns left out."""
+def draw(report, console: Console, brief: bool = False) -> None:
+    """The report's sections in the order every format gives them; `brief`: the title, the
+    input, the table and its totals, and one line counting the verdicts."""
     cols, rows = _columns(report)
-    table, left, full = fit(cols, rows, width)
-    out: list[RenderableType] = [table]
-    note = left_out_line(left, full, width, "--format csv|json for every column")
+    table, left, full = fit(cols, rows, console.width)
+    shown = [c.header for c in cols if c.header not in left]
+    marks = _marks_shown(report, cols, rows, left, brief)
+    settings = settings_lines(report, readings=False)[: 1 if brief else None]
+    sections = [
+        hang(Text(title_line(report.spec), "bold")),
+        *(hang(line, style="dim") for line in settings),
+        table,
+        *_under_table(report, left, full, console.width),
+        *_legend(report, shown, marks),
+        *_totals(report),
+    ]
+    if brief:
+        sections.append(hang(verdict_counts(report.audit)))
+    else:
+        sections += [*_findings(report), *_variants(report), *_claims(report)]
+    # one print: rich works out the console's size and options once, not once a line
+    console.print(Group(*sections))
+
+
+def _under_table(report, left: list[str], full: int, width: int) -> list[RenderableType]:
+    """What the table left out, and where the claims it cannot show beside a column went."""
+    out: list[RenderableType] = []
+    note = left_out_line(left, full, width, "--format csv|json")
     if note:
-        out.append(note)
+        out.append(hang(note))
     counted = report.counted
     if not counted.claims_comparable and counted.claimed_ops is not None:
         out.append(
-            Text(
+            hang(
                 f"ops claims ({report.audit.ops_reading.counts} per image) are left out beside"
                 f" this {counted.unit} column (batch {report.analysis.batch}); those that do not"
                 " hold are in the Findings",
                 style="dim",
             )
         )
-    return out, left
+    return out
 
 
-def _totals(report, left: list[str]) -> list[Text]:
-    """The legend of the columns shown, then the network's totals."""
+def _marks_shown(report, cols, rows, left: list[str], brief: bool) -> str:
+    """Every character of the cells shown (the columns kept) and of the variant lines,
+    so that the legend explains only the marks a reader sees."""
+    kept = [i for i, c in enumerate(cols) if c.header not in left]
+    text = "".join(
+        str(r[i].plain if isinstance(r[i], Text) else r[i])
+        for r in rows
+        if r is not SECTION
+        for i in kept
+    )
+    if not brief and report.audit.variants:
+        text += "".join(_variant_line(v).plain for v in report.audit.variants)
+    return text
+
+
+def _legend(report, shown: list[str], marks: str) -> list[Hanging]:
+    """What the columns and marks on the page mean: only those shown."""
+    blocks = [b.block for b in report.analysis.blocks]
+    parts = [
+        *(["d = depth"] if "d" in shown else []),
+        *(["+ added to the paper's table"] if any(b.row.added for b in blocks) else []),
+        *(["ᵀ training only"] if any(b.train_only for b in blocks) else []),
+        *(["Σ = the claims as printed, summed"] if "Σ" in marks else []),
+    ]
+    lines = [
+        " · ".join(parts),
+        verdict_legend(marks),
+        *readings_legend(report.audit, shown),
+        *_shares_legend(report, shown),
+        "params exact; the rest rounded: K = 10^3, M = 10^6, G = 10^9 (csv, json: exact)",
+        *(f"{mark} {text}" for mark, text in report.spec.footnotes.items()),
+    ]
+    return [hang(line, style="dim") for line in lines if line]
+
+
+def _totals(report) -> list[Hanging]:
+    """The network's totals."""
     a, counted = report.analysis, report.counted
     unit, t, total_ops = counted.unit, a.totals, counted.total.ops
     shown = f"{number(total_ops)} {unit}" if total_ops is not None else "no operation count"
-    lines = (
-        ("d = depth · " if "d" not in left else "")
-        + "+ added to the paper's table · ᵀ training only · Σ = the claims as printed, summed",
-        *_shares_legend(report, left),
-        f"params exact; {unit.split(' ')[0]}, other ops, activations rounded to K/M/G"
-        " (--format csv|json are exact)",
-        *(f"{mark} {text}" for mark, text in report.spec.footnotes.items()),
+    first = (
         f"total: {number(t.params)} params ({number(t.weights)} weights"
         f" + {number(t.biases)} biases)"
         + (f" + {number(t.fixed)} fixed, not trained" if t.fixed else "")
@@ -114,25 +145,23 @@ def _totals(report, left: list[str]) -> list[Text]:
             else f" · {shown}"
             if report.flops or unit == "connections"
             else ""
-        ),
-        f"       {number(t.other.total)} other ops · {number(t.activations)} activations"
-        f" = {number(a.bytes(t.activations))} bytes",
+        )
     )
-    return [Text(x, style="dim" if not x.startswith(("total", " ")) else "") for x in lines]
+    second = (
+        f"{number(t.other.total)} other ops · {number(t.activations)} activations"
+        f" = {number(a.bytes(t.activations))} bytes"
+    )
+    return [Hanging(first, 0, 7), Hanging(second, 7, 0)]
 
 
 def _findings(report) -> list[RenderableType]:
     found = findings(report.audit)
-    out: list[RenderableType] = [
-        NewLine(),
-        Text("Findings", style="bold"),
-        Text(f"  {LEGEND}", style="dim"),
-    ]
+    out: list[RenderableType] = [NewLine(), Text("Findings", style="bold")]
     if not found:
-        out.append(Text("  every claim holds"))
+        out.append(hang(all_hold(report.audit), 2))
     for f in found:
-        out.append(Text(f"  {f.row}", style="bold") + Text(f"  {f.loc}", style="dim"))
-        out += [_indent(Text(point), 4) for point in f.points]
+        out.append(hang(Text(f"{f.row}", style="bold") + Text(f"  {f.loc}", style="dim"), 2))
+        out += [hang(point, 4) for point in f.points]
     return out
 
 
@@ -141,8 +170,8 @@ def _variants(report) -> list[RenderableType]:
         return []
     out: list[RenderableType] = [NewLine(), Text("Alternative readings", style="bold")]
     for v in report.audit.variants:
-        out.append(_indent(_variant_line(v), 2))
-        out.append(_indent(Text(f"source: {v.variant.source}", style="dim"), 4))
+        out.append(hang(_variant_line(v), 2))
+        out.append(hang(f"source: {v.variant.source}", 4, style="dim"))
     return out
 
 
@@ -172,8 +201,8 @@ def _claims(report) -> list[RenderableType]:
         return []
     out: list[RenderableType] = [NewLine(), Text("Paper-level claims", style="bold")]
     for cid, text, lines in claim_lines(report.audit):
-        out.append(_indent(Text(f"{cid}: ", style="bold") + Text(text), 2))
-        out += [_indent(Text(line), 4) for line in lines]
+        out.append(hang(Text(f"{cid}: ", style="bold") + Text(text), 2))
+        out += [hang(line, 4) for line in lines]
     return out
 
 
@@ -188,17 +217,19 @@ def _columns(report) -> tuple[list[Col], list]:
     rows += [SECTION, _total_cells(report)]
     marked_output = any(_flagged(au.row(b.name).output) for b in a.blocks)
     marked_depth = any(_flagged(au.row(b.name).depth) for b in a.blocks)
+    # the order columns give way in (docs/cli.md "Terminal width"): other, type, act., d,
+    # output, then MACs with its claim, params with its; a marked output or d stays last
     cols = [
         Col("layer"),
         Col("type", priority=6),
         Col("output", priority=1 if marked_output else 3),
-        Col("d", "right", 1 if marked_depth else 5),
-        Col("params", "right", 2),
-        Col("claim", "right", 1),
+        Col("d", "right", 1 if marked_depth else 4),
+        Col("params", "right", 1),
+        Col(claim_head(au.params_reading), "right", paired=True),
         Col(counted.unit.split(" ")[0], "right", 2),
-        Col("claim", "right", 1),
+        Col(claim_head(au.ops_reading), "right", paired=True),
         Col("other", "right", 7),
-        Col("act.", "right", 4),
+        Col("act.", "right", 5),
     ]
     if report.show_shares:
         cols += [Col(head, "right", 3) for head in SHARE_HEADS]
@@ -274,9 +305,9 @@ def _total_cells(report) -> list:
     )
 
 
-def _shares_legend(report, left: list[str]) -> list[str]:
+def _shares_legend(report, headers: list[str]) -> list[str]:
     """What the share columns shown are, if any is shown."""
-    shown = [h for h in SHARE_HEADS if h not in left] if report.show_shares else []
+    shown = [h for h in SHARE_HEADS if h in headers] if report.show_shares else []
     if not shown:
         return []
     return [
@@ -294,11 +325,6 @@ def _shares(report, share) -> list[str]:
     if share is None:
         return []
     return [percent(v) if v else "" for v in (share.params, share.macs, share.activations)]
-
-
-def _indent(text: Text, left: int) -> Padding:
-    """`text` with a hanging indent, so wrapped lines stay under their first."""
-    return Padding(text, (0, 0, 0, left), expand=False)
 
 
 def _claim_sum(total: int | None) -> str:
