@@ -4,9 +4,13 @@ the ops `diff` aligns to each row) and in total, and `diff` finds no departure. 
 for the twin of a table of every primitive of issue 23 (tests/torch_probe.py), as each
 exporter writes it."""
 
+import warnings
+
 import exported
 import pytest
-from torch_probe import PROBE
+import torch
+from torch import nn
+from torch_probe import INPUT, PROBE, Probe, randomized
 
 from inception_cost import cost, diff
 from inception_cost.builder import build
@@ -58,3 +62,20 @@ def test_every_primitive_reads_back_from_each_exporter(form, run, write):
         *("gelu", "layerscale", "gelu", "hsigmoid"),
     ]
     _reads_back_as(load(write(PROBE)), path, run)
+
+
+def test_control_a_changed_activation_is_one_departure_at_its_row(tmp_path, write):
+    """The probe with c2's leaky ReLU at slope 0.2 and c4's GELU exact, not tanh: exactly
+    those two departures, at their rows, changing no param and no MAC."""
+    probe = randomized(Probe())
+    probe.acts[1], probe.tail[0] = nn.LeakyReLU(0.2), nn.GELU()
+    h, w, c = INPUT
+    path = tmp_path / "changed.onnx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the legacy exporter (0.1 s here) warns it is deprecated
+        torch.onnx.export(probe, (torch.zeros(1, c, h, w),), path, dynamo=False, opset_version=17)
+    d = diff.diff(load(write(PROBE)), reader.read(str(path)))
+    assert [(x.row, x.kind, x.what, x.params, x.macs) for x in d.departures] == [
+        ("c2", "activation", "leaky ReLU 0.1 -> leaky ReLU 0.2", 0, 0),
+        ("c4", "activation", "GELU (tanh) -> GELU", 0, 0),
+    ]

@@ -1,7 +1,9 @@
 """`verify MODEL.onnx`: the NumPy reference runs the model's own weights and each row's
-output is held against onnxruntime's (issue 24), on torchvision's GoogLeNet, ResNet-50
-and MobileNetV2 exported with random weights, and on the twin of every primitive of
-issue 23 (tests/torch_probe.py) as each exporter writes it."""
+output is held against onnxruntime's (issue 24), on torchvision's GoogLeNet, ResNet-50,
+MobileNetV2 and MobileNetV3-Large (its h-swish and h-sigmoid gates; exported as torch
+does by default, batch norm folded, the export test_diff_torch reads) with random
+weights, and on the twin of every primitive of issue 23 (tests/torch_probe.py) as each
+exporter writes it."""
 
 import json
 
@@ -16,12 +18,15 @@ pytestmark = pytest.mark.torch
 exported.prefetch(
     *(("probe", form) for form in exported.PROBE_EXPORTS),
     *(("tv", name) for name in ("googlenet", "resnet50", "mobilenetv2")),
+    ("tv-fold", "mobilenetv3-large"),
 )
 
+TWINS = [("tv", n) for n in ("googlenet", "resnet50", "mobilenetv2")]
 
-@pytest.mark.parametrize("name", ["googlenet", "resnet50", "mobilenetv2"])
-def test_numpy_equals_onnxruntime_row_by_row(name):
-    v = verify.verify(reader.read(exported.model("tv", name)))
+
+@pytest.mark.parametrize(("kind", "name"), [*TWINS, ("tv-fold", "mobilenetv3-large")])
+def test_numpy_equals_onnxruntime_row_by_row(kind, name):
+    v = verify.verify(reader.read(exported.model(kind, name)))
     assert len(v.runtime) == len(v.blocks) > 10
     worst = max(r.worst for r in v.runtime)
     assert worst <= 1e-4, [(r.name, r.worst) for r in v.runtime if not r.ok]

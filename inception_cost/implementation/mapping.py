@@ -49,8 +49,9 @@ READERS: Registry[Reader] = Registry("ONNX reader")
 FORMS: Registry[str] = Registry("ONNX form")
 
 FORMS.register("conv")(
-    "Conv (groups; pads, auto_pad; a zero Pad before it as its padding); MatMul (then Add of"
-    " a bias) over the channels of a channels-last map as a 1x1"
+    "Conv (groups; pads, auto_pad; a zero Pad before it as its padding; a patchify stem is a"
+    " k x k, stride k Conv); MatMul (then Add of a bias) over the channels of a channels-last"
+    " map as a 1x1"
 )
 FORMS.register("pool")(
     "MaxPool, AveragePool (ceil_mode, count_include_pad), GlobalAveragePool,"
