@@ -81,6 +81,7 @@ class Session:
         try:
             self.session = ort.InferenceSession(impl.path, options, providers=[PROVIDER])
         except Exception as exc:  # onnxruntime's own errors have no common base class
+            self._folder.cleanup()
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise InputError(
                 f"onnxruntime cannot load the model: {first[:300]}",
@@ -90,6 +91,8 @@ class Session:
         image = self.session.get_inputs()[0]
         fixed = image.shape[0] if image.shape else None
         if isinstance(fixed, int) and fixed != batch:
+            self.session.end_profiling()  # its trace goes with the folder
+            self._folder.cleanup()
             raise InputError(
                 f"the model's input {image.name!r} is fixed at batch {fixed}"
                 f" ({'x'.join(map(str, image.shape))}), and --batch is {batch}",
