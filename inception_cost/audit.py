@@ -18,7 +18,7 @@ from inception_cost.cells import Quantity, format_shape
 from inception_cost.errors import InputError, Location
 from inception_cost.frontmatter import Variant
 from inception_cost.ops import out_size
-from inception_cost.spec.records import Spec
+from inception_cost.spec.records import Note, Spec
 from inception_cost.verdicts import FAILING, Status
 
 # The statuses audit's callers name (verdicts.Status is the type, with what each means).
@@ -138,6 +138,9 @@ class ClaimCheck:
 class ClaimAudit:
     claim: object  # spec.PaperClaim
     checks: tuple[ClaimCheck, ...]
+    # the readings it is not judged under, being other networks of the paper (variants
+    # with claims of their own): said, never silently left out
+    not_judged: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +155,8 @@ class Audit:
     claims: tuple[ClaimAudit, ...] | None
     # variants that cannot be built, with why: reported under their names, the rest read
     broken: tuple[tuple[Variant, str], ...] = ()
+    # what the reader left open, each a finding: a footnote mark nobody explained
+    unexplained: tuple[Note, ...] = ()
     _by_name: dict[str, RowAudit] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -430,8 +435,9 @@ def audit(
         tuple(_row_audit(b, params_reading, ops_reading, batch) for b in blocks), blocks
     )
     chosen = (params_reading, ops_reading)
+    marks = tuple(n for n in spec.notes if n.kind == "unexplained")
     if built is None:
-        return Audit(rows, params_fits, ops_fits, *chosen, None, None)
+        return Audit(rows, params_fits, ops_fits, *chosen, None, None, unexplained=marks)
     plain = built.tabled if variant else built.inference
     # The reading analysed comes first, under its own name; "as tabled" is the spec's own.
     readings: list[tuple[str, cost.Totals]] = [(variant or "as tabled", built.inference.totals)]
@@ -459,11 +465,18 @@ def audit(
     own = {c.reading for c in spec.claims if c.reading} - {"as tabled"}
     broken_why = {v.name: why for v, why in broken}
     broken_why |= {"as tabled": built.unbuilt} if built.unbuilt else {}
+    mine = dict(readings)  # a claim may compare two readings of this spec (SENet's +0.26%)
     claims = tuple(
-        ClaimAudit(c, _checks(c, readings, built.others.get(c.against), own, broken_why))
+        ClaimAudit(
+            c,
+            _checks(c, readings, mine.get(c.against, built.others.get(c.against)), own, broken_why),
+            tuple(n for n, _ in readings if n in own) if not c.reading else (),
+        )
         for c in spec.claims
     )
-    return Audit(rows, params_fits, ops_fits, *chosen, tuple(variants), claims, tuple(broken))
+    return Audit(
+        rows, params_fits, ops_fits, *chosen, tuple(variants), claims, tuple(broken), marks
+    )
 
 
 def _swapped_row(v: Variant, va: cost.Analysis, built: Built, chosen) -> RowAudit | None:
@@ -506,6 +519,14 @@ def _statuses(r: RowAudit) -> tuple:
     return tuple(v.status if v else None for v in (r.input, r.output, r.depth, r.params, r.ops))
 
 
+def _quantity(totals: cost.Totals, quantity: str) -> int:
+    """A network's total of a claim's quantity: FLOPs are 2 x MACs, weights the layers'
+    alone (no biases nor normalisation parameters), the rest its totals' own."""
+    if quantity == "flops":
+        return 2 * totals.macs
+    return totals.layer_weights if quantity == "weights" else getattr(totals, quantity)
+
+
 def _check(claim, reading: str, totals: cost.Totals, other: cost.Totals | None) -> ClaimCheck:
     """`other` is the `against` network's totals, None when it is not bundled."""
     q = claim.value
@@ -515,12 +536,21 @@ def _check(claim, reading: str, totals: cost.Totals, other: cost.Totals | None) 
             reading, None, UNCHECKED, f"needs the {claim.against} spec, which is not bundled"
         )
     note = ""
-    divisor = {"params_ratio": totals.params, "depth_ratio": other and other.depth}
+    divisor = {
+        "params_ratio": totals.params,
+        "depth_ratio": other and other.depth,
+        "macs_ratio": other and other.macs,
+    }
     if claim.quantity in divisor and not divisor[claim.quantity]:
         whose = "this network" if claim.quantity == "params_ratio" else claim.against
-        what = "parameters" if claim.quantity == "params_ratio" else "layers with weights"
+        what = {"params_ratio": "parameters", "depth_ratio": "layers with weights"}.get(
+            claim.quantity, "multiply-adds"
+        )
         return ClaimCheck(reading, None, UNCHECKED, f"{whose} has no {what}: no ratio to check")
-    if claim.quantity == "params_ratio":
+    if claim.quantity == "macs_ratio":
+        computed = Fraction(totals.macs, other.macs)
+        note = f"{totals.macs:,} / {other.macs:,} MACs ({claim.against})"
+    elif claim.quantity == "params_ratio":
         computed = Fraction(other.params, totals.params)
         note = (
             f"{other.params:,} / {totals.params:,} parameters"
@@ -533,7 +563,7 @@ def _check(claim, reading: str, totals: cost.Totals, other: cost.Totals | None) 
         if other is not None:  # a claim this paper makes about another network
             totals = other
             note = f"{claim.against}: "
-        computed = Fraction(getattr(totals, claim.quantity))
+        computed = Fraction(_quantity(totals, claim.quantity))
     if claim.relation == "equal":
         if computed.denominator == 1:  # rounds to the claim, or only truncates to it
             status = _status(computed.numerator, q, bool(q.binary))

@@ -83,9 +83,7 @@ def declare(table: object, places) -> dict[str, str]:
     out: dict[str, str] = {}
     for header, field in table.items():
         loc = places.at("columns", header)
-        key = norm(header)
-        if not key:
-            raise InputError(f"column {header!r} has no letters or digits", "a header", loc)
+        key = norm(header)  # "" is the blank header cell (a column of names, of marks)
         if isinstance(field, dict):
             field = _entry(header, key, field, loc)
         elif key in HEADERS:

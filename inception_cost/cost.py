@@ -135,10 +135,24 @@ class Totals:
     fixed: int = 0
     connections: int = 0
     neurons: int = 0  # output units of the layers with weights, per image
+    # the normalisation layers' share of the weights and biases (batch norm's gamma and
+    # beta), which papers count apart from the layers' weights or not at all
+    norm_weights: int = 0
+    norm_biases: int = 0
 
     @property
     def params(self) -> int:
         return self.weights + self.biases
+
+    @property
+    def layer_weights(self) -> int:
+        """The weights of the layers (convolutions, linear layers, ...), as papers count
+        weights: without the normalisation layers' scales."""
+        return self.weights - self.norm_weights
+
+    @property
+    def norm_params(self) -> int:
+        return self.norm_weights + self.norm_biases
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,6 +428,10 @@ def op_cost(op: Op, batch: int = 1, inplace: bool = True) -> OpCost:
     )
 
 
+#: The normalisation ops, whose parameters the totals give apart (Totals.norm_weights).
+NORM_KINDS = frozenset({"bn"})
+
+
 def weighted(op: Op) -> bool:
     """A layer with weights, the kind a network's depth counts (BN normalizes a layer; a
     convolution marked `layer=False`, a separable conv's depthwise half, is no layer)."""
@@ -480,5 +498,7 @@ def analyse(
             for c in b.ops
             if weighted(c.op)
         ),
+        sum(c.weights for b in blocks for c in b.ops if c.op.kind in NORM_KINDS),
+        sum(c.biases for b in blocks for c in b.ops if c.op.kind in NORM_KINDS),
     )
     return Analysis(network, tuple(blocks), totals, batch, dtype, inplace)

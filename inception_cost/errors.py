@@ -64,6 +64,13 @@ def nearest(word: object, known) -> str:
     return f" (did you mean {near!r}?)" if near is not None else ""
 
 
+def close_matches(word: str, known, n: int) -> list[str]:
+    """The known words nearest a typo, nearest first (at most n)."""
+    import difflib
+
+    return difflib.get_close_matches(word, known, n=n)
+
+
 def closest(word: str, known) -> str | None:
     """The known word nearest a typo, if one is near enough."""
     import difflib

@@ -12,10 +12,12 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from inception_cost.cells import Quantity, Shape, parse_quantity, parse_shape
-from inception_cost.columns import COLUMNS
+from inception_cost.columns import COLUMNS, HEADERS
+from inception_cost.columns import norm as _norm
 from inception_cost.conventions import Conventions
 from inception_cost.conventions import read as read_conventions
 from inception_cost.errors import InputError, Location, check_keys, gather, nearest
@@ -104,6 +106,27 @@ class Variant:
     input_shape: Shape | None = None
     # field -> the note column every row reads it from (ShuffleNet V2's width columns)
     columns: tuple[tuple[str, str], ...] = ()
+    # the symbols this reading gives its own values (RepVGG-B1's a = 2, b = 4)
+    symbols: tuple[tuple[str, Fraction], ...] = ()
+    auto: bool = False  # read from the table's own header (a network's column), not declared
+
+
+_SYMBOL = re.compile(r"[^\W\d_][^\W_]*")
+
+
+def read_symbols(table: object, loc: Location) -> dict[str, Fraction]:
+    """`[symbols]` (or a variant's `symbols = { ... }`): the numbers a table's letters stand
+    for, as its text gives them (MobileNetV2's k = 1000, RepVGG's a = 0.75), exact."""
+    if not isinstance(table, dict) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) and v > 0 and _SYMBOL.fullmatch(k)
+        for k, v in table.items()
+    ):
+        raise InputError(
+            "[symbols] is not a table of names and positive numbers",
+            "k = 1000, or a decimal as a = 0.75",
+            loc,
+        )
+    return {k: Fraction(repr(v)) if isinstance(v, float) else Fraction(v) for k, v in table.items()}
 
 
 def read_toml(lines: list[str], path: str, first_line: int) -> dict:
@@ -170,6 +193,7 @@ _META_KEYS = {
     "columns",
     "footnotes",
     "claim_rows",
+    "added",
 }
 
 
@@ -244,11 +268,14 @@ def _reading(table: dict, loc: Location) -> ClaimReading:
 
 CLAIM_QUANTITIES = (
     "macs",
+    "flops",  # 2 x the multiply-adds (a multiply and an add each)
     "params",
+    "weights",  # the layers' weights alone: no biases, no batch-norm scales (RepVGG's params)
     "depth",
     "depth_with_pooling",
     "params_ratio",  # the `against` network's params / this one's
     "depth_ratio",  # this network's depth / the `against` network's
+    "macs_ratio",  # this network's multiply-adds / the `against` network's ("+30% cost": 1.3)
     "connections",  # multiply-adds + bias adds (LeNet-5's unit)
     "neurons",  # output units of the layers with weights
 )
@@ -285,15 +312,20 @@ def _claim(table: dict, path: str, loc: Location) -> PaperClaim:
 
 def _variant(table: dict, conventions: dict, loc: Location) -> Variant:
     """`conventions` is the front matter's own table: a variant's keys replace its keys."""
-    meta_keys = {"row", "name", "title", "source", "conventions", "input", "columns"}
-    cells = {k: v for k, v in table.items() if k not in meta_keys}
-    for key in cells:
-        if key not in COLUMNS or not isinstance(cells[key], str | int):
+    meta_keys = {"row", "name", "title", "source", "conventions", "input", "columns", "symbols"}
+    cells = {}
+    for key, value in table.items():  # a column's field, or a header that names it
+        if key in meta_keys:
+            continue
+        field = key if key in COLUMNS else HEADERS.get(_norm(key))
+        if field is None or not isinstance(value, str | int) or isinstance(value, bool):
             raise InputError(
                 f"variant key {key!r} is not a column",
-                "row, name, title, source, or a column field (type, patch, output, ...)",
+                "row, name, title, source, or a column's field or header (type, patch,"
+                " output, ...)",
                 loc,
             )
+        cells[field] = value
     if not _str(table, "name", loc):
         raise InputError("a variant has no name", 'name = "..."', loc)
     if cells and not _str(table, "row", loc):
@@ -307,10 +339,11 @@ def _variant(table: dict, conventions: dict, loc: Location) -> Variant:
             'columns = { filters = "0.5×" }: the field, then the column it is read from',
             loc,
         )
-    if not (cells or columns or "conventions" in table or "input" in table):
+    symbols = read_symbols(table.get("symbols", {}), loc)
+    if not (cells or columns or symbols or "conventions" in table or "input" in table):
         raise InputError(
             f"variant {table['name']!r} changes nothing",
-            "cells of a row, columns, a [variants.conventions] table or an input size",
+            "cells of a row, columns, symbols, a [variants.conventions] table or an input size",
             loc,
         )
     changed = None
@@ -337,6 +370,7 @@ def _variant(table: dict, conventions: dict, loc: Location) -> Variant:
         conventions=changed,
         input_shape=input_shape,
         columns=tuple(columns.items()),
+        symbols=tuple(symbols.items()),
     )
 
 
@@ -361,9 +395,10 @@ class FrontMatter:
     connection_tables: dict[str, tuple[tuple[int, ...], ...]]
 
 
-def read(meta: dict, path: str, places: Places) -> FrontMatter:
+def read(meta: dict, path: str, places: Places, readings: set[str] = frozenset()) -> FrontMatter:
     """The front matter's settings, claims and variants; every error found, each at the
-    line of its own table or entry."""
+    line of its own table or entry. `readings`: the table's own (a network's column),
+    which a claim may name as it names a variant."""
     errors: list[InputError] = []
 
     def attempt(what, *args, at: Location):
@@ -407,7 +442,7 @@ def read(meta: dict, path: str, places: Places) -> FrontMatter:
                 )
             )
         seen.add(v)
-    named = {"as tabled", *(v for v in given if isinstance(v, str))}  # a broken one too
+    named = {"as tabled", *readings, *(v for v in given if isinstance(v, str))}  # a broken one too
     ids: dict[str, int] = {}
     for i, c in enumerate(claims):
         if c and c.id in ids:

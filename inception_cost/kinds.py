@@ -50,12 +50,16 @@ class Layer:
     # followed by the row's activation (true), none (false), or the one named ("relu")
     activation: bool | str = True
     norm: bool = True  # followed by batch norm where the conventions put one
-    bias: bool = True  # keeps a bias where the conventions give one
+    # a bias: None where the conventions say (`bias`, and none before batch norm), else
+    # this layer's own (`bias = true` keeps one whatever the conventions say)
+    bias: bool | None = None
     optional: bool = False  # skipped when its filters' column is blank (or 0)
     skip_if_one: str = ""  # skipped when this column reads 1 (MobileNetV2's t = 1)
     skip_if_same: bool = False  # skipped where its width is its input's (MobileNetV3's exp 16)
     needs: str = ""  # skipped when this column is blank or 0 (MobileNetV3's SE column)
-    groups: int = 1  # a conv's groups (ResNeXt's cardinality C); a split's or shuffle's
+    # a conv's groups (ResNeXt's cardinality C); a split's or shuffle's; or the column or
+    # symbol that gives them per row or per reading (ShuffleNet's g)
+    groups: int | str = 1
     part: int = 1  # which of a split's `groups` equal parts of the channels it keeps
     # squeeze-and-excitation (op "se"): its reduced width is this ratio of `filters`
     # (default the layer's input channels), rounded down, then where `divisor` is given to
@@ -65,8 +69,10 @@ class Layer:
     gate: str = "sigmoid"
 
     def columns(self) -> tuple[str, ...]:
+        """The columns (or symbols) its widths, its `needs` and its groups read."""
         read = (*self.filters, self.needs) if self.needs else self.filters
-        return tuple(f for f in read if not f.isdigit() and f[0] != "/" and f not in _SPECIAL)
+        named = tuple(f for f in read if not f.isdigit() and f[0] != "/" and f not in _SPECIAL)
+        return (*named, self.groups) if isinstance(self.groups, str) else named
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +193,11 @@ def template(spelling: str) -> tuple[re.Pattern, tuple[str, ...]]:
 
 
 def _literal(text: str) -> str:
-    return "".join(re.escape(ch) if ch.isalnum() else r"[\W_]*" for ch in text)
+    """Letters and digits as written; a times sign (× or x) as one; other punctuation and
+    spaces optional."""
+    return "".join(
+        r"\s*[x×*]\s*" if ch == "×" else re.escape(ch) if ch.isalnum() else r"[\W_]*" for ch in text
+    )
 
 
 # --------------------------------------------------------------------------- reading
@@ -380,9 +390,11 @@ def _layer(table: object, what: str, loc) -> Layer:
             "convention, same, valid or a whole number",
             loc,
         )
-    groups = _whole(table.get("groups", 1), f"{what} layer {name!r} groups", loc)
+    groups = table.get("groups", 1)
+    if not (isinstance(groups, str) and _FACTOR.fullmatch(groups) and not groups.isdigit()):
+        groups = _whole(groups, f"{what} layer {name!r} groups", loc)
     part = _whole(table.get("part", 1), f"{what} layer {name!r} part", loc)
-    if part > groups:
+    if isinstance(groups, int) and part > groups:
         raise InputError(
             f"{what} layer {name!r}: part {part} of {groups} groups",
             f"a part from 1 to {groups}",
@@ -399,7 +411,7 @@ def _layer(table: object, what: str, loc) -> Layer:
         rounding=_pick(table, "rounding", ("convention", "floor", "ceil"), what, loc),
         activation=_activation(table, f"{what} layer {name!r}", loc),
         norm=_flag(table, "norm", True, what, loc),
-        bias=_flag(table, "bias", True, what, loc),
+        bias=None if "bias" not in table else _flag(table, "bias", True, what, loc),
         optional=_flag(table, "optional", False, what, loc),
         skip_if_one=_text(table, "skip_if_one", "", what, loc),
         skip_if_same=_flag(table, "skip_if_same", False, what, loc),
@@ -470,6 +482,125 @@ def _change(change: object, what: str, loc) -> Change:
         replace=tuple((k, _layers(v, what, loc)) for k, v in swap.items()),
         stride=_names(change["stride"], f"{what} stride", loc) if "stride" in change else None,
     )
+
+
+def extend(name: str, table: dict, base: Kind, loc, columns: set[str]) -> Kind:
+    """A kind declared as another with only its changes written (`extends = "KIND"`): the
+    keys it gives replace the base's, `layers.NAME = { ... }` changes fields of the base's
+    layer of that name (wherever it occurs), and it reads the cells its own name spells
+    unless it gives `spellings` (the base keeps its own)."""
+    what = f"kind {name!r}"
+    edits = table.get("layers", {})
+    if not isinstance(edits, dict) or not all(isinstance(e, dict) for e in edits.values()):
+        raise InputError(
+            f"{what}: layers is not a table of the layers it changes",
+            'layers.pool = { rounding = "floor" }: a layer of the base kind by name, then'
+            " the fields that change",
+            loc,
+        )
+    own = {k: v for k, v in table.items() if k not in ("extends", "layers")}
+    merged = {**kind_table(base), "spellings": [name.replace("_", " ")], **own}
+    found: set[str] = set()
+    for layer in _layer_tables(merged):
+        if layer.get("name") in edits:
+            layer.update(edits[layer["name"]])
+            found.add(layer["name"])
+    for missing in sorted(set(edits) - found):
+        names = sorted({layer.get("name", "") for layer in _layer_tables(merged)} - {""})
+        raise InputError(
+            f"{what} changes layer {missing!r}, which {base.name!r} does not have",
+            "one of its layers: " + ", ".join(names),
+            loc,
+        )
+    return declare(name, merged, loc, columns)
+
+
+def kind_table(kind: Kind) -> dict:
+    """A kind as the TOML table that declares it (the table `extends` starts from)."""
+    table: dict = {
+        "title": kind.title,
+        "spellings": list(kind.spellings),
+        "prefix": kind.prefix,
+        "join": kind.join,
+        "shortcut": kind.shortcut,
+        "join_activation": kind.join_activation,
+        "stride": list(kind.stride),
+        "stride_from_sizes": kind.stride_from_sizes,
+        "default_stride": kind.default_stride,
+        "repeat": kind.repeat,
+        "zero": kind.zero,
+        "require_conv": kind.require_conv,
+        "branches": [_branch_table(b) for b in kind.branches],
+    }
+    if kind.stem:
+        table["stem"] = [_layer_table(x) for x in kind.stem]
+    if kind.after:
+        table["after"] = [_layer_table(x) for x in kind.after]
+    if kind.when:
+        when: dict = {}
+        for setting, value, change in kind.when:
+            when.setdefault(setting, {})[value] = _change_table(change)
+        table["when"] = when
+    if kind.strided:
+        table["strided"] = _change_table(kind.strided)
+    return table
+
+
+def _branch_table(branch: Branch) -> dict:
+    out: dict = {}
+    if branch.layers:
+        out["layers"] = [_layer_table(x) for x in branch.layers]
+    if branch.needs:
+        out["needs"] = branch.needs
+    if branch.block:
+        out["block"] = branch.block
+    if branch.identity:
+        out["identity"] = True
+    return out
+
+
+def _change_table(change: Change) -> dict:
+    out: dict = {}
+    if change.drop:
+        out["drop"] = list(change.drop)
+    if change.replace:
+        out["replace"] = {n: [_layer_table(x) for x in layers] for n, layers in change.replace}
+    if change.stride is not None:
+        out["stride"] = list(change.stride)
+    return out
+
+
+def _layer_table(layer: Layer) -> dict:
+    """A layer as its TOML table: its op and name, and the fields not at their default."""
+    base = Layer(layer.op, layer.name)
+    out: dict = {"op": layer.op, "name": layer.name}
+    for key in Layer.__dataclass_fields__:
+        got = getattr(layer, key)
+        if key in ("op", "name") or got == getattr(base, key):
+            continue
+        if key == "filters":
+            got = _filters_text(got)
+        elif key == "kernel" and isinstance(got, tuple):
+            got = got[0]
+        out[key] = got
+    return out
+
+
+def _filters_text(factors: tuple[str, ...]) -> str:
+    return " * ".join(f for f in factors if f[0] != "/") + "".join(
+        f" / {f[1:]}" for f in factors if f[0] == "/"
+    )
+
+
+def _layer_tables(table: dict) -> list[dict]:
+    """Every layer table of a kind's table: its stem, branches, after, and the layers its
+    settings and strided form put in."""
+    layers = [*table.get("stem", []), *table.get("after", [])]
+    layers += [x for b in table.get("branches", []) for x in b.get("layers", [])]
+    changes = [c for values in table.get("when", {}).values() for c in values.values()]
+    changes += [table["strided"]] if "strided" in table else []
+    layers += [x for c in changes for xs in c.get("replace", {}).values() for x in xs]
+    return [x for x in layers if isinstance(x, dict)]
 
 
 # --------------------------------------------------------------------------- checks
@@ -579,17 +710,5 @@ def to_toml(kind: Kind, value) -> list[str]:
 
 
 def _layer_toml(layer: Layer, value) -> str:
-    base = Layer(layer.op, layer.name)
-    parts = [f"op = {value(layer.op)}", f"name = {value(layer.name)}"]
-    for key in Layer.__dataclass_fields__:
-        got = getattr(layer, key)
-        if key in ("op", "name") or got == getattr(base, key):
-            continue
-        if key == "filters":
-            got = " * ".join(f for f in got if f[0] != "/") + "".join(
-                f" / {f[1:]}" for f in got if f[0] == "/"
-            )
-        elif key == "kernel" and isinstance(got, tuple):
-            got = got[0]
-        parts.append(f"{key} = {value(got)}")
+    parts = [f"{key} = {value(got)}" for key, got in _layer_table(layer).items()]
     return "{ " + ", ".join(parts) + " }"

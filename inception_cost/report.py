@@ -156,6 +156,9 @@ def _judged(spec: Spec, analysis: cost.Analysis, variant: str, networks: _Networ
         if v.cells and spec.row(v.row).train_only:
             kept[v.name] = networks.analyse(spec, v.name, aux=True)
     names = model_names()
-    against = dict.fromkeys(c.against for c in spec.claims if c.against in names)
+    own = {"as tabled", *(v.name for v in spec.variants)}  # a reading of this spec, not a model
+    against = dict.fromkeys(
+        c.against for c in spec.claims if c.against in names and c.against not in own
+    )
     others = {name: networks.analyse(load_model(name)).totals for name in against}
     return audit.Built(inference, tabled, unbuilt, variants, broken, kept, others)

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from inception_cost.cells import decode
 from inception_cost.errors import InputError, Location
 
 #: One table line: its 1-based line number and its cells, each with its 1-based column.
@@ -82,7 +83,7 @@ def csv_table(text: str, path: str) -> list[TableLine]:
         for value in fields:
             found = line.find(value, pos) if value else pos
             col = (found if found >= 0 else pos) + 1
-            cells.append((value, col))
+            cells.append((decode(value), col))
             pos = max(pos, col - 1 + len(value)) + 1
         table.append((number, cells))
     if not table:
@@ -161,8 +162,8 @@ def _split_row(line: str) -> list[tuple[str, int]]:
     pos = line.index("|") + 1 if line.lstrip().startswith("|") else 0  # outer pipes optional
     cells: list[tuple[str, int]] = []
     for part in _PIPE.split(line[pos:]):
-        text = part.strip()
-        cells.append((text.replace("\\|", "|"), pos + len(part) - len(part.lstrip()) + 1))
+        text = decode(part.strip().replace("\\|", "|"))
+        cells.append((text, pos + len(part) - len(part.lstrip()) + 1))
         pos += len(part) + 1
     if cells and not cells[-1][0] and line.rstrip().endswith("|"):
         cells.pop()  # the closing pipe

@@ -85,6 +85,41 @@ VALUES = (
     "leaky relu 0.1",
     "leaky relu 9",
     "✓",
+    # the cells tables print as they are (issue 23): expressions of symbols, marks,
+    # scientific claims, listed layers and bracketed blocks, HTML and Markdown as pasted
+    "16×k",
+    "64a",
+    "min(64, 64a)",
+    "1 × min(64, 64a)",
+    "2 × 64a",
+    "0 × 64a",
+    "min(",
+    "5×",
+    "×2",
+    "1001×",
+    "5× [",
+    "Global",
+    "Residual",
+    "4.5 × 10⁹",
+    "3.8e9",
+    "25.6×10^6",
+    "1e999",
+    "conv, 7 × 7, 64, stride 2",
+    "max pool, 3 × 3, stride 2",
+    "[conv, 1 × 1, 64; conv, 3 × 3, 64 C = 32; conv, 1 × 1, 256; fc, [16, 256]] × 3",
+    "[conv, 1 × 1, 64; fc, [0, 256]] × 1",
+    "[d7×7, 96; 1×1, 384] × 3",
+    "[3×3, 16×k; 3×3, 16×k] × N",
+    "[3×3, 16]",
+    "global average pool, 1000-d fc, softmax",
+    "residual add (from conv1)",
+    "&nbsp;",
+    "&times;",
+    "<br>",
+    "<sup>9</sup>",
+    "• ResNet-50",
+    "\\*",
+    "g = 3",
 )
 #: Front-matter values: every convention's choices, and some that are not.
 SETTINGS = (
@@ -115,6 +150,11 @@ SETTINGS = (
     '"8x8x3"',
     '"1x1x1"',
     '"999999999999999999x2x3"',
+    "0.75",
+    '"64a"',
+    "{ a = 0.5 }",
+    '["Stage"]',
+    '"shufflenet v2 unit"',
 )
 CHARS = "0123456789x|,-/ \n[];#+=\"'.²\x00\u200b"
 #: Small enough for verify to run within the limit.
@@ -215,6 +255,16 @@ def make_case(rng: random.Random) -> Case:
     if rng.random() < 0.1:  # the same network as a CSV spec
         suffix, text = ".csv", _as_csv(model, rng)
     return Case(model, suffix, text, tuple(args))
+
+
+def make_init_case(rng: random.Random) -> Case:
+    """`init` on a mutated table pasted alone (a bundled spec's body, no front matter), or
+    on one with the spec's own front matter."""
+    model = rng.choice(tuple(TEXTS))
+    text = mutate(TEXTS[model], rng)
+    if rng.random() < 0.7 and text.count("+++") >= 2:
+        text = text.split("+++", 2)[2]
+    return Case(model, ".md", text, ("init", "{spec}"))
 
 
 def _as_csv(model: str, rng: random.Random) -> str:

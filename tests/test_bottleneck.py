@@ -12,7 +12,7 @@ import json
 import pytest
 from tiny_spec import spec_text
 
-from inception_cost import bottleneck
+from inception_cost import bottleneck, naive
 from inception_cost.spec.read import load_model
 
 EXAMPLES = {e.id: e for e in bottleneck.examples()}
@@ -96,7 +96,7 @@ TABLE1 = [
 
 
 def test_googlenet_modules_naive_vs_built_by_hand():
-    result = bottleneck.modules(load_model("googlenet"))
+    result = naive.modules(load_model("googlenet"))
     got = {m.name: m for m in result.modules}
     assert list(got) == [t[0] for t in TABLE1]
     c_in = 192
@@ -114,7 +114,7 @@ def test_googlenet_modules_naive_vs_built_by_hand():
 
 
 def test_googlenet_whole_network_naive_by_hand():
-    result = bottleneck.modules(load_model("googlenet"))
+    result = naive.modules(load_model("googlenet"))
     stem = 112 * 112 * 64 * 7 * 7 * 3 + 56 * 56 * 64 * 64 + 56 * 56 * 192 * 3 * 3 * 64
     macs, c = stem, 192
     for _, s, n1, _, n3, _, n5, _ in TABLE1:
@@ -242,7 +242,7 @@ def _mobilenetv2_blocks():
 
 
 def test_mobilenetv2_blocks_against_a_plain_3x3_by_hand():
-    result = bottleneck.modules(load_model("mobilenetv2"))
+    result = naive.modules(load_model("mobilenetv2"))
     assert result.unit == "inverted residual block"
     expected = list(_mobilenetv2_blocks())
     assert [m.name for m in result.modules] == [e[0] for e in expected]
@@ -266,7 +266,7 @@ RESNET50 = [(64, 3, 56), (128, 4, 28), (256, 6, 14), (512, 3, 7)]
 
 
 def test_resnet50_bottlenecks_against_the_basic_block_by_hand():
-    result = bottleneck.modules(load_model("resnet50"))
+    result = naive.modules(load_model("resnet50"))
     assert result.unit == "bottleneck block"
     got = iter(result.modules)
     cin, side = 64, 56
@@ -278,8 +278,8 @@ def test_resnet50_bottlenecks_against_the_basic_block_by_hand():
             shortcut = out * out * cin * c if j == 0 else 0  # projection where it widens
             # the paper strides the first 1x1: every conv of the block works at `out`
             built = out * out * (cin * width + 9 * width * width + width * c) + shortcut
-            naive = out * out * (9 * cin * c + 9 * c * c) + shortcut
-            assert (m.built.macs, m.naive.macs) == (built, naive)
+            plain = out * out * (9 * cin * c + 9 * c * c) + shortcut
+            assert (m.built.macs, m.naive.macs) == (built, plain)
             cin, side = c, out
     assert next(got, None) is None
     assert result.naive.macs == 55_507_943_424 and result.built.macs == 3_857_973_248

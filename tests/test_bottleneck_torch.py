@@ -8,7 +8,7 @@ from test_bottleneck import _mobilenetv2_blocks
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from inception_cost import bottleneck
+from inception_cost import bottleneck, naive
 from inception_cost.spec.read import load_model
 
 pytestmark = pytest.mark.torch
@@ -56,7 +56,7 @@ def _conv_bn(cin: int, cout: int, k: int, s: int = 1, groups: int = 1, act=True)
 
 
 def test_mobilenetv2_comparison_matches_torch():
-    result = bottleneck.modules(load_model("mobilenetv2"))
+    result = naive.modules(load_model("mobilenetv2"))
     for m, (_, _, _, cin, t, c, s) in zip(result.modules, _mobilenetv2_blocks(), strict=True):
         hidden = cin * t
         with torch.device("meta"):
@@ -72,7 +72,7 @@ def test_mobilenetv2_comparison_matches_torch():
 def test_resnet50_comparison_matches_torch():
     from torch_models import BasicBlock, Bottleneck
 
-    result = bottleneck.modules(load_model("resnet50"))
+    result = naive.modules(load_model("resnet50"))
     for m in result.modules:
         cin, c = m.in_shape[2], m.built.block.out_shape[2]
         s = m.in_shape[0] // m.built.block.out_shape[0]

@@ -268,7 +268,7 @@ def test_13_a_spec_from_stdin_is_titled_once(run):
 
     from inception_cost.cli import cli
 
-    text = (ROOT / "docs/examples/pasting/step4.md").read_text()
+    text = (ROOT / "docs/examples/pasting/spec.md").read_text()
     out = CliRunner().invoke(cli, ["table", "-"], input=text).stdout
     assert _lines(out)[0] == "<stdin>"
 

@@ -38,3 +38,12 @@ def test_mutated_onnx_models_keep_the_promise(tmp_path):
     failures = [fuzzing.describe(o) for o in outcomes if o.failure]
     assert failures == []
     assert {0, 2} <= {o.exit_code for o in outcomes}
+
+
+def test_init_on_mutated_tables_keeps_the_promise(tmp_path):
+    """`init` drafts from any text with a table, or refuses it with error lines."""
+    rng = random.Random(23)
+    outcomes = [fuzzing.run_case(fuzzing.make_init_case(rng), tmp_path) for _ in range(120)]
+    failures = [fuzzing.describe(o) for o in outcomes if o.failure]
+    assert failures == []
+    assert {o.exit_code for o in outcomes} >= {0}

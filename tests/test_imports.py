@@ -25,7 +25,6 @@ INSIDE = {
     ("render/plot.py", "matplotlib.figure"): "the optional plot extra",
     ("render/plot.py", "matplotlib.backends.backend_agg"): "the optional plot extra (labels)",
     ("render/plot.py", "matplotlib.text"): "the optional plot extra (labels' boxes)",
-    ("render/plot.py", "matplotlib.transforms"): "the optional plot extra",
     ("cli/table.py", "inception_cost.presets"): "the presets only for --as completion",
     ("report.py", "inception_cost.presets"): "the presets only for --as",
     ("counted.py", "inception_cost.presets"): "the presets only for --as",
@@ -36,6 +35,7 @@ INSIDE = {
     ("cli/diff.py", "inception_cost.implementation"): "torch, the optional extra, for --torch",
     ("implementation/torch_export.py", "torch"): "the optional torch extra",
     ("reference/onnx_run.py", "onnxruntime"): "the optional onnxruntime extra",
+    ("reference/onnx_timing.py", "onnxruntime"): "the optional onnxruntime extra",
     ("machines/__init__.py", "platformdirs"): "only where a calibration is read or written",
     ("machines/__init__.py", "inception_cost.output"): "tempfile only to store a calibration",
     ("machines/__init__.py", "inception_cost.reference.calibrate"): "NumPy only for --calibrate",
@@ -43,7 +43,7 @@ INSIDE = {
     ("reference/calibrate.py", "subprocess"): "macOS's sysctl only on macOS",
 }
 #: Each command draws with rich through render/terminal/NAME.py, imported in its rich branch.
-DRAWN = [c.replace("-", "_") for c in COMMANDS if c != "plot"]
+DRAWN = [c.replace("-", "_") for c in COMMANDS if c not in ("plot", "init")]
 INSIDE |= {
     (f"cli/{name}.py", f"inception_cost.render.terminal.{name}"): "only a rich run imports rich"
     for name in DRAWN
@@ -114,7 +114,8 @@ def test_rich_and_numpy_stay_behind_their_module_boundaries():
 def test_each_command_is_named_after_its_module_and_imports_its_renderers():
     """cli/NAME.py wires the command NAME (`_` for `-`), rendering with render/NAME.py's
     `render` (imported at its top) and render/terminal/NAME.py's `draw` (in its rich
-    branch); `plot` draws with matplotlib (render/plot.py) and has no text formats."""
+    branch); `plot` draws with matplotlib (render/plot.py) and has no text formats, `init`
+    writes a spec (render/init.py) and draws nothing."""
     trees = dict(_modules())
     for command in COMMANDS:
         name = command.replace("-", "_")
@@ -123,6 +124,9 @@ def test_each_command_is_named_after_its_module_and_imports_its_renderers():
         assert name in defined, command
         assert f"render/{name}.py" in trees, command
         if command == "plot":
+            continue
+        if command == "init":
+            assert _names(tree.body, "inception_cost.render.init") == {"render"}, command
             continue
         assert _names(tree.body, f"inception_cost.render.{name}") == {"render"}, command
         assert _names(ast.walk(tree), f"inception_cost.render.terminal.{name}") == {"draw"}
@@ -273,6 +277,19 @@ def test_a_table_run_imports_no_onnx():
         + running("table", "--model", "googlenet", "--format", "csv")
         + running("diff", "--help")
         + "heavy = {'onnx', 'onnxruntime', 'torch'}\n"
+        + "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+    )[-1:]
+    assert heavy == "[]"
+
+
+def test_time_on_a_table_imports_neither_onnx_nor_onnxruntime():
+    """--measure onnxruntime on a table is refused before anything heavy loads, and a
+    prediction on a table never loads onnx or onnxruntime."""
+    (heavy,) = probe(
+        "import sys\n"
+        + running("time", "-m", "lenet5", "--machine", "a100", "--format", "csv")
+        + running("time", "-m", "lenet5", "--measure", "onnxruntime", code=2)
+        + "heavy = {'onnx', 'onnxruntime', 'torch', 'numpy'}\n"
         + "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
     )[-1:]
     assert heavy == "[]"

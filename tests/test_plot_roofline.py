@@ -8,7 +8,7 @@ import itertools
 import pytest
 
 from inception_cost import machines, roofline
-from inception_cost.render.plot import LABEL_POINTS, labels, plotted, roofline_figure, save
+from inception_cost.render.plot import LABEL_POINTS, label_boxes, plotted, roofline_figure, save
 from inception_cost.spec.read import load_model
 
 pytestmark = pytest.mark.plot
@@ -41,12 +41,17 @@ def test_the_roof_turns_at_each_ridge(googlenet):
 
 def test_the_slowest_rows_are_named_without_overlap(googlenet):
     figure = roofline_figure(googlenet, labelled=8)
-    named = labels(figure)
+    named = label_boxes(figure)
     slowest = sorted(googlenet.rows, key=lambda r: -r.seconds)[:8]
     assert sorted(t for t, _ in named) == sorted(r.name for r in slowest)
     for (_, a), (_, b) in itertools.combinations(named, 2):
         apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
         assert apart, (a, b)
+    ax = figure.axes[0]
+    rows = [r for r in googlenet.rows if r.intensity]
+    dots = [tuple(ax.transData.transform((r.intensity, r.rate / 1e9))) for r in rows]
+    for text, box in named:  # no label covers a row's dot
+        assert not [d for d in dots if box[0] < d[0] < box[2] and box[1] < d[1] < box[3]], text
     assert all(t.get_fontsize() >= 8 for t in figure.axes[0].texts) and LABEL_POINTS >= 8
     assert save(figure, ".png")[:8] == b"\x89PNG\r\n\x1a\n"
 

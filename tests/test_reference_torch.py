@@ -13,7 +13,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from torch_googlenet import GoogLeNet, torch_name
 
 from inception_cost.builder import build
-from inception_cost.reference import executor, kernels, weights
+from inception_cost.reference import executor, kernels, pointwise, weights
 from inception_cost.spec.read import load_model
 
 pytestmark = pytest.mark.torch
@@ -170,7 +170,7 @@ def test_batch_norm_add_shortcut_tanh_match_torch(dtype):
     want = F.pad(nchw(x)[:, :, ::2, ::2], (0, 0, 0, 0, 0, 3))
     np.testing.assert_array_equal(sc, nhwc(want))
     squash = 1.7159 * torch.tanh(nchw(x) * (2 / 3))
-    np.testing.assert_allclose(kernels.scaled_tanh(x, 1.7159, 2 / 3), nhwc(squash), **TOL[dtype])
+    np.testing.assert_allclose(pointwise.scaled_tanh(x, 1.7159, 2 / 3), nhwc(squash), **TOL[dtype])
 
 
 @pytest.mark.parametrize("size", [2, 4, 8, 9, 10, 21])

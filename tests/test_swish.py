@@ -12,7 +12,7 @@ from tiny_spec import spec_text
 from inception_cost import cost
 from inception_cost.builder import build
 from inception_cost.ops import Scale, Sigmoid, Swish
-from inception_cost.reference import kernels
+from inception_cost.reference import kernels, pointwise
 from inception_cost.spec.read import load
 from inception_cost.verify import verify
 
@@ -28,8 +28,8 @@ def test_kernels_match_torch(dtype):
     rng = np.random.default_rng(11)
     x = (rng.standard_normal((2, *SHAPE)) * 30).astype(dtype)  # past exp's float32 range
     gates = rng.uniform(0, 1, (2, 1, 1, SHAPE[2])).astype(dtype)
-    np.testing.assert_allclose(kernels.swish(x), nhwc(F.silu(nchw(x))), **TOL[dtype])
-    np.testing.assert_allclose(kernels.sigmoid(x), nhwc(torch.sigmoid(nchw(x))), **TOL[dtype])
+    np.testing.assert_allclose(pointwise.swish(x), nhwc(F.silu(nchw(x))), **TOL[dtype])
+    np.testing.assert_allclose(pointwise.sigmoid(x), nhwc(torch.sigmoid(nchw(x))), **TOL[dtype])
     np.testing.assert_allclose(kernels.scale(x, gates), nhwc(nchw(x) * nchw(gates)), **TOL[dtype])
 
 

@@ -87,21 +87,24 @@ def _build(
         if row.type == "local response norm" and not conventions.lrn_layers:
             output_of[row.name] = source  # left out: the next row reads what it read
             continue
-        built = swap if swap is not None and swap.name == row.name else row
-        ctx = Context(built, conventions, shapes, spec.connection_tables)
-        try:
-            ops = _block(ctx, source, spec.kinds, sizes)
-        except InputError as exc:
-            if upstream:
-                exc.message += f" (upstream: {upstream})"
-            if variant:
-                exc.message = f"variant {variant!r}: {exc.message}"
-            raise
-        upstream = upstream or _diverges(built, ops, previous_built)
-        previous_built = built
-        swapped = variant if built is not row else ""
-        blocks.append(Block(row.name, built.type, built, ops, source, row.train_only, swapped))
-        output_of[row.name] = ops[-1].name
+        swapped = swap is not None and swap.name == row.name
+        for built in (*spec.ahead[variant], swap) if swapped else (row,):
+            ctx = Context(built, conventions, shapes, spec.connection_tables)
+            if built.adds:  # a box's closing row: the box's input
+                ctx.skip = _source(built, built.adds, output_of)
+            try:
+                ops = _block(ctx, source, spec.kinds, sizes)
+            except InputError as exc:
+                if upstream:
+                    exc.message += f" (upstream: {upstream})"
+                if variant:
+                    exc.message = f"variant {variant!r}: {exc.message}"
+                raise
+            upstream = upstream or _diverges(built, ops, previous_built)
+            previous_built = built
+            mark = variant if swapped else ""
+            blocks.append(Block(built.name, built.type, built, ops, source, row.train_only, mark))
+            output_of[built.name] = source = ops[-1].name
     network = Network(spec.name, input_shape, tuple(blocks), conventions, aux)
     return validate.check(network), sizes.read
 

@@ -48,7 +48,7 @@ class Context:
     its connection tables, every tensor's shape so far, by name) and the ops the row has
     made, in order. The driver makes one per row."""
 
-    __slots__ = ("conventions", "ops", "row", "shapes", "tables")
+    __slots__ = ("conventions", "ops", "row", "shapes", "skip", "tables")
 
     def __init__(
         self,
@@ -62,6 +62,7 @@ class Context:
         self.shapes = shapes  # the network's: each op's output is added as it is made
         self.tables = tables
         self.ops: list[Op] = []
+        self.skip = ""  # the tensor a box's closing row adds (its box's input)
 
     def add(self, op: Op) -> str:
         self.ops.append(op)
@@ -141,9 +142,10 @@ class Context:
         layer: bool = True,
         table: tuple[tuple[int, ...], ...] = (),
         norm: bool = True,
-        bias: bool = True,
+        bias: bool | None = None,
     ) -> str:
-        """A convolution, then batch norm where the conventions put one, then `act`."""
+        """A convolution, then batch norm where the conventions put one, then `act`; a bias
+        where the conventions give one (`bias`: this layer's own, whatever they say)."""
         in_shape = self.shapes[src]
         if pad is None:
             pad = pad_amount(self.conventions.conv_padding, max(k), stride)
@@ -161,7 +163,7 @@ class Context:
                 stride,
                 (pad, pad),
                 groups,
-                bias and c.bias and (c.bn_conv_bias or not norm),
+                c.bias and (c.bn_conv_bias or not norm) if bias is None else bias,
                 layer,
                 table,
             )

@@ -68,6 +68,13 @@ def module(ctx: Context, src: str, kind: Kind, sizes: Sizes) -> None:
     kind = kind.under(ctx.conventions)
     act = ctx.activation(ctx.conventions.conv_activation)
     stride = _module_stride(ctx, src, kind, sizes)
+    if stride > 1 and not kind.stride and not any(c.stride for c in kind.changes()):
+        raise InputError(  # a stride no layer takes would leave the map its size silently
+            f"row {row.name!r} strides by {stride}, and kind {kind.name!r} puts a stride in"
+            " none of its layers",
+            'stride = ["first"] (or a layer\'s name) in the kind',
+            row.at("output") or kind.loc,
+        )
     repeat = 1
     if kind.repeat == "block":
         repeat = _building_block(row).repeat
@@ -192,20 +199,7 @@ def _branch_layers(row: Row, kind: Kind, branch) -> tuple[Layer, ...] | None:
     """A branch's layers for this row; None where its column says "no such branch"."""
     widths = row.cells.widths
     if branch.block:
-        block = _building_block(row)
-        last = len(block.layers) - 1
-        groups = block.groups or (1,) * len(block.layers)
-        return tuple(  # pre-activation: every conv's; else all but the last (after the add)
-            Layer(
-                "conv",
-                f"conv{j + 1}",
-                (kh, kw),
-                (str(c),),
-                activation=j != last or kind.preactivation,
-                groups=g,
-            )
-            for j, ((kh, kw, c), g) in enumerate(zip(block.layers, groups, strict=True))
-        )
+        return _block_layers(row, _building_block(row), kind.preactivation)
     if branch.needs and not widths.get(branch.needs):
         given = [c for layer in branch.layers for c in layer.columns() if widths.get(c)]
         if given:
@@ -216,6 +210,39 @@ def _branch_layers(row: Row, kind: Kind, branch) -> tuple[Layer, ...] | None:
             )
         return None
     return branch.layers
+
+
+def _block_layers(row: Row, block: ResidualBlock, preactivation: bool) -> tuple[Layer, ...]:
+    """A building block's lines as layers: conv1, conv2, ... (the last without its
+    activation, which follows the add, unless every conv is pre-activated), a
+    squeeze-and-excitation `se` where printed."""
+    last = max(j for j, x in enumerate(block.layers) if x.op != "se")
+    out, convs = [], 0
+    for j, x in enumerate(block.layers):
+        if x.op == "se":  # fc, [16, 256]: 16 units, then the map's channels back
+            before = next((y for y in reversed(block.layers[:j]) if y.op == "conv"), None)
+            if before is not None and before.filters != x.filters:
+                raise InputError(
+                    f"{row.type} row {row.name!r}: its fc, [{x.reduced}, {x.filters}] gives"
+                    f" back {x.filters} channels to a map of {before.filters}",
+                    f"fc, [N, {before.filters}]: the squeeze's units, then the map's channels",
+                    row.at("block" if "block" in row.raw else "type"),
+                )
+            out.append(Layer("se", "se", filters=(str(x.reduced),), ratio=1.0))
+            continue
+        convs += 1
+        filters = ("input",) if x.op == "dwconv" else (str(x.filters),)
+        out.append(
+            Layer(
+                x.op,
+                f"conv{convs}",
+                x.kernel,
+                filters,
+                activation=j != last or preactivation,
+                groups=x.groups,
+            )
+        )
+    return tuple(out)
 
 
 def _skipped(row: Row, layer: Layer) -> bool:
@@ -247,9 +274,10 @@ def _strided(kind: Kind, layers: tuple[Layer, ...], i: int, first: bool) -> bool
 
 
 def _factors(ctx: Context, unit: _Unit, layer: Layer, src: str) -> int:
-    """A layer's filters: the product of its factors."""
+    """A layer's filters: the product of its factors (a symbol may be a decimal; the
+    product is whole)."""
     row = ctx.row
-    out = 1
+    out = Fraction(1)
     for f in layer.filters:
         if f.isdigit():
             out *= int(f)
@@ -281,10 +309,32 @@ def _factors(ctx: Context, unit: _Unit, layer: Layer, src: str) -> int:
                 f"a count in {COLUMNS[f][0]!r} (its {layer.name or 'layer'} reads it)",
                 row.at(f),
             )
-    return out
+    if out.denominator != 1:
+        raise InputError(
+            f"{row.type} row {row.name!r}: {layer.name or 'a layer'} has"
+            f" {' * '.join(layer.filters)} = {float(out):g} filters, not a whole number",
+            "symbols whose values make whole widths",
+            row.loc,
+        )
+    return int(out)
 
 
-def _divide(row: Row, layer: Layer, value: int, by: int) -> int:
+def _groups(row: Row, layer: Layer) -> int:
+    """A layer's groups: fixed, or read per row or reading (a column, a symbol)."""
+    if isinstance(layer.groups, int):
+        return layer.groups
+    value = row.cells.widths.get(layer.groups)
+    if value is None or value <= 0 or Fraction(value).denominator != 1:
+        raise InputError(
+            f"{row.type} row {row.name!r}: {layer.name or 'a layer'} takes its groups from"
+            f" {layer.groups!r}, which gives {value}",
+            f"a whole number of groups in {layer.groups!r}",
+            row.at(layer.groups) if layer.groups in row.locs else row.loc,
+        )
+    return int(value)
+
+
+def _divide(row: Row, layer: Layer, value: Fraction, by: int) -> Fraction:
     if value % by:
         raise InputError(
             f"{row.type} row {row.name!r}: {layer.name or 'a layer'} takes"
@@ -297,13 +347,14 @@ def _divide(row: Row, layer: Layer, value: int, by: int) -> int:
 
 def _channel_parts(row: Row, layer: Layer, name: str, shape: Shape) -> int:
     """The channels of each of a split's or shuffle's groups."""
-    if shape[2] % layer.groups:
+    groups = _groups(row, layer)
+    if shape[2] % groups:
         raise InputError(
-            f"{name}: {shape[2]} channels do not split into {layer.groups} groups",
-            f"a channel count divisible by {layer.groups}",
+            f"{name}: {shape[2]} channels do not split into {groups} groups",
+            f"a channel count divisible by {groups}",
             row.loc,
         )
-    return shape[2] // layer.groups
+    return shape[2] // groups
 
 
 def _layer(
@@ -316,10 +367,11 @@ def _layer(
     if layer.op == "split":
         part = _channel_parts(ctx.row, layer, name, shape)
         out_shape = (shape[0], shape[1], part)
-        return ctx.add(ChannelSplit(name, (src,), (shape,), out_shape, layer.groups, layer.part))
+        groups = _groups(ctx.row, layer)
+        return ctx.add(ChannelSplit(name, (src,), (shape,), out_shape, groups, layer.part))
     if layer.op == "shuffle":
         _channel_parts(ctx.row, layer, name, shape)
-        return ctx.add(ChannelShuffle(name, (src,), (shape,), shape, layer.groups))
+        return ctx.add(ChannelShuffle(name, (src,), (shape,), shape, _groups(ctx.row, layer)))
     if layer.op == "bn":
         return ctx.add(BatchNorm(name, (src,), (shape,), shape, conventions.bn_eps))
     if layer.op == "relu":
@@ -333,7 +385,7 @@ def _layer(
         return _squeeze_excite(ctx, unit, layer, src, name, act)
     if layer.op == "linear":
         units = (1, 1, _factors(ctx, unit, layer, src))
-        out = ctx.add(Linear(name, (src,), (shape,), units, layer.bias and conventions.bias))
+        out = ctx.add(Linear(name, (src,), (shape,), units, _bias(layer, conventions)))
         return ctx.activate(out, act)
     if layer.kernel == "whole":
         return ctx.pool(name, src, layer.mode, shape[:2], 1, 0, ceil=False, whole=True)
@@ -349,7 +401,7 @@ def _layer(
         return ctx.pool(name, src, mode, k, stride, pad, ceil)
     filters = _factors(ctx, unit, layer, src)
     pad = _layer_pad(ctx, layer.padding, conventions.conv_padding, max(k), stride)
-    groups = shape[2] if layer.op == "dwconv" else layer.groups
+    groups = shape[2] if layer.op == "dwconv" else _groups(ctx.row, layer)
     if not unit.preactivation:
         return ctx.conv(
             name, src, filters, k, stride, pad, groups, act, norm=layer.norm, bias=layer.bias
@@ -364,7 +416,9 @@ def _layer(
     )
     x = ctx.activate(x, act)
     unit.pre = unit.pre or x
-    bias = layer.bias and (conventions.bn_conv_bias or not conventions.batch_norm)
+    bias = layer.bias
+    if bias is None:  # the conventions': a conv before a batch norm has none unless they say
+        bias = conventions.bias and (conventions.bn_conv_bias or not conventions.batch_norm)
     return ctx.conv(name, x, filters, k, stride, pad, groups, "none", norm=False, bias=bias)
 
 
@@ -402,6 +456,11 @@ def _squeeze_excite(ctx: Context, unit: _Unit, layer: Layer, src: str, name: str
     return ctx.add(Scale(f"{name}/scale", (src, gate), (shape, (1, 1, c)), shape))
 
 
+def _bias(layer: Layer, conventions) -> bool:
+    """A linear layer's bias: its own where the kind says, else the conventions'."""
+    return conventions.bias if layer.bias is None else layer.bias
+
+
 def _patch_kernel(ctx: Context) -> tuple[int, int]:
     patch = ctx.patch()
     return patch.kh, patch.kw
@@ -427,12 +486,7 @@ def _join(
         joined = tuple(shapes[o] for o in outs)
         h, w, _ = joined[0]
         if any(s[:2] != (h, w) for s in joined):
-            raise InputError(
-                f"{ctx.row.type} row {ctx.row.name!r}: its branches come out"
-                f" {', '.join('x'.join(map(str, s[:2])) for s in joined)}",
-                "branches of one size to concatenate (their strides and padding)",
-                ctx.row.loc,
-            )
+            raise _branch_sizes(ctx, kind, outs)
         out_shape = (h, w, sum(s[2] for s in joined))
         return ctx.add(Concat(f"{prefix}/output", tuple(outs), joined, out_shape))
     x = outs[0]
@@ -471,6 +525,28 @@ def _join(
             )
     added = ctx.add(Add(f"{prefix}/add", (x, shortcut), (out_shape, shapes[shortcut]), out_shape))
     return ctx.activate(added, act) if kind.join_activation else added
+
+
+def _branch_sizes(ctx: Context, kind: Kind, outs: list[str]) -> InputError:
+    """Branches of several sizes: each named with its size, and the setting that rounds a
+    pool of the kind's (one that follows `pool_rounding`) where it is `ceil`."""
+    sizes = ", ".join(f"{o} {'x'.join(map(str, ctx.shapes[o][:2]))}" for o in outs)
+    rounded = [
+        layer.name
+        for layer in kind.layers()
+        if layer.op == "pool" and layer.rounding == "convention" and layer.kernel != "whole"
+    ]
+    cause = ""
+    if rounded and ctx.conventions.pool_rounding == "ceil":
+        cause = (
+            f' (pool_rounding = "ceil" rounds its pool {rounded[0]!r} up; the kind may'
+            f' give it its own: layers.{rounded[0]} = {{ rounding = "floor" }})'
+        )
+    return InputError(
+        f"{ctx.row.type} row {ctx.row.name!r}: its branches come out {sizes}{cause}",
+        "branches of one size to concatenate (their strides, padding and rounding)",
+        ctx.row.loc,
+    )
 
 
 def _kernel(layer: Layer) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from inception_cost.builder.context import Context
 from inception_cost.errors import InputError
 from inception_cost.ops import (
+    Add,
     BatchNorm,
     Dropout,
     Flatten,
@@ -185,6 +186,20 @@ def rbf(ctx: Context, src: str) -> None:
     ctx.add(Rbf(ctx.row.name, (src,), (shape,), (1, 1, ctx.filters("the number of units"))))
 
 
+def residual_add(ctx: Context, src: str) -> None:
+    """A box's closing row (Darknet's `Residual`): the box's input added to the output of
+    the row above; two shapes are refused (validate)."""
+    if not ctx.skip:
+        raise InputError(
+            f"residual add row {ctx.row.name!r} adds no box's input",
+            "a repeat mark on its box's first row, or (from ROW) naming the row whose output"
+            " it adds",
+            ctx.row.at("type"),
+        )
+    shapes = (ctx.shapes[src], ctx.shapes[ctx.skip])
+    ctx.add(Add(ctx.row.name, (src, ctx.skip), shapes, shapes[0]))
+
+
 def softmax(ctx: Context, src: str) -> None:
     shape = ctx.shapes[src]
     ctx.add(Softmax(ctx.row.name, (src,), (shape,), shape))
@@ -208,4 +223,5 @@ LAYERS: dict[str, Callable[[Context, str], None]] = {
     "linear": linear,
     "rbf": rbf,
     "softmax": softmax,
+    "residual add": residual_add,
 }

@@ -29,6 +29,7 @@ COMMANDS = (
     "compare-bottleneck",
     "conventions",
     "diff",
+    "init",
     "memory",
     "models",
     "plot",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from inception_cost import bottleneck
+from inception_cost import bottleneck, naive
 from inception_cost.cli.options import (
     FORMAT,
     PADDING,
@@ -64,7 +64,7 @@ def compare_bottleneck(
             raise click.UsageError(f"a custom comparison also needs {', '.join(missing)}")
         result = (bottleneck.custom(input_shape, kernel, out, reduce_to, stride, padding),)
     elif spec_file or model:
-        result = bottleneck.modules(load_spec(spec_file, model, models=False))
+        result = naive.modules(load_spec(spec_file, model, models=False))
     else:
         result = bottleneck.examples()
     if fmt == "rich":  # only a rich run imports rich

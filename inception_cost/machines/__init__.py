@@ -17,7 +17,6 @@ import re
 import tomllib
 from dataclasses import asdict, dataclass, replace
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from inception_cost.cells import check_digits
@@ -37,6 +36,8 @@ ORIGINS = ("datasheet", "measured", "given")
 #: `--machine calibrated`: the figures `--calibrate` stored for this machine
 CALIBRATED = "calibrated"
 STORED_FORMAT = 1
+#: the datasheets' figures, package data beside this module
+PRESETS = Path(__file__).with_name("presets.toml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,7 @@ def _machine(name: str, entry: dict) -> Machine:
 @cache
 def presets() -> dict[str, Machine]:
     """The bundled machines by name, as their vendors publish them."""
-    text = resources.files(__package__).joinpath("presets.toml").read_text("utf-8")
+    text = PRESETS.read_text("utf-8")
     return {name: _machine(name, entry) for name, entry in tomllib.loads(text).items()}
 
 

@@ -494,46 +494,22 @@ def _batch_norm(op: BatchNorm, xs: list, weights: dict, inplace: bool) -> Ran:
     return batch_norm(xs[0], gamma, beta, mean, var, op.eps), 0
 
 
-def scaled_tanh(x: np.ndarray, amplitude: float, slope: float) -> np.ndarray:
-    """LeNet-5's squashing function A tanh(S x)."""
-    y = np.tanh(x * x.dtype.type(slope))
-    y *= x.dtype.type(amplitude)
-    return y
-
-
 @KERNELS.register("tanh")
 def _tanh(op: Tanh, xs: list, weights: dict, inplace: bool) -> Ran:
-    """`scaled_tanh` with the op's amplitude and slope."""
-    return scaled_tanh(xs[0], op.amplitude, op.slope), 0
-
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + exp(-x)), written as (1 + tanh(x / 2)) / 2, which does not overflow; in
-    one buffer, its output (no temporaries: reference/memory.py counts none)."""
-    y = np.multiply(x, 0.5)
-    np.tanh(y, out=y)
-    y += 1
-    y *= 0.5
-    return y
+    """`pointwise.scaled_tanh` with the op's amplitude and slope."""
+    return pointwise.scaled_tanh(xs[0], op.amplitude, op.slope), 0
 
 
 @KERNELS.register("sigmoid")
 def _sigmoid(op: Sigmoid, xs: list, weights: dict, inplace: bool) -> Ran:
-    """`sigmoid`."""
-    return sigmoid(xs[0]), 0
-
-
-def swish(x: np.ndarray) -> np.ndarray:
-    """x * sigmoid(x) (SiLU), in the output's buffer."""
-    y = sigmoid(x)
-    y *= x
-    return y
+    """`pointwise.sigmoid`."""
+    return pointwise.sigmoid(xs[0]), 0
 
 
 @KERNELS.register("swish")
 def _swish(op: Swish, xs: list, weights: dict, inplace: bool) -> Ran:
-    """`swish`."""
-    return swish(xs[0]), 0
+    """`pointwise.swish`."""
+    return pointwise.swish(xs[0]), 0
 
 
 def scale(x: np.ndarray, gates: np.ndarray) -> np.ndarray:

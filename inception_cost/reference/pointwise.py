@@ -1,5 +1,6 @@
-"""The NumPy kernels of the point-wise ops later networks print (2016-2023): GELU, the
-hard swish and sigmoid, the leaky ReLU, layer norm over channels and layer scale.
+"""The NumPy kernels of the point-wise activations and scalings beyond ReLU: GELU, the
+hard swish and sigmoid, the leaky ReLU, layer norm over channels and layer scale (the
+later networks', 2016-2023), the sigmoid and swish, and LeNet-5's scaled tanh.
 
 Channels last, (N, H, W, C), like every kernel of the reference; none multiplies
 operands a MAC counts, so none counts any. `kernels.KERNELS` calls these.
@@ -97,3 +98,27 @@ def layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -
 def layer_scale(x: np.ndarray, gamma: np.ndarray) -> np.ndarray:
     """Each channel times its learned factor."""
     return x * gamma
+
+
+def scaled_tanh(x: np.ndarray, amplitude: float, slope: float) -> np.ndarray:
+    """LeNet-5's squashing function A tanh(S x)."""
+    y = np.tanh(x * x.dtype.type(slope))
+    y *= x.dtype.type(amplitude)
+    return y
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-x)), written as (1 + tanh(x / 2)) / 2, which does not overflow; in
+    one buffer, its output (no temporaries: reference/memory.py counts none)."""
+    y = np.multiply(x, 0.5)
+    np.tanh(y, out=y)
+    y += 1
+    y *= 0.5
+    return y
+
+
+def swish(x: np.ndarray) -> np.ndarray:
+    """x * sigmoid(x) (SiLU), in the output's buffer."""
+    y = sigmoid(x)
+    y *= x
+    return y

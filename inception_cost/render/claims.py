@@ -106,7 +106,7 @@ def claim_lines(survey: Survey) -> tuple[list[tuple[str, str | None]], str]:
         if (r.model, r.id) != previous:
             previous = (r.model, r.id)
             lines.append((f"{r.model} · {r.id}: “{r.text}” ({r.source})", None))
-        shown = "" if r.computed is None else _shown(r.computed)
+        shown = "" if r.computed is None else _shown(r.computed, r.claimed)
         note = f" ({r.note})" if r.note else ""
         relation = "vs" if r.relation == "equal" else f"vs {r.relation}"
         lines.append((f"{r.reading}: {shown} {relation} {r.claimed}: {r.status}{note}", r.status))
@@ -117,7 +117,9 @@ def claim_lines(survey: Survey) -> tuple[list[tuple[str, str | None]], str]:
     return lines, summary
 
 
-def _shown(value) -> str:
+def _shown(value, claimed: str = "") -> str:
+    """A count whole; a ratio to the claimed value's decimals (1.0026: four), at least two."""
     if value.denominator == 1:
         return f"{value.numerator:,}"
-    return f"{float(value):,.2f}"
+    places = max(2, len(claimed.split(".")[1]) if "." in claimed else 0)
+    return f"{float(value):,.{places}f}"

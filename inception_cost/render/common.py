@@ -11,6 +11,7 @@ from inception_cost import conventions
 from inception_cost.audit import MATCH, MISMATCH, TRUNCATED, Audit, Reading, ReadingFit, Verdict
 from inception_cost.errors import Location
 from inception_cost.implementation.model import Implementation
+from inception_cost.kinds import builtin
 from inception_cost.verdicts import Status
 
 GLYPH = {MATCH: "✓", TRUNCATED: "≈", MISMATCH: "✗"}
@@ -143,12 +144,38 @@ def settings_lines(report, readings: bool = True) -> list[str]:
         lines.append("changed from the spec: " + ", ".join(spec.overrides))
     if spec.given:
         lines.append("from the command line: " + ", ".join(spec.given) + " (the spec gives none)")
+    lines += [f"read: {n.text}" for n in spec.notes if n.kind in ("column", "guess")]
     return lines
 
 
 def _left_out(spec, aux: bool) -> bool:
     """Whether the spec has training-only rows that this analysis leaves out."""
     return not aux and any(r.train_only for r in spec.rows)
+
+
+def declared_lines(spec) -> list[str]:
+    """What the front matter says beside the table, one line each: a row read as a
+    `[rows]` entry says (°), a row the table leaves out (+, added, not printed), the
+    kinds it declares."""
+    out = []
+    for entry in spec.entries:
+        rows = [r.name for r in spec.rows if r.declared.endswith(f".{entry.name}")]
+        cells = ", ".join(f"{f} = {text!r}" for f, text in entry.cells)
+        if not rows:
+            continue
+        if rows[0] in [r.name for r in spec.rows if r.declared.startswith("added.")]:
+            where = f"after {entry.after}" if entry.after else f"before {entry.before}"
+            out.append(
+                f"+ {', '.join(rows)}: added, not printed ({where}; {cells}): {entry.source}"
+            )
+        else:
+            out.append(
+                f"° {', '.join(rows)}: read as [rows.{entry.name}] says ({cells}): {entry.source}"
+            )
+    own = [name for name in spec.kinds if name not in builtin()]
+    if own:
+        out.append("kinds the front matter declares: " + ", ".join(own))
+    return out
 
 
 def _setting(value) -> str:
@@ -226,6 +253,17 @@ def si(value: int | Fraction, digits: int = 1) -> str:
     return f"{int(value):,}" if Fraction(value).denominator == 1 else f"{v:,.1f}"
 
 
+def param_parts(t) -> str:
+    """The params apart as papers count weights: the layers' weights, the normalisation
+    layers' parameters (batch norm's scale and shift) and the layers' biases."""
+    parts = [f"{number(t.layer_weights)} weights"]
+    if t.norm_params:
+        parts.append(f"{number(t.norm_params)} batch-norm params")
+    if t.biases - t.norm_biases or not t.norm_params:  # batch norm's shift replaces them
+        parts.append(f"{number(t.biases - t.norm_biases)} biases")
+    return " + ".join(parts)
+
+
 def number(value: int | Fraction, sign: bool = False) -> str:
     """Exact with thousands separators; one decimal where the value is not whole."""
     value = Fraction(value)
@@ -289,6 +327,8 @@ def findings(audit: Audit) -> list[Finding]:
             out.append(Finding(r.loc, r.name, tuple(points)))
     for variant, why in audit.broken:
         out.append(Finding(variant.loc, f"variant {variant.name}", (f"cannot be built: {why}",)))
+    for note in audit.unexplained:
+        out.append(Finding(note.loc, "not explained", (note.text,)))
     return out
 
 
@@ -303,8 +343,16 @@ def claim_lines(audit: Audit) -> list[tuple[str, str, list[str]]]:
                 lines.append(f"{check.reading}: {check.status} ({check.note})")
                 continue
             value = check.computed
-            shown = f"{value.numerator:,}" if value.denominator == 1 else f"{float(value):,.2f}"
+            places = max(2, c.value.decimals)  # a ratio to the claim's own decimals
+            shown = (
+                f"{value.numerator:,}" if value.denominator == 1 else f"{float(value):,.{places}f}"
+            )
             note = f" ({check.note})" if check.note else ""
             lines.append(f"{check.reading}: {shown} against {c.value}: {check.status}{note}")
+        if ca.not_judged:
+            lines.append(
+                f"not judged on {', '.join(ca.not_judged)}: other networks of the paper"
+                " (readings with claims of their own)"
+            )
         out.append((c.id, f"“{c.text}” ({c.source})", lines))
     return out

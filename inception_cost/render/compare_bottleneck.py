@@ -11,8 +11,9 @@ import json
 from fractions import Fraction
 
 from inception_cost import __version__
-from inception_cost.bottleneck import Comparison, Example, NetworkComparison, Way
+from inception_cost.bottleneck import Comparison, Example, Way
 from inception_cost.cells import format_shape
+from inception_cost.naive import NetworkComparison
 from inception_cost.render.common import GLYPH, LEGEND, csv_text
 
 #: 2: each ratio also as a number (macs_ratio_value, params_ratio_value).

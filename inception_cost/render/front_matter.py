@@ -18,8 +18,14 @@ def _value(v) -> str:
     return json.dumps(v, ensure_ascii=False)
 
 
-def front_matter(spec) -> str:
-    """The spec's metadata as TOML, in the layout of the bundled specs."""
+def _number(value) -> str:
+    """A symbol's value as TOML: a whole number, or the decimal it was written as."""
+    return str(value.numerator) if value.denominator == 1 else repr(float(value))
+
+
+def front_matter(spec, entries: bool = False) -> str:
+    """The spec's metadata as TOML, in the layout of the bundled specs; `entries`: with
+    the `[added.NAME]` entries (`--format spec`; the CSV writes their rows instead)."""
     r = spec.reading
     lines = [f"name = {_value(spec.name)}", f"title = {_value(spec.title)}"]
     if spec.input_shape:
@@ -65,11 +71,25 @@ def front_matter(spec) -> str:
         if v.columns:
             inner = ", ".join(f"{k} = {_value(h)}" for k, h in v.columns)
             lines.append(f"columns = {{ {inner} }}")
+        if v.symbols:
+            inner = ", ".join(f"{k} = {_number(x)}" for k, x in v.symbols)
+            lines.append(f"symbols = {{ {inner} }}")
         if v.conventions:
             lines.append(f"conventions = {toml_inline(v.conventions, spec.conventions, _value)}")
     notes = [spec.header(f) for f in spec.columns if f.startswith(NOTE)]
     if notes:  # columns kept beside the table (EfficientNet's Stage; a variant may read one)
         lines += ["", "[columns]", *(f"{_value(h)} = {_value('note')}" for h in notes)]
+    for entry in spec.entries:  # [rows.NAME], [added.NAME]: as declared, the table as printed
+        for section in ("rows", "added") if entries else ("rows",):
+            if any(r.declared == f"{section}.{entry.name}" for r in spec.rows):
+                lines += ["", f"[{section}.{_value(entry.name)}]"]
+                if section == "added":
+                    where = ("after", entry.after) if entry.after else ("before", entry.before)
+                    lines.append(f"{where[0]} = {_value(where[1])}")
+                lines.append(f"source = {_value(entry.source)}")
+                lines += [f"{f} = {_value(text)}" for f, text in entry.cells]
+    if spec.symbols:
+        lines += ["", "[symbols]", *(f"{k} = {_number(x)}" for k, x in spec.symbols.items())]
     if spec.footnotes:
         lines += ["", "[footnotes]"]
         lines += [f"{_value(mark)} = {_value(text)}" for mark, text in spec.footnotes.items()]

@@ -14,8 +14,10 @@ from inception_cost.render.common import (
     GLYPH,
     all_hold,
     claim_lines,
+    declared_lines,
     findings,
     number,
+    param_parts,
     reading_tag,
     settings_lines,
     variant_changes,
@@ -34,10 +36,12 @@ def _cell(text: str) -> str:
 def to_spec(report) -> str:
     """`--format spec`: the front matter and every column, which reads back as a spec;
     with --shares the CSV's share columns too (fractions of 1, skipped on read)."""
-    table = with_shares(report, rows(report), decimal) if report.show_shares else rows(report)
+    table = rows(report, entries=True)  # [added] rows as entries, the table as printed
+    if report.show_shares:
+        table = with_shares(report, table, decimal, entries=True)
     lines = ["| " + " | ".join(_cell(h) for h in table[0]) + " |", "|" + "---|" * len(table[0])]
     lines += ["| " + " | ".join(_cell(c) for c in line) + " |" for line in table[1:]]
-    return front_matter(report.spec) + _document(report, lines)
+    return front_matter(report.spec, entries=True) + _document(report, lines)
 
 
 def to_markdown(report) -> str:
@@ -76,6 +80,7 @@ def report_table(report) -> list[str]:
         cells = [
             b.name
             + (" (added)" if row.added else "")
+            + (" (declared)" if row.declared.startswith("rows.") else "")
             + (" (training)" if b.block.train_only else ""),
             b.block.type,
             _marked(format_shape(b.block.out_shape), ra.output, quiet=True),
@@ -142,6 +147,7 @@ def _table(report, table_lines: list[str]) -> list[str]:
         if f"| claimed {reading_tag(r)} |" in heads
     ]
     out += ["", "; ".join(read) + "."] if read else []
+    out += [f"- {line}" for line in declared_lines(report.spec)]
     if report.show_shares:
         out += [
             "",
@@ -167,7 +173,7 @@ def _totals(report) -> list[str]:
         "",
         "## Totals",
         "",
-        f"- params: {number(t.params)} ({number(t.weights)} weights + {number(t.biases)} biases)"
+        f"- params: {number(t.params)} ({param_parts(t)})"
         + (f"; {number(t.fixed)} fixed, not trained" if t.fixed else ""),
         f"- {ops}: {number(ours)}",
         *(

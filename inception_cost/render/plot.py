@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import dataclass
 
 from inception_cost.errors import InputError
 from inception_cost.verdicts import Status
@@ -111,7 +112,7 @@ def claim_verdicts(report) -> dict:
 def comparison_figure(points):
     """Params (x) against multiply-adds (y), log scales; a cross where a paper claims a
     value, joined to the computed point; every point labelled, no label on another
-    (`_place_labels`), at LABEL_POINTS."""
+    (`place_labels`), at LABEL_POINTS."""
     figure = _figure()(figsize=(11, 8), layout="constrained")
     ax = figure.add_subplot()
     ax.set_xscale("log")
@@ -148,7 +149,11 @@ def comparison_figure(points):
     )
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=LABEL_POINTS, loc="upper left")
-    _place_labels(figure, ax, points, list(zip(cx, cy, strict=True)))
+    named = [
+        Label(p.label, p.params / 10**6, p.macs / 10**9, "0.35" if p.variant else "black")
+        for p in points
+    ]
+    place_labels(figure, ax, named, [(n.x, n.y) for n in named] + list(zip(cx, cy, strict=True)))
     return figure
 
 
@@ -159,9 +164,21 @@ _RINGS = (5, 9, 14, 20, 28, 38, 50, 65, 82, 100, 120, 145, 175, 210, 250, 300)
 LEADER = 7  # a label further than this (points) from its point is joined to it by a line
 
 
-def _place_labels(figure, ax, points, claims: list[tuple[float, float]]) -> None:
-    """Label every point where the label overlaps no other label, no marker and no legend:
-    the nearest free place around it, crowded points first; a line to it where it is far."""
+@dataclass(frozen=True)
+class Label:
+    """A point's name on a chart, at (x, y) in data coordinates."""
+
+    text: str
+    x: float
+    y: float
+    color: str = "black"
+
+
+def place_labels(figure, ax, named: list[Label], dots: list[tuple[float, float]]) -> None:
+    """Name every point of `named` where its label overlaps no other label, none of the
+    `dots` (data coordinates) and no legend: the nearest free place around it, crowded
+    points first; a line to it where it is far. The layout is fixed first, so the boxes
+    measured are the boxes drawn."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     renderer = FigureCanvasAgg(figure).get_renderer()
@@ -169,40 +186,35 @@ def _place_labels(figure, ax, points, claims: list[tuple[float, float]]) -> None
     figure.set_layout_engine("none")  # the axes stay where the layout put them
     to_px = ax.transData.transform
     frame = ax.get_window_extent(renderer)
-    legend = ax.get_legend().get_window_extent(renderer)
-    dots = [tuple(to_px((p.params / 10**6, p.macs / 10**9))) for p in points] + [
-        tuple(to_px(xy)) for xy in claims
-    ]
     mark = 5 * figure.dpi / 72  # a marker's half size, pixels
-    taken = [(x - mark, y - mark, x + mark, y + mark) for x, y in dots]
-    taken.append((legend.x0, legend.y0, legend.x1, legend.y1))
+    at = [tuple(to_px((n.x, n.y))) for n in named]
+    taken = [(x - mark, y - mark, x + mark, y + mark) for x, y in map(to_px, dots)]
+    if ax.get_legend():
+        legend = ax.get_legend().get_window_extent(renderer)
+        taken.append((legend.x0, legend.y0, legend.x1, legend.y1))
     px = figure.dpi / 72
-    order = sorted(
-        range(len(points)),
-        key=lambda i: -sum(math.dist(dots[i], d) < 60 * px for d in dots[: len(points)]),
-    )
+    order = sorted(range(len(named)), key=lambda i: -sum(math.dist(at[i], d) < 60 * px for d in at))
     leaders: list[tuple[tuple[float, float], tuple[float, float]]] = []
     for i in order:
-        p, (x, y) = points[i], dots[i]
-        probe = figure.text(0, 0, p.label, fontsize=LABEL_POINTS)
+        n, (x, y) = named[i], at[i]
+        probe = figure.text(0, 0, n.text, fontsize=LABEL_POINTS)
         box = probe.get_window_extent(renderer)
         probe.remove()
-        w, h = box.width, box.height
-        spot = _free_spot((x, y), (w, h), frame, taken, leaders, px)
+        spot = _free_spot((x, y), (box.width, box.height), frame, taken, leaders, px)
         (dx, dy, ha, va), rect = spot
         taken.append(rect)
         far = math.hypot(dx, dy) > LEADER * px
         if far:
             leaders.append(((x, y), _nearest_edge((x, y), rect)))
         ax.annotate(
-            p.label,
-            (p.params / 10**6, p.macs / 10**9),
+            n.text,
+            (n.x, n.y),
             xytext=(dx / px, dy / px),
             textcoords="offset points",
             ha=ha,
             va=va,
             fontsize=LABEL_POINTS,
-            color="0.35" if p.variant else "black",
+            color=n.color,
             gid="point-label",
             arrowprops={"arrowstyle": "-", "color": "0.55", "lw": 0.6, "shrinkA": 0, "shrinkB": 2}
             if far
@@ -278,8 +290,8 @@ def _meet(a, b) -> bool:
 
 
 def label_boxes(figure) -> list[tuple[str, tuple[float, float, float, float]]]:
-    """Each point label of a comparison chart with its box in pixels as drawn (the text
-    alone, not the line to its point)."""
+    """Each point label of a chart (`place_labels`') with its box in pixels as drawn (the
+    text alone, not the line to its point)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.text import Text
 
@@ -320,16 +332,6 @@ def save(figure, suffix: str) -> str | bytes:
         figure.savefig(buf, format=suffix[1:], metadata=metadata)
     data = buf.getvalue()
     return data.decode("utf-8") if suffix == ".svg" else data
-
-
-#: where a label may sit, in points from its row's dot: nearest first, then rings further
-#: out at eight angles each (below first: the roof runs above the rows)
-PLACES = [
-    (round(r * dx), round(r * dy))
-    for r in (10, 22, 36, 52)
-    for dx, dy in ((1, -1), (1, 0), (-1, -1), (0, -1), (1, 1), (-1, 0), (0, 1), (-1, 1))
-]
-ROOF_LEADER = {"arrowstyle": "-", "color": "0.45", "linewidth": 0.6, "shrinkA": 1, "shrinkB": 3}
 
 
 def roofline_figure(r, labelled: int = 8):
@@ -373,63 +375,6 @@ def roofline_figure(r, labelled: int = 8):
     slowest = sorted(range(len(rows)), key=lambda i: -(rows[i].measured or rows[i].seconds))[
         :labelled
     ]
-    _label(
-        figure, ax, [(rows[i].name, xs[i], ys[i]) for i in slowest], list(zip(xs, ys, strict=True))
-    )
+    named = [Label(rows[i].name, xs[i], ys[i]) for i in slowest]
+    place_labels(figure, ax, named, list(zip(xs, ys, strict=True)))
     return figure
-
-
-def _label(figure, ax, named, dots) -> None:
-    """Name each of `named` (text, x, y) beside its dot, at the first of PLACES where the
-    label overlaps no label already placed and no dot; the layout is fixed first so the
-    boxes measured are the boxes drawn."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    FigureCanvasAgg(figure)
-    figure.draw_without_rendering()
-    figure.set_layout_engine("none")
-    renderer = figure.canvas.get_renderer()
-    taken = [_dot_box(ax, x, y) for x, y in dots]
-    for text, x, y in named:
-        for dx, dy in PLACES:
-            label = ax.annotate(
-                text, (x, y), xytext=(dx, dy), textcoords="offset points",
-                fontsize=LABEL_POINTS, ha="left" if dx >= 0 else "right", va="center",
-                arrowprops=ROOF_LEADER,
-            )  # fmt: skip
-            box = _words(label, renderer)
-            inside = ax.bbox.contains(box.x0, box.y0) and ax.bbox.contains(box.x1, box.y1)
-            if inside and not any(box.overlaps(t) for t in taken):
-                taken.append(box)
-                break
-            label.remove()
-        else:
-            label = ax.annotate(
-                text, (x, y), xytext=PLACES[0], textcoords="offset points",
-                fontsize=LABEL_POINTS, va="center", arrowprops=ROOF_LEADER,
-            )  # fmt: skip
-            taken.append(_words(label, renderer))
-
-
-def _words(label, renderer):
-    """The display box of an annotation's words, without its leader line."""
-    from matplotlib.text import Text
-
-    label.update_positions(renderer)
-    return Text.get_window_extent(label, renderer)
-
-
-def _dot_box(ax, x, y):
-    """The display box of a scatter dot at (x, y), a few pixels each way."""
-    from matplotlib.transforms import Bbox
-
-    px, py = ax.transData.transform((x, y))
-    return Bbox([[px - 3, py - 3], [px + 3, py + 3]])
-
-
-def labels(figure) -> list[tuple[str, tuple[float, float, float, float]]]:
-    """Each annotation's text and its box on the drawn figure (x0, y0, x1, y1 pixels)."""
-    renderer = figure.canvas.get_renderer()
-    return [
-        (t.get_text(), tuple(_words(t, renderer).extents)) for ax in figure.axes for t in ax.texts
-    ]

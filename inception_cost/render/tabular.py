@@ -11,7 +11,13 @@ from inception_cost import __version__
 from inception_cost.audit import ExactVerdict, ReadingFit, Verdict
 from inception_cost.conventions import json_settings
 from inception_cost.cost import BlockCost, OtherOps
-from inception_cost.render.common import exact, findings, settings_lines, variant_changes
+from inception_cost.render.common import (
+    declared_lines,
+    exact,
+    findings,
+    settings_lines,
+    variant_changes,
+)
 from inception_cost.render.front_matter import front_matter
 from inception_cost.shares import decimal
 from inception_cost.table import CSV_META
@@ -21,12 +27,29 @@ from inception_cost.table import CSV_META
 SCHEMA_VERSION = 3
 
 
-def spec_cells(report) -> list[tuple[str, str]]:
+def spec_cells(report, entries: bool = False) -> list[tuple[str, str]]:
     """(header, field) of the spec's own columns, as the spec wrote them, then the columns
-    only its `[rows.NAME]` declarations fill (DenseNet's stem filters, its growth rate)."""
+    only the rows it adds fill (an added row's `added`, its cells)."""
     fields = list(report.spec.columns)
-    fields += dict.fromkeys(f for r in report.spec.rows for f in r.raw if f not in fields)
+    written = [c for r in report.spec.rows if (c := row_cells(r, entries)) is not None]
+    fields += dict.fromkeys(f for cells in written for f in cells if f not in fields)
     return [(report.spec.header(f), f) for f in fields]
+
+
+def row_cells(row, entries: bool = False) -> dict[str, str] | None:
+    """The cells a row is written with where the output reads back as a spec: as printed
+    where a `[rows.NAME]` entry read them otherwise (the front matter keeps the entry),
+    none for the extra layers an entry's type makes (the entry makes them again); an
+    `[added.NAME]` entry's rows none where the front matter keeps the entry (`entries`:
+    `--format spec`, the table as printed), else their own cells with their source in the
+    `added` column (the CSV, every layer's costs a line)."""
+    if row.declared.startswith("rows."):
+        return dict(row.printed) if row.printed is not None else None
+    if row.declared.startswith("added."):
+        return None if entries else {**row.raw, "added": row.added}
+    if row.adds and row.type == "residual add" and "(from" not in row.raw.get("type", ""):
+        return {**row.raw, "type": f"residual add (from {row.adds})"}  # its box, written out
+    return row.raw
 
 
 def computed_cells(report, block: BlockCost | None) -> dict[str, str]:
@@ -102,17 +125,20 @@ def _status(v: Verdict | ExactVerdict | None) -> str:
     return v.status if v else ""
 
 
-def rows(report) -> list[list[str]]:
+def rows(report, entries: bool = False) -> list[list[str]]:
     """The header and one line per spec row: its name (the spec's own name column, or the
     name the builder gave the row, which reads back the same), its cells, then the
     computed columns."""
     costs = {b.name: b for b in report.analysis.blocks}
-    spec_cols = spec_cells(report)
+    spec_cols = spec_cells(report, entries)
     named = "name" in report.spec.columns
     out = [([] if named else ["name"]) + [h for h, _ in spec_cols] + computed_headers(report)]
     for row in report.spec.rows:
+        written = row_cells(row, entries)
+        if written is None:
+            continue
         computed = computed_cells(report, costs.get(row.name))
-        cells = [row.name if f == "name" else row.raw.get(f, "") for _, f in spec_cols]
+        cells = [row.name if f == "name" else written.get(f, "") for _, f in spec_cols]
         cells += computed.values()
         out.append(([] if named else [row.name]) + cells)
     return out
@@ -121,10 +147,11 @@ def rows(report) -> list[list[str]]:
 SHARE_HEADERS = ("computed params share", "computed MACs share", "computed activations share")
 
 
-def with_shares(report, table: list[list[str]], style) -> list[list[str]]:
+def with_shares(report, table: list[list[str]], style, entries: bool = False) -> list[list[str]]:
     """`rows(report)` with each row's shares of the totals appended, printed by `style`."""
     out = [table[0] + list(SHARE_HEADERS)]
-    for row, line in zip(report.spec.rows, table[1:], strict=True):
+    written = [r for r in report.spec.rows if row_cells(r, entries) is not None]
+    for row, line in zip(written, table[1:], strict=True):
         s = report.shares.rows.get(row.name)
         out.append(
             line + ([style(s.params), style(s.macs), style(s.activations)] if s else [""] * 3)
@@ -228,6 +255,7 @@ def _block(report, b: BlockCost) -> dict:
         "input": b.block.input,
         "train_only": b.block.train_only,
         "added": row.added,
+        "declared": row.declared,
         "out_shape": list(b.block.out_shape),
         "depth": b.depth,
         "weights": b.weights,
@@ -287,6 +315,7 @@ def to_dict(report) -> dict:
             **json_settings(a.network.conventions),  # the analysed reading's (a variant's)
             "overrides": list(spec.overrides),
             "header": settings_lines(report),
+            "declared": declared_lines(spec),
         },
         "blocks": [_block(report, b) for b in a.blocks],
         "totals": _totals(report),
@@ -300,6 +329,8 @@ def _totals(report) -> dict:
     totals = {
         "weights": t.weights,
         "biases": t.biases,
+        "norm_weights": t.norm_weights,
+        "norm_biases": t.norm_biases,
         "params": t.params,
         "macs": t.macs,
         "other_ops": _other(t.other),
@@ -376,6 +407,7 @@ def _claim(ca) -> dict:
             }
             for ch in ca.checks
         ],
+        "not_judged_on": list(ca.not_judged),
     }
 
 

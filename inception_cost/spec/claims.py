@@ -9,6 +9,7 @@ the reading that reads that cell's column (the table as tabled, or a column vari
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from inception_cost.cells import is_empty, parse_quantity, split_footnote, unmark
 from inception_cost.columns import NOTE, norm
@@ -17,8 +18,9 @@ from inception_cost.frontmatter import CLAIM_QUANTITIES, PaperClaim, Places
 from inception_cost.spec.header import Header
 from inception_cost.spec.records import Spec
 
-#: Normalised name -> (name as declared, quantity, source, where it is declared).
-Declared = dict[str, tuple[str, str, str, Location]]
+#: Normalised name -> (name as declared, quantity, source, where it is declared, the
+#: prefix its cells are in where they print none: a `GFLOPs` row's 4.1 is 4.1G).
+Declared = dict[str, tuple[str, str, str, Location, str]]
 
 
 def declared(table: object, places: Places) -> Declared:
@@ -43,32 +45,39 @@ def declared(table: object, places: Places) -> Declared:
                 "one of " + ", ".join(CLAIM_QUANTITIES),
                 where,
             )
-        out[norm(name)] = (name, quantity, str(entry.get("source", "")), where)
+        out[norm(name)] = (name, quantity, str(entry.get("source", "")), where, "")
     return out
 
 
-def split(written: list, at: int, claim_rows: Declared) -> tuple[list, list, list[InputError]]:
-    """The table's lines apart from its claim rows, and the claim rows' lines; a declared
-    claim row the table does not have is an error."""
-    printed = [(ln, cs) for ln, cs, _ in written if norm(cs[at][0]) in claim_rows]
-    rest = [w for w in written if norm(w[1][at][0]) not in claim_rows]
-    found = {norm(cs[at][0]) for _, cs in printed}
+def label(cells: list[tuple[str, int]]) -> str:
+    """A row's label, normalised: its first printed cell (a claim row's name, `FLOPs`)."""
+    printed = next((t for t, _ in cells if not is_empty(t)), "")
+    return norm(split_footnote(unmark(printed))[0])
+
+
+def split(written: list, claim_rows: Declared) -> tuple[list, list, list[InputError]]:
+    """The table's lines apart from its claim rows (named by their first printed cell),
+    and the claim rows' lines; a declared claim row the table does not have is an error."""
+    printed = [(w[0], w[1]) for w in written if label(w[1]) in claim_rows]
+    rest = [w for w in written if label(w[1]) not in claim_rows]
+    found = {label(cs) for _, cs in printed}
     errors = [
         InputError(
             f"claim row {name!r} names no row of the table",
             "a row whose type cell is that name, as the paper prints it",
             where,
         )
-        for key, (name, _, _, where) in claim_rows.items()
+        for key, (name, _, _, where, _) in claim_rows.items()
         if key not in found
     ]
     return rest, printed, errors
 
 
-def printed(spec: Spec, claim_rows: Declared, lines: list, header: Header) -> tuple:
+def printed(spec: Spec, claim_rows: Declared, lines: list, header: Header, marks: list) -> tuple:
     """The claims a claim row prints, one per cell, each about the reading that reads its
-    column: the table as tabled, or the variant that reads it (`columns`)."""
-    fields, heads, typed = header.fields, header.printed, header.typed
+    column: the table as tabled, or the variant that reads it (`columns`); each footnote
+    mark a cell carries is added to `marks` (where, mark)."""
+    fields, heads = header.fields, header.printed
     taken = {c.id for c in spec.claims}
     readers = {}  # the columns a variant swaps: the field's own (as tabled), and theirs
     for v in spec.variants:
@@ -76,25 +85,29 @@ def printed(spec: Spec, claim_rows: Declared, lines: list, header: Header) -> tu
         readers.update({NOTE + header: v.name for _, header in v.columns})
     out = []
     for line, cells in lines:
-        label, quantity, source, _ = claim_rows[norm(cells[fields.index(typed)][0])]
-        for f, (text, col) in zip(fields, cells, strict=True):
-            if f in (None, typed) or is_empty(text):
+        name, quantity, source, _, prefix = claim_rows[label(cells)]
+        first = next(i for i, (t, _) in enumerate(cells) if not is_empty(t))
+        for i, (f, (text, col)) in enumerate(zip(fields, cells, strict=True)):
+            if f is None or i == first or is_empty(text):
                 continue
             where = Location(spec.path, line, col)
             if f not in readers:
                 raise InputError(
-                    f"claim row {label!r} has a cell under {heads[f]!r}, which no reading reads",
+                    f"claim row {name!r} has a cell under {heads[f]!r}, which no reading reads",
                     "claims under a column a variant swaps (columns = { field = header }) and"
                     " under the field's own column",
                     where,
                 )
-            value = _value(text, label, spec.footnotes, where)
+            printed_value, mark = split_footnote(unmark(text))
+            if mark:
+                marks.append((where, mark))
+            value = _value(printed_value, name, where, prefix)
             reading = readers[f]
-            slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+            slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
             cid = slug if reading == "as tabled" else f"{slug}-{reading}"
             if cid in taken:
                 raise InputError(
-                    f"claim row {label!r} gives claim {cid!r} twice, or a [[claims]] entry"
+                    f"claim row {name!r} gives claim {cid!r} twice, or a [[claims]] entry"
                     " has that id",
                     "one claim row of each name, each cell a claim of its own id",
                     where,
@@ -103,7 +116,7 @@ def printed(spec: Spec, claim_rows: Declared, lines: list, header: Header) -> tu
             out.append(
                 PaperClaim(
                     id=cid,
-                    text=f"{label}: {text.strip()} (the {heads[f]} column)",
+                    text=f"{name}: {text.strip()} (the {heads[f]} column)",
                     source=source,
                     quantity=quantity,
                     value=value,
@@ -116,15 +129,13 @@ def printed(spec: Spec, claim_rows: Declared, lines: list, header: Header) -> tu
     return tuple(out)
 
 
-def _value(text: str, label: str, footnotes: dict[str, str], where: Location):
-    printed_value, mark = split_footnote(unmark(text))
+def _value(text: str, name: str, where: Location, prefix: str):
+    """A claim row's cell; in the row's unit (`GFLOPs`: G) where it prints none."""
     try:
-        if mark and mark not in footnotes:
-            raise InputError(
-                f"footnote mark {mark!r} is not explained",
-                f'a [footnotes] entry such as "{mark}" = "what the paper\'s note says"',
-            )
-        return parse_quantity(printed_value, f"claim row {label!r}")
+        value = parse_quantity(text, f"claim row {name!r}")
     except InputError as exc:
         exc.where = where
         raise
+    if prefix and not value.prefix:
+        return replace(value, prefix=prefix, binary=False)
+    return value

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import fields as record_fields
 from dataclasses import replace
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
@@ -20,11 +21,12 @@ from inception_cost.columns import norm
 from inception_cost.errors import InputError, Location, gather, nearest
 from inception_cost.frontmatter import FrontMatter, Places, read_csv_meta, read_footnotes, read_toml
 from inception_cost.kinds import Kind
-from inception_cost.spec import claims, layout, variants
+from inception_cost.spec import ambiguity, claims, layout, repeats, variants
+from inception_cost.spec.declared import entries
 from inception_cost.spec.header import Header, read_header
-from inception_cost.spec.records import LayerCells, Row, Spec
-from inception_cost.spec.rows import image_input, read_rows, symbols
-from inception_cost.spec.types import declared_kinds, is_type
+from inception_cost.spec.records import LayerCells, Note, Row, Spec
+from inception_cost.spec.rows import added_rows, image_input, read_rows, symbols
+from inception_cost.spec.types import declared_kinds, is_type, kinds_spell
 from inception_cost.table import CSV_META, STDIN, csv_table, read_text, split_lines, split_markdown
 
 MODELS_DIR = Path(__file__).parent.parent / "models"
@@ -96,7 +98,7 @@ def parse_markdown(text: str, path: str = "<spec>") -> Spec:
     md = split_markdown(text, path)
     meta = read_toml(md.front, path, md.front_line) if md.front else {}
     places = Places(md.front, md.front_line, path, md.opening)
-    return _read(meta, md.table, path, places)
+    return _chosen(meta, md.table, path, places)
 
 
 def parse_csv(text: str, path: str = "<spec>") -> Spec:
@@ -105,55 +107,140 @@ def parse_csv(text: str, path: str = "<spec>") -> Spec:
     loc = Location(path, 1, 1)
     first = split_lines(text)[0]
     meta = read_csv_meta(first, path) if first.startswith(CSV_META) else {}
-    return _read(meta, csv_table(text, path), path, Places([], 1, path, loc))
+    return _chosen(meta, csv_table(text, path), path, Places([], 1, path, loc))
 
 
-def _read(meta: dict, table: list, path: str, places: Places) -> Spec:
+def _chosen(meta: dict, table: list, path: str, places: Places) -> Spec:
+    """The spec; where a repeat mark's box is left open by the print, read each way it
+    may be and the one its sizes and claims support taken (spec/ambiguity.py)."""
+    read = lambda choice: _read(meta, table, path, places, choice)  # noqa: E731
+    try:
+        spec = _read(meta, table, path, places)
+    except ambiguity.Open as exc:  # the first way does not read: the others may
+        return ambiguity.chosen(exc.marks, exc.error, read)
+    return ambiguity.chosen(spec.ambiguous, spec, read) if spec.ambiguous else spec
+
+
+def _read(meta: dict, table: list, path: str, places: Places, choices: dict | None = None) -> Spec:
     """The stages in order, each giving its value and the errors after which the reading
     goes on; they are raised together where a stage needs what the ones before it read
     (an error after which nothing can be read is raised at once)."""
-    header, errors = read_header(table, meta, path, places)
+    kinds = declared_kinds(meta.get("kinds", {}), places, _symbol_names(meta, table))
+    claim_rows = claims.declared(meta.get("claim_rows", {}), places)
+    header, errors = read_header(table, meta, path, places, kinds, set(claim_rows))
     gather(errors)
+    claim_rows = {**dict(header.claim_rows), **claim_rows}
     body = layout.spanned(header.body, header.cells, meta.get("columns", {}), places)
-    kinds = declared_kinds(meta.get("kinds", {}), places)
+    body = layout.filled(body, header.fill)
     notes = read_footnotes(meta.get("footnotes", {}), places.at("footnotes"))
     lines, errors = layout.counted(body, len(header.fields), path)
-    written, more = layout.unrolled(lines, header.at, path)
-    claim_rows = claims.declared(meta.get("claim_rows", {}), places)
-    written, printed, missing = claims.split(written, header.at, claim_rows)
-    errors += more + missing
-    lines = _each_line(written, header, kinds, symbols(meta.get("symbols", {}), places))
+    bound = {name: Fraction(value) for name, value in header.symbols}
+    values = {**bound, **symbols(meta.get("symbols", {}), places)}
+    one = (header.typed == "nametype", values)
+    whole = lambda text: kinds_spell(text, kinds, *one)  # noqa: E731
+    written, more, ambiguous = repeats.unrolled(lines, _columns(header, whole), path, choices)
+    try:
+        return _rest(
+            meta,
+            path,
+            places,
+            (header, kinds, values, claim_rows, notes),
+            written,
+            errors + more,
+            ambiguous,
+        )
+    except InputError as exc:
+        if ambiguous and choices is None:
+            raise ambiguity.Open(ambiguous, exc) from None
+        raise
+
+
+def _rest(meta, path, places, read, written, errors, ambiguous) -> Spec:
+    """The stages after the repeats are written out: the rows, the front matter, the
+    variants' rows, the claim rows."""
+    header, kinds, values, claim_rows, notes = read
+    written, printed, missing = claims.split(written, claim_rows)
+    errors += missing
+    lines = _each_line(written, header, kinds, values)
     continues = column_continues(meta.get("columns"))
     continued = any(header.aliases.get(norm(h)) == "name" for h in continues)
-    rows, more = read_rows(lines, header.fields, header.at, path, kinds, notes, continued)
+    fixed = entries(meta.get("rows", {}), "rows", header.aliases, places)
+    rows, more = read_rows(lines, header.fields, header.at, path, kinds, continued, values, fixed)
     gather(errors + more)
     meta, rows = image_input(meta, rows)
-    try:
-        rows = variants.declared_rows(meta.get("rows", {}), rows, header.aliases, kinds, places)
-    except InputError as exc:
-        gather([exc])
-    spec = _spec(meta, path, places, tuple(rows), header.columns, kinds, notes)
+    added = entries(meta.get("added", {}), "added", header.aliases, places)
+    rows = added_rows(rows, added, (header.fields, path, kinds, values))
+    spec = _spec(meta, path, places, tuple(rows), header, kinds, notes)
+    spec = replace(spec, symbols=values, entries=(*fixed.values(), *added.values()))
     errors = variants.width_rows(spec, places)
     spec, more = variants.typed(spec)
     errors += more
+    marks = [(r.at(f), mark) for r in rows for f, mark in r.footnotes]
     try:
-        spec = replace(spec, claims=spec.claims + claims.printed(spec, claim_rows, printed, header))
+        more_claims = claims.printed(spec, claim_rows, printed, header, marks)
+        spec = replace(spec, claims=spec.claims + more_claims)
     except InputError as exc:
         errors.append(exc)
     gather(errors)
-    return spec
+    notes = header.notes + spec.notes + _unexplained(marks, notes)
+    return replace(spec, notes=notes, ambiguous=tuple(ambiguous))
+
+
+def _columns(header: Header, whole) -> repeats.Columns:
+    """Where the repeats' columns are: the type, a marks column, the printed sizes, a
+    building block; and which type cells read whole as one kind's spelling."""
+    f = header.fields
+    return repeats.Columns(
+        header.at,
+        f.index("times") if "times" in f else None,
+        tuple(i for i, x in enumerate(f) if x in ("output", "in_size")),
+        f.index("block") if "block" in f else None,
+        whole,
+    )
+
+
+def _unexplained(marks: list[tuple[Location, str]], notes: dict[str, str]) -> tuple[Note, ...]:
+    """Each footnote mark the front matter does not explain: kept and shown as printed,
+    and a finding (what the paper's note says is not known)."""
+    return tuple(
+        Note(
+            "unexplained",
+            f"footnote {mark!r} is not explained (a [footnotes] entry says what it means)",
+            loc,
+        )
+        for loc, mark in sorted(marks, key=lambda m: (m[0].line, m[0].col))
+        if mark not in notes
+    )
+
+
+def _symbol_names(meta: dict, table: list) -> set[str]:
+    """The names the spec's readings may bind: its `[symbols]`, its variants' own, and a
+    header's labels (`g = 3`, on its first two lines)."""
+    names = set(meta.get("symbols", {})) if isinstance(meta.get("symbols"), dict) else set()
+    for v in meta.get("variants", []) if isinstance(meta.get("variants"), list) else []:
+        if isinstance(v, dict) and isinstance(v.get("symbols"), dict):
+            names |= set(v["symbols"])
+    for _, cells in table[:2]:
+        names |= {
+            m[1]
+            for text, _ in cells
+            if (m := re.fullmatch(r"\s*([^\W\d_]\w*)\s*=\s*[0-9]+\s*", text))
+        }
+    return names
 
 
 def _each_line(written: list, header: Header, kinds: dict[str, Kind], symbols: dict) -> list:
-    """The lines to type as rows: a type cell of several layers split, symbols read and a
-    blank type continuing the module above (spec.layout)."""
+    """The lines to type as rows: a type cell of several layers split, and a blank type
+    continuing the module above (spec.layout)."""
     at, nametype = header.at, header.typed == "nametype"
     split = [
-        (ln, each, copy)
-        for ln, cells, copy in written
-        for each in layout.each_layer(cells, at, lambda t: is_type(t, kinds, nametype))
+        (ln, each, copy, closes)
+        for ln, cells, copy, closes in written
+        for each in layout.each_layer(
+            cells, at, lambda t: is_type(t, kinds, nametype, symbols), header.fill
+        )
     ]
-    return layout.continued(split, at, symbols)
+    return layout.continued(split, at)
 
 
 def _spec(
@@ -161,12 +248,20 @@ def _spec(
     path: str,
     places: Places,
     rows: tuple[Row, ...],
-    columns: tuple[str, ...],
+    header: Header,
     kinds: dict[str, Kind],
     notes: dict[str, str],
 ) -> Spec:
-    """The front matter read, and the rows: the Spec, before its variants' rows."""
-    front = frontmatter.read(meta, path, places)
+    """The front matter read, and the rows: the Spec, before its variants' rows; the
+    table's own readings (a network's column) after the declared variants, where none of
+    these reads the same column."""
+    own = {v.name for v in header.readings}
+    front = frontmatter.read(meta, path, places, own)
+    taken = {v.name for v in front.variants} | {h for v in front.variants for _, h in v.columns}
+    readings = tuple(
+        v for v in header.readings if v.name not in taken and v.columns[0][1] not in taken
+    )
+    front = replace(front, variants=front.variants + readings)
     for row in rows:
         table = row.cells.table if isinstance(row.cells, LayerCells) else None
         if table is not None and table not in front.connection_tables:
@@ -179,7 +274,7 @@ def _spec(
         **{f.name: getattr(front, f.name) for f in record_fields(FrontMatter)},
         path=path,
         rows=rows,
-        columns=columns,
+        columns=header.columns,
         kinds=kinds,
         footnotes=notes,
     )

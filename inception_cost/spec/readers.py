@@ -14,11 +14,14 @@ from dataclasses import replace
 from inception_cost.cells import (
     Patch,
     Shape,
+    Symbols,
     parse_count,
+    parse_count_expr,
     parse_filter_shape,
     parse_patch,
     parse_quantity,
     parse_shape,
+    repeat_count,
     split_footnote,
     unmark,
 )
@@ -26,22 +29,18 @@ from inception_cost.columns import BRANCH_FIELDS, COLUMNS, NOTE, norm
 from inception_cost.conventions import parse_activation, parse_padding
 from inception_cost.errors import InputError, Location
 from inception_cost.kinds import Kind
+from inception_cost.spec.blocks import parse_block
 from inception_cost.spec.records import (
     LAYER_FIELDS,
     MODULE_FIELDS,
     ROW_FIELDS,
     LayerCells,
     ModuleCells,
-    ResidualBlock,
     Row,
 )
-from inception_cost.spec.types import PATCHED, read_type, repeat_count, writes_stride
+from inception_cost.spec.types import PATCHED, read_type, writes_stride
 from inception_cost.table import check_chars
 
-_BLOCK_LAYER = re.compile(
-    r"([0-9]+)\s*[x×]\s*([0-9]+)\s*,\s*([0-9][0-9,]*?)(?:\s*,\s*C\s*=\s*([0-9]+))?"
-)
-_BLOCK = re.compile(r"\[(.*)\]\s*[x×*]\s*([0-9]+)")
 _STRIDE_ONLY = re.compile(r"(?:stride|s|/)\s*([0-9]+)", re.I)  # a module's patch cell: stride 2
 _ADAPTIVE = re.compile(r"(.*?)\s*\(\s*adaptive(?:\s+to\s+1\s*[x×]\s*1)?\s*\)", re.I)
 _SQUARE = re.compile(r"([0-9][0-9,]*)\s*²\s*[x×*]\s*([0-9][0-9,]*)")  # MobileNetV2's 112² × 32
@@ -51,7 +50,12 @@ _POOL_PROJ = re.compile(r"(max|avg|average)\s*\+\s*(.+)", re.I)
 CHECK_MARKS = ("✓", "✔", "√")  # a module's count column ticked: 1
 
 # What a type cell may give that a column also gives: written once, in either place.
-_TYPE_GIVES = {"patch": {"patch", "shape"}, "repeat": {"repeat"}, "filters": {"filters"}}
+_TYPE_GIVES = {
+    "patch": {"patch", "shape"},
+    "repeat": {"repeat"},
+    "filters": {"filters"},
+    "block": {"block"},
+}
 # The columns a layer row reads beyond the common ones; the rest belong to module kinds.
 _LAYER_COLUMNS = {
     "convolution": ("n3x3_reduce", "n5x5_reduce", "n3x3", "n5x5"),
@@ -59,9 +63,16 @@ _LAYER_COLUMNS = {
 _MODULE_ONLY = (*BRANCH_FIELDS, "repeat")
 
 
-def read_cells(raw: dict[str, str], locs: dict[str, Location], kinds: dict[str, Kind]) -> dict:
+def read_cells(
+    raw: dict[str, str],
+    locs: dict[str, Location],
+    kinds: dict[str, Kind],
+    symbols: Symbols | None = None,
+) -> dict:
     """Parse each cell by its column's reader; errors carry the cell's location. A cell is
-    read without the Markdown emphasis around it, and a footnote mark is kept apart."""
+    read without the Markdown emphasis around it, and a footnote mark is kept apart; a
+    count may be an expression of `symbols` (`16×k`)."""
+    sym = symbols or {}
     out: dict = {"footnotes": ()}
     typed = ""
     for f, written in raw.items():
@@ -73,7 +84,7 @@ def read_cells(raw: dict[str, str], locs: dict[str, Location], kinds: dict[str, 
             out["footnotes"] += ((f, mark),)
         try:
             if f in ("type", "nametype"):
-                read = read_type(text, kinds, f == "nametype")
+                read = read_type(text, kinds, f == "nametype", sym)
                 for key, columns in _TYPE_GIVES.items():
                     if key in read and (given := sorted(columns & raw.keys())):
                         raise InputError(
@@ -85,13 +96,23 @@ def read_cells(raw: dict[str, str], locs: dict[str, Location], kinds: dict[str, 
                     out.setdefault(key, value)
                 typed = f
             elif f in BRANCH_FIELDS:
-                _read_width(f, text, out)
+                _read_width(f, text, out, sym)
             else:
-                _READERS[f](text, out, locs)
+                _READERS[f](text, out, locs, sym)
         except InputError as exc:
             exc.where = locs[f]
             raise
-    _read_captured(out, raw, locs, typed)
+    _read_captured(out, raw, locs, typed, sym)
+    if (kind := kinds.get(out.get("type", ""))) is not None:
+        _fixed_values(kind, out, sym, locs.get(typed))
+    if (units := out.pop("units", None)) is not None:  # Darknet's Connected | | 1000
+        if out.get("type") != "linear" or "filters" in out:
+            raise InputError(
+                f"a {out.get('type')} row has a count {units} where its kernel goes",
+                "a kernel such as 3x3/2 (a count there is a linear row's units)",
+                locs["patch"],
+            )
+        out["filters"] = units
     if out.get("type") == "global avg pool" and (patch := out.pop("patch", None)):
         # the window as printed (ShuffleNet V2's GlobalPool 7×7): the whole map, held to
         # the map at the table's input size as a phrase's window is (7 × 7 global ...)
@@ -252,7 +273,7 @@ def _check_layer(values: dict, raw: dict[str, str], locs: dict, loc: Location) -
         )
 
 
-def _read_captured(out: dict, raw: dict[str, str], locs: dict, at: str) -> None:
+def _read_captured(out: dict, raw: dict[str, str], locs: dict, at: str, sym: Symbols) -> None:
     """The cells a kind's spelling template read from the type cell (`MBConv6, k5x5`:
     expansion 6, patch 5x5), each read as its own column's cell would be."""
     for f, text in out.pop("captured", {}).items():
@@ -264,10 +285,12 @@ def _read_captured(out: dict, raw: dict[str, str], locs: dict, at: str) -> None:
             )
         locs[f] = locs[at]
         try:
+            if f == "patch" and re.fullmatch(r"[0-9][0-9,]*", text.strip()):
+                parse_patch(text)  # a kernel, not a count: refused as a patch cell
             if f in BRANCH_FIELDS:
-                _read_width(f, text, out)
+                _read_width(f, text, out, sym)
             else:
-                _READERS[f](text, out, locs)
+                _READERS[f](text, out, locs, sym)
             if f == "patch" and "/" in text and "patch" in out:  # k5x5/2: a written stride
                 stride = out["patch"].stride
                 if out.setdefault("stride", stride) != stride:
@@ -278,6 +301,26 @@ def _read_captured(out: dict, raw: dict[str, str], locs: dict, at: str) -> None:
         except InputError as exc:
             exc.where = locs[at]
             raise
+
+
+def _fixed_values(kind: Kind, out: dict, sym: Symbols, where: Location | None) -> None:
+    """The values a kind's layers read by name that are no branch's width: a symbol of
+    the reading (ShuffleNet's g), or the row's groups cell; kept with its widths."""
+    for name in {c for layer in kind.layers() for c in layer.columns()}:
+        if name in BRANCH_FIELDS:
+            continue
+        if name in COLUMNS:
+            if name in out:
+                out.setdefault("widths", {})[name] = out.pop(name)
+        elif name in sym:
+            out.setdefault("widths", {})[name] = sym[name]
+        else:
+            raise InputError(
+                f"kind {kind.name!r} reads {name!r}, which is neither a column nor a symbol"
+                " this reading declares",
+                f"[symbols] {name} = its value, or a reading's own (symbols = {{ {name} = ... }})",
+                where,
+            )
 
 
 def _fold_shape(out: dict, raw: dict[str, str], locs: dict) -> dict:
@@ -312,17 +355,23 @@ def _fold_shape(out: dict, raw: dict[str, str], locs: dict) -> dict:
 # --------------------------------------------------------------------------- one per column
 
 
-def _read_width(f: str, text: str, out: dict) -> None:
+def _read_width(f: str, text: str, out: dict, sym: Symbols) -> None:
     if f == "pool_proj":
-        mode, width = parse_pool_proj(text)
+        mode, width = parse_pool_proj(text, sym)
         if mode:
             out.setdefault("pool_modes", {})[f] = mode
     else:
-        width = parse_width(text, COLUMNS[f][0])
+        width = parse_width(text, COLUMNS[f][0], sym)
     out.setdefault("widths", {})[f] = width
 
 
-def _read_patch(text: str, out: dict, locs: dict) -> None:
+def _read_patch(text: str, out: dict, locs: dict, sym: Symbols) -> None:
+    if text.strip().lower() == "global":  # YOLO9000's Avgpool | Global: the whole map
+        out["adaptive"] = True
+        return
+    if re.fullmatch(r"[0-9][0-9,]*", text.strip()):  # a count alone: a linear row's units
+        out["units"] = parse_count(text, "units")
+        return
     if m := _STRIDE_ONLY.fullmatch(text):
         out["stride"] = parse_count(m[1], "stride")
         locs.setdefault("stride", locs["patch"])
@@ -361,77 +410,65 @@ def _read_input(text: str) -> dict:
     return {"input": text}
 
 
-def _read_depth(text: str, out: dict, locs: dict) -> None:
+def _read_depth(text: str, out: dict, locs: dict, sym: Symbols) -> None:
     out["depth"] = 0 if text == "0" else parse_count(text, "depth")
 
 
-def _read_name(text: str, out: dict, locs: dict) -> None:
+def _read_name(text: str, out: dict, locs: dict, sym: Symbols) -> None:
     if "name" not in out:
         out["name"] = text
 
 
+def _read_output(text: str, out: dict, locs: dict, sym: Symbols) -> None:
+    """An output size, or a count alone: the channels of a 1x1 map (Darknet-19's Avgpool
+    `1000`, after a global pool), audited as 1x1xC."""
+    if re.fullmatch(r"[0-9][0-9,]*", text.strip()):
+        out["output"] = (1, 1, parse_count(text, "channels"))
+    else:
+        out["output"] = parse_in_size(text)
+
+
 _READERS = {
     "patch": _read_patch,
-    "output": lambda t, out, _: out.update(output=parse_in_size(t)),
+    "output": _read_output,
     "depth": _read_depth,
-    "filters": lambda t, out, _: out.update(filters=parse_count(t, "filters")),
-    "repeat": lambda t, out, _: out.update(repeat=repeat_count(t, "module")),
-    "stride": lambda t, out, _: out.update(stride=parse_count(t, "stride")),
-    "params": lambda t, out, _: out.update(params=parse_quantity(t, "claimed params")),
-    "ops": lambda t, out, _: out.update(ops=parse_quantity(t, "claimed ops")),
+    "filters": lambda t, out, _, sym: out.update(filters=parse_count_expr(t, sym, "filters")),
+    "repeat": lambda t, out, _, sym: out.update(repeat=repeat_count(t, "module", sym)),
+    "stride": lambda t, out, _, sym: out.update(stride=parse_count_expr(t, sym, "stride")),
+    "params": lambda t, out, _, sym: out.update(params=parse_quantity(t, "claimed params")),
+    "ops": lambda t, out, _, sym: out.update(ops=parse_quantity(t, "claimed ops")),
     "name": _read_name,
-    "input": lambda t, out, _: out.update(_read_input(t)),
-    "in_size": lambda t, out, _: out.update(in_size=parse_in_size(t)),
-    "phase": lambda t, out, _: out.update(train_only=_parse_phase(t)),
-    "activation": lambda t, out, _: out.update(activation=parse_activation(t)),
-    "added": lambda t, out, _: out.update(added=t),
-    "groups": lambda t, out, _: out.update(groups=parse_count(t, "groups")),
-    "padding": lambda t, out, _: out.update(padding=parse_padding(t)),
-    "block": lambda t, out, _: out.update(block=parse_block(t)),
-    "table": lambda t, out, _: out.update(table=t),
-    "shape": lambda t, out, _: out.update(shape=parse_filter_shape(t)),
+    "input": lambda t, out, _, sym: out.update(_read_input(t)),
+    "in_size": lambda t, out, _, sym: out.update(in_size=parse_in_size(t)),
+    "phase": lambda t, out, _, sym: out.update(train_only=_parse_phase(t)),
+    "activation": lambda t, out, _, sym: out.update(activation=parse_activation(t)),
+    "added": lambda t, out, _, sym: out.update(added=t),
+    "groups": lambda t, out, _, sym: out.update(groups=parse_count_expr(t, sym, "groups")),
+    "padding": lambda t, out, _, sym: out.update(padding=parse_padding(t)),
+    "block": lambda t, out, _, sym: out.update(block=parse_block(t, sym)),
+    "table": lambda t, out, _, sym: out.update(table=t),
+    "shape": lambda t, out, _, sym: out.update(shape=parse_filter_shape(t)),
 }
 
 
-def parse_block(text: str) -> ResidualBlock:
-    """`[1x1, 64; 3x3, 64; 1x1, 256] x 3`: ResNet's bracketed block and its repeat count;
-    ResNeXt's `3x3, 128, C=32` is a convolution in C groups (its cardinality)."""
-    m = _BLOCK.fullmatch(text.strip())
-    layers, groups = [], []
-    for part in m[1].split(";") if m else []:
-        lm = _BLOCK_LAYER.fullmatch(part.strip())
-        if not lm:
-            break
-        kh, kw = parse_count(lm[1], "block kernel"), parse_count(lm[2], "block kernel")
-        layers.append((kh, kw, parse_count(lm[3], "block filters")))
-        groups.append(parse_count(lm[4], "cardinality C") if lm[4] else 1)
-    else:
-        if m and layers:
-            grouped = tuple(groups) if any(g > 1 for g in groups) else ()
-            return ResidualBlock(tuple(layers), repeat_count(m[2], "building block"), grouped)
-    raise InputError(
-        f"malformed building block {text.strip()!r}",
-        "[KxK, C; KxK, C] x N, as in [3x3, 64; 3x3, 64] x 2, a grouped one as 3x3, 128, C=32",
-    )
-
-
-def parse_width(text: str, what: str) -> int:
-    """A module's count: a whole number, `0` kept (the kind says whether it means absent);
-    a check mark is 1, the layer its column switches on (MobileNetV3's SE ✓)."""
+def parse_width(text: str, what: str, symbols: Symbols | None = None) -> int:
+    """A module's count: a whole number or an expression of the spec's symbols, `0` kept
+    (the kind says whether it means absent); a check mark is 1, the layer its column
+    switches on (MobileNetV3's SE ✓)."""
     if text.strip() in CHECK_MARKS:
         return 1
-    return 0 if text.strip() == "0" else parse_count(text, what)
+    return 0 if text.strip() == "0" else parse_count_expr(text, symbols or {}, what)
 
 
-def parse_pool_proj(text: str) -> tuple[str, int]:
+def parse_pool_proj(text: str, symbols: Symbols | None = None) -> tuple[str, int]:
     """`32`, `avg + 32`, `max + pass through` -> (pool kind or "", projection width)."""
     m = _POOL_PROJ.fullmatch(text.strip())
     if not m:
-        return "", parse_width(text, "pool proj")
+        return "", parse_width(text, "pool proj", symbols)
     mode = "avg" if m[1].lower().startswith("av") else "max"
     if norm(m[2]) in ("passthrough", "pass", "none"):
         return mode, 0
-    return mode, parse_width(m[2], "pool proj")
+    return mode, parse_width(m[2], "pool proj", symbols)
 
 
 def _parse_phase(text: str) -> bool:

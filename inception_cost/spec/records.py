@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from dataclasses import fields as record_fields
+from fractions import Fraction
 
 from inception_cost.cells import Patch, Quantity, Shape
 from inception_cost.columns import COLUMNS, NOTE
@@ -22,12 +23,24 @@ from inception_cost.kinds import Kind, builtin
 
 
 @dataclass(frozen=True, slots=True)
+class BlockLayer:
+    """One line of a bracketed building block: `1x1, 64` (a convolution), `3x3, 128, C=32`
+    (in 32 groups: ResNeXt's cardinality), `d7×7, 96` (depthwise), `fc, [16, 256]`
+    (squeeze-and-excitation, SENet's: 16 units, then back to the map's 256 channels)."""
+
+    op: str  # conv | dwconv | se
+    kernel: tuple[int, int]
+    filters: int  # a convolution's; se: the map's channels it gives back
+    groups: int = 1
+    reduced: int = 0  # se: the squeeze's units
+
+
+@dataclass(frozen=True, slots=True)
 class ResidualBlock:
     """A bracketed building block of ResNet's Table 1: [3x3, 64; 3x3, 64] x 2."""
 
-    layers: tuple[tuple[int, int, int], ...]  # (kh, kw, filters) of each conv, in order
+    layers: tuple[BlockLayer, ...]
     repeat: int
-    groups: tuple[int, ...] = ()  # each conv's groups: ResNeXt's `3x3, 128, C=32` (else 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +104,19 @@ class Row:
     cells: LayerCells | ModuleCells = field(default_factory=LayerCells)
     named: bool = False  # the name was written in the spec, not generated
     input: str | None = None  # the row it reads; None: the row above
+    # a row that closes a box of rows (Darknet's Residual): the row whose output it adds,
+    # the box's input ("input": the network's)
+    adds: str | None = None
     train_only: bool = False
     activation: str | None = None
     added: str = ""
     footnotes: tuple[tuple[str, str], ...] = ()  # (column field, mark) as printed
+    # a front-matter entry this row comes from or is read with: `rows.NAME` (its cells
+    # read as the entry says) or `added.NAME` (a row the table leaves out)
+    declared: str = ""
+    # the table's cells as printed where an entry changed them (field, text); None for a
+    # row the table does not print (added, or the extra layers of an entry's type)
+    printed: tuple[tuple[str, str], ...] | None = ()
     # What the paper prints about the row, audited against the row built:
     output: Shape | tuple[int, int] | None = None  # (h, w) where the table prints no channels
     # a printed input size (HxWxC, or HxW: EfficientNet's resolution), and a row's stride
@@ -114,8 +136,23 @@ class Row:
 ROW_FIELDS = tuple(
     f.name
     for f in record_fields(Row)
-    if f.name not in {"index", "name", "type", "loc", "raw", "locs", "cells", "named"}
+    if f.name
+    not in {"index", "name", "type", "loc", "raw", "locs", "cells", "named", "declared", "printed"}
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """What the reader says of its reading, shown in every output: how a column was read
+    (`column`), the reading it took where the print allows several and why (`guess`), a
+    footnote mark the front matter does not explain (`unexplained`, also a finding)."""
+
+    kind: str  # column | guess | unexplained
+    text: str
+    loc: Location
+    # the front-matter line that makes the reading a declaration ([columns]' `"Size" =
+    # "patch"`): `init` writes it, commented, for the user to keep or change
+    declare: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +172,15 @@ class Spec(FrontMatter):
     # a variant of cells swaps in, by variant; the rows a column variant reads anew, by
     # variant, then by row name.
     swaps: dict[str, Row] = field(default_factory=dict)
-    read_as: dict[str, dict[str, Row]] = field(default_factory=dict)
+    # the layers a variant's type of several layers puts before the row it swaps
+    ahead: dict[str, tuple[Row, ...]] = field(default_factory=dict)
+    read_as: dict[str, dict[str, Row | None]] = field(default_factory=dict)
+    notes: tuple[Note, ...] = ()  # what the reader says of its reading, in table order
+    symbols: dict[str, Fraction] = field(default_factory=dict)  # [symbols]: k = 1000
+    # the front matter's [rows.NAME] and [added.NAME] entries (spec/declared.py)
+    entries: tuple = ()
+    # repeat marks whose box the print leaves open, while the reader chooses (repeats.py)
+    ambiguous: tuple = ()
 
     def header(self, field: str) -> str:
         """The header a column field prints under (a note column's as the spec wrote it)."""
@@ -151,4 +196,6 @@ class Spec(FrontMatter):
         """The rows as `variant` reads its columns (as tabled for "" or a variant of cells
         or settings); the row a variant of cells swaps in is `swaps[variant]`."""
         anew = self.read_as.get(variant)
-        return tuple(anew.get(r.name, r) for r in self.rows) if anew else self.rows
+        if not anew:
+            return self.rows
+        return tuple(x for r in self.rows if (x := anew.get(r.name, r)) is not None)

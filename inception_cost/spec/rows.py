@@ -9,26 +9,24 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from inception_cost.cells import is_empty, parse_shape
-from inception_cost.errors import InputError, Location
-from inception_cost.frontmatter import Places
+from inception_cost.cells import Symbols, is_empty, parse_shape, unmark
+from inception_cost.columns import COLUMNS, NOTE
+from inception_cost.errors import InputError, Location, nearest
+from inception_cost.frontmatter import Places, read_symbols
 from inception_cost.kinds import Kind
-from inception_cost.spec.layout import MAX_LAYERS
+from inception_cost.spec import layout
+from inception_cost.spec.declared import Declared, layers, merged
 from inception_cost.spec.readers import read_cells, typed_row
 from inception_cost.spec.records import ModuleCells, Row
-from inception_cost.spec.types import prefix
+from inception_cost.spec.repeats import MAX_LAYERS
+from inception_cost.spec.types import is_type, prefix
 
 
-def symbols(table: object, places: Places) -> dict[str, str]:
+def symbols(table: object, places: Places) -> Symbols:
     """`[symbols]`: a letter the table prints for a number its text gives (MobileNetV2's
-    last row has `k` output channels, the classes: `k = 1000`). A cell that is exactly the
-    symbol reads as the number."""
-    loc = places.at("symbols")
-    if not isinstance(table, dict) or not all(
-        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in table.values()
-    ):
-        raise InputError("[symbols] is not a table of positive numbers", "k = 1000", loc)
-    return {k: str(v) for k, v in table.items()}
+    last row has `k` output channels, the classes: `k = 1000`; RepVGG's widths 64a with
+    a = 0.75). A count cell may use them in an expression (`16×k`, `min(64, 64a)`)."""
+    return read_symbols(table, places.at("symbols"))
 
 
 def read_rows(
@@ -37,53 +35,186 @@ def read_rows(
     at: int,
     path: str,
     kinds: dict[str, Kind],
-    notes: dict[str, str],
     continues: bool,
+    symbols: Symbols,
+    entries: dict[str, Declared],
 ) -> tuple[list[Row], list[InputError]]:
     """Each line (`layout.continued`'s) as a Row; a row that cannot be read is an error and
     the rest are still read, up to MAX_LAYERS layers. `continues`: a blank name cell
-    names the row inside the layer above."""
+    names the row inside the layer above. A `[rows.NAME]` entry (`entries`) is read with
+    its row's cells, before them."""
+    reader = _Reader(fields, path, kinds, symbols, entries)
     rows: list[Row] = []
     errors: list[InputError] = []
-    names: dict[str, Row] = {}
-    counters: dict[str, int] = {}
     unrolled = 0
-    for line, cells, copy, continued in lines:
+    firsts: dict[tuple[int, int], int] = {}  # (line, copy) -> its first row
+    for line, cells, copy, continued, closes in lines:
+        firsts.setdefault((line, copy), len(rows))
         try:
-            row = _row(len(rows), line, cells, fields, path, names, counters, kinds, copy)
-            if continued and row.type not in kinds:
+            read = reader.line(
+                len(rows), line, cells, copy, closes and _box_input(rows, firsts, closes)
+            )
+            if continued and read[-1].type not in kinds:
                 raise InputError(
                     "row has no type",
                     "a layer type such as convolution (a blank type continues only a"
                     " module row above)",
                     Location(path, line, cells[at][1]),
                 )
-            for f, mark in row.footnotes:
-                if mark not in notes:
-                    raise InputError(
-                        f"footnote {mark!r} is not explained",
-                        f'a [footnotes] entry such as "{mark}" = "what the paper\'s note says"',
-                        row.at(f),
-                    )
         except InputError as exc:
             errors.append(exc)  # the rest of the table is still read: one run, every error
             continue
-        if continues and rows and not row.named:
-            row = _continued(row, rows[-1], names, kinds)
-        names[row.name] = row
-        rows.append(row)
-        unrolled += _layers(row)
+        for row in read:
+            if continues and rows and not row.named:
+                row = _continued(row, rows[-1], reader.names, kinds)
+            reader.names[row.name] = row
+            rows.append(row)
+            unrolled += _layers(row)
         if unrolled > MAX_LAYERS:
             errors.append(
                 InputError(
                     f"the table unrolls to more than {MAX_LAYERS:,} layers by this row",
                     f"a network of at most {MAX_LAYERS:,} layers (rows, and convolutions of"
                     " repeated building blocks)",
-                    row.loc,
+                    rows[-1].loc,
                 )
             )
             break
+    errors += [
+        InputError(
+            f"[rows.{name}] names no row{nearest(name, reader.names)}",
+            "a row name such as conv1 (the name the outputs show)",
+            entry.loc,
+        )
+        for name, entry in entries.items()
+        if name not in reader.used
+    ]
     return rows, errors
+
+
+def added_rows(rows: list[Row], entries: dict[str, Declared], reader_args: tuple) -> list[Row]:
+    """The rows with each `[added.NAME]` entry's rows where it says (after or before a
+    row): a row the table leaves out, read from the entry's cells and shown as added."""
+    reader = _Reader(*reader_args, {})
+    reader.names.update({r.name: r for r in rows})
+    out = list(rows)
+    for name, entry in entries.items():
+        anchor = entry.after or entry.before
+        at = next((i for i, r in enumerate(out) if r.name == anchor), None)
+        if at is None:
+            raise InputError(
+                f"[added.{name}] goes {'after' if entry.after else 'before'} {anchor!r},"
+                f" which is no row{nearest(anchor, [r.name for r in out])}",
+                "the name of a row of the table",
+                entry.loc,
+            )
+        if name in reader.names:
+            raise InputError(
+                f"[added.{name}] is named as a row of the table",
+                "a name of its own for the added row",
+                entry.loc,
+            )
+        raw, locs = merged({}, {}, entry)
+        made = reader.layers(0, entry.loc, raw, locs, 0, name)
+        made = [
+            replace(r, declared=f"added.{name}", printed=None, added=r.added or entry.source)
+            for r in made
+        ]
+        for r in made:
+            reader.names[r.name] = r
+        at += 1 if entry.after else 0
+        out[at:at] = made
+    return [replace(r, index=i) for i, r in enumerate(out)]
+
+
+class _Reader:
+    """Reads table lines as rows, naming each (a name cell, else its type's prefix and a
+    count), with the `[rows.NAME]` entries read before the printed cells."""
+
+    def __init__(self, fields, path, kinds, symbols, entries):
+        self.fields, self.path, self.kinds, self.symbols = fields, path, kinds, symbols
+        self.entries = entries
+        self.names: dict[str, Row] = {}
+        self.counters: dict[str, int] = {}
+        self.used: set[str] = set()
+
+    def line(self, index: int, line: int, cells: list, copy: int, adds=None) -> list[Row]:
+        raw: dict[str, str] = {}
+        locs: dict[str, Location] = {}
+        for f, (text, col) in zip(self.fields, cells, strict=True):
+            if f is None or is_empty(text):
+                continue
+            raw[f] = text
+            locs[f] = Location(self.path, line, col)
+        loc = Location(self.path, line, cells[0][1] if cells else 1)
+        key = _printed_name(raw, copy)
+        if adds:  # a Residual row closing its box: the box's input added to the row above
+            return [
+                replace(
+                    self._one(index, loc, {**raw, "type": "residual add"}, locs, copy),
+                    raw=raw,
+                    adds=adds,
+                )
+            ]
+        if key in self.entries:
+            return self._declared(index, loc, raw, locs, copy, self.entries[key], None)
+        row = self._one(index, loc, raw, locs, copy)
+        if row.name in self.entries and not row.named:  # an entry for a generated name
+            return self._declared(index, loc, raw, locs, copy, self.entries[row.name], row.name)
+        return [row]
+
+    def _declared(self, index, loc, raw, locs, copy, entry: Declared, name) -> list[Row]:
+        """A printed row read with a `[rows.NAME]` entry's cells in place of its own."""
+        self.used.add(entry.name)
+        cells, where = merged(raw, locs, entry)
+        printed = tuple(raw.items())
+        made = self.layers(index, loc, cells, where, copy, name)
+        source = f"rows.{entry.name}"
+        return [
+            replace(r, declared=source, printed=printed if r is made[-1] else None) for r in made
+        ]
+
+    def layers(self, index, loc, raw, locs, copy, name=None) -> list[Row]:
+        """The rows of one line's cells: a row per layer its type cell names (`N× [a; b]`,
+        `a, b`), the row's other cells with the last, which keeps `name`."""
+        typed = "type" if "type" in raw else "nametype"
+        parts = layers(raw.get(typed, ""))
+        parts = [p for part in parts for p in _each(part, self.kinds, self.symbols)]
+        if len(parts) <= 1:
+            return [self._one(index, loc, raw, locs, copy, name)]
+        out = []
+        for part in parts[:-1]:
+            out.append(self._one(index + len(out), loc, {"type": part}, {"type": locs[typed]}))
+            self.names[out[-1].name] = out[-1]
+        last = {**raw, typed: parts[-1]}
+        out.append(self._one(index + len(out), loc, last, locs, copy, name))
+        return out
+
+    def _one(self, index, loc, raw, locs, copy=0, name=None) -> Row:
+        return _row(
+            index, loc, raw, locs, self.names, self.counters, self.kinds, copy, self.symbols, name
+        )
+
+
+def _box_input(rows: list[Row], firsts: dict, opens: tuple[int, int]) -> str:
+    """The input of the box a Residual row closes: the row before the box's first row."""
+    start = firsts[opens]
+    return rows[start - 1].name if start > 0 else "input"
+
+
+def _each(text: str, kinds, symbols) -> list[str]:
+    """A type cell's layers one after another (`1000-d fc, softmax`), as the table reads
+    them; a spelling with a comma (`MBConv6, k5x5`) stays whole."""
+    cells = layout.each_layer([(text, 1)], 0, lambda t: is_type(t, kinds, False, symbols))
+    return [c[0][0] for c in cells]
+
+
+def _printed_name(raw: dict[str, str], copy: int) -> str:
+    """The name a row's printed cells give it, before they are read: its name cell (or a
+    layer name/type cell), numbered as a repeated row's copies are."""
+    name = raw.get("name") or raw.get("nametype") or ""
+    name = unmark(name)
+    return f"{name}_{copy}" if name and copy else name
 
 
 def _layers(row: Row) -> int:
@@ -97,31 +228,26 @@ def _layers(row: Row) -> int:
 
 def _row(
     index: int,
-    line: int,
-    cells: list[tuple[str, int]],
-    fields: list[str | None],
-    path: str,
+    loc: Location,
+    raw: dict[str, str],
+    locs: dict[str, Location],
     names: dict[str, Row],
     counters: dict[str, int],
     kinds: dict[str, Kind],
     copy: int = 0,
+    symbols: Symbols | None = None,
+    forced: str | None = None,
 ) -> Row:
-    raw: dict[str, str] = {}
-    locs: dict[str, Location] = {}
-    for f, (text, col) in zip(fields, cells, strict=True):
-        if f is None or is_empty(text):
-            continue
-        raw[f] = text
-        locs[f] = Location(path, line, col)
-    loc = Location(path, line, cells[0][1] if cells else 1)
     if "type" not in raw and "nametype" not in raw:
         raise InputError("row has no type", "a layer type such as convolution", loc)
-    values = read_cells(raw, locs, kinds)
+    values = read_cells(raw, locs, kinds, symbols)
     name = values.pop("name", None)
     named = name is not None
     if name is not None and copy:
         name = f"{name}_{copy}"
-    if name is None:
+    if forced is not None:
+        name = forced
+    elif name is None:
         first = prefix(values["type"], kinds)
         counters[first] = counters.get(first, 0) + 1
         name = f"{first}{counters[first]}"
@@ -129,15 +255,16 @@ def _row(
             counters[first] += 1
             name = f"{first}{counters[first]}"
     elif name in names:
-        where = locs.get("name", locs["type"])
+        where = locs.get("name", locs.get("type", loc))
         raise InputError(f"row name {name!r} is used twice", "a unique name per row", where)
-    source = values.get("input")
-    if source is not None and source != "input" and source not in names:
-        raise InputError(
-            f"input {source!r} names no earlier row",
-            "the name of a row above this one, or 'input'",
-            locs["input"],
-        )
+    for key, source in (("input", values.get("input")), ("type", values.get("adds"))):
+        if source is not None and source != "input" and source not in names:
+            raise InputError(
+                f"{'input' if key == 'input' else 'the row it adds'} {source!r} names no"
+                " earlier row",
+                "the name of a row above this one, or 'input'",
+                locs.get(key, loc),
+            )
     return typed_row(
         values, kinds, index=index, name=name, named=named, loc=loc, raw=raw, locs=locs
     )
@@ -174,7 +301,20 @@ def image_input(meta: dict, rows: list[Row]) -> tuple[dict, list[Row]]:
     return meta, rows
 
 
+#: What an input image row may print: its size (and channels), its name and type.
+_IMAGE_CELLS = frozenset({"type", "nametype", "name", "output", "in_size", "filters"})
+
+
 def _image_input(meta: dict, image: Row) -> dict:
+    for f in image.raw:
+        if f.startswith(NOTE) or f in _IMAGE_CELLS or (f == "depth" and image.depth == 0):
+            continue
+        raise InputError(
+            f"the input image row builds nothing, so its {COLUMNS[f][0]!r} cell"
+            f" {image.raw[f]!r} has no layer to be held against",
+            "that cell blank (or a depth of 0) on the input image row",
+            image.at(f),
+        )
     if image.output is None:
         raise InputError(
             "the input image row has no size", "its size in the output size column", image.loc

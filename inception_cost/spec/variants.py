@@ -1,8 +1,7 @@
 """Variants and overrides: the rows as another reading reads them, typed when the spec is
 read, and the settings the command line changes.
 
-`[rows.NAME]` gives a printed row the cells the paper's text or its reference
-implementation says (MobileNetV2's `k` classes); a `[[variants]]` entry of cells swaps
+A `[[variants]]` entry of cells swaps
 one row (GoogLeNet's conv1 as a separable convolution), one of columns reads every row
 from other columns (ShuffleNet V2's 0.5× widths). Each such row is typed here, its
 errors naming the variant, so that building a variant reads rows and never cells.
@@ -13,67 +12,35 @@ from __future__ import annotations
 from dataclasses import replace
 
 from inception_cost.cells import Shape, is_empty
-from inception_cost.columns import NOTE, norm
-from inception_cost.errors import InputError, closest, nearest
+from inception_cost.columns import NOTE
+from inception_cost.errors import InputError, nearest
 from inception_cost.frontmatter import Places, Variant
 from inception_cost.kinds import Kind
+from inception_cost.spec import layout
+from inception_cost.spec.declared import layers
 from inception_cost.spec.readers import read_cells, typed_row
 from inception_cost.spec.records import Row, Spec
-
-
-def declared_rows(
-    table: object, rows: list[Row], aliases: dict[str, str], kinds: dict[str, Kind], places
-) -> list[Row]:
-    """`[rows.NAME]`: how the spec reads a printed row where the paper's text or its
-    reference implementation says what the cells do not (MobileNetV2's `k` classes, its
-    classifier a linear layer). Each entry names its `source`; its other keys are column
-    headers whose text replaces or fills the row's cell, shown in every output."""
-    if not isinstance(table, dict):
-        raise InputError("[rows] is not a table", "[rows.NAME] sections", places.at("rows"))
-    by_name = {r.name: i for i, r in enumerate(rows)}
-    out = list(rows)
-    for name, entry in table.items():
-        loc = places.at("rows", name)
-        if name not in by_name:
-            near = closest(name, by_name)
-            hint = f" (did you mean {near!r}?)" if near is not None else ""
-            raise InputError(f"[rows.{name}] names no row{hint}", "a row name such as conv1", loc)
-        if not isinstance(entry, dict) or not isinstance(entry.get("source"), str):
-            raise InputError(
-                f"[rows.{name}] gives no source",
-                'source = "where the paper or its reference implementation says it"',
-                loc,
-            )
-        cells = {k: v for k, v in entry.items() if k != "source"}
-        if not cells:
-            raise InputError(f"[rows.{name}] declares no cell", "a column header = text", loc)
-        for key, value in cells.items():
-            if norm(key) not in aliases or not isinstance(value, str | int):
-                raise InputError(
-                    f"[rows.{name}]: {key!r} is not a column", "source, or a column header", loc
-                )
-        row = out[by_name[name]]
-        raw = {**row.raw, **{aliases[norm(k)]: str(v) for k, v in cells.items()}}
-        locs = {**row.locs, **{aliases[norm(k)]: loc for k in cells}}
-        out[by_name[name]] = _retyped(row, raw, locs, kinds)
-    return out
+from inception_cost.spec.types import is_type
 
 
 def typed(spec: Spec) -> tuple[Spec, list[InputError]]:
     """The spec with the rows each variant reads anew, typed now rather than when the
     variant is built; an error names its variant."""
     swaps: dict[str, Row] = {}
+    ahead: dict[str, tuple[Row, ...]] = {}
     read_as: dict[str, dict[str, Row]] = {}
     errors = []
     for v in spec.variants:
         try:
             if v.cells:
-                swaps[v.name] = _swapped(spec, v)
-            if v.columns:
-                read_as[v.name] = {r.name: r for r in _read_anew(spec, v)}
+                *before, swaps[v.name] = _swapped(spec, v)
+                ahead[v.name] = tuple(before)
+            if v.columns or v.symbols:
+                anew = zip(spec.rows, _read_anew(spec, v), strict=True)
+                read_as[v.name] = {r.name: a for r, a in anew}
         except InputError as exc:
             errors.append(exc)
-    return replace(spec, swaps=swaps, read_as=read_as), errors
+    return replace(spec, swaps=swaps, ahead=ahead, read_as=read_as), errors
 
 
 def no_row(variant: Variant) -> InputError:
@@ -85,8 +52,10 @@ def no_row(variant: Variant) -> InputError:
     )
 
 
-def _swapped(spec: Spec, variant: Variant) -> Row:
-    """The row as the variant reads it: the original row with some cells replaced."""
+def _swapped(spec: Spec, variant: Variant) -> tuple[Row, ...]:
+    """The rows as the variant reads its row: the original row with some cells replaced;
+    a type of several layers (`2× [conv dw / s1; conv / s1]`, `global average pool, fc`)
+    is a row per layer, the last keeping the row's name and its other cells."""
     try:
         row = spec.row(variant.row)
     except KeyError:
@@ -94,12 +63,34 @@ def _swapped(spec: Spec, variant: Variant) -> Row:
     # a cell the variant writes blank (or "-") blanks the row's, as in the table
     raw = {k: v for k, v in {**row.raw, **dict(variant.cells)}.items() if not is_empty(v)}
     locs = {**row.locs, **{k: variant.loc for k, _ in variant.cells}}
-    return _variant_retyped(spec, row, raw, locs, variant)
+    typed = "type" if "type" in raw else "nametype"
+    symbols = symbols_of(spec, variant)
+    parts = [
+        x
+        for part in layers(raw.get(typed, ""))
+        for x in layout.each_layer([(part, 1)], 0, lambda t: is_type(t, spec.kinds, False, symbols))
+    ]
+    if len(parts) <= 1:
+        return (_variant_retyped(spec, row, raw, locs, variant),)
+    out = []
+    for i, part in enumerate(parts[:-1]):
+        one = replace(row, name=f"{row.name}/{i + 1}", named=False, input=None)
+        out.append(
+            _variant_retyped(spec, one, {"type": part[0][0]}, {"type": locs[typed]}, variant)
+        )
+    last = _variant_retyped(spec, row, {**raw, typed: parts[-1][0][0]}, locs, variant)
+    return (*out, replace(last, input=None))
 
 
-def _read_anew(spec: Spec, variant: Variant) -> tuple[Row, ...]:
+def symbols_of(spec: Spec, variant: Variant | None) -> dict:
+    """The symbols a reading reads its cells with: the spec's, and the variant's own."""
+    return {**spec.symbols, **dict(variant.symbols)} if variant else spec.symbols
+
+
+def _read_anew(spec: Spec, variant: Variant) -> tuple[Row | None, ...]:
     """Every row as a column variant reads it: each of its fields from the note column it
-    names (ShuffleNet V2 0.5×: the output channels from the 0.5× column)."""
+    names (ShuffleNet V2 0.5×: the output channels from the 0.5× column); None for a row
+    whose type it reads from a blank (a layer that network does not have)."""
     for field_, header in variant.columns:
         if NOTE + header not in spec.columns:
             raise InputError(
@@ -108,30 +99,50 @@ def _read_anew(spec: Spec, variant: Variant) -> tuple[Row, ...]:
                 'a column declared under [columns] as "note"',
                 variant.loc,
             )
-    rows = []
+    fixed = {f"rows.{e.name}": {f for f, _ in e.cells} for e in spec.entries}
+    rows: list[Row | None] = []
     for row in spec.rows:
         raw, locs = dict(row.raw), dict(row.locs)
+        if row.declared.startswith("added.") or (row.added and not _printed_for(row, variant)):
+            # no cell of the table (an [added] entry, or a row the spec form writes with
+            # its `added` source and no cell of this reading): every reading's
+            rows.append(
+                row if not variant.symbols else _variant_retyped(spec, row, raw, locs, variant)
+            )
+            continue
         for field_, header in variant.columns:
+            if field_ in fixed.get(row.declared, ()):
+                continue  # the front matter's cell, in every reading
+            if field_ in ("type", "nametype") and NOTE + header not in row.raw:
+                raw = {}  # a blank beside the network columns' layers: not in this one
+                break
             raw.pop(field_, None)
             locs.pop(field_, None)
             if NOTE + header in row.raw:
                 raw[field_], locs[field_] = row.raw[NOTE + header], row.locs[NOTE + header]
-        rows.append(_variant_retyped(spec, row, raw, locs, variant))
+        rows.append(_variant_retyped(spec, row, raw, locs, variant) if raw else None)
     return tuple(rows)
+
+
+def _printed_for(row: Row, variant: Variant) -> bool:
+    """Whether the row has a cell under a column the variant reads its type from."""
+    return any(
+        NOTE + header in row.raw for f, header in variant.columns if f in ("type", "nametype")
+    )
 
 
 def _variant_retyped(spec: Spec, row: Row, raw: dict, locs: dict, variant: Variant) -> Row:
     """`row` read again from the cells a variant gives it; its errors name the variant."""
     try:
-        return _retyped(row, raw, locs, spec.kinds)
+        return _retyped(row, raw, locs, spec.kinds, symbols_of(spec, variant))
     except InputError as exc:
         exc.message = f"variant {variant.name!r}: {exc.message}"
         raise
 
 
-def _retyped(row: Row, raw: dict, locs: dict, kinds: dict[str, Kind]) -> Row:
+def _retyped(row: Row, raw: dict, locs: dict, kinds: dict[str, Kind], symbols=None) -> Row:
     """`row`, where it is and what it is called, read from these cells."""
-    values = read_cells(raw, locs, kinds)
+    values = read_cells(raw, locs, kinds, symbols)
     values.pop("name", None)
     return typed_row(
         values,

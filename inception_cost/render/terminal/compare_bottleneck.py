@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from inception_cost.bottleneck import NetworkComparison
+from inception_cost.naive import NetworkComparison
 from inception_cost.render.common import LEGEND, si
 from inception_cost.render.compare_bottleneck import (
     UNITS,

@@ -21,8 +21,10 @@ from inception_cost.render.common import (
     all_hold,
     claim_head,
     claim_lines,
+    declared_lines,
     findings,
     number,
+    param_parts,
     readings_legend,
     settings_lines,
     si,
@@ -125,6 +127,7 @@ def _legend(report, shown: list[str], marks: str) -> list[Hanging]:
         *_shares_legend(report, shown),
         "params exact; the rest rounded: K = 10^3, M = 10^6, G = 10^9 (csv, json: exact)",
         *(f"{mark} {text}" for mark, text in report.spec.footnotes.items()),
+        *declared_lines(report.spec),
     ]
     return [hang(line, style="dim") for line in lines if line]
 
@@ -135,8 +138,7 @@ def _totals(report) -> list[Hanging]:
     unit, t, total_ops = counted.unit, a.totals, counted.total.ops
     shown = f"{number(total_ops)} {unit}" if total_ops is not None else "no operation count"
     first = (
-        f"total: {number(t.params)} params ({number(t.weights)} weights"
-        f" + {number(t.biases)} biases)"
+        f"total: {number(t.params)} params ({param_parts(t)})"
         + (f" + {number(t.fixed)} fixed, not trained" if t.fixed else "")
         + f" · {number(t.macs)} MACs"
         + (
@@ -251,6 +253,7 @@ def _flagged(verdict):
 def _block_cells(report, b) -> list:
     row, ra, counted = b.block.row, report.audit.row(b.name), report.counted.blocks[b.name]
     name = b.name + ("+" if row.added else "") + ("ᵀ" if b.block.train_only else "")
+    name += "°" if row.declared.startswith("rows.") else ""
     name += "".join(mark for _, mark in row.footnotes)  # the paper's marks, kept
     return cells(
         name,
