@@ -331,6 +331,8 @@ class Roofline:
 
     def cause(self, row: RowTime) -> str:
         """Why a row beat its bound, from what it reached against what it was charged."""
+        if not row.measured:
+            return "it took under the whole microsecond onnxruntime's profiler counts in"
         rate, speed = row.flops / row.measured, row.bytes / row.measured
         m = self.machine
         if row.bound == "compute":
@@ -421,10 +423,11 @@ def predict(
 
 
 def with_times(
-    roof: Roofline, ops: dict[str, float], rows: dict[str, float], measurement: Measurement
+    roof: Roofline, ops: dict[str, float], rows: dict[str, float | None], measurement: Measurement
 ) -> Roofline:
     """`roof` with the measured medians: per op (`ops`) and per row (`rows`), by name (an op
-    missing from `ops` ran inside another op's node: its time is in that op's)."""
+    missing from `ops` ran inside another op's node: its time is in that op's; a row of
+    None, every op of it so)."""
     measured = tuple(
         dataclasses.replace(
             r,

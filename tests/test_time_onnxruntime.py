@@ -7,6 +7,7 @@ The calibration (30 s on this shared machine, measured by tests/test_time_measur
 runs) is replaced by fixed figures here: what these tests hold is the run in onnxruntime
 and where its times go, not the machine's figures. No assertion is on speed."""
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -15,13 +16,15 @@ import onnxruntime
 import pytest
 from test_json_schema import errors
 
-from inception_cost import machines, schemas
+from inception_cost import cost, machines, roofline, schemas
+from inception_cost.builder import build
 from inception_cost.reference import calibrate
+from inception_cost.spec.read import load_model
 
 pytestmark = pytest.mark.torch
 
 # exports the suite makes already (tests/test_diff_torch.py, test_onnx_verify_torch.py)
-exported.prefetch(("tv", "googlenet"), ("tv-fold", "googlenet"))
+exported.prefetch(("tv", "googlenet"), ("tv-fold", "googlenet"), ("probe", "legacy-13"))
 
 
 @pytest.fixture
@@ -88,6 +91,32 @@ def test_fused_nodes_are_charged_to_their_convolution(run, calibrated):
     md = _timed(run, "tv-fold", fmt="markdown")
     assert "fused: each fused node's time is charged to the op of the largest bound" in md
     assert "(as node_Conv_" in md and ": conv1.conv + conv1/relu, in conv1.conv)" in md
+
+
+def test_a_layer_norm_onnxruntime_rewrites_in_place_keeps_its_nodes(run, calibrated):
+    """The probe (tests/torch_probe.py) as the legacy exporter writes it: its layer norm
+    written out between permutes, which onnxruntime's transpose optimizer drops, renaming
+    the layer norm's tensors. Its nine nodes are still the layer norm's (the last by the
+    name of the node it was read from), not the next convolution's, and every row is timed."""
+    path = exported.model("probe", "legacy-13")
+    result = run("time", path, "--measure", "onnxruntime", "--repeat", "1", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    ln = [n for n in data["measurement"]["nodes"] if n["name"].startswith("/ln/")]
+    assert len(ln) == 9 and {(n["op"], n["row"]) for n in ln} == {("ln/layernorm", "ln")}
+    assert [n["name"] for n in ln if n["via"] == "output"] == ["/ln/Add_1"]
+    assert all(row["measured_seconds"] is not None for row in data["rows"])
+    shown = run("time", path, "--measure", "onnxruntime", "--repeat", "1")
+    assert shown.exit_code == 0, shown.stderr
+
+
+def test_a_row_under_a_microsecond_has_a_cause_not_a_division_by_zero():
+    """onnxruntime's profiler counts whole microseconds: a row of tiny nodes can measure 0,
+    under any bound; the violation says why, where the speed it reached would divide by 0."""
+    machine = machines.given(100e9, 10e9, "fp32", 20e9, 32 * 2**20)
+    roof = roofline.predict(cost.analyse(build(load_model("lenet5"))), machine, model="lenet5")
+    row = dataclasses.replace(roof.rows[0], measured=0.0)
+    assert row.violation and "microsecond" in roof.cause(row)
 
 
 def test_every_format_names_onnxruntime_and_its_version(run, calibrated):

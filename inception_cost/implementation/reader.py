@@ -67,6 +67,7 @@ def read(path: str, name: str = "") -> Implementation:
         producer=graph.producer,
         image=graph.input,
         tensors=dict(lowered.tensor_of),
+        nodes={op.name: lowered.node_of[op.name].name for op in lowered.ops},
         params=dict(lowered.params),
         channels_last=frozenset(lowered.channels_last),
     )

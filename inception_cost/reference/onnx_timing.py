@@ -11,13 +11,17 @@ graph onnxruntime saved after optimizing (`optimized_model_filepath`):
 - a node that writes an op's output computes that op, and every op before it whose
   output no node writes any more (fused into it); its time goes to the one of them with
   the largest bound (a convolution, not the ReLU fused after it);
+- a node that writes no op's output but keeps the name of the node an op was read from,
+  whose output no node writes any more, computes that op under a new output name
+  (onnxruntime's transpose optimizer rewrites a layer norm between permutes in place);
 - a node that writes no op's output (a shape, a piece of an exporter's decomposition)
   is charged to the op its output flows to first;
 - a node whose output no op reads (dead code an exporter left) is charged to the op
   onnxruntime ran next.
 
 Each node's time is the lower median of its `repeats` runs (a run's own whole
-microseconds); an op's is its nodes' summed, a row's its ops'.
+microseconds); an op's is its nodes' summed, a row's its ops' (none where no node was
+charged to any of its ops: onnxruntime ran them inside another row's nodes).
 """
 
 from __future__ import annotations
@@ -102,7 +106,7 @@ class Session:
 
     def measure(
         self, roof: Roofline, repeats: int = 5, seed: int = 0
-    ) -> tuple[dict[str, float], dict[str, float], Measurement]:
+    ) -> tuple[dict[str, float], dict[str, float | None], Measurement]:
         """Seconds per op and per row (their nodes' medians summed), and how they were
         measured, after WARMUP untimed runs."""
         h, w, c = self.impl.network.input_shape
@@ -125,7 +129,12 @@ class Session:
         ops: dict[str, int] = {}
         for n in nodes:
             ops[n.op] = ops.get(n.op, 0) + n.microseconds
-        rows = {r.name: sum(ops.get(o.name, 0) for o in r.ops) for r in roof.rows}
+        rows = {
+            r.name: sum(ops[o.name] for o in r.ops if o.name in ops)
+            if any(o.name in ops for o in r.ops)
+            else None
+            for r in roof.rows
+        }
         how = Measurement(
             "onnxruntime",
             f"onnxruntime {self.version} ({PROVIDER})",
@@ -137,7 +146,7 @@ class Session:
         )
         return (
             {k: v / 1e6 for k, v in ops.items()},
-            {k: v / 1e6 for k, v in rows.items()},
+            {k: None if v is None else v / 1e6 for k, v in rows.items()},
             how,
         )
 
@@ -175,6 +184,7 @@ def charge(graph, runs: list[dict[str, int]], impl: Implementation, roof: Roofli
     op_of_tensor = {t: op for op, t in impl.tensors.items()}  # a later op wins a shared one
     written = {t for n in graph.node for t in n.output}
     gone = {op for op, t in impl.tensors.items() if t not in written or op_of_tensor[t] != op}
+    renamed = {impl.nodes[op]: op for op in gone if impl.nodes.get(op)}  # node -> its op
     inputs = {o.name: o.inputs for r in impl.network.blocks for o in r.ops}
     readers: dict[str, list] = {}
     for n in graph.node:
@@ -185,6 +195,8 @@ def charge(graph, runs: list[dict[str, int]], impl: Implementation, roof: Roofli
     computes: dict[str, tuple[str, ...]] = {}  # node -> our ops it computes
     for n in graph.node:
         ops = [op_of_tensor[t] for t in n.output if t in op_of_tensor]
+        if not ops and n.name in renamed:
+            ops = [renamed[n.name]]
         group, stack = [], list(ops)
         while stack:  # the op it writes, and the fused ones before it
             op = stack.pop()
