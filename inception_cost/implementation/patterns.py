@@ -34,7 +34,6 @@ from inception_cost.ops import (
     LocalResponseNorm,
     Op,
     Scale,
-    Sigmoid,
     Swish,
     Tanh,
 )
@@ -354,9 +353,6 @@ def _held(node: Node, r: Lowering) -> None:
 
 for _op in ("Pad", "Transpose", "Pow"):
     READERS.register(_op)(_held)
-
-
-assert Sigmoid  # the gate a swish's Mul rewrites (its reader is mapping.py's)
 
 
 # -- an elementwise expression of one map -------------------------------------------------
