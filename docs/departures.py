@@ -29,6 +29,7 @@ NETWORKS = {
     "mobilenetv2": "mobilenet_v2",
     "shufflenetv2": "shufflenet_v2_x1_0",
     "efficientnet-b0": "efficientnet_b0",
+    "mobilenetv3-large": "mobilenet_v3_large",
     "alexnet": "alexnet",
 }
 

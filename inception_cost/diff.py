@@ -54,6 +54,11 @@ _NAMES = {
     "tanh": "tanh",
     "swish": "swish",
     "sigmoid": "sigmoid",
+    "hswish": "h-swish",
+    "hsigmoid": "h-sigmoid",
+    "gelu": "GELU",
+    "layernorm": "layer norm",
+    "layerscale": "layer scale",
     "scale": "channel scale",
     "add": "residual add",
     "concat": "concat",
@@ -415,6 +420,9 @@ _PIECE = {
     "swish": "activation",
     "tanh": "activation",
     "sigmoid": "activation",
+    "hswish": "activation",
+    "hsigmoid": "activation",
+    "gelu": "activation",
     "lrn": "lrn",
     "softmax": "softmax",
     "dropout": "dropout",
@@ -468,10 +476,10 @@ def _changes(p: Op, q: Op) -> list[tuple[str, str]]:
                 out.append(("padding", f"padding {p.padding[0]} -> {q.padding[0]}"))
             if p.ceil != q.ceil and p.out_shape[:2] != q.out_shape[:2]:
                 out.append(("rounding", f"{_rounding(p)} -> {_rounding(q)} rounding"))
-    if p.kind == "relu" and q.kind == "relu" and p.cap != q.cap:
-        out.append(("activation", f"{_relu(p)} -> {_relu(q)}"))
+    if p.kind == q.kind and p.kind in ("relu", "gelu") and _activation(p) != _activation(q):
+        out.append(("activation", f"{_activation(p)} -> {_activation(q)}"))
     for f in ("size", "alpha", "beta", "k", "eps", "amplitude", "slope", "groups", "part"):
-        if p.kind == q.kind and p.kind not in ("conv",) and _differs(p, q, f):
+        if p.kind == q.kind and p.kind not in ("conv", "relu") and _differs(p, q, f):
             out.append(
                 ("settings", f"{_NAMES.get(p.kind, p.kind)} {f} {getattr(p, f)} -> {getattr(q, f)}")
             )
@@ -498,5 +506,10 @@ def _rounding(op: Pool2d) -> str:
     return "ceil" if op.ceil else "floor"
 
 
-def _relu(op) -> str:
+def _activation(op) -> str:
+    """A ReLU's or GELU's form: ReLU6, leaky ReLU 0.1, GELU (tanh)."""
+    if op.kind == "gelu":
+        return "GELU" if op.approximate == "none" else f"GELU ({op.approximate})"
+    if op.slope:
+        return f"leaky ReLU {op.slope:g}"
     return f"ReLU{op.cap}" if op.cap else "ReLU"

@@ -205,10 +205,18 @@ def template(spelling: str) -> tuple[re.Pattern, tuple[str, ...]]:
 
 
 def _literal(text: str) -> str:
-    """Letters and digits as written; a times sign (× or x) as one; other punctuation and
+    """Letters and digits as written; a times sign (× or x) as one; a square bracket as
+    written (it groups: `[{filters}, s{stride}]` is no `3×3, 24, s2`); other punctuation and
     spaces optional."""
     return "".join(
-        r"\s*[x×*]\s*" if ch == "×" else re.escape(ch) if ch.isalnum() else r"[\W_]*" for ch in text
+        r"\s*[x×*]\s*"
+        if ch == "×"
+        else re.escape(ch)
+        if ch.isalnum()
+        else rf"\s*\{ch}\s*"
+        if ch in "[]"
+        else r"[\W_]*"
+        for ch in text
     )
 
 

@@ -31,6 +31,7 @@ from inception_cost import cost
 from inception_cost.builder import build
 from inception_cost.cost import Analysis, OpCost
 from inception_cost.errors import InputError
+from inception_cost.implementation.model import Implementation
 from inception_cost.machines import DTYPE_PRECISION, Machine
 from inception_cost.ops import Op, Registry
 from inception_cost.spec.records import Spec
@@ -228,15 +229,36 @@ class RowTime:
 
 
 @dataclass(frozen=True, slots=True)
+class NodeTime:
+    """One node onnxruntime ran: its profiler's median time and the op it is charged to.
+
+    `via` says why that op: "output" (the node writes the output of the ops in `computes`;
+    more than one where onnxruntime fused them, and the time goes to the one of them with
+    the largest bound), "feeds" (it computes only an input of that op: a shape, a piece of
+    an exporter's decomposition) or "next" (it computes nothing an op reads: the op
+    onnxruntime ran next)."""
+
+    name: str
+    op_type: str
+    op: str
+    row: str
+    via: str
+    microseconds: int  # the lower median of its runs: a run's own figure
+    computes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Measurement:
     """How the times were measured: which runtime, with what, how many runs."""
 
-    runtime: str  # numpy
-    library: str  # NumPy 2.4.6 with OpenBLAS 0.3.31
+    runtime: str  # numpy | onnxruntime
+    library: str  # NumPy 2.4.6 with OpenBLAS 0.3.31 | onnxruntime 1.32.0 (CPUExecutionProvider)
     threads: int
     repeats: int  # runs timed; each row's time is their median
     warmup: int  # runs before the timed ones
     tracemalloc: bool = False  # never: it slows a run about 1.26x
+    optimization: str = ""  # onnxruntime's graph optimization level
+    nodes: tuple[NodeTime, ...] = ()  # onnxruntime: every node it ran, in its order
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +331,8 @@ class Roofline:
 
     def cause(self, row: RowTime) -> str:
         """Why a row beat its bound, from what it reached against what it was charged."""
+        if not row.measured:
+            return "it took under the whole microsecond onnxruntime's profiler counts in"
         rate, speed = row.flops / row.measured, row.bytes / row.measured
         m = self.machine
         if row.bound == "compute":
@@ -399,13 +423,15 @@ def predict(
 
 
 def with_times(
-    roof: Roofline, ops: dict[str, float], rows: dict[str, float], measurement: Measurement
+    roof: Roofline, ops: dict[str, float], rows: dict[str, float | None], measurement: Measurement
 ) -> Roofline:
-    """`roof` with the measured medians: per op (`ops`) and per row (`rows`), by name."""
+    """`roof` with the measured medians: per op (`ops`) and per row (`rows`), by name (an op
+    missing from `ops` ran inside another op's node: its time is in that op's; a row of
+    None, every op of it so)."""
     measured = tuple(
         dataclasses.replace(
             r,
-            ops=tuple(dataclasses.replace(o, measured=ops[o.name]) for o in r.ops),
+            ops=tuple(dataclasses.replace(o, measured=ops.get(o.name)) for o in r.ops),
             measured=rows[r.name],
         )
         for r in roof.rows
@@ -457,16 +483,17 @@ def roofline(
     llc: int | None = None,
 ) -> Roofline:
     """`inception-cost time` in one call: `spec` built and costed, every row bounded on
-    `machine`; with `measure="numpy"` this machine is calibrated again in this process
-    (the figures move between runs), the network run with the NumPy reference and each
-    row's median time set beside its bound."""
+    `machine`; with `measure` ("numpy", or "onnxruntime" for an ONNX model) this machine
+    is calibrated again in this process (the figures move between runs), the network run
+    and each row's median time set beside its bound."""
     if measure is not None and measure not in RUNTIMES:
-        raise InputError(f"unknown runtime {measure!r}", "--measure numpy")
-    if measure == "onnxruntime":
+        raise InputError(f"unknown runtime {measure!r}", "--measure numpy or onnxruntime")
+    if measure == "onnxruntime" and not isinstance(spec, Implementation):
         raise InputError(
-            f"--measure onnxruntime runs an ONNX model, and {spec.name} was built from a layer"
-            " table: no ONNX graph exists to run (there is no exporter)",
-            "--measure numpy, or an ONNX model as SPEC",
+            f"--measure onnxruntime runs an ONNX model's graph, and {spec.name} was built from"
+            " a layer table: it has no graph to run",
+            "--measure numpy (the bundled reference runs the table's network), or the model"
+            " exported to ONNX as SPEC",
         )
     if measure and machine is not None:
         raise InputError(
@@ -491,6 +518,8 @@ def roofline(
     settings |= {"other_ops": other_ops, "expand": expand, "variant": variant}
     if measure is None:
         return predict(analysis, machine, **settings)
+    if measure == "onnxruntime":
+        return _on_onnxruntime(spec, analysis, settings, repeats, llc)
     # NumPy only when this machine is measured (not for --help or a preset)
     from inception_cost.reference import calibrate, timing
 
@@ -498,3 +527,16 @@ def roofline(
     roof = predict(analysis, calibrate.calibrate(llc=llc), **settings)
     ops, rows, how = timing.measure(net, batch=batch, dtype=dtype, repeats=repeats)
     return with_times(roof, ops, rows, how)
+
+
+def _on_onnxruntime(
+    model: Implementation, analysis: Analysis, settings: dict, repeats: int, llc: int | None
+) -> Roofline:
+    """The model run in onnxruntime, refused (a batch it fixes, a dtype) before this machine
+    is calibrated, each node timed by onnxruntime's profiler."""
+    # onnx and onnxruntime only for an ONNX model's run (a table's never imports them)
+    from inception_cost.reference import calibrate, onnx_timing
+
+    session = onnx_timing.Session(model, analysis.batch, analysis.dtype)
+    roof = predict(analysis, calibrate.calibrate(llc=llc), **settings)
+    return with_times(roof, *session.measure(roof, repeats=repeats))

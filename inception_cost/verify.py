@@ -288,7 +288,11 @@ def _against_runtime(model: Implementation, net, run, x) -> tuple[RuntimeCheck, 
     rows = [(b.name, b.output, model.tensors[b.output]) for b in net.blocks]
     theirs = onnx_run.runtime_outputs(model, sorted({t for _, _, t in rows}), x)
     return tuple(
-        RuntimeCheck(name, tensor, onnx_run.worst(run.outputs[op], theirs[tensor], ops[op]))
+        RuntimeCheck(
+            name,
+            tensor,
+            onnx_run.worst(run.outputs[op], theirs[tensor], ops[op], op in model.channels_last),
+        )
         for name, op, tensor in rows
     )
 

@@ -8,7 +8,8 @@ process makes them in the background while the rest of the suite runs on the oth
 kinds: `tv` torchvision's network (tests/torch_vision.py), `tv-fold` the same exported
 with torch's default settings (batch norm folded), `tv-aux` GoogLeNet with its two
 auxiliary heads, `paper` the twin of the bundled table itself (tests/torch_models.py,
-torch_papers.py, torch_googlenet.py).
+torch_papers.py, torch_googlenet.py), `probe` the twin of every primitive of issue 23
+(tests/torch_probe.py) exported as each exporter writes it (`PROBE_EXPORTS`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import torch_models
 import torch_papers
+import torch_probe
 import torch_vision
 from torch_googlenet import InferenceGoogLeNet
 
@@ -42,6 +44,12 @@ PAPER_TWINS = {
     **{f"resnet{d}": (lambda d=d: torch_models.ResNet(d)) for d in (18, 34, 50, 101, 152)},
     **torch_papers.TWINS,
 }
+
+#: The probe's exports: the exporter's defaults (opset 20: Gelu, HardSwish,
+#: LayerNormalization nodes), opset 18 (GELU written out), and the legacy exporter at
+#: opset 13 (h-swish as HardSigmoid times x; GELU and layer norm written out).
+PROBE_EXPORTS = {"new": {}, "new-18": {"opset_version": 18}}
+PROBE_EXPORTS["legacy-13"] = {"dynamo": False, "opset_version": 13}
 
 _FOLDER = Path(tempfile.mkdtemp(prefix="inception-cost-onnx-"))
 atexit.register(shutil.rmtree, _FOLDER, True)
@@ -68,8 +76,30 @@ def _export(kind: str, name: str, path: str, module=None, threads: int = 0) -> s
         import torch
 
         torch.set_num_threads(threads)
+    if kind == "probe":
+        return _export_probe(name, path)
     made = module if module is not None else twin(kind, name)
     torch_export.export(made, path, load_model(name).input_shape, fold=kind == "tv-fold")
+    return path
+
+
+def _export_probe(name: str, path: str) -> str:
+    """The probe exported as `PROBE_EXPORTS[name]` says (the default: as torch_export does)."""
+    import contextlib
+    import io
+    import warnings
+
+    import torch
+
+    probe, settings = torch_probe.randomized(torch_probe.Probe()), PROBE_EXPORTS[name]
+    if not settings:
+        torch_export.export(probe, path, torch_probe.INPUT)
+        return path
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        h, w, c = torch_probe.INPUT
+        x = torch.zeros(1, c, h, w)
+        torch.onnx.export(probe, (x,), path, **{"dynamo": True, "optimize": False, **settings})
     return path
 
 

@@ -644,7 +644,10 @@ def _edit(meta: dict, rng: random.Random) -> None:
     elif how == 4 and isinstance(value, str):
         parent[key] = rng.choice(ODD_TEXTS) if rng.random() < 0.5 else value * rng.randint(2, 9)
     elif how == 5 and isinstance(value, int) and not isinstance(value, bool):
-        parent[key] = rng.choice((value * 10**20, -value, value + 1, float(value), str(value)))
+        big = abs(value) >= 10**300  # no float holds it
+        parent[key] = rng.choice(
+            (value * 10**20, -value, value + 1, str(value) if big else float(value), str(value))
+        )
     elif isinstance(parent, dict):  # renamed
         parent[rng.choice(KEYS) if rng.random() < 0.5 else rng.choice(ODD_TEXTS)] = parent.pop(key)
     else:

@@ -406,3 +406,59 @@ def test_a_count_column_of_sizes_is_never_read_as_their_product():
     mixed = text.replace("| 4 × 4 × 8 |\n", "| 4 × 4 × 8 |\n| convolution | 3 × 3 / 1 | 16 |\n")
     with pytest.raises(InputError, match="reads as a map size HxWxC, not a count"):
         _spec(mixed)
+
+
+# --------------------------------------------------------------------------- ThunderNet's forms
+
+
+NETWORKS = (
+    '+++\ninput = "8x8x3"\n+++\n'
+    "| Name | Output size | Layer | |\n|---|---|---|---|\n| | | Net-A | Net-B |\n"
+    "| Input | 8×8 | image | |\n| Conv1 | 4×4 | 3×3, 4, s2 | 3×3, 6, s2 |\n"
+    "| Conv2 | 4×4 | 1×1, 8 | - |\n| Pool | 1×1 | global avg pool | |\n| FC | | 10-d fc | |\n"
+)
+
+
+def test_networks_under_a_two_line_header_share_a_cell_printed_once_and_a_dash_is_none():
+    """`Layer` spanning two networks (ThunderNet's Table 1): a cell under the first only is
+    every network's (the image, the pool, the classifier); a dash under a network is a
+    layer it does not have, where a blank would have been the first's."""
+    assert [v.name for v in _spec(NETWORKS).variants] == ["Net-B"]
+    a, b = _totals(NETWORKS), _totals(NETWORKS, "Net-B")
+    assert a.params == 27 * 4 + 4 + 4 * 8 + 8 + 8 * 10 + 10
+    assert a.macs == 16 * 4 * 27 + 16 * 8 * 4 + 80
+    assert (b.params, b.macs) == (27 * 6 + 6 + 6 * 10 + 10, 16 * 6 * 27 + 60)
+    blank = _totals(NETWORKS.replace("| 1×1, 8 | - |", "| 1×1, 8 | |"), "Net-B")
+    assert blank.params == 27 * 6 + 6 + 6 * 8 + 8 + 8 * 10 + 10  # printed once: Net-B's too
+
+
+KIND_CELLS = (
+    '+++\ninput = "8x8x4"\n[kinds.unit]\nspellings = ["[{filters}, s{stride}]",'
+    ' "[{filters}, s{stride}]×{repeat}"]\nrepeat = "repeat"\nstride = ["c"]\n'
+    'branches = [{ layers = [{ op = "conv", name = "c", kernel = 3, filters = "output" }] }]\n'
+    "+++\n| type | output size |\n|---|---|\n| 3×3, 4, s1 | 8×8 |\n"
+    "| [8, s2] | 4×4 |\n| [8, s1]×2 | 4×4 |\n"
+)
+
+
+def test_a_kind_spelled_in_brackets_reads_its_width_stride_and_repeat():
+    """`[60, s2]`, `[60, s1]×3` (ThunderNet's units): a kind's spelling whose brackets are
+    written closes no repeated group; its brackets are required, so `3×3, 4, s1` is a
+    convolution (its stride written `s1`), not the kind."""
+    spec = _spec(KIND_CELLS)
+    assert [r.type for r in spec.rows] == ["convolution", "unit", "unit"]
+    totals = _totals(KIND_CELLS)
+    assert totals.params == (36 * 4 + 4) + (36 * 8 + 8) + 2 * (72 * 8 + 8)
+    assert totals.macs == 64 * 4 * 36 + 16 * 8 * 36 + 2 * 16 * 8 * 72
+
+
+def test_an_input_image_row_of_height_and_width_takes_the_declared_channels():
+    text = (
+        '+++\ninput = "8x8x3"\n+++\n| type | output size |\n|---|---|\n'
+        "| image | 8×8 |\n| 3×3 max pool, s2 | 4×4 |\n| 1×1, 4 | 4×4 |\n"
+    )
+    assert _totals(text).weights == 3 * 4  # the 1x1 reads the image's 3 channels
+    with pytest.raises(InputError, match="the input image row is 6x6x3, the front matter's"):
+        _spec(text.replace("| image | 8×8 |", "| image | 6×6 |"))
+    with pytest.raises(InputError, match=r"gives no channels.*front matter's input"):
+        _spec(text.replace('input = "8x8x3"\n', ""))

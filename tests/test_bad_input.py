@@ -918,7 +918,7 @@ def test_unknown_model_name(run):
         " one of alexnet, densenet121, densenet169, densenet201, densenet264, efficientnet-b0,"
         " googlenet, googlenet-mnist, lenet5, mobilenet, mobilenetv2, mobilenetv3-large, repvgg,"
         " resnet18, resnet34, resnet50, resnet101, resnet152, resnext50, senet, shufflenetv2,"
-        " vgg11, vgg11-lrn, vgg13, vgg16, vgg16-c, vgg19, zfnet\n"
+        " snet, vgg11, vgg11-lrn, vgg13, vgg16, vgg16-c, vgg19, zfnet\n"
     )
 
 

@@ -21,6 +21,7 @@ exported.prefetch(
     ("tv-aux", "googlenet"),
     ("tv-fold", "googlenet"),
     ("paper", "googlenet"),
+    ("tv-fold", "mobilenetv3-large"),
 )
 
 
@@ -129,6 +130,19 @@ def test_a_folded_export_says_so_and_diff_still_names_each_batch_norm(run):
     assert d.params == (6_998_552, 6_998_552 - 380_928) and d.unexplained == (0, 0)
     shown = run("diff", "--model", "googlenet", path, "--format", "markdown")
     assert shown.exit_code == 1 and "folded batch norm into 57 convolutions" in shown.stdout
+
+
+def test_torchvision_mobilenetv3_folded_departs_only_by_its_folds():
+    """torchvision's mobilenet_v3_large is the table's network (its h-swish, h-sigmoid
+    gates and squeeze-and-excitation read as the table builds them); exported as torch does
+    by default, each of its 46 batch norms is folded into its convolution as a bias."""
+    d = _diff("mobilenetv3-large", "tv-fold")
+    assert _kinds(d) == {"batch norm": 46, "bias": 46}
+    assert all("folded" in x.what for x in d.departures)
+    bn_params = sum(x.params for x in d.departures if x.kind == "batch norm")
+    assert bn_params == -2 * sum(x.params for x in d.departures if x.kind == "bias")
+    assert d.params == (5_483_032, 5_483_032 + bn_params // 2) and d.unexplained == (0, 0)
+    assert d.macs == (216_589_760,) * 2
 
 
 def test_control_a_twin_of_the_table_departs_nowhere(run):

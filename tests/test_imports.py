@@ -26,7 +26,6 @@ INSIDE = {
     ("render/plot.py", "matplotlib.figure"): "the optional plot extra",
     ("render/plot.py", "matplotlib.backends.backend_agg"): "the optional plot extra (labels)",
     ("render/plot.py", "matplotlib.text"): "the optional plot extra (labels' boxes)",
-    ("render/plot.py", "matplotlib.transforms"): "the optional plot extra",
     ("cli/table.py", "inception_cost.presets"): "the presets only for --as completion",
     ("report.py", "inception_cost.presets"): "the presets only for --as",
     ("counted.py", "inception_cost.presets"): "the presets only for --as",
@@ -37,6 +36,7 @@ INSIDE = {
     ("cli/diff.py", "inception_cost.implementation"): "torch, the optional extra, for --torch",
     ("implementation/torch_export.py", "torch"): "the optional torch extra",
     ("reference/onnx_run.py", "onnxruntime"): "the optional onnxruntime extra",
+    ("reference/onnx_timing.py", "onnxruntime"): "the optional onnxruntime extra",
     ("machines/__init__.py", "platformdirs"): "only where a calibration is read or written",
     ("machines/__init__.py", "inception_cost.output"): "tempfile only to store a calibration",
     ("machines/__init__.py", "inception_cost.reference.calibrate"): "NumPy only for --calibrate",
@@ -278,6 +278,19 @@ def test_a_table_run_imports_no_onnx():
         + running("table", "--model", "googlenet", "--format", "csv")
         + running("diff", "--help")
         + "heavy = {'onnx', 'onnxruntime', 'torch'}\n"
+        + "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+    )[-1:]
+    assert heavy == "[]"
+
+
+def test_time_on_a_table_imports_neither_onnx_nor_onnxruntime():
+    """--measure onnxruntime on a table is refused before anything heavy loads, and a
+    prediction on a table never loads onnx or onnxruntime."""
+    (heavy,) = probe(
+        "import sys\n"
+        + running("time", "-m", "lenet5", "--machine", "a100", "--format", "csv")
+        + running("time", "-m", "lenet5", "--measure", "onnxruntime", code=2)
+        + "heavy = {'onnx', 'onnxruntime', 'torch', 'numpy'}\n"
         + "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
     )[-1:]
     assert heavy == "[]"

@@ -14,6 +14,7 @@ from test_reference_torch import TOL, nchw, nhwc
 from test_torch_networks import _copy
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
+from torch_probe import PROBE, Probe
 
 from inception_cost import cost
 from inception_cost.builder import build
@@ -107,49 +108,6 @@ def test_activation_names_as_printed(printed, name):
 def test_unknown_activation_is_refused(bad):
     with pytest.raises(InputError, match=r"leaky|unknown activation"):
         parse_activation(bad)
-
-
-# A spec of every primitive, and the same network written in torch as torchvision and
-# timm write them: the patchify stem, layer norm on the channels-last map, each
-# activation a module, layer scale a parameter times the map.
-PROBE = """+++
-input = "32x32x3"
-[conventions]
-conv_activation = "none"
-+++
-
-| name | type | output size | activation |
-|---|---|---|---|
-| stem | 4×4, 8, stride 4 | 8x8x8 | |
-| ln | LayerNorm | 8x8x8 | |
-| c1 | conv, 3x3 | 8x8x16 | GELU |
-| c2 | conv, 3x3 | 8x8x16 | leaky ReLU 0.1 |
-| c3 | conv, 3x3 | 8x8x16 | h-swish |
-| g | GELU | 8x8x16 | |
-| ls | layer scale | 8x8x16 | |
-| c4 | conv, 1x1 | 8x8x8 | gelu tanh |
-| c5 | conv, 1x1 | 8x8x8 | hsigmoid |
-"""
-
-
-class Probe(nn.Module):
-    def __init__(self):
-        super().__init__()
-        conv = {"stem": (3, 8, 4, 4, 0), "c1": (8, 16, 3, 1, 1), "c2": (16, 16, 3, 1, 1)}
-        conv |= {"c3": (16, 16, 3, 1, 1), "c4": (16, 8, 1, 1, 0), "c5": (8, 8, 1, 1, 0)}
-        self.convs = nn.ModuleDict({k: nn.Conv2d(*v) for k, v in conv.items()})
-        self.ln = nn.LayerNorm(8, eps=1e-6)
-        self.ls = nn.Parameter(torch.ones(16, 1, 1))
-        self.acts = nn.ModuleList([nn.GELU(), nn.LeakyReLU(0.1), nn.Hardswish(), nn.GELU()])
-        self.tail = nn.ModuleList([nn.GELU(approximate="tanh"), nn.Hardsigmoid()])
-
-    def forward(self, x):
-        c = self.convs
-        x = self.ln(c["stem"](x).permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
-        gelu, leaky, hswish, g = self.acts
-        x = g(hswish(c["c3"](leaky(c["c2"](gelu(c["c1"](x)))))))
-        x = self.tail[0](c["c4"](self.ls * x))
-        return self.tail[1](c["c5"](x))
 
 
 def _probe(write):

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 from torch_papers import key
-from torch_tables import MobileNet, RepVGG, SEResNet
+from torch_tables import MobileNet, RepVGG, SEResNet, SNet
 from twin_layers import assert_layers_match
 
 from inception_cost import cost
@@ -28,6 +28,9 @@ READINGS = {
     ("repvgg", "B1"): lambda: RepVGG("B", 2, 4),
     ("repvgg", "B2"): lambda: RepVGG("B", 2.5, 5),
     ("repvgg", "B3"): lambda: RepVGG("B", 3, 5),
+    ("snet", ""): lambda: SNet(49),
+    ("snet", "SNet146"): lambda: SNet(146),
+    ("snet", "SNet535"): lambda: SNet(535),
 }
 
 
@@ -59,3 +62,6 @@ def test_the_counts_reported_for_the_tables():
     assert got["senet", "SE-ResNeXt-50"] == (27_559_896, 4_232_994_816)
     assert got["repvgg", ""] == (8_309_384, 1_361_451_008)
     assert got["repvgg", "B2"] == (80_315_112, 18_376_609_792)
+    assert got["snet", ""] == (874_584, 51_234_056)
+    assert got["snet", "SNet146"] == (1_573_512, 162_520_824)
+    assert got["snet", "SNet535"] == (4_539_920, 539_883_024)

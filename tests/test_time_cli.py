@@ -81,7 +81,7 @@ def test_json_has_exact_counts_and_the_machine(run):
         (("--machine", "h100", "--peak", "1T", "--bandwidth", "1T"), ("give one machine",)),
         (("--machine", "i9-11900h", "--precision", "fp16"), ("no fp16 peak",)),
         (("--machine", "a100", "--measure", "numpy"), ("--measure times this machine",)),
-        (("--measure", "onnxruntime"), ("no ONNX graph", "--measure numpy")),
+        (("--measure", "onnxruntime"), ("no graph to run", "--measure numpy")),
         (("--measure", "numpy", "--dtype", "float16"), ("float32 or float64",)),
         (("--measure", "numpy", "--precision", "tf32"), ("no tf32 peak",)),
         (("--measure", "numpy", "--batch", "100000"), ("needs about", "--batch")),

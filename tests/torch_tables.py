@@ -7,7 +7,10 @@ our builder), its layers under our op names as torch_papers.py keeps them:
 - RepVGG's Table 2: the authors' repvgg.py at inference (`deploy=True`: a 3x3 convolution
   with a bias and a ReLU per layer);
 - MobileNet's Table 1: the authors' TF-Slim mobilenet_v1.py (MOBILENETV1_CONV_DEFS, batch
-  norm after every convolution, 1,000 classes as Table 1's FC prints).
+  norm after every convolution, 1,000 classes as Table 1's FC prints);
+- ThunderNet's Table 1 (SNet): the first author's qinzheng93/ThunderNet,
+  snet-training/network.py and blocks.py (SNet146's widths there; SNet49's and SNet535's
+  from the table, read by the same code).
 """
 
 from __future__ import annotations
@@ -119,3 +122,66 @@ class MobileNet(_Twin):
         for name, _ in self.layers:
             x = self.unit(name, x, self.relu)
         return self.softmax(self.m["fc1"](self.avg(x).flatten(1)))
+
+
+class SNet(_Twin):
+    """network.py's ShuffleNetV2(model_size='thunder') with a width per network: a 3x3/2
+    conv to 24 (48 for SNet535), nn.MaxPool2d(3, 2, 1), stages of 4, 8 and 4
+    ShuffleNetV2Block(..., kernel_size=5): the first strided (branch_left a 5x5/2
+    depthwise and a 1x1 keeping the input's width; branch a 1x1 to half the output, a 5x5
+    depthwise with the stride, a 1x1 to the rest), the others split in halves (one passed
+    through, the other 1x1, 5x5 depthwise, 1x1), the channels shuffled first; BN after every
+    conv, ReLU after the 1x1s; nn.AvgPool2d(7) and nn.Linear(C, 1000, bias=False). SNet49's
+    Conv5 (Table 1: 1x1, 512) is network.py's conv_last (commented out there for SNet146):
+    a 1x1 conv, BN and ReLU. Named as the spec's rows (its Stage column is a note)."""
+
+    WIDTHS: ClassVar = {49: (24, 60, 120, 240), 146: (24, 132, 264, 528), 535: (48, 248, 496, 992)}
+
+    def __init__(self, flops: int = 49) -> None:
+        super().__init__()
+        first, *stages = self.WIDTHS[flops]
+        self.conv("conv1", 3, first, 3, 2)
+        self.units: list[tuple[str, int]] = []
+        cin = first
+        for i, (cout, n) in enumerate(zip(stages, (4, 8, 4), strict=True)):
+            name, half = f"stage{2 * i + 1}/1", cout // 2
+            self.conv(f"{name}/left_dw", cin, cin, 5, 2, groups=cin)
+            self.conv(f"{name}/left_1x1", cin, cin, 1)
+            self.conv(f"{name}/1x1a", cin, half, 1)
+            self.conv(f"{name}/dw", half, half, 5, 2, groups=half)
+            self.conv(f"{name}/1x1b", half, cout - cin, 1)
+            self.units.append((name, 2))
+            for j in range(n - 1):
+                name = f"stage{2 * i + 2}/{j + 1}"
+                self.conv(f"{name}/1x1a", half, half, 1)
+                self.conv(f"{name}/dw", half, half, 5, 1, groups=half)
+                self.conv(f"{name}/1x1b", half, cout - half, 1)
+                self.units.append((name, 1))
+            cin = cout
+        self.last = "conv2" if flops == 49 else None
+        if self.last:
+            self.conv(self.last, cin, 512, 1)
+            cin = 512
+        self.m["fc1"] = nn.Linear(cin, 1000, bias=False)
+        self.pool, self.avg = nn.MaxPool2d(3, 2, 1), nn.AvgPool2d(7)
+
+    @staticmethod
+    def halves(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """blocks.py's channel_shuffle: even channels one half, odd ones the other."""
+        n, c, h, w = x.shape
+        x = x.reshape(n * c // 2, 2, h * w).permute(1, 0, 2).reshape(2, n, c // 2, h, w)
+        return x[0], x[1]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.pool(self.unit("conv1", x, self.relu))
+        for name, stride in self.units:
+            if stride == 2:
+                left = self.unit(f"{name}/left_1x1", self.unit(f"{name}/left_dw", x), self.relu)
+                right = x
+            else:
+                left, right = self.halves(x)
+            right = self.unit(f"{name}/dw", self.unit(f"{name}/1x1a", right, self.relu))
+            x = torch.cat([left, self.unit(f"{name}/1x1b", right, self.relu)], 1)
+        if self.last:
+            x = self.unit(self.last, x, self.relu)
+        return self.m["fc1"](self.avg(x).flatten(1))

@@ -188,12 +188,12 @@ def _make_divisible(v: float, divisor: int = 8) -> int:
 class Conv2dNormActivation(nn.Sequential):
     """torchvision.ops.misc.Conv2dNormActivation: conv (no bias before a norm), norm, act."""
 
-    def __init__(self, cin, cout, kernel_size=3, stride=1, groups=1, activation=nn.ReLU6):
+    def __init__(self, cin, cout, kernel_size=3, stride=1, groups=1, activation=nn.ReLU6, eps=1e-5):
         layers = [
             nn.Conv2d(
                 cin, cout, kernel_size, stride, (kernel_size - 1) // 2, groups=groups, bias=False
             ),
-            nn.BatchNorm2d(cout),
+            nn.BatchNorm2d(cout, eps=eps),
         ]
         if activation is not None:
             layers.append(activation(inplace=True))
@@ -241,15 +241,16 @@ class MobileNetV2(nn.Module):
 
 
 class SqueezeExcitation(nn.Module):
-    """torchvision.ops.misc.SqueezeExcitation with EfficientNet's SiLU."""
+    """torchvision.ops.misc.SqueezeExcitation, with EfficientNet's SiLU unless told (its
+    default is nn.ReLU, MobileNetV3's, whose gate is nn.Hardsigmoid)."""
 
-    def __init__(self, cin: int, squeeze: int) -> None:
+    def __init__(self, cin: int, squeeze: int, activation=nn.SiLU, scale=nn.Sigmoid) -> None:
         super().__init__()
         self.avgpool = nn.AdaptiveAvgPool2d(1)
         self.fc1 = nn.Conv2d(cin, squeeze, 1)
         self.fc2 = nn.Conv2d(squeeze, cin, 1)
-        self.activation = nn.SiLU(inplace=True)
-        self.scale_activation = nn.Sigmoid()
+        self.activation = activation(inplace=True)
+        self.scale_activation = scale()
 
     def forward(self, x):
         scale = self.fc2(self.activation(self.fc1(self.avgpool(x))))
@@ -293,6 +294,67 @@ class EfficientNetB0(nn.Module):
         self.features = nn.Sequential(*layers)
         self.avgpool = nn.AdaptiveAvgPool2d(1)
         self.classifier = nn.Sequential(nn.Dropout(0.2, inplace=True), nn.Linear(1280, 1000))
+
+    def forward(self, x):
+        return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
+
+
+# --- MobileNetV3 (mobilenetv3.py) ------------------------------------------------------
+
+
+class MobileNetV3Block(nn.Module):
+    """mobilenetv3.py's InvertedResidual: a 1x1 expand where the expanded width differs,
+    the depthwise conv with the stride, squeeze-and-excitation (ReLU, nn.Hardsigmoid gate,
+    squeeze _make_divisible(exp // 4, 8)), a linear 1x1 projection; batch norm eps 0.001."""
+
+    def __init__(self, cin, kernel, exp, cout, se, nl, stride) -> None:
+        super().__init__()
+        self.use_res_connect = stride == 1 and cin == cout
+        act = nn.Hardswish if nl == "HS" else nn.ReLU
+        layers: list[nn.Module] = []
+        if exp != cin:
+            layers.append(Conv2dNormActivation(cin, exp, 1, activation=act, eps=1e-3))
+        layers.append(Conv2dNormActivation(exp, exp, kernel, stride, exp, act, eps=1e-3))
+        if se:
+            squeeze = _make_divisible(exp // 4, 8)
+            layers.append(SqueezeExcitation(exp, squeeze, nn.ReLU, nn.Hardsigmoid))
+        layers.append(Conv2dNormActivation(exp, cout, 1, activation=None, eps=1e-3))
+        self.block = nn.Sequential(*layers)
+
+    def forward(self, x):
+        result = self.block(x)
+        return result + x if self.use_res_connect else result
+
+
+class MobileNetV3Large(nn.Module):
+    """mobilenet_v3_large: a 3x3/2 conv to 16 (h-swish), the fifteen bnecks of
+    _mobilenet_v3_conf, a 1x1 conv to 960 (h-swish), the pool, Linear(960, 1280),
+    Hardswish, Dropout(0.2), Linear(1280, 1000)."""
+
+    SETTING = ((16, 3, 16, 16, False, "RE", 1), (16, 3, 64, 24, False, "RE", 2))
+    SETTING += ((24, 3, 72, 24, False, "RE", 1), (24, 5, 72, 40, True, "RE", 2))
+    SETTING += ((40, 5, 120, 40, True, "RE", 1), (40, 5, 120, 40, True, "RE", 1))
+    SETTING += ((40, 3, 240, 80, False, "HS", 2), (80, 3, 200, 80, False, "HS", 1))
+    SETTING += ((80, 3, 184, 80, False, "HS", 1), (80, 3, 184, 80, False, "HS", 1))
+    SETTING += ((80, 3, 480, 112, True, "HS", 1), (112, 3, 672, 112, True, "HS", 1))
+    SETTING += ((112, 5, 672, 160, True, "HS", 2), (160, 5, 960, 160, True, "HS", 1))
+    SETTING += ((160, 5, 960, 160, True, "HS", 1),)
+
+    def __init__(self) -> None:
+        super().__init__()
+        layers: list[nn.Module] = [
+            Conv2dNormActivation(3, 16, 3, 2, activation=nn.Hardswish, eps=1e-3)
+        ]
+        layers += [MobileNetV3Block(*setting) for setting in self.SETTING]
+        layers.append(Conv2dNormActivation(160, 960, 1, activation=nn.Hardswish, eps=1e-3))
+        self.features = nn.Sequential(*layers)
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.classifier = nn.Sequential(
+            nn.Linear(960, 1280),
+            nn.Hardswish(inplace=True),
+            nn.Dropout(p=0.2, inplace=True),
+            nn.Linear(1280, 1000),
+        )
 
     def forward(self, x):
         return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
@@ -508,5 +570,6 @@ TWINS = {
     "mobilenetv2": MobileNetV2,
     "shufflenetv2": ShuffleNetV2,
     "efficientnet-b0": EfficientNetB0,
+    "mobilenetv3-large": MobileNetV3Large,
     "alexnet": AlexNet,
 }

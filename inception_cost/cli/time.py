@@ -30,8 +30,9 @@ from inception_cost.spec.variants import with_overrides
 @click.option(
     "--measure",
     type=click.Choice(RUNTIMES),
-    help="Run the network and time each row (numpy: the bundled reference), after"
-    " calibrating this machine again in the same process.",
+    help="Run the network and time each row (numpy: the bundled reference; onnxruntime:"
+    " an ONNX model as SPEC, each node timed by onnxruntime's profiler), after calibrating"
+    " this machine again in the same process.",
 )
 @click.option(
     "--repeat",

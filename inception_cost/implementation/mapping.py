@@ -24,6 +24,10 @@ from inception_cost.ops import (
     Concat,
     Conv2d,
     Dropout,
+    Gelu,
+    HardSigmoid,
+    HardSwish,
+    LayerNorm,
     Linear,
     LocalResponseNorm,
     Pool2d,
@@ -44,17 +48,32 @@ READERS: Registry[Reader] = Registry("ONNX reader")
 #: Our op kind -> the ONNX forms it is read from ("" where no ONNX form reads as it).
 FORMS: Registry[str] = Registry("ONNX form")
 
-FORMS.register("conv")("Conv (groups; pads, auto_pad; a zero Pad before it as its padding)")
+FORMS.register("conv")(
+    "Conv (groups; pads, auto_pad; a zero Pad before it as its padding; a patchify stem is a"
+    " k x k, stride k Conv); MatMul (then Add of a bias) over the channels of a channels-last"
+    " map as a 1x1"
+)
 FORMS.register("pool")(
     "MaxPool, AveragePool (ceil_mode, count_include_pad), GlobalAveragePool,"
     " GlobalMaxPool, ReduceMean over H and W"
 )
 FORMS.register("lrn")("LRN; torch's Mul, Pad, AveragePool, Mul, Add, Pow, Div")
 FORMS.register("bn")("BatchNormalization")
-FORMS.register("relu")("Relu; Clip(0, 6) as ReLU6")
+FORMS.register("relu")("Relu; Clip(0, 6) as ReLU6; LeakyRelu(alpha) as the leaky ReLU")
 FORMS.register("tanh")("Tanh; Mul, Tanh, Mul as a scaled tanh")
 FORMS.register("swish")("Mul(x, Sigmoid(x))")
 FORMS.register("sigmoid")("Sigmoid")
+FORMS.register("hswish")("HardSwish; Mul(x, HardSigmoid(x)); x ReLU6(x + 3) / 6 written out")
+FORMS.register("hsigmoid")("HardSigmoid(alpha 1/6, beta 0.5); ReLU6(x + 3) / 6 written out")
+FORMS.register("gelu")(
+    "Gelu (none, tanh); torch's Div, Erf, Add, Mul, Mul and its tanh form (Pow, Mul, Add,"
+    " Mul, Tanh, Add, Mul, Mul)"
+)
+FORMS.register("layernorm")(
+    "LayerNormalization over the channels (axis -1 between Transposes); torch's ReduceMean,"
+    " Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add over the channels"
+)
+FORMS.register("layerscale")("Mul of a map and a stored per-channel factor (C x 1 x 1)")
 FORMS.register("scale")("Mul of a map and per-channel gates")
 FORMS.register("add")("Add, Sum of maps")
 FORMS.register("flatten")("Flatten; Reshape to N x (C H W)")
@@ -66,9 +85,9 @@ FORMS.register("dropout")("Dropout")
 FORMS.register("softmax")("Softmax on channels")
 for _kind in ("subsample", "rbf", "shortcut"):
     FORMS.register(_kind)("")  # LeNet-5's and ResNet's option A: no ONNX operator is one
-# issue 23's primitives: no ONNX reader yet (a model with one is refused at its node)
-for _kind in ("hswish", "hsigmoid", "gelu", "layernorm", "layerscale"):
-    FORMS.register(_kind)("")
+
+#: h-sigmoid's HardSigmoid constants, as float32 writes them: ReLU6(x + 3) / 6
+_HSIGMOID = (0.1666667, 0.5)
 
 
 def f32(x: float) -> float:
@@ -212,12 +231,22 @@ def _gemm(node: Node, r: Lowering) -> None:
 
 @READERS.register("MatMul")
 def _matmul(node: Node, r: Lowering) -> None:
-    x = r.act(node, 0)
+    """A linear layer on N x F; on a channels-last map (nn.Linear over the channels at each
+    position, ConvNeXt's), a 1x1 convolution. An Add after it may add a bias."""
+    x = r.act(node, 0, any_layout=True)
     w = r.const(node, 1, "weight")
-    if len(x.dims) != 2 or len(w.dims) != 2 or w.dims[0] != x.dims[1]:
-        raise r.refuse(node, "is not N x F times F x units", "a fully connected layer")
     params = {"weight": node.inputs[1], "layout": "io"}
-    r.emit(node, Linear, [x], (x.dims[0], w.dims[1]), params, bias=False)  # an Add may add one
+    if x.channels_last and len(w.dims) == 2 and w.dims[0] == x.dims[3]:
+        dims = (*x.dims[:3], w.dims[1])
+        r.emit(node, Conv2d, [x], dims, params, channels_last=True, bias=False)
+        return
+    if len(x.dims) != 2 or len(w.dims) != 2 or w.dims[0] != x.dims[1]:
+        raise r.refuse(
+            node,
+            "is not N x F times F x units",
+            "a fully connected layer (or one over the channels of a channels-last map)",
+        )
+    r.emit(node, Linear, [x], (x.dims[0], w.dims[1]), params, bias=False)
 
 
 def _pool(node: Node, r: Lowering, mode: str) -> None:
@@ -268,15 +297,29 @@ READERS.register("GlobalAveragePool")(lambda node, r: _global(node, r, "avg"))
 READERS.register("GlobalMaxPool")(lambda node, r: _global(node, r, "max"))
 
 
+def reduced(node: Node, inputs, rank: int) -> list[int] | None:
+    """The axes a ReduceMean averages over, from 0 (None where it does not store them)."""
+    axes = inputs[1] if len(inputs) > 1 else None
+    axes = axes.ints() if isinstance(axes, Const) else node.attrs.get("axes")
+    if axes is None or not all(isinstance(a, int) for a in axes):
+        return None
+    return sorted(a % rank for a in axes)
+
+
 @READERS.register("ReduceMean")
 def _reduce_mean(node: Node, r: Lowering) -> None:
+    """A global average pool (over H and W), or held: a layer norm's mean over the
+    channels (patterns.py), torch's LRN's."""
     x = r.value(node, 0)
     if not isinstance(x, Act) or len(x.dims) != 4:
-        r.hold(node, [x])
+        r.hold(node, [x, r.value(node, 1)])
         return
-    axes = r.value(node, 1)
-    axes = axes.ints() if isinstance(axes, Const) else r.attr(node, "axes", ())
-    if axes is None or sorted(a % 4 for a in axes) != [2, 3]:
+    axes = reduced(node, [x, r.value(node, 1)], 4)
+    if axes == [x.channel_axis] and r.attr(node, "keepdims", 1):
+        r.hold(node, [x, r.value(node, 1)], x.dims, x)
+        return
+    x = r.act(node, 0)
+    if axes != [2, 3]:
         raise r.refuse(node, f"averages over axes {axes}", "a mean over H and W (a global pool)")
     _global(node, r, "avg", keep=bool(r.attr(node, "keepdims", 1)))
 
@@ -294,15 +337,100 @@ def _batch_norm(node: Node, r: Lowering) -> None:
     r.emit(node, BatchNorm, [x], x.dims, params, eps=f32(r.attr(node, "epsilon", 1e-5)))
 
 
-@READERS.register("Relu")
-def _relu(node: Node, r: Lowering) -> None:
-    x = r.act(node, 0)
-    r.emit(node, ReLU, [x], x.dims)
+def _in_expression(node: Node, r: Lowering) -> bool:
+    """Held where the node reads a held node: a step of an expression a later node may
+    read as one op (patterns.function: ReLU6(x + 3) / 6 is h-sigmoid)."""
+    if isinstance(r.value(node, 0), Held):
+        r.hold(node, [r.value(node, i) for i in range(len(node.inputs))])
+        return True
+    return False
+
+
+def _pointwise(cls: type, **fields_) -> Reader:
+    """The reader of an operator that is one of our elementwise ops, on either layout."""
+
+    def read(node: Node, r: Lowering) -> None:
+        if not _in_expression(node, r):
+            x = r.act(node, 0, any_layout=True)
+            r.emit(node, cls, [x], x.dims, channels_last=x.channels_last, **fields_)
+
+    return read
+
+
+READERS.register("Relu")(_pointwise(ReLU))
+READERS.register("Sigmoid")(_pointwise(Sigmoid))
+READERS.register("HardSwish")(_pointwise(HardSwish))
+
+
+@READERS.register("LeakyRelu")
+def _leaky_relu(node: Node, r: Lowering) -> None:
+    x = r.act(node, 0, any_layout=True)
+    slope = f32(r.attr(node, "alpha", 0.01))
+    if not 0 <= slope < 1:
+        raise r.refuse(node, f"has slope {slope}", "a leaky ReLU: a slope from 0, below 1")
+    r.emit(node, ReLU, [x], x.dims, channels_last=x.channels_last, slope=slope)
+
+
+@READERS.register("HardSigmoid")
+def _hard_sigmoid(node: Node, r: Lowering) -> None:
+    """h-sigmoid, max(0, min(1, x / 6 + 1 / 2)) = ReLU6(x + 3) / 6: HardSigmoid with alpha
+    1/6 and beta 0.5 (torch's); other constants (ONNX's default alpha 0.2) are another
+    function, refused."""
+    if _in_expression(node, r):
+        return
+    x = r.act(node, 0, any_layout=True)
+    alpha, beta = f32(r.attr(node, "alpha", 0.2)), f32(r.attr(node, "beta", 0.5))
+    if (alpha, beta) != _HSIGMOID:
+        raise r.refuse(
+            node,
+            f"is max(0, min(1, {alpha:g} x + {beta:g}))",
+            "h-sigmoid, ReLU6(x + 3) / 6: alpha 1/6, beta 0.5 (torch's nn.Hardsigmoid)",
+        )
+    r.emit(node, HardSigmoid, [x], x.dims, channels_last=x.channels_last)
+
+
+@READERS.register("Gelu")
+def _gelu(node: Node, r: Lowering) -> None:
+    x = r.act(node, 0, any_layout=True)
+    approximate = r.attr(node, "approximate", "none")
+    if approximate not in ("none", "tanh"):
+        raise r.refuse(node, f"has approximate = {approximate!r}", "none or tanh")
+    r.emit(node, Gelu, [x], x.dims, channels_last=x.channels_last, approximate=approximate)
+
+
+@READERS.register("LayerNormalization")
+def _layer_norm(node: Node, r: Lowering) -> None:
+    """Over the channels at each position: the last axis of a channels-last map (torch's
+    nn.LayerNorm between permutes, ConvNeXt's), of N x C, or of N x C x 1 x 1."""
+    x = r.act(node, 0, any_layout=True)
+    if x.shape is None:
+        raise r.refuse(node, f"reads a {len(x.dims)}-D tensor", "a map or N x C")
+    rank, c = len(x.dims), x.shape[2]
+    axis = r.attr(node, "axis", -1)
+    over = range(axis % rank, rank) if -rank <= axis < rank else range(0)
+    if x.channel_axis not in over or any(x.dims[a] != 1 for a in over if a != x.channel_axis):
+        raise r.refuse(
+            node,
+            f"normalizes {'x'.join(str(x.dims[a]) for a in over) or 'nothing'} values of a"
+            f" {'x'.join(map(str, x.dims))} map",
+            "the channels at each position (axis -1 of a map permuted to N x H x W x C)",
+        )
+    for i, what in ((1, "scale"), (2, "shift")):
+        v = r.value(node, i)
+        if not isinstance(v, Const) or v.size != c or v.stored < c:
+            raise r.refuse(node, f"has no stored {what} of {c} channels", "gamma and beta")
+    if any(r.readers[out] for out in node.outputs[1:] if out):
+        raise r.refuse(node, "gives its mean or deviation to other nodes", "its output only")
+    params = {"weight": node.inputs[1], "bias": node.inputs[2]}
+    eps = f32(r.attr(node, "epsilon", 1e-5))
+    r.emit(node, LayerNorm, [x], x.dims, params, channels_last=x.channels_last, eps=eps)
 
 
 @READERS.register("Clip")
 def _clip(node: Node, r: Lowering) -> None:
-    x = r.act(node, 0)
+    if _in_expression(node, r):
+        return
+    x = r.act(node, 0, any_layout=True)
     low, high = r.value(node, 1), r.value(node, 2)
     low = low.scalar() if isinstance(low, Const) else r.attr(node, "min", 0.0)
     high = high.scalar() if isinstance(high, Const) else node.attrs.get("max")
@@ -310,13 +438,8 @@ def _clip(node: Node, r: Lowering) -> None:
         raise r.refuse(node, f"clips to {high!r}", "a number")
     if low != 0 or (high is not None and (high <= 0 or high != int(high))):
         raise r.refuse(node, f"clips to [{low}, {high}]", "a ReLU: [0, inf) or [0, N] (ReLU6)")
-    r.emit(node, ReLU, [x], x.dims, cap=0 if high is None else int(high))
-
-
-@READERS.register("Sigmoid")
-def _sigmoid(node: Node, r: Lowering) -> None:
-    x = r.act(node, 0)
-    r.emit(node, Sigmoid, [x], x.dims)
+    cap = 0 if high is None else int(high)
+    r.emit(node, ReLU, [x], x.dims, channels_last=x.channels_last, cap=cap)
 
 
 @READERS.register("Softmax")
@@ -348,11 +471,12 @@ def _lrn(node: Node, r: Lowering) -> None:
 
 @READERS.register("Dropout")
 def _dropout(node: Node, r: Lowering) -> None:
-    x = r.act(node, 0)
+    x = r.act(node, 0, any_layout=True)
     ratio = r.value(node, 1)
     ratio = ratio.scalar() if isinstance(ratio, Const) else r.attr(node, "ratio", 0.5)
     rate = Fraction(ratio).limit_denominator(1000) if ratio is not None else Fraction(1, 2)
-    r.emit(node, Dropout, [x], x.dims, rate=(rate.numerator, rate.denominator))
+    rate = (rate.numerator, rate.denominator)
+    r.emit(node, Dropout, [x], x.dims, channels_last=x.channels_last, rate=rate)
 
 
 @READERS.register("Identity")

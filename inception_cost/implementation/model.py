@@ -34,9 +34,14 @@ class Implementation(Spec):
     producer: str = ""  # the exporter the file names (pytorch 2.13.0)
     image: str = ""  # the graph's input
     tensors: dict[str, str] = field(default_factory=dict)  # our op -> the tensor it writes
+    # our op -> the name of the node that writes that tensor (how `time --measure
+    # onnxruntime` finds an op whose tensor onnxruntime's optimizer renamed)
+    nodes: dict[str, str] = field(default_factory=dict)
     # our op -> its weights in the file: role (weight, bias, mean, var; layout "io" where a
     # linear layer's weight is stored in x out) -> tensor; `verify` loads them
     params: dict[str, dict[str, str]] = field(default_factory=dict)
+    # our ops whose tensors are channels last, N x H x W x C (ConvNeXt's layer norm)
+    channels_last: frozenset[str] = frozenset()
 
     def header_line(self) -> str:
         """The header's second line: a model's layers carry their own settings."""

@@ -28,7 +28,7 @@ from inception_cost.implementation.values import Act, Const, Held, Value, fold
 from inception_cost.network import Network
 from inception_cost.ops import INPUT, Op
 
-assert patterns  # registers the readers of multi-node patterns in mapping.READERS
+# patterns registers the readers of multi-node patterns in mapping.READERS
 
 
 def read(path: str, name: str = "") -> Implementation:
@@ -68,7 +68,9 @@ def read(path: str, name: str = "") -> Implementation:
         producer=graph.producer,
         image=graph.input,
         tensors=dict(lowered.tensor_of),
+        nodes={op.name: lowered.node_of[op.name].name for op in lowered.ops},
         params=dict(lowered.params),
+        channels_last=frozenset(lowered.channels_last),
     )
 
 
@@ -83,6 +85,7 @@ class Lowering:
         self.node_of: dict[str, Node] = {}  # our op -> the node it was read from
         self.tensor_of: dict[str, str] = {}  # our op -> the ONNX tensor it writes
         self.params: dict[str, dict[str, str]] = {}  # our op -> role -> ONNX tensor
+        self.channels_last: set[str] = set()  # our ops whose tensors are N x H x W x C
         self.readers = Counter(name for n in graph.nodes for name in set(n.inputs))
         self.readers.update(graph.outputs)
         self._names: Counter = Counter()
@@ -147,8 +150,9 @@ class Lowering:
         name = node.inputs[i] if i < len(node.inputs) else ""
         return self.values.get(name) if name else None
 
-    def act(self, node: Node, i: int = 0) -> Act:
-        """Input `i`, which must be an activation (a held node there is refused)."""
+    def act(self, node: Node, i: int = 0, any_layout: bool = False) -> Act:
+        """Input `i`, which must be an activation (a held node there is refused), laid out
+        N x C x H x W unless the reader takes a channels-last map too (`any_layout`)."""
         v = self.value(node, i)
         if isinstance(v, Held):
             raise self.unread(v)
@@ -157,6 +161,13 @@ class Lowering:
                 node,
                 f"reads a constant as its input {i + 1}",
                 "an activation computed from the image",
+            )
+        if v.channels_last and not any_layout:
+            raise self.refuse(
+                node,
+                f"reads a channels-last map ({'x'.join(map(str, v.dims))}, N x H x W x C)",
+                "N x C x H x W here (a channels-last map is read by elementwise operators,"
+                " LayerNormalization, MatMul, and Transpose back)",
             )
         return v
 
@@ -189,12 +200,21 @@ class Lowering:
         return value
 
     def emit(
-        self, node: Node, cls: type[Op], inputs: list[Act], dims, params=None, output=0, **fields_
+        self,
+        node: Node,
+        cls: type[Op],
+        inputs: list[Act],
+        dims,
+        params=None,
+        output=0,
+        channels_last: bool = False,
+        **fields_,
     ) -> Act:
         """Our op `cls` reading `inputs`, writing the node's `output` (its first, unless a
-        Split's part), of ONNX dimensions `dims`; `params` names the ONNX tensors of its
-        weights (role -> tensor), which `verify` loads."""
-        out = Act("", tuple(dims))
+        Split's part), of ONNX dimensions `dims` (N x H x W x C where `channels_last`);
+        `params` names the ONNX tensors of its weights (role -> tensor), which `verify`
+        loads."""
+        out = Act("", tuple(dims), channels_last)
         if out.shape is None:
             raise self.refuse(node, f"gives a {len(dims)}-D output", "a 4-D map or a 2-D vector")
         name = self._name(node, cls.kind)
@@ -207,7 +227,9 @@ class Lowering:
         self.tensor_of[name] = node.outputs[output]
         if params:
             self.params[name] = {role: t for role, t in params.items() if t}
-        out = Act(name, out.dims)
+        if channels_last:
+            self.channels_last.add(name)
+        out = Act(name, out.dims, channels_last)
         self.values[node.outputs[output]] = out
         return out
 
@@ -216,11 +238,18 @@ class Lowering:
         has other ONNX dimensions (N x C x 1 x 1 as N x C)."""
         self.values[node.outputs[output]] = value if dims is None else Act(value.op, tuple(dims))
 
-    def hold(self, node: Node, inputs, dims=None, source: Act | None = None) -> Held:
+    def hold(self, node: Node, inputs, dims=None, source: Act | None = None) -> None:
+        """The node held for a later one to take in; but an elementwise node whose
+        expression, through the nodes held before it, is an op of ours of one map (torch's
+        GELU as Div, Erf, Add, Mul, Mul) is read as that op (`patterns.function`)."""
+        found = patterns.function(node, inputs)
+        if found is not None:
+            x, cls, fields_ = found
+            self.emit(node, cls, [x], x.dims, channels_last=x.channels_last, **fields_)
+            return
         held = Held(node, tuple(inputs), None if dims is None else tuple(dims), source)
         for out in node.outputs:
             self.values[out] = held
-        return held
 
     def op(self, value: Value) -> Op | None:
         """The op that wrote an activation (None for the input or a non-activation)."""

@@ -21,8 +21,8 @@ from inception_cost.spec.records import Row
 
 _CONTAINERS = ("Sequential", "ModuleList", "ModuleDict")
 #: Ops that change each element alone: they join the row they read.
-_PER_ELEMENT = ("bn", "relu", "sigmoid", "swish", "tanh", "dropout")
-_WEIGHTED = ("conv", "linear", "bn")
+_PER_ELEMENT = ("bn", "relu", "sigmoid", "swish", "tanh", "hswish", "hsigmoid", "gelu", "dropout")
+_WEIGHTED = ("conv", "linear", "bn", "layernorm")
 
 
 def table_row(index: int, name: str, type_: str, path: str) -> Row:

@@ -18,20 +18,32 @@ from inception_cost.implementation.onnx_file import MAX_CONSTANT, Node
 
 @dataclass(frozen=True, slots=True)
 class Act:
-    """An activation: `op` (our op's name, or `input`) wrote it; `dims` are ONNX's, N first."""
+    """An activation: `op` (our op's name, or `input`) wrote it; `dims` are ONNX's, N first.
+    `channels_last`: a map permuted to N x H x W x C (ConvNeXt's layer norm and linear
+    layers over the channels at each position), the same values in another order."""
 
     op: str
     dims: tuple[int, ...]
+    channels_last: bool = False
 
     @property
     def shape(self) -> Shape | None:
-        """Our (H, W, C) per image: N x C x H x W, or N x F as a 1 x 1 x F map."""
+        """Our (H, W, C) per image: N x C x H x W (or N x H x W x C), or N x F as a
+        1 x 1 x F map."""
         if len(self.dims) == 4:
-            _, c, h, w = self.dims
+            if self.channels_last:
+                _, h, w, c = self.dims
+            else:
+                _, c, h, w = self.dims
             return (h, w, c)
         if len(self.dims) == 2:
             return (1, 1, self.dims[1])
         return None
+
+    @property
+    def channel_axis(self) -> int:
+        """The axis of `dims` that holds the channels (N x F: the features)."""
+        return len(self.dims) - 1 if self.channels_last else 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +83,16 @@ class Held:
 
 
 Value = Act | Const | Held
+
+
+def per_channel(c: Const, x: Act) -> bool:
+    """Whether `c` holds one value per channel of `x`, lined up with its channel axis as
+    broadcasting aligns them (C x 1 x 1 on N x C x H x W; C on N x H x W x C)."""
+    rank, axis = len(x.dims), x.channel_axis
+    if not rank - axis <= len(c.dims) <= rank:
+        return False
+    dims = (1,) * (rank - len(c.dims)) + c.dims
+    return all(d == (x.dims[axis] if i == axis else 1) for i, d in enumerate(dims))
 
 
 def fold(node: Node, inputs: list[Const]) -> Const | None:

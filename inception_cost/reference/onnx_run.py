@@ -2,9 +2,10 @@
 row's output held against onnxruntime's run of the same file on the same input.
 
 The weights are read from the file (external data included) only here, into the layout
-`weights.py` documents: a convolution's (Cout, Cin/g, kh, kw) as HWIO, a linear layer's
-as (in, out) with its input rows in our (H, W, C) flattening order (ONNX flattens
-(C, H, W)). onnxruntime is the optional `onnxruntime` extra.
+`weights.py` documents: a convolution's (Cout, Cin/g, kh, kw) as HWIO (a MatMul's (in,
+out) over a channels-last map as a 1x1's), a linear layer's as (in, out) with its input
+rows in our (H, W, C) flattening order (ONNX flattens (C, H, W)), a layer norm's or layer
+scale's per-channel values as (C,). onnxruntime is the optional `onnxruntime` extra.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from onnx import numpy_helper
 
 from inception_cost.errors import InputError
 from inception_cost.network import Network
-from inception_cost.ops import Conv2d, Flatten, Linear
+from inception_cost.ops import Conv2d, Flatten, LayerNorm, LayerScale, Linear
 
 
 def weights(impl, net: Network, dtype: str) -> dict[str, np.ndarray]:
@@ -35,7 +36,11 @@ def weights(impl, net: Network, dtype: str) -> dict[str, np.ndarray]:
             if role == "layout":
                 continue
             array = values.get(tensor, op.name)
-            if role == "weight" and isinstance(op, Conv2d):
+            if isinstance(op, LayerNorm | LayerScale):
+                array = array.reshape(-1)  # C x 1 x 1 (or C) -> C
+            elif role == "weight" and isinstance(op, Conv2d) and roles.get("layout") == "io":
+                array = array.reshape(1, 1, *array.shape)  # a MatMul's (in, out) -> HWIO
+            elif role == "weight" and isinstance(op, Conv2d):
                 array = array.transpose(2, 3, 1, 0)  # OIHW -> HWIO
             elif role == "weight" and isinstance(op, Linear):
                 array = _linear(array, op, roles.get("layout", "oi"), producers)
@@ -64,7 +69,8 @@ def _load(path: str) -> onnx.ModelProto:
 
 class _Values:
     """Tensor values of a model: its initializers, Constant nodes, and the few nodes an
-    exporter puts between a stored weight and its layer (Identity, Transpose, Cast)."""
+    exporter puts between a stored weight and its layer (Identity, Transpose, Cast; a
+    view of a per-channel vector: ConvNeXt's `weight[:, None, None]`)."""
 
     def __init__(self, model: onnx.ModelProto, path: str):
         self.path = path
@@ -77,11 +83,18 @@ class _Values:
         node = self.nodes.get(name)
         if node is not None and node.op_type == "Constant":
             return self._array(node.attribute[0].t, name)
-        if node is not None and node.op_type in ("Identity", "Cast", "Transpose"):
+        if node is not None and node.op_type in ("Identity", "Cast", "Transpose", *_VIEWS):
             x = self.get(node.input[0], op)
             if node.op_type == "Transpose":
                 perm = [list(a.ints) for a in node.attribute if a.name == "perm"]
                 return x.transpose(perm[0] if perm else None)
+            if node.op_type in _VIEWS and x.size != max(x.shape, default=1):
+                raise InputError(
+                    f"the weights of {op} are a view of {node.name!r} ({node.op_type})"
+                    f" of a {'x'.join(map(str, x.shape))} tensor",
+                    "weights stored in the file as their layer reads them",
+                    self.path,
+                )
             return x
         raise InputError(
             f"the weights of {op} are computed by node {node.name if node is not None else name!r}",
@@ -101,6 +114,10 @@ class _Values:
                 "a tensor whose data has one value per element of its shape",
                 self.path,
             ) from None
+
+
+#: Views of a stored vector an exporter puts before a per-channel weight (`[:, None, None]`).
+_VIEWS = ("Unsqueeze", "Reshape", "Squeeze", "Flatten")
 
 
 def runtime_outputs(impl, names: list[str], x: np.ndarray) -> dict[str, np.ndarray]:
@@ -140,11 +157,12 @@ def runtime_outputs(impl, names: list[str], x: np.ndarray) -> dict[str, np.ndarr
     return {name: np.concatenate([r[k] for r in runs]) for k, name in enumerate(names)}
 
 
-def worst(ours: np.ndarray, theirs: np.ndarray, op) -> float:
+def worst(ours: np.ndarray, theirs: np.ndarray, op, channels_last: bool = False) -> float:
     """The largest difference of our output from onnxruntime's, over the largest magnitude
-    of theirs (a relative difference that does not blow up where a value is near 0)."""
+    of theirs (a relative difference that does not blow up where a value is near 0); a
+    `channels_last` tensor is N x H x W x C, as ours."""
     if ours.ndim == 4 and theirs.ndim == 4:
-        ours = ours.transpose(0, 3, 1, 2)
+        ours = ours if channels_last else ours.transpose(0, 3, 1, 2)
     else:
         if isinstance(op, Flatten):
             h, w, c = op.in_shapes[0]

@@ -9,6 +9,7 @@ every row with its ops, the machine and the settings; seconds are floats, counts
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from inception_cost import __version__
 from inception_cost.render.common import csv_text, si
@@ -93,13 +94,26 @@ def header_lines(r) -> list[str]:
         "units: K = 10^3, M = 10^6, G = 10^9, T = 10^12; bytes in B; times in " + unit(r),
     ]
     if r.measurement:
-        h = r.measurement
-        lines.append(
-            f"measured: the NumPy reference ({h.library}, {h.threads} BLAS threads), {r.dtype},"
-            f" batch {r.batch}: the median of {h.repeats} runs after {h.warmup} warm-up run,"
-            " without tracemalloc, this machine calibrated just before in the same process"
-        )
+        lines.append(measured_line(r))
     return lines
+
+
+def measured_line(r) -> str:
+    """How the times were measured: the runtime, its threads, the runs."""
+    h = r.measurement
+    runs = f"the median of {h.repeats} runs after {h.warmup} warm-up run"
+    if h.runtime == "onnxruntime":
+        return (
+            f"measured: {h.library}, {h.threads} intra-op threads, graph optimizations"
+            f" {h.optimization}, {r.dtype}, batch {r.batch}: each ONNX node timed by"
+            f" onnxruntime's profiler, {runs}; an op's time is its nodes' summed, a row's its"
+            " ops'; this machine calibrated just before in the same process"
+        )
+    return (
+        f"measured: the NumPy reference ({h.library}, {h.threads} BLAS threads), {r.dtype},"
+        f" batch {r.batch}: {runs}, without tracemalloc, this machine calibrated just before"
+        " in the same process"
+    )
 
 
 def unit(r) -> str:
@@ -172,6 +186,7 @@ def finding_lines(r) -> list[str]:
         "Spearman rank correlation of predicted and measured row times:"
         + (f" {rho:.2f} over {len(r.rows)} rows" if rho is not None else " none (too few rows)")
     ]
+    lines += node_lines(r)
     if not r.violations:
         lines.append("✓ no violation: every row took at least its predicted time")
     for row in r.violations:
@@ -179,6 +194,45 @@ def finding_lines(r) -> list[str]:
             f"✗ {row.name}: measured {_time(r, row.measured)} {unit(r)}, under its bound of"
             f" {_time(r, row.seconds)} {unit(r)}: {r.cause(row)}"
         )
+    return lines
+
+
+def node_lines(r) -> list[str]:
+    """Where onnxruntime's node times went: the nodes it fused, and those that compute no
+    op's output."""
+    nodes = r.measurement.nodes
+    if not nodes:
+        return []
+    total = sum(n.microseconds for n in nodes) or 1
+    fused = [n for n in nodes if len(n.computes) > 1]
+    alone = sum(1 for n in nodes if len(n.computes) == 1)
+    lines = [
+        f"onnxruntime ran {len(nodes)} nodes (--format json lists each, and the op its time"
+        f" is charged to): {alone} compute one op, {len(fused)} several ops fused, the others"
+        " no op's output"
+    ]
+    if fused:
+        n = fused[0]
+        lines.append(
+            f"fused: each fused node's time is charged to the op of the largest bound it"
+            f" computes, the others left blank (as {n.name}: {' + '.join(n.computes)}, in"
+            f" {n.op})"
+        )
+    for via, what in (
+        ("feeds", "compute only an input of an op (a bias or a shape the exporter computes in"
+         " the graph, a part of a decomposition): charged to that op"),
+        ("next", "compute nothing an op reads (left by the exporter or made by onnxruntime):"
+         " charged to the op onnxruntime ran next"),
+    ):  # fmt: skip
+        these = [n for n in nodes if n.via == via]
+        if these:
+            kinds = Counter(n.op_type for n in these)
+            spent = sum(n.microseconds for n in these)
+            lines.append(
+                f"{len(these)} nodes ({', '.join(f'{k} {v}' for k, v in kinds.most_common())})"
+                f" {what}; {_time(r, spent / 1e6)} {unit(r)}, {spent / total:.1%} of the"
+                " measured time"
+            )
     return lines
 
 
@@ -286,6 +340,19 @@ def _json(r) -> dict:
             "warmup": h.warmup,
             "tracemalloc": h.tracemalloc,
             "spearman": r.spearman,
+            "graph_optimization": h.optimization or None,
+            "nodes": [
+                {
+                    "name": n.name,
+                    "op_type": n.op_type,
+                    "op": n.op,
+                    "row": n.row,
+                    "via": n.via,
+                    "computes": list(n.computes),
+                    "microseconds": n.microseconds,
+                }
+                for n in h.nodes
+            ],
         },
         "rows": [
             {

@@ -376,6 +376,8 @@ def _readings(context, spans, found, notes, errors):
         more, bound = _group(cells, fields, own[:1] + rest, field, path, line)
         symbols = symbols or bound
         readings += more
+        if field == "type":  # networks side by side under one heading (ThunderNet's `Layer`)
+            fill = tuple(sorted(own[:1] + rest))
     # a type column the spec declares among the networks' is the one read as tabled
     own = [i for i, f in enumerate(fields) if f == "type" and norm(_plain(cells[i][0])) in declared]
     if typed and (own or ("type" not in fields and "nametype" not in fields)):

@@ -69,7 +69,8 @@ def spanned(table: list, header: list, declared: object, places: Places) -> list
 def filled(table: list, columns: tuple[int, ...]) -> list:
     """One column per network (SENet's Table 1): a line that prints a cell under the first
     only prints it once across them all, and each network reads it (a blank beside other
-    printed cells is a layer that network does not have)."""
+    printed cells, or a dash under a network, is a layer that network does not have:
+    ThunderNet's Conv5 `1×1, 512 | - | -`)."""
     if not columns:
         return table
     first, rest = columns[0], columns[1:]
@@ -78,7 +79,7 @@ def filled(table: list, columns: tuple[int, ...]) -> list:
         if (
             len(cells) > max(columns)
             and not is_empty(cells[first][0])
-            and all(is_empty(cells[k][0]) for k in rest)
+            and all(not cells[k][0].strip() for k in rest)
         ):
             cells = [
                 (cells[first][0], c) if k in rest else (t, c) for k, (t, c) in enumerate(cells)

@@ -85,16 +85,18 @@ def _unrolled(table, cols, path, choices, errors, ambiguous) -> list:
         line, cells = table[i]
         text, col = cells[cols.at]
         mark = _mark(cells, cols, path, line)
-        m = None if cols.whole(unmark(text)) else REPEAT.fullmatch(unmark(text))
+        whole = cols.whole(unmark(text))  # a kind's spelling: `[60, s1]×3` closes no group
+        m = None if whole else REPEAT.fullmatch(unmark(text))
         if m and m[4] is not None:  # N× [ ... ]: the group its brackets close
             group, i = _group(table, i, cols.at, m[4].strip(), path)
             _copies(out, group, _times(m[3], line, col, path, errors), line, col, path)
             i += 1
             continue
-        if not m and unmark(text).endswith("]"):
+        if not m and not whole and unmark(text).endswith("]"):
             raise InputError(
                 "a ] closes no repeated group",
-                "N× [ on the group's first row",
+                "N× [ on the group's first row, or a kind whose spelling reads the cell"
+                ' ([kinds.NAME] spellings = ["[{filters}, s{stride}]"])',
                 Location(path, line, col),
             )
         if m and mark:

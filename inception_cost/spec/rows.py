@@ -340,17 +340,21 @@ def _image_input(meta: dict, image: Row) -> dict:
             "the input image row has no size", "its size in the output size column", image.loc
         )
     written = meta.get("input")
+    declared = parse_shape(written) if written and isinstance(written, str) else None
     shape = image.output
-    if len(shape) == 2:  # the channels in their own column
-        if image.cells.filters is None:
-            raise InputError(
-                "the input image row gives no channels",
-                "HxWxC, or the channels in the output channels column",
-                image.at("output"),
-            )
+    if len(shape) == 2 and image.cells.filters is not None:  # the channels in their own column
         shape = (*shape, image.cells.filters)
+    elif len(shape) == 2 and declared:  # `224×224 | image`: the declared input's channels
+        shape = (*shape, declared[-1])
+    elif len(shape) == 2:
+        raise InputError(
+            "the input image row gives no channels",
+            "HxWxC, the channels in the output channels column, or the front matter's"
+            ' input = "HxWxC"',
+            image.at("output"),
+        )
     size = "x".join(map(str, shape))
-    if written and isinstance(written, str) and parse_shape(written) != shape:
+    if declared and declared != shape:
         raise InputError(
             f"the input image row is {size}, the front matter's input {written}",
             "one input size",

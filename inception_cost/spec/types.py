@@ -69,19 +69,20 @@ PATCHED = ("convolution", "separable convolution", "max pool", "avg pool", "subs
 _CONV_TOKEN = re.compile(r"conv\s*([0-9]+)\s*-\s*([0-9]+)", re.I)
 _FC_TOKEN = re.compile(r"fc\s*-\s*([0-9]+)", re.I)
 # A layer as a sentence (ResNet's and DenseNet's Table 1): `7 × 7 conv, stride 2`,
-# `3 × 3 max pool, stride 2`, `7 × 7 global average pool`, `1000D fully-connected`.
-PHRASE = re.compile(
-    r"([0-9]+)\s*[x×]\s*([0-9]+)\s+(?![0-9])(.+?)(?:\s*,\s*stride\s*([0-9]+))?", re.I
-)
+# `3 × 3 max pool, stride 2`, `7 × 7 global average pool`, `1000D fully-connected`; the
+# stride may be written `s2` (ThunderNet's `3×3 maxpool, s2`).
+_STRIDE = r"(?:stride\s*|s)([0-9]+)"
+PHRASE = re.compile(rf"([0-9]+)\s*[x×]\s*([0-9]+)\s+(?![0-9])(.+?)(?:\s*,\s*{_STRIDE})?", re.I)
 _TIMES = re.compile(r"(.*?\S)\s*[x×]\s*([0-9]+)")  # a kind's layers, then x N: its repeat
 # A type and its kernel after a comma: MobileNetV3's `conv2d, 1x1`, `pool, 7x7`.
 _TYPE_KERNEL = re.compile(r"(.*?[a-z].*?)\s*,\s*([0-9]+)\s*[x×]\s*([0-9]+)", re.I)
 _UNITS = re.compile(r"([0-9][0-9,]*)\s*-?\s*D\s+(.+)", re.I)  # 1000D fully-connected, 1000-d fc
 # A layer listed as SENet's and ResNet's tables print it: `conv, 7 × 7, 64, stride 2`,
-# `max pool, 3 × 3, stride 2`, `7×7, 64, stride 2` (a convolution: a width, no type).
+# `max pool, 3 × 3, stride 2`, `7×7, 64, stride 2` (a convolution: a width, no type),
+# `3×3, 24, s2` (ThunderNet's).
 _LISTED = re.compile(
     r"(?:(?P<type>[^\W\d][^,]*?)\s*,\s*)?(?P<kh>[0-9]+)\s*[x×]\s*(?P<kw>[0-9]+)"
-    r"(?:\s*,\s*(?P<c>[^,]+?))??(?:\s*,\s*stride\s*(?P<s>[0-9]+))?",
+    r"(?:\s*,\s*(?P<c>[^,]+?))??(?:\s*,\s*(?:stride\s*|s)(?P<s>[0-9]+))?",
     re.I,
 )
 _TYPE_STRIDE = re.compile(r"(.*?)\s*/\s*s\s*([0-9]+)", re.I)  # Conv dw / s2
