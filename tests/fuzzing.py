@@ -327,7 +327,11 @@ def _machine(rng: random.Random) -> list[str]:
     elif how < 0.8:
         args = ["--peak", _pick(rng, rates[:3]), "--bandwidth", _pick(rng, rates[:3])]
     elif how < 0.9:
-        args = ["--machine", "a100", *_maybe(rng, 0.3, "--measure", "numpy")]
+        args = [
+            "--machine",
+            "a100",
+            *_maybe(rng, 0.3, "--measure", rng.choice(("numpy", "onnxruntime"))),
+        ]
     else:
         args = []
     if rng.random() < 0.1:
