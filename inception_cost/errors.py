@@ -58,6 +58,13 @@ class InputErrors(InputError):
         return "\n".join(lines)
 
 
+def first_line(exc: BaseException, limit: int = 300) -> str:
+    """A library's exception in one line for our message: its first line, at most `limit`
+    characters, or its type's name where it says nothing."""
+    text = str(exc).strip()
+    return text.splitlines()[0][:limit] if text else type(exc).__name__
+
+
 def nearest(word: object, known) -> str:
     """` (did you mean 'X'?)` for the known word nearest a typo, or nothing."""
     near = closest(str(word), [str(k) for k in known])

@@ -19,7 +19,7 @@ import onnx
 from google.protobuf.message import DecodeError
 from onnx import numpy_helper, shape_inference
 
-from inception_cost.errors import InputError
+from inception_cost.errors import InputError, first_line
 
 #: The largest dimension a model may give a tensor (int32 indexing, as runtimes use).
 MAX_DIM = 2**31 - 1
@@ -348,9 +348,8 @@ def inferred(graph: Graph) -> dict[str, tuple[int, ...]]:
     try:
         model = shape_inference.infer_shapes(graph.data, strict_mode=True)
     except (shape_inference.InferenceError, RuntimeError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(
-            f"onnx shape inference refuses the graph: {first[:300]}",
+            f"onnx shape inference refuses the graph: {first_line(exc)}",
             "a model onnx.checker.check_model accepts",
             graph.path,
         ) from exc

@@ -18,7 +18,7 @@ import warnings
 from pathlib import Path
 
 from inception_cost.cells import Shape
-from inception_cost.errors import InputError
+from inception_cost.errors import InputError, first_line
 
 
 def load_callable(target: str):
@@ -70,9 +70,8 @@ def export(model, path: str | Path, input_shape: Shape, *, fold: bool = False) -
             warnings.simplefilter("ignore")
             torch.onnx.export(model.eval(), (x,), str(path), dynamo=True, optimize=fold)
     except Exception as exc:  # the exporter's own failure, on the user's module
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(
-            f"torch.onnx.export failed: {first[:300]}", "a module torch can export"
+            f"torch.onnx.export failed: {first_line(exc)}", "a module torch can export"
         ) from None
     finally:
         logging.disable(level)

@@ -16,7 +16,7 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
-from inception_cost.errors import InputError
+from inception_cost.errors import InputError, first_line
 from inception_cost.network import Network
 from inception_cost.ops import Conv2d, Flatten, LayerNorm, LayerScale, Linear
 
@@ -148,9 +148,8 @@ def runtime_outputs(impl, names: list[str], x: np.ndarray) -> dict[str, np.ndarr
         else:  # a batch fixed at export (1): the images one by one, their outputs stacked
             runs = [session.run(names, {impl.image: images[i : i + 1]}) for i in range(len(x))]
     except Exception as exc:  # onnxruntime's own errors have no common base class
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(
-            f"onnxruntime cannot run the model: {first[:300]}",
+            f"onnxruntime cannot run the model: {first_line(exc)}",
             "a model onnxruntime runs on the CPU",
             impl.path,
         ) from None

@@ -37,7 +37,7 @@ import numpy as np
 import onnx
 
 from inception_cost import progress
-from inception_cost.errors import InputError
+from inception_cost.errors import InputError, first_line
 from inception_cost.implementation.model import Implementation
 from inception_cost.reference import calibrate, timing
 from inception_cost.roofline import Measurement, NodeTime, Roofline
@@ -87,9 +87,8 @@ class Session:
             self.session = ort.InferenceSession(impl.path, options, providers=[PROVIDER])
         except Exception as exc:  # onnxruntime's own errors have no common base class
             self._folder.cleanup()
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise InputError(
-                f"onnxruntime cannot load the model: {first[:300]}",
+                f"onnxruntime cannot load the model: {first_line(exc)}",
                 "a model onnxruntime runs on the CPU",
                 impl.path,
             ) from None
@@ -119,9 +118,8 @@ class Session:
                     self.session.run(None, feed)
                     step()
         except Exception as exc:  # onnxruntime's own errors have no common base class
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise InputError(
-                f"onnxruntime cannot run the model: {first[:300]}",
+                f"onnxruntime cannot run the model: {first_line(exc)}",
                 "a model onnxruntime runs on the CPU",
                 self.impl.path,
             ) from None
