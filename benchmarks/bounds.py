@@ -162,23 +162,13 @@ def _fresh(args: list[str], folder: Path) -> tuple[int, float, float, str]:
 
 def model_files(repeat: int, folder: Path) -> None:
     sys.path.insert(0, str(ROOT / "tests"))
-    from onnx_graphs import model, node, save, tensor
-
-    def chain(n: int) -> str:
-        nodes, x = [], "x"
-        for i in range(n):
-            nodes += [node("Conv", [x, "w"], [f"c{i}"], f"/l{i}/Conv")]
-            nodes += [node("Relu", [f"c{i}"], [f"r{i}"], f"/l{i}/Relu")]
-            x = f"r{i}"
-        nodes.append(node("Identity", [x], ["y"], "/out"))
-        graph = model(nodes, [tensor("w", (4, 4, 1, 1))], input_dims=(1, 4, 8, 8))
-        return save(graph, folder / f"chain-{n}.onnx")
+    from onnx_graphs import chain
 
     print(f"\n4. model files, each in a fresh process (median of {repeat})")
     print("| run | ops | exit | CPU s | ms per op | peak RSS MB | refused with |")
     print("|---|---:|---:|---:|---:|---:|---|")
     for n, table in ((2_500, 0), (10_000, 0), (40_000, 0), (1_000, 1_000), (10_000, 10_000)):
-        path = chain(n)
+        path = chain(n, folder / f"chain-{n}.onnx")
         args = ["table", path, "--format", "csv"]
         name = f"table: a chain of {n:,} convolutions"
         if table:

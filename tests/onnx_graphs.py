@@ -41,6 +41,17 @@ def node(op: str, inputs, outputs, name: str = "", **attrs):
     return helper.make_node(op, list(inputs), list(outputs), name=name or None, **attrs)
 
 
+def chain(n: int, path) -> str:
+    """A model file of `n` 1x1 convolutions, each followed by a ReLU, named by module."""
+    nodes, x = [], "x"
+    for i in range(n):
+        nodes += [node("Conv", [x, "w"], [f"c{i}"], f"/l{i}/Conv")]
+        nodes += [node("Relu", [f"c{i}"], [f"r{i}"], f"/l{i}/Relu")]
+        x = f"r{i}"
+    nodes.append(node("Identity", [x], ["y"], "/out"))
+    return save(model(nodes, [tensor("w", (4, 4, 1, 1))], input_dims=(1, 4, 8, 8)), path)
+
+
 def stem(cout: int = 4, k: int = 3) -> onnx.ModelProto:
     """conv kxk (bias) -> relu -> max pool 2x2/2 -> global average pool -> flatten -> gemm:
     a small net every count of which is hand arithmetic."""

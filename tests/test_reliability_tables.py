@@ -9,7 +9,7 @@ model files and their diff under the work budget, progress for the new long work
 from __future__ import annotations
 
 import pytest
-from onnx_graphs import model, node, save, tensor
+from onnx_graphs import chain, save
 from test_bad_input import check
 from test_reliability import Heard
 from tiny_spec import spec_text
@@ -17,17 +17,6 @@ from tiny_spec import spec_text
 from inception_cost import budget, progress
 
 ROW = "| convolution | 3x3/1 | 8x8x4 | | | |\n"
-
-
-def _chain(n: int, path) -> str:
-    """A model file of `n` 1x1 convolutions, each followed by a ReLU, named by module."""
-    nodes, x = [], "x"
-    for i in range(n):
-        nodes += [node("Conv", [x, "w"], [f"c{i}"], f"/l{i}/Conv")]
-        nodes += [node("Relu", [f"c{i}"], [f"r{i}"], f"/l{i}/Relu")]
-        x = f"r{i}"
-    nodes.append(node("Identity", [x], ["y"], "/out"))
-    return save(model(nodes, [tensor("w", (4, 4, 1, 1))], input_dims=(1, 4, 8, 8)), path)
 
 
 # ----------------------------------------------------------------- symbols, as cells are
@@ -187,7 +176,7 @@ def test_found_diff_of_two_long_networks_is_refused_before_it_aligns(run, write,
     """A table of 1,001 convolutions against a model of as many: the alignment weighs a
     million pairs (10,000 against 20,000 took 78 s and 4 GB); refused in one line."""
     table = write(spec_text(ROW * 1001, 'input = "8x8x4"'))
-    onnx = _chain(1001, tmp_path / "chain.onnx")
+    onnx = chain(1001, tmp_path / "chain.onnx")
     result = run("diff", str(table), onnx, "--format", "csv")
     assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
     assert "weighs 1,002,001 pairs of convolution and linear layers" in result.stderr
@@ -205,7 +194,7 @@ def test_found_a_model_files_rows_are_named_in_one_pass():
 
 def test_a_model_files_ops_spend_from_the_work_budget(run, tmp_path, monkeypatch):
     monkeypatch.setattr(budget, "WORK", 100)
-    onnx = _chain(60, tmp_path / "chain.onnx")  # 120 ops
+    onnx = chain(60, tmp_path / "chain.onnx")  # 120 ops
     result = run("table", onnx, "--format", "csv")
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert "this run builds more than 100 ops" in result.stderr
@@ -217,7 +206,7 @@ def test_reading_a_model_file_and_timing_tell_their_progress(tmp_path):
 
     heard = Heard()
     with progress.listening(heard):
-        impl = read(_chain(3, tmp_path / "chain.onnx"))
+        impl = read(chain(3, tmp_path / "chain.onnx"))
         samples(impl.network, repeats=2)
     tasks = [e[1:] for e in heard.events if e[0] == "begin"]
     assert tasks[0] == (f"reading {tmp_path / 'chain.onnx'}", 7)
